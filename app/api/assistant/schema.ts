@@ -1,0 +1,1 @@
+export { FallbackTurnRequest as AssistantTurnBody } from "@/lib/schemas";

@@ -1,0 +1,1 @@
+export { MessagePageQuery as ListMessagesQuery, NewUserMessage as PostMessageBody } from "@/lib/schemas";

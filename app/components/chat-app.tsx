@@ -1,0 +1,148 @@
+"use client";
+
+import { useEffect, useRef, useState } from "react";
+import type { ChatMessage } from "@/lib/schemas";
+import { useChat } from "./use-chat";
+
+const STARTERS = ["I need help with Python on Monday at 10", "Find a calculus tutor this weekend", "What can you do?"];
+
+export function ChatApp() {
+  const chat = useChat();
+  const [draft, setDraft] = useState("");
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+  const endRef = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    endRef.current?.scrollIntoView?.({ block: "end" });
+  }, [chat.messages.length, chat.thinking]);
+
+  async function submit(text: string) {
+    const sent = await chat.send(text);
+    if (sent) setDraft("");
+    inputRef.current?.focus();
+  }
+
+  return (
+    <div className="chat-page">
+      <section className="chat" aria-labelledby="chat-title">
+        <div className="chat-header">
+          <div>
+            <h1 id="chat-title">Find a tutor</h1>
+            <p className="subtitle">An automated assistant matches you with a tutor and books your session.</p>
+          </div>
+          <button type="button" className="button secondary" onClick={chat.startOver} data-testid="new-chat">
+            New chat
+          </button>
+        </div>
+
+        {chat.mode === "fallback" && (
+          <p className="notice" role="status" data-testid="not-saved-notice">
+            <strong>This chat is not being saved.</strong> The chat service is not running, so your conversation lives only in this
+            tab and is lost when you reload.
+          </p>
+        )}
+
+        <div className="messages" role="log" aria-live="polite" aria-label="Conversation" data-testid="message-log">
+          {chat.hasOlder && (
+            <button type="button" className="button link" onClick={() => void chat.loadOlder()}>
+              Show earlier messages
+            </button>
+          )}
+          {chat.messages.length === 0 && chat.mode !== "checking" && (
+            <div className="empty">
+              <p>Hi! I&apos;m the tutoring center&apos;s automated assistant. Tell me what you need help with, and when.</p>
+              <div className="quick-replies">
+                {STARTERS.map((starter) => (
+                  <button key={starter} type="button" className="chip" onClick={() => void submit(starter)}>
+                    {starter}
+                  </button>
+                ))}
+              </div>
+            </div>
+          )}
+          {chat.messages.map((message, index) => (
+            <MessageBubble
+              key={message.id}
+              message={message}
+              latest={index === chat.messages.length - 1}
+              onQuickReply={(text) => void submit(text)}
+            />
+          ))}
+          {chat.thinking && (
+            <p className="bubble assistant thinking" data-testid="thinking">
+              <span className="visually-hidden">The assistant is typing</span>
+              <span aria-hidden="true">…</span>
+            </p>
+          )}
+          <div ref={endRef} />
+        </div>
+
+        {chat.error && (
+          <p className="error" role="alert">
+            {chat.error}
+          </p>
+        )}
+
+        <form
+          className="composer"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void submit(draft);
+          }}
+        >
+          <label htmlFor="chat-input" className="visually-hidden">
+            Message
+          </label>
+          <textarea
+            id="chat-input"
+            ref={inputRef}
+            data-testid="chat-input"
+            rows={2}
+            maxLength={4000}
+            value={draft}
+            placeholder="e.g. I need help with Python on Monday at 10"
+            onChange={(event) => setDraft(event.target.value)}
+            onKeyDown={(event) => {
+              if (event.key === "Enter" && !event.shiftKey) {
+                event.preventDefault();
+                void submit(draft);
+              }
+            }}
+          />
+          <button type="submit" className="button" disabled={chat.thinking || draft.trim() === ""} data-testid="send">
+            Send
+          </button>
+        </form>
+      </section>
+    </div>
+  );
+}
+
+function MessageBubble({
+  message,
+  latest,
+  onQuickReply,
+}: {
+  message: ChatMessage;
+  latest: boolean;
+  onQuickReply: (text: string) => void;
+}) {
+  const who = message.role === "user" ? "You" : "Assistant";
+  return (
+    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`}>
+      <p className={`bubble ${message.role}`}>
+        <span className="visually-hidden">{who}: </span>
+        {message.content}
+      </p>
+      {latest && message.quickReplies && message.quickReplies.length > 0 && (
+        <div className="quick-replies" role="group" aria-label="Suggested replies">
+          {message.quickReplies.map((reply) => (
+            <button key={reply} type="button" className="chip" onClick={() => onQuickReply(reply)}>
+              {reply}
+            </button>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

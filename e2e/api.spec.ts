@@ -1,0 +1,102 @@
+import { expect, test, type APIRequestContext } from "@playwright/test";
+import { startSidecar } from "./support/sidecar";
+
+/**
+ * Every session endpoint against bad input: a clear 4xx JSON error, and
+ * nothing changed. Runs against the production build with the sidecar.
+ */
+const unknownSession = () => `session-${Date.now()}-${"0".repeat(31)}1`;
+
+async function createSession(request: APIRequestContext) {
+  const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const sessionId = `session-${Date.now()}-${random}`;
+  const created = await request.post(`/api/chat/session/${sessionId}/messages`, { data: { content: "first message" } });
+  expect(created.status()).toBe(201);
+  return sessionId;
+}
+
+async function expectError(response: Awaited<ReturnType<APIRequestContext["get"]>>, status: number, code: string) {
+  expect(response.status()).toBe(status);
+  const body = await response.json();
+  expect(body).toMatchObject({ error: { code, message: expect.any(String) } });
+  expect(JSON.stringify(body)).not.toMatch(/at .*\.(js|ts):\d+/); // no stack traces
+}
+
+test.describe("session API input validation", () => {
+  test.beforeAll(startSidecar);
+
+  test("sets an HttpOnly, SameSite=Lax owner cookie on first use", async ({ request }) => {
+    const response = await request.post(`/api/chat/session/${unknownSession().replace(/1$/, "2")}/messages`, {
+      data: { content: "hi" },
+    });
+    expect(response.status()).toBe(201);
+    const cookie = response.headers()["set-cookie"] ?? "";
+    expect(cookie).toMatch(/tutor_owner=/);
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+
+  test("rejects bad bodies on POST messages and stores nothing", async ({ request }) => {
+    const sessionId = await createSession(request);
+    const url = `/api/chat/session/${sessionId}/messages`;
+    await expectError(await request.post(url, { headers: { "content-type": "application/json" }, data: "{not json" }), 400, "bad_request");
+    await expectError(await request.post(url, { data: { content: 42 } }), 400, "bad_request");
+    await expectError(await request.post(url, { data: { content: "   " } }), 400, "bad_request");
+    await expectError(await request.post(url, { data: { content: "x".repeat(4_001) } }), 400, "bad_request");
+    await expectError(await request.post(url, { data: { content: "hi", role: "assistant" } }), 400, "bad_request");
+    await expectError(await request.post(url, { data: { content: "y".repeat(40_000) } }), 413, "payload_too_large");
+    await expectError(await request.post(url, { headers: { "content-type": "text/plain" }, data: "hello" }), 415, "unsupported_media_type");
+
+    const state = await (await request.get(`/api/chat/session/${sessionId}`)).json();
+    expect(state.messages.filter((m: { role: string }) => m.role === "user").map((m: { content: string }) => m.content)).toEqual([
+      "first message",
+    ]);
+  });
+
+  test("rejects bad PATCH bodies and changes nothing", async ({ request }) => {
+    const sessionId = await createSession(request);
+    const url = `/api/chat/session/${sessionId}`;
+    const before = await (await request.get(url)).json();
+    await expectError(await request.patch(url, { headers: { "content-type": "application/json" }, data: "[1," }), 400, "bad_request");
+    await expectError(await request.patch(url, { data: {} }), 400, "bad_request");
+    await expectError(await request.patch(url, { data: { availableTutors: "lots" } }), 400, "bad_request");
+    await expectError(await request.patch(url, { data: { searchCriteria: { day: "someday" } } }), 400, "bad_request");
+    await expectError(await request.patch(url, { data: { messages: [] } }), 400, "bad_request");
+    await expectError(await request.patch(url, { data: { bookingInfo: null, padding: "z".repeat(40_000) } }), 413, "payload_too_large");
+    const after = await (await request.get(url)).json();
+    expect(after).toEqual(before);
+  });
+
+  test("rejects bad paging parameters", async ({ request }) => {
+    const sessionId = await createSession(request);
+    for (const query of ["after=-1", "after=abc", "limit=0", "limit=100000", "before=0"]) {
+      await expectError(await request.get(`/api/chat/session/${sessionId}/messages?${query}`), 400, "bad_request");
+    }
+    const page = await (await request.get(`/api/chat/session/${sessionId}/messages?after=0&limit=1`)).json();
+    expect(page.messages).toHaveLength(1);
+    expect(page.hasMore).toBe(true);
+  });
+
+  test("answers 404 for unknown, malformed and other owners' sessions", async ({ request, playwright, baseURL }) => {
+    const sessionId = await createSession(request);
+    await expectError(await request.get(`/api/chat/session/${unknownSession()}`), 404, "not_found");
+    await expectError(await request.get(`/api/chat/session/${unknownSession()}/messages`), 404, "not_found");
+    await expectError(await request.patch(`/api/chat/session/${unknownSession()}`, { data: { bookingInfo: null } }), 404, "not_found");
+    await expectError(await request.get(`/api/chat/session/not-a-session-id`), 404, "not_found");
+    await expectError(await request.get(`/api/chat/session/${"session-1-" + "g".repeat(32)}`), 404, "not_found");
+
+    const stranger = await playwright.request.newContext({ baseURL });
+    await expectError(await stranger.get(`/api/chat/session/${sessionId}`), 404, "not_found");
+    await expectError(await stranger.get(`/api/chat/session/${sessionId}/messages?after=0`), 404, "not_found");
+    await expectError(await stranger.patch(`/api/chat/session/${sessionId}`, { data: { bookingInfo: null } }), 404, "not_found");
+    await expectError(await stranger.post(`/api/chat/session/${sessionId}/messages`, { data: { content: "intrusion" } }), 404, "not_found");
+    // A forged cookie is no owner at all.
+    const forged = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { cookie: "tutor_owner=owner-" + "a".repeat(32) + ".AAAA" } });
+    await expectError(await forged.get(`/api/chat/session/${sessionId}`), 404, "not_found");
+    await stranger.dispose();
+    await forged.dispose();
+
+    const state = await (await request.get(`/api/chat/session/${sessionId}`)).json();
+    expect(state.messages.map((m: { content: string }) => m.content)).not.toContain("intrusion");
+  });
+});

@@ -1,0 +1,5 @@
+import { startSidecar } from "./sidecar";
+
+export default async function globalSetup() {
+  await startSidecar();
+}

@@ -1,0 +1,5 @@
+import { stopSidecar } from "./sidecar";
+
+export default async function globalTeardown() {
+  await stopSidecar();
+}

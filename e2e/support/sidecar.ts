@@ -1,0 +1,57 @@
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+
+/**
+ * The sidecar worker as a process the tests can stop and start again: its pid
+ * lives in a file because global setup, the tests and teardown run in
+ * different processes.
+ */
+const PID_FILE = ".wrangler/e2e-sidecar.pid";
+export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
+
+export async function startSidecar(): Promise<void> {
+  if (await sidecarHealthy()) return;
+  const child = spawn(
+    "wrangler",
+    ["dev", "-c", "workers/wrangler.toml", "--persist-to", ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"],
+    { detached: true, stdio: "ignore" },
+  );
+  child.unref();
+  writeFileSync(PID_FILE, String(child.pid));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await sidecarHealthy()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the sidecar did not start within 90 s");
+}
+
+export async function stopSidecar(): Promise<void> {
+  if (!existsSync(PID_FILE)) return;
+  const pid = Number(readFileSync(PID_FILE, "utf8"));
+  rmSync(PID_FILE);
+  try {
+    process.kill(-pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    try {
+      process.kill(-pid, 0);
+    } catch {
+      return; // the process group is gone
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  process.kill(-pid, "SIGKILL");
+}
+
+async function sidecarHealthy(): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${SIDECAR_PORT}/health`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,50 @@
+import type { Tutor } from "../tutoring/schemas";
+
+/**
+ * The statements that load a tutor catalog into D1: tutors are upserted (a
+ * booking may reference them), their subjects and availability replaced.
+ * Used by `scripts/seed-catalog.mjs` for the local database and by tests.
+ */
+export interface SeedStatement {
+  sql: string;
+  params: (string | number)[];
+}
+
+export function catalogSeedStatements(tutors: Tutor[]): SeedStatement[] {
+  const statements: SeedStatement[] = [];
+  for (const tutor of tutors) {
+    statements.push(
+      {
+        sql: `INSERT INTO tutors (id, name, bio, mode) VALUES (?, ?, ?, ?)
+              ON CONFLICT (id) DO UPDATE SET name = excluded.name, bio = excluded.bio, mode = excluded.mode`,
+        params: [tutor.id, tutor.name, tutor.bio, tutor.mode],
+      },
+      { sql: "DELETE FROM tutor_subjects WHERE tutor_id = ?", params: [tutor.id] },
+      { sql: "DELETE FROM tutor_availability WHERE tutor_id = ?", params: [tutor.id] },
+    );
+    for (const subject of new Set(tutor.subjects)) {
+      statements.push({
+        sql: "INSERT OR IGNORE INTO tutor_subjects (tutor_id, subject, subject_key) VALUES (?, ?, ?)",
+        params: [tutor.id, subject, subject.toLowerCase()],
+      });
+    }
+    for (const slot of tutor.availability) {
+      statements.push({
+        sql: "INSERT OR IGNORE INTO tutor_availability (tutor_id, day, start, end) VALUES (?, ?, ?, ?)",
+        params: [tutor.id, slot.day, slot.start, slot.end],
+      });
+    }
+  }
+  return statements;
+}
+
+/** Renders statements as a SQL file for `wrangler d1 execute --file` (our own seed data, quoted). */
+export function renderSeedSql(statements: SeedStatement[]): string {
+  const literal = (value: string | number) => (typeof value === "number" ? String(value) : `'${value.replace(/'/g, "''")}'`);
+  return statements
+    .map(({ sql, params }) => {
+      let index = 0;
+      return `${sql.replace(/\?/g, () => literal(params[index++]!)).replace(/\s+/g, " ")};`;
+    })
+    .join("\n");
+}

@@ -1,0 +1,107 @@
+/**
+ * One error type for the whole product. A code names what went wrong and
+ * where (`type:surface`); the table below is the only place a code becomes an
+ * HTTP status. Route handlers end with `return error.toResponse()`.
+ */
+
+const STATUS = {
+  "bad_request:json": 400,
+  "bad_request:body": 400,
+  "bad_request:query": 400,
+  "bad_request:params": 400,
+  "unauthorized:bot": 401,
+  "forbidden:internal": 403,
+  "not_found:session": 404,
+  "not_found:chat": 404,
+  "not_found:message": 404,
+  "not_found:booking": 404,
+  "conflict:lease": 409,
+  "conflict:booking": 409,
+  "gone:chat": 410,
+  "payload_too_large:body": 413,
+  "unsupported_media_type:body": 415,
+  "rate_limited:api": 429,
+  "internal:server": 500,
+  "bad_gateway:upstream": 502,
+  "persistence_unavailable:sidecar": 503,
+} as const;
+
+export type ErrorCode = keyof typeof STATUS;
+
+/** What crosses an RPC boundary or the wire: plain data, no stack. */
+export interface ErrorBody {
+  code: string;
+  message: string;
+  /** Field-level problems, for a form to show. */
+  issues?: { path: string; message: string }[];
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly issues?: ErrorBody["issues"],
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "AppError";
+  }
+
+  get status(): number {
+    return STATUS[this.code];
+  }
+
+  /** The public code: the part before the colon, e.g. `persistence_unavailable`. */
+  get publicCode(): string {
+    return this.code.split(":")[0]!;
+  }
+
+  toBody(): ErrorBody {
+    return { code: this.publicCode, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+  }
+
+  toResponse(): Response {
+    return Response.json({ error: this.toBody() }, { status: this.status, headers: { "cache-control": "no-store" } });
+  }
+
+  /** Rebuilds an error that crossed RPC as a plain `{ code, message }`. */
+  static fromWire(wire: WireError): AppError {
+    return new AppError(wire.code, wire.message, wire.issues);
+  }
+}
+
+/** Anything thrown that is not an AppError is logged with its cause and answered generically. */
+export function toAppError(error: unknown, context: string): AppError {
+  if (error instanceof AppError) return error;
+  console.error(`[${context}] unexpected error`, error);
+  return new AppError("internal:server", "Something went wrong on our side. Please try again.", undefined, {
+    cause: error,
+  });
+}
+
+/** An error as RPC methods return it (full code, so the caller can rebuild the AppError). */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+  issues?: ErrorBody["issues"];
+}
+
+/** RPC methods return results instead of throwing, so a 4xx survives the service binding intact. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string, issues?: WireError["issues"]): Result<never> => ({
+  ok: false,
+  error: { code, message, ...(issues ? { issues } : {}) },
+});
+
+/** Unwraps a result, throwing its AppError on failure. */
+export function unwrap<T>(result: Result<T>): T {
+  if (result.ok) return result.value;
+  throw AppError.fromWire(result.error);
+}
+
+/** Turns zod issues into the public `issues` list. */
+export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) {
+  return error.issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message }));
+}

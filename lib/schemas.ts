@@ -1,0 +1,131 @@
+import { z } from "zod";
+import { BookingInfo, SearchCriteria, TutorMatch } from "./tutoring/schemas";
+
+/**
+ * Every wire shape shared by the browser, the web worker and the sidecar:
+ * HTTP bodies, RPC arguments and results, stored JSON. One module, inferred types.
+ */
+
+export const MAX_MESSAGE_CHARS = 4_000;
+export const MAX_BODY_BYTES = 32 * 1024;
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 200;
+
+/** `session-{epoch ms}-{32 hex chars = 128 random bits}`. */
+export const SESSION_ID_PATTERN = /^session-\d{13}-[0-9a-f]{32}$/;
+export const SessionId = z.string().regex(SESSION_ID_PATTERN, "expected session-{timestamp}-{128-bit hex}");
+export type SessionId = z.infer<typeof SessionId>;
+
+export const MessageRole = z.enum(["user", "assistant", "system"]);
+export type MessageRole = z.infer<typeof MessageRole>;
+
+export const ChatMessage = z.object({
+  /** Monotonic per session; the paging cursor. */
+  seq: z.number().int().positive(),
+  /** Client-chosen id, so a retried POST never stores the message twice. */
+  id: z.string(),
+  role: MessageRole,
+  content: z.string(),
+  createdAt: z.number().int(),
+  /** Suggested next steps the UI renders as buttons. */
+  quickReplies: z.array(z.string().max(80)).max(6).optional(),
+});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const AvailableTutors = z.array(TutorMatch).max(20);
+
+/** The parts of a session the assistant and the UI keep beside the messages. */
+export const SessionFields = z.object({
+  pendingMatch: TutorMatch.nullable(),
+  bookingInfo: BookingInfo.nullable(),
+  searchCriteria: SearchCriteria.nullable(),
+  availableTutors: AvailableTutors,
+});
+export type SessionFields = z.infer<typeof SessionFields>;
+
+export const EMPTY_SESSION_FIELDS: SessionFields = {
+  pendingMatch: null,
+  bookingInfo: null,
+  searchCriteria: null,
+  availableTutors: [],
+};
+
+export const ChatState = SessionFields.extend({
+  sessionId: SessionId,
+  /** The newest page of messages, oldest first. */
+  messages: z.array(ChatMessage),
+  /** True when older messages exist before `messages[0]`. */
+  hasOlder: z.boolean(),
+  /** Seq of the newest message (0 when none): the `after` cursor for polling. */
+  lastSeq: z.number().int().nonnegative(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+});
+export type ChatState = z.infer<typeof ChatState>;
+
+/** PATCH body: any subset of the session fields; unknown keys are refused. */
+export const SessionPatch = SessionFields.partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, "patch must set at least one field");
+export type SessionPatch = z.infer<typeof SessionPatch>;
+
+/** POST body of a user's message. */
+export const NewUserMessage = z
+  .object({
+    id: z.string().uuid().optional(),
+    content: z
+      .string()
+      .trim()
+      .min(1, "message is empty")
+      .max(MAX_MESSAGE_CHARS, `message is longer than ${MAX_MESSAGE_CHARS} characters`),
+  })
+  .strict();
+export type NewUserMessage = z.infer<typeof NewUserMessage>;
+
+/** A message the assistant (or a bot) appends. */
+export const NewAssistantMessage = z.object({
+  id: z.string().min(1).max(80),
+  content: z.string().min(1).max(MAX_MESSAGE_CHARS),
+  quickReplies: z.array(z.string().max(80)).max(6).optional(),
+});
+export type NewAssistantMessage = z.infer<typeof NewAssistantMessage>;
+
+export const MessagePageQuery = z.object({
+  after: z.coerce.number().int().nonnegative().optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE),
+});
+export type MessagePageQuery = z.infer<typeof MessagePageQuery>;
+
+export const MessagePage = z.object({
+  messages: z.array(ChatMessage),
+  /** Cursor to pass as `after` next time. */
+  lastSeq: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
+
+/** Result of posting a user message: the stored message and the assistant's turn. */
+export const SendResult = z.object({
+  message: ChatMessage,
+  replies: z.array(ChatMessage),
+  state: ChatState,
+});
+export type SendResult = z.infer<typeof SendResult>;
+
+/** Stateless fallback assistant route: the browser sends its React state. */
+export const FallbackTurnRequest = z
+  .object({
+    content: NewUserMessage.shape.content,
+    fields: SessionFields,
+    /** The last few messages, for context only. */
+    recent: z.array(z.object({ role: MessageRole, content: z.string().max(MAX_MESSAGE_CHARS) })).max(20),
+  })
+  .strict();
+export type FallbackTurnRequest = z.infer<typeof FallbackTurnRequest>;
+
+export const FallbackTurnResponse = z.object({
+  replies: z.array(NewAssistantMessage),
+  fields: SessionFields,
+});
+export type FallbackTurnResponse = z.infer<typeof FallbackTurnResponse>;

@@ -1,0 +1,84 @@
+import type { z } from "zod";
+import { AppError, toAppError, zodIssues } from "../errors";
+import { MAX_BODY_BYTES } from "../schemas";
+import type { Owner } from "./owner-cookie";
+
+/**
+ * Reads a JSON body: refuses a wrong content type, more than MAX_BODY_BYTES
+ * (counted while streaming, so a lying Content-Length cannot get past), bad
+ * JSON and anything the schema rejects, each with its own 4xx.
+ */
+export async function readJsonBody<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new AppError("unsupported_media_type:body", "Send the body as application/json.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > MAX_BODY_BYTES) throw tooLarge();
+  const text = await readLimited(request, MAX_BODY_BYTES);
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new AppError("bad_request:json", "The body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new AppError("bad_request:body", "The body is not valid.", zodIssues(parsed.error));
+  return parsed.data;
+}
+
+function tooLarge() {
+  return new AppError("payload_too_large:body", `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw new AppError("bad_request:query", "The query parameters are not valid.", zodIssues(parsed.error));
+  return parsed.data;
+}
+
+export function parseParams<S extends z.ZodType>(params: unknown, schema: S, notFound: AppError): z.infer<S> {
+  const parsed = schema.safeParse(params);
+  if (!parsed.success) throw notFound;
+  return parsed.data;
+}
+
+export function json(data: unknown, init: { status?: number; owner?: Owner } = {}): Response {
+  const headers = new Headers({ "cache-control": "no-store" });
+  if (init.owner?.setCookie) headers.append("set-cookie", init.owner.setCookie);
+  return Response.json(data, { status: init.status ?? 200, headers });
+}
+
+/** Runs a route body; every failure leaves as a JSON error with its status, never a stack trace. */
+export async function handle(context: string, body: () => Promise<Response>): Promise<Response> {
+  try {
+    return await body();
+  } catch (error) {
+    return toAppError(error, context).toResponse();
+  }
+}

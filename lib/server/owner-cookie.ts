@@ -1,0 +1,72 @@
+/**
+ * The owner cookie: who created a chat session. The session id alone is not
+ * authority; the browser that made it holds `owner = {id}.{HMAC-SHA256(id)}`,
+ * HttpOnly and SameSite=Lax, signed with OWNER_COOKIE_SECRET.
+ */
+
+export const OWNER_COOKIE = "tutor_owner";
+const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
+const encoder = new TextEncoder();
+
+export interface Owner {
+  id: string;
+  /** Set when the owner is new: the Set-Cookie header value to send back. */
+  setCookie?: string;
+}
+
+async function hmacKey(secret: string): Promise<CryptoKey> {
+  return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+function toBase64Url(bytes: ArrayBuffer): string {
+  let binary = "";
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}
+
+export async function signOwnerId(ownerId: string, secret: string): Promise<string> {
+  const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(ownerId));
+  return `${ownerId}.${toBase64Url(signature)}`;
+}
+
+/** The owner id inside a cookie value, if its signature holds (verify is constant-time). */
+export async function verifyOwnerCookie(value: string | undefined, secret: string): Promise<string | null> {
+  if (!value) return null;
+  const dot = value.lastIndexOf(".");
+  if (dot <= 0) return null;
+  const ownerId = value.slice(0, dot);
+  const signature = fromBase64Url(value.slice(dot + 1));
+  if (!signature || !/^owner-[0-9a-f]{32}$/.test(ownerId)) return null;
+  const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, encoder.encode(ownerId));
+  return valid ? ownerId : null;
+}
+
+export function readCookie(header: string | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
+}
+
+function newOwnerId(): string {
+  const random = crypto.getRandomValues(new Uint8Array(16));
+  return `owner-${[...random].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** The request's owner, or a new one with the cookie that binds it to this browser. */
+export async function identifyOwner(request: Request, secret: string): Promise<Owner> {
+  const existing = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), secret);
+  if (existing) return { id: existing };
+  const id = newOwnerId();
+  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  const value = encodeURIComponent(await signOwnerId(id, secret));
+  return { id, setCookie: `${OWNER_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}${secure}` };
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { AppError } from "../errors";
+import { SessionId } from "../schemas";
+import { parseParams } from "./http";
+import { identifyOwner, type Owner } from "./owner-cookie";
+import { chatSessionClient, getOwnerSecret } from "./sidecar";
+
+const SessionParams = z.object({ sessionId: SessionId });
+
+const unknownSession = new AppError("not_found:session", "No chat session with that id belongs to you.");
+
+/**
+ * The common opening of every session route: validate the id, reach the
+ * sidecar (503 without it), identify the owner. Ownership itself is checked
+ * by the ChatSession object, which answers 404 to anyone else.
+ */
+export async function openSessionRoute(
+  request: Request,
+  params: Promise<unknown>,
+): Promise<{ owner: Owner; client: Awaited<ReturnType<typeof chatSessionClient>> }> {
+  const { sessionId } = parseParams(await params, SessionParams, unknownSession);
+  const owner = await identifyOwner(request, await getOwnerSecret());
+  return { owner, client: await chatSessionClient(sessionId, owner.id) };
+}

@@ -1,0 +1,199 @@
+import type { SessionFields } from "../schemas";
+import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
+import { localNow } from "./clock";
+import { hasCriteria, parseMessage } from "./parse";
+import { INTRO, MATCH_QUICK_REPLIES, QUICK, dayText, slotText, timeText } from "./phrasing";
+import type { Tutor } from "./schemas";
+import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
+import { criteriaOf, reply, turn, type TurnContext } from "./turn-context";
+
+/**
+ * The tutoring assistant's contract. The assistant is pure: the same input gives
+ * the same turn. It never writes anywhere; what must happen outside (a booking
+ * row in D1, a cancel) comes back as an `effect` for the caller to perform,
+ * and `describeEffectOutcome` turns the outcome into the follow-up turn.
+ */
+
+export { describeEffectOutcome, type EffectOutcome } from "./effect-outcome";
+export { DEFAULT_TIME_ZONE } from "./clock";
+
+/** Read-only view of the tutor catalog (D1 in the sidecar, seed data in fallback). */
+export interface TutorCatalog {
+  /** Tutors teaching a subject that matches `skill`, through an index, not a scan. */
+  findBySkill(skill: string): Promise<Tutor[]>;
+  /** Every subject name the catalog knows, for recognizing skills in free text. */
+  subjects(): Promise<string[]>;
+}
+
+export interface AssistantReply {
+  content: string;
+  quickReplies?: string[];
+}
+
+export type AssistantEffect =
+  | {
+      type: "create_booking";
+      booking: {
+        tutorId: string;
+        date: string;
+        start: string;
+        end: string;
+        studentName: string;
+        studentEmail: string;
+        mode: "online" | "in_person";
+        intake: string;
+      };
+    }
+  | { type: "cancel_booking"; bookingId: string }
+  | { type: "leave_message"; note: string };
+
+export interface AssistantTurn {
+  replies: AssistantReply[];
+  /** Fields to overwrite in the session; absent keys stay as they are. */
+  patch: Partial<SessionFields>;
+  effect?: AssistantEffect;
+}
+
+export interface AssistantInput {
+  fields: SessionFields;
+  message: string;
+  /** The current time; passed in so the assistant stays deterministic. */
+  now: Date;
+  catalog: TutorCatalog;
+  /** IANA zone that "today" and "10am" are read in; defaults to the tutoring center's (Pacific). */
+  timeZone?: string;
+}
+
+function isFresh(fields: SessionFields): boolean {
+  return !fields.searchCriteria && !fields.pendingMatch && !fields.bookingInfo && fields.availableTutors.length === 0;
+}
+
+/** What staff need to pick up where the assistant left off. */
+function leaveMessageNote(ctx: TurnContext): string {
+  const criteria = criteriaOf(ctx.fields);
+  const parts = [ctx.parsed.note ?? "The student asked to leave a message for the tutoring center."];
+  if (criteria.skill) {
+    const day = criteria.day ? `on ${dayText(criteria)}${criteria.date ? ` (${criteria.date})` : ""}` : criteria.date ? "on any day" : "";
+    const when = [day, timeText(criteria)].filter(Boolean).join(" ");
+    parts.push(`They were looking for ${criteria.skill}${when ? ` ${when}` : ""}.`);
+  }
+  const booking = ctx.fields.bookingInfo;
+  if (booking) {
+    parts.push(`Booking (${booking.step}) with ${booking.tutorName} on ${slotText(booking.slot)}.`);
+    if (booking.studentName || booking.studentEmail) parts.push(`Contact: ${[booking.studentName, booking.studentEmail].filter(Boolean).join(", ")}.`);
+  }
+  return parts.join(" ").slice(0, 2000);
+}
+
+const HELP =
+  "I'm an automated assistant. Tell me a subject, day and time, like \"Python on Monday at 10\", and I'll find a tutor and book the session. " +
+  "You can also say \"show me other tutors\", \"change the time\", \"go back\", \"cancel\" or \"start over\". If I can't help, I can leave a message for the tutoring center.";
+
+/** Commands that mean the same thing at every step. */
+function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
+  const booking = ctx.fields.bookingInfo;
+  const criteria = criteriaOf(ctx.fields);
+  const { misses: _misses, ...settled } = criteria;
+  // A command is understood, so the run of misunderstandings is over.
+  const calm = ctx.fields.searchCriteria ? { searchCriteria: settled } : {};
+  switch (ctx.parsed.intent) {
+    case "start_over":
+      return turn("Okay, let's start over. What subject would you like help with?", subjectQuickReplies(ctx.subjects), {
+        pendingMatch: null,
+        bookingInfo: null,
+        searchCriteria: { excludeTutorIds: [] },
+        availableTutors: [],
+      });
+    case "leave_message":
+      return {
+        replies: [reply("Okay, I'm passing your message to the tutoring center staff.")],
+        patch: calm,
+        effect: { type: "leave_message", note: leaveMessageNote(ctx) },
+      };
+    case "help":
+      return turn(HELP, [QUICK.leaveMessage, QUICK.startOver], calm);
+    case "cancel_booking":
+      if (booking?.step === "confirmed" && booking.bookingId) {
+        return {
+          replies: [reply(`Cancelling your session with ${booking.tutorName} on ${slotText(booking.slot)}...`)],
+          patch: {},
+          effect: { type: "cancel_booking", bookingId: booking.bookingId },
+        };
+      }
+      if (inForm(booking)) return undefined;
+      return turn("You don't have a confirmed booking to cancel.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+    default:
+      return undefined;
+  }
+}
+
+/** Everything outside the booking form: searching, browsing matches, starting a booking. */
+async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
+  const criteria = criteriaOf(ctx.fields);
+  // A match kept from days ago may point at an hour that has passed: never book it.
+  const match = ctx.fields.pendingMatch && ctx.fields.pendingMatch.slot.date >= ctx.today.date ? ctx.fields.pendingMatch : null;
+  const booking = ctx.fields.bookingInfo;
+  switch (ctx.parsed.intent) {
+    case "other_tutors":
+      return showOthers(ctx, criteria);
+    case "change_time":
+      return changeTime(ctx, criteria);
+    case "change_day":
+      return changeDay(ctx, criteria);
+    case "back":
+      return stepBack(ctx, criteria);
+    case "book":
+      return match ? startBooking(ctx, match) : askNext(criteria, ctx, "Let's find you a tutor first. ") ?? runSearch(ctx, criteria);
+    case "affirm":
+      if (match) return startBooking(ctx, match);
+      break;
+    case "cancel":
+    case "cancel_booking":
+      if (booking?.step === "confirmed") return turn("To cancel your confirmed session, say \"cancel my booking\".", [QUICK.cancelBooking]);
+      return turn("There's nothing to cancel right now. Anything else I can help with?", match ? MATCH_QUICK_REPLIES : undefined);
+    case "deny":
+      if (match) return turn("Okay. Want to see other tutors, change the time, or start over?", [QUICK.others, QUICK.changeTime, QUICK.startOver]);
+      break;
+    case "thanks":
+      return turn("You're welcome! Anything else I can help with?", match ? MATCH_QUICK_REPLIES : undefined);
+    default:
+      break;
+  }
+  if (ctx.parsed.greeting && !hasCriteria(ctx.parsed)) {
+    if (isFresh(ctx.fields)) return turn(`${INTRO} What subject would you like help with?`, subjectQuickReplies(ctx.subjects), { searchCriteria: criteria });
+    const hello = "Hi again! I'm the automated tutoring assistant. ";
+    return askNext(criteria, ctx, hello) ?? turn(`${hello}You can book this tutor, see other tutors, or change the time.`, MATCH_QUICK_REPLIES);
+  }
+  return searchWith(ctx);
+}
+
+export async function respond(input: AssistantInput): Promise<AssistantTurn> {
+  const { fields, message, catalog } = input;
+  const today = localNow(input.now, input.timeZone);
+  const subjects = await catalog.subjects();
+  const booking = fields.bookingInfo;
+  // While the student types a name or a topic, only whole-message commands count.
+  const strict = inForm(booking) && (booking.step === "contact" || booking.step === "details");
+  const ctx: TurnContext = { fields, message, parsed: parseMessage(message, { subjects, today, strict }), today, catalog, subjects };
+
+  let result = globalCommand(ctx);
+  if (!result && inForm(booking)) {
+    const step = bookingTurn(ctx, booking);
+    if (step === LEAVE_FORM) {
+      const next = await searchTurn({ ...ctx, fields: { ...fields, bookingInfo: null } });
+      result = { ...next, patch: { bookingInfo: null, ...next.patch } };
+    } else {
+      result = step;
+    }
+  }
+  result ??= await searchTurn(ctx);
+
+  if (isFresh(fields) && !result.replies[0]?.content.startsWith(INTRO)) {
+    // The first thing anyone hears: this is a bot, not a person.
+    result = { ...result, replies: [reply(INTRO), ...result.replies] };
+  }
+  if (isFresh(fields) && !result.patch.searchCriteria) {
+    result = { ...result, patch: { ...result.patch, searchCriteria: criteriaOf(fields) } };
+  }
+  return result;
+}

@@ -1,0 +1,23 @@
+import type { FallbackTurnRequest, FallbackTurnResponse } from "../schemas";
+import { respond } from "./assistant";
+import { SEED_TUTORS } from "./catalog-data";
+import { createMemoryCatalog } from "./memory-catalog";
+
+const seedCatalog = createMemoryCatalog(SEED_TUTORS);
+
+/**
+ * One assistant turn without persistence: the same pure assistant as the
+ * sidecar runs, over the seed catalog. Effects that need storage (a booking
+ * row) cannot happen here; the reply says so instead of pretending.
+ */
+export async function fallbackTurn(request: FallbackTurnRequest, now: Date): Promise<FallbackTurnResponse> {
+  const turn = await respond({ fields: request.fields, message: request.content, now, catalog: seedCatalog });
+  const replies = turn.replies.map((reply, index) => ({ id: `fallback-${now.getTime()}-${index}`, ...reply }));
+  if (turn.effect?.type === "create_booking" || turn.effect?.type === "cancel_booking") {
+    replies.push({
+      id: `fallback-${now.getTime()}-effect`,
+      content: "Bookings need the chat service, which is not running here, so nothing was booked. Please try again later.",
+    });
+  }
+  return { replies, fields: { ...request.fields, ...turn.patch } };
+}

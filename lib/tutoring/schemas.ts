@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/**
+ * Wire and stored shapes of the tutoring domain: tutors, the student's search,
+ * the pending match and the multi-step booking form. Both workers and the
+ * browser import these; types are inferred, never written twice.
+ */
+
+export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
+export const Weekday = z.enum(WEEKDAYS);
+export type Weekday = z.infer<typeof Weekday>;
+
+/** 24-hour "HH:MM". */
+export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "expected HH:MM (24-hour)");
+
+export const TutorMode = z.enum(["online", "in_person", "both"]);
+export type TutorMode = z.infer<typeof TutorMode>;
+
+export const AvailabilitySlot = z.object({
+  day: Weekday,
+  start: ClockTime,
+  end: ClockTime,
+});
+export type AvailabilitySlot = z.infer<typeof AvailabilitySlot>;
+
+export const Tutor = z.object({
+  id: z.string().min(1).max(64),
+  name: z.string().min(1).max(120),
+  subjects: z.array(z.string().min(1).max(80)).min(1).max(30),
+  bio: z.string().max(600),
+  mode: TutorMode,
+  availability: z.array(AvailabilitySlot).max(60),
+});
+export type Tutor = z.infer<typeof Tutor>;
+
+/** What the student asked for; every part optional until the assistant has asked for it. */
+export const SearchCriteria = z.object({
+  skill: z.string().min(1).max(80).optional(),
+  day: Weekday.optional(),
+  /** Calendar date the day resolved to (YYYY-MM-DD), when known. */
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** Earliest acceptable start, inclusive. */
+  timeFrom: ClockTime.optional(),
+  /** Latest acceptable start, inclusive. */
+  timeTo: ClockTime.optional(),
+  /** Tutor ids already shown for this search, so "other tutors" never repeats one. */
+  excludeTutorIds: z.array(z.string().max(64)).max(100).default([]),
+  /** Messages in a row the assistant could not understand; from two on it offers to leave a message for staff. */
+  misses: z.number().int().min(0).max(100).optional(),
+});
+export type SearchCriteria = z.infer<typeof SearchCriteria>;
+
+/** A concrete bookable hour with one tutor. */
+export const SessionSlot = z.object({
+  day: Weekday,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  start: ClockTime,
+  end: ClockTime,
+});
+export type SessionSlot = z.infer<typeof SessionSlot>;
+
+export const TutorMatch = z.object({
+  tutor: Tutor,
+  slot: SessionSlot,
+  /** Higher is better; only meaningful within one search. */
+  score: z.number(),
+  /** Short human reason ("teaches Python, free Monday 10:00"). */
+  reason: z.string().max(300),
+});
+export type TutorMatch = z.infer<typeof TutorMatch>;
+
+export const BookingStep = z.enum(["confirm_slot", "contact", "details", "review", "confirmed", "cancelled"]);
+export type BookingStep = z.infer<typeof BookingStep>;
+
+export const BookingInfo = z.object({
+  step: BookingStep,
+  tutorId: z.string().max(64),
+  tutorName: z.string().max(120),
+  slot: SessionSlot,
+  studentName: z.string().max(120).optional(),
+  studentEmail: z.string().max(254).optional(),
+  mode: z.enum(["online", "in_person"]).optional(),
+  intake: z.string().max(1000).optional(),
+  bookingId: z.string().max(64).optional(),
+  meetingLink: z.string().max(500).optional(),
+});
+export type BookingInfo = z.infer<typeof BookingInfo>;

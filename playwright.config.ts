@@ -1,0 +1,40 @@
+import { defineConfig, devices } from "@playwright/test";
+
+const WEB_PORT = Number(process.env.WEB_PORT ?? 8787);
+
+/**
+ * End-to-end tests against the OpenNext production build on workerd
+ * (`npm run build` first; `npm test` does). The web worker is Playwright's
+ * webServer; the sidecar is started by global setup and stopped/restarted by
+ * the tests that need it gone. Debian's Chromium: Playwright cannot download browsers here.
+ */
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: [["list"], ["json", { outputFile: ".test-results/playwright.json" }]],
+  globalSetup: "./e2e/support/global-setup.ts",
+  globalTeardown: "./e2e/support/global-teardown.ts",
+  outputDir: "test-results",
+  use: {
+    baseURL: `http://127.0.0.1:${WEB_PORT}`,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-gpu", "--disable-sync"],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
+  webServer: {
+    command: `wrangler dev -c wrangler.toml --persist-to .wrangler/state --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false`,
+    url: `http://127.0.0.1:${WEB_PORT}/api/health`,
+    reuseExistingServer: !process.env.CI,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

@@ -1,0 +1,29 @@
+// Loads the seed tutor catalog (lib/tutoring/catalog-data.ts) into the local D1 database.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { build } from "esbuild";
+
+const bundle = await build({
+  stdin: {
+    contents: `
+      export { SEED_TUTORS } from "./lib/tutoring/catalog-data.ts";
+      export { catalogSeedStatements, renderSeedSql } from "./lib/db/catalog-seed.ts";`,
+    resolveDir: process.cwd(),
+    loader: "ts",
+  },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  write: false,
+});
+const module = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString("base64")}`);
+const sql = module.renderSeedSql(module.catalogSeedStatements(module.SEED_TUTORS));
+
+mkdirSync(".wrangler", { recursive: true });
+writeFileSync(".wrangler/seed-catalog.sql", sql);
+execFileSync(
+  "wrangler",
+  ["d1", "execute", "DB", "--local", "--persist-to", ".wrangler/state", "-c", "workers/wrangler.toml", "--file", ".wrangler/seed-catalog.sql"],
+  { stdio: ["ignore", "ignore", "inherit"] },
+);
+console.log(`seeded ${module.SEED_TUTORS.length} tutors into the local D1 database`);

@@ -1,0 +1,54 @@
+// `npm test`: every test, in the order that fails fastest. Ends with the line
+// `tests: N passed, N failed` counted from the runners' JSON reports.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const RESULTS = ".test-results";
+rmSync(RESULTS, { recursive: true, force: true });
+mkdirSync(RESULTS, { recursive: true });
+
+let passed = 0;
+let failed = 0;
+const failures = [];
+
+function run(label, command, args) {
+  console.log(`\n▶ ${label}: ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: process.env });
+  if (result.status !== 0) failures.push(label);
+  return result.status === 0;
+}
+
+function countVitest(file) {
+  if (!existsSync(file)) return false;
+  const report = JSON.parse(readFileSync(file, "utf8"));
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  return true;
+}
+
+function countPlaywright(file) {
+  if (!existsSync(file)) return false;
+  const { stats } = JSON.parse(readFileSync(file, "utf8"));
+  passed += stats.expected;
+  failed += stats.unexpected + stats.flaky;
+  return true;
+}
+
+const typecheckOk = run("typecheck", "npm", ["run", "typecheck", "--silent"]);
+if (!typecheckOk) failed += 1;
+
+run("setup local secrets and database", "npm", ["run", "setup", "--silent"]);
+
+run("unit and Durable Object tests", "vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULTS}/vitest.json`]);
+if (!countVitest(`${RESULTS}/vitest.json`)) failed += 1;
+
+if (run("production build (OpenNext)", "npm", ["run", "build:worker", "--silent"])) {
+  run("end-to-end tests (Playwright, Chromium)", "playwright", ["test"]);
+  if (!countPlaywright(`${RESULTS}/playwright.json`)) failed += 1;
+} else {
+  failed += 1;
+}
+
+if (failures.length) console.log(`\nfailed steps: ${failures.join(", ")}`);
+console.log(`tests: ${passed} passed, ${failed} failed`);
+process.exit(failed > 0 || failures.length > 0 ? 1 : 0);

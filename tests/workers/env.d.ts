@@ -1,0 +1,12 @@
+import type { D1Migration } from "@cloudflare/vitest-plugin";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** Read from drizzle/migrations by vitest.config.ts, applied before each test file. */
+      TEST_MIGRATIONS: D1Migration[];
+      INTERNAL_KEY: string;
+      BOT_TOKEN: string;
+    }
+  }
+}

@@ -1,0 +1,19 @@
+import { env } from "cloudflare:test";
+
+/** A fresh, valid session id; each test uses its own Durable Object. */
+export function newSessionId(): string {
+  const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return `session-${Date.now()}-${random}`;
+}
+
+export const OWNER = "owner-aaaaaaaaaaaaaaaa";
+export const STRANGER = "owner-bbbbbbbbbbbbbbbb";
+
+export function chatSession(sessionId: string) {
+  return env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
+}
+
+export function unwrapOk<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}

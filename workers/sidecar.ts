@@ -1,0 +1,76 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { z } from "zod";
+import { fail, toAppError, zodIssues, type Result } from "../lib/errors";
+import { MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
+import type { SidecarApi } from "../lib/sidecar-api";
+import { runAssistantTurn } from "./assistant-turn";
+import { createD1Catalog } from "./d1-catalog";
+
+export { ChatSession } from "../durable-objects/chat-session";
+
+const OwnerId = z.string().min(16).max(128);
+
+/**
+ * The sidecar's front door: typed RPC for the web worker's SIDECAR binding.
+ * Every argument is validated here again: the binding is a trust boundary too.
+ */
+export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi {
+  async ping(): Promise<"pong"> {
+    return "pong";
+  }
+
+  async getState(sessionId: string, ownerId: string) {
+    return this.withSession(sessionId, ownerId, (stub, owner) => stub.getState(owner));
+  }
+
+  async listMessages(sessionId: string, ownerId: string, query: MessagePageQuery) {
+    const parsed = MessagePageQuery.safeParse(query);
+    if (!parsed.success) return fail("bad_request:query", "Invalid paging parameters.", zodIssues(parsed.error));
+    return this.withSession(sessionId, ownerId, (stub, owner) => stub.listMessages(owner, parsed.data));
+  }
+
+  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage) {
+    const parsed = NewUserMessage.safeParse(message);
+    if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
+    return this.withSession(sessionId, ownerId, (stub, owner, id) =>
+      runAssistantTurn({
+        session: stub,
+        sessionId: id,
+        ownerId: owner,
+        message: parsed.data,
+        catalog: createD1Catalog(this.env.DB),
+        now: new Date(),
+      }),
+    );
+  }
+
+  async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
+    const parsed = SessionPatch.safeParse(patch);
+    if (!parsed.success) return fail("bad_request:body", "Invalid session fields.", zodIssues(parsed.error));
+    return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, Date.now()));
+  }
+
+  /** Plain HTTP is not an API here; only a health check answers. */
+  override async fetch(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname === "/health") return Response.json({ ok: true });
+    return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
+  }
+
+  private async withSession<T>(
+    sessionId: string,
+    ownerId: string,
+    work: (stub: DurableObjectStub<import("../durable-objects/chat-session").ChatSession>, owner: string, id: string) => Promise<Result<T>> | Result<T>,
+  ): Promise<Result<T>> {
+    const id = SessionId.safeParse(sessionId);
+    if (!id.success) return fail("not_found:session", "No chat session with that id belongs to you.");
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
+    try {
+      const stub = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(id.data));
+      return await work(stub, owner.data, id.data);
+    } catch (error) {
+      const appError = toAppError(error, "sidecar");
+      return fail(appError.code, appError.message);
+    }
+  }
+}
