@@ -1,0 +1,205 @@
+import type { AssistantTurn } from "./assistant";
+import { matchKind } from "./match";
+import { hasCriteria, parseContact, parseDetails, type MeetingMode } from "./parse";
+import { MATCH_QUICK_REPLIES, QUICK, bookingSummary, matchSentence, modeText, slotText } from "./phrasing";
+import type { BookingInfo, BookingStep, Tutor, TutorMatch } from "./schemas";
+import { criteriaOf, turn, type TurnContext } from "./turn-context";
+
+/**
+ * The booking form, one step per message: confirm the slot, name and email,
+ * meeting mode and topic, then a review. The form lives in `bookingInfo`, so
+ * a reload resumes at the same step. Confirming the review does not book: it
+ * returns a `create_booking` effect for the caller to perform.
+ */
+
+const FORM_STEPS: ReadonlySet<BookingStep> = new Set(["confirm_slot", "contact", "details", "review"]);
+
+export function inForm(booking: BookingInfo | null): booking is BookingInfo {
+  return booking !== null && FORM_STEPS.has(booking.step);
+}
+
+/** The caller should drop the form and treat the message as a new search request. */
+export const LEAVE_FORM = "leave_form";
+
+const CONTACT_QUESTION = "What's your name and email? For example: Ada Lovelace, ada@example.com";
+const INTAKE_QUESTION = "What would you like to work on? A few words is plenty, like \"recursion homework\" or \"exam review\".";
+
+function subjectFor(ctx: TurnContext, tutor: Tutor | undefined): string {
+  return criteriaOf(ctx.fields).skill ?? tutor?.subjects[0] ?? "tutoring";
+}
+
+function tutorFor(ctx: TurnContext, tutorId: string): Tutor | undefined {
+  const { pendingMatch, availableTutors } = ctx.fields;
+  if (pendingMatch?.tutor.id === tutorId) return pendingMatch.tutor;
+  return availableTutors.find((match) => match.tutor.id === tutorId)?.tutor;
+}
+
+/** A tutor who meets only one way decides the mode; "both" leaves it to the student. */
+function fixedMode(tutor: Tutor | undefined): MeetingMode | undefined {
+  return tutor?.mode === "online" || tutor?.mode === "in_person" ? tutor.mode : undefined;
+}
+
+function form(booking: BookingInfo, patch: AssistantTurn["patch"] = {}): AssistantTurn["patch"] {
+  return { bookingInfo: booking, ...patch };
+}
+
+function confirmQuestion(ctx: TurnContext, booking: BookingInfo, lead = "Just to confirm:"): AssistantTurn {
+  const subject = subjectFor(ctx, tutorFor(ctx, booking.tutorId));
+  return turn(`${lead} ${subject} with ${booking.tutorName} on ${slotText(booking.slot)}. Shall I continue?`, [QUICK.yes, QUICK.no], form(booking));
+}
+
+export function startBooking(ctx: TurnContext, match: TutorMatch): AssistantTurn {
+  const current = ctx.fields.bookingInfo;
+  if (current?.step === "confirmed" && current.tutorId === match.tutor.id && current.slot.date === match.slot.date && current.slot.start === match.slot.start) {
+    return turn(`You're already booked with ${current.tutorName} on ${slotText(current.slot)}.`, [QUICK.cancelBooking, QUICK.startOver]);
+  }
+  return confirmQuestion(ctx, { step: "confirm_slot", tutorId: match.tutor.id, tutorName: match.tutor.name, slot: match.slot });
+}
+
+function detailsQuestion(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
+  const tutor = tutorFor(ctx, booking.tutorId);
+  const mode = fixedMode(tutor);
+  const next: BookingInfo = { ...booking, step: "details", ...(mode ? { mode } : {}) };
+  if (!next.mode) {
+    const ask = next.intake ? "Would you like to meet online or in person?" : `Would you like to meet online or in person? And ${INTAKE_QUESTION.charAt(0).toLowerCase()}${INTAKE_QUESTION.slice(1)}`;
+    return turn(`${lead}${ask}`, [QUICK.online, QUICK.inPerson], form(next));
+  }
+  const only = mode ? `${booking.tutorName} meets ${modeText(mode)} only, so this will be an ${mode === "online" ? "online" : "in-person"} session. ` : "";
+  return turn(`${lead}${only}${INTAKE_QUESTION}`, undefined, form(next));
+}
+
+function review(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
+  const { studentName, studentEmail, mode, intake } = booking;
+  if (!studentName || !studentEmail) return turn(`${lead}${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
+  if (!mode || !intake) return detailsQuestion(ctx, booking, lead);
+  const summary = bookingSummary({
+    tutorName: booking.tutorName,
+    subject: subjectFor(ctx, tutorFor(ctx, booking.tutorId)),
+    slot: booking.slot,
+    mode,
+    name: studentName,
+    email: studentEmail,
+    intake,
+  });
+  return turn(`${lead}${summary}`, [QUICK.confirm, QUICK.back, QUICK.cancel], form({ ...booking, step: "review" }));
+}
+
+function contactStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  const contact = parseContact(ctx.message);
+  // Once the name is known, a message without a valid address is a failed email, not a new name.
+  const name = booking.studentName && !contact.email ? booking.studentName : contact.name ?? booking.studentName;
+  const email = contact.email ?? booking.studentEmail;
+  const next: BookingInfo = { ...booking, ...(name ? { studentName: name } : {}), ...(email ? { studentEmail: email } : {}) };
+  if (contact.invalidEmail || (booking.studentName && !contact.email && !email)) {
+    return turn("That email address doesn't look right. Could you type it again? For example: ada@example.com", undefined, form(next));
+  }
+  if (name && email) return detailsQuestion(ctx, next, `Thanks, ${name.split(" ")[0] ?? name}. `);
+  if (name) return turn(`Thanks, ${name.split(" ")[0] ?? name}. What's your email address?`, undefined, form(next));
+  if (email) return turn("Thanks! And what's your name?", undefined, form(next));
+  return turn(`I need your name and email to book. ${CONTACT_QUESTION}`, undefined, form(next));
+}
+
+function detailsStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  const tutor = tutorFor(ctx, booking.tutorId);
+  const details = parseDetails(ctx.message);
+  const fixed = fixedMode(tutor);
+  let lead = "";
+  let mode = fixed ?? details.mode ?? booking.mode;
+  if (fixed && details.mode && details.mode !== fixed) lead = `${booking.tutorName} meets ${modeText(fixed)} only, so this will be ${modeText(fixed)}. `;
+  // "Either" with a tutor who does both: online needs no room.
+  if (!mode && details.anyMode) {
+    mode = "online";
+    lead = "Online it is. ";
+  }
+  const intake = details.intake ?? booking.intake;
+  const next: BookingInfo = { ...booking, ...(mode ? { mode } : {}), ...(intake ? { intake } : {}) };
+  if (mode && intake) return review(ctx, next, lead);
+  if (!mode) return turn(`${lead}Would you like to meet online or in person?`, [QUICK.online, QUICK.inPerson], form(next));
+  return turn(`${lead}${INTAKE_QUESTION}`, undefined, form(next));
+}
+
+function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  const { intent } = ctx.parsed;
+  const { studentName, studentEmail, mode, intake } = booking;
+  if (intent === "affirm" || intent === "book") {
+    if (!studentName || !studentEmail || !mode || !intake) return review(ctx, booking);
+    return {
+      replies: [{ content: `Booking your session with ${booking.tutorName} now...` }],
+      patch: {},
+      effect: {
+        type: "create_booking",
+        booking: { tutorId: booking.tutorId, date: booking.slot.date, start: booking.slot.start, end: booking.slot.end, studentName, studentEmail, mode, intake },
+      },
+    };
+  }
+  if (intent === "deny") {
+    return turn("What would you like to change? You can go back a step, change the time, or cancel.", [QUICK.back, QUICK.changeTime, QUICK.cancel]);
+  }
+  const contact = parseContact(ctx.message);
+  if (contact.email && contact.email !== studentEmail) return review(ctx, { ...booking, studentEmail: contact.email }, "Updated your email. ");
+  return review(ctx, booking, "Please confirm, go back, or cancel. ");
+}
+
+function confirmSlotStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn | typeof LEAVE_FORM {
+  const { intent } = ctx.parsed;
+  if (intent === "affirm" || intent === "book") return turn(`Great. ${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
+  if (intent === "deny") {
+    return turn("No problem, nothing is booked. Want to see other tutors or change the time?", [QUICK.others, QUICK.changeTime, QUICK.startOver], {
+      bookingInfo: null,
+    });
+  }
+  if (hasCriteria(ctx.parsed)) return LEAVE_FORM;
+  return confirmQuestion(ctx, booking, "Please answer yes or no:");
+}
+
+function formBack(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  const { studentName: _name, studentEmail: _email, mode: _mode, intake: _intake, ...slotOnly } = booking;
+  switch (booking.step) {
+    case "confirm_slot": {
+      const match = ctx.fields.pendingMatch;
+      if (!match) return turn("Okay. What subject would you like help with?", undefined, { bookingInfo: null });
+      const sentence = matchSentence({ match, kind: matchKind(match.score) }, criteriaOf(ctx.fields));
+      return turn(`Okay, back to the match. ${sentence}`, MATCH_QUICK_REPLIES, { bookingInfo: null });
+    }
+    case "contact":
+      return confirmQuestion(ctx, { ...slotOnly, step: "confirm_slot" }, "Okay, one step back:");
+    case "details":
+      return turn(`Okay, one step back. ${CONTACT_QUESTION}`, undefined, form({ ...slotOnly, step: "contact" }));
+    default: {
+      const { mode: _m, intake: _i, ...withContact } = booking;
+      return detailsQuestion(ctx, withContact, "Okay, one step back. ");
+    }
+  }
+}
+
+function cancelForm(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  const still = ctx.fields.pendingMatch ? ` ${booking.tutorName} is still available if you change your mind.` : "";
+  return turn(`Okay, I've cancelled the booking form. Nothing was booked.${still}`, MATCH_QUICK_REPLIES, { bookingInfo: null });
+}
+
+/** One message while the form is open; LEAVE_FORM hands it back to the search flow. */
+export function bookingTurn(ctx: TurnContext, booking: BookingInfo): AssistantTurn | typeof LEAVE_FORM {
+  switch (ctx.parsed.intent) {
+    case "back":
+      return formBack(ctx, booking);
+    case "cancel":
+    case "cancel_booking":
+      return cancelForm(ctx, booking);
+    case "other_tutors":
+    case "change_time":
+    case "change_day":
+      return LEAVE_FORM;
+    default:
+      break;
+  }
+  switch (booking.step) {
+    case "confirm_slot":
+      return confirmSlotStep(ctx, booking);
+    case "contact":
+      return contactStep(ctx, booking);
+    case "details":
+      return detailsStep(ctx, booking);
+    default:
+      return reviewStep(ctx, booking);
+  }
+}

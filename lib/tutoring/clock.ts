@@ -1,0 +1,96 @@
+import { WEEKDAYS, type Weekday } from "./schemas";
+
+/**
+ * Calendar arithmetic on plain "YYYY-MM-DD" and "HH:MM" strings. Dates are
+ * computed in UTC so the result never depends on the server's own time zone;
+ * only `localNow` looks at a zone, to learn what "today" is for the student.
+ */
+
+/** The tutoring center is City College of San Francisco: "today" and "10am" mean Pacific time. */
+export const DEFAULT_TIME_ZONE = "America/Los_Angeles";
+
+export interface LocalNow {
+  date: string;
+  weekday: Weekday;
+  /** Minutes since local midnight. */
+  minutes: number;
+}
+
+export function localNow(now: Date, timeZone: string = DEFAULT_TIME_ZONE): LocalNow {
+  const parts = zoneParts(now, timeZone);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? "00";
+  const date = `${get("year")}-${get("month")}-${get("day")}`;
+  // Some engines print midnight as "24" even with h23.
+  const hour = Number(get("hour")) % 24;
+  return { date, weekday: weekdayOf(date), minutes: hour * 60 + Number(get("minute")) };
+}
+
+function zoneParts(now: Date, timeZone: string): Intl.DateTimeFormatPart[] {
+  const options: Intl.DateTimeFormatOptions = {
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+  };
+  try {
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone }).formatToParts(now);
+  } catch {
+    // An unknown zone name must not break the chat; UTC is at least deterministic.
+    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).formatToParts(now);
+  }
+}
+
+function utcDate(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+export function weekdayOf(date: string): Weekday {
+  return WEEKDAYS[utcDate(date).getUTCDay()] ?? "sunday";
+}
+
+export function weekdayIndex(day: Weekday): number {
+  return WEEKDAYS.indexOf(day);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = utcDate(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier). */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((utcDate(to).getTime() - utcDate(from).getTime()) / 86_400_000);
+}
+
+/** The next `day` on or after `from` (or strictly after, when `includeFrom` is false). */
+export function nextDateFor(day: Weekday, from: string, includeFrom = true): string {
+  let ahead = (weekdayIndex(day) - weekdayIndex(weekdayOf(from)) + 7) % 7;
+  if (ahead === 0 && !includeFrom) ahead = 7;
+  return addDays(from, ahead);
+}
+
+export function toMinutes(clock: string): number {
+  const [hours = "0", minutes = "0"] = clock.split(":");
+  return Number(hours) * 60 + Number(minutes);
+}
+
+export function toClock(minutes: number): string {
+  const clamped = Math.min(Math.max(Math.round(minutes), 0), 23 * 60 + 59);
+  const hours = Math.floor(clamped / 60);
+  return `${String(hours).padStart(2, "0")}:${String(clamped % 60).padStart(2, "0")}`;
+}
+
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+export function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** "Monday, Nov 23". */
+export function formatDate(date: string): string {
+  const d = utcDate(date);
+  return `${capitalize(weekdayOf(date))}, ${MONTHS[d.getUTCMonth()] ?? ""} ${d.getUTCDate()}`;
+}

@@ -1,0 +1,84 @@
+import type { SessionFields } from "../schemas";
+import type { AssistantEffect, AssistantTurn } from "./assistant";
+import { matchKind } from "./match";
+import { MATCH_QUICK_REPLIES, QUICK, matchSentence, slotText } from "./phrasing";
+import type { TutorMatch } from "./schemas";
+import { turn } from "./turn-context";
+
+/**
+ * The follow-up turn once the caller has carried out an effect: a confirmed
+ * booking, a slot someone else just took, a cancelled session, a message
+ * passed to staff. Pure, like `respond`.
+ */
+
+export type EffectOutcome =
+  | { ok: true; bookingId?: string; meetingLink?: string }
+  | { ok: false; reason: "slot_taken" | "not_found" | "error" };
+
+function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
+  return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
+}
+
+/** The slot is gone: offer the next tutor from the last search, never the one that just filled. */
+function offerAlternatives(fields: SessionFields, booking: { tutorId: string; date: string; start: string }, lead: string): AssistantTurn {
+  const criteria = fields.searchCriteria ?? { excludeTutorIds: [] };
+  const remaining = fields.availableTutors.filter((match) => !sameSlot(match, booking) && match.tutor.id !== booking.tutorId);
+  const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, booking.tutorId])];
+  const next = remaining[0];
+  const patch = { bookingInfo: null, searchCriteria: { ...criteria, excludeTutorIds }, availableTutors: remaining };
+  if (!next) {
+    return turn(`${lead} I don't have another tutor for this search. Want to try a different time?`, [QUICK.changeTime, QUICK.startOver, QUICK.leaveMessage], {
+      ...patch,
+      pendingMatch: null,
+    });
+  }
+  const sentence = matchSentence({ match: next, kind: matchKind(next.score) }, criteria, true);
+  return turn(`${lead} ${sentence}`, MATCH_QUICK_REPLIES, { ...patch, pendingMatch: next });
+}
+
+function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome): AssistantTurn {
+  const info = fields.bookingInfo;
+  const tutorName = info?.tutorName ?? "your tutor";
+  if (outcome.ok) {
+    if (!info) return turn("You're booked! Check your email for the details.", [QUICK.startOver]);
+    const link = outcome.meetingLink ? ` Join here: ${outcome.meetingLink}` : "";
+    const reference = outcome.bookingId ? ` Your booking number is ${outcome.bookingId}.` : "";
+    const confirmed = {
+      ...info,
+      step: "confirmed" as const,
+      ...(outcome.bookingId ? { bookingId: outcome.bookingId } : {}),
+      ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
+    };
+    return turn(
+      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link} A confirmation will go to ${effect.booking.studentEmail}.`,
+      [QUICK.cancelBooking, QUICK.startOver],
+      { bookingInfo: confirmed, pendingMatch: null },
+    );
+  }
+  if (outcome.reason === "slot_taken") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName}'s slot was just taken by someone else.`);
+  if (outcome.reason === "not_found") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName} is no longer taking bookings.`);
+  return turn("Sorry, something went wrong and nothing was booked. Want me to try again?", [QUICK.confirm, QUICK.leaveMessage]);
+}
+
+function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): AssistantTurn {
+  const info = fields.bookingInfo;
+  if (outcome.ok) {
+    const what = info ? ` with ${info.tutorName} on ${slotText(info.slot)}` : "";
+    return turn(`Your session${what} is cancelled.`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
+  }
+  if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
+  return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
+}
+
+export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): AssistantTurn {
+  switch (effect.type) {
+    case "create_booking":
+      return bookingOutcome(fields, effect, outcome);
+    case "cancel_booking":
+      return cancelOutcome(fields, outcome);
+    case "leave_message":
+      return outcome.ok
+        ? turn("Your message is with the tutoring center. Someone from the staff will follow up.", [QUICK.startOver])
+        : turn("Sorry, I couldn't send your message just now. Please try again in a moment.", [QUICK.leaveMessage]);
+  }
+}

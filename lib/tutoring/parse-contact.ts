@@ -1,0 +1,76 @@
+/**
+ * The booking form's free-text answers: name and email ("Ada Lovelace,
+ * ada@example.com", or one per message), meeting mode and what the student
+ * wants to work on.
+ */
+
+export interface ContactParse {
+  name?: string;
+  email?: string;
+  /** Something email-like that is not a valid address ("ada@example"). */
+  invalidEmail: boolean;
+}
+
+const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
+const NAME_LEAD = /^(hi|hello|hey|sure|ok|okay|yes|it'?s|this is|i'?m|i am|my name is|name is|name|call me|and)\b[\s:,-]*/i;
+const EMAIL_LEAD = /\b(my email is|email is|email address is|my email|email address|email|e-mail|and|at)[\s:,-]*$/i;
+const NAME = /^\p{L}[\p{L}'.-]*(?: \p{L}[\p{L}'.-]*){0,4}$/u;
+/** Words that show a sentence, not a name ("I don't know", "what do you need"). */
+const NOT_NAME_WORDS = new Set(
+  "i me my you your what why how who which when where don't dont know want need help not no yes book tutor email name please thanks sorry the is are do does can".split(" "),
+);
+
+export function parseContact(text: string): ContactParse {
+  const found = EMAIL.exec(text);
+  const email = found?.[0].replace(/\.$/, "").toLowerCase();
+  let remainder = found ? text.slice(0, found.index) + " " + text.slice(found.index + found[0].length) : text;
+  const invalidEmail = !found && /\S@|@\S/.test(text);
+  if (invalidEmail) remainder = remainder.replace(/\S*@\S*/g, " ");
+  const name = extractName(remainder);
+  return { ...(name ? { name } : {}), ...(email ? { email } : {}), invalidEmail };
+}
+
+function extractName(text: string): string | undefined {
+  let candidate = text.replace(/\s+/g, " ").trim();
+  for (let i = 0; i < 4; i++) {
+    const next = candidate.replace(NAME_LEAD, "").replace(EMAIL_LEAD, "").replace(/^[\s,;:.!-]+|[\s,;:.!-]+$/g, "").trim();
+    if (next === candidate) break;
+    candidate = next;
+  }
+  if (!candidate || candidate.length > 120 || !NAME.test(candidate)) return undefined;
+  if (candidate.toLowerCase().split(" ").some((word) => NOT_NAME_WORDS.has(word))) return undefined;
+  // Students often type in lowercase; a name reads better capitalized.
+  if (candidate === candidate.toLowerCase()) {
+    candidate = candidate.replace(/(^|[\s'-])(\p{L})/gu, (_, lead: string, letter: string) => lead + letter.toUpperCase());
+  }
+  return candidate;
+}
+
+export type MeetingMode = "online" | "in_person";
+
+export interface DetailsParse {
+  mode?: MeetingMode;
+  /** "either", "no preference": the tutor's usual mode will do. */
+  anyMode: boolean;
+  /** What to work on, in the student's words. */
+  intake?: string;
+}
+
+const ONLINE = /\b(online|on line|virtual(ly)?|remote(ly)?|zoom|video( call)?|from home)\b/i;
+const IN_PERSON = /\b(in[ -]?person|on campus|face[ -]to[ -]face|f2f|at the (center|library|campus))\b/i;
+const ANY_MODE = /\b(either|either one|both|no preference|doesn'?t matter|whatever|any)\b/i;
+const INTAKE_LEAD = /^(and|also|i'?d like to|i would like to|i want to|i need to|i need help with|help with|to|work on|working on|on|i'?m working on|topic is|topic:|the topic is)\b[\s:,-]*/i;
+const NOT_INTAKE = /^(yes|no|ok|okay|sure|either|both|whatever|any|please|thanks|thank you)?$/i;
+
+export function parseDetails(text: string): DetailsParse {
+  const online = ONLINE.exec(text);
+  const inPerson = IN_PERSON.exec(text);
+  const mode: MeetingMode | undefined = inPerson ? "in_person" : online ? "online" : undefined;
+  const anyMode = !mode && ANY_MODE.test(text);
+  let rest = text.replace(IN_PERSON, " ").replace(ONLINE, " ").replace(/^\s*(please|i'?d prefer|i prefer|prefer)\b/i, " ");
+  if (anyMode) rest = rest.replace(ANY_MODE, " ");
+  rest = rest.replace(/\s+/g, " ").replace(/^[\s,;:.!-]+|[\s,;:.!-]+$/g, "").trim();
+  for (let i = 0; i < 3; i++) rest = rest.replace(INTAKE_LEAD, "").trim();
+  const intake = NOT_INTAKE.test(rest) || !/\p{L}{2}/u.test(rest) ? undefined : rest.slice(0, 1000);
+  return { ...(mode ? { mode } : {}), anyMode, ...(intake ? { intake } : {}) };
+}

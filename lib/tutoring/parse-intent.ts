@@ -1,0 +1,101 @@
+/**
+ * Commands the student can give at any point ("show me other tutors", "go
+ * back", "start over"). Most must be the whole message, give or take filler
+ * like "ok" or "please", so a sentence that merely contains "back" or "help"
+ * ("I need help with Python") is never mistaken for a command.
+ */
+
+export type Intent =
+  | "start_over"
+  | "cancel_booking"
+  | "cancel"
+  | "change_time"
+  | "change_day"
+  | "back"
+  | "help"
+  | "leave_message"
+  | "other_tutors"
+  | "book"
+  | "affirm"
+  | "deny"
+  | "thanks";
+
+export interface IntentParse {
+  intent?: Intent;
+  /** The message opened with a greeting ("hi", "good morning"). */
+  greeting: boolean;
+  /** The message with any greeting removed, for the other parsers. */
+  rest: string;
+  /** Text the student wants passed on with "leave a message: ...". */
+  note?: string;
+}
+
+const WHOLE: Array<[Intent, RegExp]> = [
+  ["start_over", /^(start over|start again|start from scratch|start fresh|restart|reset|new search|begin again|clear( everything)?)$/],
+  ["cancel_booking", /^cancel (my |the |this )?(booking|session|appointment|reservation|tutoring session)$/],
+  ["cancel", /^(cancel|cancel (it|that|this|the form)|never ?mind|forget it|stop|quit|abort)$/],
+  ["change_time", /^((change|pick|choose|try|switch)( to)? (the |a )?(different |another |new )?time|(a )?different time|another time|new time|other times?|change time)$/],
+  ["change_day", /^((change|pick|choose|try|switch)( to)? (the |a )?(different |another |new )?day|(a )?different day|another day|other days?)$/],
+  ["back", /^(back|go back|go back one step|previous|previous step|step back|undo)$/],
+  ["help", /^(help|help me|\?+|what can you do|how does (this|it) work|what do you do|menu|options|commands)$/],
+  ["other_tutors", /^((show|see|give)( me)? )?((any|some) )?(other|more|different|another|next)( tutors?| options?| ones?| one| matches| match)?$|^(someone|anyone|somebody|anybody) else$|^who else( is there)?$|^next (tutor|one|option)$/],
+  ["book", /^(book|book it|book (him|her|them|this|that|this one|this tutor|the tutor|the session|a session|now)|reserve( it)?|sign me up|i'?ll take it|let'?s do it|(yes|yeah|yep),? book it|book this tutor)$/],
+  ["affirm", /^(yes|y|yeah|yep|yup|ya|sure|ok|okay|k|confirm|confirmed|confirm booking|confirm it|correct|right|that'?s right|that'?s correct|sounds good|perfect|great|looks good|looks right|do it|go ahead|yes please|absolutely|definitely|of course|continue|proceed|all good)$/],
+  ["deny", /^(no|n|nope|nah|not really|no thanks|no thank you|wrong|not that|not that one)$/],
+  ["thanks", /^(thanks|thank you|thx|ty|cheers|thanks a lot|thank you so much|much appreciated)$/],
+];
+
+/** Phrases unambiguous enough to count inside a longer sentence (outside free-text form steps). */
+const CONTAINED: Array<[Intent, RegExp]> = [
+  ["cancel_booking", /\bcancel (my|the) (booking|session|appointment|reservation)\b/],
+  ["leave_message", /\b(leave a message|talk to a (human|person|real person)|speak (to|with) (a |an )?(human|person|real person|someone|staff|advisor)|real person|contact the tutoring center)\b/],
+  ["start_over", /\b(start over|start again)\b/],
+  ["other_tutors", /\b(other tutors|someone else|another tutor|different tutor|other options)\b/],
+  ["change_time", /\b(change the time|different time|another time)\b/],
+  ["change_day", /\b(change the day|different day|another day)\b/],
+];
+
+const LEAVE_MESSAGE = /^(leave (a |me a )?message( for the tutoring center)?|message the tutoring center|talk to (a |an )?(human|person|real person|staff)|human|agent|real person|operator)\s*[:,-]?\s*(.*)$/i;
+
+const GREETING = /^(hi there|hello there|hey there|good (morning|afternoon|evening)|hiya|hello|hey|hi|howdy|yo|greetings)\b[\s,!.]*/i;
+const LEADING_FILLER = /^(ok|okay|um+|uh+|so|well|please|pls|actually|then|and|oh|ah|alright|can you|could you|can i|could i|would you|i want to|i'?d like to|i would like to|i wanna|let'?s|lets|let me|just)\b[\s,]*/i;
+const TRAILING_FILLER = /[\s,]*\b(please|pls|thanks|thank you|now|then|instead)$/i;
+
+function stripFiller(text: string): string {
+  let current = text.replace(/[.!?]+$/, "").trim();
+  for (let i = 0; i < 6; i++) {
+    const next = current.replace(LEADING_FILLER, "").replace(TRAILING_FILLER, "").replace(/[.!?,]+$/, "").trim();
+    // Never strip a message down to nothing: "ok" alone is an answer.
+    if (next === current || next === "") break;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * `text` should be tidied (see `tidy`) but keep its case, so a note keeps the
+ * student's capitals. With `strict`, only whole-message
+ * commands count: used while the student is typing free text (a name, the
+ * topic to work on) where "I'd like to go back over recursion" is content.
+ */
+export function parseIntent(text: string, strict = false): IntentParse {
+  const greetingMatch = GREETING.exec(text);
+  const rest = greetingMatch ? text.slice(greetingMatch[0].length).trim() : text;
+  const greeting = greetingMatch !== null;
+  const spoken = stripFiller(rest);
+  const core = spoken.toLowerCase();
+  const leave = LEAVE_MESSAGE.exec(spoken);
+  if (leave) {
+    const note = leave[6]?.trim();
+    return { intent: "leave_message", greeting, rest, ...(note ? { note } : {}) };
+  }
+  for (const [intent, pattern] of WHOLE) {
+    if (pattern.test(core)) return { intent, greeting, rest };
+  }
+  if (!strict) {
+    for (const [intent, pattern] of CONTAINED) {
+      if (pattern.test(core)) return { intent, greeting, rest };
+    }
+  }
+  return { greeting, rest };
+}

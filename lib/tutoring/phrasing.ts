@@ -1,0 +1,105 @@
+import { capitalize, formatDate, toClock, toMinutes } from "./clock";
+import type { RankedMatch } from "./match";
+import { DAY_PERIODS } from "./parse-when";
+import type { SearchCriteria, SessionSlot, TutorMatch, TutorMode } from "./schemas";
+
+/**
+ * The assistant's wording in one place: plain text (the chat renders no
+ * markdown), short, and the same phrase for the same situation everywhere.
+ */
+
+export const QUICK = {
+  book: "Book this tutor",
+  others: "Show me other tutors",
+  changeTime: "Change the time",
+  startOver: "Start over",
+  leaveMessage: "Leave a message for the tutoring center",
+  yes: "Yes",
+  no: "No",
+  confirm: "Confirm booking",
+  back: "Go back",
+  cancel: "Cancel",
+  online: "Online",
+  inPerson: "In person",
+  cancelBooking: "Cancel my booking",
+} as const;
+
+export const MATCH_QUICK_REPLIES = [QUICK.book, QUICK.others, QUICK.changeTime];
+
+/** What "any time" stores: the whole tutoring day. */
+export const ANY_TIME = { timeFrom: "08:00", timeTo: "20:59" } as const;
+
+export const INTRO =
+  "Hi! I'm an automated tutoring assistant, not a person. I can find you a tutor by subject, day and time, and book the session.";
+
+export function modeText(mode: TutorMode | "online" | "in_person"): string {
+  if (mode === "in_person") return "in person";
+  if (mode === "both") return "online or in person";
+  return "online";
+}
+
+/** "Monday, Nov 23 at 10:00–11:00". */
+export function slotText(slot: SessionSlot): string {
+  return `${formatDate(slot.date)} at ${slot.start}–${slot.end}`;
+}
+
+export function dayText(criteria: SearchCriteria): string {
+  return criteria.day ? capitalize(criteria.day) : "any day";
+}
+
+/** How the student's time wish reads back: "at 10:00", "in the morning", "after 15:00". */
+export function timeText(criteria: SearchCriteria): string {
+  const { timeFrom, timeTo } = criteria;
+  if (!timeFrom && !timeTo) return "";
+  if (timeFrom === timeTo) return `at ${timeFrom}`;
+  if (timeFrom === ANY_TIME.timeFrom && timeTo === ANY_TIME.timeTo) return "at any time";
+  for (const [period, window] of Object.entries(DAY_PERIODS)) {
+    if (window.timeFrom === timeFrom && window.timeTo === timeTo) return `in the ${period}`;
+  }
+  // Ranges and "before" store the latest start, an hour before the end the student said.
+  const end = timeTo ? toClock(toMinutes(timeTo) + 60) : "";
+  if (timeFrom && timeTo) return `between ${timeFrom} and ${end}`;
+  if (timeFrom) return `after ${timeFrom}`;
+  return `before ${end}`;
+}
+
+export function subjectOf(match: TutorMatch, criteria: SearchCriteria): string {
+  const skill = criteria.skill?.toLowerCase();
+  return match.tutor.subjects.find((subject) => subject.toLowerCase() === skill) ?? criteria.skill ?? match.tutor.subjects[0] ?? "";
+}
+
+/** The reply that presents a match, honest about how well it fits. */
+export function matchSentence(ranked: RankedMatch, criteria: SearchCriteria, others = false): string {
+  const { match, kind } = ranked;
+  const subject = subjectOf(match, criteria);
+  const offer = `${match.tutor.name} is free ${slotText(match.slot)} (${modeText(match.tutor.mode)}). Want to book?`;
+  const nobody = others ? `No other ${subject} tutor` : `No ${subject} tutor`;
+  if (kind === "exact") {
+    const sentence = `${match.tutor.name} teaches ${subject} and is free ${slotText(match.slot)} (${modeText(match.tutor.mode)}). Want to book?`;
+    return others ? `Here's another option: ${sentence}` : sentence;
+  }
+  if (kind === "same_day") return `${nobody} is free ${dayText(criteria)} ${timeText(criteria)}. The closest: ${offer}`;
+  return `${nobody} is free on ${dayText(criteria)}. The nearest opening: ${offer}`;
+}
+
+export function bookingSummary(input: {
+  tutorName: string;
+  subject: string;
+  slot: SessionSlot;
+  mode: "online" | "in_person";
+  name: string;
+  email: string;
+  intake: string;
+}): string {
+  return [
+    "Please check your booking:",
+    `Tutor: ${input.tutorName}`,
+    `Subject: ${input.subject}`,
+    `When: ${slotText(input.slot)}`,
+    `Where: ${capitalize(modeText(input.mode))}`,
+    `Name: ${input.name}`,
+    `Email: ${input.email}`,
+    `Topic: ${input.intake}`,
+    "Shall I book it?",
+  ].join("\n");
+}

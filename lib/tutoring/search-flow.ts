@@ -1,0 +1,190 @@
+import type { AssistantTurn } from "./assistant";
+import { capitalize } from "./clock";
+import { rankTutors } from "./match";
+import { hasCriteria, type ParsedMessage } from "./parse";
+import { ANY_TIME, MATCH_QUICK_REPLIES, QUICK, matchSentence } from "./phrasing";
+import type { SearchCriteria } from "./schemas";
+import { criteriaOf, turn, type TurnContext } from "./turn-context";
+
+/**
+ * Gathering what, when and what time, one question at a time, then
+ * searching. Every answer is merged into the stored criteria, so a student can
+ * say it all at once or across several messages.
+ */
+
+const MAX_SHOWN = 5;
+const FAVORITE_SUBJECTS = ["Python", "Calculus I", "Essay Writing", "Spanish"];
+
+export function subjectQuickReplies(subjects: readonly string[]): string[] {
+  const favorites = FAVORITE_SUBJECTS.filter((subject) => subjects.includes(subject));
+  return [...favorites, ...subjects.filter((subject) => !favorites.includes(subject))].slice(0, 4);
+}
+
+function hasTime(criteria: SearchCriteria): boolean {
+  return Boolean(criteria.timeFrom || criteria.timeTo);
+}
+
+/** Day known, or "any day" (a start date without a weekday). */
+function hasDay(criteria: SearchCriteria): boolean {
+  return Boolean(criteria.day || criteria.date);
+}
+
+export function withoutTime(criteria: SearchCriteria): SearchCriteria {
+  const { timeFrom: _from, timeTo: _to, misses: _misses, ...rest } = criteria;
+  return { ...rest, excludeTutorIds: [] };
+}
+
+function withoutDay(criteria: SearchCriteria): SearchCriteria {
+  const { day: _day, date: _date, misses: _misses, ...rest } = criteria;
+  return { ...rest, excludeTutorIds: [] };
+}
+
+/** New answers replace old ones; any change starts the "already shown" list afresh. */
+export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today: TurnContext["today"]): SearchCriteria {
+  const next: SearchCriteria = { ...old };
+  let changed = false;
+  if (parsed.skill && parsed.skill !== old.skill) {
+    next.skill = parsed.skill;
+    changed = true;
+  }
+  if (parsed.day && parsed.date && (parsed.day !== old.day || parsed.date !== old.date)) {
+    next.day = parsed.day;
+    next.date = parsed.date;
+    changed = true;
+  } else if (parsed.anyDay && !parsed.day && !hasDay(old)) {
+    // No weekday, only a start date: the matcher then prefers the soonest opening.
+    delete next.day;
+    next.date = today.date;
+    changed = true;
+  }
+  if (parsed.timeFrom || parsed.timeTo) {
+    delete next.timeFrom;
+    delete next.timeTo;
+    if (parsed.timeFrom) next.timeFrom = parsed.timeFrom;
+    if (parsed.timeTo) next.timeTo = parsed.timeTo;
+    changed ||= next.timeFrom !== old.timeFrom || next.timeTo !== old.timeTo;
+  } else if (parsed.anyTime && !hasTime(old)) {
+    next.timeFrom = ANY_TIME.timeFrom;
+    next.timeTo = ANY_TIME.timeTo;
+    changed = true;
+  }
+  if (changed) next.excludeTutorIds = [];
+  delete next.misses;
+  return next;
+}
+
+/** The one question that comes next (subject, then day, then time), or undefined when ready to search. */
+export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): AssistantTurn | undefined {
+  const patch = { searchCriteria: criteria };
+  if (!criteria.skill) {
+    return turn(`${lead}What subject would you like help with?`, subjectQuickReplies(ctx.subjects), patch);
+  }
+  if (!hasDay(criteria)) {
+    const ack = lead || `${criteria.skill}, got it. `;
+    return turn(`${ack}What day works for you?`, ["Today", "Tomorrow", "This weekend"], patch);
+  }
+  if (!hasTime(criteria)) {
+    const day = criteria.day ? ` on ${capitalize(criteria.day)}` : "";
+    const question = `What time${day} works for you? A time like 10am is fine, or morning, afternoon or evening.`;
+    return turn(`${lead}${question}`, ["Morning", "Afternoon", "Evening", "Any time"], patch);
+  }
+  return undefined;
+}
+
+/** Searches the catalog and presents the best match; `others` words it as "another option". */
+export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, others = false): Promise<AssistantTurn> {
+  const skill = criteria.skill ?? "";
+  const tutors = await ctx.catalog.findBySkill(skill);
+  const ranked = rankTutors(tutors, criteria, { today: ctx.today, limit: MAX_SHOWN });
+  const best = ranked[0];
+  if (!best) {
+    if (tutors.length === 0) {
+      return turn(
+        `Sorry, I don't have any ${skill} tutors right now. I can leave a message for the tutoring center, or we can look at another subject.`,
+        [QUICK.leaveMessage, QUICK.startOver],
+        { searchCriteria: criteria, pendingMatch: null, availableTutors: [] },
+      );
+    }
+    const quick = ctx.fields.pendingMatch ? [QUICK.book, QUICK.changeTime, QUICK.startOver] : [QUICK.changeTime, QUICK.startOver];
+    return turn(`That's everyone who teaches ${skill} for this search. Want to try a different time, or start over?`, [...quick, QUICK.leaveMessage], {
+      searchCriteria: criteria,
+    });
+  }
+  return turn(matchSentence(best, criteria, others), MATCH_QUICK_REPLIES, {
+    searchCriteria: criteria,
+    pendingMatch: best.match,
+    availableTutors: ranked.map((entry) => entry.match),
+  });
+}
+
+async function askOrSearch(ctx: TurnContext, criteria: SearchCriteria, lead = ""): Promise<AssistantTurn> {
+  return askNext(criteria, ctx, lead) ?? runSearch(ctx, criteria);
+}
+
+export async function showOthers(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
+  const pending = ctx.fields.pendingMatch;
+  if (!pending) return askOrSearch(ctx, criteria);
+  const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, pending.tutor.id])];
+  return runSearch(ctx, { ...criteria, excludeTutorIds }, true);
+}
+
+export async function changeTime(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
+  const next = withoutTime(criteria);
+  const result = await askOrSearch(ctx, mergeCriteria(next, ctx.parsed, ctx.today), "Sure. ");
+  return { ...result, patch: { pendingMatch: null, availableTutors: [], ...result.patch } };
+}
+
+export async function changeDay(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
+  const next = withoutDay(criteria);
+  const result = await askOrSearch(ctx, mergeCriteria(next, ctx.parsed, ctx.today), "Sure. ");
+  return { ...result, patch: { pendingMatch: null, availableTutors: [], ...result.patch } };
+}
+
+/** Outside the booking form, "back" takes back the latest answer: time, then day, then subject. */
+export async function stepBack(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
+  if (hasTime(criteria)) return changeTime(ctx, criteria);
+  if (hasDay(criteria)) return changeDay(ctx, criteria);
+  if (criteria.skill) {
+    const { skill: _skill, ...rest } = criteria;
+    return { ...turn("Okay. What subject would you like help with?", subjectQuickReplies(ctx.subjects)), patch: { searchCriteria: { ...rest, excludeTutorIds: [] } } };
+  }
+  return turn("There's nothing to go back to yet. What subject would you like help with?", subjectQuickReplies(ctx.subjects));
+}
+
+/** The student said something new about subject, day or time (or nothing we understood). */
+export async function searchWith(ctx: TurnContext): Promise<AssistantTurn> {
+  const criteria = criteriaOf(ctx.fields);
+  const { parsed } = ctx;
+  if (!hasCriteria(parsed)) return clarify(ctx, criteria);
+  const merged = mergeCriteria(criteria, parsed, ctx.today);
+  if (parsed.skillOptions && !parsed.skill) {
+    const options = parsed.skillOptions;
+    const list = options.length === 2 ? options.join(" or ") : `${options.slice(0, -1).join(", ")} or ${options[options.length - 1] ?? ""}`;
+    return turn(`Which one do you mean: ${list}?`, options, { searchCriteria: merged });
+  }
+  return askOrSearch(ctx, merged);
+}
+
+/** What the student can do next, for when a message was not understood. */
+function currentQuestion(criteria: SearchCriteria, ctx: TurnContext): AssistantTurn {
+  const next = askNext(criteria, ctx);
+  if (next) return next;
+  if (ctx.fields.pendingMatch) return turn("You can book this tutor, see other tutors, or change the time.", MATCH_QUICK_REPLIES);
+  return turn(`Tell me a subject, day and time, like "Python on Monday at 10".`);
+}
+
+export function clarify(ctx: TurnContext, criteria: SearchCriteria): AssistantTurn {
+  const misses = (criteria.misses ?? 0) + 1;
+  const patch = { searchCriteria: { ...criteria, misses } };
+  if (misses >= 2) {
+    return turn(
+      `Sorry, I'm still not sure what you mean. I can leave a message for the tutoring center staff, or you can try something like "Python on Monday at 10".`,
+      [QUICK.leaveMessage, QUICK.startOver],
+      patch,
+    );
+  }
+  const next = currentQuestion(criteria, ctx);
+  const first = next.replies[0];
+  const hint = criteria.skill ? "" : " I know subjects like " + subjectQuickReplies(ctx.subjects).join(", ") + ".";
+  return turn(`Sorry, I didn't catch that.${hint} ${first?.content ?? ""}`.trim(), first?.quickReplies, patch);
+}
