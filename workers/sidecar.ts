@@ -7,6 +7,8 @@ import { runAssistantTurn } from "./assistant-turn";
 import { createD1Catalog } from "./d1-catalog";
 
 export { ChatSession } from "../durable-objects/chat-session";
+export { MessageQueue } from "../durable-objects/message-queue";
+export { SessionManager } from "../durable-objects/session-manager";
 
 const OwnerId = z.string().min(16).max(128);
 
