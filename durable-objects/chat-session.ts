@@ -13,6 +13,7 @@ import {
   type SessionFields,
   type SessionPatch,
 } from "../lib/schemas";
+import { refusePatch } from "../lib/tutoring/patch-rules";
 import { BookingInfo, SearchCriteria, TutorMatch } from "../lib/tutoring/schemas";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
@@ -163,10 +164,12 @@ export class ChatSession extends DurableObject<Env> {
     return ok({ replies: stored, state: this.snapshot(meta) });
   }
 
-  /** Overwrites the given session fields. */
+  /** Overwrites the given session fields, within what a client may change (see patch-rules). */
   patch(ownerId: string, patch: SessionPatch, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
     if (!meta) return notFound();
+    const refusal = refusePatch(this.fields, patch);
+    if (refusal) return fail("conflict:booking", refusal);
     this.writeFields(patch, now);
     return ok(this.snapshot(meta));
   }

@@ -1,4 +1,217 @@
 import { DurableObject } from "cloudflare:workers";
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { z } from "zod";
+import { bookings } from "../lib/db/schema";
+import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import { createRoomBackend, type RoomBackend } from "../lib/room-backend";
+import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
-/** PLACEHOLDER: ends a booked tutoring session on time (issue 5). */
-export class SessionManager extends DurableObject<Env> {}
+/**
+ * Ends one booked tutoring session on time. One object per booking, named by
+ * the booking id. `schedule` sets an alarm at the booking's end; the alarm
+ * removes the room's shared links (best effort), closes the room and marks the
+ * booking ended in D1, then erases this object. A failed critical step retries
+ * every RETRY_DELAY_MS until it succeeds; `cancel` stops everything.
+ *
+ * Production code has no test hook: the backend client calls the global
+ * `fetch`, looked up at call time. Workers tests run in the same isolate as
+ * this object, so they install the FAKE in `workers/fake-room-backend.ts` as
+ * the global `fetch` and no request leaves the process.
+ */
+
+export const RETRY_DELAY_MS = 5 * 60_000;
+
+/** The RPC argument of `schedule`. TODO: move to lib/schemas.ts when the web worker calls it. */
+export const ScheduleRequest = z.object({
+  bookingId: z.string().min(1).max(128),
+  ownerId: z.string().min(1).max(128),
+  /** epoch ms; the alarm fires then */
+  endsAt: z.number().int().positive(),
+  roomId: z.string().min(1).max(256).optional(),
+});
+export type ScheduleRequest = z.infer<typeof ScheduleRequest>;
+
+export interface SessionManagerStatus {
+  bookingId: string;
+  ownerId: string;
+  roomId: string | null;
+  endsAt: number;
+  /** Whether an alarm is set; false only briefly while a run is in progress. */
+  scheduled: boolean;
+  /** When the alarm fires next: `endsAt`, or a retry after a failure. */
+  nextRunAt: number | null;
+  /** Alarm runs so far (0 until the booking's end). */
+  attempts: number;
+  lastError: string | null;
+  steps: { linksRemovedAt: number | null; roomClosedAt: number | null };
+}
+
+const MIGRATIONS = [
+  `CREATE TABLE booking (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     booking_id TEXT NOT NULL,
+     owner_id TEXT NOT NULL,
+     room_id TEXT,
+     ends_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0,
+     last_error TEXT,
+     -- epoch ms a step succeeded: a retry skips it, so a closed room is never closed twice
+     links_removed_at INTEGER,
+     room_closed_at INTEGER
+   )`,
+] as const;
+
+type BookingRow = {
+  booking_id: string;
+  owner_id: string;
+  room_id: string | null;
+  ends_at: number;
+  attempts: number;
+  last_error: string | null;
+  links_removed_at: number | null;
+  room_closed_at: number | null;
+};
+
+export class SessionManager extends DurableObject<Env> {
+  private readonly db: CountingSql;
+  /** False until the first `schedule` and again after the object erases itself: an idle object stores nothing. */
+  private hasSchema = false;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = new CountingSql(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => {
+      const found = this.db.first(sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = '_schema'`);
+      if (found) this.ensureSchema();
+    });
+  }
+
+  /**
+   * Stores the booking and sets the alarm at `endsAt`. Idempotent: scheduling
+   * the same booking again moves the end. Refused once the end has begun.
+   */
+  async schedule(request: ScheduleRequest): Promise<Result<SessionManagerStatus>> {
+    const parsed = ScheduleRequest.safeParse(request);
+    if (!parsed.success) return fail("bad_request:body", "Invalid schedule request.", zodIssues(parsed.error));
+    const { bookingId, ownerId, endsAt, roomId = null } = parsed.data;
+    const existing = this.read();
+    if (existing && existing.booking_id !== bookingId) {
+      return fail("conflict:booking", "This session manager belongs to another booking.");
+    }
+    if (existing && existing.attempts > 0) return fail("conflict:booking", "This session is already ending.");
+    this.ensureSchema();
+    this.db.run(
+      sql`INSERT INTO booking (id, booking_id, owner_id, room_id, ends_at) VALUES (1, ${bookingId}, ${ownerId}, ${roomId}, ${endsAt})
+          ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, room_id = excluded.room_id, ends_at = excluded.ends_at`,
+    );
+    await this.ctx.storage.setAlarm(endsAt);
+    return ok((await this.status())!);
+  }
+
+  /** The booking was cancelled: forget it. No backend call is made afterwards. Returns whether one was scheduled. */
+  async cancel(): Promise<boolean> {
+    const existed = this.read() !== null;
+    await this.erase();
+    return existed;
+  }
+
+  /** What this object holds, for staff and tests; null when it holds nothing. */
+  async status(): Promise<SessionManagerStatus | null> {
+    const row = this.read();
+    if (!row) return null;
+    const nextRunAt = await this.ctx.storage.getAlarm();
+    return {
+      bookingId: row.booking_id,
+      ownerId: row.owner_id,
+      roomId: row.room_id,
+      endsAt: row.ends_at,
+      scheduled: nextRunAt !== null,
+      nextRunAt,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      steps: { linksRemovedAt: row.links_removed_at, roomClosedAt: row.room_closed_at },
+    };
+  }
+
+  /** Rows read and written by this instance so far. */
+  rowCounts(): RowCounts {
+    return this.db.counts();
+  }
+
+  /** The booking's end. Never throws for a backend or D1 failure: it schedules a retry instead. */
+  override async alarm(): Promise<void> {
+    const row = this.read();
+    if (!row) return this.erase(); // a stray alarm with nothing to end
+    this.db.run(sql`UPDATE booking SET attempts = attempts + 1 WHERE id = 1`);
+    const backend = this.roomBackend();
+
+    // 1. Best effort: a room with live shared links is still closed below. Retried with each run until the room is closed.
+    if (row.links_removed_at === null && row.room_closed_at === null) {
+      const removed = await backend.removeSharedLinks(row.booking_id);
+      if (!this.read()) return; // cancelled while we waited
+      if (removed.ok) this.db.run(sql`UPDATE booking SET links_removed_at = ${Date.now()} WHERE id = 1`);
+      else console.warn(`[SessionManager] ${row.booking_id}: shared links not removed, continuing`, removed.error.message);
+    }
+
+    // 2. Critical: close the room, once.
+    if (row.room_closed_at === null) {
+      const closed = await backend.closeRoom(row.booking_id, row.owner_id);
+      if (!this.read()) return;
+      if (!closed.ok) return this.retryLater(row.booking_id, closed.error.message);
+      this.db.run(sql`UPDATE booking SET room_closed_at = ${Date.now()} WHERE id = 1`);
+    }
+
+    // 3. Critical: mark the booking ended. Idempotent by its WHERE, so it needs no progress mark of its own.
+    try {
+      await this.markBookingEnded(row.booking_id);
+    } catch (error) {
+      if (!this.read()) return;
+      return this.retryLater(row.booking_id, `D1 update failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (!this.read()) return;
+
+    // 4. Done: this object forgets the booking.
+    await this.erase();
+  }
+
+  private roomBackend(): RoomBackend {
+    return createRoomBackend({
+      baseUrl: this.env.BACKEND_API_URL,
+      token: this.env.BACKEND_API_TOKEN,
+      // The global fetch, looked up per call (see the file comment for why tests rely on that).
+      fetch: (input, init) => fetch(input, init),
+    });
+  }
+
+  /** Only a confirmed booking ends: a cancelled one stays cancelled. */
+  private async markBookingEnded(bookingId: string): Promise<void> {
+    await drizzle(this.env.DB)
+      .update(bookings)
+      .set({ status: "ended", updatedAt: Date.now() })
+      .where(and(eq(bookings.id, bookingId), eq(bookings.status, "confirmed")));
+  }
+
+  private async retryLater(bookingId: string, error: string): Promise<void> {
+    console.error(`[SessionManager] ${bookingId}: end failed, retrying in ${RETRY_DELAY_MS / 60_000} min`, error);
+    this.db.run(sql`UPDATE booking SET last_error = ${error} WHERE id = 1`);
+    await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+  }
+
+  private async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.hasSchema = false;
+  }
+
+  private ensureSchema(): void {
+    if (this.hasSchema) return;
+    migrate(this.db, MIGRATIONS);
+    this.hasSchema = true;
+  }
+
+  private read(): BookingRow | null {
+    if (!this.hasSchema) return null;
+    return this.db.first<BookingRow>(sql`SELECT * FROM booking WHERE id = 1`) ?? null;
+  }
+}

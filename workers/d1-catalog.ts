@@ -1,4 +1,4 @@
-import { eq, inArray } from "drizzle-orm";
+import { and, eq, gte, inArray } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import type { TutorCatalog } from "../lib/tutoring/assistant";
@@ -20,6 +20,14 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
         .from(schema.tutorSubjects)
         .where(eq(schema.tutorSubjects.subjectKey, key));
       return loadTutors(orm, ids.map((row) => row.tutorId));
+    },
+    async bookedSlots(tutorIds, fromDate) {
+      if (tutorIds.length === 0) return [];
+      // Served by the partial unique index bookings_one_per_slot (tutor_id, date, start) WHERE confirmed.
+      return orm
+        .select({ tutorId: schema.bookings.tutorId, date: schema.bookings.date, start: schema.bookings.start })
+        .from(schema.bookings)
+        .where(and(inArray(schema.bookings.tutorId, tutorIds), gte(schema.bookings.date, fromDate), eq(schema.bookings.status, "confirmed")));
     },
     subjects() {
       // The subject list changes only when the catalog is re-seeded: read it once per isolate.

@@ -41,6 +41,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
         ownerId: owner,
         message: parsed.data,
         catalog: createD1Catalog(this.env.DB),
+        db: this.env.DB,
         now: new Date(),
       }),
     );

@@ -24,7 +24,7 @@ export function ChatApp() {
 
   return (
     <div className="chat-page">
-      <section className="chat" aria-labelledby="chat-title">
+      <section className="chat" aria-labelledby="chat-title" data-testid="chat" data-mode={chat.mode}>
         <div className="chat-header">
           <div>
             <h1 id="chat-title">Find a tutor</h1>
@@ -109,7 +109,7 @@ export function ChatApp() {
               }
             }}
           />
-          <button type="submit" className="button" disabled={chat.thinking || draft.trim() === ""} data-testid="send">
+          <button type="submit" className="button" disabled={chat.thinking || chat.mode === "checking" || draft.trim() === ""} data-testid="send">
             Send
           </button>
         </form>

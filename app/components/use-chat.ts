@@ -132,7 +132,8 @@ export function useChat(): ChatView {
   const send = useCallback(
     async (raw: string): Promise<boolean> => {
       const content = raw.trim();
-      if (!content || thinking) return false;
+      // Until we know whether persistence is on, a message would land in the wrong place.
+      if (!content || thinking || mode === "checking") return false;
       setError(null);
       setThinking(true);
       try {

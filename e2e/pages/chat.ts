@@ -7,6 +7,7 @@ export class ChatPage {
   async open() {
     await this.page.goto("/");
     await expect(this.input).toBeVisible();
+    await expect(this.page.getByTestId("chat")).not.toHaveAttribute("data-mode", "checking");
   }
 
   get input() {

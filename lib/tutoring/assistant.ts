@@ -23,6 +23,14 @@ export interface TutorCatalog {
   findBySkill(skill: string): Promise<Tutor[]>;
   /** Every subject name the catalog knows, for recognizing skills in free text. */
   subjects(): Promise<string[]>;
+  /** Sessions already booked with these tutors from `fromDate` on: never offered again. */
+  bookedSlots(tutorIds: string[], fromDate: string): Promise<BookedSlot[]>;
+}
+
+export interface BookedSlot {
+  tutorId: string;
+  date: string;
+  start: string;
 }
 
 export interface AssistantReply {

@@ -25,6 +25,17 @@ export function matchKind(score: number): MatchKind {
 export interface RankOptions {
   today: LocalNow;
   limit?: number;
+  /** Sessions already booked: an hour overlapping one is never offered. */
+  booked?: readonly { tutorId: string; date: string; start: string }[];
+}
+
+/** Whether an hour starting at `start` (minutes) on `date` is free of the tutor's bookings. */
+type IsFree = (date: string, start: number) => boolean;
+
+function freeCheck(tutorId: string, booked: RankOptions["booked"]): IsFree {
+  const mine = (booked ?? []).filter((slot) => slot.tutorId === tutorId).map((slot) => ({ date: slot.date, start: toMinutes(slot.start) }));
+  if (mine.length === 0) return () => true;
+  return (date, start) => !mine.some((slot) => slot.date === date && Math.abs(slot.start - start) < SESSION_MINUTES);
 }
 
 interface Candidate {
@@ -56,7 +67,7 @@ function dateFor(slotDay: AvailabilitySlot["day"], criteria: SearchCriteria, tod
   return { date, distance: Math.abs(daysBetween(requested, date)) };
 }
 
-function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: LocalNow): Candidate | undefined {
+function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: LocalNow, isFree: IsFree): Candidate | undefined {
   let { date, distance } = dateFor(slot.day, criteria, today);
   let first = toMinutes(slot.start);
   const last = toMinutes(slot.end) - SESSION_MINUTES;
@@ -73,10 +84,16 @@ function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: L
   if (last < first) return undefined;
 
   const window = requestedWindow(criteria);
-  const lo = Math.max(first, window.from);
-  const hi = Math.min(last, window.to);
-  const start = lo <= hi ? lo : last < window.from ? last : first;
-  const timeOff = lo <= hi ? 0 : Math.min(Math.abs(start - window.from), Math.abs(start - window.to));
+  // The free start nearest the requested window (earliest on ties), on the half hour.
+  const offFrom = (start: number) => (start < window.from ? window.from - start : start > window.to ? start - window.to : 0);
+  const inWindow = Math.min(Math.max(first, window.from), last);
+  let start: number | undefined;
+  for (const option of [inWindow, ...halfHours(first, last)]) {
+    if (!isFree(date, option)) continue;
+    if (start === undefined || offFrom(option) < offFrom(start) || (offFrom(option) === offFrom(start) && option < start)) start = option;
+  }
+  if (start === undefined) return undefined;
+  const timeOff = offFrom(start);
   const anyDay = !criteria.day;
   // Pushed to next week counts as another day: the student asked for this one.
   const sameDay = anyDay || (slot.day === criteria.day && distance === 0);
@@ -101,6 +118,12 @@ function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: L
     score,
     kind,
   };
+}
+
+function halfHours(first: number, last: number): number[] {
+  const starts: number[] = [];
+  for (let minute = Math.ceil(first / 30) * 30; minute <= last; minute += 30) starts.push(minute);
+  return starts;
 }
 
 function better(a: Candidate, b: Candidate): boolean {
@@ -137,8 +160,9 @@ export function rankTutors(tutors: Tutor[], criteria: SearchCriteria, options: R
     const subject = teaches(tutor, criteria.skill);
     if (!subject || excluded.has(tutor.id)) continue;
     let best: Candidate | undefined;
+    const isFree = freeCheck(tutor.id, options.booked);
     for (const slot of tutor.availability) {
-      const candidate = candidateFor(slot, criteria, options.today);
+      const candidate = candidateFor(slot, criteria, options.today, isFree);
       if (candidate && (!best || better(candidate, best))) best = candidate;
     }
     if (!best) continue;

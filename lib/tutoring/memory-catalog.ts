@@ -31,5 +31,9 @@ export function createMemoryCatalog(tutors: Tutor[]): TutorCatalog {
     async subjects() {
       return subjects;
     },
+    // Without storage there are no bookings to avoid (fallback mode books nothing).
+    async bookedSlots() {
+      return [];
+    },
   };
 }

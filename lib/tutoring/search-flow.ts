@@ -95,7 +95,8 @@ export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): 
 export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, others = false): Promise<AssistantTurn> {
   const skill = criteria.skill ?? "";
   const tutors = await ctx.catalog.findBySkill(skill);
-  const ranked = rankTutors(tutors, criteria, { today: ctx.today, limit: MAX_SHOWN });
+  const booked = tutors.length ? await ctx.catalog.bookedSlots(tutors.map((tutor) => tutor.id), ctx.today.date) : [];
+  const ranked = rankTutors(tutors, criteria, { today: ctx.today, limit: MAX_SHOWN, booked });
   const best = ranked[0];
   if (!best) {
     if (tutors.length === 0) {

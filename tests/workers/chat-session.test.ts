@@ -40,7 +40,8 @@ describe("ChatSession", () => {
       searchCriteria: { skill: "Python", day: "monday" as const, timeFrom: "10:00", timeTo: "10:00", excludeTutorIds: [] },
       availableTutors: [match],
     };
-    unwrapOk(await stub.patch(OWNER, patch, 2));
+    // The assistant's path may set any field; PATCH is limited by patch-rules (tested elsewhere).
+    unwrapOk(await stub.appendAssistantTurn(OWNER, [], patch, 2));
 
     // A fresh instance must rebuild everything from SQLite.
     await evictDurableObject(stub);
@@ -123,7 +124,7 @@ describe("ChatSession", () => {
       await stub.getState(STRANGER),
       await stub.listMessages(STRANGER, { after: 0, limit: 10 }),
       await stub.addUserMessage(STRANGER, sessionId, { id: "theirs", content: "intrusion" }, 2),
-      await stub.patch(STRANGER, { pendingMatch: match }, 2),
+      await stub.patch(STRANGER, { searchCriteria: null }, 2),
       await stub.clear(STRANGER, 2),
     ]) {
       expect(result).toMatchObject({ ok: false, error: { code: "not_found:session" } });

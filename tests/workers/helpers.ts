@@ -17,3 +17,15 @@ export function unwrapOk<T>(result: { ok: true; value: T } | { ok: false; error:
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
   return result.value;
 }
+
+/** Loads the seed tutor catalog into the test's D1 database. */
+export async function seedCatalog() {
+  const { catalogSeedStatements } = await import("../../lib/db/catalog-seed");
+  const { SEED_TUTORS } = await import("../../lib/tutoring/catalog-data");
+  const statements = catalogSeedStatements(SEED_TUTORS).map(({ sql, params }) => env.DB.prepare(sql).bind(...params));
+  await env.DB.batch(statements);
+}
+
+export function newOwnerId(): string {
+  return `owner-${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}

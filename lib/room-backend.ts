@@ -1,0 +1,65 @@
+import { fail, ok, type Result } from "./errors";
+
+/**
+ * Client for the virtual-room backend (the outside system that hosts a
+ * booking's room). Only the two calls the session manager needs at the end of
+ * a booking. The backend keys rooms by our booking id (`lab_request_id`).
+ *
+ * `fetch` is injected so tests can point the client at the fake in
+ * `workers/fake-room-backend.ts` without a network.
+ */
+
+/** Long enough for a slow backend, short enough that an alarm run cannot hang. */
+export const ROOM_BACKEND_TIMEOUT_MS = 10_000;
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+export interface RoomBackendOptions {
+  /** e.g. `https://rooms.example.com`; a trailing slash is ignored. */
+  baseUrl: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token: string;
+  fetch: FetchLike;
+  timeoutMs?: number;
+}
+
+export interface RoomBackend {
+  /** Removes the room's shared links (`DELETE /api/v1/expose/`). */
+  removeSharedLinks(bookingId: string): Promise<Result<void>>;
+  /** Closes the room (`POST /api/v1/labs/delete`); the backend answers 202 while it tears it down. */
+  closeRoom(bookingId: string, userId: string): Promise<Result<void>>;
+}
+
+export function createRoomBackend(options: RoomBackendOptions): RoomBackend {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const timeoutMs = options.timeoutMs ?? ROOM_BACKEND_TIMEOUT_MS;
+
+  async function call(method: "DELETE" | "POST", path: string, body: Record<string, string>): Promise<Result<void>> {
+    let response: Response;
+    try {
+      response = await options.fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${options.token}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      // Network failure or timeout: the caller decides whether it matters.
+      return fail("bad_gateway:upstream", `${method} ${path} failed: ${describe(error)}`);
+    }
+    // Nothing in the body is needed; cancel it so the connection is released.
+    await response.body?.cancel().catch(() => undefined);
+    if (response.ok) return ok(undefined);
+    return fail("bad_gateway:upstream", `${method} ${path} answered ${response.status}`);
+  }
+
+  return {
+    removeSharedLinks: (bookingId) => call("DELETE", "/api/v1/expose/", { lab_request_id: bookingId }),
+    closeRoom: (bookingId, userId) => call("POST", "/api/v1/labs/delete", { lab_request_id: bookingId, user_id: userId }),
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.name === "TimeoutError" ? "timed out" : error.message;
+  return String(error);
+}

@@ -1,0 +1,67 @@
+import { and, eq } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import * as schema from "../lib/db/schema";
+import type { ChatMessage } from "../lib/schemas";
+import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
+
+/**
+ * Carries out what the pure assistant asked for. Each effect is one D1
+ * statement whose constraint decides the outcome: the double-booking guard is
+ * the partial unique index on (tutor, date, start) of confirmed bookings, not a
+ * read-then-write that two students could race through.
+ */
+export async function performEffect(
+  effect: AssistantEffect,
+  context: { db: D1Database; sessionId: string; ownerId: string; transcript: ChatMessage[]; now: Date },
+): Promise<EffectOutcome> {
+  const orm = drizzle(context.db, { schema });
+  const now = context.now.getTime();
+  try {
+    switch (effect.type) {
+      case "create_booking": {
+        const id = `bk-${crypto.randomUUID()}`;
+        await orm.insert(schema.bookings).values({
+          id,
+          sessionId: context.sessionId,
+          ownerId: context.ownerId,
+          ...effect.booking,
+          status: "confirmed",
+          createdAt: now,
+          updatedAt: now,
+        });
+        return { ok: true, bookingId: id };
+      }
+      case "cancel_booking": {
+        const cancelled = await orm
+          .update(schema.bookings)
+          .set({ status: "cancelled", updatedAt: now })
+          .where(
+            and(
+              eq(schema.bookings.id, effect.bookingId),
+              eq(schema.bookings.ownerId, context.ownerId),
+              eq(schema.bookings.status, "confirmed"),
+            ),
+          )
+          .returning({ id: schema.bookings.id });
+        return cancelled.length > 0 ? { ok: true, bookingId: effect.bookingId } : { ok: false, reason: "not_found" };
+      }
+      case "leave_message": {
+        await orm.insert(schema.staffMessages).values({
+          id: `sm-${crypto.randomUUID()}`,
+          sessionId: context.sessionId,
+          ownerId: context.ownerId,
+          note: effect.note,
+          transcript: JSON.stringify(context.transcript.slice(-30).map(({ role, content }) => ({ role, content }))),
+          createdAt: now,
+        });
+        return { ok: true };
+      }
+    }
+  } catch (error) {
+    const text = String(error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : error);
+    if (/UNIQUE constraint failed/i.test(text)) return { ok: false, reason: "slot_taken" };
+    if (/FOREIGN KEY constraint failed/i.test(text)) return { ok: false, reason: "not_found" };
+    console.error("[effects] failed", effect.type, error);
+    return { ok: false, reason: "error" };
+  }
+}
