@@ -87,10 +87,20 @@ function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: L
   // The free start nearest the requested window (earliest on ties), on the half hour.
   const offFrom = (start: number) => (start < window.from ? window.from - start : start > window.to ? start - window.to : 0);
   const inWindow = Math.min(Math.max(first, window.from), last);
-  let start: number | undefined;
-  for (const option of [inWindow, ...halfHours(first, last)]) {
-    if (!isFree(date, option)) continue;
-    if (start === undefined || offFrom(option) < offFrom(start) || (offFrom(option) === offFrom(start) && option < start)) start = option;
+  const pick = (day: string, from: number) => {
+    let best: number | undefined;
+    for (const option of [Math.max(inWindow, from), ...halfHours(from, last)]) {
+      if (!isFree(day, option)) continue;
+      if (best === undefined || offFrom(option) < offFrom(best) || (offFrom(option) === offFrom(best) && option < best)) best = option;
+    }
+    return best;
+  };
+  let start = pick(date, first);
+  if (start === undefined) {
+    // Booked out that day: the same weekly slot a week later.
+    date = addDays(date, 7);
+    distance += 7;
+    start = pick(date, toMinutes(slot.start));
   }
   if (start === undefined) return undefined;
   const timeOff = offFrom(start);

@@ -168,7 +168,7 @@ describe("matching", () => {
     const chat = new Chat(createMemoryCatalog(SEED_TUTORS.filter((t) => !t.subjects.includes("Python"))));
     const turn = await chat.sayAll("hi", "javascript monday 10am");
     expect(chat.fields.pendingMatch?.tutor.subjects).toContain("JavaScript");
-    const empty = new Chat({ findBySkill: async () => [], subjects: async () => ["Python"] });
+    const empty = new Chat({ findBySkill: async () => [], subjects: async () => ["Python"], bookedSlots: async () => [] });
     const none = await empty.sayAll("hi", REQUEST);
     expect(text(none)).toMatch(/don't have any Python tutors/);
     expect(quick(none)).toContain("Leave a message for the tutoring center");

@@ -47,6 +47,17 @@ describe("rankTutors", () => {
     expect(ranked.map((r) => r.match.tutor.id)).toEqual(["t-2"]);
   });
 
+  it("never offers an hour that overlaps a booked session, moving to the nearest free one", () => {
+    const busy = tutor("t-1", [{ day: "monday", start: "09:00", end: "12:00" }]);
+    const booked = [{ tutorId: "t-1", date: "2026-11-23", start: "10:00" }];
+    const [best] = rankTutors([busy], MONDAY_AT_10, { today, booked });
+    expect(best?.match.slot.start).toBe("09:00");
+    expect(best?.kind).toBe("same_day");
+    const fullyBooked = [...booked, { tutorId: "t-1", date: "2026-11-23", start: "09:00" }, { tutorId: "t-1", date: "2026-11-23", start: "11:00" }];
+    const [nextWeek] = rankTutors([busy], MONDAY_AT_10, { today, booked: fullyBooked });
+    expect(nextWeek?.match.slot.date).toBe("2026-11-30");
+  });
+
   it("starts the hour at the requested time when the slot covers it", () => {
     const [best] = rank([tutor("t-1", [{ day: "monday", start: "09:00", end: "12:00" }])], { timeFrom: "10:30", timeTo: "10:30" });
     expect(best?.match.slot).toEqual({ day: "monday", date: "2026-11-23", start: "10:30", end: "11:30" });
