@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
 import { startSidecar, stopSidecar } from "./support/sidecar";
 
@@ -22,5 +23,28 @@ test.describe("without the sidecar", () => {
     await page.reload();
     await expect(chat.notSavedNotice).toBeVisible();
     await expect(chat.userMessages()).toHaveCount(0);
+  });
+});
+
+test.describe("booking without the sidecar", () => {
+  test.beforeAll(stopSidecar);
+  test.afterAll(startSidecar);
+
+  test("walks the same booking flow on React state and says nothing was saved", async ({ page }) => {
+    const chat = new ChatPage(page);
+    const booking = new BookingForm(page);
+    await chat.open();
+    await expect(chat.notSavedNotice).toBeVisible();
+    await chat.send("I need help with Python on Monday at 10");
+    await page.getByTestId("tutor-card").first().getByRole("button", { name: /^Book / }).click();
+    await booking.form.getByRole("button", { name: "Yes, continue" }).click();
+    await booking.fillContact("Ada Lovelace", "ada@example.com");
+    await booking.next();
+    await booking.fillDetails("Online", "Recursion");
+    await booking.next();
+    await booking.expectStep("review");
+    await booking.next("Confirm booking");
+    await expect(chat.assistantMessages().last()).toContainText("nothing was booked");
+    await expect(chat.notSavedNotice).toBeVisible();
   });
 });

@@ -129,3 +129,19 @@ export const FallbackTurnResponse = z.object({
   fields: SessionFields,
 });
 export type FallbackTurnResponse = z.infer<typeof FallbackTurnResponse>;
+
+export const DirectoryQuery = z.object({ q: z.string().trim().max(80).default("") });
+
+export const BookingSummary = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  tutorId: z.string(),
+  tutorName: z.string(),
+  date: z.string(),
+  start: z.string(),
+  end: z.string(),
+  mode: z.enum(["online", "in_person"]),
+  status: z.enum(["confirmed", "cancelled", "ended"]),
+  createdAt: z.number().int(),
+});
+export type BookingSummary = z.infer<typeof BookingSummary>;

@@ -1,5 +1,6 @@
 import type { Result } from "./errors";
-import type { ChatState, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
+import type { BookingSummary, ChatState, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
+import type { Tutor } from "./tutoring/schemas";
 
 /**
  * The sidecar's RPC surface as the web worker sees it through the SIDECAR
@@ -16,4 +17,8 @@ export interface SidecarApi {
   /** Stores the user's message (creating the session on first use) and runs the assistant's turn. */
   sendMessage(sessionId: string, ownerId: string, message: NewUserMessage): Promise<Result<SendResult>>;
   patchState(sessionId: string, ownerId: string, patch: SessionPatch): Promise<Result<ChatState>>;
+  /** The tutor directory, optionally narrowed to a subject prefix. */
+  listTutors(query: string): Promise<Result<Tutor[]>>;
+  /** The owner's bookings, newest first. */
+  listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
 }

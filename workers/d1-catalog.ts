@@ -1,7 +1,8 @@
-import { and, eq, gte, inArray } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import type { TutorCatalog } from "../lib/tutoring/assistant";
+import { SKILL_ALIASES } from "../lib/tutoring/skill-aliases";
 import { Tutor, Weekday } from "../lib/tutoring/schemas";
 
 /**
@@ -63,4 +64,25 @@ export async function loadTutors(orm: Orm, ids: string[]): Promise<Tutor[]> {
       }),
     )
     .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/**
+ * The /tutors directory: every tutor, or those with a subject starting with
+ * the query (aliases such as "calc" or "js" resolved first). A prefix range on
+ * the subject_key index, not a scan.
+ */
+export async function searchDirectory(db: D1Database, query: string): Promise<Tutor[]> {
+  const orm = drizzle(db, { schema });
+  const key = query.trim().toLowerCase().replace(/\s+/g, " ");
+  if (!key) {
+    const all = await orm.select({ id: schema.tutors.id }).from(schema.tutors).orderBy(asc(schema.tutors.id)).limit(200);
+    return loadTutors(orm, all.map((row) => row.id));
+  }
+  const prefix = SKILL_ALIASES[key]?.toLowerCase() ?? key;
+  const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  const rows = await orm
+    .selectDistinct({ tutorId: schema.tutorSubjects.tutorId })
+    .from(schema.tutorSubjects)
+    .where(and(gte(schema.tutorSubjects.subjectKey, prefix), lt(schema.tutorSubjects.subjectKey, upper)));
+  return loadTutors(orm, rows.map((row) => row.tutorId));
 }

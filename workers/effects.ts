@@ -1,7 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
-import type { ChatMessage } from "../lib/schemas";
+import type { BookingSummary, ChatMessage } from "../lib/schemas";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 
 /**
@@ -59,9 +59,33 @@ export async function performEffect(
     }
   } catch (error) {
     const text = String(error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : error);
-    if (/UNIQUE constraint failed/i.test(text)) return { ok: false, reason: "slot_taken" };
+    // Only the one-booking-per-slot index means "taken"; any other constraint is a real error.
+    if (/UNIQUE constraint failed: bookings\.tutor_id/i.test(text)) return { ok: false, reason: "slot_taken" };
     if (/FOREIGN KEY constraint failed/i.test(text)) return { ok: false, reason: "not_found" };
     console.error("[effects] failed", effect.type, error);
     return { ok: false, reason: "error" };
   }
+}
+
+/** The owner's bookings, newest first (index bookings_by_owner). */
+export async function listBookings(db: D1Database, ownerId: string): Promise<BookingSummary[]> {
+  const orm = drizzle(db, { schema });
+  return orm
+    .select({
+      id: schema.bookings.id,
+      sessionId: schema.bookings.sessionId,
+      tutorId: schema.bookings.tutorId,
+      tutorName: schema.tutors.name,
+      date: schema.bookings.date,
+      start: schema.bookings.start,
+      end: schema.bookings.end,
+      mode: schema.bookings.mode,
+      status: schema.bookings.status,
+      createdAt: schema.bookings.createdAt,
+    })
+    .from(schema.bookings)
+    .innerJoin(schema.tutors, eq(schema.tutors.id, schema.bookings.tutorId))
+    .where(eq(schema.bookings.ownerId, ownerId))
+    .orderBy(desc(schema.bookings.createdAt))
+    .limit(100);
 }

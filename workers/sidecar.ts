@@ -1,10 +1,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "zod";
-import { fail, toAppError, zodIssues, type Result } from "../lib/errors";
-import { MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
+import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
+import { DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import { runAssistantTurn } from "./assistant-turn";
-import { createD1Catalog } from "./d1-catalog";
+import { createD1Catalog, searchDirectory } from "./d1-catalog";
+import { listBookings } from "./effects";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -53,6 +54,18 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, Date.now()));
   }
 
+  async listTutors(query: string) {
+    const parsed = DirectoryQuery.safeParse({ q: query });
+    if (!parsed.success) return fail("bad_request:query", "Invalid search.", zodIssues(parsed.error));
+    return this.guard(async () => ok(await searchDirectory(this.env.DB, parsed.data.q)));
+  }
+
+  async listBookings(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return ok([]);
+    return this.guard(async () => ok(await listBookings(this.env.DB, owner.data)));
+  }
+
   /** Plain HTTP is not an API here; only a health check answers. */
   override async fetch(request: Request): Promise<Response> {
     if (new URL(request.url).pathname === "/health") return Response.json({ ok: true });
@@ -68,9 +81,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!id.success) return fail("not_found:session", "No chat session with that id belongs to you.");
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
+    const stub = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(id.data));
+    return this.guard(() => work(stub, owner.data, id.data));
+  }
+
+  /** Unexpected failures leave as a logged, generic `internal` result, never as a stack trace. */
+  private async guard<T>(work: () => Promise<Result<T>> | Result<T>): Promise<Result<T>> {
     try {
-      const stub = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(id.data));
-      return await work(stub, owner.data, id.data);
+      return await work();
     } catch (error) {
       const appError = toAppError(error, "sidecar");
       return fail(appError.code, appError.message);

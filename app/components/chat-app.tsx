@@ -2,6 +2,8 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "@/lib/schemas";
+import { BookingPanel } from "./booking-panel";
+import { TutorCard } from "./tutor-card";
 import { useChat } from "./use-chat";
 
 const STARTERS = ["I need help with Python on Monday at 10", "Find a calculus tutor this weekend", "What can you do?"];
@@ -42,7 +44,7 @@ export function ChatApp() {
           </p>
         )}
 
-        <div className="messages" role="log" aria-live="polite" aria-label="Conversation" data-testid="message-log">
+        <div className="messages" role="log" aria-live="polite" aria-label="Conversation" data-testid="message-log" tabIndex={0}>
           {chat.hasOlder && (
             <button type="button" className="button link" onClick={() => void chat.loadOlder()}>
               Show earlier messages
@@ -76,6 +78,8 @@ export function ChatApp() {
           )}
           <div ref={endRef} />
         </div>
+
+        <MatchArea chat={chat} />
 
         {chat.error && (
           <p className="error" role="alert">
@@ -115,6 +119,49 @@ export function ChatApp() {
         </form>
       </section>
     </div>
+  );
+}
+
+function MatchArea({ chat }: { chat: ReturnType<typeof useChat> }) {
+  const { bookingInfo, pendingMatch, availableTutors } = chat.fields;
+  if (bookingInfo && bookingInfo.step !== "cancelled") {
+    const tutor = availableTutors.find((m) => m.tutor.id === bookingInfo.tutorId)?.tutor ?? pendingMatch?.tutor;
+    return (
+      <BookingPanel
+        info={bookingInfo}
+        tutorMode={tutor?.id === bookingInfo.tutorId ? tutor.mode : undefined}
+        busy={chat.thinking}
+        send={chat.send}
+        saveDraft={chat.saveBookingDraft}
+        onNewChat={chat.startOver}
+      />
+    );
+  }
+  if (!pendingMatch) return null;
+  const others = availableTutors.filter((m) => m.tutor.id !== pendingMatch.tutor.id);
+  return (
+    <section className="panel" aria-labelledby="match-title" data-testid="match">
+      <h2 id="match-title">Your tutor match</h2>
+      <div className="cards">
+        <TutorCard
+          match={pendingMatch}
+          primary
+          disabled={chat.thinking}
+          onBook={() => void chat.send("Book this tutor")}
+          onOthers={() => void chat.send("Show me other tutors")}
+        />
+      </div>
+      {others.length > 0 && (
+        <details className="more-tutors">
+          <summary>More tutors from this search ({others.length})</summary>
+          <div className="cards">
+            {others.map((match) => (
+              <TutorCard key={match.tutor.id} match={match} primary={false} disabled={chat.thinking} onBook={() => void chat.bookTutor(match)} />
+            ))}
+          </div>
+        </details>
+      )}
+    </section>
   );
 }
 

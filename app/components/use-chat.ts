@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import useSWR from "swr";
 import {
   HttpChatSessionClient,
@@ -16,6 +16,7 @@ import {
   type ChatState,
   type SessionFields,
 } from "@/lib/schemas";
+import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
 
 /** `persistent`: state lives in the sidecar. `fallback`: React state only, nothing is saved. */
 export type ChatMode = "checking" | "persistent" | "fallback";
@@ -29,6 +30,10 @@ export interface ChatView {
   thinking: boolean;
   error: string | null;
   send(content: string): Promise<boolean>;
+  /** Saves what the student has typed into the booking form, so a reload keeps it. */
+  saveBookingDraft(info: BookingInfo): void;
+  /** Makes one of the tutors shown the pending match, then asks to book it. */
+  bookTutor(match: TutorMatch): Promise<boolean>;
   loadOlder(): Promise<void>;
   startOver(): void;
 }
@@ -50,10 +55,19 @@ export function useChat(): ChatView {
   const [olderHasMore, setOlderHasMore] = useState(false);
   const [thinking, setThinking] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const draftSave = useRef<Promise<unknown>>(Promise.resolve());
   const [local, setLocal] = useState<{ messages: ChatMessage[]; fields: SessionFields }>({
     messages: [],
     fields: EMPTY_SESSION_FIELDS,
   });
+
+  // Fallback turns read the newest React state, not the one a callback closed over.
+  const localRef = useRef(local);
+  localRef.current = local;
+  const updateLocal = useCallback((update: (current: typeof local) => typeof local) => {
+    localRef.current = update(localRef.current);
+    setLocal(localRef.current);
+  }, []);
 
   // localStorage exists only in the browser: read it after hydration.
   useEffect(() => {
@@ -98,20 +112,21 @@ export function useChat(): ChatView {
   const sendFallback = useCallback(
     async (content: string) => {
       const now = Date.now();
-      const userMessage: ChatMessage = { seq: local.messages.length + 1, id: crypto.randomUUID(), role: "user", content, createdAt: now };
-      setLocal((current) => ({ ...current, messages: [...current.messages, userMessage] }));
+      const before = localRef.current;
+      const userMessage: ChatMessage = { seq: before.messages.length + 1, id: crypto.randomUUID(), role: "user", content, createdAt: now };
+      updateLocal((current) => ({ ...current, messages: [...current.messages, userMessage] }));
       const response = await fetch("/api/assistant", {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({
           content,
-          fields: local.fields,
-          recent: local.messages.slice(-10).map(({ role, content }) => ({ role, content })),
+          fields: before.fields,
+          recent: before.messages.slice(-10).map(({ role, content }) => ({ role, content })),
         }),
       });
       if (!response.ok) throw new Error("The assistant could not answer. Please try again.");
       const turn = FallbackTurnResponse.parse(await response.json());
-      setLocal((current) => ({
+      updateLocal((current) => ({
         fields: turn.fields,
         messages: [
           ...current.messages,
@@ -126,7 +141,7 @@ export function useChat(): ChatView {
         ],
       }));
     },
-    [local],
+    [updateLocal],
   );
 
   const send = useCallback(
@@ -141,6 +156,8 @@ export function useChat(): ChatView {
           await sendFallback(content);
           return true;
         }
+        // A draft still on its way must land before the message that moves the form on.
+        await draftSave.current;
         const id = sessionId ?? startSession();
         if (!sessionId) setSessionId(id);
         const target = client ?? new HttpChatSessionClient(id);
@@ -171,6 +188,38 @@ export function useChat(): ChatView {
     [client, mode, sendFallback, sessionId, state, thinking],
   );
 
+  const saveBookingDraft = useCallback(
+    (info: BookingInfo) => {
+      if (mode === "fallback") {
+        updateLocal((current) => ({ ...current, fields: { ...current.fields, bookingInfo: info } }));
+        return;
+      }
+      if (!client) return;
+      draftSave.current = client
+        .patchState({ bookingInfo: info })
+        .then((next) => state.mutate(next, { revalidate: false }))
+        .catch(() => undefined); // a lost draft only costs retyping; the form still works
+    },
+    [client, mode, state, updateLocal],
+  );
+
+  const bookTutor = useCallback(
+    async (match: TutorMatch) => {
+      if (mode === "fallback") {
+        updateLocal((current) => ({ ...current, fields: { ...current.fields, pendingMatch: match } }));
+      } else if (client) {
+        try {
+          await state.mutate(await client.patchState({ pendingMatch: match }), { revalidate: false });
+        } catch (caught) {
+          setError(caught instanceof Error ? caught.message : "Could not choose that tutor.");
+          return false;
+        }
+      }
+      return send("Book this tutor");
+    },
+    [client, mode, send, state, updateLocal],
+  );
+
   const loadOlder = useCallback(async () => {
     const first = older[0] ?? state.data?.messages[0];
     if (!client || !first) return;
@@ -183,11 +232,11 @@ export function useChat(): ChatView {
     forgetSession();
     setSessionId(null);
     setOlder([]);
-    setLocal({ messages: [], fields: EMPTY_SESSION_FIELDS });
-  }, []);
+    updateLocal(() => ({ messages: [], fields: EMPTY_SESSION_FIELDS }));
+  }, [updateLocal]);
 
   if (mode === "fallback") {
-    return { mode, ...local, hasOlder: false, thinking, error, send, loadOlder, startOver };
+    return { mode, ...local, hasOlder: false, thinking, error, send, saveBookingDraft, bookTutor, loadOlder, startOver };
   }
   const data = sessionId ? state.data : null;
   return {
@@ -198,6 +247,8 @@ export function useChat(): ChatView {
     thinking,
     error,
     send,
+    saveBookingDraft,
+    bookTutor,
     loadOlder,
     startOver,
   };

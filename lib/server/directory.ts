@@ -1,0 +1,14 @@
+import { callSidecar } from "../chat-session-client";
+import { searchSeedDirectory } from "../tutoring/directory";
+import type { Tutor } from "../tutoring/schemas";
+import { getSidecar } from "./sidecar";
+
+/** The tutor directory from D1 through the sidecar, or from the seed catalog when it is out of reach. */
+export async function loadDirectory(query: string): Promise<{ tutors: Tutor[]; live: boolean }> {
+  try {
+    const sidecar = await getSidecar();
+    return { tutors: await callSidecar(() => sidecar.listTutors(query)), live: true };
+  } catch {
+    return { tutors: searchSeedDirectory(query), live: false };
+  }
+}
