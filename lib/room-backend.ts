@@ -35,17 +35,22 @@ export function createRoomBackend(options: RoomBackendOptions): RoomBackend {
   const timeoutMs = options.timeoutMs ?? ROOM_BACKEND_TIMEOUT_MS;
 
   async function call(method: "DELETE" | "POST", path: string, body: Record<string, string>): Promise<Result<void>> {
+    // Not AbortSignal.timeout: its timer outlives the answer and keeps a Durable Object busy for the full timeout.
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(new DOMException("The operation timed out.", "TimeoutError")), timeoutMs);
     let response: Response;
     try {
       response = await options.fetch(`${baseUrl}${path}`, {
         method,
         headers: { authorization: `Bearer ${options.token}`, "content-type": "application/json" },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: timeout.signal,
       });
     } catch (error) {
       // Network failure or timeout: the caller decides whether it matters.
       return fail("bad_gateway:upstream", `${method} ${path} failed: ${describe(error)}`);
+    } finally {
+      clearTimeout(timer);
     }
     // Nothing in the body is needed; cancel it so the connection is released.
     await response.body?.cancel().catch(() => undefined);
@@ -60,6 +65,7 @@ export function createRoomBackend(options: RoomBackendOptions): RoomBackend {
 }
 
 function describe(error: unknown): string {
-  if (error instanceof Error) return error.name === "TimeoutError" ? "timed out" : error.message;
-  return String(error);
+  // DOMException (what AbortSignal.timeout rejects with) is not an Error in every runtime.
+  if (typeof error === "object" && error !== null && "name" in error && error.name === "TimeoutError") return "timed out";
+  return error instanceof Error ? error.message : String(error);
 }

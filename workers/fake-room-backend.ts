@@ -90,7 +90,8 @@ export function createFakeRoomBackend(): FakeRoomBackend {
 function parseBody(text: string): unknown {
   if (text === "") return null;
   try {
-    return JSON.parse(text) as unknown;
+    const body: unknown = JSON.parse(text);
+    return body;
   } catch {
     return text;
   }
