@@ -46,6 +46,9 @@ const MIGRATIONS = [
      quick_replies TEXT,
      created_at INTEGER NOT NULL
    );`,
+  // The hard gate of a soft delete: set while the chat is in the trash, so the object
+  // itself refuses every request without the web worker reading D1 first.
+  `ALTER TABLE session ADD COLUMN deleted_at INTEGER;`,
 ] as const;
 
 type SessionRow = {
@@ -53,6 +56,7 @@ type SessionRow = {
   owner_id: string;
   created_at: number;
   updated_at: number;
+  deleted_at: number | null;
   pending_match: string | null;
   booking_info: string | null;
   search_criteria: string | null;
@@ -73,6 +77,7 @@ interface SessionMeta {
   ownerId: string;
   createdAt: number;
   updatedAt: number;
+  deletedAt: number | null;
 }
 
 export class ChatSession extends DurableObject<Env> {
@@ -96,6 +101,7 @@ export class ChatSession extends DurableObject<Env> {
       ownerId: row.owner_id,
       createdAt: row.created_at,
       updatedAt: row.updated_at,
+      deletedAt: row.deleted_at,
     };
     this.fields = {
       pendingMatch: parseStored(TutorMatch.nullable(), row.pending_match, null),
@@ -108,7 +114,7 @@ export class ChatSession extends DurableObject<Env> {
   /** The whole state a page needs: fields plus the newest page of messages. */
   getState(ownerId: string): Result<ChatState> {
     const meta = this.authorize(ownerId);
-    if (!meta) return notFound();
+    if (!meta) return this.refusal(ownerId);
     return ok(this.snapshot(meta));
   }
 
@@ -117,7 +123,7 @@ export class ChatSession extends DurableObject<Env> {
    * `before` (the page just older than it), at most `limit`.
    */
   listMessages(ownerId: string, query: MessagePageQuery): Result<MessagePage> {
-    if (!this.authorize(ownerId)) return notFound();
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (query.before !== undefined) {
       const { messages, hasOlder } = this.pageBefore(query.before, limit);
@@ -141,10 +147,11 @@ export class ChatSession extends DurableObject<Env> {
     sessionId: string,
     message: { id: string; content: string },
     now: number,
-  ): Result<{ message: ChatMessage; created: boolean }> {
-    const meta = this.meta ?? this.create(ownerId, sessionId, now);
-    if (meta.ownerId !== ownerId) return notFound();
-    return ok(this.insertMessage({ id: message.id, role: "user", content: message.content }, now));
+  ): Result<{ message: ChatMessage; created: boolean; sessionCreated: boolean }> {
+    const sessionCreated = this.meta === null;
+    if (sessionCreated) this.create(ownerId, sessionId, now);
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    return ok({ ...this.insertMessage({ id: message.id, role: "user", content: message.content }, now), sessionCreated });
   }
 
   /** Appends the assistant's replies and applies its state patch in one step. */
@@ -155,7 +162,7 @@ export class ChatSession extends DurableObject<Env> {
     now: number,
   ): Result<{ replies: ChatMessage[]; state: ChatState }> {
     const meta = this.authorize(ownerId);
-    if (!meta) return notFound();
+    if (!meta) return this.refusal(ownerId);
     let stored: ChatMessage[] = [];
     this.ctx.storage.transactionSync(() => {
       stored = replies.map((reply) => this.insertMessage({ ...reply, role: "assistant" }, now).message);
@@ -167,7 +174,7 @@ export class ChatSession extends DurableObject<Env> {
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */
   patch(ownerId: string, patch: SessionPatch, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
-    if (!meta) return notFound();
+    if (!meta) return this.refusal(ownerId);
     const refusal = refusePatch(this.fields, patch);
     if (refusal) return fail("conflict:booking", refusal);
     this.writeFields(patch, now);
@@ -177,12 +184,42 @@ export class ChatSession extends DurableObject<Env> {
   /** Forgets messages and fields; the session and its owner stay. */
   clear(ownerId: string, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
-    if (!meta) return notFound();
+    if (!meta) return this.refusal(ownerId);
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`DELETE FROM messages`);
       this.writeFields(EMPTY_SESSION_FIELDS, now);
     });
     return ok(this.snapshot(meta));
+  }
+
+  /**
+   * Closes (a timestamp) or reopens (null) the hard gate of a soft delete.
+   * Only the owner may; the D1 `chats` row is the record, this is the gate.
+   */
+  setDeleted(ownerId: string, deletedAt: number | null): Result<{ deletedAt: number | null }> {
+    if (!this.meta || this.meta.ownerId !== ownerId) return notFound();
+    this.db.run(sql`UPDATE session SET deleted_at = ${deletedAt} WHERE id = 1`);
+    this.meta = { ...this.meta, deletedAt };
+    return ok({ deletedAt });
+  }
+
+  /**
+   * Hard delete: drops every row and the alarm, releasing the object's storage
+   * (billed until deleteAll). Internal: reached by the weekly cron over RPC, or
+   * over HTTP only with X-Internal-Key (see workers/internal.ts).
+   */
+  async destroy(): Promise<{ destroyed: boolean }> {
+    const existed = this.meta !== null;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.meta = null;
+    this.fields = EMPTY_SESSION_FIELDS;
+    return { destroyed: existed };
+  }
+
+  /** Bytes of SQLite storage this object holds (tests assert a hard delete frees it). */
+  storageBytes(): number {
+    return this.ctx.storage.sql.databaseSize;
   }
 
   /** Rows read and written by this instance so far (tests and the benchmark read it). */
@@ -191,14 +228,22 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   private authorize(ownerId: string): SessionMeta | null {
-    return this.meta && this.meta.ownerId === ownerId ? this.meta : null;
+    return this.meta && this.meta.ownerId === ownerId && this.meta.deletedAt === null ? this.meta : null;
+  }
+
+  /** Why `authorize` said no: the owner learns their chat is in the trash; anyone else learns nothing. */
+  private refusal(ownerId: string): Result<never> {
+    if (this.meta && this.meta.ownerId === ownerId && this.meta.deletedAt !== null) {
+      return fail("gone:chat", "This chat is in the trash. Restore it to continue.");
+    }
+    return notFound();
   }
 
   private create(ownerId: string, sessionId: string, now: number): SessionMeta {
     this.db.run(
       sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at) VALUES (1, ${sessionId}, ${ownerId}, ${now}, ${now})`,
     );
-    this.meta = { sessionId, ownerId, createdAt: now, updatedAt: now };
+    this.meta = { sessionId, ownerId, createdAt: now, updatedAt: now, deletedAt: null };
     this.fields = EMPTY_SESSION_FIELDS;
     return this.meta;
   }

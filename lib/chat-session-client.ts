@@ -1,4 +1,4 @@
-import { AppError, unwrap, type Result } from "./errors";
+import { AppError, errorFromHttp, unwrap, type Result } from "./errors";
 import {
   ChatState,
   MessagePage,
@@ -68,27 +68,8 @@ export class HttpChatSessionClient implements ChatSessionClient {
     }
     const data: unknown = await response.json().catch(() => null);
     if (response.ok) return data;
-    throw errorFromResponse(response.status, data);
+    throw errorFromHttp(response.status, data);
   }
-}
-
-function errorFromResponse(status: number, data: unknown): AppError {
-  const error = typeof data === "object" && data !== null && "error" in data ? (data as { error: unknown }).error : null;
-  const message =
-    typeof error === "object" && error !== null && "message" in error && typeof error.message === "string"
-      ? error.message
-      : `Request failed (${status}).`;
-  const code =
-    status === 503
-      ? "persistence_unavailable:sidecar"
-      : status === 404
-        ? "not_found:session"
-        : status === 413
-          ? "payload_too_large:body"
-          : status >= 500
-            ? "internal:server"
-            : "bad_request:body";
-  return new AppError(code, message);
 }
 
 /** Server transport: RPC to the sidecar with the caller's owner id. */
@@ -144,6 +125,10 @@ export function startSession(storage: Pick<Storage, "setItem"> = localStorage): 
   const id = createSessionId();
   storage.setItem(STORAGE_KEY, id);
   return id;
+}
+
+export function rememberSession(id: string, storage: Pick<Storage, "setItem"> = localStorage): void {
+  if (isSessionId(id)) storage.setItem(STORAGE_KEY, id);
 }
 
 export function forgetSession(storage: Pick<Storage, "removeItem"> = localStorage): void {

@@ -70,6 +70,23 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * Rebuilds an error from an HTTP error response: the first code of the table
+ * with the same public code and status (the surface is not on the wire).
+ */
+export function errorFromHttp(status: number, body: unknown): AppError {
+  const wire = typeof body === "object" && body !== null && "error" in body ? (body as { error: unknown }).error : null;
+  const publicCode = typeof wire === "object" && wire !== null && "code" in wire && typeof wire.code === "string" ? wire.code : "";
+  const message =
+    typeof wire === "object" && wire !== null && "message" in wire && typeof wire.message === "string" ? wire.message : `Request failed (${status}).`;
+  const codes = Object.keys(STATUS) as ErrorCode[];
+  const code =
+    codes.find((candidate) => candidate.startsWith(`${publicCode}:`) && STATUS[candidate] === status) ??
+    codes.find((candidate) => STATUS[candidate] === status) ??
+    (status >= 500 ? "internal:server" : "bad_request:body");
+  return new AppError(code, message);
+}
+
 /** Anything thrown that is not an AppError is logged with its cause and answered generically. */
 export function toAppError(error: unknown, context: string): AppError {
   if (error instanceof AppError) return error;

@@ -145,3 +145,23 @@ export const BookingSummary = z.object({
   createdAt: z.number().int(),
 });
 export type BookingSummary = z.infer<typeof BookingSummary>;
+
+export const Tier = z.enum(["free", "pro", "premium"]);
+export type Tier = z.infer<typeof Tier>;
+
+/** How long a soft-deleted chat can be restored, by the owner's tier. */
+export const GRACE_DAYS: Record<Tier, number> = { free: 30, pro: 90, premium: 365 };
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const ChatSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  createdAt: z.number().int(),
+  updatedAt: z.number().int(),
+  deletedAt: z.number().int().nullable(),
+  /** When a chat in the trash is deleted for good (epoch ms); null for live chats. */
+  purgeAt: z.number().int().nullable(),
+});
+export type ChatSummary = z.infer<typeof ChatSummary>;
+
+export const ChatListQuery = z.object({ deleted: z.enum(["0", "1"]).default("0") });

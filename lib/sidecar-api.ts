@@ -1,5 +1,5 @@
 import type { Result } from "./errors";
-import type { BookingSummary, ChatState, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
+import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
 import type { Tutor } from "./tutoring/schemas";
 
 /**
@@ -21,4 +21,10 @@ export interface SidecarApi {
   listTutors(query: string): Promise<Result<Tutor[]>>;
   /** The owner's bookings, newest first. */
   listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
+  /** The owner's chats, or their trash with purge dates. */
+  listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
+  /** Soft delete: into the trash, and the chat's object closes its gate. */
+  deleteChat(sessionId: string, ownerId: string): Promise<Result<ChatSummary>>;
+  /** Back from the trash within the tier's grace period; `gone` after it. */
+  restoreChat(sessionId: string, ownerId: string): Promise<Result<ChatSummary>>;
 }

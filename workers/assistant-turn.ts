@@ -2,6 +2,8 @@ import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, ChatState, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
 import { describeEffectOutcome, respond, type AssistantTurn, type TutorCatalog } from "../lib/tutoring/assistant";
 import type { ChatSession } from "../durable-objects/chat-session";
+import type { SessionManager } from "../durable-objects/session-manager";
+import { recordChat, touchChat } from "./chats";
 import { performEffect } from "./effects";
 
 /**
@@ -18,12 +20,19 @@ export async function runAssistantTurn(input: {
   message: NewUserMessage;
   catalog: TutorCatalog;
   db: D1Database;
+  sessionManagers: DurableObjectNamespace<SessionManager>;
   now: Date;
 }): Promise<Result<SendResult>> {
   const { session, ownerId, now } = input;
   const messageId = input.message.id ?? crypto.randomUUID();
   const added = await session.addUserMessage(ownerId, input.sessionId, { id: messageId, content: input.message.content }, now.getTime());
   if (!added.ok) return added;
+  // The D1 record of the chat (its list entry, soft delete and purge) is born with the session.
+  if (added.value.sessionCreated) {
+    await recordChat(input.db, { id: input.sessionId, ownerId, title: titleFrom(input.message.content), now: now.getTime() });
+  } else if (added.value.created) {
+    await touchChat(input.db, input.sessionId, now.getTime());
+  }
   const state = await session.getState(ownerId);
   if (!state.ok) return state;
   if (!added.value.created) {
@@ -38,6 +47,7 @@ export async function runAssistantTurn(input: {
   const fields: SessionFields = { ...pickFields(state.value), ...turn.patch };
   const outcome = await performEffect(turn.effect, {
     db: input.db,
+    sessionManagers: input.sessionManagers,
     sessionId: input.sessionId,
     ownerId,
     transcript: first.value.state.messages,
@@ -64,4 +74,9 @@ function pickFields(state: ChatState): SessionFields {
 
 function repliesAfter(state: ChatState, seq: number): ChatMessage[] {
   return state.messages.filter((message) => message.seq > seq && message.role === "assistant");
+}
+
+function titleFrom(content: string): string {
+  const line = content.replace(/\s+/g, " ").trim();
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
 }

@@ -3,6 +3,8 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import type { BookingSummary, ChatMessage } from "../lib/schemas";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
+import { zonedToEpoch } from "../lib/tutoring/clock";
+import type { SessionManager } from "../durable-objects/session-manager";
 
 /**
  * Carries out what the pure assistant asked for. Each effect is one D1
@@ -12,7 +14,14 @@ import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
  */
 export async function performEffect(
   effect: AssistantEffect,
-  context: { db: D1Database; sessionId: string; ownerId: string; transcript: ChatMessage[]; now: Date },
+  context: {
+    db: D1Database;
+    sessionManagers: DurableObjectNamespace<SessionManager>;
+    sessionId: string;
+    ownerId: string;
+    transcript: ChatMessage[];
+    now: Date;
+  },
 ): Promise<EffectOutcome> {
   const orm = drizzle(context.db, { schema });
   const now = context.now.getTime();
@@ -29,6 +38,7 @@ export async function performEffect(
           createdAt: now,
           updatedAt: now,
         });
+        await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end });
         return { ok: true, bookingId: id };
       }
       case "cancel_booking": {
@@ -43,7 +53,10 @@ export async function performEffect(
             ),
           )
           .returning({ id: schema.bookings.id });
-        return cancelled.length > 0 ? { ok: true, bookingId: effect.bookingId } : { ok: false, reason: "not_found" };
+        if (cancelled.length === 0) return { ok: false, reason: "not_found" };
+        // No room to close for a session that will not happen: drop its alarm and retries.
+        await context.sessionManagers.get(context.sessionManagers.idFromName(effect.bookingId)).cancel();
+        return { ok: true, bookingId: effect.bookingId };
       }
       case "leave_message": {
         await orm.insert(schema.staffMessages).values({
@@ -88,4 +101,24 @@ export async function listBookings(db: D1Database, ownerId: string): Promise<Boo
     .where(eq(schema.bookings.ownerId, ownerId))
     .orderBy(desc(schema.bookings.createdAt))
     .limit(100);
+}
+
+/**
+ * Asks the booking's SessionManager to end the session on time. A failure is
+ * logged, not fatal: the booking stands, and staff can see it was not scheduled.
+ */
+async function scheduleEnd(
+  managers: DurableObjectNamespace<SessionManager>,
+  booking: { bookingId: string; ownerId: string; date: string; end: string },
+) {
+  try {
+    const result = await managers.get(managers.idFromName(booking.bookingId)).schedule({
+      bookingId: booking.bookingId,
+      ownerId: booking.ownerId,
+      endsAt: zonedToEpoch(booking.date, booking.end),
+    });
+    if (!result.ok) console.error("[effects] could not schedule the end of", booking.bookingId, result.error.message);
+  } catch (error) {
+    console.error("[effects] could not schedule the end of", booking.bookingId, error);
+  }
 }

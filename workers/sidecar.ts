@@ -5,7 +5,10 @@ import { DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPat
 import type { SidecarApi } from "../lib/sidecar-api";
 import { runAssistantTurn } from "./assistant-turn";
 import { createD1Catalog, searchDirectory } from "./d1-catalog";
+import { listChats, restoreChat, softDeleteChat } from "./chats";
 import { listBookings } from "./effects";
+import { runHardDelete } from "./hard-delete";
+import { handleInternal } from "./internal";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -43,6 +46,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
         message: parsed.data,
         catalog: createD1Catalog(this.env.DB),
         db: this.env.DB,
+        sessionManagers: this.env.SESSION_MANAGER,
         now: new Date(),
       }),
     );
@@ -66,10 +70,47 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(async () => ok(await listBookings(this.env.DB, owner.data)));
   }
 
-  /** Plain HTTP is not an API here; only a health check answers. */
+  async listChats(ownerId: string, trash: boolean) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return ok([]);
+    return this.guard(async () => ok(await listChats(this.env.DB, owner.data, trash === true)));
+  }
+
+  async deleteChat(sessionId: string, ownerId: string) {
+    return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
+      const now = Date.now();
+      const chat = await softDeleteChat(this.env.DB, { id, ownerId: owner, now });
+      if (!chat) return fail("not_found:chat", "You have no chat with that id.");
+      // D1 first: if closing the gate fails, a retry finds the row and closes it then.
+      const gate = await stub.setDeleted(owner, chat.deletedAt ?? now);
+      return gate.ok ? ok(chat) : gate;
+    });
+  }
+
+  async restoreChat(sessionId: string, ownerId: string) {
+    return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
+      const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now: Date.now() });
+      if (!restored.ok) {
+        return restored.reason === "expired"
+          ? fail("gone:chat", "This chat was deleted too long ago to restore.")
+          : fail("not_found:chat", "There is no chat with that id in your trash.");
+      }
+      const gate = await stub.setDeleted(owner, null);
+      return gate.ok ? ok(restored.chat) : gate;
+    });
+  }
+
+  /** Plain HTTP is not an API here: a health check, and the key-guarded internal endpoints. */
   override async fetch(request: Request): Promise<Response> {
-    if (new URL(request.url).pathname === "/health") return Response.json({ ok: true });
+    const { pathname } = new URL(request.url);
+    if (pathname === "/health") return Response.json({ ok: true });
+    if (pathname.startsWith("/internal/")) return handleInternal(request, this.env);
     return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
+  }
+
+  /** Weekly cron (`0 0 * * 0`): hard delete of chats past their tier's grace period. */
+  override async scheduled(controller: ScheduledController): Promise<void> {
+    await runHardDelete(this.env, controller.scheduledTime);
   }
 
   private async withSession<T>(

@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "@/lib/schemas";
 import { BookingPanel } from "./booking-panel";
+import { ChatHistory } from "./chat-list";
 import { TutorCard } from "./tutor-card";
 import { useChat } from "./use-chat";
 
@@ -118,6 +119,9 @@ export function ChatApp() {
           </button>
         </form>
       </section>
+      {chat.mode === "persistent" && (
+        <ChatHistory currentId={chat.sessionId} onOpen={chat.switchTo} onCurrentDeleted={chat.startOver} refreshKey={chat.messages.length > 0 ? 1 : 0} />
+      )}
     </div>
   );
 }

@@ -6,6 +6,7 @@ import {
   HttpChatSessionClient,
   forgetSession,
   loadSessionId,
+  rememberSession,
   startSession,
 } from "@/lib/chat-session-client";
 import { AppError } from "@/lib/errors";
@@ -23,6 +24,7 @@ export type ChatMode = "checking" | "persistent" | "fallback";
 
 export interface ChatView {
   mode: ChatMode;
+  sessionId: string | null;
   messages: ChatMessage[];
   fields: SessionFields;
   hasOlder: boolean;
@@ -32,6 +34,8 @@ export interface ChatView {
   send(content: string): Promise<boolean>;
   /** Saves what the student has typed into the booking form, so a reload keeps it. */
   saveBookingDraft(info: BookingInfo): void;
+  /** Opens another of the owner's chats. */
+  switchTo(sessionId: string): void;
   /** Makes one of the tutors shown the pending match, then asks to book it. */
   bookTutor(match: TutorMatch): Promise<boolean>;
   loadOlder(): Promise<void>;
@@ -86,7 +90,7 @@ export function useChat(): ChatView {
         return await client!.getState();
       } catch (caught) {
         // A session this browser no longer owns (or never stored) starts afresh.
-        if (caught instanceof AppError && caught.status === 404) return null;
+        if (caught instanceof AppError && (caught.status === 404 || caught.status === 410)) return null;
         throw caught;
       }
     },
@@ -228,6 +232,12 @@ export function useChat(): ChatView {
     setOlderHasMore(page.hasMore);
   }, [client, older, state.data]);
 
+  const switchTo = useCallback((id: string) => {
+    rememberSession(id);
+    setSessionId(id);
+    setOlder([]);
+  }, []);
+
   const startOver = useCallback(() => {
     forgetSession();
     setSessionId(null);
@@ -236,11 +246,12 @@ export function useChat(): ChatView {
   }, [updateLocal]);
 
   if (mode === "fallback") {
-    return { mode, ...local, hasOlder: false, thinking, error, send, saveBookingDraft, bookTutor, loadOlder, startOver };
+    return { mode, sessionId: null, ...local, hasOlder: false, thinking, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
   }
   const data = sessionId ? state.data : null;
   return {
     mode: storageRead ? mode : "checking",
+    sessionId,
     messages: [...older, ...(data?.messages ?? []), ...pending],
     fields: data ?? EMPTY_SESSION_FIELDS,
     hasOlder: older.length > 0 ? olderHasMore : (data?.hasOlder ?? false),
@@ -249,6 +260,7 @@ export function useChat(): ChatView {
     send,
     saveBookingDraft,
     bookTutor,
+    switchTo,
     loadOlder,
     startOver,
   };

@@ -113,3 +113,11 @@ export const staffMessages = sqliteTable(
   },
   (table) => [index("staff_messages_by_time").on(table.createdAt)],
 );
+
+/** Chats deleted from D1 whose Durable Object could not be emptied yet: retried by the next weekly run. */
+export const chatCleanupFailures = sqliteTable("chat_cleanup_failures", {
+  chatId: text("chat_id").primaryKey(),
+  attempts: integer("attempts").notNull().default(1),
+  lastError: text("last_error").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -94,3 +94,16 @@ export function formatDate(date: string): string {
   const d = utcDate(date);
   return `${capitalize(weekdayOf(date))}, ${MONTHS[d.getUTCMonth()] ?? ""} ${d.getUTCDate()}`;
 }
+
+/** The epoch ms of a wall-clock `date` `clock` in `timeZone` (e.g. a session's end at the center). */
+export function zonedToEpoch(date: string, clock: string, timeZone: string = DEFAULT_TIME_ZONE): number {
+  const asUtc = Date.parse(`${date}T${clock}:00Z`);
+  // The zone's offset at that moment, read back through Intl; a second pass settles DST edges.
+  let guess = asUtc;
+  for (let pass = 0; pass < 2; pass++) {
+    const local = localNow(new Date(guess), timeZone);
+    const shown = Date.parse(`${local.date}T${toClock(local.minutes)}:00Z`);
+    guess += asUtc - shown;
+  }
+  return guess;
+}

@@ -111,7 +111,7 @@ describe("ChatSession", () => {
     const first = unwrapOk(await stub.addUserMessage(OWNER, sessionId, { id: "same", content: "hello" }, 1));
     const retry = unwrapOk(await stub.addUserMessage(OWNER, sessionId, { id: "same", content: "hello" }, 2));
     expect(first.created).toBe(true);
-    expect(retry).toEqual({ message: first.message, created: false });
+    expect(retry).toEqual({ message: first.message, created: false, sessionCreated: false });
     expect(unwrapOk(await stub.getState(OWNER)).messages).toHaveLength(1);
   });
 

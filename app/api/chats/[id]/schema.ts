@@ -1,0 +1,4 @@
+import { z } from "zod";
+import { SessionId } from "@/lib/schemas";
+
+export const ChatParams = z.object({ id: SessionId });

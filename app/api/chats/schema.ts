@@ -1,0 +1,1 @@
+export { ChatListQuery } from "@/lib/schemas";
