@@ -85,6 +85,8 @@ export class ChatSession extends DurableObject<Env> {
   /** Write-through copy of the single `session` row: state reads cost no storage rows. */
   private meta: SessionMeta | null = null;
   private fields: SessionFields = EMPTY_SESSION_FIELDS;
+  /** Newest message seq, kept in memory so a poll with nothing new reads no rows. */
+  private lastSeq = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -96,6 +98,7 @@ export class ChatSession extends DurableObject<Env> {
     migrate(this.db, MIGRATIONS);
     const row = this.db.first<SessionRow>(sql`SELECT * FROM session WHERE id = 1`);
     if (!row) return;
+    this.lastSeq = this.db.first<{ seq: number }>(sql`SELECT seq FROM messages ORDER BY seq DESC LIMIT 1`)?.seq ?? 0;
     this.meta = {
       sessionId: row.session_id,
       ownerId: row.owner_id,
@@ -130,6 +133,8 @@ export class ChatSession extends DurableObject<Env> {
       return ok({ messages, lastSeq: messages.at(-1)?.seq ?? 0, hasMore: hasOlder });
     }
     const after = query.after ?? 0;
+    // The browser's poll: nothing new costs nothing.
+    if (after >= this.lastSeq) return ok({ messages: [], lastSeq: after, hasMore: false });
     // One extra row tells whether there is more without a COUNT over the table.
     const rows = this.db.all<MessageRow>(
       sql`SELECT * FROM messages WHERE seq > ${after} ORDER BY seq LIMIT ${limit + 1}`,
@@ -160,15 +165,17 @@ export class ChatSession extends DurableObject<Env> {
     replies: NewAssistantMessage[],
     patch: Partial<SessionFields>,
     now: number,
-  ): Result<{ replies: ChatMessage[]; state: ChatState }> {
+  ): Result<{ replies: ChatMessage[]; state: ChatState; rows: RowCounts }> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
-    let stored: ChatMessage[] = [];
-    this.ctx.storage.transactionSync(() => {
-      stored = replies.map((reply) => this.insertMessage({ ...reply, role: "assistant" }, now).message);
-      this.writeFields(patch, now);
-    });
-    return ok({ replies: stored, state: this.snapshot(meta) });
+    const { result: stored, rows } = this.db.measure(() =>
+      this.ctx.storage.transactionSync(() => {
+        const inserted = replies.map((reply) => this.insertMessage({ ...reply, role: "assistant" }, now).message);
+        if (Object.keys(patch).length > 0) this.writeFields(patch, now);
+        return inserted;
+      }),
+    );
+    return ok({ replies: stored, state: this.snapshot(meta), rows });
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */
@@ -214,6 +221,7 @@ export class ChatSession extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.meta = null;
     this.fields = EMPTY_SESSION_FIELDS;
+    this.lastSeq = 0;
     return { destroyed: existed };
   }
 
@@ -260,6 +268,7 @@ export class ChatSession extends DurableObject<Env> {
           RETURNING *`,
     );
     if (inserted) {
+      this.lastSeq = Math.max(this.lastSeq, inserted.seq);
       this.touch(now);
       return { message: toMessage(inserted), created: true };
     }

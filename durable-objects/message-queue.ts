@@ -40,6 +40,9 @@ export type { Measured } from "./queue/results";
  * lease is left. A lease whose time has passed but whose alarm has not run yet
  * can still complete: nobody else holds the message, so that loses nothing.
  */
+/** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
+export const UNANSWERED = "Sorry, the assistant could not answer that message. Please try again, or leave a message for the tutoring center.";
+
 export class MessageQueue extends DurableObject<Env> {
   private readonly db: CountingSql;
   /** Every pending or leased message, by id. */
@@ -287,6 +290,31 @@ export class MessageQueue extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null; // the alarm that woke us is spent; syncAlarm sets the next one
     await this.expireLeases(Date.now());
+    await this.tellStudentsAboutDeadLetters();
+  }
+
+  /**
+   * A student whose message died must not wait forever: each dead message gets
+   * an answer in its chat saying so. The reply id derives from the message id,
+   * so a repeat after a crash cannot show it twice.
+   */
+  private async tellStudentsAboutDeadLetters(): Promise<void> {
+    const notices = [...this.deadNotices.values()];
+    if (notices.length === 0) return;
+    const now = Date.now();
+    await Promise.allSettled(
+      notices.map(async (notice) => {
+        if (!notice.ownerId) return;
+        const session = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(notice.sessionId));
+        await session.appendAssistantTurn(
+          notice.ownerId,
+          [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: ["Try again", "Leave a message for the tutoring center"] }],
+          {},
+          now,
+        );
+      }),
+    );
+    this.drainDeadLetterNotices();
   }
 
   /** Counts from memory, for dashboards and tests: 0 rows. */

@@ -1,6 +1,10 @@
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
+import type { KvStats } from "./queue/schemas";
 import type { Tutor } from "./tutoring/schemas";
+
+/** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
+export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
 
 /**
  * The sidecar's RPC surface as the web worker sees it through the SIDECAR
@@ -27,4 +31,15 @@ export interface SidecarApi {
   deleteChat(sessionId: string, ownerId: string): Promise<Result<ChatSummary>>;
   /** Back from the trash within the tier's grace period; `gone` after it. */
   restoreChat(sessionId: string, ownerId: string): Promise<Result<ChatSummary>>;
+
+  // The bot queue. `token` is the caller's bearer token, checked by the sidecar (which alone holds BOT_TOKEN).
+  queuePending(token: string, limit: unknown): Promise<QueueResult>;
+  queueClaim(token: string, input: unknown): Promise<QueueResult>;
+  queueClaimNext(token: string, input: unknown): Promise<QueueResult>;
+  queueComplete(token: string, input: unknown): Promise<QueueResult>;
+  queueSetPriority(token: string, input: unknown): Promise<QueueResult>;
+  queueConversation(token: string, query: unknown): Promise<QueueResult>;
+  queueFeed(token: string, query: unknown): Promise<QueueResult>;
+  queueDeadLetters(token: string, limit: unknown): Promise<QueueResult>;
+  queueRequeue(token: string, messageId: unknown): Promise<QueueResult>;
 }

@@ -1,70 +1,122 @@
+import type { ChatSession } from "../durable-objects/chat-session";
+import type { MessageQueue } from "../durable-objects/message-queue";
+import type { SessionManager } from "../durable-objects/session-manager";
 import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, ChatState, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
-import { describeEffectOutcome, respond, type AssistantTurn, type TutorCatalog } from "../lib/tutoring/assistant";
-import type { ChatSession } from "../durable-objects/chat-session";
-import type { SessionManager } from "../durable-objects/session-manager";
+import { describeEffectOutcome, respond, type AssistantReply, type TutorCatalog } from "../lib/tutoring/assistant";
 import { recordChat, touchChat } from "./chats";
 import { performEffect } from "./effects";
 
+/** The worker id the built-in assistant claims messages under. */
+export const BUILTIN_WORKER = "builtin-assistant";
+
+export interface TurnEnv {
+  DB: D1Database;
+  CHAT_SESSION: DurableObjectNamespace<ChatSession>;
+  MESSAGE_QUEUE: DurableObjectNamespace<MessageQueue>;
+  SESSION_MANAGER: DurableObjectNamespace<SessionManager>;
+  BOT_MODE: string;
+}
+
+/** The one queue every chat's messages pass through. */
+export function messageQueue(env: Pick<TurnEnv, "MESSAGE_QUEUE">) {
+  return env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
+}
+
+export function chatSession(env: Pick<TurnEnv, "CHAT_SESSION">, sessionId: string) {
+  return env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
+}
+
 /**
- * One exchange: store the student's message, let the pure assistant answer
- * from the session's fields, append its replies and state patch; if it asked
- * for an effect (a booking, a cancel, a message to staff), carry it out and
- * append the follow-up. Reply ids derive from the user message id, so a
- * retried POST can never add a second answer.
+ * A student's message: stored in its ChatSession (creating the chat on first
+ * use), then enqueued for an assistant. With BOT_MODE=builtin the sidecar's
+ * own assistant is dispatched on it at once, through the same claim/complete
+ * path an outside bot uses; otherwise the reply arrives when a bot completes it.
+ * A retried POST (same message id) stores and enqueues nothing twice.
  */
-export async function runAssistantTurn(input: {
-  session: DurableObjectStub<ChatSession>;
+export async function acceptUserMessage(input: {
+  env: TurnEnv;
   sessionId: string;
   ownerId: string;
   message: NewUserMessage;
   catalog: TutorCatalog;
-  db: D1Database;
-  sessionManagers: DurableObjectNamespace<SessionManager>;
   now: Date;
 }): Promise<Result<SendResult>> {
-  const { session, ownerId, now } = input;
+  const { env, sessionId, ownerId, now } = input;
+  const session = chatSession(env, sessionId);
   const messageId = input.message.id ?? crypto.randomUUID();
-  const added = await session.addUserMessage(ownerId, input.sessionId, { id: messageId, content: input.message.content }, now.getTime());
+  const added = await session.addUserMessage(ownerId, sessionId, { id: messageId, content: input.message.content }, now.getTime());
   if (!added.ok) return added;
-  // The D1 record of the chat (its list entry, soft delete and purge) is born with the session.
   if (added.value.sessionCreated) {
-    await recordChat(input.db, { id: input.sessionId, ownerId, title: titleFrom(input.message.content), now: now.getTime() });
+    // The D1 record of the chat (its list entry, soft delete and purge) is born with the session.
+    await recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(input.message.content), now: now.getTime() });
   } else if (added.value.created) {
-    await touchChat(input.db, input.sessionId, now.getTime());
+    await touchChat(env.DB, sessionId, now.getTime());
   }
+
+  // Enqueue is idempotent on the message id, so a retry after a crash here still queues it once.
+  const queued = await messageQueue(env).enqueue({ messageId, sessionId, ownerId, content: input.message.content, createdAt: now.getTime() });
+  if (!queued.ok) return queued;
+  if (env.BOT_MODE !== "external" && queued.value.status === "pending") {
+    await answerQueuedMessage({ env, messageId, workerId: BUILTIN_WORKER, catalog: input.catalog, now });
+  }
+
   const state = await session.getState(ownerId);
   if (!state.ok) return state;
-  if (!added.value.created) {
-    // A retry of a message we already answered: return what is stored.
-    return ok({ message: added.value.message, replies: repliesAfter(state.value, added.value.message.seq), state: state.value });
-  }
-
-  const turn = await respond({ fields: state.value, message: input.message.content, now, catalog: input.catalog });
-  const first = await append(session, ownerId, `${messageId}:reply`, turn, now);
-  if (!first.ok || !turn.effect) return first.ok ? ok({ message: added.value.message, ...first.value }) : first;
-
-  const fields: SessionFields = { ...pickFields(state.value), ...turn.patch };
-  const outcome = await performEffect(turn.effect, {
-    db: input.db,
-    sessionManagers: input.sessionManagers,
-    sessionId: input.sessionId,
-    ownerId,
-    transcript: first.value.state.messages,
-    now,
-  });
-  const followUp = await append(session, ownerId, `${messageId}:outcome`, describeEffectOutcome(fields, turn.effect, outcome), now);
-  if (!followUp.ok) return followUp;
-  return ok({ message: added.value.message, replies: [...first.value.replies, ...followUp.value.replies], state: followUp.value.state });
+  return ok({ message: added.value.message, replies: repliesAfter(state.value, added.value.message.seq), state: state.value });
 }
 
-function append(session: DurableObjectStub<ChatSession>, ownerId: string, idPrefix: string, turn: AssistantTurn, now: Date) {
-  return session.appendAssistantTurn(
-    ownerId,
-    turn.replies.map((reply, index) => ({ id: `${idPrefix}-${index}`, ...reply })),
-    turn.patch,
+/**
+ * The built-in assistant as a queue consumer: claim the message, answer it
+ * with the pure assistant from the chat's fields, carry out any effect (a
+ * booking), complete the lease, and only then append the replies, so a lost
+ * or duplicate lease never shows a second answer.
+ */
+export async function answerQueuedMessage(input: {
+  env: TurnEnv;
+  messageId: string;
+  workerId: string;
+  catalog: TutorCatalog;
+  now: Date;
+}): Promise<Result<{ answered: boolean }>> {
+  const { env, now } = input;
+  const queue = messageQueue(env);
+  const claimed = await queue.claim({ messageId: input.messageId, workerId: input.workerId });
+  if (!claimed.ok) return claimed;
+  const lease = claimed.value;
+  if (!lease.ownerId) return ok({ answered: false });
+  const session = chatSession(env, lease.sessionId);
+  const state = await session.getState(lease.ownerId);
+  if (!state.ok) return state;
+
+  const fields = pickFields(state.value);
+  const turn = await respond({ fields, message: lease.content, now, catalog: input.catalog });
+  let replies: AssistantReply[] = turn.replies;
+  let patch: Partial<SessionFields> = turn.patch;
+  if (turn.effect) {
+    const outcome = await performEffect(turn.effect, {
+      db: env.DB,
+      sessionManagers: env.SESSION_MANAGER,
+      sessionId: lease.sessionId,
+      ownerId: lease.ownerId,
+      transcript: state.value.messages,
+      now,
+    });
+    const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
+    replies = [...replies, ...followUp.replies];
+    patch = { ...patch, ...followUp.patch };
+  }
+
+  const done = await queue.complete({ messageId: lease.messageId, leaseId: lease.leaseId, reply: replies.map((r) => r.content).join("\n\n") });
+  if (!done.ok) return done;
+  if (done.value.duplicate) return ok({ answered: false });
+  const appended = await session.appendAssistantTurn(
+    lease.ownerId,
+    replies.map((reply, index) => ({ id: `${lease.messageId}:reply-${index}`, ...reply })),
+    patch,
     now.getTime(),
   );
+  return appended.ok ? ok({ answered: true }) : appended;
 }
 
 function pickFields(state: ChatState): SessionFields {

@@ -3,7 +3,8 @@ import { z } from "zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
-import { runAssistantTurn } from "./assistant-turn";
+import { acceptUserMessage } from "./assistant-turn";
+import { BotQueueApi } from "./bot-queue";
 import { createD1Catalog, searchDirectory } from "./d1-catalog";
 import { listChats, restoreChat, softDeleteChat } from "./chats";
 import { listBookings } from "./effects";
@@ -21,6 +22,47 @@ const OwnerId = z.string().min(16).max(128);
  * Every argument is validated here again: the binding is a trust boundary too.
  */
 export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi {
+  /** The bot queue API (`/api/queue/*`), every call authorized with BOT_TOKEN. */
+  private get bots() {
+    return new BotQueueApi(this.env);
+  }
+
+  queuePending(token: string, limit: unknown) {
+    return this.guard(() => this.bots.pending(token, limit));
+  }
+
+  queueClaim(token: string, input: unknown) {
+    return this.guard(() => this.bots.claim(token, input));
+  }
+
+  queueClaimNext(token: string, input: unknown) {
+    return this.guard(() => this.bots.claimNext(token, input));
+  }
+
+  queueComplete(token: string, input: unknown) {
+    return this.guard(() => this.bots.complete(token, input));
+  }
+
+  queueSetPriority(token: string, input: unknown) {
+    return this.guard(() => this.bots.setPriority(token, input));
+  }
+
+  queueConversation(token: string, query: unknown) {
+    return this.guard(() => this.bots.conversation(token, query));
+  }
+
+  queueFeed(token: string, query: unknown) {
+    return this.guard(() => this.bots.feed(token, query));
+  }
+
+  queueDeadLetters(token: string, limit: unknown) {
+    return this.guard(() => this.bots.deadLetters(token, limit));
+  }
+
+  queueRequeue(token: string, messageId: unknown) {
+    return this.guard(() => this.bots.requeue(token, messageId));
+  }
+
   async ping(): Promise<"pong"> {
     return "pong";
   }
@@ -38,17 +80,8 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage) {
     const parsed = NewUserMessage.safeParse(message);
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, (stub, owner, id) =>
-      runAssistantTurn({
-        session: stub,
-        sessionId: id,
-        ownerId: owner,
-        message: parsed.data,
-        catalog: createD1Catalog(this.env.DB),
-        db: this.env.DB,
-        sessionManagers: this.env.SESSION_MANAGER,
-        now: new Date(),
-      }),
+    return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, catalog: createD1Catalog(this.env.DB), now: new Date() }),
     );
   }
 

@@ -147,3 +147,23 @@ describe("ChatSession", () => {
     expect(added.message.seq).toBe(4);
   });
 });
+
+describe("ChatSession polling", () => {
+  it("reads no rows when a poll finds nothing new, and only the new rows otherwise", async () => {
+    const sessionId = newSessionId();
+    const stub = await seedMessages(sessionId, 500);
+    const { empty, fresh } = await runInDurableObject(stub, (instance: ChatSession) => {
+      const measure = (after: number) => {
+        const before = instance.rowCounts().reads;
+        const page = unwrapOk(instance.listMessages(OWNER, { after, limit: 50 }));
+        return { reads: instance.rowCounts().reads - before, count: page.messages.length };
+      };
+      const empty = measure(500);
+      unwrapOk(instance.addUserMessage(OWNER, sessionId, { id: "new", content: "new" }, 9_999));
+      return { empty, fresh: measure(500) };
+    });
+    expect(empty).toEqual({ reads: 0, count: 0 });
+    expect(fresh.count).toBe(1);
+    expect(fresh.reads).toBeLessThanOrEqual(2);
+  });
+});

@@ -1,0 +1,79 @@
+import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_ATTEMPTS } from "../../lib/queue/schemas";
+import { UNANSWERED } from "../../durable-objects/message-queue";
+import { acceptUserMessage, messageQueue } from "../../workers/assistant-turn";
+import { BotQueueApi } from "../../workers/bot-queue";
+import { createD1Catalog } from "../../workers/d1-catalog";
+import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+
+const external = { ...env, BOT_MODE: "external" };
+const bots = new BotQueueApi(external);
+
+async function postAsStudent(content: string) {
+  const sessionId = newSessionId();
+  const ownerId = newOwnerId();
+  const sent = unwrapOk(
+    await acceptUserMessage({ env: external, sessionId, ownerId, message: { content }, catalog: createD1Catalog(env.DB), now: new Date() }),
+  );
+  return { sessionId, ownerId, messageId: sent.message.id, sent };
+}
+
+describe("the bot queue API", () => {
+  beforeAll(seedCatalog);
+
+  it("refuses a wrong or missing token and changes nothing", async () => {
+    const { messageId } = await postAsStudent("unauthorized bots stay out");
+    const before = unwrapOk(await bots.pending(env.BOT_TOKEN, 1000));
+    for (const token of ["", "wrong", `${env.BOT_TOKEN} `]) {
+      expect(await bots.claim(token, { messageId, workerId: "intruder" })).toMatchObject({ ok: false, error: { code: "unauthorized:bot" } });
+      expect(await bots.pending(token, 10)).toMatchObject({ ok: false, error: { code: "unauthorized:bot" } });
+    }
+    const after = unwrapOk(await bots.pending(env.BOT_TOKEN, 1000));
+    expect(after.total).toBe(before.total);
+  });
+
+  it("lets an outside bot answer a student exactly once, with the rows each call cost", async () => {
+    const { sessionId, ownerId, messageId, sent } = await postAsStudent("Can an outside bot answer me?");
+    expect(sent.replies).toEqual([]); // no built-in answer in external mode
+
+    const lease = unwrapOk(await bots.claim(env.BOT_TOKEN, { messageId, workerId: "reference-bot" }));
+    const context = unwrapOk(await bots.conversation(env.BOT_TOKEN, { sessionId, limit: 100 }));
+    expect(context.entries).toEqual([expect.objectContaining({ kind: "message", content: "Can an outside bot answer me?" })]);
+    expect(context.kvStats.reads).toBeLessThanOrEqual(2);
+
+    const done = unwrapOk(await bots.complete(env.BOT_TOKEN, { messageId, leaseId: lease.leaseId, reply: "Yes, I can." }));
+    expect(done).toMatchObject({ duplicate: false, kvStats: { writes: expect.any(Number) } });
+    const again = unwrapOk(await bots.complete(env.BOT_TOKEN, { messageId, leaseId: lease.leaseId, reply: "A second answer" }));
+    expect(again.duplicate).toBe(true);
+
+    const state = unwrapOk(await chatSession(sessionId).getState(ownerId));
+    expect(state.messages.filter((m) => m.role === "assistant").map((m) => m.content)).toEqual(["Yes, I can."]);
+  });
+
+  it("answers through the queue with the built-in assistant, visible in the staff feed", async () => {
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const before = unwrapOk(await bots.feed(env.BOT_TOKEN, { after: 0, limit: 1000 })).lastSeq;
+    const sent = unwrapOk(
+      await acceptUserMessage({ env, sessionId, ownerId, message: { content: "Python on Monday at 10" }, catalog: createD1Catalog(env.DB), now: new Date() }),
+    );
+    expect(sent.replies.length).toBeGreaterThan(0);
+    const feed = unwrapOk(await bots.feed(env.BOT_TOKEN, { after: before, limit: 100 }));
+    expect(feed.entries.map((entry) => entry.kind)).toEqual(["message", "reply"]);
+    expect(feed.kvStats.reads).toBe(0);
+  });
+
+  it("tells the student when the assistant failed their message every time", async () => {
+    const { sessionId, ownerId, messageId } = await postAsStudent("this one will time out");
+    const queue = messageQueue(env);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      unwrapOk(await queue.claim({ messageId, workerId: "crashing-bot", leaseMs: 1 }));
+      await runDurableObjectAlarm(queue);
+    }
+    const dead = unwrapOk(await bots.deadLetters(env.BOT_TOKEN, 100));
+    expect(dead.deadLetters.map((letter) => letter.messageId)).toContain(messageId);
+    const state = unwrapOk(await chatSession(sessionId).getState(ownerId));
+    expect(state.messages.at(-1)).toMatchObject({ role: "assistant", content: UNANSWERED });
+  });
+});
