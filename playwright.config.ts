@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
 const WEB_PORT = Number(process.env.WEB_PORT ?? 8787);
+const PERSIST_TO = process.env.PERSIST_TO ?? ".wrangler/state";
 
 /**
  * End-to-end tests against the OpenNext production build on workerd
@@ -30,7 +31,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: `wrangler dev -c wrangler.toml --persist-to .wrangler/state --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false`,
+    command: `wrangler dev -c wrangler.toml --persist-to ${PERSIST_TO} --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false`,
     url: `http://127.0.0.1:${WEB_PORT}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

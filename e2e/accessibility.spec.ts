@@ -13,7 +13,7 @@ async function seriousViolations(page: Page) {
 }
 
 test.describe("accessibility (axe, WCAG 2.1 AA)", () => {
-  test.beforeAll(startSidecar);
+  test.beforeAll(() => startSidecar());
 
   test("the chat, the booking form and the confirmation have no serious violations", async ({ page }) => {
     const chat = new ChatPage(page);

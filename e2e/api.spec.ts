@@ -23,7 +23,7 @@ async function expectError(response: Awaited<ReturnType<APIRequestContext["get"]
 }
 
 test.describe("session API input validation", () => {
-  test.beforeAll(startSidecar);
+  test.beforeAll(() => startSidecar());
 
   test("sets an HttpOnly, SameSite=Lax owner cookie on first use", async ({ request }) => {
     const response = await request.post(`/api/chat/session/${unknownSession().replace(/1$/, "2")}/messages`, {
@@ -98,5 +98,25 @@ test.describe("session API input validation", () => {
 
     const state = await (await request.get(`/api/chat/session/${sessionId}`)).json();
     expect(state.messages.map((m: { content: string }) => m.content)).not.toContain("intrusion");
+  });
+});
+
+test.describe("owner cookie", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("is minted once by the first request, so parallel requests share one owner", async ({ playwright, baseURL }) => {
+    const browserLike = await playwright.request.newContext({ baseURL });
+    const health = await browserLike.get("/api/health");
+    expect(health.headers()["set-cookie"]).toMatch(/tutor_owner=/);
+    const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const sessionId = `session-${Date.now()}-${random}`;
+    const [posted, listed] = await Promise.all([
+      browserLike.post(`/api/chat/session/${sessionId}/messages`, { data: { content: "parallel" } }),
+      browserLike.get("/api/chats"),
+    ]);
+    expect(posted.status()).toBe(201);
+    expect(listed.headers()["set-cookie"]).toBeUndefined();
+    expect((await browserLike.get(`/api/chat/session/${sessionId}`)).status()).toBe(200);
+    await browserLike.dispose();
   });
 });

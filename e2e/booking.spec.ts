@@ -5,7 +5,7 @@ import { saveScreenshot } from "./support/screenshots";
 import { startSidecar } from "./support/sidecar";
 
 test.describe("booking a tutor (production build + sidecar)", () => {
-  test.beforeAll(startSidecar);
+  test.beforeAll(() => startSidecar());
 
   test("books Python on Monday at 10 and keeps the form through reloads", async ({ page }) => {
     const chat = new ChatPage(page);

@@ -3,7 +3,7 @@ import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 
 test.describe("chat trash and restore", () => {
-  test.beforeAll(startSidecar);
+  test.beforeAll(() => startSidecar());
 
   test("deletes a chat into the trash with its purge date and restores it intact", async ({ page }) => {
     const chat = new ChatPage(page);

@@ -5,7 +5,7 @@ import { startSidecar, stopSidecar } from "./support/sidecar";
 
 test.describe("without the sidecar", () => {
   test.beforeAll(stopSidecar);
-  test.afterAll(startSidecar);
+  test.afterAll(() => startSidecar());
 
   test("answers 503 persistence_unavailable on the session routes", async ({ request }) => {
     const response = await request.get(`/api/chat/session/session-1700000000000-${"a".repeat(32)}`);
@@ -28,7 +28,7 @@ test.describe("without the sidecar", () => {
 
 test.describe("booking without the sidecar", () => {
   test.beforeAll(stopSidecar);
-  test.afterAll(startSidecar);
+  test.afterAll(() => startSidecar());
 
   test("walks the same booking flow on React state and says nothing was saved", async ({ page }) => {
     const chat = new ChatPage(page);

@@ -3,7 +3,7 @@ import { ChatPage } from "./pages/chat";
 import { startSidecar, stopSidecar } from "./support/sidecar";
 
 test.describe("chat persistence on the production build", () => {
-  test.beforeAll(startSidecar);
+  test.beforeAll(() => startSidecar());
 
   test("keeps the conversation after a reload and shows it in a second tab", async ({ page, context }) => {
     const chat = new ChatPage(page);

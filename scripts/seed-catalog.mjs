@@ -2,6 +2,7 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { PERSIST_TO } from "./lib/processes.mjs";
 
 const bundle = await build({
   stdin: {
@@ -23,7 +24,7 @@ mkdirSync(".wrangler", { recursive: true });
 writeFileSync(".wrangler/seed-catalog.sql", sql);
 execFileSync(
   "wrangler",
-  ["d1", "execute", "DB", "--local", "--persist-to", ".wrangler/state", "-c", "workers/wrangler.toml", "--file", ".wrangler/seed-catalog.sql"],
+  ["d1", "execute", "DB", "--local", "--persist-to", PERSIST_TO, "-c", "workers/wrangler.toml", "--file", ".wrangler/seed-catalog.sql"],
   { stdio: ["ignore", "ignore", "inherit"] },
 );
 console.log(`seeded ${module.SEED_TUTORS.length} tutors into the local D1 database`);

@@ -4,6 +4,9 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 const RESULTS = ".test-results";
+// Tests get a database and Durable Objects of their own, fresh each run; dev data is never touched.
+process.env.PERSIST_TO = ".wrangler/test-state";
+rmSync(process.env.PERSIST_TO, { recursive: true, force: true });
 rmSync(RESULTS, { recursive: true, force: true });
 mkdirSync(RESULTS, { recursive: true });
 

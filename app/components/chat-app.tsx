@@ -17,7 +17,7 @@ export function ChatApp() {
 
   useEffect(() => {
     endRef.current?.scrollIntoView?.({ block: "end" });
-  }, [chat.messages.length, chat.thinking]);
+  }, [chat.messages.length, chat.thinking, chat.awaitingReply]);
 
   async function submit(text: string) {
     const sent = await chat.send(text);
@@ -71,7 +71,7 @@ export function ChatApp() {
               onQuickReply={(text) => void submit(text)}
             />
           ))}
-          {chat.thinking && (
+          {(chat.thinking || chat.awaitingReply) && (
             <p className="bubble assistant thinking" data-testid="thinking">
               <span className="visually-hidden">The assistant is typing</span>
               <span aria-hidden="true">…</span>

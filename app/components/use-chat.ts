@@ -28,8 +28,10 @@ export interface ChatView {
   messages: ChatMessage[];
   fields: SessionFields;
   hasOlder: boolean;
-  /** The assistant is working on a reply. */
+  /** This tab is sending a message and waiting for its answer. */
   thinking: boolean;
+  /** The last message is the student's and its answer has not arrived yet (e.g. a bot outside the sidecar has it). */
+  awaitingReply: boolean;
   error: string | null;
   send(content: string): Promise<boolean>;
   /** Saves what the student has typed into the booking form, so a reload keeps it. */
@@ -42,7 +44,9 @@ export interface ChatView {
   startOver(): void;
 }
 
-const POLL_MS = 3_000;
+/** Idle polling for other tabs; while a reply is awaited, polls start fast and back off. */
+const IDLE_POLL_MS = 5_000;
+const AWAIT_POLL_MS = { first: 700, factor: 1.5, max: 8_000 };
 
 async function checkPersistence(): Promise<boolean> {
   const response = await fetch("/api/health", { cache: "no-store" });
@@ -101,16 +105,28 @@ export function useChat(): ChatView {
     if (state.error instanceof AppError && state.error.status === 503) setLostPersistence(true);
   }, [state.error]);
 
-  // Cheap polling for replies and other tabs: only messages after our cursor (an indexed range read).
+  // Polling for replies and other tabs: only messages after our cursor, which costs
+  // the ChatSession no storage rows when nothing is new.
   const lastSeq = state.data?.lastSeq ?? 0;
+  const awaitingReply = mode === "persistent" && state.data?.messages.at(-1)?.role === "user";
+  const emptyPolls = useRef(0);
+  useEffect(() => {
+    emptyPolls.current = 0;
+  }, [lastSeq]);
   useSWR(
     mode === "persistent" && client && state.data ? ["chat-poll", client.sessionId, lastSeq] : null,
     async () => {
       const page = await client!.listMessages({ after: lastSeq, limit: 50 });
       if (page.messages.length > 0) await state.mutate();
+      else emptyPolls.current += 1;
       return page.lastSeq;
     },
-    { refreshInterval: POLL_MS, revalidateOnFocus: false, dedupingInterval: POLL_MS - 500 },
+    {
+      refreshInterval: () =>
+        awaitingReply ? Math.min(AWAIT_POLL_MS.first * AWAIT_POLL_MS.factor ** emptyPolls.current, AWAIT_POLL_MS.max) : IDLE_POLL_MS,
+      revalidateOnFocus: false,
+      dedupingInterval: 500,
+    },
   );
 
   const sendFallback = useCallback(
@@ -246,7 +262,7 @@ export function useChat(): ChatView {
   }, [updateLocal]);
 
   if (mode === "fallback") {
-    return { mode, sessionId: null, ...local, hasOlder: false, thinking, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
+    return { mode, sessionId: null, ...local, hasOlder: false, thinking, awaitingReply: false, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
   }
   const data = sessionId ? state.data : null;
   return {
@@ -256,6 +272,7 @@ export function useChat(): ChatView {
     fields: data ?? EMPTY_SESSION_FIELDS,
     hasOlder: older.length > 0 ? olderHasMore : (data?.hasOlder ?? false),
     thinking,
+    awaitingReply,
     error,
     send,
     saveBookingDraft,

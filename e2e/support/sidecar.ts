@@ -7,17 +7,24 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
  * different processes.
  */
 const PID_FILE = ".wrangler/e2e-sidecar.pid";
+const MODE_FILE = ".wrangler/e2e-sidecar.mode";
 export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
 
-export async function startSidecar(): Promise<void> {
-  if (await sidecarHealthy()) return;
+/** Starts the sidecar unless it runs already; `botMode` restarts it when it runs in the other mode. */
+export async function startSidecar(options: { botMode?: "builtin" | "external" } = {}): Promise<void> {
+  const botMode = options.botMode ?? "builtin";
+  if (await sidecarHealthy()) {
+    if (runningMode() === botMode) return;
+    await stopSidecar();
+  }
   const child = spawn(
     "wrangler",
-    ["dev", "-c", "workers/wrangler.toml", "--persist-to", ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"],
+    ["dev", "-c", "workers/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `BOT_MODE:${botMode}`],
     { detached: true, stdio: "ignore" },
   );
   child.unref();
   writeFileSync(PID_FILE, String(child.pid));
+  writeFileSync(MODE_FILE, botMode);
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     if (await sidecarHealthy()) return;
@@ -27,6 +34,7 @@ export async function startSidecar(): Promise<void> {
 }
 
 export async function stopSidecar(): Promise<void> {
+  rmSync(MODE_FILE, { force: true });
   if (!existsSync(PID_FILE)) return;
   const pid = Number(readFileSync(PID_FILE, "utf8"));
   rmSync(PID_FILE);
@@ -45,6 +53,10 @@ export async function stopSidecar(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   process.kill(-pid, "SIGKILL");
+}
+
+function runningMode(): string {
+  return existsSync(MODE_FILE) ? readFileSync(MODE_FILE, "utf8") : "builtin";
 }
 
 async function sidecarHealthy(): Promise<boolean> {

@@ -3,7 +3,8 @@ import { spawn } from "node:child_process";
 
 export const WEB_PORT = Number(process.env.WEB_PORT ?? 8787);
 export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
-export const PERSIST_TO = ".wrangler/state";
+/** Where local D1 and Durable Object state lives; tests use their own folder so they never touch dev data. */
+export const PERSIST_TO = process.env.PERSIST_TO ?? ".wrangler/state";
 
 /** Starts a command in its own process group, prefixing its output with `name`. */
 export function start(name, command, args, { quiet = false, env = {} } = {}) {
