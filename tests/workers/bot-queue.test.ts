@@ -1,6 +1,7 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { MAX_ATTEMPTS } from "../../lib/queue/schemas";
+import { z } from "zod";
+import { DeadLetter, FeedEntry, MAX_ATTEMPTS } from "../../lib/queue/schemas";
 import { UNANSWERED } from "../../durable-objects/message-queue";
 import { acceptUserMessage, messageQueue } from "../../workers/assistant-turn";
 import { BotQueueApi } from "../../workers/bot-queue";
@@ -60,7 +61,7 @@ describe("the bot queue API", () => {
     );
     expect(sent.replies.length).toBeGreaterThan(0);
     const feed = unwrapOk(await bots.feed(env.BOT_TOKEN, { after: before, limit: 100 }));
-    expect(feed.entries.map((entry) => entry.kind)).toEqual(["message", "reply"]);
+    expect(z.array(FeedEntry).parse(feed.entries).map((entry) => entry.kind)).toEqual(["message", "reply"]);
     expect(feed.kvStats.reads).toBe(0);
   });
 
@@ -72,7 +73,7 @@ describe("the bot queue API", () => {
       await runDurableObjectAlarm(queue);
     }
     const dead = unwrapOk(await bots.deadLetters(env.BOT_TOKEN, 100));
-    expect(dead.deadLetters.map((letter) => letter.messageId)).toContain(messageId);
+    expect(z.array(DeadLetter).parse(dead.deadLetters).map((letter) => letter.messageId)).toContain(messageId);
     const state = unwrapOk(await chatSession(sessionId).getState(ownerId));
     expect(state.messages.at(-1)).toMatchObject({ role: "assistant", content: UNANSWERED });
   });
