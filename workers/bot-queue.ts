@@ -1,4 +1,5 @@
-import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import type { z } from "zod";
+import { fail, ok, zodIssues } from "../lib/errors";
 import type { QueueResult } from "../lib/sidecar-api";
 import {
   ClaimInput,
@@ -24,85 +25,79 @@ import { secretMatches } from "./secrets";
 export class BotQueueApi {
   constructor(private readonly env: TurnEnv & { BOT_TOKEN: string }) {}
 
-  private async authorized(token: string): Promise<boolean> {
-    return secretMatches(token, this.env.BOT_TOKEN);
-  }
-
   private get queue() {
     return messageQueue(this.env);
   }
 
-  async pending(token: string, limit: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = QueueLimit.safeParse(limit ?? undefined);
-    if (!parsed.success) return fail("bad_request:query", "Invalid limit.", zodIssues(parsed.error));
-    return this.queue.pending(parsed.data);
+  /** Token first (so a caller without one learns nothing from validation), then the argument's schema, then the call. */
+  private async call<S extends z.ZodType>(
+    token: string,
+    schema: S,
+    input: unknown,
+    what: { code: "bad_request:body" | "bad_request:query"; message: string },
+    work: (valid: z.infer<S>) => Promise<QueueResult> | QueueResult,
+  ): Promise<QueueResult> {
+    if (!(await secretMatches(token, this.env.BOT_TOKEN))) {
+      return fail("unauthorized:bot", "A valid bot token is required (Authorization: Bearer BOT_TOKEN).");
+    }
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) return fail(what.code, what.message, zodIssues(parsed.error));
+    return work(parsed.data);
   }
 
-  async claim(token: string, input: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = ClaimInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid claim.", zodIssues(parsed.error));
-    return this.queue.claim(parsed.data);
+  pending(token: string, limit: unknown) {
+    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.pending(valid));
   }
 
-  async claimNext(token: string, input: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = ClaimNextInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid claim.", zodIssues(parsed.error));
-    return this.queue.claimNext(parsed.data);
+  claim(token: string, input: unknown) {
+    return this.call(token, ClaimInput, input, { code: "bad_request:body", message: "Invalid claim." }, (valid) => this.queue.claim(valid));
   }
 
-  async complete(token: string, input: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = CompleteInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid completion.", zodIssues(parsed.error));
-    const done = await this.queue.complete(parsed.data);
-    if (!done.ok) return done;
-    const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done.value;
-    if (duplicate || !ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
-    // The reply reaches the student's chat; its id makes a repeat of this step harmless.
-    const appended = await chatSession(this.env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }], {}, Date.now());
-    const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
-    return ok({ completed: true, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
+  claimNext(token: string, input: unknown) {
+    return this.call(token, ClaimNextInput, input, { code: "bad_request:body", message: "Invalid claim." }, (valid) => this.queue.claimNext(valid));
   }
 
-  async setPriority(token: string, input: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = SetPriorityInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid priority.", zodIssues(parsed.error));
-    return this.queue.setPriority(parsed.data);
+  complete(token: string, input: unknown) {
+    return this.call(token, CompleteInput, input, { code: "bad_request:body", message: "Invalid completion." }, async (valid) => {
+      const done = await this.queue.complete(valid);
+      if (!done.ok) return done;
+      const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done.value;
+      if (duplicate || !ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
+      // The reply reaches the student's chat; its id makes a repeat of this step harmless.
+      const appended = await chatSession(this.env, sessionId).appendAssistantTurn(
+        ownerId,
+        [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }],
+        {},
+        Date.now(),
+      );
+      const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
+      return ok({ completed: true, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
+    });
   }
 
-  async conversation(token: string, query: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = ConversationQuery.safeParse(query);
-    if (!parsed.success) return fail("bad_request:query", "Invalid conversation query.", zodIssues(parsed.error));
-    return this.queue.conversation(parsed.data);
+  setPriority(token: string, input: unknown) {
+    return this.call(token, SetPriorityInput, input, { code: "bad_request:body", message: "Invalid priority." }, (valid) => this.queue.setPriority(valid));
   }
 
-  async feed(token: string, query: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = FeedQuery.safeParse(query);
-    if (!parsed.success) return fail("bad_request:query", "Invalid feed cursor.", zodIssues(parsed.error));
-    return this.queue.feed(parsed.data);
+  conversation(token: string, query: unknown) {
+    return this.call(token, ConversationQuery, query, { code: "bad_request:query", message: "Invalid conversation query." }, (valid) =>
+      this.queue.conversation(valid),
+    );
   }
 
-  async deadLetters(token: string, limit: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = QueueLimit.safeParse(limit ?? undefined);
-    if (!parsed.success) return fail("bad_request:query", "Invalid limit.", zodIssues(parsed.error));
-    return this.queue.deadLetters(parsed.data);
+  feed(token: string, query: unknown) {
+    return this.call(token, FeedQuery, query, { code: "bad_request:query", message: "Invalid feed cursor." }, (valid) => this.queue.feed(valid));
   }
 
-  async requeue(token: string, messageId: unknown): Promise<QueueResult> {
-    if (!(await this.authorized(token))) return unauthorized();
-    const parsed = QueueMessageId.safeParse(messageId);
-    if (!parsed.success) return fail("bad_request:body", "Invalid message id.", zodIssues(parsed.error));
-    return this.queue.requeue(parsed.data);
+  deadLetters(token: string, limit: unknown) {
+    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.deadLetters(valid));
+  }
+
+  requeue(token: string, messageId: unknown) {
+    return this.call(token, QueueMessageId, messageId, { code: "bad_request:body", message: "Invalid message id." }, (valid) =>
+      this.queue.requeue(valid),
+    );
   }
 }
 
-function unauthorized(): Result<never> {
-  return fail("unauthorized:bot", "A valid bot token is required (Authorization: Bearer BOT_TOKEN).");
-}
+const INVALID_LIMIT = { code: "bad_request:query", message: "Invalid limit." } as const;

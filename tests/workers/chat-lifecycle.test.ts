@@ -1,26 +1,14 @@
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { DAY_MS, GRACE_DAYS, type Tier } from "../../lib/schemas";
+import { DAY_MS, GRACE_DAYS } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { restoreChat, softDeleteChat } from "../../workers/chats";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { insertChat, newOwnerId, newSessionId, seedCatalog, setTier, TEST_NOW, unwrapOk } from "./helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
-const NOW = Date.UTC(2026, 10, 22, 0, 0, 0);
+const NOW = TEST_NOW;
 
-async function setTier(ownerId: string, tier: Tier) {
-  await env.DB.prepare("INSERT INTO profiles (owner_id, tier) VALUES (?, ?) ON CONFLICT (owner_id) DO UPDATE SET tier = excluded.tier")
-    .bind(ownerId, tier)
-    .run();
-}
-
-async function insertChat(id: string, ownerId: string, deletedDaysAgo: number | null) {
-  const deletedAt = deletedDaysAgo === null ? null : NOW - deletedDaysAgo * DAY_MS;
-  await env.DB.prepare("INSERT INTO chats (id, owner_id, title, created_at, updated_at, deleted, deleted_at) VALUES (?, ?, 't', ?, ?, ?, ?)")
-    .bind(id, ownerId, NOW - 400 * DAY_MS, NOW - 400 * DAY_MS, deletedAt === null ? 0 : 1, deletedAt)
-    .run();
-}
 
 
 describe("soft delete and restore", () => {

@@ -4,23 +4,11 @@ import { describe, expect, it } from "vitest";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { DAY_MS, GRACE_DAYS, type Tier } from "../../lib/schemas";
 import { runHardDelete } from "../../workers/hard-delete";
-import { chatSession, newOwnerId, newSessionId, unwrapOk } from "./helpers";
+import { chatSession, insertChat, newOwnerId, newSessionId, setTier, TEST_NOW, unwrapOk } from "./helpers";
 
 // Its own file: D1 is shared by the tests of a file, and this run deletes every expired chat it finds.
-const NOW = Date.UTC(2026, 10, 22, 0, 0, 0);
+const NOW = TEST_NOW;
 
-async function setTier(ownerId: string, tier: Tier) {
-  await env.DB.prepare("INSERT INTO profiles (owner_id, tier) VALUES (?, ?) ON CONFLICT (owner_id) DO UPDATE SET tier = excluded.tier")
-    .bind(ownerId, tier)
-    .run();
-}
-
-async function insertChat(id: string, ownerId: string, deletedDaysAgo: number | null) {
-  const deletedAt = deletedDaysAgo === null ? null : NOW - deletedDaysAgo * DAY_MS;
-  await env.DB.prepare("INSERT INTO chats (id, owner_id, title, created_at, updated_at, deleted, deleted_at) VALUES (?, ?, 't', ?, ?, ?, ?)")
-    .bind(id, ownerId, NOW - 400 * DAY_MS, NOW - 400 * DAY_MS, deletedAt === null ? 0 : 1, deletedAt)
-    .run();
-}
 
 /** Rows a chat's object still holds, read inside the object itself. */
 async function storedRows(sessionId: string) {

@@ -29,3 +29,19 @@ export async function seedCatalog() {
 export function newOwnerId(): string {
   return `owner-${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
+
+export const TEST_NOW = Date.UTC(2026, 10, 22, 0, 0, 0);
+
+export async function setTier(ownerId: string, tier: "free" | "pro" | "premium") {
+  await env.DB.prepare("INSERT INTO profiles (owner_id, tier) VALUES (?, ?) ON CONFLICT (owner_id) DO UPDATE SET tier = excluded.tier")
+    .bind(ownerId, tier)
+    .run();
+}
+
+/** A chats row, live (`deletedDaysAgo` null) or soft-deleted that many days before TEST_NOW. */
+export async function insertChat(id: string, ownerId: string, deletedDaysAgo: number | null) {
+  const deletedAt = deletedDaysAgo === null ? null : TEST_NOW - deletedDaysAgo * 24 * 60 * 60 * 1000;
+  await env.DB.prepare("INSERT INTO chats (id, owner_id, title, created_at, updated_at, deleted, deleted_at) VALUES (?, ?, 't', ?, ?, ?, ?)")
+    .bind(id, ownerId, TEST_NOW, TEST_NOW, deletedAt === null ? 0 : 1, deletedAt)
+    .run();
+}
