@@ -38,6 +38,8 @@ export async function stopSidecar(): Promise<void> {
   if (!existsSync(PID_FILE)) return;
   const pid = Number(readFileSync(PID_FILE, "utf8"));
   rmSync(PID_FILE);
+  // A pid file left by a killed run may name a pid reused by something else: only stop our wrangler.
+  if (!isWrangler(pid)) return;
   try {
     process.kill(-pid, "SIGTERM");
   } catch {
@@ -53,6 +55,14 @@ export async function stopSidecar(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   process.kill(-pid, "SIGKILL");
+}
+
+function isWrangler(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("wrangler");
+  } catch {
+    return false; // gone already
+  }
 }
 
 function runningMode(): string {
