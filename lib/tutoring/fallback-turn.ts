@@ -5,6 +5,12 @@ import { createMemoryCatalog } from "./memory-catalog";
 
 const seedCatalog = createMemoryCatalog(SEED_TUTORS);
 
+const UNSAVED_EFFECT = {
+  create_booking: "Bookings need the chat service, which is not running here, so nothing was booked. Please try again later.",
+  cancel_booking: "Cancelling needs the chat service, which is not running here, so nothing was changed. Please try again later.",
+  leave_message: "Sorry, messages to the tutoring center need the chat service, which is not running here, so your message was not sent. Please try again later.",
+} as const;
+
 /**
  * One assistant turn without persistence: the same pure assistant as the
  * sidecar runs, over the seed catalog. Effects that need storage (a booking
@@ -13,11 +19,9 @@ const seedCatalog = createMemoryCatalog(SEED_TUTORS);
 export async function fallbackTurn(request: FallbackTurnRequest, now: Date): Promise<FallbackTurnResponse> {
   const turn = await respond({ fields: request.fields, message: request.content, now, catalog: seedCatalog });
   const replies = turn.replies.map((reply, index) => ({ id: `fallback-${now.getTime()}-${index}`, ...reply }));
-  if (turn.effect?.type === "create_booking" || turn.effect?.type === "cancel_booking") {
-    replies.push({
-      id: `fallback-${now.getTime()}-effect`,
-      content: "Bookings need the chat service, which is not running here, so nothing was booked. Please try again later.",
-    });
+  if (turn.effect) {
+    // Storage is out of reach: say so instead of claiming the booking or the message went through.
+    replies.push({ id: `fallback-${now.getTime()}-effect`, content: UNSAVED_EFFECT[turn.effect.type] });
   }
   return { replies, fields: { ...request.fields, ...turn.patch } };
 }
