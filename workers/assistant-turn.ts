@@ -4,6 +4,7 @@ import type { SessionManager } from "../durable-objects/session-manager";
 import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, ChatState, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
 import { describeEffectOutcome, respond, type AssistantReply, type TutorCatalog } from "../lib/tutoring/assistant";
+import { rephraseReplies, workersAiRephraser, type TextModel } from "../lib/tutoring/rephrase";
 import { recordChat, touchChat } from "./chats";
 import { performEffect } from "./effects";
 
@@ -16,6 +17,9 @@ export interface TurnEnv {
   MESSAGE_QUEUE: DurableObjectNamespace<MessageQueue>;
   SESSION_MANAGER: DurableObjectNamespace<SessionManager>;
   BOT_MODE: string;
+  /** "llm" lets the optional Workers AI binding reword replies; anything else keeps them deterministic. */
+  ASSISTANT_PHRASING?: string;
+  AI?: TextModel;
 }
 
 /** The one queue every chat's messages pass through. */
@@ -107,6 +111,8 @@ export async function answerQueuedMessage(input: {
     patch = { ...patch, ...followUp.patch };
   }
 
+  // Wording only: the state patch and the effect above were decided without the model.
+  replies = await rephraseReplies(replies, env.ASSISTANT_PHRASING === "llm" && env.AI ? workersAiRephraser(env.AI) : undefined);
   const done = await queue.complete({ messageId: lease.messageId, leaseId: lease.leaseId, reply: replies.map((r) => r.content).join("\n\n") });
   if (!done.ok) return done;
   if (done.value.duplicate) return ok({ answered: false });
