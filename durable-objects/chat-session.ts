@@ -121,6 +121,12 @@ export class ChatSession extends DurableObject<Env> {
     return ok(this.snapshot(meta));
   }
 
+  /** Just the assistant's working fields, from memory: 0 rows (the queue consumer's read). */
+  getFields(ownerId: string): Result<SessionFields> {
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    return ok(this.fields);
+  }
+
   /**
    * Messages strictly after `after` (oldest first), or strictly before
    * `before` (the page just older than it), at most `limit`.

@@ -61,11 +61,14 @@ export async function acceptUserMessage(input: {
   // Enqueue is idempotent on the message id, so a retry after a crash here still queues it once.
   const queued = await messageQueue(env).enqueue({ messageId, sessionId, ownerId, content: input.message.content, createdAt: now.getTime() });
   if (!queued.ok) return queued;
+  let answered: ChatState | null = null;
   if (env.BOT_MODE !== "external" && queued.value.status === "pending") {
-    await answerQueuedMessage({ env, messageId, workerId: BUILTIN_WORKER, catalog: input.catalog, now });
+    const answer = await answerQueuedMessage({ env, messageId, workerId: BUILTIN_WORKER, catalog: input.catalog, now });
+    if (answer.ok) answered = answer.value.state;
   }
 
-  const state = await session.getState(ownerId);
+  // The answer already carries the new state; only without one is it read again.
+  const state = answered ? ok(answered) : await session.getState(ownerId);
   if (!state.ok) return state;
   return ok({ message: added.value.message, replies: repliesAfter(state.value, added.value.message.seq), state: state.value });
 }
@@ -82,18 +85,18 @@ export async function answerQueuedMessage(input: {
   workerId: string;
   catalog: TutorCatalog;
   now: Date;
-}): Promise<Result<{ answered: boolean }>> {
+}): Promise<Result<{ state: ChatState | null }>> {
   const { env, now } = input;
   const queue = messageQueue(env);
   const claimed = await queue.claim({ messageId: input.messageId, workerId: input.workerId });
   if (!claimed.ok) return claimed;
   const lease = claimed.value;
-  if (!lease.ownerId) return ok({ answered: false });
+  if (!lease.ownerId) return ok({ state: null });
   const session = chatSession(env, lease.sessionId);
-  const state = await session.getState(lease.ownerId);
-  if (!state.ok) return state;
+  const current = await session.getFields(lease.ownerId);
+  if (!current.ok) return current;
 
-  const fields = pickFields(state.value);
+  const fields = current.value;
   const turn = await respond({ fields, message: lease.content, now, catalog: input.catalog });
   let replies: AssistantReply[] = turn.replies;
   let patch: Partial<SessionFields> = turn.patch;
@@ -103,7 +106,8 @@ export async function answerQueuedMessage(input: {
       sessionManagers: env.SESSION_MANAGER,
       sessionId: lease.sessionId,
       ownerId: lease.ownerId,
-      transcript: state.value.messages,
+      // Only a message to staff needs the transcript: read it then, not on every turn.
+      transcript: turn.effect.type === "leave_message" ? await transcriptOf(session, lease.ownerId) : [],
       now,
     });
     const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
@@ -115,19 +119,19 @@ export async function answerQueuedMessage(input: {
   replies = await rephraseReplies(replies, env.ASSISTANT_PHRASING === "llm" && env.AI ? workersAiRephraser(env.AI) : undefined);
   const done = await queue.complete({ messageId: lease.messageId, leaseId: lease.leaseId, reply: replies.map((r) => r.content).join("\n\n") });
   if (!done.ok) return done;
-  if (done.value.duplicate) return ok({ answered: false });
+  if (done.value.duplicate) return ok({ state: null });
   const appended = await session.appendAssistantTurn(
     lease.ownerId,
     replies.map((reply, index) => ({ id: `${lease.messageId}:reply-${index}`, ...reply })),
     patch,
     now.getTime(),
   );
-  return appended.ok ? ok({ answered: true }) : appended;
+  return appended.ok ? ok({ state: appended.value.state }) : appended;
 }
 
-function pickFields(state: ChatState): SessionFields {
-  const { pendingMatch, bookingInfo, searchCriteria, availableTutors } = state;
-  return { pendingMatch, bookingInfo, searchCriteria, availableTutors };
+async function transcriptOf(session: ReturnType<typeof chatSession>, ownerId: string): Promise<ChatMessage[]> {
+  const state = await session.getState(ownerId);
+  return state.ok ? state.value.messages : [];
 }
 
 function repliesAfter(state: ChatState, seq: number): ChatMessage[] {

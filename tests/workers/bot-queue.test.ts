@@ -1,8 +1,10 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { DeadLetter, FeedEntry, MAX_ATTEMPTS } from "../../lib/queue/schemas";
+import type { ChatSession } from "../../durable-objects/chat-session";
 import { UNANSWERED } from "../../durable-objects/message-queue";
+import { DEFAULT_PAGE_SIZE } from "../../lib/schemas";
 import { acceptUserMessage, messageQueue } from "../../workers/assistant-turn";
 import { BotQueueApi } from "../../workers/bot-queue";
 import { createD1Catalog } from "../../workers/d1-catalog";
@@ -76,5 +78,22 @@ describe("the bot queue API", () => {
     expect(z.array(DeadLetter).parse(dead.deadLetters).map((letter) => letter.messageId)).toContain(messageId);
     const state = unwrapOk(await chatSession(sessionId).getState(ownerId));
     expect(state.messages.at(-1)).toMatchObject({ role: "assistant", content: UNANSWERED });
+  });
+});
+
+describe("the cost of one exchange", () => {
+  it("reads at most one page of a 5,000-message chat to store a message and append the answer", async () => {
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const session = chatSession(sessionId);
+    await runInDurableObject(session, (instance: ChatSession) => {
+      for (let i = 0; i < 5_000; i++) unwrapOk(instance.addUserMessage(ownerId, sessionId, { id: `old-${i}`, content: `old ${i}` }, i));
+    });
+    const before = await session.rowCounts();
+    unwrapOk(await acceptUserMessage({ env, sessionId, ownerId, message: { content: "Python on Monday at 10" }, catalog: createD1Catalog(env.DB), now: new Date() }));
+    const after = await session.rowCounts();
+    // One page for the returned state, plus a small constant for the inserts and updates (61 measured);
+    // a second page (the old consumer re-read the whole state) would take it past 100.
+    expect(after.reads - before.reads).toBeLessThanOrEqual(DEFAULT_PAGE_SIZE + 1 + 15);
   });
 });
