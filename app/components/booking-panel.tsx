@@ -233,17 +233,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
         />
         <span className="hint">We send the confirmation here.</span>
       </div>
-      {error && (
-        <p id={errorId} className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="actions">
-        <button type="submit" className="button" disabled={busy}>
-          Continue
-        </button>
-        {props.nav}
-      </div>
+      <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} />
     </form>
   );
 }
@@ -302,6 +292,15 @@ function DetailsStep(props: Props & { nav: React.ReactNode }) {
           }}
         />
       </div>
+      <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} />
+    </form>
+  );
+}
+
+/** A step's error (announced) and its Continue / Go back / Cancel row. */
+function FormFooter({ error, errorId, busy, nav }: { error: string | null; errorId: string; busy: boolean; nav: React.ReactNode }) {
+  return (
+    <>
       {error && (
         <p id={errorId} className="field-error" role="alert">
           {error}
@@ -311,8 +310,8 @@ function DetailsStep(props: Props & { nav: React.ReactNode }) {
         <button type="submit" className="button" disabled={busy}>
           Continue
         </button>
-        {props.nav}
+        {nav}
       </div>
-    </form>
+    </>
   );
 }

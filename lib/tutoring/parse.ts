@@ -1,8 +1,7 @@
 import type { LocalNow } from "./clock";
 import { parseIntent, type Intent } from "./parse-intent";
 import { parseSkill } from "./parse-skill";
-import { parseWhen } from "./parse-when";
-import type { Weekday } from "./schemas";
+import { parseWhen, type WhenParse } from "./parse-when";
 import { normalize, tidy } from "./text";
 
 /**
@@ -13,7 +12,7 @@ import { normalize, tidy } from "./text";
 export type { Intent } from "./parse-intent";
 export { parseContact, parseDetails, type ContactParse, type DetailsParse, type MeetingMode } from "./parse-contact";
 
-export interface ParsedMessage {
+export interface ParsedMessage extends WhenParse {
   intent?: Intent;
   greeting: boolean;
   /** Text for the tutoring center after "leave a message". */
@@ -21,13 +20,6 @@ export interface ParsedMessage {
   skill?: string;
   /** Several subjects could be meant; ask the student to pick. */
   skillOptions?: string[];
-  day?: Weekday;
-  date?: string;
-  altDay?: Weekday;
-  timeFrom?: string;
-  timeTo?: string;
-  anyTime?: boolean;
-  anyDay?: boolean;
 }
 
 export interface ParseContext {
