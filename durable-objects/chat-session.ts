@@ -162,7 +162,10 @@ export class ChatSession extends DurableObject<Env> {
     const sessionCreated = this.meta === null;
     if (sessionCreated) this.create(ownerId, sessionId, now);
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    return ok({ ...this.insertMessage({ id: message.id, role: "user", content: message.content }, now), sessionCreated });
+    const stored = this.insertMessage({ id: message.id, role: "user", content: message.content }, now);
+    // A new session row already carries `now`.
+    if (stored.created && !sessionCreated) this.touch(now);
+    return ok({ ...stored, sessionCreated });
   }
 
   /** Appends the assistant's replies and applies its state patch in one step. */
@@ -176,9 +179,11 @@ export class ChatSession extends DurableObject<Env> {
     if (!meta) return this.refusal(ownerId);
     const { result: stored, rows } = this.db.measure(() =>
       this.ctx.storage.transactionSync(() => {
-        const inserted = replies.map((reply) => this.insertMessage({ ...reply, role: "assistant" }, now).message);
+        const results = replies.map((reply) => this.insertMessage({ ...reply, role: "assistant" }, now));
+        // One write of the session row per turn: the fields (which set updated_at), or just the time.
         if (Object.keys(patch).length > 0) this.writeFields(patch, now);
-        return inserted;
+        else if (results.some((result) => result.created)) this.touch(now);
+        return results.map((result) => result.message);
       }),
     );
     return ok({ replies: stored, state: this.snapshot(meta), rows });
@@ -262,6 +267,7 @@ export class ChatSession extends DurableObject<Env> {
     return this.meta;
   }
 
+  /** Inserts one message (or finds the one with its id); the caller updates the session row once. */
   private insertMessage(
     message: { id: string; role: ChatMessage["role"]; content: string; quickReplies?: string[] },
     now: number,
@@ -275,7 +281,6 @@ export class ChatSession extends DurableObject<Env> {
     );
     if (inserted) {
       this.lastSeq = Math.max(this.lastSeq, inserted.seq);
-      this.touch(now);
       return { message: toMessage(inserted), created: true };
     }
     const existing = this.db.first<MessageRow>(sql`SELECT * FROM messages WHERE id = ${message.id}`);
