@@ -9,9 +9,15 @@ import { Tutor, Weekday } from "../lib/tutoring/schemas";
  * The tutor catalog read from D1. A skill lookup is two indexed queries
  * (subject key → tutor ids, then those tutors' rows), never a table scan.
  */
+/**
+ * The subject list changes only when the catalog is re-seeded, so it is read
+ * once per isolate (per database binding), not once per message: the catalog
+ * object itself is built per request.
+ */
+const subjectsByDb = new WeakMap<D1Database, Promise<string[]>>();
+
 export function createD1Catalog(db: D1Database): TutorCatalog {
   const orm = drizzle(db, { schema });
-  let subjectNames: Promise<string[]> | undefined;
 
   return {
     async findBySkill(skill) {
@@ -31,12 +37,17 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
         .where(and(inArray(schema.bookings.tutorId, tutorIds), gte(schema.bookings.date, fromDate), eq(schema.bookings.status, "confirmed")));
     },
     subjects() {
-      // The subject list changes only when the catalog is re-seeded: read it once per isolate.
-      subjectNames ??= orm
-        .selectDistinct({ subject: schema.tutorSubjects.subject })
-        .from(schema.tutorSubjects)
-        .then((rows) => rows.map((row) => row.subject).sort());
-      return subjectNames;
+      let names = subjectsByDb.get(db);
+      if (!names) {
+        names = orm
+          .selectDistinct({ subject: schema.tutorSubjects.subject })
+          .from(schema.tutorSubjects)
+          .then((rows) => rows.map((row) => row.subject).sort());
+        // A failed read must not be cached: the next message tries again.
+        names.catch(() => subjectsByDb.delete(db));
+        subjectsByDb.set(db, names);
+      }
+      return names;
     },
   };
 }
