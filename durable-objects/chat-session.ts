@@ -1,8 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { z } from "zod";
 import { fail, ok, type Result } from "../lib/errors";
 import {
-  AvailableTutors,
   DEFAULT_PAGE_SIZE,
   EMPTY_SESSION_FIELDS,
   type ChatMessage,
@@ -10,67 +8,27 @@ import {
   type MessagePage,
   type MessagePageQuery,
   type NewAssistantMessage,
+  type SendResult,
   type SessionFields,
   type SessionPatch,
 } from "../lib/schemas";
+import { PING, PONG } from "../lib/socket-frames";
 import { refusePatch } from "../lib/tutoring/patch-rules";
-import { BookingInfo, SearchCriteria, TutorMatch } from "../lib/tutoring/schemas";
-import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { builtinTurn } from "../workers/assistant-turn";
+import { ChatSockets, type SocketSource } from "./chat/sockets";
+import * as store from "./chat/store";
+import { CountingSql, migrate, type RowCounts } from "./sql";
 
 /**
- * One chat session: its messages (one row each, ordered by a monotonic `seq`)
- * and the assistant's working state (pending match, booking form, last search,
- * tutors shown). A session belongs to the owner that created it; every method
- * takes the caller's owner id and answers "not found" to anybody else.
+ * One chat session: its messages (one row each, ordered by a monotonic `seq`),
+ * the assistant's working state (pending match, booking form, last search,
+ * tutors shown) and the live sockets of every tab that has it open. A session
+ * belongs to the owner that created it; every method takes the caller's owner
+ * id and answers "not found" to anybody else.
+ *
+ * The built-in assistant runs here (`exchange`): one call stores the student's
+ * message, the replies and the new fields in one transaction and pushes them.
  */
-
-const MIGRATIONS = [
-  `CREATE TABLE session (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     session_id TEXT NOT NULL,
-     owner_id TEXT NOT NULL,
-     created_at INTEGER NOT NULL,
-     updated_at INTEGER NOT NULL,
-     -- JSON, validated with the shared zod schemas on write and on read
-     pending_match TEXT,
-     booking_info TEXT,
-     search_criteria TEXT,
-     available_tutors TEXT NOT NULL DEFAULT '[]'
-   );
-   CREATE TABLE messages (
-     -- AUTOINCREMENT: a seq is never reused, even after clear(), so a client's cursor stays valid
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
-     id TEXT NOT NULL UNIQUE,
-     role TEXT NOT NULL,
-     content TEXT NOT NULL,
-     quick_replies TEXT,
-     created_at INTEGER NOT NULL
-   );`,
-  // The hard gate of a soft delete: set while the chat is in the trash, so the object
-  // itself refuses every request without the web worker reading D1 first.
-  `ALTER TABLE session ADD COLUMN deleted_at INTEGER;`,
-] as const;
-
-type SessionRow = {
-  session_id: string;
-  owner_id: string;
-  created_at: number;
-  updated_at: number;
-  deleted_at: number | null;
-  pending_match: string | null;
-  booking_info: string | null;
-  search_criteria: string | null;
-  available_tutors: string;
-};
-
-type MessageRow = {
-  seq: number;
-  id: string;
-  role: string;
-  content: string;
-  quick_replies: string | null;
-  created_at: number;
-};
 
 interface SessionMeta {
   sessionId: string;
@@ -80,25 +38,53 @@ interface SessionMeta {
   deletedAt: number | null;
 }
 
+/** What storing a student's message answers, beyond the page's SendResult. */
+export interface Stored {
+  sent: SendResult;
+  sessionCreated: boolean;
+  /** The D1 `chats` row (the chat list's order) is due a touch: at most hourly per chat. */
+  touchList: boolean;
+  rows: RowCounts;
+}
+
+/** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
+export const SOCKET_OWNER_HEADER = "x-chat-owner";
+export const SOCKET_NONCE_HEADER = "x-ticket-nonce";
+export const SOCKET_EXPIRES_HEADER = "x-ticket-expires";
+
+/** The D1 list entry's `updated_at` is refreshed at most this often. */
+const LIST_TOUCH_MS = 60 * 60 * 1000;
+
 export class ChatSession extends DurableObject<Env> {
   private readonly db: CountingSql;
+  private readonly sockets: ChatSockets;
   /** Write-through copy of the single `session` row: state reads cost no storage rows. */
   private meta: SessionMeta | null = null;
   private fields: SessionFields = EMPTY_SESSION_FIELDS;
   /** Newest message seq, kept in memory so a poll with nothing new reads no rows. */
   private lastSeq = 0;
+  /** The newest page, read once on first need. */
+  private recentCache: store.RecentMessages | null = null;
+  /** Exchanges run one at a time: a turn awaits D1, and a second message must see the first one's fields. */
+  private turns: Promise<unknown> = Promise.resolve();
+  private listedAt: number | null = null;
+  /** Socket tickets already used (nonce → expiry), so a ticket opens one socket. */
+  private readonly usedTickets = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = new CountingSql(ctx.storage.sql);
-    ctx.blockConcurrencyWhile(async () => this.load());
+    this.sockets = new ChatSockets(ctx);
+    // Keep-alive pings are answered by the runtime without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    void ctx.blockConcurrencyWhile(async () => this.load());
   }
 
   private load(): void {
-    migrate(this.db, MIGRATIONS);
-    const row = this.db.first<SessionRow>(sql`SELECT * FROM session WHERE id = 1`);
+    migrate(this.db, store.MIGRATIONS);
+    const row = store.readSession(this.db);
     if (!row) return;
-    this.lastSeq = this.db.first<{ seq: number }>(sql`SELECT seq FROM messages ORDER BY seq DESC LIMIT 1`)?.seq ?? 0;
+    this.lastSeq = store.newestSeq(this.db, row.seq_floor);
     this.meta = {
       sessionId: row.session_id,
       ownerId: row.owner_id,
@@ -106,25 +92,14 @@ export class ChatSession extends DurableObject<Env> {
       updatedAt: row.updated_at,
       deletedAt: row.deleted_at,
     };
-    this.fields = {
-      pendingMatch: parseStored(TutorMatch.nullable(), row.pending_match, null),
-      bookingInfo: parseStored(BookingInfo.nullable(), row.booking_info, null),
-      searchCriteria: parseStored(SearchCriteria.nullable(), row.search_criteria, null),
-      availableTutors: parseStored(AvailableTutors, row.available_tutors, []),
-    };
+    this.fields = store.fieldsOf(row);
   }
 
-  /** The whole state a page needs: fields plus the newest page of messages. */
+  /** The whole state a page needs: fields plus the newest page of messages (from memory once read). */
   getState(ownerId: string): Result<ChatState> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
     return ok(this.snapshot(meta));
-  }
-
-  /** Just the assistant's working fields, from memory: 0 rows (the queue consumer's read). */
-  getFields(ownerId: string): Result<SessionFields> {
-    if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    return ok(this.fields);
   }
 
   /**
@@ -135,40 +110,83 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     if (query.before !== undefined) {
-      const { messages, hasOlder } = this.pageBefore(query.before, limit);
+      const { messages, hasOlder } = store.messagesBefore(this.db, query.before, limit);
       return ok({ messages, lastSeq: messages.at(-1)?.seq ?? 0, hasMore: hasOlder });
     }
     const after = query.after ?? 0;
-    // The browser's poll: nothing new costs nothing.
+    // The fallback poll: nothing new costs nothing.
     if (after >= this.lastSeq) return ok({ messages: [], lastSeq: after, hasMore: false });
-    // One extra row tells whether there is more without a COUNT over the table.
-    const rows = this.db.all<MessageRow>(
-      sql`SELECT * FROM messages WHERE seq > ${after} ORDER BY seq LIMIT ${limit + 1}`,
-    );
-    const messages = rows.slice(0, limit).map(toMessage);
-    return ok({ messages, lastSeq: messages.at(-1)?.seq ?? after, hasMore: rows.length > limit });
+    const { messages, hasMore } = this.messagesAfter(after, limit);
+    return ok({ messages, lastSeq: messages.at(-1)?.seq ?? after, hasMore });
   }
 
   /**
-   * Stores a user's message, creating the session for `ownerId` if it does not
-   * exist yet. Idempotent on `message.id`: a retry returns the stored message.
+   * The built-in assistant's exchange, in one call: the pure assistant answers
+   * from the fields in memory (awaiting only D1 and any effect), then the
+   * question, its replies and the new fields are stored in one transaction
+   * and pushed to every open tab. Creates the session for `ownerId` on first
+   * use. Idempotent on `message.id`: a retry returns the stored exchange.
    */
-  addUserMessage(
-    ownerId: string,
-    sessionId: string,
-    message: { id: string; content: string },
-    now: number,
-  ): Result<{ message: ChatMessage; created: boolean; sessionCreated: boolean }> {
-    const sessionCreated = this.meta === null;
-    if (sessionCreated) this.create(ownerId, sessionId, now);
-    if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    const stored = this.insertMessage({ id: message.id, role: "user", content: message.content }, now);
-    // A new session row already carries `now`.
-    if (stored.created && !sessionCreated) this.touch(now);
-    return ok({ ...stored, sessionCreated });
+  exchange(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number): Promise<Result<Stored>> {
+    const run = this.turns.then(() => this.runExchange(ownerId, sessionId, message, now));
+    this.turns = run.catch(() => undefined);
+    return run;
   }
 
-  /** Appends the assistant's replies and applies its state patch in one step. */
+  private async runExchange(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number): Promise<Result<Stored>> {
+    const before = this.db.counts();
+    const isNew = this.meta === null;
+    if (!isNew && !this.authorize(ownerId)) return this.refusal(ownerId);
+    const known = isNew ? undefined : store.findKeyed(this.db, message.id);
+    if (known) return ok(this.stored(known, { sessionCreated: false, touchList: false, before }));
+
+    const question: ChatMessage = { seq: this.lastSeq + 1, id: message.id, role: "user", content: message.content, createdAt: now };
+    const turn = await builtinTurn({
+      env: this.env,
+      sessionId,
+      ownerId,
+      messageId: message.id,
+      content: message.content,
+      fields: this.fields,
+      transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
+      now: new Date(now),
+    });
+    // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
+    if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
+
+    const replies = turn.replies.map((reply, index) => ({ id: store.builtinReplyId(message.id, index), role: "assistant" as const, ...reply }));
+    const fieldsBefore = this.fields;
+    const added = this.ctx.storage.transactionSync(() => {
+      if (this.meta === null) this.create(ownerId, sessionId, now);
+      const stored = this.insert([{ id: message.id, role: "user", content: message.content }, ...replies], now);
+      this.applyFields(turn.patch, now);
+      return stored;
+    });
+    this.announce(added, fieldsBefore);
+    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before }));
+  }
+
+  /**
+   * Stores a student's message for someone outside the chat to answer (an
+   * outside bot, BOT_MODE=external), creating the session on first use, and
+   * pushes it to every open tab. Idempotent on `message.id`.
+   */
+  addUserMessage(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number): Result<Stored> {
+    const before = this.db.counts();
+    const isNew = this.meta === null;
+    if (isNew) this.create(ownerId, sessionId, now);
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    const known = isNew ? undefined : store.findKeyed(this.db, message.id);
+    if (known) return ok(this.stored(known, { sessionCreated: false, touchList: false, before }));
+    const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
+    this.announce(added, this.fields);
+    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before }));
+  }
+
+  /**
+   * Appends replies from outside the chat (an outside bot, staff, a notice)
+   * and applies a state patch, in one transaction. Idempotent on each reply's id.
+   */
   appendAssistantTurn(
     ownerId: string,
     replies: NewAssistantMessage[],
@@ -177,16 +195,32 @@ export class ChatSession extends DurableObject<Env> {
   ): Result<{ replies: ChatMessage[]; state: ChatState; rows: RowCounts }> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
-    const { result: stored, rows } = this.db.measure(() =>
+    const fieldsBefore = this.fields;
+    const { result, rows } = this.db.measure(() =>
       this.ctx.storage.transactionSync(() => {
-        const results = replies.map((reply) => this.insertMessage({ ...reply, role: "assistant" }, now));
-        // One write of the session row per turn: the fields (which set updated_at), or just the time.
-        if (Object.keys(patch).length > 0) this.writeFields(patch, now);
-        else if (results.some((result) => result.created)) this.touch(now);
-        return results.map((result) => result.message);
+        const added: ChatMessage[] = [];
+        const all = replies.map((reply) => {
+          const fresh = this.insert([{ ...reply, role: "assistant" }], now);
+          added.push(...fresh);
+          return fresh[0] ?? store.findKeyed(this.db, reply.id)!;
+        });
+        this.applyFields(patch, now);
+        return { all, added };
       }),
     );
-    return ok({ replies: stored, state: this.snapshot(meta), rows });
+    this.announce(result.added, fieldsBefore);
+    return ok({ replies: result.all, state: this.snapshot(meta), rows });
+  }
+
+  /**
+   * A bot or a person claimed one of this chat's messages: they have read the
+   * chat, and the student sees "typing" until `until` (the lease's expiry) or
+   * their answer, whichever comes first. Memory and sockets only: 0 rows.
+   */
+  agentWorking(ownerId: string, until: number): Result<{ agentRead: number }> {
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    this.sockets.agentWorking(this.lastSeq, until);
+    return ok({ agentRead: this.lastSeq });
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */
@@ -195,19 +229,25 @@ export class ChatSession extends DurableObject<Env> {
     if (!meta) return this.refusal(ownerId);
     const refusal = refusePatch(this.fields, patch);
     if (refusal) return fail("conflict:booking", refusal);
-    this.writeFields(patch, now);
+    const fieldsBefore = this.fields;
+    this.applyFields(patch, now);
+    this.announce([], fieldsBefore);
     return ok(this.snapshot(meta));
   }
 
-  /** Forgets messages and fields; the session and its owner stay. */
+  /** Forgets messages and fields; the session and its owner stay, and seqs are never reused. */
   clear(ownerId: string, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
     this.ctx.storage.transactionSync(() => {
-      this.db.run(sql`DELETE FROM messages`);
-      this.writeFields(EMPTY_SESSION_FIELDS, now);
+      store.deleteMessages(this.db, this.lastSeq);
+      this.fields = EMPTY_SESSION_FIELDS;
+      store.writeFields(this.db, this.fields, now);
     });
-    return ok(this.snapshot(meta));
+    this.meta = { ...meta, updatedAt: now };
+    this.recentCache = store.RecentMessages.empty();
+    this.sockets.resyncAll();
+    return ok(this.snapshot(this.meta));
   }
 
   /**
@@ -216,24 +256,67 @@ export class ChatSession extends DurableObject<Env> {
    */
   setDeleted(ownerId: string, deletedAt: number | null): Result<{ deletedAt: number | null }> {
     if (!this.meta || this.meta.ownerId !== ownerId) return notFound();
-    this.db.run(sql`UPDATE session SET deleted_at = ${deletedAt} WHERE id = 1`);
+    store.setDeletedAt(this.db, deletedAt);
     this.meta = { ...this.meta, deletedAt };
+    if (deletedAt !== null) this.sockets.closeAll();
     return ok({ deletedAt });
   }
 
   /**
    * Hard delete: drops every row and the alarm, releasing the object's storage
-   * (billed until deleteAll). Internal: reached by the weekly cron over RPC, or
-   * over HTTP only with X-Internal-Key (see workers/internal.ts).
+   * (billed until deleteAll), and closes every socket. Internal: reached by the
+   * weekly cron over RPC, or over HTTP only with X-Internal-Key (see workers/internal.ts).
    */
   async destroy(): Promise<{ destroyed: boolean }> {
     const existed = this.meta !== null;
+    this.sockets.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.meta = null;
     this.fields = EMPTY_SESSION_FIELDS;
     this.lastSeq = 0;
+    this.recentCache = null;
     return { destroyed: existed };
+  }
+
+  /**
+   * A WebSocket upgrade, forwarded by the sidecar after it checked the
+   * ticket. The owner must own this chat; anyone else is refused before the
+   * upgrade. HTTP here is only for sockets: everything else is RPC.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
+    }
+    const ownerId = request.headers.get(SOCKET_OWNER_HEADER) ?? "";
+    const nonce = request.headers.get(SOCKET_NONCE_HEADER) ?? "";
+    const expiresAt = Number(request.headers.get(SOCKET_EXPIRES_HEADER));
+    if (!this.useTicket(nonce, expiresAt, Date.now())) {
+      return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
+    }
+    if (!this.authorize(ownerId)) {
+      const refusal = this.refusal(ownerId);
+      const status = !refusal.ok && refusal.error.code === "gone:chat" ? 410 : 404;
+      return Response.json({ error: { code: status === 410 ? "gone" : "not_found", message: refusal.ok ? "" : refusal.error.message } }, { status });
+    }
+    return this.sockets.accept(ownerId, "student");
+  }
+
+  override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
+    this.sockets.receive(ws, message, this.socketSource(), Date.now());
+  }
+
+  override webSocketClose(ws: WebSocket, code: number): void {
+    this.sockets.closed(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    } catch {
+      // already closed
+    }
+  }
+
+  override webSocketError(ws: WebSocket): void {
+    this.sockets.closed(ws);
   }
 
   /** Bytes of SQLite storage this object holds (tests assert a hard delete frees it). */
@@ -244,6 +327,11 @@ export class ChatSession extends DurableObject<Env> {
   /** Rows read and written by this instance so far (tests and the benchmark read it). */
   rowCounts(): RowCounts {
     return this.db.counts();
+  }
+
+  /** Open sockets by role (tests and the benchmark read it). */
+  socketCount(): number {
+    return this.ctx.getWebSockets().length;
   }
 
   private authorize(ownerId: string): SessionMeta | null {
@@ -258,104 +346,117 @@ export class ChatSession extends DurableObject<Env> {
     return notFound();
   }
 
-  private create(ownerId: string, sessionId: string, now: number): SessionMeta {
-    this.db.run(
-      sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at) VALUES (1, ${sessionId}, ${ownerId}, ${now}, ${now})`,
-    );
+  private create(ownerId: string, sessionId: string, now: number): void {
+    store.insertSession(this.db, { sessionId, ownerId, now });
     this.meta = { sessionId, ownerId, createdAt: now, updatedAt: now, deletedAt: null };
     this.fields = EMPTY_SESSION_FIELDS;
-    return this.meta;
+    this.recentCache = store.RecentMessages.empty();
   }
 
-  /** Inserts one message (or finds the one with its id); the caller updates the session row once. */
-  private insertMessage(
-    message: { id: string; role: ChatMessage["role"]; content: string; quickReplies?: string[] },
-    now: number,
-  ): { message: ChatMessage; created: boolean } {
-    const quickReplies = message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null;
-    const inserted = this.db.first<MessageRow>(
-      sql`INSERT INTO messages (id, role, content, quick_replies, created_at)
-          VALUES (${message.id}, ${message.role}, ${message.content}, ${quickReplies}, ${now})
-          ON CONFLICT (id) DO NOTHING
-          RETURNING *`,
-    );
-    if (inserted) {
-      this.lastSeq = Math.max(this.lastSeq, inserted.seq);
-      return { message: toMessage(inserted), created: true };
+  /** Inserts messages at the next seqs; a keyed id already stored is skipped. Returns what was added. */
+  private insert(messages: store.NewMessage[], now: number): ChatMessage[] {
+    const added: ChatMessage[] = [];
+    for (const message of messages) {
+      const stored = store.insertMessage(this.db, this.lastSeq + 1, message, now);
+      if (!stored) continue;
+      this.lastSeq = stored.seq;
+      added.push(stored);
     }
-    const existing = this.db.first<MessageRow>(sql`SELECT * FROM messages WHERE id = ${message.id}`);
-    return { message: toMessage(existing!), created: false };
+    this.recentCache?.push(added);
+    if (added.length > 0 && this.meta) this.meta = { ...this.meta, updatedAt: now };
+    return added;
   }
 
-  private writeFields(patch: Partial<SessionFields>, now: number): void {
+  /** Writes the session row only when the fields really change (one row, else none). */
+  private applyFields(patch: Partial<SessionFields>, now: number): void {
     const next = { ...this.fields, ...patch };
-    this.db.run(
-      sql`UPDATE session SET
-            pending_match = ${json(next.pendingMatch)},
-            booking_info = ${json(next.bookingInfo)},
-            search_criteria = ${json(next.searchCriteria)},
-            available_tutors = ${JSON.stringify(next.availableTutors)},
-            updated_at = ${now}
-          WHERE id = 1`,
-    );
+    if (store.sameFields(next, this.fields)) return;
+    store.writeFields(this.db, next, now);
     this.fields = next;
     if (this.meta) this.meta = { ...this.meta, updatedAt: now };
   }
 
-  private touch(now: number): void {
-    this.db.run(sql`UPDATE session SET updated_at = ${now} WHERE id = 1`);
-    if (this.meta) this.meta = { ...this.meta, updatedAt: now };
+  /** Pushes new messages, and the fields if they changed, to every open tab. */
+  private announce(added: ChatMessage[], fieldsBefore: SessionFields): void {
+    this.sockets.pushMessages(added);
+    if (this.fields !== fieldsBefore && this.meta) this.sockets.pushState(this.fields, this.meta.updatedAt);
   }
 
-  private pageBefore(before: number, limit: number): { messages: ChatMessage[]; hasOlder: boolean } {
-    const rows = this.db.all<MessageRow>(
-      sql`SELECT * FROM messages WHERE seq < ${before} ORDER BY seq DESC LIMIT ${limit + 1}`,
-    );
-    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasOlder: rows.length > limit };
+  private stored(message: ChatMessage, input: { sessionCreated: boolean; touchList: boolean; before: RowCounts }): Stored {
+    const state = this.snapshot(this.meta!);
+    const replies = state.messages.filter((reply) => reply.seq > message.seq && reply.role === "assistant" && reply.id.startsWith(`${message.id}:`));
+    const after = this.db.counts();
+    return {
+      sent: { message, replies, state },
+      sessionCreated: input.sessionCreated,
+      touchList: input.touchList,
+      rows: { reads: after.reads - input.before.reads, writes: after.writes - input.before.writes },
+    };
+  }
+
+  private markListed(now: number): boolean {
+    this.listedAt = now;
+    return false;
+  }
+
+  private listTouchDue(now: number): boolean {
+    if (this.listedAt !== null && now - this.listedAt < LIST_TOUCH_MS) return false;
+    this.listedAt = now;
+    return true;
+  }
+
+  private useTicket(nonce: string, expiresAt: number, now: number): boolean {
+    for (const [seen, expiry] of this.usedTickets) if (expiry <= now) this.usedTickets.delete(seen);
+    if (!nonce || !Number.isFinite(expiresAt) || expiresAt <= now || this.usedTickets.has(nonce)) return false;
+    this.usedTickets.set(nonce, expiresAt);
+    return true;
+  }
+
+  private recent(): store.RecentMessages {
+    this.recentCache ??= store.RecentMessages.load(this.db);
+    return this.recentCache;
+  }
+
+  private messagesAfter(after: number, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+    const cached = this.recent().after(after);
+    if (cached) return { messages: cached.slice(0, limit), hasMore: cached.length > limit };
+    return store.messagesAfter(this.db, after, limit);
+  }
+
+  private socketSource(): SocketSource {
+    return {
+      lastSeq: () => this.lastSeq,
+      messagesAfter: (after, limit) => this.messagesAfter(after, limit),
+      fields: () => ({ fields: this.fields, updatedAt: this.meta?.updatedAt ?? 0 }),
+      answeredSeq: () => answeredSeq(this.recent().page.messages),
+    };
   }
 
   private snapshot(meta: SessionMeta): ChatState {
-    const { messages, hasOlder } = this.pageBefore(Number.MAX_SAFE_INTEGER, DEFAULT_PAGE_SIZE);
+    const { messages, hasOlder } = this.recent().page;
     return {
       sessionId: meta.sessionId,
       ...this.fields,
       messages,
       hasOlder,
-      lastSeq: messages.at(-1)?.seq ?? 0,
+      lastSeq: this.lastSeq,
       createdAt: meta.createdAt,
       updatedAt: meta.updatedAt,
     };
   }
 }
 
+/** The newest student message with an answer after it: whoever answered has read it. */
+function answeredSeq(messages: ChatMessage[]): number {
+  let answered = false;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role === "assistant") answered = true;
+    else if (message.role === "user" && answered) return message.seq;
+  }
+  return 0;
+}
+
 function notFound(): Result<never> {
   return fail("not_found:session", "No chat session with that id belongs to you.");
-}
-
-function toMessage(row: MessageRow): ChatMessage {
-  return {
-    seq: row.seq,
-    id: row.id,
-    role: row.role === "user" || row.role === "assistant" ? row.role : "system",
-    content: row.content,
-    createdAt: row.created_at,
-    ...(row.quick_replies ? { quickReplies: parseStored(QuickReplies, row.quick_replies, []) } : {}),
-  };
-}
-
-const QuickReplies = z.array(z.string());
-
-function json(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-/** Stored JSON is validated on read too: a bad row degrades to the default instead of breaking the chat. */
-function parseStored<T>(schema: z.ZodType<T>, text: string | null, fallback: T): T {
-  if (text === null) return fallback;
-  try {
-    const parsed = schema.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : fallback;
-  } catch {
-    return fallback;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
 import type { KvStats } from "./queue/schemas";
+import type { SocketTicketResponse } from "./socket-frames";
 import type { Tutor } from "./tutoring/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
@@ -21,6 +22,8 @@ export interface SidecarApi {
   /** Stores the user's message (creating the session on first use) and runs the assistant's turn. */
   sendMessage(sessionId: string, ownerId: string, message: NewUserMessage): Promise<Result<SendResult>>;
   patchState(sessionId: string, ownerId: string, patch: SessionPatch): Promise<Result<ChatState>>;
+  /** A one-use, short-lived ticket that opens this chat's socket (the socket itself crosses by `fetch`). */
+  issueSocketTicket(sessionId: string, ownerId: string): Promise<Result<SocketTicketResponse>>;
   /** The tutor directory, optionally narrowed to a subject prefix. */
   listTutors(query: string): Promise<Result<Tutor[]>>;
   /** The owner's bookings, newest first. */

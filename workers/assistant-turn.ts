@@ -1,28 +1,17 @@
-import type { ChatSession } from "../durable-objects/chat-session";
-import type { MessageQueue } from "../durable-objects/message-queue";
-import type { SessionManager } from "../durable-objects/session-manager";
 import { ok, type Result } from "../lib/errors";
-import type { ChatMessage, ChatState, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
-import { describeEffectOutcome, respond, type AssistantReply, type TutorCatalog } from "../lib/tutoring/assistant";
-import { rephraseReplies, workersAiRephraser, type TextModel } from "../lib/tutoring/rephrase";
+import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
+import { describeEffectOutcome, respond, type AssistantReply } from "../lib/tutoring/assistant";
+import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
 import { recordChat, touchChat } from "./chats";
+import { createD1Catalog } from "./d1-catalog";
 import { performEffect } from "./effects";
 
-/** The worker id the built-in assistant claims messages under. */
-export const BUILTIN_WORKER = "builtin-assistant";
+/** What the built-in assistant's turn needs from the sidecar's environment. */
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING"> & {
+  AI?: Parameters<typeof workersAiRephraser>[0];
+};
 
-export interface TurnEnv {
-  DB: D1Database;
-  CHAT_SESSION: DurableObjectNamespace<ChatSession>;
-  MESSAGE_QUEUE: DurableObjectNamespace<MessageQueue>;
-  SESSION_MANAGER: DurableObjectNamespace<SessionManager>;
-  BOT_MODE: string;
-  /** "llm" lets the optional Workers AI binding reword replies; anything else keeps them deterministic. */
-  ASSISTANT_PHRASING?: string;
-  AI?: TextModel;
-}
-
-/** The one queue every chat's messages pass through. */
+/** The one queue for work that needs someone outside the chat: external bots and hand-offs to staff. */
 export function messageQueue(env: Pick<TurnEnv, "MESSAGE_QUEUE">) {
   return env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
 }
@@ -32,111 +21,93 @@ export function chatSession(env: Pick<TurnEnv, "CHAT_SESSION">, sessionId: strin
 }
 
 /**
- * A student's message: stored in its ChatSession (creating the chat on first
- * use), then enqueued for an assistant. With BOT_MODE=builtin the sidecar's
- * own assistant is dispatched on it at once, through the same claim/complete
- * path an outside bot uses; otherwise the reply arrives when a bot completes it.
- * A retried POST (same message id) stores and enqueues nothing twice.
+ * A student's message, from the sidecar's front door.
+ *
+ * - `BOT_MODE=builtin` (default): ONE call to the chat's ChatSession, which
+ *   runs the pure assistant and stores the question, the replies and the new
+ *   fields in one transaction, then pushes them to every open tab.
+ * - `BOT_MODE=external`: the ChatSession stores the question (and pushes it),
+ *   then the MessageQueue holds it until an outside bot claims and completes it.
+ *
+ * A retried POST (same message id) stores, answers and enqueues nothing twice.
+ * The D1 `chats` row is written when the chat is born and at most hourly after.
  */
 export async function acceptUserMessage(input: {
   env: TurnEnv;
   sessionId: string;
   ownerId: string;
   message: NewUserMessage;
-  catalog: TutorCatalog;
   now: Date;
 }): Promise<Result<SendResult>> {
   const { env, sessionId, ownerId, now } = input;
   const session = chatSession(env, sessionId);
-  const messageId = input.message.id ?? crypto.randomUUID();
-  const added = await session.addUserMessage(ownerId, sessionId, { id: messageId, content: input.message.content }, now.getTime());
-  if (!added.ok) return added;
-  if (added.value.sessionCreated) {
-    // The D1 record of the chat (its list entry, soft delete and purge) is born with the session.
-    await recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(input.message.content), now: now.getTime() });
-  } else if (added.value.created) {
-    await touchChat(env.DB, sessionId, now.getTime());
-  }
+  const message = { id: input.message.id ?? crypto.randomUUID(), content: input.message.content };
 
-  // Enqueue is idempotent on the message id, so a retry after a crash here still queues it once.
-  const queued = await messageQueue(env).enqueue({ messageId, sessionId, ownerId, content: input.message.content, createdAt: now.getTime() });
-  if (!queued.ok) return queued;
-  let answered: ChatState | null = null;
-  if (env.BOT_MODE !== "external" && queued.value.status === "pending") {
-    const answer = await answerQueuedMessage({ env, messageId, workerId: BUILTIN_WORKER, catalog: input.catalog, now });
-    if (answer.ok) answered = answer.value.state;
-  }
+  const stored =
+    env.BOT_MODE === "external"
+      ? await session.addUserMessage(ownerId, sessionId, message, now.getTime())
+      : await session.exchange(ownerId, sessionId, message, now.getTime());
+  if (!stored.ok) return stored;
+  const { sent, sessionCreated, touchList } = stored.value;
 
-  // The answer already carries the new state; only without one is it read again.
-  const state = answered ? ok(answered) : await session.getState(ownerId);
-  if (!state.ok) return state;
-  return ok({ message: added.value.message, replies: repliesAfter(state.value, added.value.message.seq), state: state.value });
+  if (env.BOT_MODE === "external") {
+    // Idempotent on the message id, so a retry after a crash here still queues it once.
+    const queued = await messageQueue(env).enqueue({ messageId: message.id, sessionId, ownerId, content: message.content, createdAt: sent.message.createdAt });
+    if (!queued.ok) return queued;
+  }
+  // The D1 record of the chat (its list entry, soft delete and purge) is born with the session.
+  if (sessionCreated) await recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(message.content), now: now.getTime() });
+  else if (touchList) await touchChat(env.DB, sessionId, now.getTime());
+  return ok(sent);
 }
 
 /**
- * The built-in assistant as a queue consumer: claim the message, answer it
- * with the pure assistant from the chat's fields, carry out any effect (a
- * booking), complete the lease, and only then append the replies, so a lost
- * or duplicate lease never shows a second answer.
+ * The built-in assistant's turn, run inside the ChatSession before anything is
+ * stored: the pure assistant decides the replies, the state patch and any
+ * effect; the effect (a booking, a cancel, a hand-off to staff) is carried out
+ * and its outcome worded. Never throws: a failure becomes an honest apology.
  */
-export async function answerQueuedMessage(input: {
+export async function builtinTurn(input: {
   env: TurnEnv;
+  sessionId: string;
+  ownerId: string;
   messageId: string;
-  workerId: string;
-  catalog: TutorCatalog;
+  content: string;
+  fields: SessionFields;
+  /** The newest messages, the student's new one last (a hand-off to staff carries them). */
+  transcript: () => ChatMessage[];
   now: Date;
-}): Promise<Result<{ state: ChatState | null }>> {
-  const { env, now } = input;
-  const queue = messageQueue(env);
-  const claimed = await queue.claim({ messageId: input.messageId, workerId: input.workerId });
-  if (!claimed.ok) return claimed;
-  const lease = claimed.value;
-  if (!lease.ownerId) return ok({ state: null });
-  const session = chatSession(env, lease.sessionId);
-  const current = await session.getFields(lease.ownerId);
-  if (!current.ok) return current;
-
-  const fields = current.value;
-  const turn = await respond({ fields, message: lease.content, now, catalog: input.catalog });
-  let replies: AssistantReply[] = turn.replies;
-  let patch: Partial<SessionFields> = turn.patch;
-  if (turn.effect) {
-    const outcome = await performEffect(turn.effect, {
-      db: env.DB,
-      sessionManagers: env.SESSION_MANAGER,
-      sessionId: lease.sessionId,
-      ownerId: lease.ownerId,
-      // Only a message to staff needs the transcript: read it then, not on every turn.
-      transcript: turn.effect.type === "leave_message" ? await transcriptOf(session, lease.ownerId) : [],
-      now,
-    });
-    const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
-    replies = [...replies, ...followUp.replies];
-    patch = { ...patch, ...followUp.patch };
+}): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields> }> {
+  const { env, fields, now } = input;
+  try {
+    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB) });
+    let replies = turn.replies;
+    let patch = turn.patch;
+    if (turn.effect) {
+      const outcome = await performEffect(turn.effect, {
+        db: env.DB,
+        sessionManagers: env.SESSION_MANAGER,
+        queue: messageQueue(env),
+        sessionId: input.sessionId,
+        ownerId: input.ownerId,
+        messageId: input.messageId,
+        transcript: turn.effect.type === "leave_message" ? input.transcript() : [],
+        now,
+      });
+      const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
+      replies = [...replies, ...followUp.replies];
+      patch = { ...patch, ...followUp.patch };
+    }
+    // Wording only: the state patch and the effect above were decided without the model.
+    const model = env.ASSISTANT_PHRASING === "llm" && env.AI ? workersAiRephraser(env.AI) : undefined;
+    return { replies: await rephraseReplies(replies, model), patch };
+  } catch (error) {
+    console.error("[assistant] turn failed", error);
+    return { replies: [{ content: TURN_FAILED, quickReplies: ["Try again"] }], patch: {} };
   }
-
-  // Wording only: the state patch and the effect above were decided without the model.
-  replies = await rephraseReplies(replies, env.ASSISTANT_PHRASING === "llm" && env.AI ? workersAiRephraser(env.AI) : undefined);
-  const done = await queue.complete({ messageId: lease.messageId, leaseId: lease.leaseId, reply: replies.map((r) => r.content).join("\n\n") });
-  if (!done.ok) return done;
-  if (done.value.duplicate) return ok({ state: null });
-  const appended = await session.appendAssistantTurn(
-    lease.ownerId,
-    replies.map((reply, index) => ({ id: `${lease.messageId}:reply-${index}`, ...reply })),
-    patch,
-    now.getTime(),
-  );
-  return appended.ok ? ok({ state: appended.value.state }) : appended;
 }
 
-async function transcriptOf(session: ReturnType<typeof chatSession>, ownerId: string): Promise<ChatMessage[]> {
-  const state = await session.getState(ownerId);
-  return state.ok ? state.value.messages : [];
-}
-
-function repliesAfter(state: ChatState, seq: number): ChatMessage[] {
-  return state.messages.filter((message) => message.seq > seq && message.role === "assistant");
-}
+export const TURN_FAILED = "Sorry, I couldn't work that out just now. Please send it again in a moment.";
 
 function titleFrom(content: string): string {
   const line = content.replace(/\s+/g, " ").trim();

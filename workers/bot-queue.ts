@@ -7,13 +7,13 @@ import {
   CompleteInput,
   ConversationQuery,
   FeedQuery,
+  type Lease,
   QueueLimit,
   QueueMessageId,
   SetPriorityInput,
 } from "../lib/queue/schemas";
 import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
 import { secretMatches } from "./secrets";
-
 
 
 /**
@@ -50,11 +50,33 @@ export class BotQueueApi {
   }
 
   claim(token: string, input: unknown) {
-    return this.call(token, ClaimInput, input, { code: "bad_request:body", message: "Invalid claim." }, (valid) => this.queue.claim(valid));
+    return this.call(token, ClaimInput, input, { code: "bad_request:body", message: "Invalid claim." }, async (valid) => {
+      const claimed = await this.queue.claim(valid);
+      if (claimed.ok) await this.showWorking(claimed.value);
+      return claimed;
+    });
   }
 
   claimNext(token: string, input: unknown) {
-    return this.call(token, ClaimNextInput, input, { code: "bad_request:body", message: "Invalid claim." }, (valid) => this.queue.claimNext(valid));
+    return this.call(token, ClaimNextInput, input, { code: "bad_request:body", message: "Invalid claim." }, async (valid) => {
+      const claimed = await this.queue.claimNext(valid);
+      if (claimed.ok && claimed.value.lease) await this.showWorking(claimed.value.lease);
+      return claimed;
+    });
+  }
+
+  /**
+   * The student sees that their message was read and an answer is being
+   * written, until the lease's expiry or the answer. Best effort: a claim
+   * stands even if the chat could not be told.
+   */
+  private async showWorking(lease: Lease): Promise<void> {
+    if (!lease.ownerId) return;
+    try {
+      await chatSession(this.env, lease.sessionId).agentWorking(lease.ownerId, lease.leaseExpiresAt);
+    } catch (error) {
+      console.warn("[bot-queue] could not show the claim in the chat", error);
+    }
   }
 
   complete(token: string, input: unknown) {

@@ -4,7 +4,16 @@ import * as schema from "../lib/db/schema";
 import type { BookingSummary, ChatMessage } from "../lib/schemas";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
+import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
+
+/** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
+export const HANDOFF_PRIORITY = 8;
+
+/** The queue id of the hand-off a student's message asked for. */
+export function handoffId(messageId: string): string {
+  return `${messageId}:handoff`;
+}
 
 /**
  * Carries out what the pure assistant asked for. Each effect is one D1
@@ -17,8 +26,11 @@ export async function performEffect(
   context: {
     db: D1Database;
     sessionManagers: DurableObjectNamespace<SessionManager>;
+    queue: DurableObjectStub<MessageQueue>;
     sessionId: string;
     ownerId: string;
+    /** The student's message that asked for the effect (hand-offs are keyed by it). */
+    messageId: string;
     transcript: ChatMessage[];
     now: Date;
   },
@@ -59,6 +71,8 @@ export async function performEffect(
         return { ok: true, bookingId: effect.bookingId };
       }
       case "leave_message": {
+        // The record with the transcript for staff, then the hand-off itself: a queued item that staff
+        // or a bot claims and answers in this chat. Only a queued hand-off counts as sent.
         await orm.insert(schema.staffMessages).values({
           id: `sm-${crypto.randomUUID()}`,
           sessionId: context.sessionId,
@@ -67,6 +81,18 @@ export async function performEffect(
           transcript: JSON.stringify(context.transcript.slice(-30).map(({ role, content }) => ({ role, content }))),
           createdAt: now,
         });
+        const queued = await context.queue.enqueue({
+          messageId: handoffId(context.messageId),
+          sessionId: context.sessionId,
+          ownerId: context.ownerId,
+          content: effect.note,
+          priority: HANDOFF_PRIORITY,
+          createdAt: now,
+        });
+        if (!queued.ok) {
+          console.error("[effects] hand-off not queued", queued.error.message);
+          return { ok: false, reason: "error" };
+        }
         return { ok: true };
       }
     }

@@ -3,13 +3,16 @@ import { z } from "zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
+import { SOCKET_PATH } from "../lib/socket-frames";
 import { acceptUserMessage } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
-import { createD1Catalog, searchDirectory } from "./d1-catalog";
+import { searchDirectory } from "./d1-catalog";
 import { listChats, restoreChat, softDeleteChat } from "./chats";
 import { listBookings } from "./effects";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
+import { openSocket } from "./socket-route";
+import { mintTicket } from "./socket-ticket";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -81,8 +84,20 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const parsed = NewUserMessage.safeParse(message);
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, catalog: createD1Catalog(this.env.DB), now: new Date() }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date() }),
     );
+  }
+
+  /**
+   * A one-use, 60-second ticket for this chat's socket. The web worker calls it
+   * after verifying the owner cookie; the chat's object checks ownership when
+   * the socket arrives, so minting costs no Durable Object call.
+   */
+  async issueSocketTicket(sessionId: string, ownerId: string) {
+    const id = SessionId.safeParse(sessionId);
+    const owner = OwnerId.safeParse(ownerId);
+    if (!id.success || !owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
+    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now: Date.now() })));
   }
 
   async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
@@ -133,10 +148,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     });
   }
 
-  /** Plain HTTP is not an API here: a health check, and the key-guarded internal endpoints. */
+  /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */
   override async fetch(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === "/health") return Response.json({ ok: true });
+    const socket = SOCKET_PATH.exec(pathname);
+    if (socket) return openSocket(request, this.env, socket[1]!);
     if (pathname.startsWith("/internal/")) return handleInternal(request, this.env);
     return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
   }

@@ -78,7 +78,7 @@ export function describeEffectOutcome(fields: SessionFields, effect: AssistantEf
       return cancelOutcome(fields, outcome);
     case "leave_message":
       return outcome.ok
-        ? turn("Your message is with the tutoring center. Someone from the staff will follow up.", [QUICK.startOver])
+        ? turn("Your message is in the tutoring center's queue. When someone there answers, the reply will appear here in this chat.", [QUICK.startOver])
         : turn("Sorry, I couldn't send your message just now. Please try again in a moment.", [QUICK.leaveMessage]);
   }
 }

@@ -1,0 +1,254 @@
+import { z } from "zod";
+import { AvailableTutors, DEFAULT_PAGE_SIZE, type ChatMessage, type SessionFields } from "../../lib/schemas";
+import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
+import { sql, type CountingSql } from "../sql";
+
+/**
+ * The ChatSession's SQLite tables and every statement it runs. Two tables:
+ * `session` (one row: owner, timestamps, the assistant's fields as JSON) and
+ * `messages` (one row per message, ordered by `seq`).
+ */
+
+/**
+ * Ids of rows written one at a time (a student's message, a bot's reply, a
+ * notice) are unique, so a retry stores nothing twice. A built-in reply is
+ * written in the same transaction as its question, whose id already makes it
+ * unique; leaving it out of the index saves a row written per reply.
+ */
+const KEYED = "id NOT GLOB '*:reply-*'";
+
+/** The id of the `index`th built-in reply to a student's message (not keyed; see KEYED). */
+export function builtinReplyId(messageId: string, index: number): string {
+  return `${messageId}:reply-${index}`;
+}
+
+export const MIGRATIONS = [
+  `CREATE TABLE session (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     session_id TEXT NOT NULL,
+     owner_id TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL,
+     -- JSON, validated with the shared zod schemas on write and on read
+     pending_match TEXT,
+     booking_info TEXT,
+     search_criteria TEXT,
+     available_tutors TEXT NOT NULL DEFAULT '[]'
+   );
+   CREATE TABLE messages (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     id TEXT NOT NULL UNIQUE,
+     role TEXT NOT NULL,
+     content TEXT NOT NULL,
+     quick_replies TEXT,
+     created_at INTEGER NOT NULL
+   );`,
+  // The hard gate of a soft delete: set while the chat is in the trash, so the object
+  // itself refuses every request without the web worker reading D1 first.
+  `ALTER TABLE session ADD COLUMN deleted_at INTEGER;`,
+  // Cheaper writes. AUTOINCREMENT wrote sqlite_sequence on every insert and UNIQUE(id) an index
+  // entry per message: seq now comes from memory (never reused: `seq_floor` keeps the high mark
+  // across clear()), and only keyed ids are indexed.
+  `CREATE TABLE messages_v3 (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL,
+     role TEXT NOT NULL,
+     content TEXT NOT NULL,
+     quick_replies TEXT,
+     created_at INTEGER NOT NULL
+   );
+   INSERT INTO messages_v3 (seq, id, role, content, quick_replies, created_at)
+     SELECT seq, id, role, content, quick_replies, created_at FROM messages;
+   ALTER TABLE session ADD COLUMN seq_floor INTEGER NOT NULL DEFAULT 0;
+   UPDATE session SET seq_floor = COALESCE((SELECT MAX(seq) FROM messages), 0);
+   DROP TABLE messages;
+   ALTER TABLE messages_v3 RENAME TO messages;
+   CREATE UNIQUE INDEX messages_by_key ON messages (id) WHERE ${KEYED};`,
+] as const;
+
+export type SessionRow = {
+  session_id: string;
+  owner_id: string;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+  seq_floor: number;
+  pending_match: string | null;
+  booking_info: string | null;
+  search_criteria: string | null;
+  available_tutors: string;
+};
+
+type MessageRow = {
+  seq: number;
+  id: string;
+  role: string;
+  content: string;
+  quick_replies: string | null;
+  created_at: number;
+};
+
+export interface NewMessage {
+  id: string;
+  role: ChatMessage["role"];
+  content: string;
+  quickReplies?: string[];
+}
+
+export function readSession(db: CountingSql): SessionRow | undefined {
+  return db.first<SessionRow>(sql`SELECT * FROM session WHERE id = 1`);
+}
+
+export function insertSession(db: CountingSql, input: { sessionId: string; ownerId: string; now: number }): void {
+  db.run(
+    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at)
+        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now})`,
+  );
+}
+
+/** The newest seq ever used (never reused, even after clear()). */
+export function newestSeq(db: CountingSql, floor: number): number {
+  const newest = db.first<{ seq: number }>(sql`SELECT seq FROM messages ORDER BY seq DESC LIMIT 1`)?.seq ?? 0;
+  return Math.max(newest, floor);
+}
+
+/** The keyed message with this id, if stored (one indexed read). */
+export function findKeyed(db: CountingSql, id: string): ChatMessage | undefined {
+  const row = db.first<MessageRow>(sql`SELECT * FROM messages WHERE id = ${id} AND id NOT GLOB '*:reply-*'`);
+  return row ? toMessage(row) : undefined;
+}
+
+/**
+ * Inserts a message at `seq`. A keyed id that is already stored inserts
+ * nothing and answers null; the caller reads the stored one with findKeyed.
+ */
+export function insertMessage(db: CountingSql, seq: number, message: NewMessage, now: number): ChatMessage | null {
+  const quickReplies = message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null;
+  const row = db.first<MessageRow>(
+    sql`INSERT INTO messages (seq, id, role, content, quick_replies, created_at)
+        VALUES (${seq}, ${message.id}, ${message.role}, ${message.content}, ${quickReplies}, ${now})
+        ON CONFLICT (id) WHERE id NOT GLOB '*:reply-*' DO NOTHING
+        RETURNING *`,
+  );
+  return row ? toMessage(row) : null;
+}
+
+/** Messages strictly after `after`, oldest first, with one extra row to tell whether more exist. */
+export function messagesAfter(db: CountingSql, after: number, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
+  const rows = db.all<MessageRow>(sql`SELECT * FROM messages WHERE seq > ${after} ORDER BY seq LIMIT ${limit + 1}`);
+  return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
+}
+
+/** The page just older than `before`, oldest first. */
+export function messagesBefore(db: CountingSql, before: number, limit: number): { messages: ChatMessage[]; hasOlder: boolean } {
+  const rows = db.all<MessageRow>(sql`SELECT * FROM messages WHERE seq < ${before} ORDER BY seq DESC LIMIT ${limit + 1}`);
+  return { messages: rows.slice(0, limit).reverse().map(toMessage), hasOlder: rows.length > limit };
+}
+
+export function writeFields(db: CountingSql, fields: SessionFields, now: number): void {
+  db.run(
+    sql`UPDATE session SET
+          pending_match = ${json(fields.pendingMatch)},
+          booking_info = ${json(fields.bookingInfo)},
+          search_criteria = ${json(fields.searchCriteria)},
+          available_tutors = ${JSON.stringify(fields.availableTutors)},
+          updated_at = ${now}
+        WHERE id = 1`,
+  );
+}
+
+export function setDeletedAt(db: CountingSql, deletedAt: number | null): void {
+  db.run(sql`UPDATE session SET deleted_at = ${deletedAt} WHERE id = 1`);
+}
+
+/** Drops every message but remembers the newest seq, so cursors held by clients stay valid. */
+export function deleteMessages(db: CountingSql, seqFloor: number): void {
+  db.run(sql`DELETE FROM messages`);
+  db.run(sql`UPDATE session SET seq_floor = ${seqFloor} WHERE id = 1`);
+}
+
+export function fieldsOf(row: SessionRow): SessionFields {
+  return {
+    pendingMatch: parseStored(TutorMatch.nullable(), row.pending_match, null),
+    bookingInfo: parseStored(BookingInfo.nullable(), row.booking_info, null),
+    searchCriteria: parseStored(SearchCriteria.nullable(), row.search_criteria, null),
+    availableTutors: parseStored(AvailableTutors, row.available_tutors, []),
+  };
+}
+
+/** True when two field sets would store the same JSON (so the session row need not be written). */
+export function sameFields(a: SessionFields, b: SessionFields): boolean {
+  return (
+    json(a.pendingMatch) === json(b.pendingMatch) &&
+    json(a.bookingInfo) === json(b.bookingInfo) &&
+    json(a.searchCriteria) === json(b.searchCriteria) &&
+    JSON.stringify(a.availableTutors) === JSON.stringify(b.availableTutors)
+  );
+}
+
+/**
+ * The newest page of messages, kept in memory once read, so a state read
+ * (every page load, every POST's answer) costs no rows.
+ */
+export class RecentMessages {
+  private constructor(
+    private messages: ChatMessage[],
+    private older: boolean,
+  ) {}
+
+  static load(db: CountingSql): RecentMessages {
+    const { messages, hasOlder } = messagesBefore(db, Number.MAX_SAFE_INTEGER, DEFAULT_PAGE_SIZE);
+    return new RecentMessages(messages, hasOlder);
+  }
+
+  static empty(): RecentMessages {
+    return new RecentMessages([], false);
+  }
+
+  get page(): { messages: ChatMessage[]; hasOlder: boolean } {
+    return { messages: [...this.messages], hasOlder: this.older };
+  }
+
+  /** The cached messages after `after`, or null if the cache does not reach back that far. */
+  after(after: number): ChatMessage[] | null {
+    const first = this.messages[0];
+    if (this.older && (!first || first.seq > after + 1)) return null;
+    return this.messages.filter((message) => message.seq > after);
+  }
+
+  push(added: ChatMessage[]): void {
+    this.messages.push(...added);
+    if (this.messages.length > DEFAULT_PAGE_SIZE) {
+      this.messages = this.messages.slice(-DEFAULT_PAGE_SIZE);
+      this.older = true;
+    }
+  }
+}
+
+function toMessage(row: MessageRow): ChatMessage {
+  return {
+    seq: row.seq,
+    id: row.id,
+    role: row.role === "user" || row.role === "assistant" ? row.role : "system",
+    content: row.content,
+    createdAt: row.created_at,
+    ...(row.quick_replies ? { quickReplies: parseStored(QuickReplies, row.quick_replies, []) } : {}),
+  };
+}
+
+const QuickReplies = z.array(z.string());
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+/** Stored JSON is validated on read too: a bad row degrades to the default instead of breaking the chat. */
+function parseStored<T>(schema: z.ZodType<T>, text: string | null, fallback: T): T {
+  if (text === null) return fallback;
+  try {
+    const parsed = schema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : fallback;
+  } catch {
+    return fallback;
+  }
+}

@@ -1,0 +1,108 @@
+import { z } from "zod";
+import { ChatMessage, SessionFields } from "./schemas";
+
+/**
+ * The realtime protocol of one chat, spoken over a hibernating WebSocket
+ * between the browser and the chat's ChatSession object. Every frame is JSON
+ * with `v: 1` and a `type`; both ends parse what they receive with these
+ * schemas. Sending a message stays on HTTP POST: the socket only pushes.
+ */
+
+export const FRAME_VERSION = 1;
+
+/** Text the client sends to keep the socket alive; the object answers `pong` without waking. */
+export const PING = "ping";
+export const PONG = "pong";
+
+/** Messages sent in one `messages` frame while catching a client up. */
+export const RESUME_PAGE = 100;
+/** A client further behind than this gets `resync` and reloads the state over HTTP. */
+export const MAX_RESUME = 1_000;
+
+/** Who is on the other end of a socket. Staff sockets arrive with the staff console. */
+export const SocketRole = z.enum(["student", "staff"]);
+export type SocketRole = z.infer<typeof SocketRole>;
+
+const frame = <K extends string, T extends z.ZodRawShape>(type: K, shape: T) =>
+  z.object({ v: z.literal(FRAME_VERSION), type: z.literal(type), ...shape }).strict();
+
+// ---- client → server ------------------------------------------------------------
+
+/** Opens (or resumes) the stream: send me every message after `after`, then live ones. */
+export const HelloFrame = frame("hello", { after: z.number().int().nonnegative() });
+/** The sender is typing (true) or stopped (false). */
+export const TypingFrame = frame("typing", { typing: z.boolean() });
+/** The sender has seen every message up to `seq`. */
+export const ReadFrame = frame("read", { seq: z.number().int().nonnegative() });
+
+export const ClientFrame = z.discriminatedUnion("type", [HelloFrame, TypingFrame, ReadFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// ---- server → client ------------------------------------------------------------
+
+/**
+ * New messages, oldest first, continuing exactly after the last one this
+ * socket was sent. `caughtUp` is false while a resume is still paging.
+ */
+export const MessagesFrame = frame("messages", {
+  messages: z.array(ChatMessage),
+  lastSeq: z.number().int().nonnegative(),
+  caughtUp: z.boolean(),
+});
+/** The assistant's working fields changed (booking step, match, tutors shown, last search). */
+export const StateFrame = frame("state", { fields: SessionFields, updatedAt: z.number().int() });
+/**
+ * Someone is typing until `until` (epoch ms; the client hides it then, so a
+ * lost lease needs no "stopped" message), or stopped (`until: null`).
+ */
+export const ActivityFrame = frame("activity", {
+  who: z.enum(["assistant", "student"]),
+  until: z.number().int().nullable(),
+});
+/** Read receipts: the newest seq the student has seen, and the newest the other side (bot or staff) has. */
+export const ReceiptsFrame = frame("receipts", {
+  student: z.number().int().nonnegative(),
+  agent: z.number().int().nonnegative(),
+});
+/** Who has this chat open right now. */
+export const PresenceFrame = frame("presence", {
+  students: z.number().int().nonnegative(),
+  staff: z.number().int().nonnegative(),
+});
+/** The client is too far behind (or the history changed): reload the state over HTTP, then say hello again. */
+export const ResyncFrame = frame("resync", {});
+/** The chat went to the trash (or is gone): the socket closes after this. */
+export const GoneFrame = frame("gone", {});
+/** A frame the server could not accept; nothing changed. */
+export const ErrorFrame = frame("error", { code: z.string(), message: z.string() });
+
+export const ServerFrame = z.discriminatedUnion("type", [
+  MessagesFrame,
+  StateFrame,
+  ActivityFrame,
+  ReceiptsFrame,
+  PresenceFrame,
+  ResyncFrame,
+  GoneFrame,
+  ErrorFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+/** Close codes the client acts on (4000–4999 are the application's). */
+export const CLOSE = {
+  /** The chat is in the trash or deleted: do not reconnect. */
+  gone: 4410,
+  /** The ticket was refused: fetch a new one before reconnecting. */
+  unauthorized: 4401,
+} as const;
+
+/** Socket tickets: minted by the web worker after it verified the owner cookie, good for one connect. */
+export const SOCKET_TICKET_TTL_MS = 60_000;
+export const SocketTicketResponse = z.object({ ticket: z.string().min(1).max(512), expiresAt: z.number().int() });
+export type SocketTicketResponse = z.infer<typeof SocketTicketResponse>;
+
+/** The path of a chat's socket, the same in `next dev` (rewritten to the sidecar) and in production (the custom worker entry). */
+export const SOCKET_PATH = /^\/api\/chat\/session\/([^/]+)\/socket$/;
+export function socketPath(sessionId: string): string {
+  return `/api/chat/session/${encodeURIComponent(sessionId)}/socket`;
+}

@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { SOCKET_TICKET_TTL_MS } from "../lib/socket-frames";
+
+/**
+ * Socket tickets. A browser cannot put headers on a WebSocket, and the sidecar
+ * does not hold the owner cookie's key, so the web worker (which verified the
+ * cookie) asks the sidecar for a ticket over RPC and the browser puts it in the
+ * socket URL. A ticket names one chat and one owner, lives 60 s, and is used
+ * once (the chat's object remembers the nonces it has seen until they expire).
+ *
+ * Stateless: an HMAC with a key derived from INTERNAL_KEY, so minting and
+ * checking one costs no Durable Object call and no storage row.
+ */
+
+const Claims = z.object({ s: z.string(), o: z.string(), e: z.number().int(), n: z.string() });
+export interface TicketClaims {
+  sessionId: string;
+  ownerId: string;
+  expiresAt: number;
+  nonce: string;
+}
+
+const encoder = new TextEncoder();
+
+async function ticketKey(internalKey: string): Promise<CryptoKey> {
+  // A key of its own, derived from INTERNAL_KEY, so a ticket can never stand in for the key itself.
+  const base = await crypto.subtle.importKey("raw", encoder.encode(internalKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const derived = await crypto.subtle.sign("HMAC", base, encoder.encode("tutor-chat socket ticket v1"));
+  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
+  try {
+    return Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (char) => char.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+export async function mintTicket(
+  internalKey: string,
+  input: { sessionId: string; ownerId: string; now: number },
+): Promise<{ ticket: string; expiresAt: number }> {
+  const expiresAt = input.now + SOCKET_TICKET_TTL_MS;
+  const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
+  const payload = toBase64Url(encoder.encode(JSON.stringify({ s: input.sessionId, o: input.ownerId, e: expiresAt, n: nonce })));
+  const signature = await crypto.subtle.sign("HMAC", await ticketKey(internalKey), encoder.encode(payload));
+  return { ticket: `${payload}.${toBase64Url(new Uint8Array(signature))}`, expiresAt };
+}
+
+/** The ticket's claims if its signature holds and it has not expired; null otherwise (never throws). */
+export async function verifyTicket(internalKey: string, ticket: string | null, now: number): Promise<TicketClaims | null> {
+  if (!ticket || ticket.length > 512) return null;
+  const [payload, signatureText, extra] = ticket.split(".");
+  if (!payload || !signatureText || extra !== undefined) return null;
+  const signature = fromBase64Url(signatureText);
+  if (!signature) return null;
+  const valid = await crypto.subtle.verify("HMAC", await ticketKey(internalKey), signature, encoder.encode(payload));
+  if (!valid) return null;
+  const bytes = fromBase64Url(payload);
+  if (!bytes) return null;
+  let claims: z.infer<typeof Claims>;
+  try {
+    const parsed = Claims.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    if (!parsed.success) return null;
+    claims = parsed.data;
+  } catch {
+    return null;
+  }
+  if (claims.e <= now) return null;
+  return { sessionId: claims.s, ownerId: claims.o, expiresAt: claims.e, nonce: claims.n };
+}
