@@ -19,14 +19,21 @@ test.describe("an external bot (BOT_MODE=external)", () => {
     await chat.input.fill("Hello, outside bot");
     await page.getByTestId("send").click();
     await expect(chat.userMessages().filter({ hasText: "Hello, outside bot" })).toHaveCount(1);
-    // Nobody has answered yet: the chat says it is waiting.
-    await expect(page.getByTestId("thinking")).toBeVisible();
+    await expect(page.getByTestId("chat")).toHaveAttribute("data-live", "open");
+    // Nobody has the message yet: the chat says it is waiting, and claims nothing it cannot see.
+    await expect(page.getByTestId("awaiting")).toBeVisible();
+    await expect(page.getByTestId("thinking")).toHaveCount(0);
+    await expect(page.getByTestId("seen")).toHaveCount(0);
 
-    bot = spawn("node", ["scripts/reference-bot.mjs"], { env: { ...process.env, BASE_URL: baseURL }, stdio: "ignore" });
+    // The fake model thinks for 3 s, so the claim's "typing" is visible before the answer.
+    bot = spawn("node", ["scripts/reference-bot.mjs"], { env: { ...process.env, BASE_URL: baseURL, THINK_MS: "3000" }, stdio: "ignore" });
+    await expect(page.getByTestId("thinking")).toBeVisible({ timeout: 20_000 });
+    await expect(chat.assistantMessages()).toHaveCount(0);
     await expect(chat.assistantMessages().filter({ hasText: 'Reference bot here. You said: "Hello, outside bot"' })).toHaveCount(1, {
       timeout: 20_000,
     });
     await expect(page.getByTestId("thinking")).toHaveCount(0);
+    await expect(page.getByTestId("seen")).toBeVisible();
 
     await chat.send("And a second message");
     await expect(chat.assistantMessages().filter({ hasText: "I can see 1 earlier message" })).toHaveCount(1);

@@ -1,21 +1,27 @@
-import { AppError, errorFromHttp, unwrap, type Result } from "./errors";
+import type { z } from "zod";
+import { AppError, errorFromHttp, unwrap, zodIssues, type Result } from "./errors";
 import {
   ChatState,
   MessagePage,
   SendResult,
+  type ChatMessage,
   type MessagePageQuery,
+  type MessageRole,
   type NewUserMessage,
   type SessionPatch,
 } from "./schemas";
 import { createSessionId, isSessionId } from "./session-id";
+import { SocketTicketResponse } from "./socket-frames";
 import type { SidecarApi } from "./sidecar-api";
+import { SearchCriteria, type BookingInfo, type TutorMatch } from "./tutoring/schemas";
 
 /**
- * One client, one interface, two transports: in the browser it speaks HTTP to
- * the route handlers; on the server it speaks RPC to the sidecar through the
- * service binding. Both fail with `AppError`s carrying the same codes.
+ * One interface, two transports: in the browser it speaks HTTP to the route
+ * handlers; on the server it speaks RPC to the sidecar through the service
+ * binding. Both fail with `AppError`s carrying the same codes.
+ * `ChatSessionClient` below is the API pages and the seed's examples use.
  */
-export interface ChatSessionClient {
+export interface ChatSessionTransport {
   readonly sessionId: string;
   /** Fields plus the newest page of messages. */
   getState(): Promise<ChatState>;
@@ -25,12 +31,14 @@ export interface ChatSessionClient {
   sendMessage(message: NewUserMessage): Promise<SendResult>;
   /** Overwrites some of pendingMatch / bookingInfo / searchCriteria / availableTutors. */
   patchState(patch: SessionPatch): Promise<ChatState>;
+  /** A one-use ticket that opens this chat's live socket (see lib/socket-frames.ts). */
+  socketTicket(): Promise<SocketTicketResponse>;
 }
 
 export const UNAVAILABLE_MESSAGE = "Chat persistence is not running, so this chat cannot be saved.";
 
 /** Browser transport: HTTP to `/api/chat/session/...`, responses validated with the shared schemas. */
-export class HttpChatSessionClient implements ChatSessionClient {
+export class HttpChatSessionClient implements ChatSessionTransport {
   constructor(
     readonly sessionId: string,
     private readonly fetchImpl: typeof fetch = (...args) => fetch(...args),
@@ -54,12 +62,17 @@ export class HttpChatSessionClient implements ChatSessionClient {
     return ChatState.parse(await this.request("PATCH", "", patch));
   }
 
+  async socketTicket() {
+    return SocketTicketResponse.parse(await this.request("POST", "/socket-ticket"));
+  }
+
   private async request(method: string, path: string, body?: unknown): Promise<unknown> {
     let response: Response;
     try {
+      // The owner cookie rides along by fetch's default (`credentials: "same-origin"`), left
+      // implicit because workerd's RequestInit, which type-checks this module too, has no such field.
       response = await this.fetchImpl(`/api/chat/session/${encodeURIComponent(this.sessionId)}${path}`, {
         method,
-        credentials: "same-origin",
         headers: body === undefined ? undefined : { "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
@@ -73,7 +86,7 @@ export class HttpChatSessionClient implements ChatSessionClient {
 }
 
 /** Server transport: RPC to the sidecar with the caller's owner id. */
-export class BindingChatSessionClient implements ChatSessionClient {
+export class BindingChatSessionClient implements ChatSessionTransport {
   constructor(
     private readonly sidecar: SidecarApi,
     readonly sessionId: string,
@@ -95,6 +108,10 @@ export class BindingChatSessionClient implements ChatSessionClient {
   patchState(patch: SessionPatch) {
     return callSidecar(() => this.sidecar.patchState(this.sessionId, this.ownerId, patch));
   }
+
+  socketTicket() {
+    return callSidecar(() => this.sidecar.issueSocketTicket(this.sessionId, this.ownerId));
+  }
 }
 
 /**
@@ -112,25 +129,121 @@ export async function callSidecar<T>(call: () => Promise<Result<T>>): Promise<T>
   return unwrap(result);
 }
 
+/** A message as the seed's examples pass it; only the student's own ever reach the server. */
+export type ClientMessage = NewUserMessage & { role: MessageRole };
+
+/**
+ * The client API of the seed's design note (issue 8): `getState`,
+ * `addMessage`, `setPendingMatch`... over either transport. It keeps no copy
+ * of the state, so every tab reads what the Durable Object holds, and every
+ * refusal (a 409 from the patch rules, a 503 when persistence is down)
+ * reaches the caller as the thrown `AppError`.
+ */
+export class ChatSessionClient {
+  readonly transport: ChatSessionTransport;
+
+  /** The browser passes only the id (HTTP); the server passes a `BindingChatSessionClient`. */
+  constructor(
+    readonly sessionId: string,
+    transport?: ChatSessionTransport,
+  ) {
+    if (transport && transport.sessionId !== sessionId) {
+      throw new AppError("bad_request:params", "The transport belongs to another chat session.");
+    }
+    this.transport = transport ?? new HttpChatSessionClient(sessionId);
+  }
+
+  /** The whole state, or null before the first message: a chat exists only once the student wrote. */
+  async getState(): Promise<ChatState | null> {
+    try {
+      return await this.transport.getState();
+    } catch (error) {
+      if (error instanceof AppError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** The newest page of messages, oldest first (older pages: `transport.listMessages`). */
+  async getMessages(): Promise<ChatMessage[]> {
+    return (await this.getState())?.messages ?? [];
+  }
+
+  /**
+   * Sends the student's message; the assistant answers it in the same call.
+   * Other roles are refused rather than dropped: the assistant writes its own
+   * messages on the server, so a client copy would only diverge.
+   */
+  async addMessage({ role, content, id }: ClientMessage): Promise<SendResult> {
+    if (role !== "user") {
+      throw new AppError(
+        "bad_request:body",
+        `Only the student's messages are sent by the client; ${role} messages come from the assistant, not the client.`,
+      );
+    }
+    return this.transport.sendMessage(id === undefined ? { content } : { id, content });
+  }
+
+  async getPendingMatch(): Promise<TutorMatch | null> {
+    return (await this.getState())?.pendingMatch ?? null;
+  }
+
+  /** Must be one of `availableTutors` (lib/tutoring/patch-rules.ts), or the server answers 409. */
+  setPendingMatch(match: TutorMatch | null): Promise<ChatState> {
+    return this.transport.patchState({ pendingMatch: match });
+  }
+
+  /** Saves form fields of the form the assistant started; its step advances only through the assistant (409 otherwise). */
+  setBookingInfo(info: BookingInfo | null): Promise<ChatState> {
+    return this.transport.patchState({ bookingInfo: info });
+  }
+
+  /** Takes the schema's input, so `excludeTutorIds` may be left out as the seed does. */
+  setSearchCriteria(criteria: z.input<typeof SearchCriteria> | null): Promise<ChatState> {
+    if (criteria === null) return this.transport.patchState({ searchCriteria: null });
+    const parsed = SearchCriteria.safeParse(criteria);
+    if (!parsed.success) throw new AppError("bad_request:body", "Invalid search criteria.", zodIssues(parsed.error));
+    return this.transport.patchState({ searchCriteria: parsed.data });
+  }
+}
+
 const STORAGE_KEY = "tutor-chat:session-id";
 
+/** The part of Web Storage used here, declared by hand because workerd (which imports this module) has no DOM types. */
+export interface SessionIdStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** The browser's localStorage, read only when a default is needed: importing this module on the server must not touch it. */
+function browserStorage(): SessionIdStorage {
+  const { localStorage } = globalThis as { localStorage?: SessionIdStorage };
+  if (!localStorage) throw new AppError("internal:server", "There is no localStorage here; pass a storage or a session id.");
+  return localStorage;
+}
+
 /** The browser's current session id, if it has chatted before. */
-export function loadSessionId(storage: Pick<Storage, "getItem"> = localStorage): string | null {
+export function loadSessionId(storage: Pick<SessionIdStorage, "getItem"> = browserStorage()): string | null {
   const stored = storage.getItem(STORAGE_KEY);
   return isSessionId(stored) ? stored : null;
 }
 
 /** Creates and remembers a session id: called on the first chat. */
-export function startSession(storage: Pick<Storage, "setItem"> = localStorage): string {
+export function startSession(storage: Pick<SessionIdStorage, "setItem"> = browserStorage()): string {
   const id = createSessionId();
   storage.setItem(STORAGE_KEY, id);
   return id;
 }
 
-export function rememberSession(id: string, storage: Pick<Storage, "setItem"> = localStorage): void {
+export function rememberSession(id: string, storage: Pick<SessionIdStorage, "setItem"> = browserStorage()): void {
   if (isSessionId(id)) storage.setItem(STORAGE_KEY, id);
 }
 
-export function forgetSession(storage: Pick<Storage, "removeItem"> = localStorage): void {
+export function forgetSession(storage: Pick<SessionIdStorage, "removeItem"> = browserStorage()): void {
   storage.removeItem(STORAGE_KEY);
+}
+
+/** The seed's `getSessionId()`: this browser's chat, or a new one on its first visit. */
+export function getSessionId(storage: Pick<SessionIdStorage, "getItem" | "setItem"> = browserStorage()): string {
+  return loadSessionId(storage) ?? startSession(storage);
 }

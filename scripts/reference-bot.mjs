@@ -6,6 +6,7 @@
 //   BASE_URL   the site (default http://127.0.0.1:8787)
 //   BOT_TOKEN  the bearer token (default: read from workers/.dev.vars)
 //   WORKER_ID  this bot's name in leases (default reference-bot-<pid>)
+//   THINK_MS   how long the fake model "thinks" before answering (default 0), so a student sees typing
 // Run the sidecar with BOT_MODE=external so the built-in assistant stays out of the way.
 import { existsSync, readFileSync } from "node:fs";
 
@@ -13,6 +14,7 @@ const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:8787";
 const WORKER_ID = process.env.WORKER_ID ?? `reference-bot-${process.pid}`;
 const BOT_TOKEN = process.env.BOT_TOKEN ?? readDevVar("workers/.dev.vars", "BOT_TOKEN");
 const IDLE = { first: 250, factor: 2, max: 5_000 };
+const THINK_MS = Number(process.env.THINK_MS ?? 0);
 
 function readDevVar(file, name) {
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run setup, or set ${name}`);
@@ -52,6 +54,7 @@ while (running) {
     }
     idle = 0;
     const context = await api("GET", `/api/conversation?sessionId=${encodeURIComponent(lease.sessionId)}&limit=20`);
+    if (THINK_MS > 0) await new Promise((resolve) => setTimeout(resolve, THINK_MS));
     const done = await api("POST", "/api/queue/complete", { messageId: lease.messageId, leaseId: lease.leaseId, reply: think(lease, context) });
     console.log(`[bot] answered ${lease.messageId} (claim rows r${kvStats.reads}/w${kvStats.writes}, complete rows r${done.kvStats.reads}/w${done.kvStats.writes})`);
   } catch (error) {

@@ -17,7 +17,13 @@ export function ChatApp() {
 
   useEffect(() => {
     endRef.current?.scrollIntoView?.({ block: "end" });
-  }, [chat.messages.length, chat.thinking, chat.awaitingReply]);
+  }, [chat.messages.length, chat.thinking, chat.awaitingReply, chat.live.assistantTyping]);
+
+  // "Typing" means someone is writing an answer right now: this tab waiting on the built-in
+  // assistant, a bot or a person holding the message, or (without a live socket) a reply we poll for.
+  const typing = chat.thinking || chat.live.assistantTyping || (chat.awaitingReply && chat.live.status !== "open");
+  const lastStudentSeq = chat.messages.findLast((message) => message.role === "user")?.seq ?? 0;
+  const seen = chat.mode === "persistent" && lastStudentSeq > 0 && chat.live.agentRead >= lastStudentSeq;
 
   async function submit(text: string) {
     const sent = await chat.send(text);
@@ -27,7 +33,7 @@ export function ChatApp() {
 
   return (
     <div className="chat-page">
-      <section className="chat" aria-labelledby="chat-title" data-testid="chat" data-mode={chat.mode}>
+      <section className="chat" aria-labelledby="chat-title" data-testid="chat" data-mode={chat.mode} data-live={chat.live.status}>
         <div className="chat-header">
           <div>
             <h1 id="chat-title">Find a tutor</h1>
@@ -68,13 +74,19 @@ export function ChatApp() {
               key={message.id}
               message={message}
               latest={index === chat.messages.length - 1}
+              seen={seen && message.seq === lastStudentSeq}
               onQuickReply={(text) => void submit(text)}
             />
           ))}
-          {(chat.thinking || chat.awaitingReply) && (
+          {typing && (
             <p className="bubble assistant thinking" data-testid="thinking">
               <span className="visually-hidden">The assistant is typing</span>
               <span aria-hidden="true">…</span>
+            </p>
+          )}
+          {chat.awaitingReply && !typing && (
+            <p className="awaiting" data-testid="awaiting">
+              Sent. The answer will appear here.
             </p>
           )}
           <div ref={endRef} />
@@ -106,7 +118,10 @@ export function ChatApp() {
             maxLength={4000}
             value={draft}
             placeholder="e.g. I need help with Python on Monday at 10"
-            onChange={(event) => setDraft(event.target.value)}
+            onChange={(event) => {
+              setDraft(event.target.value);
+              chat.live.notifyTyping();
+            }}
             onKeyDown={(event) => {
               if (event.key === "Enter" && !event.shiftKey) {
                 event.preventDefault();
@@ -120,7 +135,7 @@ export function ChatApp() {
         </form>
       </section>
       {chat.mode === "persistent" && (
-        <ChatHistory currentId={chat.sessionId} onOpen={chat.switchTo} onCurrentDeleted={chat.startOver} refreshKey={chat.messages.length > 0 ? 1 : 0} />
+        <ChatHistory currentId={chat.sessionId} onOpen={chat.switchTo} onCurrentDeleted={chat.startOver} refreshKey={chat.savedChats + (chat.messages.length > 0 ? 1 : 0)} />
       )}
     </div>
   );
@@ -172,19 +187,27 @@ function MatchArea({ chat }: { chat: ReturnType<typeof useChat> }) {
 function MessageBubble({
   message,
   latest,
+  seen,
   onQuickReply,
 }: {
   message: ChatMessage;
   latest: boolean;
+  /** Read by whoever answers (a bot or a person): shown under the student's last message. */
+  seen: boolean;
   onQuickReply: (text: string) => void;
 }) {
   const who = message.role === "user" ? "You" : "Assistant";
   return (
-    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`}>
+    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq}>
       <p className={`bubble ${message.role}`}>
         <span className="visually-hidden">{who}: </span>
         {message.content}
       </p>
+      {seen && (
+        <span className="receipt" data-testid="seen">
+          Seen
+        </span>
+      )}
       {latest && message.quickReplies && message.quickReplies.length > 0 && (
         <div className="quick-replies" role="group" aria-label="Suggested replies">
           {message.quickReplies.map((reply) => (

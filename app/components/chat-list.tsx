@@ -36,7 +36,8 @@ export function ChatHistory({
   const [view, setView] = useState<"chats" | "trash">("chats");
   const [status, setStatus] = useState("");
   const url = view === "trash" ? "/api/chats?deleted=1" : "/api/chats";
-  const { data: chats, error } = useSWR([url, refreshKey], ([key]) => loadChats(key));
+  // Only this tab's own actions change the list (they refresh it): no request on focus, so an idle tab stays silent.
+  const { data: chats, error } = useSWR([url, refreshKey], ([key]) => loadChats(key), { revalidateOnFocus: false });
   const { mutate } = useSWRConfig();
   // A delete or restore changes both lists: refresh every cached chats list, not just the one shown.
   const refreshLists = () => mutate((key) => Array.isArray(key) && typeof key[0] === "string" && key[0].startsWith("/api/chats"));

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import useSWR from "swr";
+import useSWR, { useSWRConfig } from "swr";
 import {
   HttpChatSessionClient,
   forgetSession,
@@ -18,6 +18,7 @@ import {
   type SessionFields,
 } from "@/lib/schemas";
 import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
+import { mergeMessages, useLiveChat, type LiveChat } from "./use-live-chat";
 
 /** `persistent`: state lives in the sidecar. `fallback`: React state only, nothing is saved. */
 export type ChatMode = "checking" | "persistent" | "fallback";
@@ -32,6 +33,10 @@ export interface ChatView {
   thinking: boolean;
   /** The last message is the student's and its answer has not arrived yet (e.g. a bot outside the sidecar has it). */
   awaitingReply: boolean;
+  /** The live socket: typing, read receipts, and whether updates are pushed or polled. */
+  live: LiveChat;
+  /** Changes when this tab has created a chat: the chat list reloads. */
+  savedChats: number;
   error: string | null;
   send(content: string): Promise<boolean>;
   /** Saves what the student has typed into the booking form, so a reload keeps it. */
@@ -44,7 +49,7 @@ export interface ChatView {
   startOver(): void;
 }
 
-/** Idle polling for other tabs; while a reply is awaited, polls start fast and back off. */
+/** Polling, only while the live socket is down: idle for other tabs; while a reply is awaited, fast then backing off. */
 const IDLE_POLL_MS = 5_000;
 const AWAIT_POLL_MS = { first: 700, factor: 1.5, max: 8_000 };
 
@@ -62,6 +67,7 @@ export function useChat(): ChatView {
   const [older, setOlder] = useState<ChatMessage[]>([]);
   const [olderHasMore, setOlderHasMore] = useState(false);
   const [thinking, setThinking] = useState(false);
+  const [savedChats, setSavedChats] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const draftSave = useRef<Promise<unknown>>(Promise.resolve());
   const [local, setLocal] = useState<{ messages: ChatMessage[]; fields: SessionFields }>({
@@ -86,6 +92,8 @@ export function useChat(): ChatView {
   const health = useSWR("/api/health", checkPersistence, { revalidateOnFocus: false });
   const mode: ChatMode = lostPersistence || health.data === false ? "fallback" : health.data ? "persistent" : "checking";
   const client = useMemo(() => (sessionId ? new HttpChatSessionClient(sessionId) : null), [sessionId]);
+  /** The socket's status as of the last render (SWR reads its options on every render). */
+  const liveStatus = useRef<LiveChat["status"]>("off");
 
   const state = useSWR<ChatState | null>(
     mode === "persistent" && client ? ["chat-state", client.sessionId] : null,
@@ -98,23 +106,46 @@ export function useChat(): ChatView {
         throw caught;
       }
     },
-    { revalidateOnFocus: true, keepPreviousData: true },
+    // With a live socket, a focused tab is already up to date: no request.
+    { revalidateOnFocus: liveStatus.current !== "open", keepPreviousData: true },
   );
 
   useEffect(() => {
     if (state.error instanceof AppError && state.error.status === 503) setLostPersistence(true);
   }, [state.error]);
 
-  // Polling for replies and other tabs: only messages after our cursor, which costs
-  // the ChatSession no storage rows when nothing is new.
   const lastSeq = state.data?.lastSeq ?? 0;
   const awaitingReply = mode === "persistent" && state.data?.messages.at(-1)?.role === "user";
+
+  // Pushed updates: new messages (from this tab, other tabs, bots, staff) and field changes.
+  const live = useLiveChat(client, mode === "persistent" && Boolean(state.data), lastSeq, {
+    onMessages: (messages) =>
+      void state.mutate(
+        (current) => {
+          const merged = current ? mergeMessages(current.messages, messages) : null;
+          return current && merged ? { ...current, messages: merged, lastSeq: Math.max(current.lastSeq, merged.at(-1)!.seq) } : current;
+        },
+        { revalidate: false },
+      ),
+    onFields: (fields, updatedAt) =>
+      void state.mutate((current) => (current && updatedAt >= current.updatedAt ? { ...current, ...fields, updatedAt } : current), {
+        revalidate: false,
+      }),
+    onResync: async () => {
+      await state.mutate();
+    },
+  });
+
+  liveStatus.current = live.status;
+
+  // Polling is the fallback when the socket cannot be opened: only messages after our cursor,
+  // which costs the ChatSession no storage rows when nothing is new.
   const emptyPolls = useRef(0);
   useEffect(() => {
     emptyPolls.current = 0;
   }, [lastSeq]);
   useSWR(
-    mode === "persistent" && client && state.data ? ["chat-poll", client.sessionId, lastSeq] : null,
+    mode === "persistent" && client && state.data && live.status === "down" ? ["chat-poll", client.sessionId, lastSeq] : null,
     async () => {
       const page = await client!.listMessages({ after: lastSeq, limit: 50 });
       if (page.messages.length > 0) await state.mutate();
@@ -186,7 +217,11 @@ export function useChat(): ChatView {
         try {
           const result = await target.sendMessage({ id: optimistic.id, content });
           await state.mutate(result.state, { revalidate: false });
-          if (!client) await state.mutate();
+          if (!client) {
+            await state.mutate();
+            // The chat's list entry exists once the first POST has answered (not when its messages are pushed).
+            setSavedChats((count) => count + 1);
+          }
         } catch (caught) {
           if (caught instanceof AppError && caught.status === 503) {
             setLostPersistence(true);
@@ -248,11 +283,17 @@ export function useChat(): ChatView {
     setOlderHasMore(page.hasMore);
   }, [client, older, state.data]);
 
-  const switchTo = useCallback((id: string) => {
-    rememberSession(id);
-    setSessionId(id);
-    setOlder([]);
-  }, []);
+  const { mutate: revalidate } = useSWRConfig();
+  const switchTo = useCallback(
+    (id: string) => {
+      rememberSession(id);
+      setSessionId(id);
+      setOlder([]);
+      // A chat reopened from the list (e.g. just restored) is read afresh, never from a cached "gone".
+      void revalidate(["chat-state", id]);
+    },
+    [revalidate],
+  );
 
   const startOver = useCallback(() => {
     forgetSession();
@@ -262,17 +303,21 @@ export function useChat(): ChatView {
   }, [updateLocal]);
 
   if (mode === "fallback") {
-    return { mode, sessionId: null, ...local, hasOlder: false, thinking, awaitingReply: false, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
+    return { mode, sessionId: null, ...local, hasOlder: false, thinking, awaitingReply: false, live, savedChats, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
   }
   const data = sessionId ? state.data : null;
+  // The optimistic copy of a message goes once its stored copy has been pushed.
+  const stored = new Set(data?.messages.map((message) => message.id));
   return {
     mode: storageRead ? mode : "checking",
     sessionId,
-    messages: [...older, ...(data?.messages ?? []), ...pending],
+    messages: [...older, ...(data?.messages ?? []), ...pending.filter((message) => !stored.has(message.id))],
     fields: data ?? EMPTY_SESSION_FIELDS,
     hasOlder: older.length > 0 ? olderHasMore : (data?.hasOlder ?? false),
     thinking,
     awaitingReply,
+    live,
+    savedChats,
     error,
     send,
     saveBookingDraft,

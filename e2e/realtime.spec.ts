@@ -1,0 +1,86 @@
+import { expect, test, type Page } from "@playwright/test";
+import { ChatPage } from "./pages/chat";
+import { startSidecar, stopSidecar } from "./support/sidecar";
+
+/** Every request a page makes to the site's API, as it happens. */
+function watchApi(page: Page): string[] {
+  const seen: string[] = [];
+  page.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.pathname.startsWith("/api/")) seen.push(`${request.method()} ${url.pathname}`);
+  });
+  return seen;
+}
+
+async function liveSocket(page: Page) {
+  await expect(page.getByTestId("chat")).toHaveAttribute("data-live", "open", { timeout: 20_000 });
+}
+
+test.describe("live chat over WebSockets (production build)", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("a message sent in one tab appears in the other with no request from it", async ({ page, context }) => {
+    const first = new ChatPage(page);
+    await first.open();
+    await first.send("Hello from the first tab");
+    await liveSocket(page);
+
+    const secondPage = await context.newPage();
+    const second = new ChatPage(secondPage);
+    await second.open();
+    await expect(second.userMessages().filter({ hasText: "Hello from the first tab" })).toHaveCount(1);
+    await liveSocket(secondPage);
+
+    const requests = watchApi(secondPage);
+    await first.send("Python on Monday at 10");
+    await expect(second.userMessages().filter({ hasText: "Python on Monday at 10" })).toHaveCount(1);
+    // The answer and the new match arrive too: messages and fields are pushed.
+    await expect(second.assistantMessages()).toHaveCount(await first.assistantMessages().count());
+    await expect(secondPage.getByTestId("match")).toBeVisible();
+    expect(requests).toEqual([]);
+  });
+
+  test("an idle tab with a live socket sends no HTTP requests for an hour", async ({ page }) => {
+    // The page's clock is Playwright's: an hour of timers (keep-alive pings, any poll) runs in moments.
+    await page.clock.install();
+    const chat = new ChatPage(page);
+    await chat.open();
+    await chat.send("Just sitting here");
+    await liveSocket(page);
+    // The first message's own follow-ups (state, chat list) are done once the list shows the chat.
+    await expect(page.getByTestId("chat-history").getByTestId("saved-chat").filter({ hasText: "Just sitting here" })).toHaveCount(1);
+    const requests = watchApi(page);
+    await page.clock.runFor("01:00:00");
+    await page.evaluate(() => window.dispatchEvent(new Event("focus")));
+    await expect(page.getByTestId("chat")).toHaveAttribute("data-live", "open");
+    expect(requests).toEqual([]);
+  });
+
+  test("reconnects after a sidecar restart and shows every message exactly once", async ({ page, context }) => {
+    test.setTimeout(240_000);
+    const chat = new ChatPage(page);
+    await chat.open();
+    await chat.send("Before the restart");
+    await liveSocket(page);
+    const sessionId = await page.evaluate(() => localStorage.getItem("tutor-chat:session-id"));
+
+    await stopSidecar();
+    await expect(page.getByTestId("chat")).not.toHaveAttribute("data-live", "open");
+    await startSidecar();
+
+    // Another client (same browser) retries its message until the web worker reaches the sidecar again;
+    // the same message id every time, so it is stored once however many attempts it took.
+    const id = crypto.randomUUID();
+    await expect(async () => {
+      const response = await context.request.post(`/api/chat/session/${sessionId}/messages`, { data: { id, content: "After the restart" } });
+      expect(response.status()).toBe(201);
+    }).toPass({ timeout: 150_000 });
+
+    await expect(chat.userMessages().filter({ hasText: "After the restart" })).toHaveCount(1, { timeout: 60_000 });
+    await liveSocket(page);
+    await expect(chat.userMessages().filter({ hasText: "Before the restart" })).toHaveCount(1);
+    const seqs = await chat.log.locator("[data-seq]").evaluateAll((nodes) => nodes.map((node) => node.getAttribute("data-seq")));
+    expect(seqs.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+});
