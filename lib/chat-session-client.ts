@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { openChatSocket, type ChatSocket, type SocketStatus } from "./chat-socket";
 import { AppError, errorFromHttp, unwrap, zodIssues, type Result } from "./errors";
 import {
   ChatState,
@@ -11,7 +12,7 @@ import {
   type SessionPatch,
 } from "./schemas";
 import { createSessionId, isSessionId } from "./session-id";
-import { SocketTicketResponse } from "./socket-frames";
+import { SocketTicketResponse, type ServerFrame } from "./socket-frames";
 import type { SidecarApi } from "./sidecar-api";
 import { SearchCriteria, type BookingInfo, type TutorMatch } from "./tutoring/schemas";
 
@@ -132,6 +133,16 @@ export async function callSidecar<T>(call: () => Promise<Result<T>>): Promise<T>
 /** A message as the seed's examples pass it; only the student's own ever reach the server. */
 export type ClientMessage = NewUserMessage & { role: MessageRole };
 
+export interface ChatSubscriptionOptions {
+  /** The newest seq the caller already holds (its state's `lastSeq`); 0 replays the whole history. */
+  after?: number;
+  /** The state reloaded after a `resync` frame; the stream continues right after it. */
+  onResync?: (state: ChatState | null) => void;
+  onStatus?: (status: SocketStatus) => void;
+  /** Where the page is served from (default: this page's location). */
+  origin?: string;
+}
+
 /**
  * The client API of the seed's design note (issue 8): `getState`,
  * `addMessage`, `setPendingMatch`... over either transport. It keeps no copy
@@ -203,6 +214,37 @@ export class ChatSessionClient {
     const parsed = SearchCriteria.safeParse(criteria);
     if (!parsed.success) throw new AppError("bad_request:body", "Invalid search criteria.", zodIssues(parsed.error));
     return this.transport.patchState({ searchCriteria: parsed.data });
+  }
+
+  /**
+   * Every live frame of this chat (messages, field changes, typing, presence)
+   * until `close()`; browser only (lib/chat-socket.ts). The socket resumes after
+   * the newest message it delivered. On `resync` the client reloads the state
+   * itself and resumes from that reload's `lastSeq`, so no message falls
+   * between the reload and the stream.
+   */
+  subscribe(listener: (frame: ServerFrame) => void, options: ChatSubscriptionOptions = {}): ChatSocket {
+    let cursor = options.after ?? 0;
+    const resync = async () => {
+      const state = await this.getState();
+      cursor = state?.lastSeq ?? 0;
+      options.onResync?.(state);
+      socket.send({ v: 1, type: "hello", after: cursor });
+    };
+    const socket = openChatSocket({
+      sessionId: this.sessionId,
+      ticket: async () => (await this.transport.socketTicket()).ticket,
+      cursor: () => cursor,
+      onFrame: (frame) => {
+        if (frame.type === "messages") cursor = frame.lastSeq;
+        listener(frame);
+        // A failed reload leaves the cursor behind; the next reconnect's hello asks again.
+        if (frame.type === "resync") resync().catch((error: unknown) => console.warn("[chat socket] resync failed:", error));
+      },
+      onStatus: options.onStatus,
+      origin: options.origin,
+    });
+    return socket;
   }
 }
 

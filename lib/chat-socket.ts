@@ -42,7 +42,7 @@ export function openChatSocket(options: ChatSocketOptions): ChatSocket {
   const status = (next: SocketStatus) => options.onStatus?.(next);
   status("connecting");
 
-  const origin = options.origin ?? window.location.origin;
+  const origin = options.origin ?? self.origin;
   const url = async () => {
     const ticket = await options.ticket();
     const base = origin.replace(/^http/, "ws");
