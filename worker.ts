@@ -5,7 +5,7 @@
 // @ts-expect-error -- untyped, and it exists only after `opennextjs-cloudflare build`.
 import { default as nextHandler } from "./.open-next/worker.js";
 import type { ExecutionContext } from "@cloudflare/workers-types";
-import { SOCKET_PATH } from "./lib/socket-frames";
+import { SOCKET_PATH } from "./lib/socket-protocol";
 
 export default {
   async fetch(request: Request, env: CloudflareEnv, ctx: ExecutionContext): Promise<Response> {

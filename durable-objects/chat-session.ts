@@ -12,7 +12,7 @@ import {
   type SessionFields,
   type SessionPatch,
 } from "../lib/schemas";
-import { PING, PONG } from "../lib/socket-frames";
+import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatSockets, type SocketSource } from "./chat/sockets";

@@ -5,6 +5,7 @@ import {
   ChatState,
   MessagePage,
   SendResult,
+  SocketTicketResponse,
   type ChatMessage,
   type MessagePageQuery,
   type MessageRole,
@@ -12,7 +13,7 @@ import {
   type SessionPatch,
 } from "./schemas";
 import { createSessionId, isSessionId } from "./session-id";
-import { SocketTicketResponse, type ServerFrame } from "./socket-frames";
+import type { ServerFrame } from "./socket-frames";
 import type { SidecarApi } from "./sidecar-api";
 import { SearchCriteria, type BookingInfo, type TutorMatch } from "./tutoring/schemas";
 

@@ -1,8 +1,10 @@
-import { CLOSE, PING, PONG, ServerFrame, socketPath, type ClientFrame } from "./socket-frames";
+import type { ClientFrame, ServerFrame } from "./socket-frames";
+import { CLOSE, PING, PONG, socketPath } from "./socket-protocol";
 
 /**
  * The browser's live connection to one chat: a reconnecting WebSocket
- * (partysocket, loaded on demand so it costs the first page load nothing)
+ * (partysocket and the frame schemas, loaded on demand so they cost the
+ * first page load nothing)
  * with a fresh ticket per attempt, jittered backoff, a resume from the
  * client's cursor on every (re)connect, and a keep-alive ping the chat's
  * object answers without waking. Framework-free: the React hook and
@@ -49,7 +51,7 @@ export function openChatSocket(options: ChatSocketOptions): ChatSocket {
     return `${base}${socketPath(options.sessionId)}?ticket=${encodeURIComponent(ticket)}`;
   };
 
-  void import("partysocket/ws").then(({ default: ReconnectingWebSocket }) => {
+  void Promise.all([import("partysocket/ws"), import("./socket-frames")]).then(([{ default: ReconnectingWebSocket }, { ServerFrame }]) => {
     if (closed) return;
     socket = new ReconnectingWebSocket(url, [], {
       // Jitter: after a deploy drops every socket at once, clients come back spread out.

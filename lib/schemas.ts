@@ -165,3 +165,7 @@ export const ChatSummary = z.object({
 export type ChatSummary = z.infer<typeof ChatSummary>;
 
 export const ChatListQuery = z.object({ deleted: z.enum(["0", "1"]).default("0") });
+
+/** A one-use ticket that opens a chat's live socket (lib/socket-protocol.ts). */
+export const SocketTicketResponse = z.object({ ticket: z.string().min(1).max(512), expiresAt: z.number().int() });
+export type SocketTicketResponse = z.infer<typeof SocketTicketResponse>;

@@ -1,7 +1,6 @@
 import type { Result } from "./errors";
-import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch } from "./schemas";
+import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
-import type { SocketTicketResponse } from "./socket-frames";
 import type { Tutor } from "./tutoring/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */

@@ -1,23 +1,15 @@
 import { z } from "zod";
 import { ChatMessage, SessionFields } from "./schemas";
+import { FRAME_VERSION } from "./socket-protocol";
 
 /**
  * The realtime protocol of one chat, spoken over a hibernating WebSocket
  * between the browser and the chat's ChatSession object. Every frame is JSON
  * with `v: 1` and a `type`; both ends parse what they receive with these
  * schemas. Sending a message stays on HTTP POST: the socket only pushes.
+ * The constants both ends share (and the browser needs before it loads
+ * these schemas) are in socket-protocol.ts.
  */
-
-export const FRAME_VERSION = 1;
-
-/** Text the client sends to keep the socket alive; the object answers `pong` without waking. */
-export const PING = "ping";
-export const PONG = "pong";
-
-/** Messages sent in one `messages` frame while catching a client up. */
-export const RESUME_PAGE = 100;
-/** A client further behind than this gets `resync` and reloads the state over HTTP. */
-export const MAX_RESUME = 1_000;
 
 /** Who is on the other end of a socket. Staff sockets arrive with the staff console. */
 export const SocketRole = z.enum(["student", "staff"]);
@@ -87,22 +79,3 @@ export const ServerFrame = z.discriminatedUnion("type", [
   ErrorFrame,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
-
-/** Close codes the client acts on (4000–4999 are the application's). */
-export const CLOSE = {
-  /** The chat is in the trash or deleted: do not reconnect. */
-  gone: 4410,
-  /** The ticket was refused: fetch a new one before reconnecting. */
-  unauthorized: 4401,
-} as const;
-
-/** Socket tickets: minted by the web worker after it verified the owner cookie, good for one connect. */
-export const SOCKET_TICKET_TTL_MS = 60_000;
-export const SocketTicketResponse = z.object({ ticket: z.string().min(1).max(512), expiresAt: z.number().int() });
-export type SocketTicketResponse = z.infer<typeof SocketTicketResponse>;
-
-/** The path of a chat's socket, the same in `next dev` (rewritten to the sidecar) and in production (the custom worker entry). */
-export const SOCKET_PATH = /^\/api\/chat\/session\/([^/]+)\/socket$/;
-export function socketPath(sessionId: string): string {
-  return `/api/chat/session/${encodeURIComponent(sessionId)}/socket`;
-}

@@ -52,6 +52,9 @@ if (run("production build (OpenNext)", "npm", ["run", "build:worker", "--silent"
   failed += 1;
 }
 
+run("end-to-end tests under next dev (npm run dev / dev:web)", "playwright", ["test", "-c", "playwright.dev.config.ts"]);
+if (!countPlaywright(`${RESULTS}/playwright-dev.json`)) failed += 1;
+
 if (failures.length) console.log(`\nfailed steps: ${failures.join(", ")}`);
 console.log(`tests: ${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || failures.length > 0 ? 1 : 0);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
-import { SOCKET_PATH } from "../lib/socket-frames";
+import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
 import { searchDirectory } from "./d1-catalog";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SOCKET_TICKET_TTL_MS } from "../lib/socket-frames";
+import { SOCKET_TICKET_TTL_MS } from "../lib/socket-protocol";
 
 /**
  * Socket tickets. A browser cannot put headers on a WebSocket, and the sidecar

@@ -86,7 +86,7 @@ export function ChatApp() {
           )}
           {chat.awaitingReply && !typing && (
             <p className="awaiting" data-testid="awaiting">
-              Sent. The answer will appear here.
+              Sent. Waiting for an answer.
             </p>
           )}
           <div ref={endRef} />

@@ -1,13 +1,7 @@
 import { z } from "zod";
 import type { ChatMessage, SessionFields } from "../../lib/schemas";
-import {
-  ClientFrame,
-  CLOSE,
-  MAX_RESUME,
-  RESUME_PAGE,
-  SocketRole,
-  type ServerFrame,
-} from "../../lib/socket-frames";
+import { ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
+import { CLOSE, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
 
 /**
  * The live side of one chat: its hibernating WebSockets. The object accepts

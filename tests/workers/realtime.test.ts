@@ -3,7 +3,8 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import type { SidecarApi } from "../../lib/sidecar-api";
-import { RESUME_PAGE, ServerFrame, socketPath } from "../../lib/socket-frames";
+import { ServerFrame } from "../../lib/socket-frames";
+import { RESUME_PAGE, socketPath } from "../../lib/socket-protocol";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
@@ -199,6 +200,36 @@ describe("chat sockets", () => {
     unwrapOk(await sidecar.deleteChat(sessionId, ownerId));
     await socket!.next("gone");
     expect(await socket!.closed()).toBe(4410);
+  });
+});
+
+describe("a hand-off to the tutoring center", () => {
+  beforeAll(seedCatalog);
+
+  it("queues the student's message for staff and brings their answer into the chat live", async () => {
+    const { BotQueueApi } = await import("../../workers/bot-queue");
+    const { handoffId } = await import("../../workers/effects");
+    const staff = new BotQueueApi(env);
+    const { sessionId, ownerId } = await newChat("hello");
+    const { socket } = await connect(sessionId, ownerId);
+    socket!.send({ v: 1, type: "hello", after: 0 });
+    await socket!.next("presence");
+
+    const asked = unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: "Leave a message for the tutoring center: can I bring a friend?" }));
+    // Only a queued hand-off is announced as sent, and nothing promises who answers or when.
+    expect(asked.replies.at(-1)!.content).toContain("queue");
+    const queued = unwrapOk(await staff.pending(env.BOT_TOKEN, 1000));
+    const handoff = (queued.messages as Array<{ messageId: string; sessionId: string; content: string; priority: number }>).find((item) => item.sessionId === sessionId);
+    expect(handoff).toMatchObject({ messageId: handoffId(asked.message.id), priority: 8 });
+    expect(handoff!.content).toContain("can I bring a friend");
+
+    const lease = unwrapOk(await staff.claim(env.BOT_TOKEN, { messageId: handoff!.messageId, workerId: "front-desk" }));
+    await socket!.next("activity", (frame) => frame.who === "assistant" && frame.until === lease.leaseExpiresAt);
+    unwrapOk(await staff.complete(env.BOT_TOKEN, { messageId: handoff!.messageId, leaseId: lease.leaseId, reply: "Yes, bring them along!" }));
+    await socket!.next("messages", (frame) => frame.messages.some((message) => message.content === "Yes, bring them along!"));
+    const state = unwrapOk(await sidecar.getState(sessionId, ownerId));
+    expect(state.messages.filter((message) => message.content === "Yes, bring them along!")).toHaveLength(1);
+    socket!.ws.close(1000);
   });
 });
 
