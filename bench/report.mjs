@@ -63,3 +63,29 @@ export function table(operations) {
   const body = rows.map(([name, ...cells]) => [name.padEnd(nameWidth), ...cells.map((c, g) => group(g, c))].join(" | "));
   return [top, head, head.replace(/[^|]/g, "-"), ...body].join("\n");
 }
+
+/** A plain text table: the first column left-aligned, the others right-aligned. */
+export function grid(header, rows) {
+  const text = (cell) => (cell === null || cell === undefined ? "-" : String(cell));
+  const widths = header.map((h, i) => Math.max(text(h).length, ...rows.map((row) => text(row[i]).length)));
+  const line = (cells) => cells.map((cell, i) => (i === 0 ? text(cell).padEnd(widths[i]) : text(cell).padStart(widths[i]))).join(" | ");
+  const head = line(header);
+  return [head, head.replace(/[^|]/g, "-"), ...rows.map(line)].join("\n");
+}
+
+/** Dollars: cents below $100, whole dollars above. */
+export function money(value) {
+  if (value === null || value === undefined) return "-";
+  return value >= 100 ? `$${Math.round(value).toLocaleString("en-US")}` : `$${value.toFixed(2)}`;
+}
+
+/** A count for a table cell: 1,234 / 12.3 / 1.59B / 55M. */
+export function amount(value) {
+  if (value === null || value === undefined) return "-";
+  const abs = Math.abs(value);
+  if (abs >= 1e9) return `${Number((value / 1e9).toPrecision(3))}B`;
+  if (abs >= 1e7) return `${Number((value / 1e6).toPrecision(3))}M`;
+  if (Number.isInteger(value) || abs >= 100) return Math.round(value).toLocaleString("en-US");
+  if (abs >= 1) return String(Number(value.toFixed(1)));
+  return String(Number(value.toPrecision(2)));
+}

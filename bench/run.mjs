@@ -1,16 +1,22 @@
-// `npm run bench`: seeds the real MessageQueue and the old scan-everything
-// design with the same conversations, then times each queue operation on both
-// and counts the SQLite rows it read and wrote. See bench/README.md.
+// `npm run bench`, two sections in sequence (BENCH_SECTIONS=queue,e2e picks them):
+// 1. queue: seeds the real MessageQueue and the old scan-everything design with
+//    the same conversations, then times each queue operation on both and counts
+//    the SQLite rows it read and wrote;
+// 2. e2e: the real sidecar under a counting entry, one user action at a time,
+//    and what seed 002's month costs (bench/e2e.mjs).
+// See bench/README.md.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { start, stop, waitForHttp } from "../scripts/lib/processes.mjs";
+import { printEndToEnd, runEndToEnd, stopEndToEndWorker, summarizeEndToEnd } from "./e2e.mjs";
 import { ratio, summarize, table } from "./report.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const PORT = 8790;
+// 8787, 8788 (dev/preview) and 8790 are taken by other stacks on shared machines.
+const PORT = Number(process.env.BENCH_QUEUE_PORT ?? 8791);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
 // Its own state dir, apart from the dev and test ones; wiped before every attempt.
 const PERSIST_TO = path.join(ROOT, ".wrangler/bench-state");
@@ -27,7 +33,10 @@ const CONFIG = {
 };
 const DESIGNS = ["queue", "baseline"];
 const WRANGLER = path.join(ROOT, "node_modules/.bin/wrangler");
-const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false" };
+// A private dev registry: the bench workers must not bind to (or be bound by) a dev stack on the machine.
+const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: "" };
+const SECTIONS = (process.env.BENCH_SECTIONS ?? "queue,e2e").split(",").map((name) => name.trim());
+const RESULTS = path.join(import.meta.dirname, "results.json");
 const MAX_ATTEMPTS = 3;
 
 async function call(pathname, payload) {
@@ -168,8 +177,8 @@ async function benchmark() {
   return { specs, results, stats, seedSeconds };
 }
 
-/** Prints the table, the notes and the headline, and writes results.json. */
-async function report({ specs, results, stats, seedSeconds }, startedAt, attempts) {
+/** Prints the table, the notes and the headline; returns the section's part of results.json. */
+function report({ specs, results, stats, seedSeconds }, startedAt, attempts) {
   const durationSeconds = (Date.now() - startedAt) / 1000;
   console.log(`\n${table(results)}\n`);
   console.log("base = the old design (bench/baseline-queue.ts); rtt = client round trip through wrangler dev; in worker = around the DO call, 1 ms resolution.");
@@ -207,29 +216,26 @@ async function report({ specs, results, stats, seedSeconds }, startedAt, attempt
     },
     operations: results,
   };
-  await writeFile(path.join(import.meta.dirname, "results.json"), `${JSON.stringify(output, null, 2)}\n`);
-  console.log(`Wrote bench/results.json; the whole run took ${durationSeconds.toFixed(0)} s.`);
+  console.log(`The queue section took ${durationSeconds.toFixed(0)} s.`);
+  return output;
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function main() {
+/** The queue section: its own worker, fresh state, up to MAX_ATTEMPTS if the worker is stopped from outside. */
+async function queueSection() {
   const startedAt = Date.now();
   await assertPortFree();
   const bundleDir = await mkdtemp(path.join(os.tmpdir(), "tutor-chat-bench-"));
+  // Not inside bundleDir: wrangler dev --no-bundle watches the bundle's folder and would reload on registry writes.
+  WRANGLER_ENV.WRANGLER_REGISTRY_PATH = await mkdtemp(path.join(os.tmpdir(), "tutor-chat-bench-registry-"));
   const log = [];
   let worker;
-  const cleanUp = async () => {
+  const removeDirs = () => Promise.all([bundleDir, WRANGLER_ENV.WRANGLER_REGISTRY_PATH].map((dir) => rm(dir, { recursive: true, force: true })));
+  cleanUps.push(async () => {
     await stop(worker);
-    await rm(bundleDir, { recursive: true, force: true });
-  };
-  const onSignal = async () => {
-    await cleanUp();
-    process.exit(130);
-  };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
-
+    await removeDirs();
+  });
   try {
     process.stdout.write(`Bundling and starting the bench worker on :${PORT}... `);
     await bundle(bundleDir);
@@ -238,8 +244,7 @@ async function main() {
       await rm(PERSIST_TO, { recursive: true, force: true });
       worker = startWorker(bundleDir, log);
       try {
-        await report(await benchmark(), startedAt, attempt);
-        return;
+        return report(await benchmark(), startedAt, attempt);
       } catch (error) {
         await sleep(500); // let a dying worker's exit event land
         // On a shared machine another tool's cleanup may stop our worker (a recycled pid): start over.
@@ -253,12 +258,56 @@ async function main() {
       }
     }
   } catch (error) {
-    const cause = error.cause ? `\nCaused by: ${error.cause.stack ?? error.cause}` : "";
-    console.error(`\nBench failed: ${error.stack ?? error}${cause}\n--- last lines of the bench worker log ---\n${log.join("\n")}`);
-    process.exitCode = 1;
+    error.workerLog = log.join("\n");
+    throw error;
   } finally {
-    await cleanUp();
+    await stop(worker);
+    await removeDirs();
   }
+}
+
+const cleanUps = [stopEndToEndWorker];
+
+function reportFailure(section, error) {
+  const cause = error.cause ? `\nCaused by: ${error.cause.stack ?? error.cause}` : "";
+  const log = error.workerLog ? `\n--- last lines of the ${section} worker log ---\n${error.workerLog}` : "";
+  console.error(`\nBench (${section}) failed: ${error.stack ?? error}${cause}${log}`);
+  process.exitCode = 1;
+}
+
+async function main() {
+  const startedAt = Date.now();
+  const onSignal = async () => {
+    for (const cleanUp of cleanUps) await cleanUp().catch(() => {});
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  // A section that is not run keeps its numbers from the last results.json.
+  const output = await readFile(RESULTS, "utf8").then((text) => JSON.parse(text), () => ({}));
+  if (SECTIONS.includes("queue")) {
+    console.log("== Queue: MessageQueue vs. the seed's scan-everything design ==");
+    try {
+      Object.assign(output, await queueSection());
+    } catch (error) {
+      delete output.metadata;
+      delete output.operations;
+      reportFailure("queue", error);
+    }
+  }
+  if (SECTIONS.includes("e2e")) {
+    console.log("\n== End-to-end: the real sidecar, per user action, and seed 002's month ==");
+    try {
+      output.endToEnd = summarizeEndToEnd(await runEndToEnd());
+      printEndToEnd(output.endToEnd);
+    } catch (error) {
+      delete output.endToEnd;
+      reportFailure("e2e", error);
+    }
+  }
+  await writeFile(RESULTS, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`\nWrote bench/results.json; the whole run took ${((Date.now() - startedAt) / 1000).toFixed(0)} s.`);
 }
 
 await main();
