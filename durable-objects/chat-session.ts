@@ -67,6 +67,7 @@ export class ChatSession extends DurableObject<Env> {
   private recentCache: store.RecentMessages | null = null;
   /** Exchanges run one at a time: a turn awaits D1, and a second message must see the first one's fields. */
   private turns: Promise<unknown> = Promise.resolve();
+  /** When the D1 list entry was last touched (stored in the session row). */
   private listedAt: number | null = null;
   /** Socket tickets already used (nonce → expiry), so a ticket opens one socket. */
   private readonly usedTickets = new Map<string, number>();
@@ -93,6 +94,7 @@ export class ChatSession extends DurableObject<Env> {
       deletedAt: row.deleted_at,
     };
     this.fields = store.fieldsOf(row);
+    this.listedAt = row.listed_at ?? row.created_at;
   }
 
   /** The whole state a page needs: fields plus the newest page of messages (from memory once read). */
@@ -394,14 +396,17 @@ export class ChatSession extends DurableObject<Env> {
     };
   }
 
+  /** A new chat's D1 row is written with it: the next touch is due an hour later. */
   private markListed(now: number): boolean {
     this.listedAt = now;
     return false;
   }
 
+  /** Stored, so an object woken from hibernation does not touch D1 again within the hour. */
   private listTouchDue(now: number): boolean {
     if (this.listedAt !== null && now - this.listedAt < LIST_TOUCH_MS) return false;
     this.listedAt = now;
+    store.setListedAt(this.db, now);
     return true;
   }
 

@@ -41,6 +41,9 @@ export type { Measured } from "./queue/results";
  * can still complete: nobody else holds the message, so that loses nothing.
  */
 /** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
+/** A dead letter's student who could not be told yet is tried again this much later. */
+const NOTICE_RETRY_MS = 60_000;
+
 export const UNANSWERED = "Sorry, the assistant could not answer that message. Please try again, or leave a message for the tutoring center.";
 
 export class MessageQueue extends DurableObject<Env> {
@@ -56,6 +59,8 @@ export class MessageQueue extends DurableObject<Env> {
   private openBytes = 0;
   /** The alarm we believe is scheduled (mirrors storage, so moving it needs no read). */
   private alarmAt: number | null = null;
+  /** When to try again to tell students whose dead letter could not be announced. */
+  private noticeRetryAt: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -249,8 +254,7 @@ export class MessageQueue extends DurableObject<Env> {
   drainDeadLetterNotices(): Result<Measured<{ notices: DeadLetter[] }>> {
     return this.measured(() => {
       const notices = [...this.deadNotices.values()];
-      for (const notice of notices) store.markNotified(this.db, notice.seq);
-      this.deadNotices.clear();
+      this.markNotified(notices);
       return ok({ notices });
     });
   }
@@ -302,19 +306,32 @@ export class MessageQueue extends DurableObject<Env> {
     const notices = [...this.deadNotices.values()];
     if (notices.length === 0) return;
     const now = Date.now();
-    await Promise.allSettled(
+    const told = await Promise.allSettled(
       notices.map(async (notice) => {
-        if (!notice.ownerId) return;
+        if (!notice.ownerId) return notice;
         const session = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(notice.sessionId));
-        await session.appendAssistantTurn(
+        const appended = await session.appendAssistantTurn(
           notice.ownerId,
           [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: ["Try again", "Leave a message for the tutoring center"] }],
           {},
           now,
         );
+        // A chat that is gone or in the trash cannot be told; anything else (a throw) is tried again.
+        if (!appended.ok && appended.error.code !== "not_found:session" && appended.error.code !== "gone:chat") throw new Error(appended.error.message);
+        return notice;
       }),
     );
-    this.drainDeadLetterNotices();
+    // Only the students who were told (or cannot be) are marked; the rest wait for the next alarm.
+    this.markNotified(told.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
+    this.noticeRetryAt = this.deadNotices.size > 0 ? Date.now() + NOTICE_RETRY_MS : null;
+    await this.syncAlarm();
+  }
+
+  private markNotified(notices: DeadLetter[]): void {
+    for (const notice of notices) {
+      store.markNotified(this.db, notice.seq);
+      this.deadNotices.delete(notice.messageId);
+    }
   }
 
   /** Counts from memory, for dashboards and tests: 0 rows. */
@@ -378,9 +395,10 @@ export class MessageQueue extends DurableObject<Env> {
     return toLease(message);
   }
 
-  /** Keeps the alarm at the earliest lease expiry, or none; memory says where it is, so no read. */
+  /** Keeps the alarm at the earliest lease expiry (or notice retry), or none; memory says where it is, so no read. */
   private async syncAlarm(): Promise<void> {
-    const next = this.leaseHeap.peek()?.lease?.expiresAt ?? null;
+    const leaseExpiry = this.leaseHeap.peek()?.lease?.expiresAt ?? null;
+    const next = leaseExpiry === null ? this.noticeRetryAt : this.noticeRetryAt === null ? leaseExpiry : Math.min(leaseExpiry, this.noticeRetryAt);
     if (next === this.alarmAt) return;
     this.alarmAt = next;
     if (next === null) await this.ctx.storage.deleteAlarm();

@@ -84,8 +84,9 @@ export class BotQueueApi {
       const done = await this.queue.complete(valid);
       if (!done.ok) return done;
       const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done.value;
-      if (duplicate || !ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
-      // The reply reaches the student's chat; its id makes a repeat of this step harmless.
+      if (!ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
+      // The reply reaches the student's chat, on a retry too (duplicate: true): if the first
+      // append failed after the complete, this one delivers it; if it landed, its id makes this a no-op.
       const appended = await chatSession(this.env, sessionId).appendAssistantTurn(
         ownerId,
         [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }],

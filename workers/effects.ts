@@ -3,7 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import type { BookingSummary, ChatMessage } from "../lib/schemas";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
-import { zonedToEpoch } from "../lib/tutoring/clock";
+import { weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
 
@@ -40,16 +40,18 @@ export async function performEffect(
   try {
     switch (effect.type) {
       case "create_booking": {
-        const id = `bk-${crypto.randomUUID()}`;
-        await orm.insert(schema.bookings).values({
-          id,
-          sessionId: context.sessionId,
-          ownerId: context.ownerId,
-          ...effect.booking,
-          status: "confirmed",
-          createdAt: now,
-          updatedAt: now,
-        });
+        // One id per (chat, message): a retried message finds its own booking instead of booking twice.
+        const id = await bookingIdFor(context.sessionId, context.messageId);
+        const booked = await insertOfferedBooking(context.db, { id, sessionId: context.sessionId, ownerId: context.ownerId, ...effect.booking, now });
+        if (!booked) {
+          const existing = await orm
+            .select({ ownerId: schema.bookings.ownerId, sessionId: schema.bookings.sessionId })
+            .from(schema.bookings)
+            .where(eq(schema.bookings.id, id))
+            .get();
+          if (!existing) return { ok: false, reason: (await overlapsBooking(context.db, effect.booking)) ? "slot_taken" : "unavailable" };
+          if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
+        }
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end });
         return { ok: true, bookingId: id };
       }
@@ -104,6 +106,58 @@ export async function performEffect(
     console.error("[effects] failed", effect.type, error);
     return { ok: false, reason: "error" };
   }
+}
+
+/**
+ * Inserts a confirmed booking only if the center offers it, decided by D1 in
+ * the same statement (SQLite runs one write at a time, so nothing can slip in
+ * between the checks and the insert): the tutor teaches in that mode, the
+ * slot lies inside one of the tutor's hours on that weekday, and it overlaps
+ * no confirmed booking of the tutor that day. Whatever the client sent, only
+ * what the center offers gets booked. False when refused or already booked.
+ */
+async function insertOfferedBooking(
+  db: D1Database,
+  booking: { id: string; sessionId: string; ownerId: string; tutorId: string; date: string; start: string; end: string; studentName: string; studentEmail: string; mode: "online" | "in_person"; intake: string; now: number },
+): Promise<boolean> {
+  if (!isCalendarDate(booking.date) || booking.start >= booking.end) return false;
+  const row = await db
+    .prepare(
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, status, created_at, updated_at)
+       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'confirmed', ?12, ?12
+       FROM tutors t
+       WHERE t.id = ?4
+         AND (t.mode = 'both' OR t.mode = ?10)
+         AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?6 AND a."end" >= ?7)
+         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.tutor_id = t.id AND b.date = ?5 AND b.status = 'confirmed' AND b.start < ?7 AND b."end" > ?6)
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id`,
+    )
+    .bind(
+      booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
+      booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
+    )
+    .first<{ id: string }>();
+  return row !== null;
+}
+
+/** Why a booking was refused: someone else holds an overlapping slot (read only after a refusal). */
+async function overlapsBooking(db: D1Database, booking: { tutorId: string; date: string; start: string; end: string }): Promise<boolean> {
+  const row = await db
+    .prepare(`SELECT 1 AS taken FROM bookings WHERE tutor_id = ? AND date = ? AND status = 'confirmed' AND start < ? AND "end" > ? LIMIT 1`)
+    .bind(booking.tutorId, booking.date, booking.end, booking.start)
+    .first();
+  return row !== null;
+}
+
+function isCalendarDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+}
+
+/** `bk-` and 32 hex digits of SHA-256(session id, message id): stable across retries, unguessable from outside. */
+async function bookingIdFor(sessionId: string, messageId: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${sessionId}:${messageId}`));
+  return `bk-${[...new Uint8Array(digest)].slice(0, 16).map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** The owner's bookings, newest first (index bookings_by_owner). */

@@ -64,6 +64,8 @@ export const MIGRATIONS = [
    DROP TABLE messages;
    ALTER TABLE messages_v3 RENAME TO messages;
    CREATE UNIQUE INDEX messages_by_key ON messages (id) WHERE ${KEYED};`,
+  // When the D1 list entry was last touched, so a woken object does not touch it again (at most hourly).
+  `ALTER TABLE session ADD COLUMN listed_at INTEGER;`,
 ] as const;
 
 export type SessionRow = {
@@ -73,6 +75,7 @@ export type SessionRow = {
   updated_at: number;
   deleted_at: number | null;
   seq_floor: number;
+  listed_at: number | null;
   pending_match: string | null;
   booking_info: string | null;
   search_criteria: string | null;
@@ -155,6 +158,10 @@ export function writeFields(db: CountingSql, fields: SessionFields, now: number)
           updated_at = ${now}
         WHERE id = 1`,
   );
+}
+
+export function setListedAt(db: CountingSql, listedAt: number): void {
+  db.run(sql`UPDATE session SET listed_at = ${listedAt} WHERE id = 1`);
 }
 
 export function setDeletedAt(db: CountingSql, deletedAt: number | null): void {

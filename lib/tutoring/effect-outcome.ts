@@ -13,7 +13,8 @@ import { turn } from "./turn-context";
 
 export type EffectOutcome =
   | { ok: true; bookingId?: string; meetingLink?: string }
-  | { ok: false; reason: "slot_taken" | "not_found" | "error" };
+  /** `unavailable`: the center does not offer that slot (outside the tutor's hours, a mode they do not teach, or overlapping another booking). */
+  | { ok: false; reason: "slot_taken" | "unavailable" | "not_found" | "error" };
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -40,7 +41,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
   const info = fields.bookingInfo;
   const tutorName = info?.tutorName ?? "your tutor";
   if (outcome.ok) {
-    if (!info) return turn("You're booked! Check your email for the details.", [QUICK.startOver]);
+    if (!info) return turn("You're booked!", [QUICK.startOver]);
     const link = outcome.meetingLink ? ` Join here: ${outcome.meetingLink}` : "";
     const reference = outcome.bookingId ? ` Your booking number is ${outcome.bookingId}.` : "";
     const confirmed = {
@@ -50,12 +51,13 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
     return turn(
-      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link} A confirmation will go to ${effect.booking.studentEmail}.`,
+      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}`,
       [QUICK.cancelBooking, QUICK.startOver],
       { bookingInfo: confirmed, pendingMatch: null },
     );
   }
   if (outcome.reason === "slot_taken") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName}'s slot was just taken by someone else.`);
+  if (outcome.reason === "unavailable") return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}.`);
   if (outcome.reason === "not_found") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName} is no longer taking bookings.`);
   return turn("Sorry, something went wrong and nothing was booked. Want me to try again?", [QUICK.confirm, QUICK.leaveMessage]);
 }

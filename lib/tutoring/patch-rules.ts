@@ -4,7 +4,9 @@ import type { SessionFields, SessionPatch } from "../schemas";
  * What a client may change directly with PATCH. Booking steps advance only
  * through the assistant (which performs the D1 write on confirm), so a PATCH
  * may save form drafts but never move a step, invent a booking, or point the
- * pending match at a tutor the student was not shown.
+ * pending match at anything but a match the server showed, exactly as shown.
+ * The tutors shown are the server's alone. (The booking itself is checked
+ * again against D1 when it is made: workers/effects.ts.)
  * Returns a reason when the patch is refused, otherwise null.
  */
 export function refusePatch(current: SessionFields, patch: SessionPatch): string | null {
@@ -27,12 +29,21 @@ export function refusePatch(current: SessionFields, patch: SessionPatch): string
     }
   }
   if (patch.pendingMatch) {
-    const chosen = patch.pendingMatch;
-    const shown = current.availableTutors.some(
-      (match) =>
-        match.tutor.id === chosen.tutor.id && match.slot.date === chosen.slot.date && match.slot.start === chosen.slot.start,
-    );
-    if (!shown) return "The pending match must be one of the tutors shown.";
+    const chosen = canonical(patch.pendingMatch);
+    const shown = current.availableTutors.some((match) => canonical(match) === chosen);
+    if (!shown) return "The pending match must be one of the tutors shown, unchanged.";
+  }
+  if (patch.availableTutors !== undefined && canonical(patch.availableTutors) !== canonical(current.availableTutors)) {
+    return "The tutors shown come from the assistant's search.";
   }
   return null;
+}
+
+/** JSON with sorted keys, so two equal values compare equal whatever order their keys were built in. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
 }

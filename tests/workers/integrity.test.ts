@@ -1,0 +1,143 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ChatState } from "../../lib/schemas";
+import type { SidecarApi } from "../../lib/sidecar-api";
+import type { BookingInfo } from "../../lib/tutoring/schemas";
+import { messageQueue } from "../../workers/assistant-turn";
+import { performEffect } from "../../workers/effects";
+import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+
+const sidecar = exports.default as unknown as SidecarApi;
+
+async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
+  return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
+}
+
+/** A student at the review step for the first Python tutor free on Monday at 10. */
+async function atReview() {
+  const sessionId = newSessionId();
+  const ownerId = newOwnerId();
+  await say(sessionId, ownerId, "I need help with Python on Monday at 10");
+  await say(sessionId, ownerId, "Book this tutor");
+  await say(sessionId, ownerId, "yes");
+  await say(sessionId, ownerId, "Ada Lovelace, ada@example.com");
+  const state = await say(sessionId, ownerId, "Online. Recursion");
+  expect(state.bookingInfo?.step).toBe("review");
+  return { sessionId, ownerId, state, booking: state.bookingInfo! };
+}
+
+/** Puts a (forged) booking form in the chat the way only the server could: the test plays an attacker who got past PATCH. */
+async function forgeForm(sessionId: string, ownerId: string, bookingInfo: BookingInfo) {
+  unwrapOk(await chatSession(sessionId).appendAssistantTurn(ownerId, [], { bookingInfo }, Date.now()));
+}
+
+async function bookingsFor(ownerId: string) {
+  const { results } = await env.DB.prepare("SELECT id, tutor_id, date, start, \"end\", mode, status FROM bookings WHERE owner_id = ?").bind(ownerId).all();
+  return results;
+}
+
+describe("what a client sends cannot book what the center did not offer", () => {
+  beforeAll(seedCatalog);
+
+  it("refuses a PATCHed pending match that differs from the one shown, and invented tutors", async () => {
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const state = await say(sessionId, ownerId, "I need help with Python on Monday at 10");
+    const shown = state.availableTutors[0]!;
+    const forged = { ...shown, slot: { ...shown.slot, end: "23:59" }, tutor: { ...shown.tutor, mode: "in_person" as const } };
+    expect(await sidecar.patchState(sessionId, ownerId, { pendingMatch: forged })).toMatchObject({ ok: false, error: { code: "conflict:booking" } });
+    expect(await sidecar.patchState(sessionId, ownerId, { availableTutors: [forged] })).toMatchObject({ ok: false, error: { code: "conflict:booking" } });
+    // The shown match itself, exactly as shown, is fine.
+    unwrapOk(await sidecar.patchState(sessionId, ownerId, { pendingMatch: shown }));
+    const after = unwrapOk(await sidecar.getState(sessionId, ownerId));
+    expect(after.availableTutors).toEqual(state.availableTutors);
+    expect(after.pendingMatch).toEqual(shown);
+  });
+
+  it("refuses a booking outside the tutor's hours or in a mode they do not teach, even from a forged form", async () => {
+    const { sessionId, ownerId, booking } = await atReview();
+    await forgeForm(sessionId, ownerId, { ...booking, slot: { ...booking.slot, end: "23:59" } });
+    const state = await say(sessionId, ownerId, "Confirm booking");
+    expect(state.bookingInfo?.step).not.toBe("confirmed");
+    expect(state.messages.at(-1)?.content).toMatch(/not open/);
+    expect(await bookingsFor(ownerId)).toEqual([]);
+
+    // The other way round: the mode this tutor does not teach (the seed catalog has no "both" among the first Python tutors).
+    const other = await atReview();
+    const tutor = await env.DB.prepare("SELECT mode FROM tutors WHERE id = ?").bind(other.booking.tutorId).first<{ mode: string }>();
+    expect(tutor?.mode === "online" || tutor?.mode === "in_person").toBe(true);
+    await forgeForm(other.sessionId, other.ownerId, { ...other.booking, mode: tutor!.mode === "online" ? "in_person" : "online" });
+    const refused = await say(other.sessionId, other.ownerId, "Confirm booking");
+    expect(refused.bookingInfo?.step).not.toBe("confirmed");
+    expect(await bookingsFor(other.ownerId)).toEqual([]);
+  });
+
+  it("refuses a slot that overlaps another confirmed booking with a different start", async () => {
+    const first = await atReview();
+    const booked = await say(first.sessionId, first.ownerId, "Confirm booking");
+    expect(booked.bookingInfo?.step).toBe("confirmed");
+    const { start, end } = first.booking.slot;
+    const halfPast = `${start.slice(0, 2)}:30`;
+    expect(halfPast > start && halfPast < end).toBe(true);
+
+    const second = await atReview();
+    expect(second.booking.tutorId).not.toBe(first.booking.tutorId); // the taken slot is no longer offered...
+    // ...so the attacker forges the first tutor at half past, inside the tutor's hours but over the booking.
+    await forgeForm(second.sessionId, second.ownerId, {
+      ...second.booking,
+      tutorId: first.booking.tutorId,
+      tutorName: first.booking.tutorName,
+      slot: { ...first.booking.slot, start: halfPast, end: `${String(Number(halfPast.slice(0, 2)) + 1).padStart(2, "0")}:30` },
+    });
+    const state = await say(second.sessionId, second.ownerId, "Confirm booking");
+    expect(state.bookingInfo?.step).not.toBe("confirmed");
+    expect(await bookingsFor(second.ownerId)).toEqual([]);
+  });
+
+  it("books once per message: a retried effect finds its own booking", async () => {
+    const { sessionId, ownerId, booking } = await atReview();
+    const effect = {
+      type: "create_booking" as const,
+      booking: {
+        tutorId: booking.tutorId, date: booking.slot.date, start: booking.slot.start, end: booking.slot.end,
+        studentName: "Ada Lovelace", studentEmail: "ada@example.com", mode: "online" as const, intake: "Recursion",
+      },
+    };
+    const context = {
+      db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId, ownerId,
+      messageId: crypto.randomUUID(), transcript: [], now: new Date(),
+    };
+    const first = await performEffect(effect, context);
+    const retry = await performEffect(effect, context);
+    expect(first).toMatchObject({ ok: true, bookingId: expect.stringMatching(/^bk-[0-9a-f]{32}$/) });
+    expect(retry).toEqual(first);
+    expect(await bookingsFor(ownerId)).toHaveLength(1);
+    // Another chat's message with the same id is another booking attempt, not this one.
+    const elsewhere = await performEffect(effect, { ...context, sessionId: newSessionId() });
+    expect(elsewhere).toMatchObject({ ok: false, reason: "slot_taken" });
+  });
+});
+
+describe("no lost replies", () => {
+  it("delivers a bot's reply on a retried complete when the first append never happened", async () => {
+    const { acceptUserMessage } = await import("../../workers/assistant-turn");
+    const { BotQueueApi } = await import("../../workers/bot-queue");
+    const external = { ...env, BOT_MODE: "external" };
+    const bots = new BotQueueApi(external);
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const sent = unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message: { content: "will my answer survive?" }, now: new Date() }));
+    const lease = unwrapOk(await bots.claim(env.BOT_TOKEN, { messageId: sent.message.id, workerId: "crashy-bot" }));
+    // The queue records the completion, then the sidecar dies before appending to the chat.
+    unwrapOk(await messageQueue(env).complete({ messageId: sent.message.id, leaseId: lease.leaseId, reply: "Yes, it survives." }));
+    expect(unwrapOk(await chatSession(sessionId).getState(ownerId)).messages.some((message) => message.role === "assistant")).toBe(false);
+
+    const retry = unwrapOk(await bots.complete(env.BOT_TOKEN, { messageId: sent.message.id, leaseId: lease.leaseId, reply: "Yes, it survives." }));
+    expect(retry.duplicate).toBe(true);
+    const again = unwrapOk(await bots.complete(env.BOT_TOKEN, { messageId: sent.message.id, leaseId: lease.leaseId, reply: "Yes, it survives." }));
+    expect(again.duplicate).toBe(true);
+    const replies = unwrapOk(await chatSession(sessionId).getState(ownerId)).messages.filter((message) => message.role === "assistant");
+    expect(replies.map((message) => message.content)).toEqual(["Yes, it survives."]);
+  });
+});
