@@ -125,6 +125,8 @@ export async function callSidecar<T>(call: () => Promise<Result<T>>): Promise<T>
   try {
     result = await call();
   } catch (error) {
+    // An AppError was thrown on this side (e.g. reading the request's body): not the sidecar's fault.
+    if (error instanceof AppError) throw error;
     console.warn("[sidecar] unreachable:", error instanceof Error ? error.message : error);
     throw new AppError("persistence_unavailable:sidecar", UNAVAILABLE_MESSAGE, undefined, { cause: error });
   }

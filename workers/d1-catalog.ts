@@ -2,7 +2,7 @@ import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import type { TutorCatalog } from "../lib/tutoring/assistant";
-import { SKILL_ALIASES } from "../lib/tutoring/skill-aliases";
+import { directoryPrefix } from "../lib/tutoring/skill-aliases";
 import { Tutor, Weekday } from "../lib/tutoring/schemas";
 
 /**
@@ -84,12 +84,11 @@ export async function loadTutors(orm: Orm, ids: string[]): Promise<Tutor[]> {
  */
 export async function searchDirectory(db: D1Database, query: string): Promise<Tutor[]> {
   const orm = drizzle(db, { schema });
-  const key = query.trim().toLowerCase().replace(/\s+/g, " ");
-  if (!key) {
+  const prefix = directoryPrefix(query);
+  if (!prefix) {
     const all = await orm.select({ id: schema.tutors.id }).from(schema.tutors).orderBy(asc(schema.tutors.id)).limit(200);
     return loadTutors(orm, all.map((row) => row.id));
   }
-  const prefix = SKILL_ALIASES[key]?.toLowerCase() ?? key;
   const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
   const rows = await orm
     .selectDistinct({ tutorId: schema.tutorSubjects.tutorId })

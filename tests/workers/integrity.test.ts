@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { Lease } from "../../lib/queue/schemas";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import type { BookingInfo } from "../../lib/tutoring/schemas";
@@ -128,7 +129,7 @@ describe("no lost replies", () => {
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     const sent = unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message: { content: "will my answer survive?" }, now: new Date() }));
-    const lease = unwrapOk(await bots.claim(env.BOT_TOKEN, { messageId: sent.message.id, workerId: "crashy-bot" }));
+    const lease = Lease.parse(unwrapOk(await bots.claim(env.BOT_TOKEN, { messageId: sent.message.id, workerId: "crashy-bot" })));
     // The queue records the completion, then the sidecar dies before appending to the chat.
     unwrapOk(await messageQueue(env).complete({ messageId: sent.message.id, leaseId: lease.leaseId, reply: "Yes, it survives." }));
     expect(unwrapOk(await chatSession(sessionId).getState(ownerId)).messages.some((message) => message.role === "assistant")).toBe(false);
