@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import { SessionId } from "../lib/schemas";
 import {
   ClaimInput, ClaimNextInput, CompleteInput, ConversationQuery, EnqueueInput, FeedQuery,
   MAX_ATTEMPTS, QueueLimit, QueueMessageId, SetPriorityInput,
@@ -332,6 +333,31 @@ export class MessageQueue extends DurableObject<Env> {
       store.markNotified(this.db, notice.seq);
       this.deadNotices.delete(notice.messageId);
     }
+  }
+
+  /**
+   * Hard delete: forgets the text of these chats (their message and reply
+   * rows keep only their seq), and drops their open messages from the queue.
+   * Idempotent. One indexed UPDATE per chat.
+   */
+  async forgetSessions(sessionIds: string[]): Promise<Result<Measured<{ sessions: number }>>> {
+    const ids = new Set(sessionIds.filter((id) => SessionId.safeParse(id).success));
+    const result = this.measured(() => {
+      const now = Date.now();
+      this.ctx.storage.transactionSync(() => {
+        for (const id of ids) store.redactSession(this.db, id, now);
+      });
+      for (const message of [...this.open.values()]) {
+        if (!ids.has(message.sessionId)) continue;
+        this.untrack(message);
+        this.deadCount++;
+      }
+      for (const notice of [...this.deadNotices.values()]) if (ids.has(notice.sessionId)) this.deadNotices.delete(notice.messageId);
+      this.recent.redact(ids);
+      return ok({ sessions: ids.size });
+    });
+    await this.syncAlarm();
+    return result;
   }
 
   /** Counts from memory, for dashboards and tests: 0 rows. */

@@ -73,26 +73,54 @@ export async function restoreChat(db: D1Database, input: { id: string; ownerId: 
 }
 
 /**
- * The weekly hard delete's D1 half: for each tier one DELETE ... RETURNING of
- * the chats past its grace period, plus the ids whose object cleanup failed
- * last time (drained the same way). No read query runs first.
+ * The weekly hard delete's D1 half, in one batch (one transaction): for each
+ * tier, the chats past its grace period are recorded as pending cleanups and
+ * deleted, with no read round-trip first. Returns every pending cleanup: this
+ * run's and any an earlier run failed or never finished, so a run that dies
+ * before the objects are emptied loses nothing. `deleted` counts this run's rows.
  */
-export async function deleteExpiredChats(db: D1Database, now: number): Promise<{ id: string; attempts: number }[]> {
+export async function deleteExpiredChats(db: D1Database, now: number): Promise<{ deleted: number; pending: { id: string; attempts: number }[] }> {
   const tiers = Object.entries(GRACE_DAYS) as [Tier, number][];
+  const expired = (tier: Tier, days: number) => ({ where: `deleted = 1 AND deleted_at < ? AND ${TIER_OF_OWNER} = ?`, values: [now - days * DAY_MS, tier] });
   const results = await db.batch<{ id: string; attempts: number }>([
-    ...tiers.map(([tier, days]) =>
-      db
-        .prepare(`DELETE FROM chats WHERE deleted = 1 AND deleted_at < ? AND ${TIER_OF_OWNER} = ? RETURNING id, 0 AS attempts`)
-        .bind(now - days * DAY_MS, tier),
-    ),
-    db.prepare("DELETE FROM chat_cleanup_failures RETURNING chat_id AS id, attempts"),
+    ...tiers.flatMap(([tier, days]) => {
+      const { where, values } = expired(tier, days);
+      return [
+        db
+          .prepare(`INSERT INTO chat_cleanup_failures (chat_id, attempts, last_error, updated_at) SELECT id, 0, 'pending', ? FROM chats WHERE ${where} ON CONFLICT (chat_id) DO NOTHING`)
+          .bind(now, ...values),
+        // Messages left for staff carry the chat's text (a note and the transcript): they go with it.
+        db.prepare(`DELETE FROM staff_messages WHERE session_id IN (SELECT id FROM chats WHERE ${where})`).bind(...values),
+        db.prepare(`DELETE FROM chats WHERE ${where}`).bind(...values),
+      ];
+    }),
+    db.prepare("SELECT chat_id AS id, attempts FROM chat_cleanup_failures ORDER BY updated_at LIMIT 10000"),
   ]);
-  const byId = new Map<string, number>();
-  for (const row of results.flatMap((result) => result.results)) byId.set(row.id, Math.max(row.attempts, byId.get(row.id) ?? 0));
-  return [...byId].map(([id, attempts]) => ({ id, attempts }));
+  const deleted = results.filter((_, index) => index % 3 === 2 && index < tiers.length * 3).reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
+  return { deleted, pending: results.at(-1)!.results };
 }
 
-/** Keeps the chats whose object could not be emptied, for the next run. */
+/** One chat, now (the internal cleanup endpoint): recorded as pending and deleted from D1 in one batch. */
+export async function deleteChatNow(db: D1Database, id: string, now: number): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO chat_cleanup_failures (chat_id, attempts, last_error, updated_at) VALUES (?, 0, 'pending', ?)
+         ON CONFLICT (chat_id) DO NOTHING`,
+      )
+      .bind(id, now),
+    db.prepare("DELETE FROM staff_messages WHERE session_id = ?").bind(id),
+    db.prepare("DELETE FROM chats WHERE id = ?").bind(id),
+  ]);
+}
+
+/** A cleanup finished: its pending record goes. */
+export async function clearPendingCleanups(db: D1Database, ids: string[]) {
+  if (ids.length === 0) return;
+  await db.batch(ids.map((id) => db.prepare("DELETE FROM chat_cleanup_failures WHERE chat_id = ?").bind(id)));
+}
+
+/** Keeps the chats whose cleanup failed, with the error, for the next run. */
 export async function recordCleanupFailures(db: D1Database, failures: { id: string; attempts: number; error: string }[], now: number) {
   if (failures.length === 0) return;
   await db.batch(

@@ -1,41 +1,67 @@
 import type { ChatSession } from "../durable-objects/chat-session";
-import { deleteExpiredChats, recordCleanupFailures } from "./chats";
+import type { MessageQueue } from "../durable-objects/message-queue";
+import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, recordCleanupFailures } from "./chats";
 
 const BATCH = 100;
 
 export interface HardDeleteSummary {
+  /** Chats whose hard delete ran: this run's expired ones and any left pending by an earlier run. */
   deleted: number;
   cleaned: number;
   failed: number;
 }
 
+type CleanupEnv = { DB: D1Database; CHAT_SESSION: DurableObjectNamespace<ChatSession>; MESSAGE_QUEUE: DurableObjectNamespace<MessageQueue> };
+
 /**
- * The weekly hard delete (cron `0 0 * * 0`): D1 forgets the expired chats,
- * then each chat's Durable Object empties itself (deleteAlarm + deleteAll),
- * which is what stops its storage being billed. Objects are cleaned 100 at a
- * time with settled promises; one that never existed is simply empty. A
- * failure is recorded and retried next week, not lost.
+ * The weekly hard delete (cron `0 0 * * 0`): D1 forgets the expired chats and
+ * records each as a pending cleanup in the same transaction; then every
+ * pending chat's Durable Object empties itself (deleteAlarm + deleteAll, which
+ * is what stops its storage being billed) and the MessageQueue forgets its
+ * text. Only a cleanup that did both clears its record; a failure keeps it,
+ * with the error, for the next run.
  */
-export async function runHardDelete(
-  env: { DB: D1Database; CHAT_SESSION: DurableObjectNamespace<ChatSession> },
-  now: number,
-): Promise<HardDeleteSummary> {
-  const expired = await deleteExpiredChats(env.DB, now);
-  const failures: { id: string; attempts: number; error: string }[] = [];
-  for (let start = 0; start < expired.length; start += BATCH) {
-    const batch = expired.slice(start, start + BATCH);
-    const settled = await Promise.allSettled(
-      batch.map(({ id }) => env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(id)).destroy()),
-    );
-    settled.forEach((result, index) => {
-      if (result.status === "rejected") {
-        const { id, attempts } = batch[index]!;
-        failures.push({ id, attempts, error: result.reason instanceof Error ? result.reason.message : String(result.reason) });
-      }
-    });
-  }
-  await recordCleanupFailures(env.DB, failures, now);
-  const summary = { deleted: expired.length, cleaned: expired.length - failures.length, failed: failures.length };
+export async function runHardDelete(env: CleanupEnv, now: number): Promise<HardDeleteSummary> {
+  const { pending } = await deleteExpiredChats(env.DB, now);
+  const { failed } = await cleanUpChats(env, pending, now);
+  const summary = { deleted: pending.length, cleaned: pending.length - failed, failed };
   console.log(`[hard-delete] deleted=${summary.deleted} cleaned=${summary.cleaned} failed=${summary.failed}`);
   return summary;
+}
+
+/** One chat, at once (the internal cleanup endpoint): the same steps as the weekly run. */
+export async function hardDeleteChat(env: CleanupEnv, id: string, now: number): Promise<{ cleaned: boolean }> {
+  await deleteChatNow(env.DB, id, now);
+  const { failed } = await cleanUpChats(env, [{ id, attempts: 0 }], now);
+  return { cleaned: failed === 0 };
+}
+
+/** Empties the objects and the queue's copies, 100 chats at a time with settled promises. */
+async function cleanUpChats(env: CleanupEnv, chats: { id: string; attempts: number }[], now: number): Promise<{ failed: number }> {
+  const queue = env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
+  let failed = 0;
+  for (let start = 0; start < chats.length; start += BATCH) {
+    const batch = chats.slice(start, start + BATCH);
+    const [redacted, ...destroyed] = await Promise.allSettled([
+      queue.forgetSessions(batch.map(({ id }) => id)),
+      ...batch.map(({ id }) => env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(id)).destroy()),
+    ]);
+    const queueError = redacted!.status === "rejected" ? reason(redacted!.reason) : !redacted!.value.ok ? redacted!.value.error.message : null;
+    const failures: { id: string; attempts: number; error: string }[] = [];
+    const done: string[] = [];
+    batch.forEach((chat, index) => {
+      const result = destroyed[index]!;
+      const error = result.status === "rejected" ? reason(result.reason) : queueError;
+      if (error) failures.push({ ...chat, error });
+      else done.push(chat.id);
+    });
+    await clearPendingCleanups(env.DB, done);
+    await recordCleanupFailures(env.DB, failures, now);
+    failed += failures.length;
+  }
+  return { failed };
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,16 +1,17 @@
 import { AppError } from "../lib/errors";
 import { SessionId } from "../lib/schemas";
-import type { ChatSession } from "../durable-objects/chat-session";
+import { hardDeleteChat } from "./hard-delete";
 import { secretMatches } from "./secrets";
 
 /**
  * The sidecar's only HTTP surface besides /health: operator endpoints that
  * require `X-Internal-Key` (compared in constant time; 403 otherwise).
- *   POST /internal/chats/{sessionId}/cleanup → empties that chat's Durable Object.
+ *   POST /internal/chats/{sessionId}/cleanup → hard-deletes that chat now: its D1 row, its
+ *   Durable Object's storage and the queue's copies of its text (the weekly run's steps).
  */
 export async function handleInternal(
   request: Request,
-  env: { INTERNAL_KEY: string; CHAT_SESSION: DurableObjectNamespace<ChatSession> },
+  env: Pick<Env, "INTERNAL_KEY" | "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE">,
 ): Promise<Response> {
   if (!(await secretMatches(request.headers.get("x-internal-key"), env.INTERNAL_KEY))) {
     return new AppError("forbidden:internal", "A valid X-Internal-Key header is required.").toResponse();
@@ -21,6 +22,5 @@ export async function handleInternal(
   }
   const id = SessionId.safeParse(match[1]);
   if (!id.success) return new AppError("bad_request:params", "Not a chat session id.").toResponse();
-  const result = await env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(id.data)).destroy();
-  return Response.json(result);
+  return Response.json(await hardDeleteChat(env, id.data, Date.now()));
 }

@@ -72,6 +72,17 @@ export class FeedWindow {
     }
   }
 
+  /** Blanks the text of every entry of these sessions (a hard delete); seqs and order stay. */
+  redact(sessionIds: ReadonlySet<string>): void {
+    for (let index = this.head; index < this.entries.length; index++) {
+      const entry = this.entries[index]!;
+      if (!sessionIds.has(entry.sessionId)) continue;
+      this.totalBytes -= entryBytes(entry);
+      this.entries[index] = { ...entry, content: "" };
+      this.totalBytes += entryBytes(this.entries[index]!);
+    }
+  }
+
   /**
    * Up to `limit` entries with seq > `after`, oldest first, plus whether more
    * follow; `null` when `after` is older than the window.

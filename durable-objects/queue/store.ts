@@ -190,6 +190,20 @@ export function sessionEntries(db: CountingSql, sessionId: string, limit: number
     .map(toFeedEntry);
 }
 
+/**
+ * A hard-deleted chat's rows keep their seq (feed cursors stay valid) but lose
+ * their text and owner; open ones are closed as dead and already told (nobody
+ * is left to answer). One indexed range per session.
+ */
+export function redactSession(db: CountingSql, sessionId: string, now: number): void {
+  db.run(
+    sql`UPDATE entries SET content = '', owner_id = NULL, updated_at = ${now},
+          status = CASE WHEN status IN ('pending', 'leased') THEN 'dead' ELSE status END,
+          dead_notified = CASE WHEN status IN ('pending', 'leased', 'dead') THEN 1 ELSE dead_notified END
+        WHERE session_id = ${sessionId}`,
+  );
+}
+
 type DeadRow = Pick<MessageRow, "seq" | "message_id" | "session_id" | "owner_id" | "content" | "attempts" | "updated_at">;
 
 /** The oldest `limit` dead letters, through the partial index. */

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { DAY_MS, GRACE_DAYS, type Tier } from "../../lib/schemas";
 import { runHardDelete } from "../../workers/hard-delete";
@@ -55,13 +56,15 @@ describe("weekly hard delete", () => {
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
-    const summary = await runHardDelete({ DB: recordingDb, CHAT_SESSION: env.CHAT_SESSION }, NOW);
+    const summary = await runHardDelete({ DB: recordingDb, CHAT_SESSION: env.CHAT_SESSION, MESSAGE_QUEUE: env.MESSAGE_QUEUE }, NOW);
 
     const expired = chats.filter((chat) => chat.age !== null && chat.age > graceOf(chat.owner));
     expect(summary).toEqual({ deleted: expired.length, cleaned: expired.length, failed: 0 });
-    const firstDelete = statements.findIndex((query) => /^DELETE/i.test(query));
-    expect(firstDelete).toBe(0);
-    expect(statements.slice(0, 4).every((query) => /^DELETE FROM (chats|chat_cleanup_failures)/i.test(query))).toBe(true);
+    // One batch first: per tier, record the expired chats as pending cleanups and delete them; no read before.
+    const tierStatements = Object.keys(GRACE_DAYS).length * 3;
+    expect(statements.slice(0, tierStatements).every((query) => /^(INSERT INTO chat_cleanup_failures|DELETE FROM (staff_messages|chats))/i.test(query))).toBe(true);
+    expect(statements[tierStatements]).toMatch(/^SELECT chat_id AS id, attempts FROM chat_cleanup_failures/);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM chat_cleanup_failures").first()).toEqual({ n: 0 });
 
     const { results } = await env.DB.prepare("SELECT id FROM chats WHERE owner_id IN (?, ?, ?, ?)")
       .bind(owners.free, owners.pro, owners.premium, owners.none)
@@ -100,11 +103,64 @@ describe("weekly hard delete", () => {
       idFromName: (name: string) => env.CHAT_SESSION.idFromName(name),
       get: () => ({ destroy: () => Promise.reject(new Error("object overloaded")) }),
     } as unknown as typeof env.CHAT_SESSION;
-    expect(await runHardDelete({ DB: env.DB, CHAT_SESSION: failing }, NOW)).toMatchObject({ failed: 1 });
+    expect(await runHardDelete({ DB: env.DB, CHAT_SESSION: failing, MESSAGE_QUEUE: env.MESSAGE_QUEUE }, NOW)).toMatchObject({ failed: 1 });
     const kept = await env.DB.prepare("SELECT attempts, last_error FROM chat_cleanup_failures WHERE chat_id = ?").bind(id).first();
     expect(kept).toEqual({ attempts: 1, last_error: "object overloaded" });
 
-    expect(await runHardDelete({ DB: env.DB, CHAT_SESSION: env.CHAT_SESSION }, NOW)).toMatchObject({ deleted: 1, cleaned: 1, failed: 0 });
+    expect(await runHardDelete({ DB: env.DB, CHAT_SESSION: env.CHAT_SESSION, MESSAGE_QUEUE: env.MESSAGE_QUEUE }, NOW)).toMatchObject({ deleted: 1, cleaned: 1, failed: 0 });
     expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM chat_cleanup_failures").first()).toEqual({ n: 0 });
+  });
+
+  it("leaves no copy of a chat's text: object, queue rows, feed, staff messages, D1", async () => {
+    const { acceptUserMessage, messageQueue } = await import("../../workers/assistant-turn");
+    const { BotQueueApi } = await import("../../workers/bot-queue");
+    const external = { ...env, BOT_MODE: "external" };
+    const bots = new BotQueueApi(external);
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const secret = "my secret exam question";
+    const sent = unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message: { content: secret }, now: new Date() }));
+    const lease = z.object({ leaseId: z.string() }).parse(unwrapOk(await bots.claim(env.BOT_TOKEN, { messageId: sent.message.id, workerId: "bot" })));
+    unwrapOk(await bots.complete(env.BOT_TOKEN, { messageId: sent.message.id, leaseId: lease.leaseId, reply: `About ${secret}: here is how.` }));
+    // A second message waits in the queue when the chat is purged.
+    unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message: { content: `${secret}, part two` }, now: new Date() }));
+    await env.DB.prepare("INSERT INTO staff_messages (id, session_id, owner_id, note, transcript, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+      .bind(`sm-${sessionId}`, sessionId, ownerId, secret, JSON.stringify([{ role: "user", content: secret }]), NOW)
+      .run();
+    await env.DB.prepare("UPDATE chats SET deleted = 1, deleted_at = ? WHERE id = ?").bind(NOW - 400 * DAY_MS, sessionId).run();
+
+    const summary = await runHardDelete({ DB: env.DB, CHAT_SESSION: env.CHAT_SESSION, MESSAGE_QUEUE: env.MESSAGE_QUEUE }, NOW);
+    expect(summary.failed).toBe(0);
+
+    const queue = messageQueue(env);
+    const everywhere = JSON.stringify([
+      unwrapOk(await queue.conversation({ sessionId, limit: 100 })).entries,
+      unwrapOk(await queue.feed({ after: 0, limit: 1000 })).entries,
+      unwrapOk(await queue.pending(1000)).messages,
+      unwrapOk(await queue.deadLetters(1000)).deadLetters,
+      (await env.DB.prepare("SELECT * FROM staff_messages WHERE session_id = ?").bind(sessionId).all()).results,
+      (await env.DB.prepare("SELECT * FROM chats WHERE id = ?").bind(sessionId).all()).results,
+    ]);
+    expect(everywhere).not.toContain("secret exam");
+    expect(await storedRows(sessionId)).toBe(0);
+    expect(unwrapOk(await queue.pending(1000)).messages.some((message) => message.sessionId === sessionId)).toBe(false);
+  });
+
+  it("finishes a cleanup that an interrupted run left pending", async () => {
+    const { deleteExpiredChats } = await import("../../workers/chats");
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    unwrapOk(await chatSession(sessionId).addUserMessage(ownerId, sessionId, { id: "m1", content: "left behind?" }, NOW));
+    await insertChat(sessionId, ownerId, 400);
+    // The D1 half commits, then the run dies before any object is emptied.
+    const { pending } = await deleteExpiredChats(env.DB, NOW);
+    expect(pending.map((chat) => chat.id)).toContain(sessionId);
+    expect(await env.DB.prepare("SELECT id FROM chats WHERE id = ?").bind(sessionId).first()).toBeNull();
+    expect(await storedRows(sessionId)).toBe(2);
+
+    const next = await runHardDelete({ DB: env.DB, CHAT_SESSION: env.CHAT_SESSION, MESSAGE_QUEUE: env.MESSAGE_QUEUE }, NOW);
+    expect(next).toMatchObject({ failed: 0 });
+    expect(await storedRows(sessionId)).toBe(0);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM chat_cleanup_failures WHERE chat_id = ?").bind(sessionId).first()).toEqual({ n: 0 });
   });
 });
