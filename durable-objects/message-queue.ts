@@ -42,6 +42,11 @@ export type { Measured } from "./queue/results";
  * can still complete: nobody else holds the message, so that loses nothing.
  */
 /** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
+/** A message id another chat already queued: refused, so one chat can never act on another's message. */
+function idTaken(messageId: string): Result<never> {
+  return fail("conflict:message", `Message id ${messageId} belongs to another chat; use a new id.`);
+}
+
 /** A dead letter's student who could not be told yet is tried again this much later. */
 const NOTICE_RETRY_MS = 60_000;
 
@@ -88,6 +93,8 @@ export class MessageQueue extends DurableObject<Env> {
     const message = parsed.data;
     return this.measured((): Result<EnqueueResult> => {
       const known = this.open.get(message.messageId);
+      // A retry of this chat's message is idempotent; the same id from another chat is refused, never merged.
+      if (known && known.sessionId !== message.sessionId) return idTaken(message.messageId);
       if (known) return ok({ messageId: known.messageId, seq: known.seq, status: known.status, created: false });
       const now = Date.now();
       const entry: FeedEntry = {
@@ -113,6 +120,7 @@ export class MessageQueue extends DurableObject<Env> {
       if (!inserted) {
         // Queued long ago and no longer open (completed or dead): report it, change nothing.
         const row = store.findMessage(this.db, message.messageId)!;
+        if (row.session_id !== message.sessionId) return idTaken(message.messageId);
         return ok({ messageId: row.message_id, seq: row.seq, status: row.status, created: false });
       }
       this.recent.append(entry);

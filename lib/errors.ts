@@ -20,6 +20,7 @@ const STATUS = {
   "not_found:booking": 404,
   "conflict:lease": 409,
   "conflict:booking": 409,
+  "conflict:message": 409,
   "gone:chat": 410,
   "payload_too_large:body": 413,
   "unsupported_media_type:body": 415,

@@ -142,3 +142,20 @@ describe("no lost replies", () => {
     expect(replies.map((message) => message.content)).toEqual(["Yes, it survives."]);
   });
 });
+
+describe("one chat can never act on another's queued message", () => {
+  it("refuses an enqueue that reuses another chat's message id, pending or answered", async () => {
+    const queue = messageQueue(env);
+    const messageId = crypto.randomUUID();
+    const mine = newSessionId();
+    unwrapOk(await queue.enqueue({ messageId, sessionId: mine, ownerId: newOwnerId(), content: "mine", createdAt: Date.now() }));
+    const theirs = { messageId, sessionId: newSessionId(), ownerId: newOwnerId(), content: "hijack", createdAt: Date.now() };
+    expect(await queue.enqueue(theirs)).toMatchObject({ ok: false, error: { code: "conflict:message" } });
+    const pending = unwrapOk(await queue.pending(1000)).messages.find((message) => message.messageId === messageId);
+    expect(pending).toMatchObject({ sessionId: mine, content: "mine" });
+
+    const lease = unwrapOk(await queue.claim({ messageId, workerId: "bot" }));
+    unwrapOk(await queue.complete({ messageId, leaseId: lease.leaseId, reply: "done" }));
+    expect(await queue.enqueue(theirs)).toMatchObject({ ok: false, error: { code: "conflict:message" } });
+  });
+});
