@@ -23,6 +23,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <nav aria-label="Main">
             <Link href="/">Chat</Link>
             <Link href="/tutors">Tutors</Link>
+            <Link href="/bookings">My bookings</Link>
           </nav>
         </header>
         <main id="main">{children}</main>

@@ -14,6 +14,7 @@ import {
 } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
+import { QUICK, cancelledText } from "../lib/tutoring/phrasing";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
@@ -223,6 +224,25 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     this.sockets.agentWorking(this.lastSeq, until);
     return ok({ agentRead: this.lastSeq });
+  }
+
+  /**
+   * One of this chat's bookings was cancelled outside the chat (My bookings):
+   * if the booking form shows it, the form says cancelled and the chat says so.
+   * Nothing is written when the form shows another booking. Idempotent.
+   */
+  bookingCancelled(ownerId: string, bookingId: string, now: number): Result<{ shown: boolean }> {
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    const info = this.fields.bookingInfo;
+    if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
+    const fieldsBefore = this.fields;
+    const added = this.ctx.storage.transactionSync(() => {
+      const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content: cancelledText(info), quickReplies: [QUICK.startOver] }], now);
+      this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
+      return stored;
+    });
+    this.announce(added, fieldsBefore);
+    return ok({ shown: true });
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */

@@ -56,21 +56,8 @@ export async function performEffect(
         return { ok: true, bookingId: id };
       }
       case "cancel_booking": {
-        const cancelled = await orm
-          .update(schema.bookings)
-          .set({ status: "cancelled", updatedAt: now })
-          .where(
-            and(
-              eq(schema.bookings.id, effect.bookingId),
-              eq(schema.bookings.ownerId, context.ownerId),
-              eq(schema.bookings.status, "confirmed"),
-            ),
-          )
-          .returning({ id: schema.bookings.id });
-        if (cancelled.length === 0) return { ok: false, reason: "not_found" };
-        // No room to close for a session that will not happen: drop its alarm and retries.
-        await context.sessionManagers.get(context.sessionManagers.idFromName(effect.bookingId)).cancel();
-        return { ok: true, bookingId: effect.bookingId };
+        const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
+        return cancelled ? { ok: true, bookingId: effect.bookingId } : { ok: false, reason: "not_found" };
       }
       case "leave_message": {
         // The record with the transcript for staff, then the hand-off itself: a queued item that staff
@@ -158,6 +145,29 @@ function isCalendarDate(date: string): boolean {
 async function bookingIdFor(sessionId: string, messageId: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`${sessionId}:${messageId}`));
   return `bk-${[...new Uint8Array(digest)].slice(0, 16).map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/**
+ * Cancels one of the owner's confirmed bookings (one conditional UPDATE: another
+ * owner's booking, or one already cancelled or ended, is "not found") and drops
+ * its SessionManager's alarm: no room to close for a session that will not happen.
+ * Returns the chat it was booked from, or null.
+ */
+export async function cancelBooking(input: {
+  db: D1Database;
+  sessionManagers: DurableObjectNamespace<SessionManager>;
+  bookingId: string;
+  ownerId: string;
+  now: number;
+}): Promise<{ sessionId: string } | null> {
+  const [cancelled] = await drizzle(input.db, { schema })
+    .update(schema.bookings)
+    .set({ status: "cancelled", updatedAt: input.now })
+    .where(and(eq(schema.bookings.id, input.bookingId), eq(schema.bookings.ownerId, input.ownerId), eq(schema.bookings.status, "confirmed")))
+    .returning({ sessionId: schema.bookings.sessionId });
+  if (!cancelled) return null;
+  await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();
+  return cancelled;
 }
 
 /** The owner's bookings, newest first (index bookings_by_owner). */

@@ -1,14 +1,14 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
-import { DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
+import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import { SOCKET_PATH } from "../lib/socket-protocol";
-import { acceptUserMessage } from "./assistant-turn";
+import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
 import { searchDirectory } from "./d1-catalog";
 import { listChats, restoreChat, softDeleteChat } from "./chats";
-import { listBookings } from "./effects";
+import { cancelBooking, listBookings } from "./effects";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
@@ -116,6 +116,24 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return ok([]);
     return this.guard(async () => ok(await listBookings(this.env.DB, owner.data)));
+  }
+
+  /**
+   * Cancels one of the owner's confirmed bookings, from whichever chat it was
+   * made in; that chat says so (live) if its booking form shows it.
+   */
+  async cancelBooking(ownerId: string, bookingId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    const id = BookingId.safeParse(bookingId);
+    if (!owner.success || !id.success) return fail("not_found:booking", "You have no confirmed booking with that id.");
+    return this.guard(async () => {
+      const now = Date.now();
+      const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
+      if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      // The booking stands cancelled even if its chat is in the trash or cannot be told now.
+      await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now).catch(() => undefined);
+      return ok({ bookingId: id.data, status: "cancelled" as const });
+    });
   }
 
   async listChats(ownerId: string, trash: boolean) {

@@ -3,7 +3,7 @@ import type { AvailabilitySlot, SessionSlot, TutorMode } from "@/lib/tutoring/sc
 const DATE = new Intl.DateTimeFormat("en-US", { weekday: "long", month: "short", day: "numeric", timeZone: "UTC" });
 
 /** "Monday, Nov 23, 10:00–11:00" */
-export function slotLabel(slot: SessionSlot): string {
+export function slotLabel(slot: Pick<SessionSlot, "date" | "start" | "end">): string {
   return `${DATE.format(new Date(`${slot.date}T00:00:00Z`))}, ${slot.start}–${slot.end}`;
 }
 

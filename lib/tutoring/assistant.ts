@@ -129,7 +129,7 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
         };
       }
       if (inForm(booking)) return undefined;
-      return turn("You don't have a confirmed booking to cancel.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+      return turn("There's no confirmed booking in this chat. Bookings from all your chats are under My bookings, where each one can be cancelled.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
     default:
       return undefined;
   }

@@ -1,7 +1,7 @@
 import type { SessionFields } from "../schemas";
 import type { AssistantEffect, AssistantTurn } from "./assistant";
 import { matchKind } from "./match";
-import { MATCH_QUICK_REPLIES, QUICK, matchSentence, slotText } from "./phrasing";
+import { MATCH_QUICK_REPLIES, QUICK, cancelledText, matchSentence, slotText } from "./phrasing";
 import type { TutorMatch } from "./schemas";
 import { turn } from "./turn-context";
 
@@ -51,7 +51,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
     return turn(
-      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}`,
+      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link} You can see or cancel it under My bookings.`,
       [QUICK.cancelBooking, QUICK.startOver],
       { bookingInfo: confirmed, pendingMatch: null },
     );
@@ -65,8 +65,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
 function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): AssistantTurn {
   const info = fields.bookingInfo;
   if (outcome.ok) {
-    const what = info ? ` with ${info.tutorName} on ${slotText(info.slot)}` : "";
-    return turn(`Your session${what} is cancelled.`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
+    return turn(cancelledText(info), [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);

@@ -103,3 +103,8 @@ export function bookingSummary(input: {
     "Shall I book it?",
   ].join("\n");
 }
+
+/** A cancelled session, said the same way by the assistant and by My bookings' cancel. */
+export function cancelledText(booking: { tutorName: string; slot: SessionSlot } | null): string {
+  return `Your session${booking ? ` with ${booking.tutorName} on ${slotText(booking.slot)}` : ""} is cancelled.`;
+}

@@ -159,3 +159,39 @@ describe("one chat can never act on another's queued message", () => {
     expect(await queue.enqueue(theirs)).toMatchObject({ ok: false, error: { code: "conflict:message" } });
   });
 });
+
+describe("several bookings per student", () => {
+  beforeAll(seedCatalog);
+
+  it("lets the owner cancel each of their bookings, from any chat, and tells the chat that made it", async () => {
+    const ownerId = newOwnerId();
+    const book = async (request: string) => {
+      const sessionId = newSessionId();
+      for (const content of [request, "Book this tutor", "yes", "Ada Lovelace, ada@example.com", "Online. Recursion", "Confirm booking"]) {
+        await say(sessionId, ownerId, content);
+      }
+      const state = unwrapOk(await sidecar.getState(sessionId, ownerId));
+      expect(state.bookingInfo?.step).toBe("confirmed");
+      return { sessionId, bookingId: state.bookingInfo!.bookingId! };
+    };
+    const first = await book("I need help with Python on Monday at 10");
+    const second = await book("I need help with Statistics on Tuesday at 2pm");
+    const listed = unwrapOk(await sidecar.listBookings(ownerId));
+    expect(listed.map((booking) => booking.id).sort()).toEqual([first.bookingId, second.bookingId].sort());
+
+    // Another owner cannot cancel it; a made-up id is not found either.
+    expect(await sidecar.cancelBooking(newOwnerId(), first.bookingId)).toMatchObject({ ok: false, error: { code: "not_found:booking" } });
+    expect(await sidecar.cancelBooking(ownerId, "bk-constructor")).toMatchObject({ ok: false, error: { code: "not_found:booking" } });
+
+    unwrapOk(await sidecar.cancelBooking(ownerId, first.bookingId));
+    const after = unwrapOk(await sidecar.listBookings(ownerId));
+    expect(Object.fromEntries(after.map((booking) => [booking.id, booking.status]))).toEqual({ [first.bookingId]: "cancelled", [second.bookingId]: "confirmed" });
+    const chat = unwrapOk(await sidecar.getState(first.sessionId, ownerId));
+    expect(chat.bookingInfo?.step).toBe("cancelled");
+    expect(chat.messages.at(-1)?.content).toMatch(/is cancelled/);
+    // A second cancel is a 404 and says nothing more in the chat.
+    expect(await sidecar.cancelBooking(ownerId, first.bookingId)).toMatchObject({ ok: false, error: { code: "not_found:booking" } });
+    expect(unwrapOk(await sidecar.getState(first.sessionId, ownerId)).messages.length).toBe(chat.messages.length);
+    expect(unwrapOk(await sidecar.getState(second.sessionId, ownerId)).bookingInfo?.step).toBe("confirmed");
+  });
+});

@@ -1,0 +1,14 @@
+import type { Metadata } from "next";
+import { BookingList } from "../components/booking-list";
+
+export const metadata: Metadata = { title: "My bookings · Tutoring Center" };
+
+export default function BookingsPage() {
+  return (
+    <div className="directory">
+      <h1>My bookings</h1>
+      <p className="subtitle">Every session booked from this browser, from any chat. A cancelled session frees the slot for others.</p>
+      <BookingList />
+    </div>
+  );
+}

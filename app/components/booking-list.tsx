@@ -1,0 +1,82 @@
+"use client";
+
+import { useState } from "react";
+import useSWR from "swr";
+import { z } from "zod";
+import { AppError, errorFromHttp } from "@/lib/errors";
+import { BookingSummary } from "@/lib/schemas";
+import { modeLabel, slotLabel } from "./format";
+
+const Bookings = z.object({ bookings: z.array(BookingSummary) });
+
+async function request(url: string, init?: RequestInit) {
+  const response = await fetch(url, { credentials: "same-origin", ...init });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) throw errorFromHttp(response.status, body);
+  return body;
+}
+
+const STATUS = { confirmed: "Confirmed", cancelled: "Cancelled", ended: "Ended" } as const;
+
+/** Every booking this browser holds, from any chat, each confirmed one with its own cancel. */
+export function BookingList() {
+  const { data, error, mutate } = useSWR("/api/bookings", async (url: string) => Bookings.parse(await request(url)).bookings);
+  const [status, setStatus] = useState("");
+  const [busy, setBusy] = useState<string | null>(null);
+
+  async function cancel(booking: BookingSummary) {
+    setBusy(booking.id);
+    setStatus("");
+    try {
+      await request(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" });
+      setStatus(`Your session with ${booking.tutorName} is cancelled.`);
+      await mutate();
+    } catch (caught) {
+      setStatus(caught instanceof Error ? caught.message : "The booking could not be cancelled. Please try again.");
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  if (error) {
+    const offline = error instanceof AppError && error.status === 503;
+    return (
+      <p className="notice" role="status">
+        {offline ? "Bookings need the chat service, which is not running, so none can be shown." : "Your bookings could not be loaded. Please reload the page."}
+      </p>
+    );
+  }
+  if (!data) return <p role="status">Loading your bookings…</p>;
+  return (
+    <>
+      <p role="status" className="history-status">
+        {status}
+      </p>
+      {data.length === 0 ? (
+        <p>You have no bookings yet. Ask the assistant in the chat to find you a tutor.</p>
+      ) : (
+        <ul className="history-list" data-testid="booking-list">
+          {data.map((booking) => (
+            <li key={booking.id} data-testid="booking" data-status={booking.status}>
+              <span className="history-title">
+                {booking.tutorName} · {slotLabel(booking)} · {modeLabel(booking.mode)}
+              </span>
+              <span>{STATUS[booking.status]}</span>
+              {booking.status === "confirmed" && (
+                <button
+                  type="button"
+                  className="button secondary"
+                  disabled={busy === booking.id}
+                  onClick={() => void cancel(booking)}
+                  aria-label={`Cancel the session with ${booking.tutorName} on ${booking.date} at ${booking.start}`}
+                >
+                  Cancel
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
