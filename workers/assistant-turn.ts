@@ -30,7 +30,8 @@ export function chatSession(env: Pick<TurnEnv, "CHAT_SESSION">, sessionId: strin
  *   then the MessageQueue holds it until an outside bot claims and completes it.
  *
  * A retried POST (same message id) stores, answers and enqueues nothing twice.
- * The D1 `chats` row is written when the chat is born and at most hourly after.
+ * The D1 `chats` row is written when the chat is born (and repaired by any
+ * later message if that failed) and its order touched at most hourly.
  */
 export async function acceptUserMessage(input: {
   env: TurnEnv;
@@ -43,21 +44,26 @@ export async function acceptUserMessage(input: {
   const session = chatSession(env, sessionId);
   const message = { id: input.message.id ?? crypto.randomUUID(), content: input.message.content };
 
-  const stored =
+  // The chat's D1 row (its list entry, soft delete and purge) is made sure of on every message, in
+  // parallel: an insert that finds the row writes nothing (one row read), and one that failed before
+  // is repaired by the next message instead of leaving a chat nobody can list, delete or purge.
+  const [stored] = await Promise.all([
     env.BOT_MODE === "external"
-      ? await session.addUserMessage(ownerId, sessionId, message, now.getTime())
-      : await session.exchange(ownerId, sessionId, message, now.getTime());
+      ? session.addUserMessage(ownerId, sessionId, message, now.getTime())
+      : session.exchange(ownerId, sessionId, message, now.getTime()),
+    recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(message.content), now: now.getTime() }).catch((error: unknown) =>
+      console.error("[chats] could not record chat", sessionId, error),
+    ),
+  ]);
   if (!stored.ok) return stored;
-  const { sent, sessionCreated, touchList } = stored.value;
+  const { sent, touchList } = stored.value;
 
   if (env.BOT_MODE === "external") {
     // Idempotent on the message id, so a retry after a crash here still queues it once.
     const queued = await messageQueue(env).enqueue({ messageId: message.id, sessionId, ownerId, content: message.content, createdAt: sent.message.createdAt });
     if (!queued.ok) return queued;
   }
-  // The D1 record of the chat (its list entry, soft delete and purge) is born with the session.
-  if (sessionCreated) await recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(message.content), now: now.getTime() });
-  else if (touchList) await touchChat(env.DB, sessionId, now.getTime());
+  if (touchList) await touchChat(env.DB, sessionId, now.getTime());
   return ok(sent);
 }
 

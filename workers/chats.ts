@@ -16,7 +16,7 @@ function toSummary(row: ChatRow): ChatSummary {
   return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, deletedAt: row.deleted_at, purgeAt: row.purge_at };
 }
 
-/** The chat row for a new session (idempotent). */
+/** The chat row for a session (idempotent: an existing row is left as it is, zero rows written). */
 export async function recordChat(db: D1Database, chat: { id: string; ownerId: string; title: string; now: number }) {
   await db
     .prepare("INSERT INTO chats (id, owner_id, title, created_at, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING")
@@ -67,9 +67,14 @@ export async function restoreChat(db: D1Database, input: { id: string; ownerId: 
     .bind(input.now, input.id, input.ownerId, input.now)
     .first<ChatRow>();
   if (row) return { ok: true, chat: toSummary(row) };
-  // Only on refusal: tell "too late" apart from "no such chat in your trash".
-  const trashed = await db.prepare("SELECT 1 AS found FROM chats WHERE id = ? AND owner_id = ? AND deleted = 1").bind(input.id, input.ownerId).first();
-  return { ok: false, reason: trashed ? "expired" : "not_found" };
+  // Only on refusal: tell "too late" apart from "no such chat in your trash", and a restore that
+  // already happened (a retry after the chat's object could not be reopened) from both.
+  const found = await db
+    .prepare("SELECT id, title, created_at, updated_at, deleted_at, NULL AS purge_at, deleted FROM chats WHERE id = ? AND owner_id = ?")
+    .bind(input.id, input.ownerId)
+    .first<ChatRow & { deleted: number }>();
+  if (found && found.deleted === 0) return { ok: true, chat: toSummary(found) };
+  return { ok: false, reason: found ? "expired" : "not_found" };
 }
 
 /**

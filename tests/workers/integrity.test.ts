@@ -195,3 +195,34 @@ describe("several bookings per student", () => {
     expect(unwrapOk(await sidecar.getState(second.sessionId, ownerId)).bookingInfo?.step).toBe("confirmed");
   });
 });
+
+describe("the chat's D1 record and its object agree after a failure", () => {
+  beforeAll(seedCatalog);
+
+  it("repairs a chat's missing D1 row on its next message", async () => {
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    await say(sessionId, ownerId, "hello");
+    // As if the first message's D1 write had failed.
+    await env.DB.prepare("DELETE FROM chats WHERE id = ?").bind(sessionId).run();
+    expect(unwrapOk(await sidecar.listChats(ownerId, false))).toEqual([]);
+    await say(sessionId, ownerId, "still there?");
+    expect(unwrapOk(await sidecar.listChats(ownerId, false)).map((chat) => chat.id)).toEqual([sessionId]);
+  });
+
+  it("reopens the chat's object on a retried restore after D1 was restored but the object was not", async () => {
+    const { restoreChat } = await import("../../workers/chats");
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    await say(sessionId, ownerId, "trash and back");
+    unwrapOk(await sidecar.deleteChat(sessionId, ownerId));
+    // The first restore got as far as D1, then the object could not be reached.
+    expect(await restoreChat(env.DB, { id: sessionId, ownerId, now: Date.now() })).toMatchObject({ ok: true });
+    expect(await sidecar.getState(sessionId, ownerId)).toMatchObject({ ok: false, error: { code: "gone:chat" } });
+
+    unwrapOk(await sidecar.restoreChat(sessionId, ownerId));
+    expect(unwrapOk(await sidecar.getState(sessionId, ownerId)).messages[0]?.content).toBe("trash and back");
+    // Someone else's chat is still not theirs to restore.
+    expect(await sidecar.restoreChat(sessionId, newOwnerId())).toMatchObject({ ok: false });
+  });
+});
