@@ -44,6 +44,8 @@ export interface SessionManagerStatus {
   /** Alarm runs so far (0 until the booking's end). */
   attempts: number;
   lastError: string | null;
+  /** When the end was given up as impossible (no more retries); staff see `lastError`. */
+  gaveUpAt: number | null;
   steps: { linksRemovedAt: number | null; roomClosedAt: number | null };
 }
 
@@ -60,6 +62,9 @@ const MIGRATIONS = [
      links_removed_at INTEGER,
      room_closed_at INTEGER
    )`,
+  // Set when the end can never succeed (the backend refused with a 4xx, or is not configured):
+  // no more retries, and the row stays for staff to see.
+  `ALTER TABLE booking ADD COLUMN gave_up_at INTEGER`,
 ] as const;
 
 type BookingRow = {
@@ -71,6 +76,7 @@ type BookingRow = {
   last_error: string | null;
   links_removed_at: number | null;
   room_closed_at: number | null;
+  gave_up_at: number | null;
 };
 
 export class SessionManager extends DurableObject<Env> {
@@ -130,6 +136,7 @@ export class SessionManager extends DurableObject<Env> {
       nextRunAt,
       attempts: row.attempts,
       lastError: row.last_error,
+      gaveUpAt: row.gave_up_at,
       steps: { linksRemovedAt: row.links_removed_at, roomClosedAt: row.room_closed_at },
     };
   }
@@ -143,8 +150,10 @@ export class SessionManager extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const row = this.read();
     if (!row) return this.erase(); // a stray alarm with nothing to end
+    if (row.gave_up_at !== null) return; // a stray alarm after giving up
     this.db.run(sql`UPDATE booking SET attempts = attempts + 1 WHERE id = 1`);
     const backend = this.roomBackend();
+    if (!backend) return this.giveUp(row.booking_id, "The room backend is not configured (BACKEND_API_URL, BACKEND_API_TOKEN).");
 
     // 1. Best effort: a room with live shared links is still closed below. Retried with each run until the room is closed.
     if (row.links_removed_at === null && row.room_closed_at === null) {
@@ -158,6 +167,7 @@ export class SessionManager extends DurableObject<Env> {
     if (row.room_closed_at === null) {
       const closed = await backend.closeRoom(row.booking_id, row.owner_id);
       if (!this.read()) return;
+      if (!closed.ok && closed.error.code === "rejected:upstream") return this.giveUp(row.booking_id, closed.error.message);
       if (!closed.ok) return this.retryLater(row.booking_id, closed.error.message);
       this.db.run(sql`UPDATE booking SET room_closed_at = ${Date.now()} WHERE id = 1`);
     }
@@ -175,7 +185,9 @@ export class SessionManager extends DurableObject<Env> {
     await this.erase();
   }
 
-  private roomBackend(): RoomBackend {
+  /** The backend client, or null when its configuration is missing (then nothing can close a room). */
+  private roomBackend(): RoomBackend | null {
+    if (!this.env.BACKEND_API_URL || !this.env.BACKEND_API_TOKEN) return null;
     return createRoomBackend({
       baseUrl: this.env.BACKEND_API_URL,
       token: this.env.BACKEND_API_TOKEN,
@@ -190,6 +202,22 @@ export class SessionManager extends DurableObject<Env> {
       .update(bookings)
       .set({ status: "ended", updatedAt: Date.now() })
       .where(and(eq(bookings.id, bookingId), eq(bookings.status, "confirmed")));
+  }
+
+  /**
+   * The room cannot be closed by trying again: record why, stop the alarm, and
+   * keep this object's row (status shows `gaveUpAt` and `lastError`) for staff.
+   * The session's time is over all the same, so the booking is marked ended.
+   */
+  private async giveUp(bookingId: string, error: string): Promise<void> {
+    console.error(`[SessionManager] ${bookingId}: giving up on closing the room`, error);
+    this.db.run(sql`UPDATE booking SET last_error = ${error}, gave_up_at = ${Date.now()} WHERE id = 1`);
+    await this.ctx.storage.deleteAlarm();
+    try {
+      await this.markBookingEnded(bookingId);
+    } catch (failure) {
+      console.error(`[SessionManager] ${bookingId}: could not mark the booking ended`, failure);
+    }
   }
 
   private async retryLater(bookingId: string, error: string): Promise<void> {

@@ -28,6 +28,8 @@ const STATUS = {
   "rate_limited:api": 429,
   "internal:server": 500,
   "bad_gateway:upstream": 502,
+  /** The upstream refused the request itself (a 4xx): trying again would get the same answer. */
+  "rejected:upstream": 502,
   "persistence_unavailable:sidecar": 503,
 } as const;
 

@@ -55,7 +55,10 @@ export function createRoomBackend(options: RoomBackendOptions): RoomBackend {
     // Nothing in the body is needed; cancel it so the connection is released.
     await response.body?.cancel().catch(() => undefined);
     if (response.ok) return ok(undefined);
-    return fail("bad_gateway:upstream", `${method} ${path} answered ${response.status}`);
+    // Already gone is done; any other 4xx is final (retrying gets the same answer); 5xx may pass.
+    if (response.status === 404 || response.status === 410) return ok(undefined);
+    const code = response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429 ? "rejected:upstream" : "bad_gateway:upstream";
+    return fail(code, `${method} ${path} answered ${response.status}`);
   }
 
   return {

@@ -30,8 +30,8 @@ const SUCCESS_STATUS: Record<FakeRoomEndpoint, number> = { removeSharedLinks: 20
 export interface FakeRoomBackend {
   readonly calls: FakeRoomBackendCall[];
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
-  /** The next `times` calls to `endpoint` answer 500. */
-  failNext(endpoint: FakeRoomEndpoint, times?: number): void;
+  /** The next `times` calls to `endpoint` answer `status` (500 unless told otherwise). */
+  failNext(endpoint: FakeRoomEndpoint, times?: number, status?: number): void;
   /** While down, every call rejects like a lost connection. */
   setDown(down: boolean): void;
   callsTo(endpoint: FakeRoomEndpoint): FakeRoomBackendCall[];
@@ -39,7 +39,7 @@ export interface FakeRoomBackend {
 
 export function createFakeRoomBackend(): FakeRoomBackend {
   const calls: FakeRoomBackendCall[] = [];
-  const failures = new Map<FakeRoomEndpoint, number>();
+  const failures = new Map<FakeRoomEndpoint, number[]>();
   let down = false;
 
   async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
@@ -64,19 +64,15 @@ export function createFakeRoomBackend(): FakeRoomBackend {
 
   function answer(endpoint: FakeRoomEndpoint | null): number {
     if (!endpoint) return 404;
-    const pending = failures.get(endpoint) ?? 0;
-    if (pending > 0) {
-      failures.set(endpoint, pending - 1);
-      return 500;
-    }
-    return SUCCESS_STATUS[endpoint];
+    const next = failures.get(endpoint)?.shift();
+    return next ?? SUCCESS_STATUS[endpoint];
   }
 
   return {
     calls,
     fetch: fakeFetch,
-    failNext(endpoint, times = 1) {
-      failures.set(endpoint, (failures.get(endpoint) ?? 0) + times);
+    failNext(endpoint, times = 1, status = 500) {
+      failures.set(endpoint, [...(failures.get(endpoint) ?? []), ...Array<number>(times).fill(status)]);
     },
     setDown(value) {
       down = value;

@@ -121,6 +121,45 @@ describe("SessionManager", () => {
     await expectErased(stub);
   });
 
+  it("gives up at once on a 4xx from the backend, records why, and still ends the booking", async () => {
+    const bookingId = await newBooking();
+    const stub = await scheduled(bookingId);
+    fake.failNext("closeRoom", 1, 403);
+
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await alarmAt(stub)).toBeNull(); // no retry every 5 minutes forever
+    expect(await stub.status()).toMatchObject({ gaveUpAt: expect.any(Number), lastError: expect.stringContaining("403"), steps: { roomClosedAt: null } });
+    expect(await bookingStatus(bookingId)).toBe("ended");
+    expect(fake.callsTo("closeRoom")).toHaveLength(1);
+  });
+
+  it("counts a room the backend no longer has (404) as closed", async () => {
+    const bookingId = await newBooking();
+    const stub = await scheduled(bookingId);
+    fake.failNext("closeRoom", 1, 404);
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await bookingStatus(bookingId)).toBe("ended");
+    await expectErased(stub);
+  });
+
+  it("records a missing backend configuration instead of throwing in the alarm", async () => {
+    const bookingId = await newBooking();
+    const stub = await scheduled(bookingId);
+    await runInDurableObject(stub, async (instance: SessionManager) => {
+      const unconfigured = instance as unknown as { env: Env };
+      const saved = unconfigured.env;
+      unconfigured.env = { ...saved, BACKEND_API_URL: "" };
+      try {
+        await instance.alarm();
+      } finally {
+        unconfigured.env = saved;
+      }
+    });
+    expect(await stub.status()).toMatchObject({ gaveUpAt: expect.any(Number), lastError: expect.stringContaining("not configured") });
+    expect(fake.calls).toEqual([]);
+    expect(await bookingStatus(bookingId)).toBe("ended");
+  });
+
   it("retries while the backend is unreachable", async () => {
     const bookingId = await newBooking();
     const stub = await scheduled(bookingId);
@@ -243,15 +282,18 @@ describe("SessionManager", () => {
 });
 
 describe("room backend client", () => {
-  it("sends the bearer token and maps 2xx to ok and anything else to bad_gateway", async () => {
+  it("sends the bearer token and maps 2xx to ok, 5xx to bad_gateway and other 4xx to rejected", async () => {
     const backend = createFakeRoomBackend();
     const client = createRoomBackend({ baseUrl: "https://rooms.test/", token: "t0k", fetch: backend.fetch });
     backend.failNext("closeRoom", 1);
 
     expect(await client.closeRoom("b-1", "u-1")).toMatchObject({ ok: false, error: { code: "bad_gateway:upstream" } });
     expect(await client.closeRoom("b-1", "u-1")).toEqual({ ok: true, value: undefined });
+    backend.failNext("closeRoom", 1, 401);
+    expect(await client.closeRoom("b-1", "u-1")).toMatchObject({ ok: false, error: { code: "rejected:upstream" } });
     expect(await client.removeSharedLinks("b-1")).toEqual({ ok: true, value: undefined });
     expect(backend.calls.map((call) => [call.method, call.path, call.authorization])).toEqual([
+      ["POST", "/api/v1/labs/delete", "Bearer t0k"],
       ["POST", "/api/v1/labs/delete", "Bearer t0k"],
       ["POST", "/api/v1/labs/delete", "Bearer t0k"],
       ["DELETE", "/api/v1/expose/", "Bearer t0k"],
