@@ -1,6 +1,7 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import type { ChatSession } from "../../durable-objects/chat-session";
 import { Lease } from "../../lib/queue/schemas";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
@@ -224,5 +225,37 @@ describe("the chat's D1 record and its object agree after a failure", () => {
     expect(unwrapOk(await sidecar.getState(sessionId, ownerId)).messages[0]?.content).toBe("trash and back");
     // Someone else's chat is still not theirs to restore.
     expect(await sidecar.restoreChat(sessionId, newOwnerId())).toMatchObject({ ok: false });
+  });
+});
+
+describe("a failure while answering is never silence", () => {
+  it("stores the student's message with an honest apology when the built-in turn fails", async () => {
+    const { TURN_FAILED } = await import("../../workers/assistant-turn");
+    // A fake of an outside system: a D1 that is down.
+    const downDb = new Proxy(env.DB, {
+      get(target, property) {
+        if (property === "prepare" || property === "batch") return () => {
+          throw new Error("D1 is unavailable (test fake)");
+        };
+        const value = Reflect.get(target, property);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const stub = chatSession(sessionId);
+    const stored = await runInDurableObject(stub, async (instance: ChatSession) => {
+      const live = instance as unknown as { env: Env };
+      const saved = live.env;
+      live.env = { ...saved, DB: downDb };
+      try {
+        return await instance.exchange(ownerId, sessionId, { id: crypto.randomUUID(), content: "Python on Monday at 10" }, Date.now());
+      } finally {
+        live.env = saved;
+      }
+    });
+    const sent = unwrapOk(stored).sent;
+    expect(sent.replies.map((reply) => reply.content)).toEqual([TURN_FAILED]);
+    expect(unwrapOk(await stub.getState(ownerId)).messages.map((message) => message.role)).toEqual(["user", "assistant"]);
   });
 });
