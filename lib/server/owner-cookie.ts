@@ -4,6 +4,8 @@
  * HttpOnly and SameSite=Lax, signed with OWNER_COOKIE_SECRET.
  */
 
+import { fromBase64Url, toBase64Url } from "../base64url";
+
 export const OWNER_COOKIE = "tutor_owner";
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
 const encoder = new TextEncoder();
@@ -18,22 +20,6 @@ async function hmacKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
-function toBase64Url(bytes: ArrayBuffer): string {
-  let binary = "";
-  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-/** Null for anything that is not base64url (a malformed cookie is an absent one, never a 500). */
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) return null;
-  try {
-    const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
 
 export async function signOwnerId(ownerId: string, secret: string): Promise<string> {
   const signature = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(ownerId));
