@@ -120,3 +120,21 @@ test.describe("owner cookie", () => {
     await browserLike.dispose();
   });
 });
+
+test.describe("cross-site requests", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("refuses a state change sent from another site's page, and changes nothing", async ({ request, baseURL }) => {
+    const sessionId = await createSession(request);
+    const evil = { origin: "https://evil.example" };
+    await expectError(await request.post(`/api/chat/session/${sessionId}/messages`, { headers: evil, data: { content: "forged" } }), 403, "forbidden");
+    await expectError(await request.patch(`/api/chat/session/${sessionId}`, { headers: evil, data: { searchCriteria: null } }), 403, "forbidden");
+    await expectError(await request.delete(`/api/chats/${sessionId}`, { headers: evil }), 403, "forbidden");
+    await expectError(await request.post(`/api/chat/session/${sessionId}/socket-ticket`, { headers: evil }), 403, "forbidden");
+    const state = await (await request.get(`/api/chat/session/${sessionId}`)).json();
+    expect(state.messages.map((m: { content: string }) => m.content)).not.toContain("forged");
+    // The site's own pages pass.
+    const own = await request.post(`/api/chat/session/${sessionId}/messages`, { headers: { origin: new URL(baseURL!).origin }, data: { content: "from my own page" } });
+    expect(own.status()).toBe(201);
+  });
+});

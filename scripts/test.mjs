@@ -2,10 +2,14 @@
 // `tests: N passed, N failed` counted from the runners' JSON reports.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
 
 const RESULTS = ".test-results";
 // Tests get a database and Durable Objects of their own, fresh each run; dev data is never touched.
 process.env.PERSIST_TO = ".wrangler/test-state";
+// And a dev registry of their own: wrangler's default one is machine-wide, so a developer's
+// `npm run dev` (or another checkout) would otherwise be bound to the tests' workers, or the reverse.
+process.env.WRANGLER_REGISTRY_PATH ??= path.resolve(".wrangler/test-registry");
 rmSync(process.env.PERSIST_TO, { recursive: true, force: true });
 rmSync(RESULTS, { recursive: true, force: true });
 mkdirSync(RESULTS, { recursive: true });

@@ -54,7 +54,8 @@ export async function softDeleteChat(db: D1Database, input: { id: string; ownerI
   return row ? toSummary(row) : null;
 }
 
-export type RestoreOutcome = { ok: true; chat: ChatSummary } | { ok: false; reason: "not_found" | "expired" };
+/** `live`: the chat is not in the trash (never was, or a restore already got this far). */
+export type RestoreOutcome = { ok: true; chat: ChatSummary } | { ok: false; reason: "not_found" | "expired" } | { ok: false; reason: "live"; chat: ChatSummary };
 
 /** Restores a trashed chat if the owner's grace window is still open: one conditional UPDATE. */
 export async function restoreChat(db: D1Database, input: { id: string; ownerId: string; now: number }): Promise<RestoreOutcome> {
@@ -73,7 +74,7 @@ export async function restoreChat(db: D1Database, input: { id: string; ownerId: 
     .prepare("SELECT id, title, created_at, updated_at, deleted_at, NULL AS purge_at, deleted FROM chats WHERE id = ? AND owner_id = ?")
     .bind(input.id, input.ownerId)
     .first<ChatRow & { deleted: number }>();
-  if (found && found.deleted === 0) return { ok: true, chat: toSummary(found) };
+  if (found && found.deleted === 0) return { ok: false, reason: "live", chat: toSummary(found) };
   return { ok: false, reason: found ? "expired" : "not_found" };
 }
 

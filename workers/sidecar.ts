@@ -156,13 +156,20 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async restoreChat(sessionId: string, ownerId: string) {
     return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
       const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now: Date.now() });
-      if (!restored.ok) {
-        return restored.reason === "expired"
-          ? fail("gone:chat", "This chat was deleted too long ago to restore.")
-          : fail("not_found:chat", "There is no chat with that id in your trash.");
+      if (restored.ok) {
+        const gate = await stub.setDeleted(owner, null);
+        return gate.ok ? ok(restored.chat) : gate;
       }
-      const gate = await stub.setDeleted(owner, null);
-      return gate.ok ? ok(restored.chat) : gate;
+      if (restored.reason === "expired") return fail("gone:chat", "This chat was deleted too long ago to restore.");
+      // Live in D1 but still closed in its object: an earlier restore stopped half-way. Finish it.
+      if (restored.reason === "live") {
+        const state = await stub.getState(owner);
+        if (!state.ok && state.error.code === "gone:chat") {
+          const gate = await stub.setDeleted(owner, null);
+          return gate.ok ? ok(restored.chat) : gate;
+        }
+      }
+      return fail("not_found:chat", "There is no chat with that id in your trash.");
     });
   }
 

@@ -55,6 +55,20 @@ async function readLimited(request: Request, limit: number): Promise<string> {
   return new TextDecoder().decode(bytes);
 }
 
+/**
+ * A state-changing request from a browser must come from this site's own pages:
+ * browsers send `Origin` on every cross-site request (and on same-site POSTs),
+ * so a foreign one is refused here, beside SameSite=Lax cookies. A request
+ * without `Origin` is not a browser's cross-site request (a bot, curl) and passes.
+ */
+export function requireSameOrigin(request: Request): void {
+  if (request.method === "GET" || request.method === "HEAD") return;
+  const origin = request.headers.get("origin");
+  if (origin !== null && origin !== new URL(request.url).origin) {
+    throw new AppError("forbidden:origin", "This request must come from the tutoring center's own pages.");
+  }
+}
+
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const parsed = schema.safeParse(params);

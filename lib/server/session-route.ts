@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../errors";
 import { SessionId } from "../schemas";
-import { parseParams } from "./http";
+import { parseParams, requireSameOrigin } from "./http";
 import { identifyOwner, type Owner } from "./owner-cookie";
 import { chatSessionClient, getOwnerSecret } from "./sidecar";
 
@@ -18,6 +18,7 @@ export async function openSessionRoute(
   request: Request,
   params: Promise<unknown>,
 ): Promise<{ owner: Owner; client: Awaited<ReturnType<typeof chatSessionClient>> }> {
+  requireSameOrigin(request);
   const { sessionId } = parseParams(await params, SessionParams, unknownSession);
   const owner = await identifyOwner(request, await getOwnerSecret());
   return { owner, client: await chatSessionClient(sessionId, owner.id) };

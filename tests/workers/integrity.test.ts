@@ -223,6 +223,8 @@ describe("the chat's D1 record and its object agree after a failure", () => {
 
     unwrapOk(await sidecar.restoreChat(sessionId, ownerId));
     expect(unwrapOk(await sidecar.getState(sessionId, ownerId)).messages[0]?.content).toBe("trash and back");
+    // Once open, the chat is not in the trash: restoring it again is a 404, as for any live chat.
+    expect(await sidecar.restoreChat(sessionId, ownerId)).toMatchObject({ ok: false, error: { code: "not_found:chat" } });
     // Someone else's chat is still not theirs to restore.
     expect(await sidecar.restoreChat(sessionId, newOwnerId())).toMatchObject({ ok: false });
   });
