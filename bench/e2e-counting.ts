@@ -14,7 +14,7 @@ import type { RowCounts } from "../durable-objects/sql";
  * rowCounts() over RPC and comparing with what the registry holds.
  */
 
-export type DoClass = "ChatSession" | "MessageQueue" | "SessionManager";
+export type DoClass = "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter";
 /** Who issued a D1 statement: the sidecar's entrypoint or one of the Durable Objects. */
 export type Origin = "entrypoint" | DoClass;
 
@@ -284,7 +284,12 @@ function countingD1(db: D1Database, origin: Origin): D1Database {
 
 // ---- env ------------------------------------------------------------------------------
 
-const NAMESPACES: Record<string, DoClass> = { CHAT_SESSION: "ChatSession", MESSAGE_QUEUE: "MessageQueue", SESSION_MANAGER: "SessionManager" };
+const NAMESPACES: Record<string, DoClass> = {
+  CHAT_SESSION: "ChatSession",
+  MESSAGE_QUEUE: "MessageQueue",
+  SESSION_MANAGER: "SessionManager",
+  RATE_LIMITER: "RateLimiter",
+};
 
 /** Same binding in, same wrapper out: code that caches per binding (d1-catalog's subject list) behaves as in production. */
 const wrappedBindings = new WeakMap<object, Map<Origin, object>>();

@@ -4,6 +4,7 @@ import Sidecar, {
   ChatSession as ProductChatSession,
   MessageQueue as ProductMessageQueue,
   SessionManager as ProductSessionManager,
+  RateLimiter as ProductRateLimiter,
 } from "../workers/sidecar";
 import {
   countAlarmRun,
@@ -84,6 +85,18 @@ export class SessionManager extends ProductSessionManager {
 
   override async alarm(): Promise<void> {
     countAlarmRun("SessionManager");
+    await super.alarm();
+  }
+}
+
+export class RateLimiter extends ProductRateLimiter {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "RateLimiter"));
+    track("RateLimiter", ctx, () => this.rowCounts());
+  }
+
+  override async alarm(): Promise<void> {
+    countAlarmRun("RateLimiter");
     await super.alarm();
   }
 }
@@ -185,6 +198,8 @@ async function verify() {
         return env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromString(id)).rowCounts();
       case "SessionManager":
         return env.SESSION_MANAGER.get(env.SESSION_MANAGER.idFromString(id)).rowCounts();
+      case "RateLimiter":
+        return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromString(id)).rowCounts();
     }
   };
   const objects = liveObjects();

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, ok, type Result } from "../lib/errors";
+import { fail, limited, ok, type Result } from "../lib/errors";
+import { LIMITS, takeFromBucket, type BucketState } from "../lib/rate-limits";
 import {
   DEFAULT_PAGE_SIZE,
   EMPTY_SESSION_FIELDS,
@@ -48,6 +49,11 @@ export interface Stored {
   rows: RowCounts;
 }
 
+/** What the web worker knows of the caller beyond the owner: its address, for per-address limits. */
+export interface ClientContext {
+  ip?: string;
+}
+
 /** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
 export const SOCKET_OWNER_HEADER = "x-chat-owner";
 export const SOCKET_NONCE_HEADER = "x-ticket-nonce";
@@ -70,6 +76,8 @@ export class ChatSession extends DurableObject<Env> {
   private turns: Promise<unknown> = Promise.resolve();
   /** When the D1 list entry was last touched (stored in the session row). */
   private listedAt: number | null = null;
+  /** Messages this chat may still take right now (memory only: an idle, evicted chat starts full). */
+  private messageBucket: BucketState | null = null;
   /** Socket tickets already used (nonce → expiry), so a ticket opens one socket. */
   private readonly usedTickets = new Map<string, number>();
 
@@ -130,18 +138,37 @@ export class ChatSession extends DurableObject<Env> {
    * and pushed to every open tab. Creates the session for `ownerId` on first
    * use. Idempotent on `message.id`: a retry returns the stored exchange.
    */
-  exchange(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number): Promise<Result<Stored>> {
-    const run = this.turns.then(() => this.runExchange(ownerId, sessionId, message, now));
+  exchange(
+    ownerId: string,
+    sessionId: string,
+    message: { id: string; content: string },
+    now: number,
+    client: ClientContext = {},
+  ): Promise<Result<Stored>> {
+    return this.oneAtATime(() => this.runExchange(ownerId, sessionId, message, now, client));
+  }
+
+  /** Runs `work` after every earlier message of this chat (a turn awaits D1 or a limiter in between). */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.turns.then(work);
     this.turns = run.catch(() => undefined);
     return run;
   }
 
-  private async runExchange(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number): Promise<Result<Stored>> {
+  private async runExchange(
+    ownerId: string,
+    sessionId: string,
+    message: { id: string; content: string },
+    now: number,
+    client: ClientContext,
+  ): Promise<Result<Stored>> {
     const before = this.db.counts();
     const isNew = this.meta === null;
     if (!isNew && !this.authorize(ownerId)) return this.refusal(ownerId);
     const known = isNew ? undefined : store.findKeyed(this.db, message.id);
     if (known) return ok(this.stored(known, { sessionCreated: false, touchList: false, before }));
+    const refused = (isNew ? await this.admitNewChat(ownerId, client) : null) ?? this.admitMessage(now);
+    if (refused) return refused;
 
     const question: ChatMessage = { seq: this.lastSeq + 1, id: message.id, role: "user", content: message.content, createdAt: now };
     const turn = await builtinTurn({
@@ -174,13 +201,35 @@ export class ChatSession extends DurableObject<Env> {
    * outside bot, BOT_MODE=external), creating the session on first use, and
    * pushes it to every open tab. Idempotent on `message.id`.
    */
-  addUserMessage(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number): Result<Stored> {
+  addUserMessage(
+    ownerId: string,
+    sessionId: string,
+    message: { id: string; content: string },
+    now: number,
+    client: ClientContext = {},
+  ): Promise<Result<Stored>> {
+    return this.oneAtATime(() => this.storeUserMessage(ownerId, sessionId, message, now, client));
+  }
+
+  private async storeUserMessage(
+    ownerId: string,
+    sessionId: string,
+    message: { id: string; content: string },
+    now: number,
+    client: ClientContext,
+  ): Promise<Result<Stored>> {
     const before = this.db.counts();
+    if (this.meta === null) {
+      const refused = await this.admitNewChat(ownerId, client);
+      if (refused) return refused;
+    }
     const isNew = this.meta === null;
     if (isNew) this.create(ownerId, sessionId, now);
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const known = isNew ? undefined : store.findKeyed(this.db, message.id);
     if (known) return ok(this.stored(known, { sessionCreated: false, touchList: false, before }));
+    const refused = this.admitMessage(now);
+    if (refused) return refused;
     const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
     this.announce(added, this.fields);
     return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before }));
@@ -354,6 +403,34 @@ export class ChatSession extends DurableObject<Env> {
   /** Open sockets by role (tests and the benchmark read it). */
   socketCount(): number {
     return this.ctx.getWebSockets().length;
+  }
+
+  /**
+   * A new chat counts against its owner's and its client address's hourly
+   * limits (lib/rate-limits.ts), kept by RateLimiter objects: one call each,
+   * only when a chat is born. Null when it may be created.
+   */
+  private async admitNewChat(ownerId: string, client: ClientContext): Promise<Result<never> | null> {
+    const limiter = (name: string) => this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(name));
+    const decisions = await Promise.all([
+      limiter(`chatsPerOwner:${ownerId}`).take("chatsPerOwner"),
+      ...(client.ip ? [limiter(`chatsPerIp:${client.ip}`).take("chatsPerIp")] : []),
+    ]);
+    for (const decision of decisions) {
+      if (!decision.ok) return decision;
+      if (!decision.value.allowed) {
+        return limited("rate_limited:chats", "You have started a lot of new chats in the last hour. Please continue in one of your chats, or try again later.", decision.value.retryAfterMs);
+      }
+    }
+    return null;
+  }
+
+  /** The chat's own message bucket, from memory: a retry of a stored message never reaches it. */
+  private admitMessage(now: number): Result<never> | null {
+    const { decision, state } = takeFromBucket(LIMITS.messagesPerChat, this.messageBucket, now);
+    this.messageBucket = state;
+    if (decision.allowed) return null;
+    return limited("rate_limited:messages", "You're sending messages faster than the assistant can keep up. Please wait a few seconds.", decision.retryAfterMs);
   }
 
   private authorize(ownerId: string): SessionMeta | null {

@@ -138,3 +138,24 @@ test.describe("cross-site requests", () => {
     expect(own.status()).toBe(201);
   });
 });
+
+test.describe("rate limits over HTTP", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("answers a flood of messages with 429, Retry-After and a JSON error, and stores none of the refused", async ({ request }) => {
+    const sessionId = await createSession(request);
+    const statuses: number[] = [];
+    let refusal: Awaited<ReturnType<APIRequestContext["post"]>> | null = null;
+    for (let i = 0; i < 20 && !refusal; i++) {
+      const response = await request.post(`/api/chat/session/${sessionId}/messages`, { data: { content: `flood ${i}` } });
+      statuses.push(response.status());
+      if (response.status() === 429) refusal = response;
+    }
+    expect(refusal, `statuses: ${statuses.join(",")}`).not.toBeNull();
+    expect(Number(refusal!.headers()["retry-after"])).toBeGreaterThan(0);
+    expect(await refusal!.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringMatching(/wait/), retryAfterSeconds: expect.any(Number) } });
+    const state = await (await request.get(`/api/chat/session/${sessionId}`)).json();
+    const stored = state.messages.filter((m: { role: string }) => m.role === "user").length;
+    expect(stored).toBe(statuses.filter((status) => status === 201).length + 1); // + the first message
+  });
+});

@@ -93,6 +93,8 @@ export class BindingChatSessionClient implements ChatSessionTransport {
     private readonly sidecar: SidecarApi,
     readonly sessionId: string,
     private readonly ownerId: string,
+    /** The caller's address (CF-Connecting-IP), for the per-address limit on new chats. */
+    private readonly clientIp?: string,
   ) {}
 
   getState() {
@@ -104,7 +106,7 @@ export class BindingChatSessionClient implements ChatSessionTransport {
   }
 
   sendMessage(message: NewUserMessage) {
-    return callSidecar(() => this.sidecar.sendMessage(this.sessionId, this.ownerId, message));
+    return callSidecar(() => this.sidecar.sendMessage(this.sessionId, this.ownerId, message, this.clientIp ? { ip: this.clientIp } : undefined));
   }
 
   patchState(patch: SessionPatch) {

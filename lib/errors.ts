@@ -26,6 +26,8 @@ const STATUS = {
   "unsupported_media_type:body": 415,
   "upgrade_required:socket": 426,
   "rate_limited:api": 429,
+  "rate_limited:chats": 429,
+  "rate_limited:messages": 429,
   "internal:server": 500,
   "bad_gateway:upstream": 502,
   /** The upstream refused the request itself (a 4xx): trying again would get the same answer. */
@@ -41,6 +43,8 @@ export interface ErrorBody {
   message: string;
   /** Field-level problems, for a form to show. */
   issues?: { path: string; message: string }[];
+  /** For a 429: when trying again can succeed (also sent as the Retry-After header). */
+  retryAfterSeconds?: number;
 }
 
 export class AppError extends Error {
@@ -48,11 +52,14 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly issues?: ErrorBody["issues"],
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(message, options);
     this.name = "AppError";
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
+
+  readonly retryAfterSeconds: number | undefined;
 
   get status(): number {
     return STATUS[this.code];
@@ -64,16 +71,23 @@ export class AppError extends Error {
   }
 
   toBody(): ErrorBody {
-    return { code: this.publicCode, message: this.message, ...(this.issues ? { issues: this.issues } : {}) };
+    return {
+      code: this.publicCode,
+      message: this.message,
+      ...(this.issues ? { issues: this.issues } : {}),
+      ...(this.retryAfterSeconds !== undefined ? { retryAfterSeconds: this.retryAfterSeconds } : {}),
+    };
   }
 
   toResponse(): Response {
-    return Response.json({ error: this.toBody() }, { status: this.status, headers: { "cache-control": "no-store" } });
+    const headers: Record<string, string> = { "cache-control": "no-store" };
+    if (this.retryAfterSeconds !== undefined) headers["retry-after"] = String(this.retryAfterSeconds);
+    return Response.json({ error: this.toBody() }, { status: this.status, headers });
   }
 
   /** Rebuilds an error that crossed RPC as a plain `{ code, message }`. */
   static fromWire(wire: WireError): AppError {
-    return new AppError(wire.code, wire.message, wire.issues);
+    return new AppError(wire.code, wire.message, wire.issues, { retryAfterSeconds: wire.retryAfterSeconds });
   }
 }
 
@@ -108,6 +122,7 @@ export interface WireError {
   code: ErrorCode;
   message: string;
   issues?: ErrorBody["issues"];
+  retryAfterSeconds?: number;
 }
 
 /** RPC methods return results instead of throwing, so a 4xx survives the service binding intact. */
@@ -117,6 +132,12 @@ export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (code: ErrorCode, message: string, issues?: WireError["issues"]): Result<never> => ({
   ok: false,
   error: { code, message, ...(issues ? { issues } : {}) },
+});
+
+/** A refusal for going too fast: 429 with when to try again. */
+export const limited = (code: Extract<ErrorCode, `rate_limited:${string}`>, message: string, retryAfterMs: number): Result<never> => ({
+  ok: false,
+  error: { code, message, retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) },
 });
 
 /** Unwraps a result, throwing its AppError on failure. */

@@ -19,7 +19,7 @@ export interface SidecarApi {
   getState(sessionId: string, ownerId: string): Promise<Result<ChatState>>;
   listMessages(sessionId: string, ownerId: string, query: MessagePageQuery): Promise<Result<MessagePage>>;
   /** Stores the user's message (creating the session on first use) and runs the assistant's turn. */
-  sendMessage(sessionId: string, ownerId: string, message: NewUserMessage): Promise<Result<SendResult>>;
+  sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: { ip?: string }): Promise<Result<SendResult>>;
   patchState(sessionId: string, ownerId: string, patch: SessionPatch): Promise<Result<ChatState>>;
   /** A one-use, short-lived ticket that opens this chat's socket (the socket itself crosses by `fetch`). */
   issueSocketTicket(sessionId: string, ownerId: string): Promise<Result<SocketTicketResponse>>;

@@ -1,3 +1,4 @@
+import type { ClientContext } from "../durable-objects/chat-session";
 import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
 import { describeEffectOutcome, respond, type AssistantReply } from "../lib/tutoring/assistant";
@@ -39,24 +40,25 @@ export async function acceptUserMessage(input: {
   ownerId: string;
   message: NewUserMessage;
   now: Date;
+  /** The caller's address, for the per-address limit on new chats. */
+  client?: ClientContext;
 }): Promise<Result<SendResult>> {
   const { env, sessionId, ownerId, now } = input;
   const session = chatSession(env, sessionId);
   const message = { id: input.message.id ?? crypto.randomUUID(), content: input.message.content };
 
-  // The chat's D1 row (its list entry, soft delete and purge) is made sure of on every message, in
-  // parallel: an insert that finds the row writes nothing (one row read), and one that failed before
-  // is repaired by the next message instead of leaving a chat nobody can list, delete or purge.
-  const [stored] = await Promise.all([
+  const stored =
     env.BOT_MODE === "external"
-      ? session.addUserMessage(ownerId, sessionId, message, now.getTime())
-      : session.exchange(ownerId, sessionId, message, now.getTime()),
-    recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(message.content), now: now.getTime() }).catch((error: unknown) =>
-      console.error("[chats] could not record chat", sessionId, error),
-    ),
-  ]);
+      ? await session.addUserMessage(ownerId, sessionId, message, now.getTime(), input.client)
+      : await session.exchange(ownerId, sessionId, message, now.getTime(), input.client);
   if (!stored.ok) return stored;
   const { sent, touchList } = stored.value;
+  // The chat's D1 row (its list entry, soft delete and purge) is made sure of on every accepted
+  // message: an insert that finds the row writes nothing (one row read), and one that failed before
+  // is repaired by the next message instead of leaving a chat nobody can list, delete or purge.
+  await recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(message.content), now: now.getTime() }).catch((error: unknown) =>
+    console.error("[chats] could not record chat", sessionId, error),
+  );
 
   if (env.BOT_MODE === "external") {
     // Idempotent on the message id, so a retry after a crash here still queues it once.

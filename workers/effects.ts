@@ -3,7 +3,8 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import type { BookingSummary, ChatMessage } from "../lib/schemas";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
-import { weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
+import { LIMITS } from "../lib/rate-limits";
+import { localNow, weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
 
@@ -49,7 +50,7 @@ export async function performEffect(
             .from(schema.bookings)
             .where(eq(schema.bookings.id, id))
             .get();
-          if (!existing) return { ok: false, reason: (await overlapsBooking(context.db, effect.booking)) ? "slot_taken" : "unavailable" };
+          if (!existing) return { ok: false, reason: await whyRefused(context.db, { ...effect.booking, ownerId: context.ownerId, now }) };
           if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
         }
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end });
@@ -99,9 +100,11 @@ export async function performEffect(
  * Inserts a confirmed booking only if the center offers it, decided by D1 in
  * the same statement (SQLite runs one write at a time, so nothing can slip in
  * between the checks and the insert): the tutor teaches in that mode, the
- * slot lies inside one of the tutor's hours on that weekday, and it overlaps
- * no confirmed booking of the tutor that day. Whatever the client sent, only
- * what the center offers gets booked. False when refused or already booked.
+ * slot lies inside one of the tutor's hours on that weekday, it overlaps no
+ * confirmed booking of the tutor that day, and the student (by owner or by
+ * email) holds fewer than LIMITS.activeBookings sessions still to come.
+ * Whatever the client sent, only what the center offers gets booked, and no
+ * one script empties the calendar. False when refused or already booked.
  */
 async function insertOfferedBooking(
   db: D1Database,
@@ -117,24 +120,34 @@ async function insertOfferedBooking(
          AND (t.mode = 'both' OR t.mode = ?10)
          AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?6 AND a."end" >= ?7)
          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.tutor_id = t.id AND b.date = ?5 AND b.status = 'confirmed' AND b.start < ?7 AND b."end" > ?6)
+         AND (SELECT COUNT(*) FROM bookings u WHERE u.status = 'confirmed' AND u.date >= ?14 AND (u.owner_id = ?3 OR u.student_email = ?9)) < ?15
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
     )
     .bind(
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
+      localNow(new Date(booking.now)).date, LIMITS.activeBookings.limit,
     )
     .first<{ id: string }>();
   return row !== null;
 }
 
-/** Why a booking was refused: someone else holds an overlapping slot (read only after a refusal). */
-async function overlapsBooking(db: D1Database, booking: { tutorId: string; date: string; start: string; end: string }): Promise<boolean> {
+/** Why a booking was refused (read only after a refusal): the student's limit, a taken slot, or not offered. */
+async function whyRefused(
+  db: D1Database,
+  booking: { tutorId: string; date: string; start: string; end: string; ownerId: string; studentEmail: string; now: number },
+): Promise<"limit" | "slot_taken" | "unavailable"> {
   const row = await db
-    .prepare(`SELECT 1 AS taken FROM bookings WHERE tutor_id = ? AND date = ? AND status = 'confirmed' AND start < ? AND "end" > ? LIMIT 1`)
-    .bind(booking.tutorId, booking.date, booking.end, booking.start)
-    .first();
-  return row !== null;
+    .prepare(
+      `SELECT
+         (SELECT COUNT(*) FROM bookings WHERE status = 'confirmed' AND date >= ? AND (owner_id = ? OR student_email = ?)) AS active,
+         EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ? AND date = ? AND status = 'confirmed' AND start < ? AND "end" > ?) AS taken`,
+    )
+    .bind(localNow(new Date(booking.now)).date, booking.ownerId, booking.studentEmail, booking.tutorId, booking.date, booking.end, booking.start)
+    .first<{ active: number; taken: number }>();
+  if (row && row.active >= LIMITS.activeBookings.limit) return "limit";
+  return row?.taken ? "slot_taken" : "unavailable";
 }
 
 function isCalendarDate(date: string): boolean {

@@ -17,8 +17,11 @@ import { mintTicket } from "./socket-ticket";
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
+export { RateLimiter } from "../durable-objects/rate-limiter";
 
 const OwnerId = z.string().min(16).max(128);
+const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 /**
  * The sidecar's front door: typed RPC for the web worker's SIDECAR binding.
@@ -80,11 +83,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.withSession(sessionId, ownerId, (stub, owner) => stub.listMessages(owner, parsed.data));
   }
 
-  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage) {
+  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: { ip?: string }) {
     const parsed = NewUserMessage.safeParse(message);
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
+    // The address only keys a limit: anything odd is simply not used, nor is loopback (a local
+    // `wrangler dev`, where every request comes from 127.0.0.1; Cloudflare never forwards that).
+    const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date() }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip.success ? { ip: ip.data } : {} }),
     );
   }
 

@@ -57,15 +57,27 @@ async function readLimited(request: Request, limit: number): Promise<string> {
 
 /**
  * A state-changing request from a browser must come from this site's own pages:
- * browsers send `Origin` on every cross-site request (and on same-site POSTs),
- * so a foreign one is refused here, beside SameSite=Lax cookies. A request
- * without `Origin` is not a browser's cross-site request (a bot, curl) and passes.
+ * browsers send `Origin` on every cross-site request (and on same-site POSTs)
+ * and `Sec-Fetch-Site`, so a foreign one is refused here, beside SameSite=Lax
+ * cookies. The Origin's host is compared with the Host header (the URL a route
+ * sees on OpenNext is not always the one the browser used). A request with
+ * neither header is not a browser's cross-site request (a bot, curl) and passes.
  */
 export function requireSameOrigin(request: Request): void {
   if (request.method === "GET" || request.method === "HEAD") return;
   const origin = request.headers.get("origin");
-  if (origin !== null && origin !== new URL(request.url).origin) {
+  const host = request.headers.get("host");
+  const foreignOrigin = origin !== null && (origin === "null" || host === null || hostOf(origin) !== host);
+  if (foreignOrigin || request.headers.get("sec-fetch-site") === "cross-site") {
     throw new AppError("forbidden:origin", "This request must come from the tutoring center's own pages.");
+  }
+}
+
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
   }
 }
 

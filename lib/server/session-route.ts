@@ -21,5 +21,6 @@ export async function openSessionRoute(
   requireSameOrigin(request);
   const { sessionId } = parseParams(await params, SessionParams, unknownSession);
   const owner = await identifyOwner(request, await getOwnerSecret());
-  return { owner, client: await chatSessionClient(sessionId, owner.id) };
+  // Cloudflare sets CF-Connecting-IP on every request it forwards; locally it may be absent.
+  return { owner, client: await chatSessionClient(sessionId, owner.id, request.headers.get("cf-connecting-ip") ?? undefined) };
 }

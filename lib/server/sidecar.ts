@@ -15,8 +15,8 @@ export async function getSidecar(): Promise<SidecarApi> {
   return binding as unknown as SidecarApi;
 }
 
-export async function chatSessionClient(sessionId: string, ownerId: string) {
-  return new BindingChatSessionClient(await getSidecar(), sessionId, ownerId);
+export async function chatSessionClient(sessionId: string, ownerId: string, clientIp?: string) {
+  return new BindingChatSessionClient(await getSidecar(), sessionId, ownerId, clientIp);
 }
 
 export async function getOwnerSecret(): Promise<string> {

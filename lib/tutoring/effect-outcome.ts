@@ -1,3 +1,4 @@
+import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import type { AssistantEffect, AssistantTurn } from "./assistant";
 import { matchKind } from "./match";
@@ -14,7 +15,7 @@ import { turn } from "./turn-context";
 export type EffectOutcome =
   | { ok: true; bookingId?: string; meetingLink?: string }
   /** `unavailable`: the center does not offer that slot (outside the tutor's hours, a mode they do not teach, or overlapping another booking). */
-  | { ok: false; reason: "slot_taken" | "unavailable" | "not_found" | "error" };
+  | { ok: false; reason: "slot_taken" | "unavailable" | "limit" | "not_found" | "error" };
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -58,6 +59,12 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
   }
   if (outcome.reason === "slot_taken") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName}'s slot was just taken by someone else.`);
   if (outcome.reason === "unavailable") return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}.`);
+  if (outcome.reason === "limit") {
+    return turn(
+      `Nothing was booked: you already have ${LIMITS.activeBookings.limit} upcoming sessions, the most one student can hold. Cancel one under My bookings, then I can book this one.`,
+      [QUICK.startOver],
+    );
+  }
   if (outcome.reason === "not_found") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName} is no longer taking bookings.`);
   return turn("Sorry, something went wrong and nothing was booked. Want me to try again?", [QUICK.confirm, QUICK.leaveMessage]);
 }

@@ -86,8 +86,9 @@ describe("the cost of one exchange", () => {
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     const session = chatSession(sessionId);
-    await runInDurableObject(session, (instance: ChatSession) => {
-      for (let i = 0; i < 5_000; i++) unwrapOk(instance.addUserMessage(ownerId, sessionId, { id: `old-${i}`, content: `old ${i}` }, i));
+    await runInDurableObject(session, async (instance: ChatSession) => {
+      // Three seconds apart: the pace the chat's message limit allows.
+      for (let i = 0; i < 5_000; i++) unwrapOk(await instance.addUserMessage(ownerId, sessionId, { id: `old-${i}`, content: `old ${i}` }, i * 3_000));
     });
     const before = await session.rowCounts();
     unwrapOk(await acceptUserMessage({ env, sessionId, ownerId, message: { content: "Python on Monday at 10" }, now: new Date() }));

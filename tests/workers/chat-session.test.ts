@@ -1,9 +1,15 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { ChatSession } from "../../durable-objects/chat-session";
 import { DEFAULT_PAGE_SIZE, type ChatMessage } from "../../lib/schemas";
 import type { TutorMatch } from "../../lib/tutoring/schemas";
-import { OWNER, STRANGER, chatSession, newSessionId, unwrapOk } from "./helpers";
+import { STRANGER, chatSession, newOwnerId, newSessionId, unwrapOk } from "./helpers";
+
+// A new owner per test: an owner may start only so many chats an hour (lib/rate-limits.ts).
+let OWNER = newOwnerId();
+beforeEach(() => {
+  OWNER = newOwnerId();
+});
 
 const match: TutorMatch = {
   tutor: {
@@ -21,9 +27,10 @@ const match: TutorMatch = {
 
 async function seedMessages(sessionId: string, count: number) {
   const stub = chatSession(sessionId);
-  await runInDurableObject(stub, (instance: ChatSession) => {
+  await runInDurableObject(stub, async (instance: ChatSession) => {
+    // Three seconds apart: the pace the chat's message limit allows.
     for (let i = 0; i < count; i++) {
-      unwrapOk(instance.addUserMessage(OWNER, sessionId, { id: `m-${i}`, content: `message ${i}` }, 1_000 + i));
+      unwrapOk(await instance.addUserMessage(OWNER, sessionId, { id: `m-${i}`, content: `message ${i}` }, 1_000 + i * 3_000));
     }
   });
   return stub;
@@ -54,7 +61,7 @@ describe("ChatSession", () => {
     const sessionId = newSessionId();
     const stub = chatSession(sessionId);
     await Promise.all(
-      Array.from({ length: 50 }, (_, i) => stub.addUserMessage(OWNER, sessionId, { id: `c-${i}`, content: `n${i}` }, i)),
+      Array.from({ length: 50 }, (_, i) => stub.addUserMessage(OWNER, sessionId, { id: `c-${i}`, content: `n${i}` }, i * 30_000)),
     );
     const page = unwrapOk(await stub.listMessages(OWNER, { after: 0, limit: 200 }));
     expect(page.messages).toHaveLength(50);
@@ -73,7 +80,7 @@ describe("ChatSession", () => {
       // A writer races the reader on every round.
       const [page] = await Promise.all([
         stub.listMessages(OWNER, { after, limit: 7 }),
-        round < 20 ? stub.addUserMessage(OWNER, sessionId, { id: `late-${round}`, content: `late ${round}` }, 5_000 + round) : null,
+        round < 20 ? stub.addUserMessage(OWNER, sessionId, { id: `late-${round}`, content: `late ${round}` }, 10_000_000 + round * 30_000) : null,
       ]);
       const value = unwrapOk(page);
       seen.push(...value.messages);
@@ -159,14 +166,14 @@ describe("ChatSession polling", () => {
   it("reads no rows when a poll finds nothing new, and only the new rows otherwise", async () => {
     const sessionId = newSessionId();
     const stub = await seedMessages(sessionId, 500);
-    const { empty, fresh } = await runInDurableObject(stub, (instance: ChatSession) => {
+    const { empty, fresh } = await runInDurableObject(stub, async (instance: ChatSession) => {
       const measure = (after: number) => {
         const before = instance.rowCounts().reads;
         const page = unwrapOk(instance.listMessages(OWNER, { after, limit: 50 }));
         return { reads: instance.rowCounts().reads - before, count: page.messages.length };
       };
       const empty = measure(500);
-      unwrapOk(instance.addUserMessage(OWNER, sessionId, { id: "new", content: "new" }, 9_999));
+      unwrapOk(await instance.addUserMessage(OWNER, sessionId, { id: "new", content: "new" }, 99_999_999));
       return { empty, fresh: measure(500) };
     });
     expect(empty).toEqual({ reads: 0, count: 0 });

@@ -111,8 +111,8 @@ describe("chat sockets", () => {
   it("resumes after seq N with exactly the messages after N, across a page boundary", async () => {
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
-    await runInDurableObject(chatSession(sessionId), (instance: ChatSession) => {
-      for (let i = 0; i < RESUME_PAGE * 2 + 30; i++) unwrapOk(instance.addUserMessage(ownerId, sessionId, { id: `m-${i}`, content: `m ${i}` }, i));
+    await runInDurableObject(chatSession(sessionId), async (instance: ChatSession) => {
+      for (let i = 0; i < RESUME_PAGE * 2 + 30; i++) unwrapOk(await instance.addUserMessage(ownerId, sessionId, { id: `m-${i}`, content: `m ${i}` }, i * 3_000));
     });
     const { socket } = await connect(sessionId, ownerId);
     const after = 17;
@@ -124,8 +124,8 @@ describe("chat sockets", () => {
     expect(socket!.frames.filter((frame) => frame.type === "messages").length).toBe(3); // 100 + 100 + 13
 
     // Live messages continue exactly after the resume: no gap, no repeat.
-    await runInDurableObject(chatSession(sessionId), (instance: ChatSession) => {
-      unwrapOk(instance.addUserMessage(ownerId, sessionId, { id: "live", content: "live" }, 9_999));
+    await runInDurableObject(chatSession(sessionId), async (instance: ChatSession) => {
+      unwrapOk(await instance.addUserMessage(ownerId, sessionId, { id: "live", content: "live" }, 99_999_999));
     });
     await socket!.next("messages", (frame) => frame.messages.some((message) => message.id === "live"));
     expect(socket!.seqs().slice(-2)).toEqual([lastSeq, lastSeq + 1]);
