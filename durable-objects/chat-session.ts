@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, limited, ok, type Result } from "../lib/errors";
-import { LIMITS, takeFromBucket, type BucketState } from "../lib/rate-limits";
+import { LIMITS, takeFromBucket, type BucketRule, type BucketState } from "../lib/rate-limits";
 import {
   DEFAULT_PAGE_SIZE,
   EMPTY_SESSION_FIELDS,
@@ -76,6 +76,8 @@ export class ChatSession extends DurableObject<Env> {
   private turns: Promise<unknown> = Promise.resolve();
   /** When the D1 list entry was last touched (stored in the session row). */
   private listedAt: number | null = null;
+  /** The pace a student may send at (lib/rate-limits.ts); the benchmark's subclass lifts it. */
+  protected readonly messageLimit: BucketRule = LIMITS.messagesPerChat;
   /** Messages this chat may still take right now (memory only: an idle, evicted chat starts full). */
   private messageBucket: BucketState | null = null;
   /** Socket tickets already used (nonce → expiry), so a ticket opens one socket. */
@@ -427,7 +429,7 @@ export class ChatSession extends DurableObject<Env> {
 
   /** The chat's own message bucket, from memory: a retry of a stored message never reaches it. */
   private admitMessage(now: number): Result<never> | null {
-    const { decision, state } = takeFromBucket(LIMITS.messagesPerChat, this.messageBucket, now);
+    const { decision, state } = takeFromBucket(this.messageLimit, this.messageBucket, now);
     this.messageBucket = state;
     if (decision.allowed) return null;
     return limited("rate_limited:messages", "You're sending messages faster than the assistant can keep up. Please wait a few seconds.", decision.retryAfterMs);
