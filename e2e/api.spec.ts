@@ -159,3 +159,30 @@ test.describe("rate limits over HTTP", () => {
     expect(stored).toBe(statuses.filter((status) => status === 201).length + 1); // + the first message
   });
 });
+
+test.describe("security headers", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("every page and API answer carries them", async ({ request }) => {
+    for (const path of ["/", "/tutors", "/bookings", "/api/health", "/api/chats", "/api/chat/session/not-a-session"]) {
+      const headers = (await request.get(path)).headers();
+      expect(headers["content-security-policy"], path).toContain("frame-ancestors 'none'");
+      expect(headers["x-frame-options"], path).toBe("DENY");
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+      expect(headers["permissions-policy"], path).toContain("camera=()");
+    }
+  });
+
+  test("the pages work under the policy: no CSP violation in the console", async ({ page }) => {
+    const violations: string[] = [];
+    page.on("console", (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    for (const path of ["/", "/tutors", "/bookings"]) {
+      await page.goto(path);
+      await expect(page.locator("main")).toBeVisible();
+    }
+    expect(violations).toEqual([]);
+  });
+});
