@@ -165,12 +165,10 @@ export class ChatSession extends DurableObject<Env> {
     client: ClientContext,
   ): Promise<Result<Stored>> {
     const before = this.db.counts();
-    const isNew = this.meta === null;
-    if (!isNew && !this.authorize(ownerId)) return this.refusal(ownerId);
-    const known = isNew ? undefined : store.findKeyed(this.db, message.id);
-    if (known) return ok(this.stored(known, { sessionCreated: false, touchList: false, before }));
-    const refused = (isNew ? await this.admitNewChat(ownerId, client) : null) ?? this.admitMessage(now);
-    if (refused) return refused;
+    const admitted = await this.admit(ownerId, message.id, now, client);
+    if ("refused" in admitted) return admitted.refused;
+    if ("known" in admitted) return ok(this.stored(admitted.known, { sessionCreated: false, touchList: false, before }));
+    const { isNew } = admitted;
 
     const question: ChatMessage = { seq: this.lastSeq + 1, id: message.id, role: "user", content: message.content, createdAt: now };
     const turn = await builtinTurn({
@@ -221,17 +219,11 @@ export class ChatSession extends DurableObject<Env> {
     client: ClientContext,
   ): Promise<Result<Stored>> {
     const before = this.db.counts();
-    if (this.meta === null) {
-      const refused = await this.admitNewChat(ownerId, client);
-      if (refused) return refused;
-    }
-    const isNew = this.meta === null;
+    const admitted = await this.admit(ownerId, message.id, now, client);
+    if ("refused" in admitted) return admitted.refused;
+    if ("known" in admitted) return ok(this.stored(admitted.known, { sessionCreated: false, touchList: false, before }));
+    const { isNew } = admitted;
     if (isNew) this.create(ownerId, sessionId, now);
-    if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    const known = isNew ? undefined : store.findKeyed(this.db, message.id);
-    if (known) return ok(this.stored(known, { sessionCreated: false, touchList: false, before }));
-    const refused = this.admitMessage(now);
-    if (refused) return refused;
     const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
     this.announce(added, this.fields);
     return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before }));
@@ -405,6 +397,27 @@ export class ChatSession extends DurableObject<Env> {
   /** Open sockets by role (tests and the benchmark read it). */
   socketCount(): number {
     return this.ctx.getWebSockets().length;
+  }
+
+  /**
+   * What every new student message passes, in order: the owner (a chat that
+   * exists is theirs), a retry (answered from storage, never charged), a new
+   * chat's hourly limits, then the chat's own pace.
+   */
+  private async admit(
+    ownerId: string,
+    messageId: string,
+    now: number,
+    client: ClientContext,
+  ): Promise<{ refused: Result<never> } | { known: ChatMessage } | { isNew: boolean }> {
+    const isNew = this.meta === null;
+    if (!isNew) {
+      if (!this.authorize(ownerId)) return { refused: this.refusal(ownerId) };
+      const known = store.findKeyed(this.db, messageId);
+      if (known) return { known };
+    }
+    const refused = (isNew ? await this.admitNewChat(ownerId, client) : null) ?? this.admitMessage(now);
+    return refused ? { refused } : { isNew };
   }
 
   /**
