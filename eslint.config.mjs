@@ -15,6 +15,14 @@ export default tseslint.config(
     },
   },
   {
+    // Schemas are built with lib/zod.ts's `z`, configured before the first one (no eval: the CSP).
+    files: ["{app,lib,workers,durable-objects}/**/*.{ts,tsx}"],
+    ignores: ["lib/zod.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { paths: [{ name: "zod", message: "Import { z } from lib/zod.ts (jitless: the site's CSP forbids eval).", allowTypeImports: true }] }],
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-restricted-syntax": [

@@ -13,25 +13,52 @@ export default {
     if (SOCKET_PATH.test(url.pathname) && request.headers.get("upgrade")?.toLowerCase() === "websocket") {
       return openChatSocket(request, env, url);
     }
-    return withSecurityHeaders(await nextHandler.fetch(request, env, ctx), url);
+    const policy = contentSecurityPolicy(newNonce());
+    // Next reads the nonce from the request's CSP header and puts it on every script it renders.
+    const headers = new Headers(request.headers);
+    headers.set("content-security-policy", policy);
+    const response = await nextHandler.fetch(new Request(request, { headers }), env, ctx);
+    return withSecurityHeaders(response, url, policy);
   },
 };
 
 /**
- * Headers every page and API answer carries. The CSP sets what needs no
- * nonce (no framing, no plugins, no foreign base or form targets); a
- * script-src with nonces for Next's inline scripts is still to come.
+ * The page's CSP. Scripts run only with this response's nonce ('strict-dynamic'
+ * lets Next's nonced loader fetch its chunks); no inline script without it.
+ * Styles allow inline: React sets style attributes. Every page is rendered per
+ * request (the root layout is dynamic), so each answer carries a fresh nonce.
  */
+function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'self'",
+    "object-src 'none'",
+    "form-action 'self'",
+  ].join("; ");
+}
+
+function newNonce(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
+}
+
+/** Headers every page and API answer carries besides the CSP. */
 const SECURITY_HEADERS: Record<string, string> = {
-  "content-security-policy": "frame-ancestors 'none'; base-uri 'self'; object-src 'none'; form-action 'self'",
   "x-frame-options": "DENY",
   "x-content-type-options": "nosniff",
   "referrer-policy": "strict-origin-when-cross-origin",
   "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
 };
 
-function withSecurityHeaders(response: Response, url: URL): Response {
+function withSecurityHeaders(response: Response, url: URL, policy: string): Response {
   const secured = new Response(response.body, response);
+  secured.headers.set("content-security-policy", policy);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!secured.headers.has(name)) secured.headers.set(name, value);
   if (url.protocol === "https:") secured.headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
   return secured;

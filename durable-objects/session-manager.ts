@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { and, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { z } from "zod";
+import { z } from "../lib/zod";
 import { bookings } from "../lib/db/schema";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { createRoomBackend, type RoomBackend } from "../lib/room-backend";

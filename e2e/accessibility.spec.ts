@@ -1,5 +1,5 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./support/test";
 import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";

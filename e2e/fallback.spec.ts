@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
 import { startSidecar, stopSidecar } from "./support/sidecar";

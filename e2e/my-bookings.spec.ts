@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 

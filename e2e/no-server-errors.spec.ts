@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { expect, test, type APIRequestContext } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "./support/test";
 import { startSidecar } from "./support/sidecar";
 
 /**

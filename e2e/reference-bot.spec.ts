@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { BookingInfo, SearchCriteria, TutorMatch } from "./tutoring/schemas";
 
 /**

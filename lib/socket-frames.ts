@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod";
 import { ChatMessage, SessionFields } from "./schemas";
 import { FRAME_VERSION } from "./socket-protocol";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../lib/zod";
 import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import { SOCKET_TICKET_TTL_MS } from "../lib/socket-protocol";
 

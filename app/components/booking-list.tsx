@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import useSWR from "swr";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { AppError, errorFromHttp } from "@/lib/errors";
 import { BookingSummary } from "@/lib/schemas";
 import { modeLabel, slotLabel } from "./format";

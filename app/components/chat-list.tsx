@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
-import { z } from "zod";
+import { z } from "@/lib/zod";
 import { errorFromHttp } from "@/lib/errors";
 import { ChatSummary } from "@/lib/schemas";
 

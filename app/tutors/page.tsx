@@ -3,7 +3,6 @@ import { DirectoryQuery } from "@/lib/schemas";
 import { loadDirectory } from "@/lib/server/directory";
 import { availabilityLabel, modeLabel } from "../components/format";
 
-export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Tutors · Tutoring Center" };
 
 export default async function TutorsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../lib/zod";
 import type { ChatMessage, SessionFields } from "../../lib/schemas";
 import { ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
 import { CLOSE, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";

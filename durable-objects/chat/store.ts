@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../../lib/zod";
 import { AvailableTutors, DEFAULT_PAGE_SIZE, type ChatMessage, type SessionFields } from "../../lib/schemas";
 import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
 import { sql, type CountingSql } from "../sql";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod";
 import { AppError } from "../errors";
 import { SessionId } from "../schemas";
 import { parseParams, requireSameOrigin } from "./http";

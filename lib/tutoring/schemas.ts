@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "../zod";
 
 /**
  * Wire and stored shapes of the tutoring domain: tutors, the student's search,
