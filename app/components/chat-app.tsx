@@ -94,6 +94,11 @@ export function ChatApp() {
 
         <MatchArea chat={chat} />
 
+        {chat.reconnecting && (
+          <p className="notice" role="status" data-testid="reconnecting">
+            Reconnecting to the chat service…{chat.thinking ? " Your message is kept and re-sent automatically." : ""}
+          </p>
+        )}
         {chat.error && (
           <p className="error" role="alert">
             {chat.error}

@@ -10,6 +10,7 @@ import {
   startSession,
 } from "@/lib/chat-session-client";
 import { AppError } from "@/lib/errors";
+import { retryTransient } from "@/lib/send-retry";
 import {
   EMPTY_SESSION_FIELDS,
   FallbackTurnResponse,
@@ -31,6 +32,8 @@ export interface ChatView {
   hasOlder: boolean;
   /** This tab is sending a message and waiting for its answer. */
   thinking: boolean;
+  /** The chat service is unreachable and this tab keeps re-sending the student's message. */
+  reconnecting: boolean;
   /** The last message is the student's and its answer has not arrived yet (e.g. a bot outside the sidecar has it). */
   awaitingReply: boolean;
   /** The live socket: typing, read receipts, and whether updates are pushed or polled. */
@@ -67,6 +70,7 @@ export function useChat(): ChatView {
   const [older, setOlder] = useState<ChatMessage[]>([]);
   const [olderHasMore, setOlderHasMore] = useState(false);
   const [thinking, setThinking] = useState(false);
+  const [reconnecting, setReconnecting] = useState(false);
   const [savedChats, setSavedChats] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const draftSave = useRef<Promise<unknown>>(Promise.resolve());
@@ -110,9 +114,12 @@ export function useChat(): ChatView {
     { revalidateOnFocus: liveStatus.current !== "open", keepPreviousData: true },
   );
 
+  // Persistence missing at the first read: work on React state. Once the chat has loaded, a 503
+  // is an outage (a restart, a deploy): sends retry and the page says it is reconnecting.
+  const loaded = state.data !== undefined;
   useEffect(() => {
-    if (state.error instanceof AppError && state.error.status === 503) setLostPersistence(true);
-  }, [state.error]);
+    if (state.error instanceof AppError && state.error.status === 503 && !loaded) setLostPersistence(true);
+  }, [state.error, loaded]);
 
   const lastSeq = state.data?.lastSeq ?? 0;
   const awaitingReply = mode === "persistent" && state.data?.messages.at(-1)?.role === "user";
@@ -215,7 +222,8 @@ export function useChat(): ChatView {
         const optimistic: ChatMessage = { seq: Number.MAX_SAFE_INTEGER, id: crypto.randomUUID(), role: "user", content, createdAt: Date.now() };
         setPending([optimistic]);
         try {
-          const result = await target.sendMessage({ id: optimistic.id, content });
+          // The same id on every attempt: a message that reached the chat before the line dropped is stored once.
+          const result = await retryTransient(() => target.sendMessage({ id: optimistic.id, content }), { onRetry: () => setReconnecting(true) });
           await state.mutate(result.state, { revalidate: false });
           if (!client) {
             await state.mutate();
@@ -224,13 +232,12 @@ export function useChat(): ChatView {
           }
         } catch (caught) {
           if (caught instanceof AppError && caught.status === 503) {
-            setLostPersistence(true);
-            await sendFallback(content);
-            return true;
+            throw new Error("The chat service could not be reached for two minutes, so your message was not sent. Please try again.");
           }
           throw caught;
         } finally {
           setPending([]);
+          setReconnecting(false);
         }
         return true;
       } catch (caught) {
@@ -303,7 +310,7 @@ export function useChat(): ChatView {
   }, [updateLocal]);
 
   if (mode === "fallback") {
-    return { mode, sessionId: null, ...local, hasOlder: false, thinking, awaitingReply: false, live, savedChats, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
+    return { mode, sessionId: null, ...local, hasOlder: false, thinking, reconnecting: false, awaitingReply: false, live, savedChats, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
   }
   const data = sessionId ? state.data : null;
   // The optimistic copy of a message goes once its stored copy has been pushed.
@@ -315,6 +322,8 @@ export function useChat(): ChatView {
     fields: data ?? EMPTY_SESSION_FIELDS,
     hasOlder: older.length > 0 ? olderHasMore : (data?.hasOlder ?? false),
     thinking,
+    // A send being retried, or the chat's state failing to reload after it had loaded.
+    reconnecting: reconnecting || (loaded && state.error instanceof AppError && state.error.status === 503),
     awaitingReply,
     live,
     savedChats,

@@ -1,7 +1,7 @@
 import { callSidecar } from "../chat-session-client";
 import { AppError } from "../errors";
 import type { QueueResult, SidecarApi } from "../sidecar-api";
-import { z } from "zod";
+import { z } from "../zod";
 import { handle, json, readJsonBody } from "./http";
 import { getSidecar } from "./sidecar";
 
@@ -20,7 +20,9 @@ export function botRoute(
     const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     if (!token) throw new AppError("unauthorized:bot", "A valid bot token is required (Authorization: Bearer BOT_TOKEN).");
     const sidecar = await getSidecar();
-    return json(await callSidecar(() => call(sidecar, token)));
+    // Not every bot call is idempotent (a claim takes the next message): a dropped call fails
+    // at once with a 503, and the bot, which retries anyway, decides.
+    return json(await callSidecar(() => call(sidecar, token), { idempotent: false }));
   });
 }
 
