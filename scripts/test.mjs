@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { clearDeadRegistration } from "./lib/processes.mjs";
 
 const RESULTS = ".test-results";
 // Tests get a database and Durable Objects of their own, fresh each run; dev data is never touched.
@@ -10,6 +11,8 @@ process.env.PERSIST_TO = ".wrangler/test-state";
 // And a dev registry of their own: wrangler's default one is machine-wide, so a developer's
 // `npm run dev` (or another checkout) would otherwise be bound to the tests' workers, or the reverse.
 process.env.WRANGLER_REGISTRY_PATH ??= path.resolve(".wrangler/test-registry");
+// A sidecar killed in an earlier run (Ctrl-C twice, a crash) left its entry: the new one would wait 90 s.
+await clearDeadRegistration("tutor-chat-sidecar");
 rmSync(process.env.PERSIST_TO, { recursive: true, force: true });
 rmSync(RESULTS, { recursive: true, force: true });
 mkdirSync(RESULTS, { recursive: true });

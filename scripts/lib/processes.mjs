@@ -1,5 +1,9 @@
 // Starting and stopping the local workers for dev, preview, tests and the benchmark.
 import { spawn } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import os from "node:os";
+import path from "node:path";
 
 export const WEB_PORT = Number(process.env.WEB_PORT ?? 8787);
 export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
@@ -56,6 +60,54 @@ export async function waitForHttp(url, { timeoutMs = 120_000, accept = (response
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`${url} did not come up in ${timeoutMs} ms: ${lastError?.message ?? lastError}`);
+}
+
+/** The dev registry folder wrangler uses: where `wrangler dev` processes find each other's address. */
+function devRegistryPath() {
+  const fromEnv = process.env.CLOUDFLARE_DEV_REGISTRY_PATH || process.env.WRANGLER_REGISTRY_PATH;
+  if (fromEnv) return path.resolve(fromEnv);
+  const legacy = path.join(os.homedir(), ".wrangler");
+  if (existsSync(legacy)) return path.join(legacy, "registry");
+  const config =
+    process.env.XDG_CONFIG_HOME ||
+    (process.platform === "darwin" ? path.join(os.homedir(), "Library", "Preferences") : process.platform === "win32" ? path.join(process.env.APPDATA || path.join(os.homedir(), "AppData", "Roaming"), "xdg.config") : path.join(os.homedir(), ".config"));
+  return path.join(config, ".wrangler", "registry");
+}
+
+/** Whether something accepts TCP connections at `host:port`; a timeout counts as yes. */
+function listening(address) {
+  const [host, port] = [address.slice(0, address.lastIndexOf(":")), Number(address.slice(address.lastIndexOf(":") + 1))];
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (alive) => {
+      socket.destroy();
+      resolve(alive);
+    };
+    socket.setTimeout(1_000, () => done(true));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+/**
+ * Withdraws `workerName`'s dev registry entry when the process that wrote it is dead.
+ * A `wrangler dev` that exits cleanly removes its own entry; one that is killed (SIGKILL,
+ * a crash) leaves it, and a new `wrangler dev` of the same worker then refuses to register
+ * until the entry is 90 s old, so its callers keep dialing the dead address (503) meanwhile.
+ * Call it before starting the worker: once started, it waits out the 90 s regardless.
+ */
+export async function clearDeadRegistration(workerName) {
+  const file = path.join(devRegistryPath(), workerName);
+  const read = () => {
+    try {
+      return JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      return undefined;
+    }
+  };
+  const entry = read();
+  if (typeof entry?.debugPortAddress !== "string" || (await listening(entry.debugPortAddress))) return;
+  if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
 }
 
 export function sidecarArgs(port = SIDECAR_PORT) {
