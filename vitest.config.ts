@@ -26,6 +26,8 @@ export default defineConfig({
                 INTERNAL_KEY: "test-internal-key",
                 BOT_TOKEN: "test-bot-token",
               },
+              // A real D1 that no migration ever touched: the sidecar with its storage gone.
+              d1Databases: { EMPTY_DB: "empty-db" },
             },
           })),
         ],

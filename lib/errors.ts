@@ -33,6 +33,7 @@ const STATUS = {
   /** The upstream refused the request itself (a 4xx): trying again would get the same answer. */
   "rejected:upstream": 502,
   "persistence_unavailable:sidecar": 503,
+  "persistence_unavailable:storage": 503,
 } as const;
 
 export type ErrorCode = keyof typeof STATUS;
@@ -112,9 +113,28 @@ export function errorFromHttp(status: number, body: unknown): AppError {
 export function toAppError(error: unknown, context: string): AppError {
   if (error instanceof AppError) return error;
   console.error(`[${context}] unexpected error`, error);
+  if (isStorageFault(error)) {
+    return new AppError("persistence_unavailable:storage", "Chat storage is not available right now. Please try again shortly.", undefined, { cause: error });
+  }
   return new AppError("internal:server", "Something went wrong on our side. Please try again.", undefined, {
     cause: error,
   });
+}
+
+const STORAGE_FAULT = /D1_ERROR|SQLITE_|no such table|Network connection lost|Durable Object (?:reset|is overloaded|storage)/i;
+
+/**
+ * A failure of the storage under us rather than of our code: a D1 or Durable
+ * Object SQLite error (e.g. the tables are gone), a dropped connection to an
+ * object, or an error Cloudflare marks retryable or overloaded. Wrappers (an
+ * ORM's query error) keep the original as `cause`, so the chain is walked.
+ */
+export function isStorageFault(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const flags = current as Error & { retryable?: unknown; overloaded?: unknown };
+    if (flags.retryable === true || flags.overloaded === true || STORAGE_FAULT.test(current.message)) return true;
+  }
+  return false;
 }
 
 /** An error as RPC methods return it (full code, so the caller can rebuild the AppError). */

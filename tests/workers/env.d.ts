@@ -7,6 +7,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[];
       INTERNAL_KEY: string;
       BOT_TOKEN: string;
+      /** A D1 without tables (vitest.config.ts): storage that is gone. */
+      EMPTY_DB: D1Database;
     }
   }
 }
