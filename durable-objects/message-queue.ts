@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import { fail, limited, ok, zodIssues, type Result } from "../lib/errors";
+import { LIMITS, takeFromBucket, type BucketState } from "../lib/rate-limits";
 import { SessionId } from "../lib/schemas";
 import {
   ClaimInput, ClaimNextInput, CompleteInput, ConversationQuery, EnqueueInput, FeedQuery,
@@ -15,6 +16,11 @@ import * as store from "./queue/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
 
 export type { Measured } from "./queue/results";
+
+/** Who is calling, when it is an outside bot: its token's id, the key of its call limit. */
+export interface BotCaller {
+  bot: string;
+}
 
 /**
  * The bot queue and the staff feed, in ONE Durable Object (the caller names it,
@@ -67,6 +73,11 @@ export class MessageQueue extends DurableObject<Env> {
   private alarmAt: number | null = null;
   /** When to try again to tell students whose dead letter could not be announced. */
   private noticeRetryAt: number | null = null;
+  /**
+   * Bot calls per token (LIMITS.botCallsPerToken), never stored: a bucket refills in
+   * 12 s and an object is evicted only after longer idle, so eviction forgets nothing.
+   */
+  private readonly botBuckets = new Map<string, BucketState>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -141,7 +152,9 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** The best `limit` pending messages (priority desc, then oldest), from memory. */
-  pending(limit?: number): Result<Measured<{ messages: QueuedMessage[]; total: number; leased: number; deadNotices: number }>> {
+  pending(limit?: number, caller?: BotCaller): Result<Measured<{ messages: QueuedMessage[]; total: number; leased: number; deadNotices: number }>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = QueueLimit.safeParse(limit);
     if (!parsed.success) return fail("bad_request:query", "Invalid limit.", zodIssues(parsed.error));
     return this.measured(() =>
@@ -155,7 +168,9 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** Leases one pending message to `workerId` for `leaseMs` (default 60 s). */
-  async claim(input: ClaimInput): Promise<Result<Measured<Lease>>> {
+  async claim(input: ClaimInput, caller?: BotCaller): Promise<Result<Measured<Lease>>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = ClaimInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Invalid claim.", zodIssues(parsed.error));
     const { messageId, workerId, leaseMs } = parsed.data;
@@ -170,7 +185,9 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** Leases the best pending message, or answers `lease: null` when the queue is empty. */
-  async claimNext(input: ClaimNextInput): Promise<Result<Measured<{ lease: Lease | null }>>> {
+  async claimNext(input: ClaimNextInput, caller?: BotCaller): Promise<Result<Measured<{ lease: Lease | null }>>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = ClaimNextInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Invalid claim.", zodIssues(parsed.error));
     const result = this.measured(() => {
@@ -186,7 +203,9 @@ export class MessageQueue extends DurableObject<Env> {
    * to the feed. Idempotent per lease: the same lease again gets the stored
    * reply with `duplicate: true`; any other lease gets `conflict:lease`.
    */
-  async complete(input: CompleteInput): Promise<Result<Measured<CompleteResult>>> {
+  async complete(input: CompleteInput, caller?: BotCaller): Promise<Result<Measured<CompleteResult>>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = CompleteInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Invalid completion.", zodIssues(parsed.error));
     const { messageId, leaseId, reply } = parsed.data;
@@ -215,7 +234,9 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** Moves a pending message to another priority (1..10). */
-  setPriority(input: SetPriorityInput): Result<Measured<{ messageId: string; priority: number }>> {
+  setPriority(input: SetPriorityInput, caller?: BotCaller): Result<Measured<{ messageId: string; priority: number }>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = SetPriorityInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Invalid priority.", zodIssues(parsed.error));
     const { messageId, priority } = parsed.data;
@@ -231,14 +252,18 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** The oldest `limit` dead letters (an indexed read of dead rows only). */
-  deadLetters(limit?: number): Result<Measured<{ deadLetters: DeadLetter[]; total: number }>> {
+  deadLetters(limit?: number, caller?: BotCaller): Result<Measured<{ deadLetters: DeadLetter[]; total: number }>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = QueueLimit.safeParse(limit);
     if (!parsed.success) return fail("bad_request:query", "Invalid limit.", zodIssues(parsed.error));
     return this.measured(() => ok({ deadLetters: store.deadLetters(this.db, parsed.data), total: this.deadCount }));
   }
 
   /** Puts a dead letter back in the queue with its attempts reset to 0. */
-  requeue(messageId: string): Result<Measured<{ messageId: string; status: "pending" }>> {
+  requeue(messageId: string, caller?: BotCaller): Result<Measured<{ messageId: string; status: "pending" }>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = QueueMessageId.safeParse(messageId);
     if (!parsed.success) return fail("bad_request:params", "Invalid message id.", zodIssues(parsed.error));
     return this.measured(() => {
@@ -269,7 +294,9 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** The staff feed after a `seq` cursor: from memory inside the window, else one primary-key range read. */
-  feed(query: FeedQuery): Result<Measured<FeedPage>> {
+  feed(query: FeedQuery, caller?: BotCaller): Result<Measured<FeedPage>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = FeedQuery.safeParse(query);
     if (!parsed.success) return fail("bad_request:query", "Invalid feed cursor.", zodIssues(parsed.error));
     const { after, limit } = parsed.data;
@@ -283,7 +310,9 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** The newest `limit` entries of one session, oldest first (bot context): one read of ≤ limit rows. */
-  conversation(query: ConversationQuery): Result<Measured<{ entries: FeedEntry[] }>> {
+  conversation(query: ConversationQuery, caller?: BotCaller): Result<Measured<{ entries: FeedEntry[] }>> {
+    const refused = this.admit(caller);
+    if (refused) return refused;
     const parsed = ConversationQuery.safeParse(query);
     if (!parsed.success) return fail("bad_request:query", "Invalid conversation query.", zodIssues(parsed.error));
     return this.measured(() => ok({ entries: store.sessionEntries(this.db, parsed.data.sessionId, parsed.data.limit).reverse() }));
@@ -457,6 +486,14 @@ export class MessageQueue extends DurableObject<Env> {
   private notOpen(messageId: string): Result<never> {
     const row = store.findMessage(this.db, messageId);
     return row ? conflict(messageId, row.status) : notFound(messageId);
+  }
+
+  /** One bucket per bot token, in memory: every bot call reaches this one object, so the count is exact. */
+  private admit(caller: BotCaller | undefined): Result<never> | null {
+    if (!caller) return null;
+    const { decision, state } = takeFromBucket(LIMITS.botCallsPerToken, this.botBuckets.get(caller.bot) ?? null, Date.now());
+    this.botBuckets.set(caller.bot, state);
+    return decision.allowed ? null : limited("rate_limited:api", "Too many bot API calls; slow down.", decision.retryAfterMs);
   }
 
   private measured<T>(work: () => Result<T>): Result<Measured<T>> {

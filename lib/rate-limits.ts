@@ -12,6 +12,11 @@ export const LIMITS = {
   chatsPerIp: { kind: "window", limit: 60, windowMs: 60 * 60_000 },
   /** Messages per chat: a burst of 10, then one every 3 s (20 a minute) sustained. */
   messagesPerChat: { kind: "bucket", capacity: 10, refillEveryMs: 3_000 },
+  /**
+   * Calls to the bot API per bot token: a burst of 120, then 10 a second. A bot polling
+   * claim-next every 100 ms fits; a bot stuck in a loop does not flood the queue.
+   */
+  botCallsPerToken: { kind: "bucket", capacity: 120, refillEveryMs: 100 },
   /** Confirmed sessions still to come, per owner and per email: nobody empties the calendar. */
   activeBookings: { kind: "count", limit: 5 },
 } as const;

@@ -12,9 +12,9 @@ import {
   QueueMessageId,
   SetPriorityInput,
 } from "../lib/queue/schemas";
+import type { BotCaller } from "../durable-objects/message-queue";
 import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
 import { secretMatches } from "./secrets";
-
 
 /**
  * The queue as outside bots see it (`/api/queue/*`, `/api/conversation`,
@@ -46,12 +46,12 @@ export class BotQueueApi {
   }
 
   pending(token: string, limit: unknown) {
-    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.pending(valid));
+    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.pending(valid, BOT));
   }
 
   claim(token: string, input: unknown) {
     return this.call(token, ClaimInput, input, { code: "bad_request:body", message: "Invalid claim." }, async (valid) => {
-      const claimed = await this.queue.claim(valid);
+      const claimed = await this.queue.claim(valid, BOT);
       if (claimed.ok) await this.showWorking(claimed.value);
       return claimed;
     });
@@ -59,7 +59,7 @@ export class BotQueueApi {
 
   claimNext(token: string, input: unknown) {
     return this.call(token, ClaimNextInput, input, { code: "bad_request:body", message: "Invalid claim." }, async (valid) => {
-      const claimed = await this.queue.claimNext(valid);
+      const claimed = await this.queue.claimNext(valid, BOT);
       if (claimed.ok && claimed.value.lease) await this.showWorking(claimed.value.lease);
       return claimed;
     });
@@ -81,7 +81,7 @@ export class BotQueueApi {
 
   complete(token: string, input: unknown) {
     return this.call(token, CompleteInput, input, { code: "bad_request:body", message: "Invalid completion." }, async (valid) => {
-      const done = await this.queue.complete(valid);
+      const done = await this.queue.complete(valid, BOT);
       if (!done.ok) return done;
       const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done.value;
       if (!ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
@@ -99,28 +99,34 @@ export class BotQueueApi {
   }
 
   setPriority(token: string, input: unknown) {
-    return this.call(token, SetPriorityInput, input, { code: "bad_request:body", message: "Invalid priority." }, (valid) => this.queue.setPriority(valid));
+    return this.call(token, SetPriorityInput, input, { code: "bad_request:body", message: "Invalid priority." }, (valid) => this.queue.setPriority(valid, BOT));
   }
 
   conversation(token: string, query: unknown) {
     return this.call(token, ConversationQuery, query, { code: "bad_request:query", message: "Invalid conversation query." }, (valid) =>
-      this.queue.conversation(valid),
+      this.queue.conversation(valid, BOT),
     );
   }
 
   feed(token: string, query: unknown) {
-    return this.call(token, FeedQuery, query, { code: "bad_request:query", message: "Invalid feed cursor." }, (valid) => this.queue.feed(valid));
+    return this.call(token, FeedQuery, query, { code: "bad_request:query", message: "Invalid feed cursor." }, (valid) => this.queue.feed(valid, BOT));
   }
 
   deadLetters(token: string, limit: unknown) {
-    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.deadLetters(valid));
+    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.deadLetters(valid, BOT));
   }
 
   requeue(token: string, messageId: unknown) {
     return this.call(token, QueueMessageId, messageId, { code: "bad_request:body", message: "Invalid message id." }, (valid) =>
-      this.queue.requeue(valid),
+      this.queue.requeue(valid, BOT),
     );
   }
 }
+
+/**
+ * The caller the queue limits (LIMITS.botCallsPerToken). There is one bot token, BOT_TOKEN,
+ * so its name is its key; a second token would get its own name here.
+ */
+const BOT: BotCaller = { bot: "BOT_TOKEN" };
 
 const INVALID_LIMIT = { code: "bad_request:query", message: "Invalid limit." } as const;

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DeadLetter, MAX_ATTEMPTS } from "../../lib/queue/schemas";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { UNANSWERED } from "../../durable-objects/message-queue";
+import { LIMITS } from "../../lib/rate-limits";
 import { DEFAULT_PAGE_SIZE } from "../../lib/schemas";
 import { acceptUserMessage, messageQueue } from "../../workers/assistant-turn";
 import { BotQueueApi } from "../../workers/bot-queue";
@@ -96,5 +97,40 @@ describe("the cost of one exchange", () => {
     // One page for the returned state, plus a small constant for the inserts and updates (61 measured);
     // a second page (the old consumer re-read the whole state) would take it past 100.
     expect(after.reads - before.reads).toBeLessThanOrEqual(DEFAULT_PAGE_SIZE + 1 + 15);
+  });
+});
+
+describe("the bot call limit", () => {
+  const flooded = () => env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName(`limit-${crypto.randomUUID()}`));
+
+  it("lets a token make a burst of calls, then answers 429 with Retry-After and changes nothing", async () => {
+    const queue = flooded();
+    const caller = { bot: "flooding-token" };
+    const sessionId = newSessionId();
+    unwrapOk(await queue.enqueue({ messageId: "m-limit", sessionId, ownerId: newOwnerId(), content: "hello", createdAt: Date.now() }));
+    for (let call = 0; call < LIMITS.botCallsPerToken.capacity; call++) unwrapOk(await queue.pending(10, caller));
+
+    const refused = await queue.claim({ messageId: "m-limit", workerId: "flooder" }, caller);
+    expect(refused).toMatchObject({ ok: false, error: { code: "rate_limited:api", retryAfterSeconds: 1 } });
+    // The refused claim took nothing: the message is still there for anyone else.
+    expect(unwrapOk(await queue.pending(10))).toMatchObject({ total: 1, leased: 0 });
+    // Another token, and the sidecar's own calls, have their own room.
+    unwrapOk(await queue.claim({ messageId: "m-limit", workerId: "polite-bot" }, { bot: "another-token" }));
+  });
+
+  it("applies to every call the bot API makes with BOT_TOKEN", async () => {
+    // Last in this file: it spends the token's burst, which refills in seconds.
+    let allowed = 0;
+    for (;;) {
+      const answer = await bots.pending(env.BOT_TOKEN, 1);
+      if (!answer.ok) {
+        expect(answer.error.code).toBe("rate_limited:api");
+        break;
+      }
+      allowed += 1;
+      if (allowed > 2 * LIMITS.botCallsPerToken.capacity) throw new Error("no limit reached");
+    }
+    // Earlier tests in this file spent some of the burst; refill adds a few while this loop runs.
+    expect(allowed).toBeGreaterThan(LIMITS.botCallsPerToken.capacity / 2);
   });
 });
