@@ -1,18 +1,25 @@
 import fc from "fast-check";
 import { expect, test, type APIRequestContext } from "./support/test";
+import { createSessionId } from "../lib/session-id";
 import { startSidecar } from "./support/sidecar";
 
 /**
- * Property-based: whatever a client sends (cookies, query strings, path ids,
- * bodies, content types), every route answers below 500, with a JSON error for
- * a 4xx and never a stack trace. Runs against the production build with the sidecar.
+ * Property-based: whatever a client sends (methods, paths, headers, cookies,
+ * query strings, path ids, bodies, content types), every route answers below
+ * 500, with a JSON error for a 4xx and never a stack trace, and a refused
+ * request changes nothing: one real student's chats, messages and bookings are
+ * compared before and after every refusal sent with their cookie. Runs against
+ * the production build with the sidecar. FUZZ_RUNS sets the cases per route.
  */
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 const SESSION = "session-1700000000000-0123456789abcdef0123456789abcdef";
 
 /** Cookie headers: valid-looking, malformed base64, bad % escapes, any printable ASCII (what a header can carry). */
 const cookie = fc.oneof(
   fc.constant(""),
+  fc.constant("<student's cookie>"),
   fc.constant("tutor_owner=x.A"),
   fc.constant("tutor_owner=%E0%A4%A"),
   fc.constant("tutor_owner=owner-00000000000000000000000000000000.!!!"),
@@ -35,7 +42,10 @@ const body = fc.oneof(
   fc.record({ pendingMatch: fc.anything(), bookingInfo: fc.anything(), searchCriteria: fc.anything() }).map((value) => JSON.stringify(value)),
 );
 
-const pathId = fc.oneof(fc.constant(SESSION), fc.constantFrom("constructor", "__proto__", "%zz", "..", "session-1-2"), fc.string({ minLength: 1, maxLength: 60 }));
+/** A real student, set up before the fuzzing: their cookie and chat are among the inputs. */
+const student = { cookie: "", sessionId: "" };
+
+const pathId = fc.oneof(fc.constant(SESSION), fc.constant("<student's chat>"), fc.constant("bk-0123456789abcdef0123456789abcdef"), fc.constantFrom("constructor", "__proto__", "%zz", "..", "session-1-2"), fc.string({ minLength: 1, maxLength: 60 }));
 
 type Route = { method: "GET" | "POST" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean };
 const ROUTES: Route[] = [
@@ -49,6 +59,7 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: (id) => `/api/chats/${id}` },
   { method: "POST", path: (id) => `/api/chats/${id}/restore` },
   { method: "GET", path: () => "/api/bookings" },
+  { method: "POST", path: (id) => `/api/bookings/${id}/cancel` },
   { method: "POST", path: () => "/api/assistant", body: true },
   { method: "GET", path: (_id, q) => `/tutors?q=${q}` },
   { method: "GET", path: (_id, q) => `/api/queue/pending?limit=${q}` },
@@ -58,40 +69,104 @@ const ROUTES: Route[] = [
   { method: "PATCH", path: (id) => `/api/queue/${id}`, body: true },
   { method: "GET", path: (id, q) => `/api/conversation?sessionId=${id}&limit=${q}` },
   { method: "GET", path: (_id, q) => `/api/comments?after=${q}` },
+  { method: "GET", path: (_id, q) => `/api/queue/dead-letters?limit=${q}` },
+  { method: "POST", path: () => "/api/queue/requeue", body: true },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {
-  const url = route.path(encodeURIComponent(input.id), encodeURIComponent(input.q));
+  const id = input.id === "<student's chat>" ? student.sessionId : input.id;
+  const url = route.path(encodeURIComponent(id), encodeURIComponent(input.q));
   const headers: Record<string, string> = {};
-  if (input.cookie) headers.cookie = input.cookie;
+  if (input.cookie) headers.cookie = input.cookie === "<student's cookie>" ? student.cookie : input.cookie;
   if (input.bot) headers.authorization = "Bearer not-the-token";
   if (route.body) headers["content-type"] = input.json ? "application/json" : "text/plain";
   // A Buffer goes out byte for byte (a string with a JSON content type would be JSON-encoded again).
   return request.fetch(url, { method: route.method, headers, data: route.body ? Buffer.from(input.body) : undefined, maxRedirects: 0 });
 }
 
-test.describe("no input makes a route answer 5xx", () => {
-  test.beforeAll(() => startSidecar());
+/** Everything the student can see of their own: the chat, the chat lists, the bookings. */
+async function studentSees(request: APIRequestContext): Promise<string> {
+  const headers = { cookie: student.cookie };
+  const reads = await Promise.all(
+    [`/api/chat/session/${student.sessionId}`, "/api/chats", "/api/chats?deleted=1", "/api/bookings"].map(async (path) => {
+      const response = await request.get(path, { headers });
+      return `${response.status()} ${await response.text()}`;
+    }),
+  );
+  return reads.join("\n");
+}
+
+/** Below 500, no stack trace, a JSON error body for a JSON 4xx. */
+async function expectNoServerError(response: Awaited<ReturnType<APIRequestContext["fetch"]>>, what: string) {
+  expect(response.status(), what).toBeLessThan(500);
+  const text = await response.text();
+  expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
+  if (response.status() >= 400 && response.headers()["content-type"]?.includes("json")) {
+    expect(JSON.parse(text)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+  }
+}
+
+test.describe("no input makes a route answer 5xx or changes state when refused", () => {
+  test.beforeAll(async ({ playwright }) => {
+    await startSidecar();
+    const context = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
+    student.sessionId = createSessionId();
+    const created = await context.post(`/api/chat/session/${student.sessionId}/messages`, { data: { content: "Python on Monday at 10" } });
+    expect(created.status()).toBe(201);
+    student.cookie = (created.headers()["set-cookie"] ?? "").split(";")[0]!;
+    expect(student.cookie).toMatch(/^tutor_owner=/);
+    await context.dispose();
+  });
 
   for (const route of ROUTES) {
     test(`${route.method} ${route.path(":id", ":q")}`, async ({ request }) => {
+      let seen = await studentSees(request);
       await fc.assert(
         fc.asyncProperty(
           fc.record({ id: pathId, q: queryValue, cookie, body, json: fc.boolean(), bot: fc.boolean() }),
           async (input) => {
             const response = await send(request, route, input);
-            expect(response.status(), `${route.method} ${JSON.stringify(input)}`).toBeLessThan(500);
-            const text = await response.text();
-            expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
-            if (response.status() >= 400 && response.headers()["content-type"]?.includes("json")) {
-              expect(JSON.parse(text)).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
-            }
+            await expectNoServerError(response, `${route.method} ${JSON.stringify(input)}`);
+            if (input.cookie !== "<student's cookie>" || route.method === "GET") return;
+            const now = await studentSees(request);
+            if (response.status() >= 400) expect(now, `refused ${route.method} ${JSON.stringify(input)} changed the student's state`).toBe(seen);
+            seen = now;
           },
         ),
-        { numRuns: 40, seed: 20261123 },
+        { numRuns: RUNS, seed: 20261123 },
       );
     });
   }
+
+  test("any method, path and headers", async ({ request }) => {
+    const segment = fc.oneof(
+      fc.constantFrom("api", "chat", "session", "chats", "queue", "bookings", "restore", "cancel", "messages", "socket", "socket-ticket", "_next", "..", "%2e%2e", "%00", "__proto__", SESSION),
+      fc.string({ minLength: 1, maxLength: 20 }).map(encodeURIComponent),
+    );
+    const header = fc.oneof(
+      fc.constantFrom("content-type", "content-length", "origin", "sec-fetch-site", "upgrade", "connection", "x-forwarded-for", "cf-connecting-ip", "authorization", "accept", "x-chat-owner", "x-internal-key"),
+      fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
+    );
+    // Header values a client can send: printable ASCII without line breaks.
+    const headerValue = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((code) => String.fromCharCode(code)), maxLength: 80 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"),
+          path: fc.array(segment, { minLength: 1, maxLength: 6 }).map((segments) => `/${segments.join("/")}`),
+          headers: fc.dictionary(header, headerValue, { maxKeys: 4 }),
+          body: fc.option(body, { nil: undefined }),
+        }),
+        async ({ method, path, headers, body: data }) => {
+          // Lengths that lie are refused by the HTTP client before sending; the server's own parser is not ours to fuzz.
+          delete headers["content-length"];
+          const response = await request.fetch(path, { method, headers, data: data === undefined || method === "GET" || method === "HEAD" ? undefined : Buffer.from(data), maxRedirects: 0 });
+          await expectNoServerError(response, `${method} ${path} ${JSON.stringify(headers)}`);
+        },
+      ),
+      { numRuns: RUNS * 4, seed: 20261123 },
+    );
+  });
 
   test("a malformed owner cookie is treated as absent: a fresh one is issued", async ({ request }) => {
     for (const bad of ["tutor_owner=x.A", "tutor_owner=%E0%A4%A"]) {
