@@ -3,10 +3,11 @@ import { AppError } from "./errors";
 /**
  * How long the browser keeps re-sending a message the server has not accepted.
  *
- * The budget outlasts a sidecar restart: a deploy or a local restart leaves the
- * web worker without its sidecar for a few seconds in production and up to
- * ~80 s under `wrangler dev` (measured; see docs/architecture.md "Faults"), so
- * two minutes covers both with room. Backoff starts at half a second (a dropped
+ * The budget outlasts a sidecar restart: a deploy or a restart leaves the web
+ * worker without its sidecar for seconds (measured locally: ~2 s after a clean
+ * stop, ~3 s after a kill), and wrangler's dev registry can hold a stale
+ * address for up to 90 s when its entry is not cleared (docs/architecture.md
+ * "Faults"); two minutes covers the worst of these with room. Backoff starts at half a second (a dropped
  * connection is usually back at once), doubles, and stays at 5 s so the
  * message lands within seconds of the sidecar's return. Each delay is jittered
  * (between half and all of it) so a hundred tabs do not retry in step.
