@@ -1,3 +1,4 @@
+import { createSessionId } from "../lib/ids";
 import { expect, test, type APIRequestContext } from "./support/test";
 import { LIMITS } from "../lib/rate-limits";
 import { ChatPage } from "./pages/chat";
@@ -10,8 +11,7 @@ import { startSidecar } from "./support/sidecar";
 const unknownSession = () => `session-${Date.now()}-${"0".repeat(31)}1`;
 
 async function createSession(request: APIRequestContext) {
-  const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-  const sessionId = `session-${Date.now()}-${random}`;
+  const sessionId = createSessionId();
   const created = await request.post(`/api/chat/session/${sessionId}/messages`, { data: { content: "first message" } });
   expect(created.status()).toBe(201);
   return sessionId;
@@ -110,8 +110,7 @@ test.describe("owner cookie", () => {
     const browserLike = await playwright.request.newContext({ baseURL });
     const health = await browserLike.get("/api/health");
     expect(health.headers()["set-cookie"]).toMatch(/tutor_owner=/);
-    const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const sessionId = `session-${Date.now()}-${random}`;
+    const sessionId = createSessionId();
     const [posted, listed] = await Promise.all([
       browserLike.post(`/api/chat/session/${sessionId}/messages`, { data: { content: "parallel" } }),
       browserLike.get("/api/chats"),

@@ -1,3 +1,4 @@
+import { createSessionId } from "../lib/ids";
 import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
@@ -34,8 +35,7 @@ test.describe("chat trash and restore", () => {
   });
 
   test("answers the chat routes' bad input with 4xx and changes nothing", async ({ request, playwright, baseURL }) => {
-    const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-    const id = `session-${Date.now()}-${random}`;
+    const id = createSessionId();
     expect((await request.post(`/api/chat/session/${id}/messages`, { data: { content: "mine" } })).status()).toBe(201);
     expect((await request.get("/api/chats?deleted=maybe")).status()).toBe(400);
     expect((await request.delete("/api/chats/not-an-id")).status()).toBe(404);

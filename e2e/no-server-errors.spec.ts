@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { expect, test, type APIRequestContext } from "./support/test";
-import { createSessionId } from "../lib/session-id";
+import { createSessionId } from "../lib/ids";
 import { startSidecar } from "./support/sidecar";
 
 /**

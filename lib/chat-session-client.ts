@@ -12,7 +12,7 @@ import {
   type NewUserMessage,
   type SessionPatch,
 } from "./schemas";
-import { createSessionId, isSessionId } from "./session-id";
+import { createSessionId, isSessionId } from "./ids";
 import type { ServerFrame } from "./socket-frames";
 import type { SidecarApi } from "./sidecar-api";
 import { SearchCriteria, type BookingInfo, type TutorMatch } from "./tutoring/schemas";

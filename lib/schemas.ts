@@ -16,6 +16,13 @@ export const SESSION_ID_PATTERN = /^session-\d{13}-[0-9a-f]{32}$/;
 export const SessionId = z.string().regex(SESSION_ID_PATTERN, "expected session-{timestamp}-{128-bit hex}");
 export type SessionId = z.infer<typeof SessionId>;
 
+/**
+ * `owner-{hex}`: who a chat belongs to. Minted with 128 bits (lib/ids.ts); 64 to 256 bits are
+ * accepted so fixtures may be shorter. The one rule for the cookie, the RPC boundary and the queue.
+ */
+export const OWNER_ID_PATTERN = /^owner-[0-9a-f]{16,64}$/;
+export const OwnerId = z.string().regex(OWNER_ID_PATTERN, "expected owner-{hex}");
+
 export const MessageRole = z.enum(["user", "assistant", "system"]);
 export type MessageRole = z.infer<typeof MessageRole>;
 

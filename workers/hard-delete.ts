@@ -1,5 +1,3 @@
-import type { ChatSession } from "../durable-objects/chat-session";
-import type { MessageQueue } from "../durable-objects/message-queue";
 import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, recordCleanupFailures } from "./chats";
 
 const BATCH = 100;
@@ -11,7 +9,7 @@ export interface HardDeleteSummary {
   failed: number;
 }
 
-type CleanupEnv = { DB: D1Database; CHAT_SESSION: DurableObjectNamespace<ChatSession>; MESSAGE_QUEUE: DurableObjectNamespace<MessageQueue> };
+type CleanupEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE">;
 
 /**
  * The weekly hard delete (cron `0 0 * * 0`): D1 forgets the expired chats and

@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
-import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, SessionId, SessionPatch } from "../lib/schemas";
+import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, OwnerId, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
@@ -19,7 +19,6 @@ export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 
-const OwnerId = z.string().min(16).max(128);
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 

@@ -1,5 +1,5 @@
 import { z } from "../zod";
-import { MAX_MESSAGE_CHARS, SessionId } from "../schemas";
+import { MAX_MESSAGE_CHARS, OwnerId, SessionId } from "../schemas";
 
 /**
  * Wire shapes of the MessageQueue Durable Object: the RPC arguments the
@@ -35,7 +35,7 @@ export const EnqueueInput = z
     messageId: MessageId,
     sessionId: SessionId,
     /** The chat's owner, so whoever completes the message can append the reply to that ChatSession. */
-    ownerId: z.string().min(1).max(128).optional(),
+    ownerId: OwnerId.optional(),
     content: z.string().min(1).max(MAX_MESSAGE_CHARS),
     priority: Priority.default(DEFAULT_PRIORITY),
     createdAt: z.number().int().nonnegative(),

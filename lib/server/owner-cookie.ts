@@ -5,6 +5,8 @@
  */
 
 import { fromBase64Url, toBase64Url } from "../base64url";
+import { newOwnerId } from "../ids";
+import { OWNER_ID_PATTERN } from "../schemas";
 
 export const OWNER_COOKIE = "tutor_owner";
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
@@ -33,7 +35,7 @@ export async function verifyOwnerCookie(value: string | undefined, secret: strin
   if (dot <= 0) return null;
   const ownerId = value.slice(0, dot);
   const signature = fromBase64Url(value.slice(dot + 1));
-  if (!signature || !/^owner-[0-9a-f]{32}$/.test(ownerId)) return null;
+  if (!signature || !OWNER_ID_PATTERN.test(ownerId)) return null;
   const valid = await crypto.subtle.verify("HMAC", await hmacKey(secret), signature, encoder.encode(ownerId));
   return valid ? ownerId : null;
 }
@@ -50,11 +52,6 @@ export function readCookie(header: string | null, name: string): string | undefi
     }
   }
   return undefined;
-}
-
-function newOwnerId(): string {
-  const random = crypto.getRandomValues(new Uint8Array(16));
-  return `owner-${[...random].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
 }
 
 /** The request's owner, or a new one with the cookie that binds it to this browser. */

@@ -11,7 +11,9 @@ async function env(): Promise<Partial<CloudflareEnv>> {
 export async function getSidecar(): Promise<SidecarApi> {
   const binding = (await env()).SIDECAR;
   if (!binding) throw new AppError("persistence_unavailable:sidecar", UNAVAILABLE_MESSAGE);
-  // An RPC stub to the sidecar's default entrypoint, which `implements SidecarApi`.
+  // An RPC stub to the sidecar's default entrypoint, which `implements SidecarApi` (checked there).
+  // `wrangler types` can type the binding from both configs (Service<typeof Sidecar>), but that
+  // pulls the sidecar's global Env into this program, where it clashes with the web worker's.
   return binding as unknown as SidecarApi;
 }
 

@@ -5,8 +5,6 @@ declare global {
     interface Env {
       /** Read from drizzle/migrations by vitest.config.ts, applied before each test file. */
       TEST_MIGRATIONS: D1Migration[];
-      INTERNAL_KEY: string;
-      BOT_TOKEN: string;
       /** A D1 without tables (vitest.config.ts): storage that is gone. */
       EMPTY_DB: D1Database;
     }

@@ -1,10 +1,7 @@
 import { env } from "cloudflare:test";
 
 /** A fresh, valid session id; each test uses its own Durable Object. */
-export function newSessionId(): string {
-  const random = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("");
-  return `session-${Date.now()}-${random}`;
-}
+export { createSessionId as newSessionId } from "../../lib/ids";
 
 export const OWNER = "owner-aaaaaaaaaaaaaaaa";
 export const STRANGER = "owner-bbbbbbbbbbbbbbbb";
@@ -26,9 +23,7 @@ export async function seedCatalog() {
   await env.DB.batch(statements);
 }
 
-export function newOwnerId(): string {
-  return `owner-${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
+export { newOwnerId } from "../../lib/ids";
 
 export const TEST_NOW = Date.UTC(2026, 10, 22, 0, 0, 0);
 
