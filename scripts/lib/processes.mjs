@@ -45,6 +45,18 @@ export async function stop(child) {
   clearTimeout(timer);
 }
 
+/** Kills a process group started by `start` at once (SIGKILL: a crash, no clean-up), waiting until it is gone. */
+export async function kill(child) {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    return;
+  }
+  await exited;
+}
+
 /** Resolves once `url` answers with `accept(response)`; rejects after `timeoutMs`. */
 export async function waitForHttp(url, { timeoutMs = 120_000, accept = (response) => response.status < 500 } = {}) {
   const deadline = Date.now() + timeoutMs;
@@ -96,8 +108,8 @@ function listening(address) {
  * until the entry is 90 s old, so its callers keep dialing the dead address (503) meanwhile.
  * Call it before starting the worker: once started, it waits out the 90 s regardless.
  */
-export async function clearDeadRegistration(workerName) {
-  const file = path.join(devRegistryPath(), workerName);
+export async function clearDeadRegistration(workerName, registry = devRegistryPath()) {
+  const file = path.join(registry, workerName);
   const read = () => {
     try {
       return JSON.parse(readFileSync(file, "utf8"));
@@ -110,12 +122,12 @@ export async function clearDeadRegistration(workerName) {
   if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
 }
 
-export function sidecarArgs(port = SIDECAR_PORT) {
-  return ["dev", "-c", "workers/wrangler.toml", "--persist-to", PERSIST_TO, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
+export function sidecarArgs(port = SIDECAR_PORT, persistTo = PERSIST_TO) {
+  return ["dev", "-c", "workers/wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
 }
 
-export function webPreviewArgs(port = WEB_PORT) {
-  return ["dev", "-c", "wrangler.toml", "--persist-to", PERSIST_TO, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
+export function webPreviewArgs(port = WEB_PORT, persistTo = PERSIST_TO) {
+  return ["dev", "-c", "wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
 }
 
 /** Stops every child on Ctrl-C or termination. */
