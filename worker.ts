@@ -5,6 +5,7 @@
 // @ts-expect-error -- untyped, and it exists only after `opennextjs-cloudflare build`.
 import { default as nextHandler } from "./.open-next/worker.js";
 import type { ExecutionContext } from "@cloudflare/workers-types";
+import { AppError } from "./lib/errors";
 import { SOCKET_PATH } from "./lib/socket-protocol";
 
 export default {
@@ -67,14 +68,15 @@ function withSecurityHeaders(response: Response, url: URL, policy: string): Resp
 async function openChatSocket(request: Request, env: Partial<CloudflareEnv>, url: URL): Promise<Response> {
   // Cross-site WebSocket hijacking: a browser always sends Origin on a socket; it must be this site.
   if (request.headers.get("origin") !== url.origin) {
-    return Response.json({ error: { code: "forbidden", message: "Sockets are only for this site's pages." } }, { status: 403 });
+    return new AppError("forbidden:origin", "Sockets are only for this site's pages.").toResponse();
   }
-  if (!env.SIDECAR) {
-    return Response.json({ error: { code: "persistence_unavailable", message: "Chat persistence is not running." } }, { status: 503 });
-  }
+  // RFC 6455: an upgrade is a GET. Checked here, at the edge: across the service binding
+  // workerd presents every upgrade to the sidecar as a GET.
+  if (request.method !== "GET") return new AppError("method_not_allowed:socket", "A chat socket opens with a GET request.").toResponse();
+  if (!env.SIDECAR) return new AppError("persistence_unavailable:sidecar", "Chat persistence is not running.").toResponse();
   try {
     return await env.SIDECAR.fetch(request);
   } catch {
-    return Response.json({ error: { code: "persistence_unavailable", message: "Chat persistence is not running." } }, { status: 503 });
+    return new AppError("persistence_unavailable:sidecar", "Chat persistence is not running.").toResponse();
   }
 }

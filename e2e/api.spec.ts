@@ -161,6 +161,19 @@ test.describe("rate limits over HTTP", () => {
   });
 });
 
+test.describe("chat sockets at the edge", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("refuses an upgrade that is not a GET, or from another site, before the sidecar sees it", async ({ request, baseURL }) => {
+    const sessionId = await createSession(request);
+    const path = `/api/chat/session/${sessionId}/socket?ticket=x`;
+    for (const method of ["POST", "PUT", "DELETE"]) {
+      await expectError(await request.fetch(path, { method, headers: { upgrade: "websocket", origin: baseURL! } }), 405, "method_not_allowed");
+    }
+    await expectError(await request.get(path, { headers: { upgrade: "websocket", origin: "https://evil.example" } }), 403, "forbidden");
+  });
+});
+
 test.describe("rate limits in the chat", () => {
   test.beforeAll(() => startSidecar());
 

@@ -12,6 +12,8 @@ export const PONG = "pong";
 
 /** Messages sent in one `messages` frame while catching a client up. */
 export const RESUME_PAGE = 100;
+/** The longest frame a client may send: hello, typing and read fit in a few dozen characters. */
+export const MAX_CLIENT_FRAME_CHARS = 1_024;
 /** A client further behind than this gets `resync` and reloads the state over HTTP. */
 export const MAX_RESUME = 1_000;
 

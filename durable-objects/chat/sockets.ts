@@ -1,7 +1,7 @@
 import { z } from "../../lib/zod";
 import type { ChatMessage, SessionFields } from "../../lib/schemas";
 import { ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
-import { CLOSE, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
+import { CLOSE, MAX_CLIENT_FRAME_CHARS, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
 
 /**
  * The live side of one chat: its hibernating WebSockets. The object accepts
@@ -57,9 +57,13 @@ export class ChatSockets {
   receive(ws: WebSocket, data: string | ArrayBuffer, source: SocketSource, now: number): void {
     const attachment = attachmentOf(ws);
     if (!attachment) return ws.close(1011, "unknown socket");
+    // Refused before parsing: a frame of megabytes is not worth reading.
+    if (typeof data !== "string" || data.length > MAX_CLIENT_FRAME_CHARS) {
+      return send(ws, { v: 1, type: "error", code: "bad_request", message: `Frames are JSON text of at most ${MAX_CLIENT_FRAME_CHARS} characters.` });
+    }
     let parsed: ReturnType<typeof ClientFrame.safeParse>;
     try {
-      parsed = ClientFrame.safeParse(typeof data === "string" ? JSON.parse(data) : null);
+      parsed = ClientFrame.safeParse(JSON.parse(data));
     } catch {
       return send(ws, { v: 1, type: "error", code: "bad_request", message: "Frames are JSON text." });
     }
