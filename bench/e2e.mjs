@@ -372,7 +372,7 @@ const round = (value, digits = 2) => (value === null || value === undefined ? va
 // ---- the two runs --------------------------------------------------------------------------
 
 async function builtinRun() {
-  const ownerId = `bench-owner-${hex(12)}`;
+  const ownerId = `owner-${hex(16)}`;
   const notes = [];
 
   // Cold start: the first requests after a (re)start pay one-off wakes and the per-isolate subject list.
@@ -487,7 +487,7 @@ async function builtinRun() {
 }
 
 async function externalRun() {
-  const ownerId = `bench-owner-${hex(12)}`;
+  const ownerId = `owner-${hex(16)}`;
   const warmStart = await counters();
   const warm = await newChat(ownerId);
   await botAnswer(warm.chat, warm.first.output.id, TOKENS.bot, null);

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, limited, ok, type Result } from "../lib/errors";
-import { LIMITS, takeFromBucket, type BucketRule, type BucketState } from "../lib/rate-limits";
+import { fail, ok, type Result } from "../lib/errors";
+import { LIMITS, type BucketRule } from "../lib/rate-limits";
 import {
   DEFAULT_PAGE_SIZE,
   EMPTY_SESSION_FIELDS,
@@ -17,6 +17,7 @@ import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK, cancelledText } from "../lib/tutoring/phrasing";
 import { builtinTurn } from "../workers/assistant-turn";
+import { ChatAdmission, type ClientContext } from "./chat/admission";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
@@ -49,15 +50,9 @@ export interface Stored {
   rows: RowCounts;
 }
 
-/** What the web worker knows of the caller beyond the owner: its address, for per-address limits. */
-export interface ClientContext {
-  ip?: string;
-}
+export type { ClientContext } from "./chat/admission";
 
-/** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
-export const SOCKET_OWNER_HEADER = "x-chat-owner";
-export const SOCKET_NONCE_HEADER = "x-ticket-nonce";
-export const SOCKET_EXPIRES_HEADER = "x-ticket-expires";
+export { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "./chat/sockets";
 
 /** The D1 list entry's `updated_at` is refreshed at most this often. */
 const LIST_TOUCH_MS = 60 * 60 * 1000;
@@ -78,15 +73,13 @@ export class ChatSession extends DurableObject<Env> {
   private listedAt: number | null = null;
   /** The pace a student may send at (lib/rate-limits.ts); the benchmark's subclass lifts it. */
   protected readonly messageLimit: BucketRule = LIMITS.messagesPerChat;
-  /** Messages this chat may still take right now (memory only: an idle, evicted chat starts full). */
-  private messageBucket: BucketState | null = null;
-  /** Socket tickets already used (nonce → expiry), so a ticket opens one socket. */
-  private readonly usedTickets = new Map<string, number>();
+  private readonly admission: ChatAdmission;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = new CountingSql(ctx.storage.sql);
     this.sockets = new ChatSockets(ctx);
+    this.admission = new ChatAdmission(env.RATE_LIMITER, () => this.messageLimit);
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -350,21 +343,7 @@ export class ChatSession extends DurableObject<Env> {
    * upgrade. HTTP here is only for sockets: everything else is RPC.
    */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
-    }
-    const ownerId = request.headers.get(SOCKET_OWNER_HEADER) ?? "";
-    const nonce = request.headers.get(SOCKET_NONCE_HEADER) ?? "";
-    const expiresAt = Number(request.headers.get(SOCKET_EXPIRES_HEADER));
-    if (!this.useTicket(nonce, expiresAt, Date.now())) {
-      return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
-    }
-    if (!this.authorize(ownerId)) {
-      const refusal = this.refusal(ownerId);
-      const status = !refusal.ok && refusal.error.code === "gone:chat" ? 410 : 404;
-      return Response.json({ error: { code: status === 410 ? "gone" : "not_found", message: refusal.ok ? "" : refusal.error.message } }, { status });
-    }
-    return this.sockets.accept(ownerId, "student");
+    return this.sockets.open(request, Date.now(), (ownerId) => (this.authorize(ownerId) ? null : this.refusal(ownerId)));
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
@@ -416,36 +395,8 @@ export class ChatSession extends DurableObject<Env> {
       const known = store.findKeyed(this.db, messageId);
       if (known) return { known };
     }
-    const refused = (isNew ? await this.admitNewChat(ownerId, client) : null) ?? this.admitMessage(now);
+    const refused = (isNew ? await this.admission.newChat(ownerId, client) : null) ?? this.admission.message(now);
     return refused ? { refused } : { isNew };
-  }
-
-  /**
-   * A new chat counts against its owner's and its client address's hourly
-   * limits (lib/rate-limits.ts), kept by RateLimiter objects: one call each,
-   * only when a chat is born. Null when it may be created.
-   */
-  private async admitNewChat(ownerId: string, client: ClientContext): Promise<Result<never> | null> {
-    const limiter = (name: string) => this.env.RATE_LIMITER.get(this.env.RATE_LIMITER.idFromName(name));
-    const decisions = await Promise.all([
-      limiter(`chatsPerOwner:${ownerId}`).take("chatsPerOwner"),
-      ...(client.ip ? [limiter(`chatsPerIp:${client.ip}`).take("chatsPerIp")] : []),
-    ]);
-    for (const decision of decisions) {
-      if (!decision.ok) return decision;
-      if (!decision.value.allowed) {
-        return limited("rate_limited:chats", "You have started a lot of new chats in the last hour. Please continue in one of your chats, or try again later.", decision.value.retryAfterMs);
-      }
-    }
-    return null;
-  }
-
-  /** The chat's own message bucket, from memory: a retry of a stored message never reaches it. */
-  private admitMessage(now: number): Result<never> | null {
-    const { decision, state } = takeFromBucket(this.messageLimit, this.messageBucket, now);
-    this.messageBucket = state;
-    if (decision.allowed) return null;
-    return limited("rate_limited:messages", "You're sending messages faster than the assistant can keep up. Please wait a few seconds.", decision.retryAfterMs);
   }
 
   private authorize(ownerId: string): SessionMeta | null {
@@ -519,13 +470,6 @@ export class ChatSession extends DurableObject<Env> {
     if (this.listedAt !== null && now - this.listedAt < LIST_TOUCH_MS) return false;
     this.listedAt = now;
     store.setListedAt(this.db, now);
-    return true;
-  }
-
-  private useTicket(nonce: string, expiresAt: number, now: number): boolean {
-    for (const [seen, expiry] of this.usedTickets) if (expiry <= now) this.usedTickets.delete(seen);
-    if (!nonce || !Number.isFinite(expiresAt) || expiresAt <= now || this.usedTickets.has(nonce)) return false;
-    this.usedTickets.set(nonce, expiresAt);
     return true;
   }
 

@@ -1,4 +1,5 @@
 import { z } from "../../lib/zod";
+import type { Result } from "../../lib/errors";
 import type { ChatMessage, SessionFields } from "../../lib/schemas";
 import { ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
@@ -33,14 +34,50 @@ export interface SocketSource {
   answeredSeq(): number;
 }
 
+/** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
+export const SOCKET_OWNER_HEADER = "x-chat-owner";
+export const SOCKET_NONCE_HEADER = "x-ticket-nonce";
+export const SOCKET_EXPIRES_HEADER = "x-ticket-expires";
+
 export class ChatSockets {
   /** The other side (bot or staff) has read up to here; memory only (rebuilt from the history after eviction). */
   private agentRead = 0;
   /** The assistant (an outside bot or staff holding a lease) is typing until then. */
   private agentTypingUntil: number | null = null;
   private studentTypingUntil: number | null = null;
+  /** Socket tickets already used (nonce → expiry), so a ticket opens one socket; memory only (a ticket lives 60 s). */
+  private readonly usedTickets = new Map<string, number>();
 
   constructor(private readonly ctx: DurableObjectState) {}
+
+  /** Spends a ticket's nonce: false when it is missing, expired or already used. */
+  private useTicket(nonce: string, expiresAt: number, now: number): boolean {
+    for (const [seen, expiry] of this.usedTickets) if (expiry <= now) this.usedTickets.delete(seen);
+    if (!nonce || !Number.isFinite(expiresAt) || expiresAt <= now || this.usedTickets.has(nonce)) return false;
+    this.usedTickets.set(nonce, expiresAt);
+    return true;
+  }
+
+  /**
+   * A socket upgrade the sidecar forwarded after checking its ticket: the
+   * ticket's nonce is spent here (one ticket, one socket), then `refuse` says
+   * whether its owner may open this chat (404 for anyone else, 410 in the trash).
+   */
+  open(request: Request, now: number, refuse: (ownerId: string) => Result<never> | null): Response {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
+    }
+    const ownerId = request.headers.get(SOCKET_OWNER_HEADER) ?? "";
+    if (!this.useTicket(request.headers.get(SOCKET_NONCE_HEADER) ?? "", Number(request.headers.get(SOCKET_EXPIRES_HEADER)), now)) {
+      return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
+    }
+    const refusal = refuse(ownerId);
+    if (refusal && !refusal.ok) {
+      const gone = refusal.error.code === "gone:chat";
+      return Response.json({ error: { code: gone ? "gone" : "not_found", message: refusal.error.message } }, { status: gone ? 410 : 404 });
+    }
+    return this.accept(ownerId, "student");
+  }
 
   /** Accepts a socket for `ownerId`; it receives nothing until its hello. */
   accept(ownerId: string, role: SocketRole): Response {
