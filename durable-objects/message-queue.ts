@@ -9,11 +9,13 @@ import {
   type FeedEntry, type FeedPage, type Lease, type QueuedMessage, type QueueStats,
 } from "../lib/queue/schemas";
 import { FEED_WINDOW_ENTRIES, FeedWindow } from "./queue/feed-window";
-import { IndexedHeap } from "./queue/indexed-heap";
-import { expiresBefore, fromRow, keyOf, openBytes, servedBefore, toLease, toQueued, type OpenMessage } from "./queue/open-message";
+import { fromRow, toFeedEntry, toLease, toNewRow, toQueued, type OpenMessage } from "./queue/open-message";
+import { DeadLetterNotices } from "./queue/dead-letter-notices";
+import { OpenMessages } from "./queue/open-messages";
 import { conflict, notFound, staleLease, type Measured } from "./queue/results";
 import * as store from "./queue/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
+import type { z } from "../lib/zod";
 
 export type { Measured } from "./queue/results";
 
@@ -38,41 +40,32 @@ export interface BotCaller {
  * complete touch a constant number of rows however many conversations exist.
  * Every method reports `kvStats`: the exact rows it read and wrote.
  *
- * The DO never calls a ChatSession (no callbacks across objects): the sidecar
- * appends a reply to the chat when `complete` answers `duplicate: false`, and
- * tells students about dead messages it gets from `drainDeadLetterNotices()`.
+ * Replies reach chats through the sidecar: it appends a bot's reply to the
+ * chat when `complete` answers. The one call this object makes to a
+ * ChatSession is the dead-letter apology (queue/dead-letter-notices.ts), from
+ * its alarm, because nobody else is awake when a lease lapses for the last time.
  *
  * Lease expiry is driven by the alarm, never by polling: the alarm is kept at
  * the earliest lease expiry, moved when that lease completes, deleted when no
  * lease is left. A lease whose time has passed but whose alarm has not run yet
  * can still complete: nobody else holds the message, so that loses nothing.
  */
-/** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
 /** A message id another chat already queued: refused, so one chat can never act on another's message. */
 function idTaken(messageId: string): Result<never> {
   return fail("conflict:message", `Message id ${messageId} belongs to another chat; use a new id.`);
 }
 
-/** A dead letter's student who could not be told yet is tried again this much later. */
-const NOTICE_RETRY_MS = 60_000;
-
-export const UNANSWERED = "Sorry, the assistant could not answer that message. Please try again, or leave a message for the tutoring center.";
+export { UNANSWERED } from "./queue/dead-letter-notices";
 
 export class MessageQueue extends DurableObject<Env> {
   private readonly db: CountingSql;
-  /** Every pending or leased message, by id. */
-  private readonly open = new Map<string, OpenMessage>();
-  private readonly pendingHeap = new IndexedHeap<OpenMessage>(servedBefore, keyOf);
-  private readonly leaseHeap = new IndexedHeap<OpenMessage>(expiresBefore, keyOf);
+  private readonly open = new OpenMessages();
   private readonly recent = new FeedWindow();
-  /** Newly dead messages, until drainDeadLetterNotices hands them out. */
-  private readonly deadNotices = new Map<string, DeadLetter>();
+  /** Dead messages whose student has not been told yet. */
+  private readonly deadNotices: DeadLetterNotices;
   private deadCount = 0;
-  private openBytes = 0;
   /** The alarm we believe is scheduled (mirrors storage, so moving it needs no read). */
   private alarmAt: number | null = null;
-  /** When to try again to tell students whose dead letter could not be announced. */
-  private noticeRetryAt: number | null = null;
   /**
    * Bot calls per token (LIMITS.botCallsPerToken), never stored: a bucket refills in
    * 12 s and an object is evicted only after longer idle, so eviction forgets nothing.
@@ -82,98 +75,75 @@ export class MessageQueue extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = new CountingSql(ctx.storage.sql);
+    this.deadNotices = new DeadLetterNotices(this.db, env.CHAT_SESSION);
     void ctx.blockConcurrencyWhile(async () => this.load());
   }
 
   /** Rebuilds memory from indexed reads of the open rows, the newest window and the dead letters; never the whole history. */
   private async load(): Promise<void> {
     migrate(this.db, store.MIGRATIONS);
-    for (const row of store.openMessages(this.db)) this.track(fromRow(row));
+    for (const row of store.openMessages(this.db)) this.open.track(fromRow(row));
     const newest = store.newestEntries(this.db, FEED_WINDOW_ENTRIES);
     this.recent.load(newest, newest.length < FEED_WINDOW_ENTRIES);
     this.deadCount = store.countDeadLetters(this.db);
-    for (const dead of store.unnotifiedDeadLetters(this.db)) this.deadNotices.set(dead.messageId, dead);
+    this.deadNotices.load();
     this.alarmAt = await this.ctx.storage.getAlarm();
     await this.syncAlarm();
   }
 
   /** Queues a student's message (already stored in its ChatSession). Idempotent on `messageId`. */
   enqueue(input: EnqueueInput): Result<Measured<EnqueueResult>> {
-    const parsed = EnqueueInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid queue message.", zodIssues(parsed.error));
-    const message = parsed.data;
+    const parsed = this.admitted(undefined, EnqueueInput, input, "bad_request:body", "Invalid queue message.");
+    if (!parsed.ok) return parsed;
+    const message = parsed.value;
     return this.measured((): Result<EnqueueResult> => {
       const known = this.open.get(message.messageId);
       // A retry of this chat's message is idempotent; the same id from another chat is refused, never merged.
       if (known && known.sessionId !== message.sessionId) return idTaken(message.messageId);
       if (known) return ok({ messageId: known.messageId, seq: known.seq, status: known.status, created: false });
-      const now = Date.now();
-      const entry: FeedEntry = {
+      const fresh: OpenMessage = {
         seq: this.recent.lastSeq + 1,
-        kind: "message",
         messageId: message.messageId,
         sessionId: message.sessionId,
+        ownerId: message.ownerId ?? null,
         content: message.content,
-        createdAt: message.createdAt,
-      };
-      const inserted = store.insertMessage(this.db, {
-        seq: entry.seq,
-        message_id: message.messageId,
-        session_id: message.sessionId,
-        owner_id: message.ownerId ?? null,
-        content: message.content,
-        created_at: message.createdAt,
-        status: "pending",
         priority: message.priority,
         attempts: 0,
-        updated_at: now,
-      });
-      if (!inserted) {
+        createdAt: message.createdAt,
+        status: "pending",
+        lease: null,
+      };
+      if (!store.insertMessage(this.db, toNewRow(fresh, Date.now()))) {
         // Queued long ago and no longer open (completed or dead): report it, change nothing.
         const row = store.findMessage(this.db, message.messageId)!;
         if (row.session_id !== message.sessionId) return idTaken(message.messageId);
         return ok({ messageId: row.message_id, seq: row.seq, status: row.status, created: false });
       }
-      this.recent.append(entry);
-      this.track({
-        seq: entry.seq,
-        messageId: entry.messageId,
-        sessionId: entry.sessionId,
-        ownerId: message.ownerId ?? null,
-        content: entry.content,
-        priority: message.priority,
-        attempts: 0,
-        createdAt: entry.createdAt,
-        status: "pending",
-        lease: null,
-      });
-      return ok({ messageId: entry.messageId, seq: entry.seq, status: "pending", created: true });
+      this.recent.append(toFeedEntry(fresh));
+      this.open.track(fresh);
+      return ok({ messageId: fresh.messageId, seq: fresh.seq, status: "pending", created: true });
     });
   }
 
   /** The best `limit` pending messages (priority desc, then oldest), from memory. */
-  pending(limit?: number, caller?: BotCaller): Result<Measured<{ messages: QueuedMessage[]; total: number; leased: number; deadNotices: number }>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = QueueLimit.safeParse(limit);
-    if (!parsed.success) return fail("bad_request:query", "Invalid limit.", zodIssues(parsed.error));
+  pending(limit?: unknown, caller?: BotCaller): Result<Measured<{ messages: QueuedMessage[]; total: number; leased: number; deadNotices: number }>> {
+    const parsed = this.admitted(caller, QueueLimit, limit, "bad_request:query", "Invalid limit.");
+    if (!parsed.ok) return parsed;
     return this.measured(() =>
       ok({
-        messages: this.pendingHeap.top(parsed.data).map(toQueued),
-        total: this.pendingHeap.size,
-        leased: this.leaseHeap.size,
+        messages: this.open.top(parsed.value).map(toQueued),
+        total: this.open.pendingCount,
+        leased: this.open.leasedCount,
         deadNotices: this.deadNotices.size,
       }),
     );
   }
 
   /** Leases one pending message to `workerId` for `leaseMs` (default 60 s). */
-  async claim(input: ClaimInput, caller?: BotCaller): Promise<Result<Measured<Lease>>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = ClaimInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid claim.", zodIssues(parsed.error));
-    const { messageId, workerId, leaseMs } = parsed.data;
+  async claim(input: unknown, caller?: BotCaller): Promise<Result<Measured<Lease>>> {
+    const parsed = this.admitted(caller, ClaimInput, input, "bad_request:body", "Invalid claim.");
+    if (!parsed.ok) return parsed;
+    const { messageId, workerId, leaseMs } = parsed.value;
     const result = this.measured(() => {
       const message = this.open.get(messageId);
       if (!message) return this.notOpen(messageId);
@@ -185,14 +155,12 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** Leases the best pending message, or answers `lease: null` when the queue is empty. */
-  async claimNext(input: ClaimNextInput, caller?: BotCaller): Promise<Result<Measured<{ lease: Lease | null }>>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = ClaimNextInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid claim.", zodIssues(parsed.error));
+  async claimNext(input: unknown, caller?: BotCaller): Promise<Result<Measured<{ lease: Lease | null }>>> {
+    const parsed = this.admitted(caller, ClaimNextInput, input, "bad_request:body", "Invalid claim.");
+    if (!parsed.ok) return parsed;
     const result = this.measured(() => {
-      const best = this.pendingHeap.peek();
-      return ok({ lease: best ? this.lease(best, parsed.data.workerId, parsed.data.leaseMs) : null });
+      const best = this.open.best();
+      return ok({ lease: best ? this.lease(best, parsed.value.workerId, parsed.value.leaseMs) : null });
     });
     await this.syncAlarm();
     return result;
@@ -203,12 +171,10 @@ export class MessageQueue extends DurableObject<Env> {
    * to the feed. Idempotent per lease: the same lease again gets the stored
    * reply with `duplicate: true`; any other lease gets `conflict:lease`.
    */
-  async complete(input: CompleteInput, caller?: BotCaller): Promise<Result<Measured<CompleteResult>>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = CompleteInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid completion.", zodIssues(parsed.error));
-    const { messageId, leaseId, reply } = parsed.data;
+  async complete(input: unknown, caller?: BotCaller): Promise<Result<Measured<CompleteResult>>> {
+    const parsed = this.admitted(caller, CompleteInput, input, "bad_request:body", "Invalid completion.");
+    if (!parsed.ok) return parsed;
+    const { messageId, leaseId, reply } = parsed.value;
     const result = this.measured((): Result<CompleteResult> => {
       const message = this.open.get(messageId);
       if (message) {
@@ -218,7 +184,7 @@ export class MessageQueue extends DurableObject<Env> {
         this.ctx.storage.transactionSync(() =>
           store.markCompleted(this.db, { seq: message.seq, ownerId: message.ownerId, workerId: message.lease!.workerId }, entry, now),
         );
-        this.untrack(message);
+        this.open.untrack(message);
         this.recent.append(entry);
         return ok({ completed: true, duplicate: false, messageId, sessionId: message.sessionId, ownerId: message.ownerId, reply, replySeq: entry.seq });
       }
@@ -234,72 +200,59 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** Moves a pending message to another priority (1..10). */
-  setPriority(input: SetPriorityInput, caller?: BotCaller): Result<Measured<{ messageId: string; priority: number }>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = SetPriorityInput.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Invalid priority.", zodIssues(parsed.error));
-    const { messageId, priority } = parsed.data;
+  setPriority(input: unknown, caller?: BotCaller): Result<Measured<{ messageId: string; priority: number }>> {
+    const parsed = this.admitted(caller, SetPriorityInput, input, "bad_request:body", "Invalid priority.");
+    if (!parsed.ok) return parsed;
+    const { messageId, priority } = parsed.value;
     return this.measured(() => {
       const message = this.open.get(messageId);
       if (!message) return this.notOpen(messageId);
       if (message.status !== "pending") return conflict(messageId, message.status);
       store.setPriority(this.db, message.seq, priority, Date.now());
-      message.priority = priority;
-      this.pendingHeap.update(messageId);
+      this.open.reprioritize(message, priority);
       return ok({ messageId, priority });
     });
   }
 
   /** The oldest `limit` dead letters (an indexed read of dead rows only). */
-  deadLetters(limit?: number, caller?: BotCaller): Result<Measured<{ deadLetters: DeadLetter[]; total: number }>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = QueueLimit.safeParse(limit);
-    if (!parsed.success) return fail("bad_request:query", "Invalid limit.", zodIssues(parsed.error));
-    return this.measured(() => ok({ deadLetters: store.deadLetters(this.db, parsed.data), total: this.deadCount }));
+  deadLetters(limit?: unknown, caller?: BotCaller): Result<Measured<{ deadLetters: DeadLetter[]; total: number }>> {
+    const parsed = this.admitted(caller, QueueLimit, limit, "bad_request:query", "Invalid limit.");
+    if (!parsed.ok) return parsed;
+    return this.measured(() => ok({ deadLetters: store.deadLetters(this.db, parsed.value), total: this.deadCount }));
   }
 
   /** Puts a dead letter back in the queue with its attempts reset to 0. */
-  requeue(messageId: string, caller?: BotCaller): Result<Measured<{ messageId: string; status: "pending" }>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = QueueMessageId.safeParse(messageId);
-    if (!parsed.success) return fail("bad_request:params", "Invalid message id.", zodIssues(parsed.error));
+  requeue(messageId: unknown, caller?: BotCaller): Result<Measured<{ messageId: string; status: "pending" }>> {
+    const parsed = this.admitted(caller, QueueMessageId, messageId, "bad_request:params", "Invalid message id.");
+    if (!parsed.ok) return parsed;
     return this.measured(() => {
-      const open = this.open.get(parsed.data);
-      if (open) return conflict(parsed.data, open.status);
-      const row = store.findMessage(this.db, parsed.data);
-      if (!row) return notFound(parsed.data);
-      if (row.status !== "dead") return conflict(parsed.data, row.status);
+      const open = this.open.get(parsed.value);
+      if (open) return conflict(parsed.value, open.status);
+      const row = store.findMessage(this.db, parsed.value);
+      if (!row) return notFound(parsed.value);
+      if (row.status !== "dead") return conflict(parsed.value, row.status);
       store.markPending(this.db, row.seq, 0, Date.now());
       this.deadCount--;
-      this.deadNotices.delete(row.message_id);
-      this.track(fromRow({ ...row, status: "pending", attempts: 0 }));
+      this.deadNotices.forget(row.message_id);
+      this.open.track(fromRow({ ...row, status: "pending", attempts: 0 }));
       return ok({ messageId: row.message_id, status: "pending" as const });
     });
   }
 
   /**
    * Hands out the messages that died since the last call and marks them told,
-   * so the sidecar can say "the assistant could not answer, try again" once.
+   * for a caller that tells the students itself (the alarm does, otherwise).
    * 0 rows read; one row written per notice.
    */
   drainDeadLetterNotices(): Result<Measured<{ notices: DeadLetter[] }>> {
-    return this.measured(() => {
-      const notices = [...this.deadNotices.values()];
-      this.markNotified(notices);
-      return ok({ notices });
-    });
+    return this.measured(() => ok({ notices: this.deadNotices.drain() }));
   }
 
   /** The staff feed after a `seq` cursor: from memory inside the window, else one primary-key range read. */
-  feed(query: FeedQuery, caller?: BotCaller): Result<Measured<FeedPage>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = FeedQuery.safeParse(query);
-    if (!parsed.success) return fail("bad_request:query", "Invalid feed cursor.", zodIssues(parsed.error));
-    const { after, limit } = parsed.data;
+  feed(query: unknown, caller?: BotCaller): Result<Measured<FeedPage>> {
+    const parsed = this.admitted(caller, FeedQuery, query, "bad_request:query", "Invalid feed cursor.");
+    if (!parsed.ok) return parsed;
+    const { after, limit } = parsed.value;
     return this.measured((): Result<FeedPage> => {
       const page = this.recent.after(after, limit);
       if (page) return ok({ ...page, lastSeq: page.entries.at(-1)?.seq ?? after, source: "memory" });
@@ -310,12 +263,10 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   /** The newest `limit` entries of one session, oldest first (bot context): one read of ≤ limit rows. */
-  conversation(query: ConversationQuery, caller?: BotCaller): Result<Measured<{ entries: FeedEntry[] }>> {
-    const refused = this.admit(caller);
-    if (refused) return refused;
-    const parsed = ConversationQuery.safeParse(query);
-    if (!parsed.success) return fail("bad_request:query", "Invalid conversation query.", zodIssues(parsed.error));
-    return this.measured(() => ok({ entries: store.sessionEntries(this.db, parsed.data.sessionId, parsed.data.limit).reverse() }));
+  conversation(query: unknown, caller?: BotCaller): Result<Measured<{ entries: FeedEntry[] }>> {
+    const parsed = this.admitted(caller, ConversationQuery, query, "bad_request:query", "Invalid conversation query.");
+    if (!parsed.ok) return parsed;
+    return this.measured(() => ok({ entries: store.sessionEntries(this.db, parsed.value.sessionId, parsed.value.limit).reverse() }));
   }
 
   /**
@@ -332,44 +283,8 @@ export class MessageQueue extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null; // the alarm that woke us is spent; syncAlarm sets the next one
     await this.expireLeases(Date.now());
-    await this.tellStudentsAboutDeadLetters();
-  }
-
-  /**
-   * A student whose message died must not wait forever: each dead message gets
-   * an answer in its chat saying so. The reply id derives from the message id,
-   * so a repeat after a crash cannot show it twice.
-   */
-  private async tellStudentsAboutDeadLetters(): Promise<void> {
-    const notices = [...this.deadNotices.values()];
-    if (notices.length === 0) return;
-    const now = Date.now();
-    const told = await Promise.allSettled(
-      notices.map(async (notice) => {
-        if (!notice.ownerId) return notice;
-        const session = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(notice.sessionId));
-        const appended = await session.appendAssistantTurn(
-          notice.ownerId,
-          [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: ["Try again", "Leave a message for the tutoring center"] }],
-          {},
-          now,
-        );
-        // A chat that is gone or in the trash cannot be told; anything else (a throw) is tried again.
-        if (!appended.ok && appended.error.code !== "not_found:session" && appended.error.code !== "gone:chat") throw new Error(appended.error.message);
-        return notice;
-      }),
-    );
-    // Only the students who were told (or cannot be) are marked; the rest wait for the next alarm.
-    this.markNotified(told.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
-    this.noticeRetryAt = this.deadNotices.size > 0 ? Date.now() + NOTICE_RETRY_MS : null;
+    await this.deadNotices.tellStudents(Date.now());
     await this.syncAlarm();
-  }
-
-  private markNotified(notices: DeadLetter[]): void {
-    for (const notice of notices) {
-      store.markNotified(this.db, notice.seq);
-      this.deadNotices.delete(notice.messageId);
-    }
   }
 
   /**
@@ -384,12 +299,12 @@ export class MessageQueue extends DurableObject<Env> {
       this.ctx.storage.transactionSync(() => {
         for (const id of ids) store.redactSession(this.db, id, now);
       });
-      for (const message of [...this.open.values()]) {
+      for (const message of this.open.all()) {
         if (!ids.has(message.sessionId)) continue;
-        this.untrack(message);
+        this.open.untrack(message);
         this.deadCount++;
       }
-      for (const notice of [...this.deadNotices.values()]) if (ids.has(notice.sessionId)) this.deadNotices.delete(notice.messageId);
+      this.deadNotices.forgetSessions(ids);
       this.recent.redact(ids);
       return ok({ sessions: ids.size });
     });
@@ -401,8 +316,8 @@ export class MessageQueue extends DurableObject<Env> {
   stats(): Result<Measured<QueueStats>> {
     return this.measured(() =>
       ok({
-        pending: this.pendingHeap.size,
-        leased: this.leaseHeap.size,
+        pending: this.open.pendingCount,
+        leased: this.open.leasedCount,
         dead: this.deadCount,
         deadUnnotified: this.deadNotices.size,
         feedWindow: {
@@ -411,7 +326,7 @@ export class MessageQueue extends DurableObject<Env> {
           coversAfter: this.recent.coversAfter,
           lastSeq: this.recent.lastSeq,
         },
-        memoryBytes: this.recent.bytes + this.openBytes,
+        memoryBytes: this.recent.bytes + this.open.bytes,
         nextAlarmAt: this.alarmAt,
       }),
     );
@@ -425,22 +340,18 @@ export class MessageQueue extends DurableObject<Env> {
   private expire(now: number): ExpiryResult {
     const requeued: string[] = [];
     const dead: string[] = [];
-    for (let next = this.leaseHeap.peek(); next?.lease && next.lease.expiresAt <= now; next = this.leaseHeap.peek()) {
+    for (let next = this.open.firstToExpire(); next?.lease && next.lease.expiresAt <= now; next = this.open.firstToExpire()) {
       const attempts = next.attempts + 1;
       if (attempts >= MAX_ATTEMPTS) {
         store.markDead(this.db, next.seq, attempts, now);
-        this.untrack(next);
+        this.open.untrack(next);
         this.deadCount++;
         const { seq, messageId, sessionId, ownerId, content } = next;
-        this.deadNotices.set(messageId, { seq, messageId, sessionId, ownerId, content, attempts, diedAt: now });
+        this.deadNotices.add({ seq, messageId, sessionId, ownerId, content, attempts, diedAt: now });
         dead.push(messageId);
       } else {
         store.markPending(this.db, next.seq, attempts, now);
-        this.leaseHeap.remove(next.messageId);
-        next.attempts = attempts;
-        next.status = "pending";
-        next.lease = null;
-        this.pendingHeap.push(next);
+        this.open.returnToLine(next, attempts);
         requeued.push(next.messageId);
       }
     }
@@ -451,35 +362,19 @@ export class MessageQueue extends DurableObject<Env> {
     const now = Date.now();
     const lease = { leaseId: crypto.randomUUID(), workerId, expiresAt: now + leaseMs };
     store.markLeased(this.db, message.seq, lease, now);
-    this.pendingHeap.remove(message.messageId);
-    message.status = "leased";
-    message.lease = lease;
-    this.leaseHeap.push(message);
+    this.open.leaseTo(message, lease);
     return toLease(message);
   }
 
   /** Keeps the alarm at the earliest lease expiry (or notice retry), or none; memory says where it is, so no read. */
   private async syncAlarm(): Promise<void> {
-    const leaseExpiry = this.leaseHeap.peek()?.lease?.expiresAt ?? null;
-    const next = leaseExpiry === null ? this.noticeRetryAt : this.noticeRetryAt === null ? leaseExpiry : Math.min(leaseExpiry, this.noticeRetryAt);
+    const leaseExpiry = this.open.firstToExpire()?.lease?.expiresAt ?? null;
+    const retry = this.deadNotices.retryAt;
+    const next = leaseExpiry === null ? retry : retry === null ? leaseExpiry : Math.min(leaseExpiry, retry);
     if (next === this.alarmAt) return;
     this.alarmAt = next;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
-  }
-
-  private track(message: OpenMessage): void {
-    this.open.set(message.messageId, message);
-    this.openBytes += openBytes(message);
-    if (message.status === "pending") this.pendingHeap.push(message);
-    else this.leaseHeap.push(message);
-  }
-
-  private untrack(message: OpenMessage): void {
-    this.open.delete(message.messageId);
-    this.openBytes -= openBytes(message);
-    this.pendingHeap.remove(message.messageId);
-    this.leaseHeap.remove(message.messageId);
   }
 
   /** A message that is not open: 404 if storage never saw it, else 409 with its state (one indexed read). */
@@ -488,12 +383,25 @@ export class MessageQueue extends DurableObject<Env> {
     return row ? conflict(messageId, row.status) : notFound(messageId);
   }
 
-  /** One bucket per bot token, in memory: every bot call reaches this one object, so the count is exact. */
-  private admit(caller: BotCaller | undefined): Result<never> | null {
-    if (!caller) return null;
-    const { decision, state } = takeFromBucket(LIMITS.botCallsPerToken, this.botBuckets.get(caller.bot) ?? null, Date.now());
-    this.botBuckets.set(caller.bot, state);
-    return decision.allowed ? null : limited("rate_limited:api", "Too many bot API calls; slow down.", decision.retryAfterMs);
+  /**
+   * Every call's door: a bot's call limit (one bucket per token, in memory: every bot call
+   * reaches this one object, so the count is exact), then the argument's schema. The one
+   * place the queue's inputs are checked; the sidecar passes bots' input through unread.
+   */
+  private admitted<S extends z.ZodType>(
+    caller: BotCaller | undefined,
+    schema: S,
+    input: unknown,
+    code: "bad_request:body" | "bad_request:query" | "bad_request:params",
+    message: string,
+  ): Result<z.output<S>> {
+    if (caller) {
+      const { decision, state } = takeFromBucket(LIMITS.botCallsPerToken, this.botBuckets.get(caller.bot) ?? null, Date.now());
+      this.botBuckets.set(caller.bot, state);
+      if (!decision.allowed) return limited("rate_limited:api", "Too many bot API calls; slow down.", decision.retryAfterMs);
+    }
+    const parsed = schema.safeParse(input);
+    return parsed.success ? ok(parsed.data) : fail(code, message, zodIssues(parsed.error));
   }
 
   private measured<T>(work: () => Result<T>): Result<Measured<T>> {

@@ -1,65 +1,47 @@
-import type { z } from "zod";
-import { fail, ok, zodIssues } from "../lib/errors";
+import { fail, ok } from "../lib/errors";
 import type { QueueResult } from "../lib/sidecar-api";
-import {
-  ClaimInput,
-  ClaimNextInput,
-  CompleteInput,
-  ConversationQuery,
-  FeedQuery,
-  type Lease,
-  QueueLimit,
-  QueueMessageId,
-  SetPriorityInput,
-} from "../lib/queue/schemas";
+import type { Lease } from "../lib/queue/schemas";
 import type { BotCaller } from "../durable-objects/message-queue";
 import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
 import { secretMatches } from "./secrets";
 
 /**
  * The queue as outside bots see it (`/api/queue/*`, `/api/conversation`,
- * `/api/comments`): BOT_TOKEN checked in constant time, arguments validated,
- * then one call to the MessageQueue object, whose answer carries the exact
- * rows it read and wrote. A completed reply is appended to its chat once.
+ * `/api/comments`): BOT_TOKEN checked in constant time, then one call to the
+ * MessageQueue object, which limits the token's calls, validates the input
+ * (once, there) and answers with the exact rows it read and wrote. A completed
+ * reply is appended to its chat once.
  */
 export class BotQueueApi {
-  constructor(private readonly env: TurnEnv & { BOT_TOKEN: string }) {}
+  constructor(private readonly env: TurnEnv & Pick<Env, "BOT_TOKEN">) {}
 
   private get queue() {
     return messageQueue(this.env);
   }
 
-  /** Token first (so a caller without one learns nothing from validation), then the argument's schema, then the call. */
-  private async call<S extends z.ZodType>(
-    token: string,
-    schema: S,
-    input: unknown,
-    what: { code: "bad_request:body" | "bad_request:query"; message: string },
-    work: (valid: z.infer<S>) => Promise<QueueResult> | QueueResult,
-  ): Promise<QueueResult> {
+  /** The token first, so a caller without one learns nothing, not even from validation. */
+  private async authorized(token: string, work: () => Promise<QueueResult> | QueueResult): Promise<QueueResult> {
     if (!(await secretMatches(token, this.env.BOT_TOKEN))) {
       return fail("unauthorized:bot", "A valid bot token is required (Authorization: Bearer BOT_TOKEN).");
     }
-    const parsed = schema.safeParse(input);
-    if (!parsed.success) return fail(what.code, what.message, zodIssues(parsed.error));
-    return work(parsed.data);
+    return work();
   }
 
   pending(token: string, limit: unknown) {
-    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.pending(valid, BOT));
+    return this.authorized(token, () => this.queue.pending(limit ?? undefined, BOT));
   }
 
   claim(token: string, input: unknown) {
-    return this.call(token, ClaimInput, input, { code: "bad_request:body", message: "Invalid claim." }, async (valid) => {
-      const claimed = await this.queue.claim(valid, BOT);
+    return this.authorized(token, async () => {
+      const claimed = await this.queue.claim(input, BOT);
       if (claimed.ok) await this.showWorking(claimed.value);
       return claimed;
     });
   }
 
   claimNext(token: string, input: unknown) {
-    return this.call(token, ClaimNextInput, input, { code: "bad_request:body", message: "Invalid claim." }, async (valid) => {
-      const claimed = await this.queue.claimNext(valid, BOT);
+    return this.authorized(token, async () => {
+      const claimed = await this.queue.claimNext(input, BOT);
       if (claimed.ok && claimed.value.lease) await this.showWorking(claimed.value.lease);
       return claimed;
     });
@@ -80,8 +62,8 @@ export class BotQueueApi {
   }
 
   complete(token: string, input: unknown) {
-    return this.call(token, CompleteInput, input, { code: "bad_request:body", message: "Invalid completion." }, async (valid) => {
-      const done = await this.queue.complete(valid, BOT);
+    return this.authorized(token, async () => {
+      const done = await this.queue.complete(input, BOT);
       if (!done.ok) return done;
       const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done.value;
       if (!ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
@@ -99,27 +81,23 @@ export class BotQueueApi {
   }
 
   setPriority(token: string, input: unknown) {
-    return this.call(token, SetPriorityInput, input, { code: "bad_request:body", message: "Invalid priority." }, (valid) => this.queue.setPriority(valid, BOT));
+    return this.authorized(token, () => this.queue.setPriority(input, BOT));
   }
 
   conversation(token: string, query: unknown) {
-    return this.call(token, ConversationQuery, query, { code: "bad_request:query", message: "Invalid conversation query." }, (valid) =>
-      this.queue.conversation(valid, BOT),
-    );
+    return this.authorized(token, () => this.queue.conversation(query, BOT));
   }
 
   feed(token: string, query: unknown) {
-    return this.call(token, FeedQuery, query, { code: "bad_request:query", message: "Invalid feed cursor." }, (valid) => this.queue.feed(valid, BOT));
+    return this.authorized(token, () => this.queue.feed(query, BOT));
   }
 
   deadLetters(token: string, limit: unknown) {
-    return this.call(token, QueueLimit, limit ?? undefined, INVALID_LIMIT, (valid) => this.queue.deadLetters(valid, BOT));
+    return this.authorized(token, () => this.queue.deadLetters(limit ?? undefined, BOT));
   }
 
   requeue(token: string, messageId: unknown) {
-    return this.call(token, QueueMessageId, messageId, { code: "bad_request:body", message: "Invalid message id." }, (valid) =>
-      this.queue.requeue(valid, BOT),
-    );
+    return this.authorized(token, () => this.queue.requeue(messageId, BOT));
   }
 }
 
@@ -129,4 +107,3 @@ export class BotQueueApi {
  */
 const BOT: BotCaller = { bot: "BOT_TOKEN" };
 
-const INVALID_LIMIT = { code: "bad_request:query", message: "Invalid limit." } as const;

@@ -1,4 +1,4 @@
-import type { Lease, QueuedMessage } from "../../lib/queue/schemas";
+import type { FeedEntry, Lease, QueuedMessage } from "../../lib/queue/schemas";
 import { entryBytes } from "./feed-window";
 import type { MessageRow } from "./store";
 
@@ -46,6 +46,27 @@ export function fromRow(row: MessageRow): OpenMessage {
     status: leased ? "leased" : "pending",
     lease: leased ? { leaseId: row.lease_id!, workerId: row.worker_id ?? "", expiresAt: row.lease_expires_at! } : null,
   };
+}
+
+/** The row a newly queued message is stored as. */
+export function toNewRow(message: OpenMessage, now: number): Omit<MessageRow, "lease_id" | "worker_id" | "lease_expires_at"> {
+  return {
+    seq: message.seq,
+    message_id: message.messageId,
+    session_id: message.sessionId,
+    owner_id: message.ownerId,
+    content: message.content,
+    created_at: message.createdAt,
+    status: "pending",
+    priority: message.priority,
+    attempts: message.attempts,
+    updated_at: now,
+  };
+}
+
+/** The feed entry a newly queued message appears as. */
+export function toFeedEntry(message: OpenMessage): FeedEntry {
+  return { seq: message.seq, kind: "message", messageId: message.messageId, sessionId: message.sessionId, content: message.content, createdAt: message.createdAt };
 }
 
 export function toQueued(message: OpenMessage): QueuedMessage {
