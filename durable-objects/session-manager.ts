@@ -16,7 +16,7 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
  *
  * Production code has no test hook: the backend client calls the global
  * `fetch`, looked up at call time. Workers tests run in the same isolate as
- * this object, so they install the FAKE in `workers/fake-room-backend.ts` as
+ * this object, so they install the FAKE in `tests/fakes/room-backend.ts` as
  * the global `fetch` and no request leaves the process.
  */
 

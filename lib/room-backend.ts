@@ -6,7 +6,7 @@ import { fail, ok, type Result } from "./errors";
  * a booking. The backend keys rooms by our booking id (`lab_request_id`).
  *
  * `fetch` is injected so tests can point the client at the fake in
- * `workers/fake-room-backend.ts` without a network.
+ * `tests/fakes/room-backend.ts` without a network.
  */
 
 /** Long enough for a slow backend, short enough that an alarm run cannot hang. */

@@ -2,7 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { RETRY_DELAY_MS, SessionManager } from "../../durable-objects/session-manager";
 import { createRoomBackend } from "../../lib/room-backend";
-import { createFakeRoomBackend, type FakeRoomBackend } from "../../workers/fake-room-backend";
+import { createFakeRoomBackend, type FakeRoomBackend } from "../fakes/room-backend";
 import { unwrapOk } from "./helpers";
 
 const OWNER = "owner-aaaaaaaaaaaaaaaa";
