@@ -15,7 +15,8 @@ import {
 } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
-import { QUICK, cancelledText } from "../lib/tutoring/phrasing";
+import { QUICK } from "../lib/tutoring/commands";
+import { cancelledText } from "../lib/tutoring/phrasing";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
 import { ChatSockets, type SocketSource } from "./chat/sockets";

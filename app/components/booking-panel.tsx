@@ -1,10 +1,11 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
+import { QUICK, contactMessage, detailsMessage } from "@/lib/tutoring/commands";
+import { contactProblem, isValidEmail, isValidName } from "@/lib/tutoring/parse-contact";
 import type { BookingInfo, TutorMode } from "@/lib/tutoring/schemas";
 import { modeLabel, slotLabel } from "./format";
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]{2,}$/;
 const DRAFT_DELAY_MS = 400;
 
 interface Props {
@@ -64,10 +65,10 @@ function Step(props: Props) {
   const { info, busy, send } = props;
   const nav = (
     <>
-      <button type="button" className="button secondary" disabled={busy} onClick={() => void send("Go back")}>
+      <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.back)}>
         Go back
       </button>
-      <button type="button" className="button secondary" disabled={busy} onClick={() => void send("Cancel")}>
+      <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.cancel)}>
         Cancel
       </button>
     </>
@@ -76,7 +77,7 @@ function Step(props: Props) {
     case "confirm_slot":
       return (
         <div className="actions">
-          <button type="button" className="button" disabled={busy} onClick={() => void send("Yes")}>
+          <button type="button" className="button" disabled={busy} onClick={() => void send(QUICK.yes)}>
             Yes, continue
           </button>
           {nav}
@@ -91,7 +92,7 @@ function Step(props: Props) {
         <>
           <Summary info={info} />
           <div className="actions">
-            <button type="button" className="button" disabled={busy} onClick={() => void send("Confirm booking")}>
+            <button type="button" className="button" disabled={busy} onClick={() => void send(QUICK.confirm)}>
               Confirm booking
             </button>
             {nav}
@@ -115,7 +116,7 @@ function Step(props: Props) {
               : "In person at the tutoring center. Please arrive a few minutes early."}
           </p>
           <div className="actions">
-            <button type="button" className="button secondary" disabled={busy} onClick={() => void send("Cancel my booking")}>
+            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.cancelBooking)}>
               Cancel booking
             </button>
             <button type="button" className="button secondary" onClick={props.onNewChat}>
@@ -192,11 +193,13 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        if (name.trim().length < 2) return setError("Please enter your name.");
-        if (!EMAIL.test(email.trim())) return setError("Please enter a valid email address, like ada@example.com.");
+        // The assistant's own rules: the form never sends what the assistant would refuse.
+        const problem = contactProblem(name, email);
+        if (problem === "name") return setError("Please enter your name.");
+        if (problem === "email") return setError("Please enter a valid email address, like ada@example.com.");
         setError(null);
         draft.flush();
-        void send(`${name.trim()}, ${email.trim()}`);
+        void send(contactMessage(name, email));
       }}
     >
       <div className="field">
@@ -207,7 +210,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
           autoComplete="name"
           value={name}
           maxLength={120}
-          aria-invalid={error !== null && name.trim().length < 2}
+          aria-invalid={error !== null && !isValidName(name)}
           aria-describedby={error ? errorId : undefined}
           onChange={(event) => {
             setName(event.target.value);
@@ -224,7 +227,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
           autoComplete="email"
           value={email}
           maxLength={254}
-          aria-invalid={error !== null && !EMAIL.test(email.trim())}
+          aria-invalid={error !== null && !isValidEmail(email)}
           aria-describedby={error ? errorId : undefined}
           onChange={(event) => {
             setEmail(event.target.value);
@@ -257,7 +260,7 @@ function DetailsStep(props: Props & { nav: React.ReactNode }) {
         if (intake.trim().length < 2) return setError("Please tell the tutor what you'd like to work on.");
         setError(null);
         draft.flush();
-        void send(`${modeLabel(mode)}. ${intake.trim()}`);
+        void send(detailsMessage(mode, intake));
       }}
     >
       <fieldset className="field">

@@ -2,12 +2,11 @@
 
 import { useEffect, useRef, useState } from "react";
 import type { ChatMessage } from "@/lib/schemas";
+import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { BookingPanel } from "./booking-panel";
 import { ChatHistory } from "./chat-list";
 import { TutorCard } from "./tutor-card";
 import { useChat } from "./use-chat";
-
-const STARTERS = ["I need help with Python on Monday at 10", "Find a calculus tutor this weekend", "What can you do?"];
 
 export function ChatApp() {
   const chat = useChat();
@@ -61,9 +60,9 @@ export function ChatApp() {
             <div className="empty">
               <p>Hi! I&apos;m the tutoring center&apos;s automated assistant. Tell me what you need help with, and when.</p>
               <div className="quick-replies">
-                {STARTERS.map((starter) => (
-                  <button key={starter} type="button" className="chip" onClick={() => void submit(starter)}>
-                    {starter}
+                {STARTERS.map(({ text }) => (
+                  <button key={text} type="button" className="chip" onClick={() => void submit(text)}>
+                    {text}
                   </button>
                 ))}
               </div>
@@ -75,7 +74,7 @@ export function ChatApp() {
               message={message}
               latest={index === chat.messages.length - 1}
               seen={seen && message.seq === lastStudentSeq}
-              onQuickReply={(text) => void submit(text)}
+              onQuickReply={(text) => void submit(quickReplyText(text, chat.messages))}
             />
           ))}
           {typing && (
@@ -171,8 +170,8 @@ function MatchArea({ chat }: { chat: ReturnType<typeof useChat> }) {
           match={pendingMatch}
           primary
           disabled={chat.thinking}
-          onBook={() => void chat.send("Book this tutor")}
-          onOthers={() => void chat.send("Show me other tutors")}
+          onBook={() => void chat.send(QUICK.book)}
+          onOthers={() => void chat.send(QUICK.others)}
         />
       </div>
       {others.length > 0 && (

@@ -18,6 +18,7 @@ import {
   type ChatState,
   type SessionFields,
 } from "@/lib/schemas";
+import { QUICK } from "@/lib/tutoring/commands";
 import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
 import { mergeMessages, useLiveChat, type LiveChat } from "./use-live-chat";
 
@@ -277,7 +278,7 @@ export function useChat(): ChatView {
           return false;
         }
       }
-      return send("Book this tutor");
+      return send(QUICK.book);
     },
     [client, mode, send, state, updateLocal],
   );

@@ -1,4 +1,5 @@
 import type { DeadLetter } from "../../lib/queue/schemas";
+import { QUICK } from "../../lib/tutoring/commands";
 import type { CountingSql } from "../sql";
 import * as store from "./store";
 
@@ -63,7 +64,7 @@ export class DeadLetterNotices {
         const session = this.chats.get(this.chats.idFromName(notice.sessionId));
         const appended = await session.appendAssistantTurn(
           notice.ownerId,
-          [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: ["Try again", "Leave a message for the tutoring center"] }],
+          [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: [QUICK.tryAgain, QUICK.leaveMessage] }],
           {},
           now,
         );

@@ -1,4 +1,5 @@
 import type { Tutor } from "../tutoring/schemas";
+import { subjectKey } from "../tutoring/subject-key";
 
 /**
  * The statements that load a tutor catalog into D1: tutors are upserted (a
@@ -25,7 +26,7 @@ export function catalogSeedStatements(tutors: Tutor[]): SeedStatement[] {
     for (const subject of new Set(tutor.subjects)) {
       statements.push({
         sql: "INSERT OR IGNORE INTO tutor_subjects (tutor_id, subject, subject_key) VALUES (?, ?, ?)",
-        params: [tutor.id, subject, subject.toLowerCase()],
+        params: [tutor.id, subject, subjectKey(subject)],
       });
     }
     for (const slot of tutor.availability) {

@@ -1,11 +1,12 @@
 import type { SessionFields } from "../schemas";
 import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
 import { localNow } from "./clock";
+import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { hasCriteria, parseMessage } from "./parse";
-import { INTRO, MATCH_QUICK_REPLIES, QUICK, dayText, slotText, timeText } from "./phrasing";
-import type { Tutor } from "./schemas";
+import { INTRO, dayText, slotText, timeText } from "./phrasing";
 import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
-import { criteriaOf, reply, turn, type TurnContext } from "./turn-context";
+import { criteriaOf, reply, turn } from "./turn-context";
+import type { AssistantTurn, TurnContext, TutorCatalog } from "./turn-types";
 
 /**
  * The tutoring assistant's contract. The assistant is pure: the same input gives
@@ -16,51 +17,7 @@ import { criteriaOf, reply, turn, type TurnContext } from "./turn-context";
 
 export { describeEffectOutcome, type EffectOutcome } from "./effect-outcome";
 export { DEFAULT_TIME_ZONE } from "./clock";
-
-/** Read-only view of the tutor catalog (D1 in the sidecar, seed data in fallback). */
-export interface TutorCatalog {
-  /** Tutors teaching a subject that matches `skill`, through an index, not a scan. */
-  findBySkill(skill: string): Promise<Tutor[]>;
-  /** Every subject name the catalog knows, for recognizing skills in free text. */
-  subjects(): Promise<string[]>;
-  /** Sessions already booked with these tutors from `fromDate` on: never offered again. */
-  bookedSlots(tutorIds: string[], fromDate: string): Promise<BookedSlot[]>;
-}
-
-export interface BookedSlot {
-  tutorId: string;
-  date: string;
-  start: string;
-}
-
-export interface AssistantReply {
-  content: string;
-  quickReplies?: string[];
-}
-
-export type AssistantEffect =
-  | {
-      type: "create_booking";
-      booking: {
-        tutorId: string;
-        date: string;
-        start: string;
-        end: string;
-        studentName: string;
-        studentEmail: string;
-        mode: "online" | "in_person";
-        intake: string;
-      };
-    }
-  | { type: "cancel_booking"; bookingId: string }
-  | { type: "leave_message"; note: string };
-
-export interface AssistantTurn {
-  replies: AssistantReply[];
-  /** Fields to overwrite in the session; absent keys stay as they are. */
-  patch: Partial<SessionFields>;
-  effect?: AssistantEffect;
-}
+export type { AssistantEffect, AssistantReply, AssistantTurn, BookedSlot, TutorCatalog } from "./turn-types";
 
 export interface AssistantInput {
   fields: SessionFields;

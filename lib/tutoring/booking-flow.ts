@@ -1,9 +1,10 @@
-import type { AssistantTurn } from "./assistant";
+import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { matchKind } from "./match";
 import { hasCriteria, parseContact, parseDetails, type MeetingMode } from "./parse";
-import { MATCH_QUICK_REPLIES, QUICK, bookingSummary, matchSentence, modeText, slotText } from "./phrasing";
+import { bookingSummary, matchSentence, modeText, slotText } from "./phrasing";
 import type { BookingInfo, BookingStep, Tutor, TutorMatch } from "./schemas";
-import { criteriaOf, turn, type TurnContext } from "./turn-context";
+import { criteriaOf, turn } from "./turn-context";
+import type { AssistantTurn, TurnContext } from "./turn-types";
 
 /**
  * The booking form, one step per message: confirm the slot, name and email,

@@ -1,10 +1,11 @@
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
-import type { AssistantEffect, AssistantTurn } from "./assistant";
+import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { matchKind } from "./match";
-import { MATCH_QUICK_REPLIES, QUICK, cancelledText, matchSentence, slotText } from "./phrasing";
+import { cancelledText, matchSentence, slotText } from "./phrasing";
 import type { TutorMatch } from "./schemas";
 import { turn } from "./turn-context";
+import type { AssistantEffect, AssistantTurn } from "./turn-types";
 
 /**
  * The follow-up turn once the caller has carried out an effect: a confirmed

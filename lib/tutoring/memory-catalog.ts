@@ -1,31 +1,29 @@
-import type { TutorCatalog } from "./assistant";
 import type { Tutor } from "./schemas";
-import { SKILL_ALIASES } from "./skill-aliases";
+import { skillKeys, subjectKey, subjectList } from "./subject-key";
+import type { TutorCatalog } from "./turn-types";
 
 /**
  * The tutor catalog held in memory: the fallback assistant's catalog when D1
  * is out of reach, and the unit tests'. Built once into a subject index so a
- * lookup never scans every tutor.
+ * lookup never scans every tutor. tests/catalog-contract.ts holds it and the
+ * D1 catalog to the same behaviour.
  */
 export function createMemoryCatalog(tutors: Tutor[]): TutorCatalog {
   const bySubject = new Map<string, Tutor[]>();
-  const names = new Map<string, string>();
   for (const tutor of tutors) {
     for (const subject of tutor.subjects) {
-      const key = subject.toLowerCase();
-      if (!names.has(key)) names.set(key, subject);
+      const key = subjectKey(subject);
       const list = bySubject.get(key) ?? [];
       if (!list.includes(tutor)) list.push(tutor);
       bySubject.set(key, list);
     }
   }
-  const aliases = new Map(Object.entries(SKILL_ALIASES).map(([alias, subject]) => [alias.toLowerCase(), subject.toLowerCase()]));
-  const subjects = [...names.values()].sort((a, b) => a.localeCompare(b));
+  const subjects = subjectList(tutors.flatMap((tutor) => tutor.subjects));
 
   return {
     async findBySkill(skill) {
-      const key = skill.trim().toLowerCase().replace(/\s+/g, " ");
-      const list = bySubject.get(key) ?? bySubject.get(aliases.get(key) ?? "") ?? [];
+      const key = skillKeys(skill).find((candidate) => bySubject.has(candidate));
+      const list = key ? (bySubject.get(key) ?? []) : [];
       return [...list].sort((a, b) => a.id.localeCompare(b.id));
     },
     async subjects() {

@@ -30,10 +30,15 @@ export function parseContact(text: string): ContactParse {
   return { ...(name ? { name } : {}), ...(email ? { email } : {}), invalidEmail };
 }
 
+/** Spaces collapsed and the punctuation around a name dropped, as the parser reads it. */
+function trimName(text: string): string {
+  return text.replace(/\s+/g, " ").replace(/^[\s,;:.!-]+|[\s,;:.!-]+$/g, "").trim();
+}
+
 function extractName(text: string): string | undefined {
   let candidate = text.replace(/\s+/g, " ").trim();
   for (let i = 0; i < 4; i++) {
-    const next = candidate.replace(NAME_LEAD, "").replace(EMAIL_LEAD, "").replace(/^[\s,;:.!-]+|[\s,;:.!-]+$/g, "").trim();
+    const next = trimName(candidate.replace(NAME_LEAD, "").replace(EMAIL_LEAD, ""));
     if (next === candidate) break;
     candidate = next;
   }
@@ -44,6 +49,35 @@ function extractName(text: string): string | undefined {
     candidate = candidate.replace(/(^|[\s'-])(\p{L})/gu, (_, lead: string, letter: string) => lead + letter.toUpperCase());
   }
   return candidate;
+}
+
+/*
+ * The booking form checks names and emails with the parser's own rules: it
+ * sends `contactMessage(name, email)` to the assistant, so a rule of its own
+ * would accept what the assistant then refuses, or changes.
+ */
+
+const WHOLE_EMAIL = new RegExp(`^(?:${EMAIL.source})$`, "i");
+
+/** An address the parser reads back whole: "ada@exa_mple.com" or "josé@example.com" are not. */
+export function isValidEmail(email: string): boolean {
+  return WHOLE_EMAIL.test(email.trim());
+}
+
+/**
+ * A name the parser reads back as typed, give or take case and the punctuation
+ * around it. "Hi Kim" is not one: the parser would take "Hi" for a greeting.
+ */
+export function isValidName(name: string): boolean {
+  const typed = trimName(name);
+  return typed !== "" && extractName(typed)?.toLowerCase() === typed.toLowerCase();
+}
+
+/** The booking form's contact check: the first field the assistant would refuse, or null. */
+export function contactProblem(name: string, email: string): "name" | "email" | null {
+  if (!isValidName(name)) return "name";
+  if (!isValidEmail(email)) return "email";
+  return null;
 }
 
 export type MeetingMode = "online" | "in_person";

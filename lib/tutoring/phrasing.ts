@@ -6,25 +6,9 @@ import type { SearchCriteria, SessionSlot, TutorMatch, TutorMode } from "./schem
 /**
  * The assistant's wording in one place: plain text (the chat renders no
  * markdown), short, and the same phrase for the same situation everywhere.
+ * What buttons and quick replies send is in `commands.ts`.
  */
 
-export const QUICK = {
-  book: "Book this tutor",
-  others: "Show me other tutors",
-  changeTime: "Change the time",
-  startOver: "Start over",
-  leaveMessage: "Leave a message for the tutoring center",
-  yes: "Yes",
-  no: "No",
-  confirm: "Confirm booking",
-  back: "Go back",
-  cancel: "Cancel",
-  online: "Online",
-  inPerson: "In person",
-  cancelBooking: "Cancel my booking",
-} as const;
-
-export const MATCH_QUICK_REPLIES = [QUICK.book, QUICK.others, QUICK.changeTime];
 
 /** What "any time" stores: the whole tutoring day. */
 export const ANY_TIME = { timeFrom: "08:00", timeTo: "20:59" } as const;

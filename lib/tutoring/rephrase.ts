@@ -1,4 +1,4 @@
-import type { AssistantReply } from "./assistant";
+import type { AssistantReply } from "./turn-types";
 
 /**
  * The optional LLM hook: it may reword the assistant's replies, never decide

@@ -1,10 +1,11 @@
-import type { AssistantTurn } from "./assistant";
 import { capitalize } from "./clock";
+import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
 import { rankTutors } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
-import { ANY_TIME, MATCH_QUICK_REPLIES, QUICK, matchSentence } from "./phrasing";
+import { ANY_TIME, matchSentence } from "./phrasing";
 import type { SearchCriteria } from "./schemas";
-import { criteriaOf, turn, type TurnContext } from "./turn-context";
+import { criteriaOf, turn } from "./turn-context";
+import type { AssistantTurn, TurnContext } from "./turn-types";
 
 /**
  * Gathering what, when and what time, one question at a time, then
@@ -81,12 +82,12 @@ export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): 
   }
   if (!hasDay(criteria)) {
     const ack = lead || `${criteria.skill}, got it. `;
-    return turn(`${ack}What day works for you?`, ["Today", "Tomorrow", "This weekend"], patch);
+    return turn(`${ack}What day works for you?`, DAY_QUICK_REPLIES, patch);
   }
   if (!hasTime(criteria)) {
     const day = criteria.day ? ` on ${capitalize(criteria.day)}` : "";
     const question = `What time${day} works for you? A time like 10am is fine, or morning, afternoon or evening.`;
-    return turn(`${lead}${question}`, ["Morning", "Afternoon", "Evening", "Any time"], patch);
+    return turn(`${lead}${question}`, TIME_QUICK_REPLIES, patch);
   }
   return undefined;
 }

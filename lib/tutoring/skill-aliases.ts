@@ -126,13 +126,3 @@ export const SKILL_GROUPS: Readonly<Record<string, readonly string[]>> = {
   languages: ["Spanish", "French", "Mandarin", "Japanese", "German"],
   business: ["Accounting", "Economics"],
 };
-
-/**
- * The directory's search prefix for what a student typed: the lower-case key,
- * or its alias's subject. An own-property lookup, so "constructor" or
- * "__proto__" are just words, not the object's inherited members.
- */
-export function directoryPrefix(query: string): string {
-  const key = query.trim().toLowerCase().replace(/\s+/g, " ");
-  return Object.hasOwn(SKILL_ALIASES, key) ? SKILL_ALIASES[key]!.toLowerCase() : key;
-}

@@ -1,18 +1,8 @@
 import type { SessionFields } from "../schemas";
-import type { AssistantReply, AssistantTurn, TutorCatalog } from "./assistant";
-import type { LocalNow } from "./clock";
-import type { ParsedMessage } from "./parse";
 import type { SearchCriteria } from "./schemas";
+import type { AssistantReply, AssistantTurn } from "./turn-types";
 
-/** Everything one turn of the assistant works from, computed once per message. */
-export interface TurnContext {
-  fields: SessionFields;
-  message: string;
-  parsed: ParsedMessage;
-  today: LocalNow;
-  catalog: TutorCatalog;
-  subjects: readonly string[];
-}
+// The small builders every step module answers with; the types they build are in turn-types.ts.
 
 export function criteriaOf(fields: SessionFields): SearchCriteria {
   return fields.searchCriteria ?? { excludeTutorIds: [] };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OWNER_COOKIE, identifyOwner, readCookie, signOwnerId, verifyOwnerCookie } from "../../lib/server/owner-cookie";
-import { directoryPrefix } from "../../lib/tutoring/skill-aliases";
 import { searchSeedDirectory } from "../../lib/tutoring/directory";
+import { directoryPrefix } from "../../lib/tutoring/subject-key";
 
 const SECRET = "unit-test-secret";
 

@@ -5,6 +5,7 @@ import { localNow } from "../../lib/tutoring/clock";
 import { matchKind, rankTutors } from "../../lib/tutoring/match";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 import { Tutor, type AvailabilitySlot, type SearchCriteria } from "../../lib/tutoring/schemas";
+import { catalogContract } from "../catalog-contract";
 
 // Sunday, Nov 22 2026, 10:00 in San Francisco; the Monday asked for is Nov 23.
 const today = localNow(new Date("2026-11-22T18:00:00Z"));
@@ -165,27 +166,5 @@ describe("seed catalog", () => {
   });
 });
 
-describe("createMemoryCatalog", () => {
-  const catalog = createMemoryCatalog(SEED_TUTORS);
-
-  it("finds tutors by subject regardless of case", async () => {
-    const ids = (await catalog.findBySkill("pYtHoN")).map((t) => t.id);
-    expect(ids).toContain("t-001");
-    expect(ids).toEqual([...ids].sort());
-  });
-
-  it("finds tutors through an alias", async () => {
-    expect((await catalog.findBySkill("calc 2")).map((t) => t.id)).toEqual((await catalog.findBySkill("Calculus II")).map((t) => t.id));
-    expect((await catalog.findBySkill("stats")).length).toBeGreaterThan(0);
-  });
-
-  it("finds nobody for an unknown subject", async () => {
-    expect(await catalog.findBySkill("Underwater Basket Weaving")).toEqual([]);
-  });
-
-  it("lists each subject once, sorted", async () => {
-    const subjects = await catalog.subjects();
-    expect(subjects).toEqual([...new Set(subjects)].sort((a, b) => a.localeCompare(b)));
-    expect(subjects).toContain("Calculus II");
-  });
-});
+// The catalog contract the D1 catalog also passes (tests/workers/catalog.test.ts).
+catalogContract("createMemoryCatalog", async (tutors) => createMemoryCatalog(tutors));

@@ -1,0 +1,66 @@
+import type { SessionFields } from "../schemas";
+import type { LocalNow } from "./clock";
+import type { ParsedMessage } from "./parse";
+import type { Tutor } from "./schemas";
+
+/**
+ * The types the assistant's modules share. They live here, not in
+ * `assistant.ts`, because `assistant.ts` imports the step modules
+ * (search, booking, effect outcome) that need them: types kept there made the
+ * folder import itself in a circle. This module imports no step module.
+ */
+
+/** Read-only view of the tutor catalog (D1 in the sidecar, seed data in fallback). */
+export interface TutorCatalog {
+  /** Tutors teaching a subject that matches `skill`, through an index, not a scan. */
+  findBySkill(skill: string): Promise<Tutor[]>;
+  /** Every subject name the catalog knows, for recognizing skills in free text. */
+  subjects(): Promise<string[]>;
+  /** Sessions already booked with these tutors from `fromDate` on: never offered again. */
+  bookedSlots(tutorIds: string[], fromDate: string): Promise<BookedSlot[]>;
+}
+
+export interface BookedSlot {
+  tutorId: string;
+  date: string;
+  start: string;
+}
+
+export interface AssistantReply {
+  content: string;
+  quickReplies?: string[];
+}
+
+export type AssistantEffect =
+  | {
+      type: "create_booking";
+      booking: {
+        tutorId: string;
+        date: string;
+        start: string;
+        end: string;
+        studentName: string;
+        studentEmail: string;
+        mode: "online" | "in_person";
+        intake: string;
+      };
+    }
+  | { type: "cancel_booking"; bookingId: string }
+  | { type: "leave_message"; note: string };
+
+export interface AssistantTurn {
+  replies: AssistantReply[];
+  /** Fields to overwrite in the session; absent keys stay as they are. */
+  patch: Partial<SessionFields>;
+  effect?: AssistantEffect;
+}
+
+/** Everything one turn of the assistant works from, computed once per message. */
+export interface TurnContext {
+  fields: SessionFields;
+  message: string;
+  parsed: ParsedMessage;
+  today: LocalNow;
+  catalog: TutorCatalog;
+  subjects: readonly string[];
+}
