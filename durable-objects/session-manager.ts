@@ -1,10 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
-import { and, eq } from "drizzle-orm";
-import { drizzle } from "drizzle-orm/d1";
 import { z } from "../lib/zod";
-import { bookings } from "../lib/db/schema";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { createRoomBackend, type RoomBackend } from "../lib/room-backend";
+import { markBookingEnded } from "../workers/db/bookings";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
@@ -174,7 +172,7 @@ export class SessionManager extends DurableObject<Env> {
 
     // 3. Critical: mark the booking ended. Idempotent by its WHERE, so it needs no progress mark of its own.
     try {
-      await this.markBookingEnded(row.booking_id);
+      await markBookingEnded(this.env.DB, { bookingId: row.booking_id, now: Date.now() });
     } catch (error) {
       if (!this.read()) return;
       return this.retryLater(row.booking_id, `D1 update failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -196,14 +194,6 @@ export class SessionManager extends DurableObject<Env> {
     });
   }
 
-  /** Only a confirmed booking ends: a cancelled one stays cancelled. */
-  private async markBookingEnded(bookingId: string): Promise<void> {
-    await drizzle(this.env.DB)
-      .update(bookings)
-      .set({ status: "ended", updatedAt: Date.now() })
-      .where(and(eq(bookings.id, bookingId), eq(bookings.status, "confirmed")));
-  }
-
   /**
    * The room cannot be closed by trying again: record why, stop the alarm, and
    * keep this object's row (status shows `gaveUpAt` and `lastError`) for staff.
@@ -214,7 +204,7 @@ export class SessionManager extends DurableObject<Env> {
     this.db.run(sql`UPDATE booking SET last_error = ${error}, gave_up_at = ${Date.now()} WHERE id = 1`);
     await this.ctx.storage.deleteAlarm();
     try {
-      await this.markBookingEnded(bookingId);
+      await markBookingEnded(this.env.DB, { bookingId, now: Date.now() });
     } catch (failure) {
       console.error(`[SessionManager] ${bookingId}: could not mark the booking ended`, failure);
     }

@@ -3,8 +3,9 @@ import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
 import { describeEffectOutcome, respond, type AssistantReply } from "../lib/tutoring/assistant";
 import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
-import { recordChat, touchChat } from "./chats";
-import { createD1Catalog } from "./d1-catalog";
+import { QUICK } from "../lib/tutoring/commands";
+import { recordChat, touchChat } from "./db/chats";
+import { createD1Catalog } from "./db/catalog";
 import { performEffect } from "./effects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
@@ -65,7 +66,7 @@ export async function acceptUserMessage(input: {
     const queued = await messageQueue(env).enqueue({ messageId: message.id, sessionId, ownerId, content: message.content, createdAt: sent.message.createdAt });
     if (!queued.ok) return queued;
   }
-  if (touchList) await touchChat(env.DB, sessionId, now.getTime());
+  if (touchList) await touchChat(env.DB, { id: sessionId, now: now.getTime() });
   return ok(sent);
 }
 
@@ -111,7 +112,7 @@ export async function builtinTurn(input: {
     return { replies: await rephraseReplies(replies, model), patch };
   } catch (error) {
     console.error("[assistant] turn failed", error);
-    return { replies: [{ content: TURN_FAILED, quickReplies: ["Try again"] }], patch: {} };
+    return { replies: [{ content: TURN_FAILED, quickReplies: [QUICK.tryAgain] }], patch: {} };
   }
 }
 

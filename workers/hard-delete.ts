@@ -1,4 +1,4 @@
-import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, recordCleanupFailures } from "./chats";
+import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, recordCleanupFailures } from "./db/chats";
 
 const BATCH = 100;
 
@@ -20,7 +20,7 @@ type CleanupEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE">;
  * with the error, for the next run.
  */
 export async function runHardDelete(env: CleanupEnv, now: number): Promise<HardDeleteSummary> {
-  const { pending } = await deleteExpiredChats(env.DB, now);
+  const { pending } = await deleteExpiredChats(env.DB, { now });
   const { failed } = await cleanUpChats(env, pending, now);
   const summary = { deleted: pending.length, cleaned: pending.length - failed, failed };
   console.log(`[hard-delete] deleted=${summary.deleted} cleaned=${summary.cleaned} failed=${summary.failed}`);
@@ -29,7 +29,7 @@ export async function runHardDelete(env: CleanupEnv, now: number): Promise<HardD
 
 /** One chat, at once (the internal cleanup endpoint): the same steps as the weekly run. */
 export async function hardDeleteChat(env: CleanupEnv, id: string, now: number): Promise<{ cleaned: boolean }> {
-  await deleteChatNow(env.DB, id, now);
+  await deleteChatNow(env.DB, { id, now });
   const { failed } = await cleanUpChats(env, [{ id, attempts: 0 }], now);
   return { cleaned: failed === 0 };
 }
@@ -53,8 +53,8 @@ async function cleanUpChats(env: CleanupEnv, chats: { id: string; attempts: numb
       if (error) failures.push({ ...chat, error });
       else done.push(chat.id);
     });
-    await clearPendingCleanups(env.DB, done);
-    await recordCleanupFailures(env.DB, failures, now);
+    await clearPendingCleanups(env.DB, { ids: done });
+    await recordCleanupFailures(env.DB, { failures, now });
     failed += failures.length;
   }
   return { failed };

@@ -6,9 +6,10 @@ import type { SidecarApi } from "../lib/sidecar-api";
 import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
-import { searchDirectory } from "./d1-catalog";
-import { listChats, restoreChat, softDeleteChat } from "./chats";
-import { cancelBooking, listBookings } from "./effects";
+import { searchDirectory } from "./db/catalog";
+import { listBookings } from "./db/bookings";
+import { listChats, restoreChat, softDeleteChat } from "./db/chats";
+import { cancelBooking } from "./effects";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
@@ -120,7 +121,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async listBookings(ownerId: string) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return ok([]);
-    return this.guard(async () => ok(await listBookings(this.env.DB, owner.data)));
+    return this.guard(async () => ok(await listBookings(this.env.DB, { ownerId: owner.data })));
   }
 
   /**
@@ -144,7 +145,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async listChats(ownerId: string, trash: boolean) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return ok([]);
-    return this.guard(async () => ok(await listChats(this.env.DB, owner.data, trash === true)));
+    return this.guard(async () => ok(await listChats(this.env.DB, { ownerId: owner.data, trash: trash === true })));
   }
 
   async deleteChat(sessionId: string, ownerId: string) {

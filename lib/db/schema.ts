@@ -96,6 +96,8 @@ export const bookings = sqliteTable(
       .on(table.tutorId, table.date, table.start)
       .where(sql`status = 'confirmed'`),
     index("bookings_by_owner").on(table.ownerId, table.createdAt),
+    // The upcoming-bookings cap counts by owner OR email: each side of the OR gets an index.
+    index("bookings_by_email").on(table.studentEmail, table.date).where(sql`status = 'confirmed'`),
   ],
 );
 

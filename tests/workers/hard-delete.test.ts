@@ -147,13 +147,13 @@ describe("weekly hard delete", () => {
   });
 
   it("finishes a cleanup that an interrupted run left pending", async () => {
-    const { deleteExpiredChats } = await import("../../workers/chats");
+    const { deleteExpiredChats } = await import("../../workers/db/chats");
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     unwrapOk(await chatSession(sessionId).addUserMessage(ownerId, sessionId, { id: "m1", content: "left behind?" }, NOW));
     await insertChat(sessionId, ownerId, 400);
     // The D1 half commits, then the run dies before any object is emptied.
-    const { pending } = await deleteExpiredChats(env.DB, NOW);
+    const { pending } = await deleteExpiredChats(env.DB, { now: NOW });
     expect(pending.map((chat) => chat.id)).toContain(sessionId);
     expect(await env.DB.prepare("SELECT id FROM chats WHERE id = ?").bind(sessionId).first()).toBeNull();
     expect(await storedRows(sessionId)).toBe(2);

@@ -212,7 +212,7 @@ describe("the chat's D1 record and its object agree after a failure", () => {
   });
 
   it("reopens the chat's object on a retried restore after D1 was restored but the object was not", async () => {
-    const { restoreChat } = await import("../../workers/chats");
+    const { restoreChat } = await import("../../workers/db/chats");
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     await say(sessionId, ownerId, "trash and back");

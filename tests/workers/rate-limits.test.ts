@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import { LIMITS } from "../../lib/rate-limits";
+import { UPCOMING_COUNT } from "../../workers/db/bookings";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
@@ -85,5 +86,15 @@ describe("rate limits", () => {
     expect(outcomes.at(-1)).toMatch(/upcoming sessions, the most one student can hold/);
     const { results } = await env.DB.prepare("SELECT COUNT(*) AS n FROM bookings WHERE owner_id = ? AND status = 'confirmed'").bind(ownerId).all<{ n: number }>();
     expect(results[0]!.n).toBe(LIMITS.activeBookings.limit);
+  });
+
+  it("counts a student's upcoming bookings with a search of an index on each side, not a scan", async () => {
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${UPCOMING_COUNT("?1", "?2", "?3")}`)
+      .bind("2026-11-23", newOwnerId(), "ada@example.com")
+      .all<{ detail: string }>();
+    const plan = results.map((row) => row.detail).join("\n");
+    expect(plan).toMatch(/SEARCH bookings USING INDEX bookings_by_owner \(owner_id=\?\)/);
+    expect(plan).toMatch(/SEARCH bookings USING INDEX bookings_by_email \(student_email=\? AND date>\?\)/);
+    expect(plan).not.toMatch(/SCAN bookings/);
   });
 });

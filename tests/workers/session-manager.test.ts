@@ -188,16 +188,22 @@ describe("SessionManager", () => {
   it("does not close the room twice when only the D1 update failed", async () => {
     const bookingId = await newBooking();
     const stub = await scheduled(bookingId);
+    // For one run, the object's D1 is one whose tables are gone: the update fails for real.
+    const withEnv = (instance: SessionManager) => instance as unknown as { env: Env };
+    let ownEnv: Env | undefined;
     await runInDurableObject(stub, (instance: SessionManager) => {
-      const target = instance as unknown as { markBookingEnded: (id: string) => Promise<void> };
-      vi.spyOn(target, "markBookingEnded").mockRejectedValueOnce(new Error("D1 unavailable"));
+      ownEnv = withEnv(instance).env;
+      withEnv(instance).env = { ...ownEnv, DB: env.EMPTY_DB };
     });
 
     await runAndExpectRetry(stub);
     const retrying = await stub.status();
-    expect(retrying!.lastError).toContain("D1 unavailable");
+    expect(retrying!.lastError).toContain("D1 update failed");
     expect(retrying!.steps.roomClosedAt).not.toBeNull();
     expect(await bookingStatus(bookingId)).toBe("confirmed");
+    await runInDurableObject(stub, (instance: SessionManager) => {
+      withEnv(instance).env = ownEnv!;
+    });
 
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(fake.callsTo("closeRoom")).toHaveLength(1);

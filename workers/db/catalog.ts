@@ -1,14 +1,16 @@
 import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import * as schema from "../lib/db/schema";
-import type { TutorCatalog } from "../lib/tutoring/assistant";
-import { directoryPrefix } from "../lib/tutoring/skill-aliases";
-import { Tutor, Weekday } from "../lib/tutoring/schemas";
+import * as schema from "../../lib/db/schema";
+import { Tutor, Weekday } from "../../lib/tutoring/schemas";
+import { directoryPrefix, skillKeys, subjectList } from "../../lib/tutoring/subject-key";
+import type { TutorCatalog } from "../../lib/tutoring/turn-types";
 
 /**
  * The tutor catalog read from D1. A skill lookup is two indexed queries
- * (subject key → tutor ids, then those tutors' rows), never a table scan.
+ * (subject keys → tutor ids, then those tutors' rows), never a table scan.
+ * It answers exactly as the in-memory catalog does (tests/catalog-contract.ts).
  */
+
 /**
  * The subject list changes only when the catalog is re-seeded, so it is read
  * once per isolate (per database binding), not once per message: the catalog
@@ -21,12 +23,14 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
 
   return {
     async findBySkill(skill) {
-      const key = skill.trim().toLowerCase();
-      const ids = await orm
-        .select({ tutorId: schema.tutorSubjects.tutorId })
+      // The subject and its alias's subject in one query; the first key in `skillKeys` order that has tutors wins.
+      const keys = skillKeys(skill);
+      const rows = await orm
+        .select({ tutorId: schema.tutorSubjects.tutorId, subjectKey: schema.tutorSubjects.subjectKey })
         .from(schema.tutorSubjects)
-        .where(eq(schema.tutorSubjects.subjectKey, key));
-      return loadTutors(orm, ids.map((row) => row.tutorId));
+        .where(inArray(schema.tutorSubjects.subjectKey, keys));
+      const key = keys.find((candidate) => rows.some((row) => row.subjectKey === candidate));
+      return loadTutors(orm, rows.filter((row) => row.subjectKey === key).map((row) => row.tutorId));
     },
     async bookedSlots(tutorIds, fromDate) {
       if (tutorIds.length === 0) return [];
@@ -42,7 +46,8 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
         names = orm
           .selectDistinct({ subject: schema.tutorSubjects.subject })
           .from(schema.tutorSubjects)
-          .then((rows) => rows.map((row) => row.subject).sort());
+          .orderBy(asc(schema.tutorSubjects.subject))
+          .then((rows) => subjectList(rows.map((row) => row.subject)));
         // A failed read must not be cached: the next message tries again.
         names.catch(() => subjectsByDb.delete(db));
         subjectsByDb.set(db, names);

@@ -1,7 +1,8 @@
-import { DAY_MS, GRACE_DAYS, type ChatSummary, type Tier } from "../lib/schemas";
+import { DAY_MS, GRACE_DAYS, type ChatSummary, type Tier } from "../../lib/schemas";
 
 /**
- * The D1 record of chats: created with the session, soft deleted into a
+ * D1 queries about chats (workers/db/ holds every D1 query: each a named
+ * function taking the database and one object argument). The record of chats: created with the session, soft deleted into a
  * trash, restorable for the owner's tier's grace period, hard deleted by the
  * weekly cron. Plain prepared statements: the cron's exact SQL matters (one
  * DELETE ... RETURNING per tier, no read before it) and tests assert it.
@@ -24,12 +25,12 @@ export async function recordChat(db: D1Database, chat: { id: string; ownerId: st
     .run();
 }
 
-export async function touchChat(db: D1Database, id: string, now: number) {
+export async function touchChat(db: D1Database, { id, now }: { id: string; now: number }) {
   await db.prepare("UPDATE chats SET updated_at = ? WHERE id = ? AND deleted = 0").bind(now, id).run();
 }
 
 /** The owner's live chats, or the trash with each chat's purge date; newest first (index chats_by_owner). */
-export async function listChats(db: D1Database, ownerId: string, trash: boolean): Promise<ChatSummary[]> {
+export async function listChats(db: D1Database, { ownerId, trash }: { ownerId: string; trash: boolean }): Promise<ChatSummary[]> {
   const { results } = await db
     .prepare(
       `SELECT id, title, created_at, updated_at, deleted_at,
@@ -85,7 +86,7 @@ export async function restoreChat(db: D1Database, input: { id: string; ownerId: 
  * run's and any an earlier run failed or never finished, so a run that dies
  * before the objects are emptied loses nothing. `deleted` counts this run's rows.
  */
-export async function deleteExpiredChats(db: D1Database, now: number): Promise<{ deleted: number; pending: { id: string; attempts: number }[] }> {
+export async function deleteExpiredChats(db: D1Database, { now }: { now: number }): Promise<{ deleted: number; pending: { id: string; attempts: number }[] }> {
   const tiers = Object.entries(GRACE_DAYS) as [Tier, number][];
   const expired = (tier: Tier, days: number) => ({ where: `deleted = 1 AND deleted_at < ? AND ${TIER_OF_OWNER} = ?`, values: [now - days * DAY_MS, tier] });
   const results = await db.batch<{ id: string; attempts: number }>([
@@ -107,7 +108,7 @@ export async function deleteExpiredChats(db: D1Database, now: number): Promise<{
 }
 
 /** One chat, now (the internal cleanup endpoint): recorded as pending and deleted from D1 in one batch. */
-export async function deleteChatNow(db: D1Database, id: string, now: number): Promise<void> {
+export async function deleteChatNow(db: D1Database, { id, now }: { id: string; now: number }): Promise<void> {
   await db.batch([
     db
       .prepare(
@@ -121,13 +122,13 @@ export async function deleteChatNow(db: D1Database, id: string, now: number): Pr
 }
 
 /** A cleanup finished: its pending record goes. */
-export async function clearPendingCleanups(db: D1Database, ids: string[]) {
+export async function clearPendingCleanups(db: D1Database, { ids }: { ids: string[] }) {
   if (ids.length === 0) return;
   await db.batch(ids.map((id) => db.prepare("DELETE FROM chat_cleanup_failures WHERE chat_id = ?").bind(id)));
 }
 
 /** Keeps the chats whose cleanup failed, with the error, for the next run. */
-export async function recordCleanupFailures(db: D1Database, failures: { id: string; attempts: number; error: string }[], now: number) {
+export async function recordCleanupFailures(db: D1Database, { failures, now }: { failures: { id: string; attempts: number; error: string }[]; now: number }) {
   if (failures.length === 0) return;
   await db.batch(
     failures.map(({ id, attempts, error }) =>
@@ -139,4 +140,15 @@ export async function recordCleanupFailures(db: D1Database, failures: { id: stri
         .bind(id, attempts + 1, error.slice(0, 500), now),
     ),
   );
+}
+
+/** A message a student left for the center, with the end of the transcript for context. */
+export async function recordStaffMessage(
+  db: D1Database,
+  message: { id: string; sessionId: string; ownerId: string; note: string; transcript: string; now: number },
+): Promise<void> {
+  await db
+    .prepare("INSERT INTO staff_messages (id, session_id, owner_id, note, transcript, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(message.id, message.sessionId, message.ownerId, message.note, message.transcript, message.now)
+    .run();
 }
