@@ -1,6 +1,7 @@
 // The monthly cost of seed 002's scenario from the end-to-end measurements
-// (bench/e2e.mjs): prices, the scenario's assumptions, and the arithmetic.
+// (bench/e2e-scenarios.mjs): prices, the scenario's assumptions, and the arithmetic.
 // Every number that is not measured is here, with where it comes from.
+import { round } from "./report.mjs";
 
 /**
  * Cloudflare's published prices (Workers Paid / Standard usage model), read
@@ -88,7 +89,8 @@ export const SEED = {
 
 const UNITS = ["webRequests", "sidecarCalls", "doCalls", "alarmRuns", "wsHandled", "wsPings", "doRowsRead", "doRowsWritten", "d1RowsRead", "d1RowsWritten", "d1QueriesInObjects", "doActiveMs"];
 
-const totalsOf = (scenario) => scenario.mean ?? scenario.totals;
+/** A scenario's units per action: the mean of repeated actions, else the totals. */
+export const totalsOf = (scenario) => scenario.mean ?? scenario.totals;
 
 /** Monthly events of the scenario, and what each one costs in measured units. */
 export function monthlyEvents(measured, mode, scenario = SCENARIO) {
@@ -203,5 +205,4 @@ export function monthlyCost(measured, mode, scenario = SCENARIO) {
   };
 }
 
-const round = (value, digits) => Number(value.toFixed(digits));
 const mapValues = (object, fn) => Object.fromEntries(Object.entries(object).map(([key, value]) => [key, fn(value)]));

@@ -291,7 +291,7 @@ const NAMESPACES: Record<string, DoClass> = {
   RATE_LIMITER: "RateLimiter",
 };
 
-/** Same binding in, same wrapper out: code that caches per binding (d1-catalog's subject list) behaves as in production. */
+/** Same binding in, same wrapper out: code that caches per binding (workers/db/catalog.ts's subject list) behaves as in production. */
 const wrappedBindings = new WeakMap<object, Map<Origin, object>>();
 const wrappedEnvs = new WeakMap<object, Map<Origin, Env>>();
 let rawEnv: Env | null = null;

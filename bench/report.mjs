@@ -1,4 +1,4 @@
-// Summaries and the printed table for bench/run.mjs: numbers in, text out.
+// Summaries and printed tables for bench/run.mjs and bench/e2e-report.mjs: numbers in, text out.
 
 /** Nearest-rank percentile of an unsorted list (p in 0..100). */
 export function percentile(values, p) {
@@ -8,7 +8,8 @@ export function percentile(values, p) {
 }
 
 const mean = (values) => values.reduce((sum, v) => sum + v, 0) / values.length;
-const round = (value, digits = 2) => (value === null ? null : Number(value.toFixed(digits)));
+/** `value` to `digits` decimals; null and undefined pass through (a missing measurement stays missing). */
+export const round = (value, digits = 2) => (value === null || value === undefined ? value : Number(value.toFixed(digits)));
 
 /** One design's samples of one operation -> the numbers results.json keeps. */
 export function summarize(samples) {

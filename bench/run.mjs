@@ -11,7 +11,9 @@ import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { start, stop, waitForHttp } from "../scripts/lib/processes.mjs";
-import { printEndToEnd, runEndToEnd, stopEndToEndWorker, summarizeEndToEnd } from "./e2e.mjs";
+import { runEndToEnd } from "./e2e.mjs";
+import { printEndToEnd, summarizeEndToEnd } from "./e2e-report.mjs";
+import { stopEndToEndWorker } from "./e2e-stack.mjs";
 import { ratio, summarize, table } from "./report.mjs";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
