@@ -27,35 +27,32 @@ export function start(name, command, args, { quiet = false, env = {} } = {}) {
   return child;
 }
 
-/** Stops a process group started by `start`, waiting until it is gone. */
-export async function stop(child) {
+/**
+ * Stops a process group started by `start`, waiting until it is gone: SIGTERM (a group that
+ * ignores it is killed after 5 s), or SIGKILL for a crash with no clean-up.
+ */
+export async function stop(child, signal = "SIGTERM") {
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
   try {
-    process.kill(-child.pid, "SIGTERM");
+    process.kill(-child.pid, signal);
   } catch {
     return;
   }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {}
-  }, 5_000);
+  const timer =
+    signal === "SIGKILL"
+      ? undefined
+      : setTimeout(() => {
+          try {
+            process.kill(-child.pid, "SIGKILL");
+          } catch {}
+        }, 5_000);
   await exited;
   clearTimeout(timer);
 }
 
-/** Kills a process group started by `start` at once (SIGKILL: a crash, no clean-up), waiting until it is gone. */
-export async function kill(child) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    return;
-  }
-  await exited;
-}
+/** A crash: the process group is killed at once (its dev-registry entry stays behind). */
+export const kill = (child) => stop(child, "SIGKILL");
 
 /** Resolves once `url` answers with `accept(response)`; rejects after `timeoutMs`. */
 export async function waitForHttp(url, { timeoutMs = 120_000, accept = (response) => response.status < 500 } = {}) {

@@ -4,6 +4,7 @@ import * as schema from "../../lib/db/schema";
 import { LIMITS } from "../../lib/rate-limits";
 import type { BookingSummary } from "../../lib/schemas";
 import { localNow, weekdayOf } from "../../lib/tutoring/clock";
+import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 
 /** D1 queries about bookings (workers/db/ holds every D1 query). */
 
@@ -18,20 +19,8 @@ export const UPCOMING_COUNT = (today: string, ownerId: string, email: string) =>
      SELECT id FROM bookings WHERE owner_id = ${ownerId} AND status = 'confirmed' AND date >= ${today}
      UNION SELECT id FROM bookings WHERE student_email = ${email} AND status = 'confirmed' AND date >= ${today})`;
 
-export interface OfferedBooking {
-  id: string;
-  sessionId: string;
-  ownerId: string;
-  tutorId: string;
-  date: string;
-  start: string;
-  end: string;
-  studentName: string;
-  studentEmail: string;
-  mode: "online" | "in_person";
-  intake: string;
-  now: number;
-}
+/** What the assistant asked to book, and for whom. */
+export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }>["booking"] & { id: string; sessionId: string; ownerId: string; now: number };
 
 /**
  * Inserts a confirmed booking only if the center offers it, decided by D1 in
