@@ -158,11 +158,9 @@ export class ChatSession extends DurableObject<Env> {
     now: number,
     client: ClientContext,
   ): Promise<Result<Stored>> {
-    const before = this.db.counts();
     const admitted = await this.admit(ownerId, message.id, now, client);
-    if ("refused" in admitted) return admitted.refused;
-    if ("known" in admitted) return ok(this.stored(admitted.known, { sessionCreated: false, touchList: false, before }));
-    const { isNew } = admitted;
+    if ("done" in admitted) return admitted.done;
+    const { isNew, before } = admitted;
 
     const question: ChatMessage = { seq: this.lastSeq + 1, id: message.id, role: "user", content: message.content, createdAt: now };
     const turn = await builtinTurn({
@@ -212,11 +210,9 @@ export class ChatSession extends DurableObject<Env> {
     now: number,
     client: ClientContext,
   ): Promise<Result<Stored>> {
-    const before = this.db.counts();
     const admitted = await this.admit(ownerId, message.id, now, client);
-    if ("refused" in admitted) return admitted.refused;
-    if ("known" in admitted) return ok(this.stored(admitted.known, { sessionCreated: false, touchList: false, before }));
-    const { isNew } = admitted;
+    if ("done" in admitted) return admitted.done;
+    const { isNew, before } = admitted;
     if (isNew) this.create(ownerId, sessionId, now);
     const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
     this.announce(added, this.fields);
@@ -382,22 +378,25 @@ export class ChatSession extends DurableObject<Env> {
   /**
    * What every new student message passes, in order: the owner (a chat that
    * exists is theirs), a retry (answered from storage, never charged), a new
-   * chat's hourly limits, then the chat's own pace.
+   * chat's hourly limits, then the chat's own pace. `done` is the answer when
+   * the message goes no further; otherwise the rows counted so far and whether
+   * the chat is born with it.
    */
   private async admit(
     ownerId: string,
     messageId: string,
     now: number,
     client: ClientContext,
-  ): Promise<{ refused: Result<never> } | { known: ChatMessage } | { isNew: boolean }> {
+  ): Promise<{ done: Result<Stored> } | { isNew: boolean; before: RowCounts }> {
+    const before = this.db.counts();
     const isNew = this.meta === null;
     if (!isNew) {
-      if (!this.authorize(ownerId)) return { refused: this.refusal(ownerId) };
+      if (!this.authorize(ownerId)) return { done: this.refusal(ownerId) };
       const known = store.findKeyed(this.db, messageId);
-      if (known) return { known };
+      if (known) return { done: ok(this.stored(known, { sessionCreated: false, touchList: false, before })) };
     }
     const refused = (isNew ? await this.admission.newChat(ownerId, client) : null) ?? this.admission.message(now);
-    return refused ? { refused } : { isNew };
+    return refused ? { done: refused } : { isNew, before };
   }
 
   private authorize(ownerId: string): SessionMeta | null {
