@@ -70,9 +70,8 @@ async function openChatSocket(request: Request, env: Partial<CloudflareEnv>, url
   if (request.headers.get("origin") !== url.origin) {
     return new AppError("forbidden:origin", "Sockets are only for this site's pages.").toResponse();
   }
-  // RFC 6455: an upgrade is a GET. Checked here, at the edge: across the service binding
-  // workerd presents every upgrade to the sidecar as a GET.
-  if (request.method !== "GET") return new AppError("method_not_allowed:socket", "A chat socket opens with a GET request.").toResponse();
+  // (RFC 6455 makes an upgrade a GET; workerd hands every upgrade to the worker as a GET, whatever
+  // the client sent, so there is no method to check: the ticket is what opens a socket.)
   if (!env.SIDECAR) return new AppError("persistence_unavailable:sidecar", "Chat persistence is not running.").toResponse();
   try {
     return await env.SIDECAR.fetch(request);

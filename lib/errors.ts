@@ -18,7 +18,6 @@ const STATUS = {
   "not_found:chat": 404,
   "not_found:message": 404,
   "not_found:booking": 404,
-  "method_not_allowed:socket": 405,
   "conflict:lease": 409,
   "conflict:booking": 409,
   "conflict:message": 409,
