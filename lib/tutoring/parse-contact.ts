@@ -97,11 +97,17 @@ const INTAKE_LEAD = /^(and|also|i'?d like to|i would like to|i want to|i need to
 const NOT_INTAKE = /^(yes|no|ok|okay|sure|either|both|whatever|any|please|thanks|thank you)?$/i;
 
 export function parseDetails(text: string): DetailsParse {
-  const online = ONLINE.exec(text);
-  const inPerson = IN_PERSON.exec(text);
-  const mode: MeetingMode | undefined = inPerson ? "in_person" : online ? "online" : undefined;
+  // The mode named first is the answer ("Online. practice in person interviews" is online); a
+  // later mention is part of the topic and stays in it.
+  const mentions = [
+    { mode: "online" as const, match: ONLINE.exec(text) },
+    { mode: "in_person" as const, match: IN_PERSON.exec(text) },
+  ].flatMap(({ mode, match }) => (match ? [{ mode, at: match.index, length: match[0].length }] : []));
+  const first = mentions.sort((a, b) => a.at - b.at)[0];
+  const mode: MeetingMode | undefined = first?.mode;
   const anyMode = !mode && ANY_MODE.test(text);
-  let rest = text.replace(IN_PERSON, " ").replace(ONLINE, " ").replace(/^\s*(please|i'?d prefer|i prefer|prefer)\b/i, " ");
+  let rest = first ? `${text.slice(0, first.at)} ${text.slice(first.at + first.length)}` : text;
+  rest = rest.replace(/^\s*(please|i'?d prefer|i prefer|prefer)\b/i, " ");
   if (anyMode) rest = rest.replace(ANY_MODE, " ");
   rest = rest.replace(/\s+/g, " ").replace(/^[\s,;:.!-]+|[\s,;:.!-]+$/g, "").trim();
   for (let i = 0; i < 3; i++) rest = rest.replace(INTAKE_LEAD, "").trim();

@@ -199,6 +199,11 @@ describe("parseContact", () => {
 });
 
 describe("parseDetails", () => {
+  it("takes the mode named first, and keeps a later mention in the topic", () => {
+    expect(parseDetails("Online. practice in person interviews")).toEqual({ mode: "online", anyMode: false, intake: "practice in person interviews" });
+    expect(parseDetails("In person. review my online course notes")).toEqual({ mode: "in_person", anyMode: false, intake: "review my online course notes" });
+  });
+
   it("reads the mode and the topic from one message", () => {
     expect(parseDetails("In person please, I want to work on recursion")).toEqual({ mode: "in_person", anyMode: false, intake: "recursion" });
   });
