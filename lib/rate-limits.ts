@@ -17,6 +17,8 @@ export const LIMITS = {
    * claim-next every 100 ms fits; a bot stuck in a loop does not flood the queue.
    */
   botCallsPerToken: { kind: "bucket", capacity: 120, refillEveryMs: 100 },
+  /** Staff passkey sign-ins per client IP: a passkey cannot be guessed, but each attempt costs D1 reads and a challenge row. */
+  staffSignInsPerIp: { kind: "window", limit: 10, windowMs: 15 * 60_000 },
   /** Confirmed sessions still to come, per owner and per email: nobody empties the calendar. */
   activeBookings: { kind: "count", limit: 5 },
 } as const;

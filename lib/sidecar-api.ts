@@ -2,6 +2,7 @@ import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
 import type { Tutor } from "./tutoring/schemas";
+import type { StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
 export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
@@ -46,4 +47,21 @@ export interface SidecarApi {
   queueFeed(token: string, query: unknown): Promise<QueueResult>;
   queueDeadLetters(token: string, limit: unknown): Promise<QueueResult>;
   queueRequeue(token: string, messageId: unknown): Promise<QueueResult>;
+
+  // Staff sign-in with passkeys (workers/staff/). `site` is the page's origin and the WebAuthn rpId, as the
+  // web worker knows them; tokens are the bearer secrets the web worker keeps in its staff cookie.
+  /** Registration options for an invite link: 404 unknown or used, 410 expired. */
+  staffInviteOptions(inviteToken: string, site: StaffSite): Promise<Result<StaffInviteOptions>>;
+  /** Verifies the browser's RegistrationResponseJSON, stores the passkey (and member), spends the invite, opens a session. */
+  staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite): Promise<Result<StaffSignedIn>>;
+  /** Sign-in options for discoverable passkeys (no allowCredentials). */
+  staffSignInOptions(site: StaffSite): Promise<Result<StaffSignInOptions>>;
+  /** Verifies the browser's AuthenticationResponseJSON: a session, a generic 401, or a 429 per client IP. */
+  staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }): Promise<Result<StaffSignedIn>>;
+  /** Who holds this session token (401 when unknown, expired, revoked or disabled). */
+  staffSession(sessionToken: string): Promise<Result<StaffSessionInfo>>;
+  /** Revokes the session; idempotent. */
+  staffSignOut(sessionToken: string): Promise<Result<{ signedOut: true }>>;
+  /** An admin's one-time invite link token (403 for other roles), valid 24 h. */
+  staffInvite(sessionToken: string, invite: NewStaffInvite): Promise<Result<StaffInviteCreated>>;
 }

@@ -3,6 +3,7 @@ import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, OwnerId, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
+import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
@@ -14,6 +15,9 @@ import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
 import { mintTicket } from "./socket-ticket";
+import { staffInviteOptions, staffRegister } from "./staff/registration";
+import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
+import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -177,6 +181,40 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       }
       return fail("not_found:chat", "There is no chat with that id in your trash.");
     });
+  }
+
+  // Staff sign-in (workers/staff/): each validates its arguments with lib/staff/schemas.ts.
+
+  async staffInviteOptions(inviteToken: string, site: StaffSite) {
+    return this.guard(() => staffInviteOptions({ db: this.env.DB, inviteToken, site, now: Date.now() }));
+  }
+
+  async staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite) {
+    return this.guard(() => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now: Date.now() }));
+  }
+
+  async staffSignInOptions(site: StaffSite) {
+    return this.guard(() => staffSignInOptions({ db: this.env.DB, site, now: Date.now() }));
+  }
+
+  async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }) {
+    // As for new chats: an odd or loopback address keys no limit (a local dev server is all 127.0.0.1).
+    const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
+    return this.guard(() =>
+      staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: ip.success ? ip.data : null, now: Date.now() }),
+    );
+  }
+
+  async staffSession(sessionToken: string) {
+    return this.guard(() => checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() }));
+  }
+
+  async staffSignOut(sessionToken: string) {
+    return this.guard(() => signOutStaff({ db: this.env.DB, sessionToken, now: Date.now() }));
+  }
+
+  async staffInvite(sessionToken: string, invite: NewStaffInvite) {
+    return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: Date.now() }));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

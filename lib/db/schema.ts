@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * D1 tables. Operators query `chats` and `profiles` by these names: keep them.
@@ -123,3 +123,77 @@ export const chatCleanupFailures = sqliteTable("chat_cleanup_failures", {
   lastError: text("last_error").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+// Staff sign-in with passkeys (workers/staff/, every query in workers/db/staff.ts). Tokens (invites,
+// sessions) are stored only as the SHA-256 hex of the token: a leaked table opens no session.
+
+/** The people who run the center. Never deleted (bookings and notes will name them): disabled instead. */
+export const staffMembers = sqliteTable(
+  "staff_members",
+  {
+    id: text("id").primaryKey(),
+    /** lower-cased by the code that writes it; the CHECK keeps a hand-written INSERT honest */
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "staff", "tutor"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** epoch ms; a disabled member's sessions stop working and they cannot sign in */
+    disabledAt: integer("disabled_at"),
+  },
+  (table) => [uniqueIndex("staff_members_email").on(table.email), check("staff_members_email_lower", sql`email = lower(email)`)],
+);
+
+/** One row per registered passkey; sign-in looks it up by the credential id the browser presents. */
+export const staffPasskeys = sqliteTable("staff_passkeys", {
+  /** base64url, as the authenticator reports it */
+  credentialId: text("credential_id").primaryKey(),
+  staffId: text("staff_id")
+    .notNull()
+    .references(() => staffMembers.id),
+  /** the COSE public key, base64url */
+  publicKey: text("public_key").notNull(),
+  /** the authenticator's signature counter (0 for authenticators that keep none) */
+  counter: integer("counter").notNull().default(0),
+  /** JSON array of transports ("internal", "hybrid", …) */
+  transports: text("transports").notNull().default("[]"),
+  createdAt: integer("created_at").notNull(),
+  lastUsedAt: integer("last_used_at"),
+});
+
+/** One-time invite links (`npm run staff:invite`, or an admin): 24 h, used once. */
+export const staffInvites = sqliteTable("staff_invites", {
+  /** SHA-256 hex of the token in the link */
+  tokenHash: text("token_hash").primaryKey(),
+  email: text("email").notNull(),
+  role: text("role", { enum: ["admin", "staff", "tutor"] }).notNull(),
+  /** the inviting admin; null for the command-line invite that creates the first admin */
+  createdBy: text("created_by"),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  usedAt: integer("used_at"),
+});
+
+/** Signed-in staff: the cookie carries the token, D1 its hash. */
+export const staffSessions = sqliteTable("staff_sessions", {
+  tokenHash: text("token_hash").primaryKey(),
+  staffId: text("staff_id")
+    .notNull()
+    .references(() => staffMembers.id),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  revokedAt: integer("revoked_at"),
+});
+
+/** WebAuthn challenges, each consumed once (`DELETE … RETURNING`); expired ones are swept when a new one is stored. */
+export const staffChallenges = sqliteTable(
+  "staff_challenges",
+  {
+    id: text("id").primaryKey(),
+    /** base64url, as sent in the options */
+    challenge: text("challenge").notNull(),
+    purpose: text("purpose", { enum: ["register", "sign_in"] }).notNull(),
+    /** the invite a registration challenge was issued for */
+    inviteTokenHash: text("invite_token_hash"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (table) => [index("staff_challenges_by_expiry").on(table.expiresAt)],
+);

@@ -1,0 +1,64 @@
+// `npm run staff:invite -- --email a@b.edu --role admin [--remote] [--base-url http://localhost:3000]`
+// Writes a one-time staff invite (valid 24 h) into D1 and prints its link: how the first admin gets in.
+// D1 keeps only the SHA-256 of the token; the link is shown once, here, and never stored.
+import { execFileSync } from "node:child_process";
+import { parseArgs } from "node:util";
+import { build } from "esbuild";
+import { PERSIST_TO } from "./lib/processes.mjs";
+
+const { values } = parseArgs({
+  options: {
+    email: { type: "string" },
+    role: { type: "string" },
+    remote: { type: "boolean", default: false },
+    "base-url": { type: "string", default: "http://localhost:3000" },
+  },
+});
+
+// The same rules and helpers as the sidecar (lib/staff/schemas.ts, lib/ids.ts), bundled for Node.
+const bundle = await build({
+  stdin: {
+    contents: `
+      export { NewStaffInvite, STAFF_INVITE_MS } from "./lib/staff/schemas.ts";
+      export { newSecretToken, sha256Hex } from "./lib/ids.ts";`,
+    resolveDir: process.cwd(),
+    loader: "ts",
+  },
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  write: false,
+});
+const { NewStaffInvite, STAFF_INVITE_MS, newSecretToken, sha256Hex } = await import(
+  `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString("base64")}`
+);
+
+const invite = NewStaffInvite.safeParse({ email: values.email, role: values.role });
+const baseUrl = URL.canParse(values["base-url"]) ? new URL(values["base-url"]) : null;
+if (!invite.success || !baseUrl || !/^https?:$/.test(baseUrl.protocol)) {
+  console.error("usage: npm run staff:invite -- --email someone@school.edu --role admin|staff|tutor [--remote] [--base-url https://tutoring.example.edu]");
+  for (const issue of invite.error?.issues ?? []) console.error(`  ${issue.path.join(".")}: ${issue.message}`);
+  if (!baseUrl) console.error("  base-url: not a URL");
+  process.exit(1);
+}
+
+const token = newSecretToken();
+const now = Date.now();
+const expiresAt = now + STAFF_INVITE_MS;
+// `wrangler d1 execute --command` binds nothing: every value is validated above (an email, a role,
+// hex, integers) and quoted as a SQL string literal all the same.
+const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
+const sql = `INSERT INTO staff_invites (token_hash, email, role, created_by, created_at, expires_at) VALUES (${quote(await sha256Hex(token))}, ${quote(invite.data.email)}, ${quote(invite.data.role)}, NULL, ${now}, ${expiresAt})`;
+const where = values.remote ? ["--remote"] : ["--local", "--persist-to", PERSIST_TO];
+try {
+  execFileSync("wrangler", ["d1", "execute", "DB", ...where, "-c", "workers/wrangler.toml", "--command", sql], { stdio: ["ignore", "ignore", "inherit"] });
+} catch {
+  console.error("Could not write the invite (are the D1 migrations applied? `npm run setup` locally, `wrangler d1 migrations apply DB --remote` in production).");
+  process.exit(1);
+}
+
+const link = new URL(`/staff/invite/${token}`, baseUrl);
+console.log(`Invite for ${invite.data.email} (${invite.data.role}), valid until ${new Date(expiresAt).toISOString()}, usable once:`);
+console.log(link.href);
+// The sidecar redeems invites (staffInviteOptions / staffRegister); the /staff pages that open this link are the next slice of issue 10.
+console.log("Note: the staff pages that open this link are not built yet; the invite is stored and redeemable over the sidecar's RPC.");

@@ -1,0 +1,98 @@
+import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { newSecretToken, randomHex, sha256Hex } from "../../lib/ids";
+import type { SidecarApi } from "../../lib/sidecar-api";
+import { STAFF_INVITE_MS, type StaffRole, type StaffSignedIn } from "../../lib/staff/schemas";
+import { insertStaffInvite } from "../../workers/db/staff";
+import type { FakeAuthenticator } from "../fakes/authenticator";
+import { unwrapOk } from "./helpers";
+
+export const sidecar = exports.default as unknown as SidecarApi;
+
+/** The staff pages' origin, on a subdomain of the rpId (the rpId may be the origin's host or a parent). */
+export const SITE = { origin: "https://staff.tutoring.test", rpId: "tutoring.test" };
+
+/** A fresh address so each test's emails never collide with another's. */
+export const newEmail = (name = "staff") => `${name}-${randomHex(4)}@Tutoring.test`;
+
+/** An invite as `npm run staff:invite` writes it: the hash in D1, the token to the caller. */
+export async function createInvite(email: string, role: StaffRole, timing: { now?: number; expiresAt?: number } = {}): Promise<string> {
+  const now = timing.now ?? Date.now();
+  const expiresAt = timing.expiresAt ?? now + STAFF_INVITE_MS;
+  const token = newSecretToken();
+  await insertStaffInvite(env.DB, { tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, createdBy: null, now, expiresAt });
+  return token;
+}
+
+/** invite options → the authenticator's answer → staffRegister. */
+export async function register(authenticator: FakeAuthenticator, inviteToken: string): Promise<StaffSignedIn> {
+  const { options, challengeId } = unwrapOk(await sidecar.staffInviteOptions(inviteToken, SITE));
+  return unwrapOk(await sidecar.staffRegister(inviteToken, challengeId, await authenticator.register(options, { origin: SITE.origin }), SITE));
+}
+
+/** A member with one passkey: invited with `role` and registered. */
+export async function enrolled(authenticator: FakeAuthenticator, role: StaffRole = "staff"): Promise<StaffSignedIn> {
+  return register(authenticator, await createInvite(newEmail(role), role));
+}
+
+/** sign-in options → the authenticator's assertion (as run on `origin`/`rpId`) → staffSignIn. */
+export async function signIn(authenticator: FakeAuthenticator, { origin = SITE.origin, rpId, ip }: { origin?: string; rpId?: string; ip?: string } = {}) {
+  const { options, challengeId } = unwrapOk(await sidecar.staffSignInOptions(SITE));
+  return sidecar.staffSignIn(challengeId, await authenticator.signIn(options, { origin, rpId }), SITE, ip ? { ip } : undefined);
+}
+
+/** Rows in the staff tables: what a refused request must leave as it found it. */
+export async function staffRows() {
+  const row = await env.DB.prepare(
+    `SELECT (SELECT COUNT(*) FROM staff_members) AS members, (SELECT COUNT(*) FROM staff_passkeys) AS passkeys,
+            (SELECT COUNT(*) FROM staff_sessions) AS sessions, (SELECT COUNT(*) FROM staff_invites WHERE used_at IS NULL) AS openInvites,
+            (SELECT group_concat(credential_id || ':' || counter || ':' || COALESCE(last_used_at, ''), ',') FROM staff_passkeys) AS passkeyState`,
+  ).first<{ members: number; passkeys: number; sessions: number; openInvites: number; passkeyState: string | null }>();
+  if (!row) throw new Error("COUNT(*) always answers a row");
+  return row;
+}
+
+/**
+ * A D1 binding that sums what D1 reports (`meta.rows_read`, `meta.rows_written`, index entries
+ * included) for every statement and batch: the cost of a call, measured rather than assumed.
+ */
+export function meteredD1(db: D1Database) {
+  const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+  const real = new WeakMap<object, D1PreparedStatement>();
+  const add = (meta: D1Meta) => {
+    counts.statements += 1;
+    counts.rowsRead += meta.rows_read;
+    counts.rowsWritten += meta.rows_written;
+  };
+  const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = {
+      bind: (...values: unknown[]) => wrap(statement.bind(...values)),
+      first: async () => {
+        const result = await statement.all();
+        add(result.meta);
+        return result.results[0] ?? null;
+      },
+      all: async () => {
+        const result = await statement.all();
+        add(result.meta);
+        return result;
+      },
+      run: async () => {
+        const result = await statement.run();
+        add(result.meta);
+        return result;
+      },
+    };
+    real.set(proxy, statement);
+    return proxy as unknown as D1PreparedStatement;
+  };
+  const metered = {
+    prepare: (query: string) => wrap(db.prepare(query)),
+    batch: async (statements: D1PreparedStatement[]) => {
+      const results = await db.batch(statements.map((statement) => real.get(statement)!));
+      for (const result of results) add(result.meta);
+      return results;
+    },
+  };
+  return { db: metered as unknown as D1Database, counts, reset: () => Object.assign(counts, { statements: 0, rowsRead: 0, rowsWritten: 0 }) };
+}

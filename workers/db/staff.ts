@@ -1,0 +1,184 @@
+import type { StaffMember, StaffRole } from "../../lib/staff/schemas";
+
+/**
+ * D1 queries for staff sign-in (workers/db/ holds every D1 query: each a
+ * named function taking the database and one object argument). Plain
+ * prepared statements: what must happen at most once (an invite, a challenge,
+ * a counter step) is decided by SQLite inside one statement or one batch
+ * (a transaction), never by a read followed by a write. Every token column
+ * holds the SHA-256 hex of the token.
+ */
+
+export type StaffInviteRow = { email: string; role: StaffRole; expiresAt: number; usedAt: number | null };
+export type StaffChallengeRow = { challenge: string; purpose: "register" | "sign_in"; inviteTokenHash: string | null; expiresAt: number };
+export type StaffPasskeyRow = {
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string;
+  member: StaffMember;
+  disabledAt: number | null;
+};
+
+type MemberColumns = { id: string; email: string; role: StaffRole };
+const toMember = (row: MemberColumns): StaffMember => ({ id: row.id, email: row.email, role: row.role });
+
+export async function insertStaffInvite(
+  db: D1Database,
+  invite: { tokenHash: string; email: string; role: StaffRole; createdBy: string | null; now: number; expiresAt: number },
+): Promise<void> {
+  await db
+    .prepare("INSERT INTO staff_invites (token_hash, email, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
+    .bind(invite.tokenHash, invite.email, invite.role, invite.createdBy, invite.now, invite.expiresAt)
+    .run();
+}
+
+/** The invite behind a link (primary key), used or not: the caller says which refusal applies. */
+export async function findStaffInvite(db: D1Database, { tokenHash }: { tokenHash: string }): Promise<StaffInviteRow | null> {
+  return db
+    .prepare("SELECT email, role, expires_at AS expiresAt, used_at AS usedAt FROM staff_invites WHERE token_hash = ?")
+    .bind(tokenHash)
+    .first<StaffInviteRow>();
+}
+
+/**
+ * Stores a challenge and sweeps the expired ones in the same batch (index
+ * staff_challenges_by_expiry), so abandoned ceremonies do not pile up.
+ */
+export async function insertStaffChallenge(
+  db: D1Database,
+  challenge: { id: string; challenge: string; purpose: "register" | "sign_in"; inviteTokenHash: string | null; now: number; expiresAt: number },
+): Promise<void> {
+  await db.batch([
+    db.prepare("DELETE FROM staff_challenges WHERE expires_at <= ?").bind(challenge.now),
+    db
+      .prepare("INSERT INTO staff_challenges (id, challenge, purpose, invite_token_hash, expires_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(challenge.id, challenge.challenge, challenge.purpose, challenge.inviteTokenHash, challenge.expiresAt),
+  ]);
+}
+
+/**
+ * Takes a challenge out: `DELETE … RETURNING`, so of two requests presenting
+ * the same id exactly one gets it. An expired one is deleted too, and
+ * reported as absent.
+ */
+export async function consumeStaffChallenge(db: D1Database, { id, now }: { id: string; now: number }): Promise<StaffChallengeRow | null> {
+  const row = await db
+    .prepare("DELETE FROM staff_challenges WHERE id = ? RETURNING challenge, purpose, invite_token_hash AS inviteTokenHash, expires_at AS expiresAt")
+    .bind(id)
+    .first<StaffChallengeRow>();
+  return row && row.expiresAt > now ? row : null;
+}
+
+/**
+ * A new passkey from an invite, in one batch (one transaction): the member
+ * (unless the email already is one), the passkey, the first session, and the
+ * invite marked used. Every statement carries the same guard (the invite is
+ * unused, unexpired, and its email's member is not disabled), which holds
+ * until the last statement marks the invite used: SQLite runs one write
+ * transaction at a time, so a racing registration of the same invite finds it
+ * used and writes nothing. Null when the guard failed.
+ */
+export async function registerStaffPasskey(
+  db: D1Database,
+  input: {
+    inviteTokenHash: string;
+    newStaffId: string;
+    passkey: { credentialId: string; publicKey: string; counter: number; transports: string };
+    session: { tokenHash: string; expiresAt: number };
+    now: number;
+  },
+): Promise<StaffMember | null> {
+  const { inviteTokenHash: invite, newStaffId, passkey, session, now } = input;
+  const guard = (i: string) => `${i}.token_hash = ?1 AND ${i}.used_at IS NULL AND ${i}.expires_at > ?2
+    AND NOT EXISTS (SELECT 1 FROM staff_members d WHERE d.email = ${i}.email AND d.disabled_at IS NOT NULL)`;
+  const memberOf = "(SELECT m.id FROM staff_members m WHERE m.email = i.email)";
+  const results = await db.batch<Partial<MemberColumns>>([
+    db
+      .prepare(`INSERT INTO staff_members (id, email, role, created_at) SELECT ?3, i.email, i.role, ?2 FROM staff_invites i WHERE ${guard("i")} ON CONFLICT (email) DO NOTHING`)
+      .bind(invite, now, newStaffId),
+    db
+      .prepare(
+        `INSERT INTO staff_passkeys (credential_id, staff_id, public_key, counter, transports, created_at, last_used_at)
+         SELECT ?3, ${memberOf}, ?4, ?5, ?6, ?2, ?2 FROM staff_invites i WHERE ${guard("i")}`,
+      )
+      .bind(invite, now, passkey.credentialId, passkey.publicKey, passkey.counter, passkey.transports),
+    db
+      .prepare(`INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at) SELECT ?3, ${memberOf}, ?2, ?4 FROM staff_invites i WHERE ${guard("i")}`)
+      .bind(invite, now, session.tokenHash, session.expiresAt),
+    // Last: this ends the guard for any statement after it, here or in a racing batch.
+    db.prepare(`UPDATE staff_invites SET used_at = ?2 WHERE ${guard("staff_invites")} RETURNING email`).bind(invite, now),
+    // Read only, and only meaningful when the UPDATE above claimed the invite.
+    db
+      .prepare("SELECT m.id, m.email, m.role FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id WHERE p.credential_id = ?")
+      .bind(passkey.credentialId),
+  ]);
+  const claimed = results[3]?.results.length === 1 ? results[4]?.results[0] : undefined;
+  return claimed ? toMember(claimed as MemberColumns) : null;
+}
+
+/** The passkey a sign-in presents, with its member (both by primary key): one read. */
+export async function findStaffPasskey(db: D1Database, { credentialId }: { credentialId: string }): Promise<StaffPasskeyRow | null> {
+  const row = await db
+    .prepare(
+      `SELECT p.credential_id AS credentialId, p.public_key AS publicKey, p.counter, p.transports,
+              m.id, m.email, m.role, m.disabled_at AS disabledAt
+       FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id
+       WHERE p.credential_id = ?`,
+    )
+    .bind(credentialId)
+    .first<Omit<StaffPasskeyRow, "member"> & MemberColumns>();
+  return row && { credentialId: row.credentialId, publicKey: row.publicKey, counter: row.counter, transports: row.transports, member: toMember(row), disabledAt: row.disabledAt };
+}
+
+/**
+ * A verified sign-in, in one batch: the passkey's counter moves from the
+ * value the verification was checked against (compare-and-set, so two
+ * assertions checked against the same stored counter cannot both pass), then
+ * the session opens only if the passkey now holds exactly that step (its new
+ * counter and this sign-in's time) and the member is enabled. The guard is
+ * the stored state, not `changes()`, so it does not depend on how the batch
+ * is executed. False when either refused.
+ */
+export async function recordStaffSignIn(
+  db: D1Database,
+  input: { credentialId: string; previousCounter: number; counter: number; session: { tokenHash: string; expiresAt: number }; now: number },
+): Promise<boolean> {
+  const { credentialId, previousCounter, counter, session, now } = input;
+  const results = await db.batch([
+    db.prepare("UPDATE staff_passkeys SET counter = ?3, last_used_at = ?4 WHERE credential_id = ?1 AND counter = ?2").bind(credentialId, previousCounter, counter, now),
+    db
+      .prepare(
+        `INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at)
+         SELECT ?5, p.staff_id, ?4, ?6 FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id
+         WHERE p.credential_id = ?1 AND p.counter = ?3 AND p.last_used_at = ?4 AND m.disabled_at IS NULL
+         RETURNING staff_id`,
+      )
+      .bind(credentialId, previousCounter, counter, now, session.tokenHash, session.expiresAt),
+  ]);
+  return (results[1]?.results.length ?? 0) === 1;
+}
+
+/** A live session and its enabled member: one read, by primary keys (staff_sessions, then staff_members). */
+export async function findStaffSession(db: D1Database, { tokenHash, now }: { tokenHash: string; now: number }): Promise<{ member: StaffMember; expiresAt: number } | null> {
+  const row = await db
+    .prepare(
+      `SELECT m.id, m.email, m.role, s.expires_at AS expiresAt
+       FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id
+       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND m.disabled_at IS NULL`,
+    )
+    .bind(tokenHash, now)
+    .first<MemberColumns & { expiresAt: number }>();
+  return row && { member: toMember(row), expiresAt: row.expiresAt };
+}
+
+/** Idempotent: a session already revoked keeps its first date (and costs no write). */
+export async function revokeStaffSession(db: D1Database, { tokenHash, now }: { tokenHash: string; now: number }): Promise<void> {
+  await db.prepare("UPDATE staff_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL").bind(now, tokenHash).run();
+}
+
+/** Disables a member: their sessions stop at the next check, their passkeys sign nobody in. */
+export async function disableStaffMember(db: D1Database, { id, now }: { id: string; now: number }): Promise<boolean> {
+  const row = await db.prepare("UPDATE staff_members SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ? RETURNING id").bind(now, id).first();
+  return row !== null;
+}

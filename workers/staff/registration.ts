@@ -1,0 +1,161 @@
+import { generateRegistrationOptions, verifyRegistrationResponse } from "@simplewebauthn/server";
+import { toBase64Url } from "../../lib/base64url";
+import { fail, ok, type Result } from "../../lib/errors";
+import { randomHex, sha256Hex } from "../../lib/ids";
+import {
+  ChallengeId,
+  RegistrationResponse,
+  SecretToken,
+  STAFF_CHALLENGE_MS,
+  STAFF_RP_NAME,
+  type StaffInviteOptions,
+  type StaffSignedIn,
+} from "../../lib/staff/schemas";
+import { consumeStaffChallenge, findStaffInvite, insertStaffChallenge, registerStaffPasskey, type StaffInviteRow } from "../db/staff";
+import { newStaffSessionToken, parseStaffSite } from "./sessions";
+
+/**
+ * Registering a passkey from an invite link: options for
+ * `navigator.credentials.create`, then the browser's answer verified and
+ * stored with the member, the first session and the spent invite in one
+ * D1 batch (workers/db/staff.ts `registerStaffPasskey`).
+ */
+
+/** What we accept: EdDSA, ES256, RS256 (listed, so the library does not probe the runtime for more). */
+export const STAFF_ALGORITHMS = [-8, -7, -257];
+
+const REGISTRATION_FAILED = "The passkey could not be registered. Open the invite link again to retry.";
+
+type Invite = { tokenHash: string; row: StaffInviteRow };
+
+/** The invite behind a token: 404 unknown or used, 410 expired. */
+async function openInvite(db: D1Database, inviteToken: unknown, now: number): Promise<Result<Invite>> {
+  const token = SecretToken.safeParse(inviteToken);
+  if (!token.success) return fail("not_found:invite", "This invite link is not valid, or was already used.");
+  const tokenHash = await sha256Hex(token.data);
+  const row = await findStaffInvite(db, { tokenHash });
+  if (!row || row.usedAt !== null) return fail("not_found:invite", "This invite link is not valid, or was already used.");
+  if (row.expiresAt <= now) return fail("gone:invite", "This invite link has expired. Ask an admin for a new one.");
+  return ok({ tokenHash, row });
+}
+
+/**
+ * The user handle the authenticator stores with the passkey: derived from the
+ * email (SHA-256, first 16 bytes), so a second invite for the same person
+ * replaces their passkey on a device rather than adding a look-alike, and the
+ * handle carries no readable address.
+ */
+async function userHandle(email: string): Promise<Uint8Array<ArrayBuffer>> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`tutor-chat staff:${email}`));
+  return new Uint8Array(digest.slice(0, 16));
+}
+
+export async function staffInviteOptions({
+  db,
+  inviteToken,
+  site,
+  now,
+}: {
+  db: D1Database;
+  inviteToken: unknown;
+  site: unknown;
+  now: number;
+}): Promise<Result<StaffInviteOptions>> {
+  const where = parseStaffSite(site);
+  if (!where.ok) return where;
+  const invite = await openInvite(db, inviteToken, now);
+  if (!invite.ok) return invite;
+  const { email, role } = invite.value.row;
+  const options = await generateRegistrationOptions({
+    rpName: STAFF_RP_NAME,
+    rpID: where.value.rpId,
+    userName: email,
+    userDisplayName: email,
+    userID: await userHandle(email),
+    timeout: STAFF_CHALLENGE_MS,
+    attestationType: "none",
+    authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+    supportedAlgorithmIDs: STAFF_ALGORITHMS,
+  });
+  const challengeId = crypto.randomUUID();
+  await insertStaffChallenge(db, {
+    id: challengeId,
+    challenge: options.challenge,
+    purpose: "register",
+    inviteTokenHash: invite.value.tokenHash,
+    now,
+    expiresAt: now + STAFF_CHALLENGE_MS,
+  });
+  return ok({ options, challengeId, email, role });
+}
+
+/**
+ * Verifies the browser's `create` answer against the consumed challenge, the
+ * site's origin and rpId, then stores it. The invite is checked first (404,
+ * 410), the challenge is spent whatever follows, and a failed verification
+ * writes nothing else (401).
+ */
+export async function staffRegister({
+  db,
+  inviteToken,
+  challengeId,
+  response,
+  site,
+  now,
+}: {
+  db: D1Database;
+  inviteToken: unknown;
+  challengeId: unknown;
+  response: unknown;
+  site: unknown;
+  now: number;
+}): Promise<Result<StaffSignedIn>> {
+  const where = parseStaffSite(site);
+  if (!where.ok) return where;
+  const invite = await openInvite(db, inviteToken, now);
+  if (!invite.ok) return invite;
+  const id = ChallengeId.safeParse(challengeId);
+  const answer = RegistrationResponse.safeParse(response);
+  if (!id.success || !answer.success) return fail("unauthorized:staff", REGISTRATION_FAILED);
+  const challenge = await consumeStaffChallenge(db, { id: id.data, now });
+  if (!challenge || challenge.purpose !== "register" || challenge.inviteTokenHash !== invite.value.tokenHash) return fail("unauthorized:staff", REGISTRATION_FAILED);
+
+  const verification = await verifyRegistrationResponse({
+    response: answer.data,
+    expectedChallenge: challenge.challenge,
+    expectedOrigin: where.value.origin,
+    expectedRPID: where.value.rpId,
+    requireUserVerification: false,
+    supportedAlgorithmIDs: STAFF_ALGORITHMS,
+  }).catch(() => null);
+  if (!verification?.verified) return fail("unauthorized:staff", REGISTRATION_FAILED);
+
+  const { credential } = verification.registrationInfo;
+  const session = await newStaffSessionToken(now);
+  const member = await registerStaffPasskey(db, {
+    inviteTokenHash: invite.value.tokenHash,
+    newStaffId: `staff-${randomHex(16)}`,
+    passkey: {
+      credentialId: credential.id,
+      publicKey: toBase64Url(credential.publicKey),
+      counter: credential.counter,
+      transports: JSON.stringify(credential.transports ?? []),
+    },
+    session: { tokenHash: session.tokenHash, expiresAt: session.expiresAt },
+    now,
+  }).catch((error: unknown) => {
+    // The same authenticator offered again (its credential id is the key): the batch rolled back.
+    if (/UNIQUE constraint failed: staff_passkeys/i.test(`${error} ${error instanceof Error ? String(error.cause) : ""}`)) return "taken" as const;
+    throw error;
+  });
+  if (member === "taken") return fail("conflict:passkey", "This passkey is already registered. Sign in with it instead.");
+  if (!member) return whyNotRegistered(db, inviteToken, now);
+  return ok({ session: { token: session.token, expiresAt: session.expiresAt }, member });
+}
+
+/** The batch's guard refused (a racing registration won, the invite just expired, or its member is disabled): say which. */
+async function whyNotRegistered(db: D1Database, inviteToken: unknown, now: number): Promise<Result<never>> {
+  const invite = await openInvite(db, inviteToken, now);
+  if (!invite.ok) return invite;
+  return fail("forbidden:staff", "This staff account is disabled. Ask an admin.");
+}
