@@ -134,7 +134,7 @@ export function printSummary(result) {
   const errors = Object.entries(result.errorsByStatus).map(([status, n]) => `${status}: ${n}`).join(", ") || "none";
   const client = fault.client;
   const outage =
-    fault.kind === "restart"
+    fault.kind === "restart" || fault.kind === "crash"
       ? `${seconds(client?.outageMs) ?? "never recovered"} (failures over ${seconds(client?.failureSpanMs) ?? 0} s; sidecar down ${seconds(fault.healthyAt - fault.stoppedAt)} s)`
       : fault.kind === "bot-crash"
         ? fault.messageId

@@ -115,7 +115,12 @@ export async function clearDeadRegistration(workerName, registry = devRegistryPa
     }
   };
   const entry = read();
-  if (typeof entry?.debugPortAddress !== "string" || (await listening(entry.debugPortAddress))) return;
+  if (typeof entry?.debugPortAddress !== "string") return;
+  // A process group just killed may still be closing its sockets: give it two seconds to go.
+  for (let tries = 0; await listening(entry.debugPortAddress); tries++) {
+    if (tries >= 20) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
 }
 
