@@ -13,8 +13,8 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
  */
 
 /** Window rules this object serves (per-chat buckets live in the ChatSession itself). */
-export type WindowRuleName = "chatsPerOwner" | "chatsPerIp" | "staffSignInsPerIp";
-const WINDOW_RULES: ReadonlySet<string> = new Set<WindowRuleName>(["chatsPerOwner", "chatsPerIp", "staffSignInsPerIp"]);
+export type WindowRuleName = "chatsPerOwner" | "chatsPerIp" | "staffSignInsPerIp" | "staffChallengesPerIp";
+const WINDOW_RULES: ReadonlySet<string> = new Set<WindowRuleName>(["chatsPerOwner", "chatsPerIp", "staffSignInsPerIp", "staffChallengesPerIp"]);
 
 export const FLUSH_MS = 5_000;
 

@@ -71,6 +71,13 @@ const ROUTES: Route[] = [
   { method: "GET", path: (_id, q) => `/api/comments?after=${q}` },
   { method: "GET", path: (_id, q) => `/api/queue/dead-letters?limit=${q}` },
   { method: "POST", path: () => "/api/queue/requeue", body: true },
+  { method: "GET", path: () => "/api/staff/me" },
+  { method: "POST", path: () => "/api/staff/invites", body: true },
+  { method: "POST", path: () => "/api/staff/sign-in/options" },
+  { method: "POST", path: () => "/api/staff/sign-in", body: true },
+  { method: "POST", path: () => "/api/staff/sign-out" },
+  { method: "POST", path: (id) => `/api/staff/invite/${id}/options` },
+  { method: "POST", path: (id) => `/api/staff/invite/${id}/register`, body: true },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

@@ -19,6 +19,8 @@ export const LIMITS = {
   botCallsPerToken: { kind: "bucket", capacity: 120, refillEveryMs: 100 },
   /** Staff passkey sign-ins per client IP: a passkey cannot be guessed, but each attempt costs D1 reads and a challenge row. */
   staffSignInsPerIp: { kind: "window", limit: 10, windowMs: 15 * 60_000 },
+  /** Sign-in challenges per client IP: each is a D1 row, so asking for them is limited too, more loosely. */
+  staffChallengesPerIp: { kind: "window", limit: 60, windowMs: 15 * 60_000 },
   /** Confirmed sessions still to come, per owner and per email: nobody empties the calendar. */
   activeBookings: { kind: "count", limit: 5 },
 } as const;

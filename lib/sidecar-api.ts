@@ -55,7 +55,7 @@ export interface SidecarApi {
   /** Verifies the browser's RegistrationResponseJSON, stores the passkey (and member), spends the invite, opens a session. */
   staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite): Promise<Result<StaffSignedIn>>;
   /** Sign-in options for discoverable passkeys (no allowCredentials). */
-  staffSignInOptions(site: StaffSite): Promise<Result<StaffSignInOptions>>;
+  staffSignInOptions(site: StaffSite, client?: { ip?: string }): Promise<Result<StaffSignInOptions>>;
   /** Verifies the browser's AuthenticationResponseJSON: a session, a generic 401, or a 429 per client IP. */
   staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }): Promise<Result<StaffSignedIn>>;
   /** Who holds this session token (401 when unknown, expired, revoked or disabled). */

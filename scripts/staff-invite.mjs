@@ -60,5 +60,3 @@ try {
 const link = new URL(`/staff/invite/${token}`, baseUrl);
 console.log(`Invite for ${invite.data.email} (${invite.data.role}), valid until ${new Date(expiresAt).toISOString()}, usable once:`);
 console.log(link.href);
-// The sidecar redeems invites (staffInviteOptions / staffRegister); the /staff pages that open this link are the next slice of issue 10.
-console.log("Note: the staff pages that open this link are not built yet; the invite is stored and redeemable over the sidecar's RPC.");

@@ -28,6 +28,15 @@ const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 /**
+ * The caller's address, when it can key a limit: anything odd is not used, nor is loopback
+ * (a local `wrangler dev`, where every request comes from 127.0.0.1; Cloudflare never forwards that).
+ */
+function usableIp(client: { ip?: string } | undefined): string | null {
+  const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
+  return ip.success ? ip.data : null;
+}
+
+/**
  * The sidecar's front door: typed RPC for the web worker's SIDECAR binding.
  * Every argument is validated here again: the binding is a trust boundary too.
  */
@@ -90,11 +99,9 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: { ip?: string }) {
     const parsed = NewUserMessage.safeParse(message);
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
-    // The address only keys a limit: anything odd is simply not used, nor is loopback (a local
-    // `wrangler dev`, where every request comes from 127.0.0.1; Cloudflare never forwards that).
-    const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
+    const ip = usableIp(client);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip.success ? { ip: ip.data } : {} }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {} }),
     );
   }
 
@@ -193,15 +200,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now: Date.now() }));
   }
 
-  async staffSignInOptions(site: StaffSite) {
-    return this.guard(() => staffSignInOptions({ db: this.env.DB, site, now: Date.now() }));
+  async staffSignInOptions(site: StaffSite, client?: { ip?: string }) {
+    return this.guard(() => staffSignInOptions({ db: this.env.DB, limiters: this.env.RATE_LIMITER, site, ip: usableIp(client), now: Date.now() }));
   }
 
   async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }) {
-    // As for new chats: an odd or loopback address keys no limit (a local dev server is all 127.0.0.1).
-    const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
     return this.guard(() =>
-      staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: ip.success ? ip.data : null, now: Date.now() }),
+      staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: usableIp(client), now: Date.now() }),
     );
   }
 

@@ -182,6 +182,13 @@ describe("staff passkey sign-in", () => {
     for (let i = 0; i <= LIMITS.staffSignInsPerIp.limit; i++) unwrapOk(await signIn(authenticator, { ip: "127.0.0.1" }));
   });
 
+  it("limits the challenges one address may ask for (each is a row written), more loosely than sign-ins", async () => {
+    const client = { ip: `198.51.100.${Math.floor(Math.random() * 250)}` };
+    for (let i = 0; i < LIMITS.staffChallengesPerIp.limit; i++) unwrapOk(await sidecar.staffSignInOptions(SITE, client));
+    expect(await sidecar.staffSignInOptions(SITE, client)).toMatchObject({ ok: false, error: { code: "rate_limited:staff_sign_in" } });
+    unwrapOk(await sidecar.staffSignInOptions(SITE, { ip: "192.0.2.1" }));
+  });
+
   it("refuses a disabled member's passkey and ends their sessions", async () => {
     const authenticator = await FakeAuthenticator.create();
     const { member, session } = await enrolled(authenticator);
@@ -232,7 +239,7 @@ describe("staff sessions and invites", () => {
     await enrolled(authenticator);
     const meter = meteredD1(env.DB);
     const now = Date.now();
-    const { options, challengeId } = unwrapOk(await staffSignInOptions({ db: meter.db, site: SITE, now }));
+    const { options, challengeId } = unwrapOk(await staffSignInOptions({ db: meter.db, limiters: env.RATE_LIMITER, site: SITE, ip: null, now }));
     const optionsCost = { ...meter.counts };
     meter.reset();
     const response = await authenticator.signIn(options, { origin: SITE.origin });

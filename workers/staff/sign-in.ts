@@ -12,9 +12,24 @@ import { newStaffSessionToken, parseStaffSite, staffRefused } from "./sessions";
  * assertion verified against the stored public key and counter.
  */
 
-export async function staffSignInOptions({ db, site, now }: { db: D1Database; site: unknown; now: number }): Promise<Result<StaffSignInOptions>> {
+export async function staffSignInOptions({
+  db,
+  limiters,
+  site,
+  ip,
+  now,
+}: {
+  db: D1Database;
+  limiters: Env["RATE_LIMITER"];
+  site: unknown;
+  ip: string | null;
+  now: number;
+}): Promise<Result<StaffSignInOptions>> {
   const where = parseStaffSite(site);
   if (!where.ok) return where;
+  // Each challenge is a row written: a flood of them is limited per address too (more loosely than sign-ins).
+  const refused = await limitPerAddress(limiters, "staffChallengesPerIp", ip, now);
+  if (refused) return refused;
   const options = await generateAuthenticationOptions({ rpID: where.value.rpId, userVerification: "preferred", timeout: STAFF_CHALLENGE_MS });
   const challengeId = crypto.randomUUID();
   await insertStaffChallenge(db, { id: challengeId, challenge: options.challenge, purpose: "sign_in", inviteTokenHash: null, now, expiresAt: now + STAFF_CHALLENGE_MS });
@@ -47,12 +62,8 @@ export async function staffSignIn({
 }): Promise<Result<StaffSignedIn>> {
   const where = parseStaffSite(site);
   if (!where.ok) return where;
-  if (ip) {
-    const limiter = limiters.get(limiters.idFromName(`staffSignInsPerIp:${ip}`));
-    const decision = await limiter.take("staffSignInsPerIp", now);
-    if (!decision.ok) return decision;
-    if (!decision.value.allowed) return limited("rate_limited:staff_sign_in", "Too many sign-in attempts. Please wait a few minutes.", decision.value.retryAfterMs);
-  }
+  const refused = await limitPerAddress(limiters, "staffSignInsPerIp", ip, now);
+  if (refused) return refused;
   const id = ChallengeId.safeParse(challengeId);
   const answer = AuthenticationResponse.safeParse(response);
   if (!id.success || !answer.success) return staffRefused();
@@ -92,4 +103,18 @@ function storedTransports(json: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** One window per client address (none without a usable address, as for new chats). */
+async function limitPerAddress(
+  limiters: Env["RATE_LIMITER"],
+  rule: "staffSignInsPerIp" | "staffChallengesPerIp",
+  ip: string | null,
+  now: number,
+): Promise<Result<never> | null> {
+  if (!ip) return null;
+  const decision = await limiters.get(limiters.idFromName(`${rule}:${ip}`)).take(rule, now);
+  if (!decision.ok) return decision;
+  if (decision.value.allowed) return null;
+  return limited("rate_limited:staff_sign_in", "Too many sign-in attempts. Please wait a few minutes.", decision.value.retryAfterMs);
 }

@@ -1,0 +1,14 @@
+import { callSidecar } from "@/lib/chat-session-client";
+import { handle, json, requireSameOrigin } from "@/lib/server/http";
+import { getSidecar } from "@/lib/server/sidecar";
+import { staffSite } from "@/lib/server/staff";
+
+/** A one-use challenge for a passkey sign-in (discoverable: the authenticator picks the account). */
+export function POST(request: Request) {
+  return handle("POST staff sign-in options", async () => {
+    requireSameOrigin(request);
+    const sidecar = await getSidecar();
+    const ip = request.headers.get("cf-connecting-ip") ?? undefined;
+    return json(await callSidecar(() => sidecar.staffSignInOptions(staffSite(request), ip ? { ip } : undefined)));
+  });
+}

@@ -1,0 +1,17 @@
+import { callSidecar } from "@/lib/chat-session-client";
+import { handle, requireSameOrigin } from "@/lib/server/http";
+import { getSidecar } from "@/lib/server/sidecar";
+import { readPasskeyAnswer, signedIn, staffSite } from "@/lib/server/staff";
+
+/** Verifies a passkey assertion (attempts limited per address) and opens a staff session. */
+export function POST(request: Request) {
+  return handle("POST staff sign-in", async () => {
+    requireSameOrigin(request);
+    const { challengeId, response } = await readPasskeyAnswer(request);
+    const sidecar = await getSidecar();
+    const ip = request.headers.get("cf-connecting-ip") ?? undefined;
+    // Not repeated on a dropped call: the challenge is spent by the first attempt.
+    const signed = await callSidecar(() => sidecar.staffSignIn(challengeId, response, staffSite(request), ip ? { ip } : undefined), { idempotent: false });
+    return signedIn(request, signed);
+  });
+}

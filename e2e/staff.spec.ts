@@ -1,0 +1,119 @@
+import { execFileSync } from "node:child_process";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "./support/test";
+import { startSidecar } from "./support/sidecar";
+
+/**
+ * Staff sign-in with passkeys on the production build, with Chromium's virtual
+ * authenticator. WebAuthn needs a domain, not an IP, so these pages are opened
+ * at localhost (the same web worker as 127.0.0.1).
+ */
+const PORT = Number(process.env.WEB_PORT ?? 8787);
+const SITE = `http://localhost:${PORT}`;
+
+/** `npm run staff:invite`, as a newcomer runs it: the one-time link it prints. */
+function invite(email: string, role: "admin" | "staff" | "tutor"): string {
+  const out = execFileSync("node", ["scripts/staff-invite.mjs", "--email", email, "--role", role, "--base-url", SITE], { encoding: "utf8" });
+  const link = /https?:\/\/\S+\/staff\/invite\/[A-Za-z0-9_-]+/.exec(out)?.[0];
+  if (!link) throw new Error(`no invite link in: ${out}`);
+  return link;
+}
+
+/** A platform authenticator with user verification, as on a laptop with a fingerprint reader. */
+async function withPasskeys(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id);
+}
+
+test.describe("staff sign-in with a passkey", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("an invited admin registers a passkey, signs out, signs in again and invites a colleague", async ({ page }) => {
+    await withPasskeys(page);
+    const email = `admin-${Date.now()}@center.example`;
+    await page.goto(invite(email, "admin"));
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.getByTestId("register-passkey").click();
+    await expect(page.getByTestId("staff-member")).toContainText(`Signed in as ${email} (Admin)`);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The link worked once.
+    const again = await page.request.post(`${new URL(page.url()).origin}/api/staff/invite/${"x".repeat(43)}/options`, { headers: { origin: SITE } });
+    expect(again.status()).toBe(404);
+
+    await page.getByTestId("sign-out").click();
+    await expect(page.getByRole("heading", { name: "Staff sign-in" })).toBeVisible();
+    expect((await page.request.get(`${SITE}/api/staff/me`)).status()).toBe(401);
+    await page.goto(`${SITE}/staff`);
+    await expect(page).toHaveURL(/\/staff\/sign-in$/);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByTestId("sign-in-passkey").click();
+    await expect(page.getByTestId("staff-member")).toContainText(email);
+
+    await page.getByLabel("Colleague's email").fill(`tutor-${Date.now()}@center.example`);
+    await page.getByLabel("Role").selectOption("tutor");
+    await page.getByRole("button", { name: "Create invite link" }).click();
+    await expect(page.getByTestId("invite-link")).toContainText(`${SITE}/staff/invite/`);
+  });
+
+  test("a used invite link says so, and the staff pages hold nothing for a student", async ({ page }) => {
+    await withPasskeys(page);
+    const link = invite(`staff-${Date.now()}@center.example`, "staff");
+    await page.goto(link);
+    await page.getByTestId("register-passkey").click();
+    await expect(page.getByTestId("staff-member")).toContainText("(Staff)");
+    // Not an admin: no invite form, and the API refuses too.
+    await expect(page.getByRole("heading", { name: "Invite a colleague" })).toHaveCount(0);
+    const refused = await page.request.post(`${SITE}/api/staff/invites`, { headers: { origin: SITE }, data: { email: "x@center.example", role: "admin" } });
+    expect(refused.status()).toBe(403);
+
+    const student = await page.context().browser()!.newContext();
+    const studentPage = await student.newPage();
+    await withPasskeys(studentPage);
+    await studentPage.goto(link);
+    await studentPage.getByTestId("register-passkey").click();
+    await expect(studentPage.locator("main").getByRole("alert")).toContainText("already used");
+    await studentPage.goto(`${SITE}/staff`);
+    await expect(studentPage).toHaveURL(/\/staff\/sign-in$/);
+    await student.close();
+  });
+});
+
+test.describe("every staff API route refuses who may not use it, and changes nothing", () => {
+  test.beforeAll(() => startSidecar());
+
+  const ROUTES: { method: "GET" | "POST"; path: string; body?: unknown }[] = [
+    { method: "GET", path: "/api/staff/me" },
+    { method: "POST", path: "/api/staff/invites", body: { email: "new@center.example", role: "admin" } },
+    { method: "POST", path: "/api/staff/sign-in", body: { challengeId: crypto.randomUUID(), response: {} } },
+    { method: "POST", path: `/api/staff/invite/${"a".repeat(43)}/register`, body: { challengeId: crypto.randomUUID(), response: {} } },
+  ];
+
+  test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {
+    const studentCookie = (await request.get("/api/health")).headers()["set-cookie"]?.split(";")[0] ?? "";
+    for (const cookie of ["", studentCookie, "tutor_staff=forged", `tutor_staff=${"A".repeat(43)}`]) {
+      for (const route of ROUTES) {
+        const response = await request.fetch(route.path, { method: route.method, headers: { cookie, origin: "http://127.0.0.1:8787" }, data: route.body });
+        expect([400, 401, 404], `${route.method} ${route.path} with ${cookie || "no cookie"}`).toContain(response.status());
+        expect(await response.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+      }
+    }
+  });
+
+  test("a state change from another site is refused before anything else", async ({ request }) => {
+    for (const route of ROUTES.filter((entry) => entry.method === "POST")) {
+      const response = await request.post(route.path, { headers: { origin: "https://evil.example" }, data: route.body });
+      expect(response.status(), route.path).toBe(403);
+    }
+    expect((await request.post("/api/staff/sign-out", { headers: { origin: "https://evil.example" } })).status()).toBe(403);
+  });
+});

@@ -1,0 +1,65 @@
+import { z } from "../zod";
+import { callSidecar } from "../chat-session-client";
+import { AppError } from "../errors";
+import type { StaffRole, StaffSessionInfo, StaffSignedIn, StaffSite } from "../staff/schemas";
+import { json, readJsonBody, requireSameOrigin } from "./http";
+import { readCookie } from "./owner-cookie";
+import { getSidecar } from "./sidecar";
+
+/**
+ * Staff sessions on the web side: a cookie separate from the student's owner
+ * cookie (HttpOnly, SameSite=Strict, Secure on https), holding a random token
+ * whose hash the sidecar stores. Every /staff page and /api/staff route asks
+ * the sidecar about it (one indexed D1 read) before anything else.
+ */
+export const STAFF_COOKIE = "tutor_staff";
+
+/** Where WebAuthn is bound: this page's origin, and its host name as the relying party id. */
+export function staffSite(request: Request): StaffSite {
+  const url = new URL(request.url);
+  // The Host header is the one the browser used (the URL a route sees on OpenNext may differ).
+  const host = request.headers.get("host") ?? url.host;
+  const origin = `${url.protocol}//${host}`;
+  return { origin, rpId: new URL(origin).hostname };
+}
+
+/** The signed-in staff member, or 401; 403 when their role is not among `roles`. */
+export async function requireStaff(request: Request, roles?: StaffRole[]): Promise<StaffSessionInfo & { token: string }> {
+  const token = readCookie(request.headers.get("cookie"), STAFF_COOKIE);
+  if (!token) throw new AppError("unauthorized:staff", "Sign in as staff first.");
+  const sidecar = await getSidecar();
+  const session = await callSidecar(() => sidecar.staffSession(token));
+  if (roles && !roles.includes(session.member.role)) throw new AppError("forbidden:staff", "Your role cannot do this.");
+  return { ...session, token };
+}
+
+/** A state-changing staff request: this site's pages only, and a session with one of `roles`. */
+export async function requireStaffChange(request: Request, roles?: StaffRole[]) {
+  requireSameOrigin(request);
+  return requireStaff(request, roles);
+}
+
+export const PasskeyAnswer = z.object({ challengeId: z.string().max(64), response: z.unknown() }).strict();
+
+export function readPasskeyAnswer(request: Request) {
+  return readJsonBody(request, PasskeyAnswer);
+}
+
+/** The answer to a successful sign-in or registration: the member, and the session cookie. */
+export function signedIn(request: Request, signed: StaffSignedIn): Response {
+  const response = json({ member: signed.member, expiresAt: signed.session.expiresAt });
+  const maxAge = Math.max(0, Math.floor((signed.session.expiresAt - Date.now()) / 1000));
+  response.headers.append("set-cookie", staffCookie(request, signed.session.token, maxAge));
+  return response;
+}
+
+export function signedOut(request: Request): Response {
+  const response = json({ signedOut: true });
+  response.headers.append("set-cookie", staffCookie(request, "", 0));
+  return response;
+}
+
+function staffCookie(request: Request, value: string, maxAge: number): string {
+  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  return `${STAFF_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
+}
