@@ -78,6 +78,9 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/api/staff/sign-out" },
   { method: "POST", path: (id) => `/api/staff/invite/${id}/options` },
   { method: "POST", path: (id) => `/api/staff/invite/${id}/register`, body: true },
+  { method: "GET", path: () => "/api/staff/inbox" },
+  { method: "POST", path: () => "/api/staff/inbox/claim", body: true },
+  { method: "POST", path: () => "/api/staff/inbox/reply", body: true },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

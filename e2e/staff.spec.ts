@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "./support/test";
+import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 
 /**
@@ -88,6 +89,37 @@ test.describe("staff sign-in with a passkey", () => {
   });
 });
 
+test.describe("the hand-off inbox", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("a staff member answers what a student left for the center, and the student sees it in their chat", async ({ page, browser }) => {
+    const student = await browser.newContext();
+    const chat = new ChatPage(await student.newPage());
+    await chat.open();
+    const note = `can someone call me about my schedule? ${Date.now()}`;
+    await chat.send(`Leave a message for the tutoring center: ${note}`);
+    await expect(chat.assistantMessages().last()).toContainText("the reply will appear here in this chat");
+
+    await withPasskeys(page);
+    await page.goto(invite(`desk-${Date.now()}@center.example`, "staff"));
+    await page.getByTestId("register-passkey").click();
+    await page.getByRole("link", { name: /^Inbox/ }).click();
+    const item = page.getByTestId("inbox-item").filter({ hasText: note });
+    await item.getByRole("button", { name: "Open and answer" }).click();
+    await expect(page.getByTestId("open-message")).toContainText(note);
+    // The student sees that someone has their message.
+    await expect(chat.page.getByTestId("thinking")).toBeVisible();
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await page.getByLabel(/^Your reply/).fill("Hi, this is Sam at the front desk. I will call you at 3 pm today.");
+    await page.getByRole("button", { name: "Send reply" }).click();
+    await expect(page.locator("main").getByRole("status")).toContainText("Sent");
+    await expect(chat.assistantMessages().filter({ hasText: "Sam at the front desk" })).toHaveCount(1);
+    await expect(page.getByTestId("inbox-item").filter({ hasText: note })).toHaveCount(0);
+    await student.close();
+  });
+});
+
 test.describe("every staff API route refuses who may not use it, and changes nothing", () => {
   test.beforeAll(() => startSidecar());
 
@@ -96,6 +128,9 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "POST", path: "/api/staff/invites", body: { email: "new@center.example", role: "admin" } },
     { method: "POST", path: "/api/staff/sign-in", body: { challengeId: crypto.randomUUID(), response: {} } },
     { method: "POST", path: `/api/staff/invite/${"a".repeat(43)}/register`, body: { challengeId: crypto.randomUUID(), response: {} } },
+    { method: "GET", path: "/api/staff/inbox" },
+    { method: "POST", path: "/api/staff/inbox/claim", body: { messageId: "m-1:handoff" } },
+    { method: "POST", path: "/api/staff/inbox/reply", body: { messageId: "m-1:handoff", leaseId: "l", reply: "hi" } },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {

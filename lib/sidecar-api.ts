@@ -2,7 +2,7 @@ import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
 import type { Tutor } from "./tutoring/schemas";
-import type { StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
+import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
 export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
@@ -64,4 +64,9 @@ export interface SidecarApi {
   staffSignOut(sessionToken: string): Promise<Result<{ signedOut: true }>>;
   /** An admin's one-time invite link token (403 for other roles), valid 24 h. */
   staffInvite(sessionToken: string, invite: NewStaffInvite): Promise<Result<StaffInviteCreated>>;
+
+  // The hand-off inbox, for a staff session (staff and admins).
+  staffInbox(sessionToken: string): Promise<Result<StaffInboxList>>;
+  staffClaim(sessionToken: string, messageId: string): Promise<Result<StaffClaimed>>;
+  staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
 }

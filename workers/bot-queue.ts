@@ -1,7 +1,7 @@
 import { fail, ok } from "../lib/errors";
 import type { QueueResult } from "../lib/sidecar-api";
-import type { Lease } from "../lib/queue/schemas";
-import type { BotCaller } from "../durable-objects/message-queue";
+import type { CompleteResult, Lease } from "../lib/queue/schemas";
+import type { BotCaller, Measured } from "../durable-objects/message-queue";
 import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
 import { secretMatches } from "./secrets";
 
@@ -34,7 +34,7 @@ export class BotQueueApi {
   claim(token: string, input: unknown) {
     return this.authorized(token, async () => {
       const claimed = await this.queue.claim(input, BOT);
-      if (claimed.ok) await this.showWorking(claimed.value);
+      if (claimed.ok) await showWorking(this.env, claimed.value);
       return claimed;
     });
   }
@@ -42,41 +42,15 @@ export class BotQueueApi {
   claimNext(token: string, input: unknown) {
     return this.authorized(token, async () => {
       const claimed = await this.queue.claimNext(input, BOT);
-      if (claimed.ok && claimed.value.lease) await this.showWorking(claimed.value.lease);
+      if (claimed.ok && claimed.value.lease) await showWorking(this.env, claimed.value.lease);
       return claimed;
     });
-  }
-
-  /**
-   * The student sees that their message was read and an answer is being
-   * written, until the lease's expiry or the answer. Best effort: a claim
-   * stands even if the chat could not be told.
-   */
-  private async showWorking(lease: Lease): Promise<void> {
-    if (!lease.ownerId) return;
-    try {
-      await chatSession(this.env, lease.sessionId).agentWorking(lease.ownerId, lease.leaseExpiresAt);
-    } catch (error) {
-      console.warn("[bot-queue] could not show the claim in the chat", error);
-    }
   }
 
   complete(token: string, input: unknown) {
     return this.authorized(token, async () => {
       const done = await this.queue.complete(input, BOT);
-      if (!done.ok) return done;
-      const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done.value;
-      if (!ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
-      // The reply reaches the student's chat, on a retry too (duplicate: true): if the first
-      // append failed after the complete, this one delivers it; if it landed, its id makes this a no-op.
-      const appended = await chatSession(this.env, sessionId).appendAssistantTurn(
-        ownerId,
-        [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }],
-        {},
-        Date.now(),
-      );
-      const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
-      return ok({ completed: true, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
+      return done.ok ? deliverReply(this.env, done.value) : done;
     });
   }
 
@@ -106,4 +80,31 @@ export class BotQueueApi {
  * so its name is its key; a second token would get its own name here.
  */
 const BOT: BotCaller = { bot: "BOT_TOKEN" };
+
+/**
+ * The student sees that their message was read and an answer is being
+ * written, until the lease's expiry or the answer. Best effort: a claim
+ * stands even if the chat could not be told.
+ */
+export async function showWorking(env: Pick<TurnEnv, "CHAT_SESSION">, lease: Lease): Promise<void> {
+  if (!lease.ownerId) return;
+  try {
+    await chatSession(env, lease.sessionId).agentWorking(lease.ownerId, lease.leaseExpiresAt);
+  } catch (error) {
+    console.warn("[queue] could not show the claim in the chat", error);
+  }
+}
+
+/**
+ * A completed message's reply reaches the student's chat, on a retry too
+ * (duplicate: true): if the first append failed after the complete, this one
+ * delivers it; if it landed, its id makes this a no-op. Bots and staff alike.
+ */
+export async function deliverReply(env: Pick<TurnEnv, "CHAT_SESSION">, done: Measured<CompleteResult>) {
+  const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done;
+  if (!ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
+  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }], {}, Date.now());
+  const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
+  return ok({ completed: true, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
+}
 

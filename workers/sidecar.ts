@@ -14,6 +14,7 @@ import { cancelBooking } from "./effects";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
+import { StaffInbox } from "./staff/inbox";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -220,6 +221,21 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   async staffInvite(sessionToken: string, invite: NewStaffInvite) {
     return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: Date.now() }));
+  }
+
+  /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */
+  async staffInbox(sessionToken: string) {
+    return this.guard(() => new StaffInbox(this.env).list(sessionToken));
+  }
+
+  /** A staff member takes a message: the student sees someone is on it; the note and transcript come back. */
+  async staffClaim(sessionToken: string, messageId: string) {
+    return this.guard(() => new StaffInbox(this.env).claim(sessionToken, messageId));
+  }
+
+  /** A staff member's answer, stored once and appended to the student's chat. */
+  async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
+    return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

@@ -113,7 +113,8 @@ export const staffMessages = sqliteTable(
     transcript: text("transcript").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (table) => [index("staff_messages_by_time").on(table.createdAt)],
+  // By chat: the inbox reads a chat's newest note, and the hard delete removes a chat's notes.
+  (table) => [index("staff_messages_by_time").on(table.createdAt), index("staff_messages_by_session").on(table.sessionId, table.createdAt)],
 );
 
 /** Chats deleted from D1 whose Durable Object could not be emptied yet: retried by the next weekly run. */

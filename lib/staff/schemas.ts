@@ -1,5 +1,6 @@
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "../zod";
+import type { Lease, QueuedMessage } from "../queue/schemas";
 
 /**
  * Staff sign-in with passkeys: every shape that crosses the SIDECAR binding
@@ -114,3 +115,8 @@ export const AuthenticationResponse = z.object({
 
 /** `staff_passkeys.transports`, JSON checked on the way out as on the way in. */
 export const StoredTransports = z.array(z.string().max(32)).max(10);
+
+/** The inbox as staff see it: waiting messages (a hand-off's id ends in `:handoff`), best first. */
+export type StaffInboxList = { messages: (QueuedMessage & { handoff: boolean })[]; total: number; leased: number; deadNotices: number };
+/** A message a staff member holds, with what the student left for context. */
+export type StaffClaimed = { lease: Lease; transcript: { role: string; content: string }[] };

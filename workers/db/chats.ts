@@ -152,3 +152,11 @@ export async function recordStaffMessage(
     .bind(message.id, message.sessionId, message.ownerId, message.note, message.transcript, message.now)
     .run();
 }
+
+/** The newest message a student left from this chat (its note and transcript), for the staff inbox. */
+export async function latestStaffMessage(db: D1Database, { sessionId }: { sessionId: string }): Promise<{ note: string; transcript: string; createdAt: number } | null> {
+  return db
+    .prepare("SELECT note, transcript, created_at AS createdAt FROM staff_messages WHERE session_id = ? ORDER BY created_at DESC LIMIT 1")
+    .bind(sessionId)
+    .first<{ note: string; transcript: string; createdAt: number }>();
+}

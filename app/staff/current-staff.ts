@@ -1,0 +1,20 @@
+import { cookies } from "next/headers";
+import { callSidecar } from "@/lib/chat-session-client";
+import { AppError } from "@/lib/errors";
+import { getSidecar } from "@/lib/server/sidecar";
+import { STAFF_COOKIE } from "@/lib/server/staff";
+import type { StaffSessionInfo } from "@/lib/staff/schemas";
+
+/** The signed-in staff member for a page, or null (a page then sends them to sign in). */
+export async function currentStaff(): Promise<StaffSessionInfo | null> {
+  const token = (await cookies()).get(STAFF_COOKIE)?.value;
+  if (!token) return null;
+  try {
+    const sidecar = await getSidecar();
+    return await callSidecar(() => sidecar.staffSession(token));
+  } catch (error) {
+    if (error instanceof AppError && error.status === 401) return null;
+    throw error;
+  }
+}
+

@@ -1,0 +1,130 @@
+"use client";
+
+import { useCallback, useEffect, useState } from "react";
+import { z } from "@/lib/zod";
+
+const Waiting = z.object({
+  messageId: z.string(),
+  sessionId: z.string(),
+  content: z.string(),
+  createdAt: z.number(),
+  handoff: z.boolean(),
+});
+const Inbox = z.object({ messages: z.array(Waiting), total: z.number(), leased: z.number() });
+const Claimed = z.object({
+  lease: z.object({ leaseId: z.string(), messageId: z.string(), content: z.string(), leaseExpiresAt: z.number() }),
+  transcript: z.array(z.object({ role: z.string(), content: z.string() })),
+});
+const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
+
+async function call(path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(path, body === undefined ? { cache: "no-store" } : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const data: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const parsed = ErrorBody.safeParse(data);
+    throw new Error(parsed.success ? parsed.data.error.message : "Something went wrong. Please try again.");
+  }
+  return data;
+}
+
+/** Waiting messages are re-read this often while the page is open (a staff page, not a student's: polling is fine). */
+const REFRESH_MS = 15_000;
+
+export function InboxBoard() {
+  const [inbox, setInbox] = useState<z.infer<typeof Inbox> | null>(null);
+  const [open, setOpen] = useState<z.infer<typeof Claimed> | null>(null);
+  const [reply, setReply] = useState("");
+  const [status, setStatus] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(async () => {
+    try {
+      setInbox(Inbox.parse(await call("/api/staff/inbox")));
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }, []);
+
+  useEffect(() => {
+    void refresh();
+    const timer = setInterval(() => void refresh(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
+  async function claim(messageId: string) {
+    setError(null);
+    setStatus(null);
+    try {
+      setOpen(Claimed.parse(await call("/api/staff/inbox/claim", { messageId })));
+      setReply("");
+      await refresh();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+
+  async function send() {
+    if (!open) return;
+    setError(null);
+    try {
+      await call("/api/staff/inbox/reply", { messageId: open.lease.messageId, leaseId: open.lease.leaseId, reply });
+      setOpen(null);
+      setStatus("Sent: the reply is in the student's chat.");
+      await refresh();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+
+  return (
+    <div className="stack">
+      {error && <p className="error" role="alert">{error}</p>}
+      {status && <p className="notice" role="status">{status}</p>}
+      {open ? (
+        <section aria-labelledby="open-message" className="stack" data-testid="open-message">
+          <h2 id="open-message">The student wrote</h2>
+          <blockquote>{open.lease.content}</blockquote>
+          {open.transcript.length > 0 && (
+            <details>
+              <summary>The chat before it ({open.transcript.length} messages)</summary>
+              <ol className="transcript">
+                {open.transcript.map((line, index) => (
+                  <li key={index}>
+                    <strong>{line.role === "user" ? "Student" : "Assistant"}:</strong> {line.content}
+                  </li>
+                ))}
+              </ol>
+            </details>
+          )}
+          <p className="subtitle">Yours until {new Date(open.lease.leaseExpiresAt).toLocaleTimeString()}; after that it goes back to the inbox.</p>
+          <label htmlFor="staff-reply">Your reply (the student sees it in their chat)</label>
+          <textarea id="staff-reply" rows={4} value={reply} onChange={(event) => setReply(event.target.value)} />
+          <button type="button" className="button" disabled={reply.trim() === ""} onClick={() => void send()}>
+            Send reply
+          </button>
+        </section>
+      ) : null}
+      <section aria-labelledby="waiting">
+        <h2 id="waiting">Waiting {inbox ? `(${inbox.total})` : ""}</h2>
+        <button type="button" className="button secondary" onClick={() => void refresh()}>
+          Refresh
+        </button>
+        {inbox && inbox.messages.length === 0 && <p>Nothing is waiting. {inbox.leased > 0 ? `${inbox.leased} being answered.` : ""}</p>}
+        <ul className="inbox" data-testid="inbox">
+          {inbox?.messages.map((message) => (
+            <li key={message.messageId} data-testid="inbox-item">
+              <p>
+                <strong>{message.handoff ? "Message for the center" : "Question for the assistant"}</strong> ·{" "}
+                {new Date(message.createdAt).toLocaleString()}
+              </p>
+              <p>{message.content}</p>
+              <button type="button" className="button" onClick={() => void claim(message.messageId)}>
+                Open and answer
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,1 @@
+CREATE INDEX `staff_messages_by_session` ON `staff_messages` (`session_id`,`created_at`);

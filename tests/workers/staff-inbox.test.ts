@@ -1,0 +1,61 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { BotQueueApi } from "../../workers/bot-queue";
+import { FakeAuthenticator } from "../fakes/authenticator";
+import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { enrolled, sidecar } from "./staff-helpers";
+
+/** A student leaves a message for the center (a hand-off, queued at priority 8). */
+async function leaveMessage(note: string) {
+  const sessionId = newSessionId();
+  const ownerId = newOwnerId();
+  unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: `Leave a message for the tutoring center: ${note}` }));
+  return { sessionId, ownerId };
+}
+
+describe("the hand-off inbox", () => {
+  beforeAll(seedCatalog);
+
+  it("lets staff take a student's message with its transcript, and puts the reply in the student's chat once", async () => {
+    const { session } = await enrolled(await FakeAuthenticator.create(), "staff");
+    const note = `please call me about my schedule ${crypto.randomUUID()}`;
+    const { sessionId, ownerId } = await leaveMessage(note);
+
+    const inbox = unwrapOk(await sidecar.staffInbox(session.token));
+    const waiting = inbox.messages.find((message) => message.content.includes(note));
+    expect(waiting).toMatchObject({ handoff: true, sessionId });
+
+    const claimed = unwrapOk(await sidecar.staffClaim(session.token, waiting!.messageId));
+    expect(claimed.transcript.at(-1)).toMatchObject({ role: "user", content: expect.stringContaining(note) });
+    expect(unwrapOk(await sidecar.staffInbox(session.token)).messages.some((message) => message.messageId === waiting!.messageId)).toBe(false);
+
+    const reply = { messageId: waiting!.messageId, leaseId: claimed.lease.leaseId, reply: "Sam here, I will call you at 3 pm." };
+    unwrapOk(await sidecar.staffReply(session.token, reply));
+    unwrapOk(await sidecar.staffReply(session.token, reply)); // a retry delivers nothing twice
+    const state = unwrapOk(await chatSession(sessionId).getState(ownerId));
+    expect(state.messages.filter((message) => message.content === reply.reply)).toHaveLength(1);
+  });
+
+  it("is one mechanism with the bots: a message a person holds cannot be answered by a bot", async () => {
+    const { session } = await enrolled(await FakeAuthenticator.create(), "admin");
+    const note = `a question for a person ${crypto.randomUUID()}`;
+    await leaveMessage(note);
+    const waiting = unwrapOk(await sidecar.staffInbox(session.token)).messages.find((message) => message.content.includes(note))!;
+    unwrapOk(await sidecar.staffClaim(session.token, waiting.messageId));
+    const bots = new BotQueueApi({ ...env, BOT_MODE: "external" });
+    expect(await bots.claim(env.BOT_TOKEN, { messageId: waiting.messageId, workerId: "bot" })).toMatchObject({ ok: false, error: { code: "conflict:lease" } });
+    expect(await sidecar.staffReply(session.token, { messageId: waiting.messageId, leaseId: "not-this-lease", reply: "hi" })).toMatchObject({
+      ok: false,
+      error: { code: "conflict:lease" },
+    });
+  });
+
+  it("is closed to tutors and to anyone without a session, and a refused reply writes nothing", async () => {
+    const tutor = await enrolled(await FakeAuthenticator.create(), "tutor");
+    expect(await sidecar.staffInbox(tutor.session.token)).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
+    expect(await sidecar.staffClaim(tutor.session.token, "anything:handoff")).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
+    expect(await sidecar.staffInbox("A".repeat(43))).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
+    const staff = await enrolled(await FakeAuthenticator.create(), "staff");
+    expect(await sidecar.staffReply(staff.session.token, { messageId: "m", leaseId: "l", reply: "   " })).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+  });
+});

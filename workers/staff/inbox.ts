@@ -1,0 +1,75 @@
+import { fail, ok, type Result } from "../../lib/errors";
+import { z } from "../../lib/zod";
+import { MAX_REPLY_CHARS } from "../../lib/queue/schemas";
+import type { StaffSessionInfo } from "../../lib/staff/schemas";
+import { messageQueue, type TurnEnv } from "../assistant-turn";
+import { deliverReply, showWorking } from "../bot-queue";
+import { latestStaffMessage } from "../db/chats";
+import { checkStaffSession } from "./sessions";
+
+/** How long a staff member holds a message they opened before it goes back to the queue. */
+export const STAFF_LEASE_MS = 15 * 60_000;
+
+/** A transcript line as stored with a hand-off. */
+const TranscriptLine = z.object({ role: z.string(), content: z.string() });
+
+type InboxEnv = TurnEnv & Pick<Env, "DB">;
+
+/**
+ * The hand-off inbox: what students left for the center, answered by staff
+ * through the same claim/complete as outside bots (leases, expiry, dead
+ * letters), so a person and a bot can never answer one message twice. The
+ * answer lands in the student's chat, live.
+ */
+export class StaffInbox {
+  constructor(private readonly env: InboxEnv) {}
+
+  /** Staff and admins work the inbox; tutors do not. */
+  private async staff(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    if (!session.ok) return session;
+    if (session.value.member.role === "tutor") return fail("forbidden:staff", "The inbox is for staff and admins.");
+    return session;
+  }
+
+  /** Waiting messages, best first (from the queue's memory: 0 rows), and the dead letters' count. */
+  async list(sessionToken: unknown) {
+    const session = await this.staff(sessionToken);
+    if (!session.ok) return session;
+    const pending = await messageQueue(this.env).pending(50);
+    if (!pending.ok) return pending;
+    const { messages, total, leased, deadNotices } = pending.value;
+    return ok({ messages: messages.map((message) => ({ ...message, handoff: message.messageId.endsWith(":handoff") })), total, leased, deadNotices });
+  }
+
+  /** Takes a message (the student sees someone is on it) and reads what the student left with it. */
+  async claim(sessionToken: unknown, messageId: unknown) {
+    const session = await this.staff(sessionToken);
+    if (!session.ok) return session;
+    const claimed = await messageQueue(this.env).claim({ messageId, workerId: `staff:${session.value.member.id}`, leaseMs: STAFF_LEASE_MS });
+    if (!claimed.ok) return claimed;
+    await showWorking(this.env, claimed.value);
+    const left = await latestStaffMessage(this.env.DB, { sessionId: claimed.value.sessionId });
+    return ok({ lease: claimed.value, transcript: left ? readTranscript(left.transcript) : [] });
+  }
+
+  /** Answers a claimed message: stored once by the queue, then appended to the student's chat. */
+  async reply(sessionToken: unknown, input: unknown) {
+    const session = await this.staff(sessionToken);
+    if (!session.ok) return session;
+    const parsed = z.object({ messageId: z.string(), leaseId: z.string(), reply: z.string().trim().min(1).max(MAX_REPLY_CHARS) }).safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Write a reply to send.");
+    const done = await messageQueue(this.env).complete(parsed.data);
+    return done.ok ? deliverReply(this.env, done.value) : done;
+  }
+}
+
+/** The stored transcript, or nothing if it does not read as one (it is context, not a record). */
+function readTranscript(text: string): z.infer<typeof TranscriptLine>[] {
+  try {
+    const parsed = z.array(TranscriptLine).safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : [];
+  } catch {
+    return [];
+  }
+}
