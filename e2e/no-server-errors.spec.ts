@@ -81,6 +81,8 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => "/api/staff/inbox" },
   { method: "POST", path: () => "/api/staff/inbox/claim", body: true },
   { method: "POST", path: () => "/api/staff/inbox/reply", body: true },
+  { method: "GET", path: () => "/api/staff/inbox/dead-letters" },
+  { method: "POST", path: () => "/api/staff/inbox/requeue", body: true },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

@@ -131,6 +131,8 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "GET", path: "/api/staff/inbox" },
     { method: "POST", path: "/api/staff/inbox/claim", body: { messageId: "m-1:handoff" } },
     { method: "POST", path: "/api/staff/inbox/reply", body: { messageId: "m-1:handoff", leaseId: "l", reply: "hi" } },
+    { method: "GET", path: "/api/staff/inbox/dead-letters" },
+    { method: "POST", path: "/api/staff/inbox/requeue", body: { messageId: "m-1:handoff" } },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {

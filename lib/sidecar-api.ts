@@ -69,4 +69,6 @@ export interface SidecarApi {
   staffInbox(sessionToken: string): Promise<Result<StaffInboxList>>;
   staffClaim(sessionToken: string, messageId: string): Promise<Result<StaffClaimed>>;
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
+  staffDeadLetters(sessionToken: string): Promise<QueueResult>;
+  staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
 }

@@ -233,6 +233,15 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => new StaffInbox(this.env).claim(sessionToken, messageId));
   }
 
+  /** Messages nobody could answer, for staff to requeue. */
+  async staffDeadLetters(sessionToken: string) {
+    return this.guard(() => new StaffInbox(this.env).deadLetters(sessionToken));
+  }
+
+  async staffRequeue(sessionToken: string, messageId: string) {
+    return this.guard(() => new StaffInbox(this.env).requeue(sessionToken, messageId));
+  }
+
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));

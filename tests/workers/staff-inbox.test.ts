@@ -1,5 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
+import { MAX_ATTEMPTS } from "../../lib/queue/schemas";
+import { messageQueue } from "../../workers/assistant-turn";
 import { BotQueueApi } from "../../workers/bot-queue";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
@@ -57,5 +59,24 @@ describe("the hand-off inbox", () => {
     expect(await sidecar.staffInbox("A".repeat(43))).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
     const staff = await enrolled(await FakeAuthenticator.create(), "staff");
     expect(await sidecar.staffReply(staff.session.token, { messageId: "m", leaseId: "l", reply: "   " })).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+  });
+
+  it("lists what nobody answered in time and puts it back in the inbox", async () => {
+    const { session } = await enrolled(await FakeAuthenticator.create(), "staff");
+    const note = `nobody got to this ${crypto.randomUUID()}`;
+    await leaveMessage(note);
+    const waiting = unwrapOk(await sidecar.staffInbox(session.token)).messages.find((message) => message.content.includes(note))!;
+    const queue = messageQueue(env);
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      unwrapOk(await queue.claim({ messageId: waiting.messageId, workerId: "slow-person", leaseMs: 1 }));
+      // A clock a second ahead lapses this 1 ms lease, not the 15-minute ones other tests hold.
+      unwrapOk(await queue.expireLeases(Date.now() + 1_000));
+    }
+    const dead = unwrapOk(await sidecar.staffDeadLetters(session.token));
+    expect(JSON.stringify(dead)).toContain(waiting.messageId);
+    unwrapOk(await sidecar.staffRequeue(session.token, waiting.messageId));
+    expect(unwrapOk(await sidecar.staffInbox(session.token)).messages.map((message) => message.messageId)).toContain(waiting.messageId);
+    const tutor = await enrolled(await FakeAuthenticator.create(), "tutor");
+    expect(await sidecar.staffRequeue(tutor.session.token, waiting.messageId)).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
   });
 });

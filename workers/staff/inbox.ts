@@ -53,6 +53,20 @@ export class StaffInbox {
     return ok({ lease: claimed.value, transcript: left ? readTranscript(left.transcript) : [] });
   }
 
+  /** Messages nobody could answer (their leases lapsed MAX_ATTEMPTS times), oldest first. */
+  async deadLetters(sessionToken: unknown) {
+    const session = await this.staff(sessionToken);
+    if (!session.ok) return session;
+    return messageQueue(this.env).deadLetters(50);
+  }
+
+  /** Puts a dead letter back in the inbox, its attempts reset. */
+  async requeue(sessionToken: unknown, messageId: unknown) {
+    const session = await this.staff(sessionToken);
+    if (!session.ok) return session;
+    return messageQueue(this.env).requeue(messageId);
+  }
+
   /** Answers a claimed message: stored once by the queue, then appended to the student's chat. */
   async reply(sessionToken: unknown, input: unknown) {
     const session = await this.staff(sessionToken);

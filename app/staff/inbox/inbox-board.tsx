@@ -15,6 +15,7 @@ const Claimed = z.object({
   lease: z.object({ leaseId: z.string(), messageId: z.string(), content: z.string(), leaseExpiresAt: z.number() }),
   transcript: z.array(z.object({ role: z.string(), content: z.string() })),
 });
+const Dead = z.object({ deadLetters: z.array(z.object({ messageId: z.string(), content: z.string(), attempts: z.number(), diedAt: z.number() })), total: z.number() });
 const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
 
 async function call(path: string, body?: unknown): Promise<unknown> {
@@ -32,6 +33,7 @@ const REFRESH_MS = 15_000;
 
 export function InboxBoard() {
   const [inbox, setInbox] = useState<z.infer<typeof Inbox> | null>(null);
+  const [dead, setDead] = useState<z.infer<typeof Dead> | null>(null);
   const [open, setOpen] = useState<z.infer<typeof Claimed> | null>(null);
   const [reply, setReply] = useState("");
   const [status, setStatus] = useState<string | null>(null);
@@ -39,7 +41,9 @@ export function InboxBoard() {
 
   const refresh = useCallback(async () => {
     try {
-      setInbox(Inbox.parse(await call("/api/staff/inbox")));
+      const [waiting, unanswered] = await Promise.all([call("/api/staff/inbox"), call("/api/staff/inbox/dead-letters")]);
+      setInbox(Inbox.parse(waiting));
+      setDead(Dead.parse(unanswered));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     }
@@ -57,6 +61,17 @@ export function InboxBoard() {
     try {
       setOpen(Claimed.parse(await call("/api/staff/inbox/claim", { messageId })));
       setReply("");
+      await refresh();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    }
+  }
+
+  async function requeue(messageId: string) {
+    setError(null);
+    try {
+      await call("/api/staff/inbox/requeue", { messageId });
+      setStatus("Back in the inbox.");
       await refresh();
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
@@ -125,6 +140,22 @@ export function InboxBoard() {
           ))}
         </ul>
       </section>
+      {dead && dead.total > 0 && (
+        <section aria-labelledby="unanswered">
+          <h2 id="unanswered">Nobody answered in time ({dead.total})</h2>
+          <p className="subtitle">The student was told their message could not be answered. Put one back to answer it.</p>
+          <ul className="inbox" data-testid="dead-letters">
+            {dead.deadLetters.map((letter) => (
+              <li key={letter.messageId}>
+                <p>{letter.content}</p>
+                <button type="button" className="button secondary" onClick={() => void requeue(letter.messageId)}>
+                  Back to the inbox
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
     </div>
   );
 }
