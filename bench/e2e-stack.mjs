@@ -6,7 +6,7 @@ import { rm, writeFile } from "node:fs/promises";
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { importTs } from "../scripts/lib/import-ts.mjs";
 import { start, stop, waitForHttp } from "../scripts/lib/processes.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
@@ -58,19 +58,11 @@ async function runWrangler(args, registry) {
 
 /** The catalog seed, rendered the way scripts/seed-catalog.mjs does it, into our own file and database. */
 async function seedCatalog(dir, registry) {
-  const bundle = await build({
-    stdin: {
-      contents: `export { SEED_TUTORS } from "./lib/tutoring/catalog-data.ts";
-                 export { catalogSeedStatements, renderSeedSql } from "./lib/db/catalog-seed.ts";`,
-      resolveDir: ROOT,
-      loader: "ts",
-    },
-    bundle: true,
-    format: "esm",
-    platform: "node",
-    write: false,
-  });
-  const seed = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString("base64")}`);
+  const seed = await importTs(
+    `export { SEED_TUTORS } from "./lib/tutoring/catalog-data.ts";
+     export { catalogSeedStatements, renderSeedSql } from "./lib/db/catalog-seed.ts";`,
+    ROOT,
+  );
   const file = path.join(dir, "seed-catalog.sql");
   await writeFile(file, seed.renderSeedSql(seed.catalogSeedStatements(seed.SEED_TUTORS)));
   await runWrangler(["d1", "execute", "DB", "--local", "--persist-to", PERSIST_TO, "-c", CONFIG_FILE, "--file", file], registry);

@@ -1,23 +1,12 @@
 // Loads the seed tutor catalog (lib/tutoring/catalog-data.ts) into the local D1 database.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { build } from "esbuild";
+import { importTs } from "./lib/import-ts.mjs";
 import { PERSIST_TO } from "./lib/processes.mjs";
 
-const bundle = await build({
-  stdin: {
-    contents: `
-      export { SEED_TUTORS } from "./lib/tutoring/catalog-data.ts";
-      export { catalogSeedStatements, renderSeedSql } from "./lib/db/catalog-seed.ts";`,
-    resolveDir: process.cwd(),
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  write: false,
-});
-const module = await import(`data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString("base64")}`);
+const module = await importTs(`
+  export { SEED_TUTORS } from "./lib/tutoring/catalog-data.ts";
+  export { catalogSeedStatements, renderSeedSql } from "./lib/db/catalog-seed.ts";`);
 const sql = module.renderSeedSql(module.catalogSeedStatements(module.SEED_TUTORS));
 
 mkdirSync(".wrangler", { recursive: true });

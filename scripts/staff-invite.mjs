@@ -3,7 +3,7 @@
 // D1 keeps only the SHA-256 of the token; the link is shown once, here, and never stored.
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
-import { build } from "esbuild";
+import { importTs } from "./lib/import-ts.mjs";
 import { PERSIST_TO } from "./lib/processes.mjs";
 
 const { values } = parseArgs({
@@ -16,22 +16,9 @@ const { values } = parseArgs({
 });
 
 // The same rules and helpers as the sidecar (lib/staff/schemas.ts, lib/ids.ts), bundled for Node.
-const bundle = await build({
-  stdin: {
-    contents: `
-      export { NewStaffInvite, STAFF_INVITE_MS } from "./lib/staff/schemas.ts";
-      export { newSecretToken, sha256Hex } from "./lib/ids.ts";`,
-    resolveDir: process.cwd(),
-    loader: "ts",
-  },
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  write: false,
-});
-const { NewStaffInvite, STAFF_INVITE_MS, newSecretToken, sha256Hex } = await import(
-  `data:text/javascript;base64,${Buffer.from(bundle.outputFiles[0].text).toString("base64")}`
-);
+const { NewStaffInvite, STAFF_INVITE_MS, newSecretToken, sha256Hex } = await importTs(`
+  export { NewStaffInvite, STAFF_INVITE_MS } from "./lib/staff/schemas.ts";
+  export { newSecretToken, sha256Hex } from "./lib/ids.ts";`);
 
 const invite = NewStaffInvite.safeParse({ email: values.email, role: values.role });
 const baseUrl = URL.canParse(values["base-url"]) ? new URL(values["base-url"]) : null;
