@@ -99,12 +99,14 @@ export async function showWorking(env: Pick<TurnEnv, "CHAT_SESSION">, lease: Lea
  * A completed message's reply reaches the student's chat, on a retry too
  * (duplicate: true): if the first append failed after the complete, this one
  * delivers it; if it landed, its id makes this a no-op. Bots and staff alike.
+ * `delivered` says whether the chat has it now (a chat in the trash, or one
+ * that could not be reached, does not), so no caller claims more than happened.
  */
 export async function deliverReply(env: Pick<TurnEnv, "CHAT_SESSION">, done: Measured<CompleteResult>) {
   const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done;
-  if (!ownerId) return ok({ completed: true, duplicate, messageId, sessionId, kvStats });
+  if (!ownerId) return ok({ completed: true, delivered: false, duplicate, messageId, sessionId, kvStats });
   const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }], {}, Date.now());
   const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
-  return ok({ completed: true, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
+  return ok({ completed: true, delivered: appended.ok, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
 }
 

@@ -32,7 +32,7 @@ describe("the hand-off inbox", () => {
     expect(unwrapOk(await sidecar.staffInbox(session.token)).messages.some((message) => message.messageId === waiting!.messageId)).toBe(false);
 
     const reply = { messageId: waiting!.messageId, leaseId: claimed.lease.leaseId, reply: "Sam here, I will call you at 3 pm." };
-    unwrapOk(await sidecar.staffReply(session.token, reply));
+    expect(unwrapOk(await sidecar.staffReply(session.token, reply))).toMatchObject({ delivered: true });
     unwrapOk(await sidecar.staffReply(session.token, reply)); // a retry delivers nothing twice
     const state = unwrapOk(await chatSession(sessionId).getState(ownerId));
     expect(state.messages.filter((message) => message.content === reply.reply)).toHaveLength(1);
@@ -78,5 +78,16 @@ describe("the hand-off inbox", () => {
     expect(unwrapOk(await sidecar.staffInbox(session.token)).messages.map((message) => message.messageId)).toContain(waiting.messageId);
     const tutor = await enrolled(await FakeAuthenticator.create(), "tutor");
     expect(await sidecar.staffRequeue(tutor.session.token, waiting.messageId)).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
+  });
+
+  it("says a reply was not delivered when the student's chat cannot take it (in the trash)", async () => {
+    const { session } = await enrolled(await FakeAuthenticator.create(), "staff");
+    const note = `then I deleted the chat ${crypto.randomUUID()}`;
+    const { sessionId, ownerId } = await leaveMessage(note);
+    const waiting = unwrapOk(await sidecar.staffInbox(session.token)).messages.find((message) => message.content.includes(note))!;
+    const claimed = unwrapOk(await sidecar.staffClaim(session.token, waiting.messageId));
+    unwrapOk(await sidecar.deleteChat(sessionId, ownerId));
+    const answer = unwrapOk(await sidecar.staffReply(session.token, { messageId: waiting.messageId, leaseId: claimed.lease.leaseId, reply: "Hello?" }));
+    expect(answer).toMatchObject({ completed: true, delivered: false });
   });
 });

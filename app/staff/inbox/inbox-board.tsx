@@ -16,6 +16,7 @@ const Claimed = z.object({
   transcript: z.array(z.object({ role: z.string(), content: z.string() })),
 });
 const Dead = z.object({ deadLetters: z.array(z.object({ messageId: z.string(), content: z.string(), attempts: z.number(), diedAt: z.number() })), total: z.number() });
+const Replied = z.object({ delivered: z.boolean() });
 const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
 
 async function call(path: string, body?: unknown): Promise<unknown> {
@@ -82,9 +83,10 @@ export function InboxBoard() {
     if (!open) return;
     setError(null);
     try {
-      await call("/api/staff/inbox/reply", { messageId: open.lease.messageId, leaseId: open.lease.leaseId, reply });
+      const { delivered } = Replied.parse(await call("/api/staff/inbox/reply", { messageId: open.lease.messageId, leaseId: open.lease.leaseId, reply }));
       setOpen(null);
-      setStatus("Sent: the reply is in the student's chat.");
+      // Only what happened: a chat in the trash (or unreachable) did not get the reply.
+      setStatus(delivered ? "Sent: the reply is in the student's chat." : "Saved, but the student's chat could not take it (it may be in their trash), so they have not seen it.");
       await refresh();
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
