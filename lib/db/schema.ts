@@ -12,6 +12,10 @@ export const tutors = sqliteTable("tutors", {
   bio: text("bio").notNull(),
   /** online | in_person | both */
   mode: text("mode", { enum: ["online", "in_person", "both"] }).notNull(),
+  /** epoch ms; a retired tutor is never matched again, and their future bookings are listed for rebooking */
+  retiredAt: integer("retired_at"),
+  /** epoch ms of the last staff edit; null for seeded rows never edited */
+  updatedAt: integer("updated_at"),
 });
 
 /** One row per (tutor, subject); search by skill is an index lookup on `subject_key`. */
@@ -89,6 +93,16 @@ export const bookings = sqliteTable(
     status: text("status", { enum: ["confirmed", "cancelled", "ended"] }).notNull().default("confirmed"),
     createdAt: integer("created_at").notNull(),
     updatedAt: integer("updated_at").notNull(),
+    /** who cancelled: the student (chat, bookings page) or the center's staff; null while not cancelled */
+    cancelledBy: text("cancelled_by", { enum: ["student", "staff"] }),
+    /** a cancel after the center's cutoff (center_settings.cancel_cutoff_hours) counts as late */
+    lateCancel: integer("late_cancel", { mode: "boolean" }).notNull().default(false),
+    /** staff's reason for a cancel, shown to the student */
+    cancelReason: text("cancel_reason"),
+    /** marked by staff or the tutor once the session's time has come; null until then */
+    attendance: text("attendance", { enum: ["attended", "no_show"] }),
+    /** the tutor's short note on the session (staff-only) */
+    tutorNote: text("tutor_note"),
   },
   (table) => [
     // The double-booking guard: one confirmed booking per tutor slot, enforced by SQLite, not by a read.
@@ -98,6 +112,8 @@ export const bookings = sqliteTable(
     index("bookings_by_owner").on(table.ownerId, table.createdAt),
     // The upcoming-bookings cap counts by owner OR email: each side of the OR gets an index.
     index("bookings_by_email").on(table.studentEmail, table.date).where(sql`status = 'confirmed'`),
+    // The staff schedule: a day or a week, all tutors or one.
+    index("bookings_by_date").on(table.date, table.tutorId, table.start),
   ],
 );
 
@@ -136,6 +152,8 @@ export const staffMembers = sqliteTable(
     /** lower-cased by the code that writes it; the CHECK keeps a hand-written INSERT honest */
     email: text("email").notNull(),
     role: text("role", { enum: ["admin", "staff", "tutor"] }).notNull(),
+    /** for role `tutor`: the tutor whose schedule and sessions they see */
+    tutorId: text("tutor_id").references(() => tutors.id),
     createdAt: integer("created_at").notNull(),
     /** epoch ms; a disabled member's sessions stop working and they cannot sign in */
     disabledAt: integer("disabled_at"),
@@ -166,6 +184,8 @@ export const staffInvites = sqliteTable("staff_invites", {
   tokenHash: text("token_hash").primaryKey(),
   email: text("email").notNull(),
   role: text("role", { enum: ["admin", "staff", "tutor"] }).notNull(),
+  /** for role `tutor`: the tutor the new member will be */
+  tutorId: text("tutor_id"),
   /** the inviting admin; null for the command-line invite that creates the first admin */
   createdBy: text("created_by"),
   createdAt: integer("created_at").notNull(),
@@ -198,3 +218,49 @@ export const staffChallenges = sqliteTable(
   },
   (table) => [index("staff_challenges_by_expiry").on(table.expiresAt)],
 );
+
+// The center's settings and booking policies (docs/architecture.md, "Center settings"): one row, read
+// by the assistant with the catalog and by the booking INSERT itself, so a policy is enforced in the
+// same statement that books.
+
+/** Exactly one row (id = 1), created by the migration with defaults that change nothing. */
+export const centerSettings = sqliteTable(
+  "center_settings",
+  {
+    id: integer("id").primaryKey(),
+    name: text("name").notNull(),
+    /** IANA zone: what "today" and "10am" mean for students, tutors and staff */
+    timeZone: text("time_zone").notNull(),
+    /** a session must start at least this long after it is booked */
+    minLeadMinutes: integer("min_lead_minutes").notNull(),
+    /** and no later than this many days ahead */
+    horizonDays: integer("horizon_days").notNull(),
+    /** confirmed sessions per student per week (Monday to Sunday); null: no cap */
+    weeklyCap: integer("weekly_cap"),
+    /** a cancel less than this many hours before the start is late */
+    cancelCutoffHours: integer("cancel_cutoff_hours").notNull(),
+    /** this many no-shows within `no_show_window_days` flags the student */
+    noShowLimit: integer("no_show_limit").notNull(),
+    noShowWindowDays: integer("no_show_window_days").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    /** the staff member who last changed them; null for the defaults */
+    updatedBy: text("updated_by"),
+  },
+  () => [check("center_settings_one_row", sql`id = 1`)],
+);
+
+/** Opening hours per weekday; a weekday without a row is closed. */
+export const centerHours = sqliteTable("center_hours", {
+  /** sunday..saturday */
+  day: text("day").primaryKey(),
+  /** HH:MM, 24-hour, center time */
+  open: text("open").notNull(),
+  close: text("close").notNull(),
+});
+
+/** Dates the center is closed (holidays): nothing is offered or booked on them. */
+export const centerClosedDates = sqliteTable("center_closed_dates", {
+  /** YYYY-MM-DD */
+  date: text("date").primaryKey(),
+  reason: text("reason").notNull().default(""),
+});
