@@ -10,6 +10,7 @@ import { BotQueueApi } from "./bot-queue";
 import { searchDirectory } from "./db/catalog";
 import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
+import { purgeExpiredStaffTokens } from "./db/staff";
 import { cancelBooking } from "./effects";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
@@ -257,9 +258,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
   }
 
-  /** Weekly cron (`0 0 * * 0`): hard delete of chats past their tier's grace period. */
+  /** Weekly cron (`0 0 * * 0`): hard delete of chats past their tier's grace period, and old staff tokens. */
   override async scheduled(controller: ScheduledController): Promise<void> {
-    await runHardDelete(this.env, controller.scheduledTime);
+    const now = controller.scheduledTime;
+    // Independent: a failed token sweep must not stop the chats' hard delete, nor the reverse.
+    const [chats, tokens] = await Promise.allSettled([runHardDelete(this.env, now), purgeExpiredStaffTokens(this.env.DB, { now })]);
+    if (tokens.status === "fulfilled") console.log(`[staff-purge] sessions=${tokens.value.sessions} invites=${tokens.value.invites} challenges=${tokens.value.challenges}`);
+    else console.error("[staff-purge] failed", tokens.reason);
+    if (chats.status === "rejected") throw chats.reason;
   }
 
   private async withSession<T>(

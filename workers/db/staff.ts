@@ -182,3 +182,22 @@ export async function disableStaffMember(db: D1Database, { id, now }: { id: stri
   const row = await db.prepare("UPDATE staff_members SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ? RETURNING id").bind(now, id).first();
   return row !== null;
 }
+
+/** How long expired or revoked sessions and used or expired invites are kept (for "who signed in when") before the weekly purge. */
+export const STAFF_TOKEN_RETENTION_MS = 30 * 24 * 60 * 60_000;
+
+/**
+ * The weekly cron's sweep: sessions and invites that ended more than
+ * STAFF_TOKEN_RETENTION_MS ago, and every challenge past its expiry (a
+ * challenge is only ever swept on the next sign-in otherwise). One batch of
+ * three DELETEs; the tables are small and scanned once a week.
+ */
+export async function purgeExpiredStaffTokens(db: D1Database, { now }: { now: number }): Promise<{ sessions: number; invites: number; challenges: number }> {
+  const before = now - STAFF_TOKEN_RETENTION_MS;
+  const [sessions, invites, challenges] = await db.batch([
+    db.prepare("DELETE FROM staff_sessions WHERE expires_at < ?1 OR revoked_at < ?1").bind(before),
+    db.prepare("DELETE FROM staff_invites WHERE expires_at < ?1 OR used_at < ?1").bind(before),
+    db.prepare("DELETE FROM staff_challenges WHERE expires_at < ?").bind(now),
+  ]);
+  return { sessions: sessions?.meta.changes ?? 0, invites: invites?.meta.changes ?? 0, challenges: challenges?.meta.changes ?? 0 };
+}
