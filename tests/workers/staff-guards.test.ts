@@ -1,0 +1,71 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { Result } from "../../lib/errors";
+import { sha256Hex } from "../../lib/ids";
+import type { StaffRole } from "../../lib/staff/schemas";
+import { FakeAuthenticator } from "../fakes/authenticator";
+import { unwrapOk } from "./helpers";
+import { enrolled, newEmail, sidecar, staffRows } from "./staff-helpers";
+
+/**
+ * Every staff RPC method × every caller who may not use it: an expired
+ * session, a revoked one, a disabled member's, and each role the method is
+ * not for. Each answer is a 401/403 result, and nothing in D1 or the queue
+ * changed. (The web routes add the Origin check and the student-cookie cases:
+ * e2e/staff.spec.ts.) A new staff method belongs in GUARDED.
+ */
+
+type Call = (token: string) => Promise<Result<unknown>>;
+const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
+  { name: "staffInvite", roles: ["admin"], call: (token) => sidecar.staffInvite(token, { email: newEmail("guard"), role: "staff" }) },
+  { name: "staffInbox", roles: ["admin", "staff"], call: (token) => sidecar.staffInbox(token) },
+  { name: "staffClaim", roles: ["admin", "staff"], call: (token) => sidecar.staffClaim(token, "m-guard:handoff") },
+  { name: "staffReply", roles: ["admin", "staff"], call: (token) => sidecar.staffReply(token, { messageId: "m-guard:handoff", leaseId: "l", reply: "hi" }) },
+  { name: "staffDeadLetters", roles: ["admin", "staff"], call: (token) => sidecar.staffDeadLetters(token) },
+  { name: "staffRequeue", roles: ["admin", "staff"], call: (token) => sidecar.staffRequeue(token, "m-guard:handoff") },
+];
+
+const ROLES: StaffRole[] = ["admin", "staff", "tutor"];
+const tokens = {} as Record<StaffRole | "expired" | "revoked" | "disabled", string>;
+
+/** What a refused call must leave as it was: the staff tables, and the queue's open and dead messages. */
+async function state() {
+  const queue = env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
+  return { staff: await staffRows(), pending: await queue.pending(50), dead: await queue.deadLetters(50) };
+}
+
+beforeAll(async () => {
+  for (const role of ROLES) tokens[role] = (await enrolled(await FakeAuthenticator.create(), role)).session.token;
+  const expired = await enrolled(await FakeAuthenticator.create(), "admin");
+  await env.DB.prepare("UPDATE staff_sessions SET expires_at = ? WHERE token_hash = ?").bind(Date.now() - 1, await sha256Hex(expired.session.token)).run();
+  tokens.expired = expired.session.token;
+  const revoked = await enrolled(await FakeAuthenticator.create(), "admin");
+  unwrapOk(await sidecar.staffSignOut(revoked.session.token));
+  tokens.revoked = revoked.session.token;
+  const disabled = await enrolled(await FakeAuthenticator.create(), "admin");
+  await env.DB.prepare("UPDATE staff_members SET disabled_at = ? WHERE id = ?").bind(Date.now(), disabled.member.id).run();
+  tokens.disabled = disabled.session.token;
+});
+
+describe("every staff method refuses who may not use it, and changes nothing", () => {
+  it.each(GUARDED)("$name", async ({ call, roles }) => {
+    const before = await state();
+    for (const who of ["expired", "revoked", "disabled"] as const) {
+      expect(await call(tokens[who]), who).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
+    }
+    for (const role of ROLES.filter((candidate) => !roles.includes(candidate))) {
+      expect(await call(tokens[role]), role).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
+    }
+    expect(await state()).toEqual(before);
+  });
+
+  it("lets the roles each method is for through the guard", async () => {
+    for (const { name, roles, call } of GUARDED) {
+      for (const role of roles) {
+        const answer = await call(tokens[role]);
+        // Past the guard: it succeeds, or fails for the request itself (an unknown message), never for who asked.
+        if (!answer.ok) expect(answer.error.code, `${name} as ${role}`).not.toMatch(/^(unauthorized|forbidden):staff$/);
+      }
+    }
+  });
+});
