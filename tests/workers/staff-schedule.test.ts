@@ -84,6 +84,11 @@ describe("the staff schedule", () => {
     });
     expect(week.tutors.map((tutor) => tutor.id)).toContain("t-002");
 
+    // Reading the week writes nothing: the session check, the time zone, then one batch (the week, the tutors).
+    const metered = meteredD1(env.DB);
+    unwrapOk(await new StaffSchedule({ ...env, DB: metered.db }).week(token, { from: "2031-03-05" }));
+    expect(metered.counts).toMatchObject({ statements: 4, rowsWritten: 0 });
+
     const oneTutor = unwrapOk(await sidecar.staffScheduleWeek(token, { from: "2031-03-03", tutorId: "t-002" }));
     expect(oneTutor.bookings.map((booking) => booking.id)).toEqual([inWeek[0]]);
     expect(await sidecar.staffScheduleWeek(token, { from: "2031-02-30" })).toMatchObject({ ok: false, error: { code: "bad_request:query" } });

@@ -21,8 +21,8 @@ function weekHref(from: string, tutor: string | null): string {
 /** What the booking's state is, in words. */
 function statusText(booking: ScheduleBooking): string {
   if (booking.status === "cancelled") {
-    const who = booking.cancelledBy === "staff" ? "by the center" : booking.cancelledBy === "student" ? "by the student" : "";
-    return `Cancelled ${who}${booking.lateCancel ? " (late)" : ""}${booking.cancelReason ? `: ${booking.cancelReason}` : ""}`.replace(/ +:/, ":");
+    const who = booking.cancelledBy === "staff" ? " by the center" : booking.cancelledBy === "student" ? " by the student" : "";
+    return `Cancelled${who}${booking.lateCancel ? " (late)" : ""}${booking.cancelReason ? `: ${booking.cancelReason}` : ""}`;
   }
   const attendance = booking.attendance === "attended" ? " · attended" : booking.attendance === "no_show" ? " · no-show" : "";
   return `${booking.status === "ended" ? "Ended" : "Confirmed"}${attendance}`;
