@@ -16,7 +16,8 @@ import {
 import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
-import { cancelledText } from "../lib/tutoring/phrasing";
+import { cancelledText, centerCancelledText } from "../lib/tutoring/phrasing";
+import type { SessionSlot } from "../lib/tutoring/schemas";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
@@ -272,6 +273,24 @@ export class ChatSession extends DurableObject<Env> {
     const added = this.ctx.storage.transactionSync(() => {
       const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content: cancelledText(info), quickReplies: [QUICK.startOver] }], now);
       this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
+      return stored;
+    });
+    this.announce(added, fieldsBefore);
+    return ok({ shown: true });
+  }
+
+  /**
+   * The center cancelled one of this chat's bookings (the staff schedule): the
+   * chat always says so, with the reason, live; the booking form says
+   * cancelled if it shows that booking. Idempotent on the booking id.
+   */
+  centerCancelled(ownerId: string, booking: { bookingId: string; tutorName: string; slot: SessionSlot }, reason: string, now: number): Result<{ shown: true }> {
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    const info = this.fields.bookingInfo;
+    const fieldsBefore = this.fields;
+    const added = this.ctx.storage.transactionSync(() => {
+      const stored = this.insert([{ id: `${booking.bookingId}:cancelled`, role: "assistant", content: centerCancelledText(booking, reason), quickReplies: [QUICK.startOver] }], now);
+      if (info?.bookingId === booking.bookingId && info.step === "confirmed") this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
       return stored;
     });
     this.announce(added, fieldsBefore);

@@ -83,6 +83,10 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/api/staff/inbox/reply", body: true },
   { method: "GET", path: () => "/api/staff/inbox/dead-letters" },
   { method: "POST", path: () => "/api/staff/inbox/requeue", body: true },
+  { method: "GET", path: (_id, q) => `/api/staff/schedule?from=${q}&tutor=${q}` },
+  { method: "POST", path: () => "/api/staff/schedule/cancel", body: true },
+  { method: "POST", path: () => "/api/staff/schedule/attendance", body: true },
+  { method: "POST", path: () => "/api/staff/schedule/note", body: true },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

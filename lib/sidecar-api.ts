@@ -2,6 +2,7 @@ import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
 import type { Tutor } from "./tutoring/schemas";
+import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
@@ -71,4 +72,14 @@ export interface SidecarApi {
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
+
+  // Staff schedule (workers/staff/schedule.ts). Staff and admins: every tutor, and cancel; a tutor: their own sessions.
+  /** Monday to Sunday of the week holding `from` (default this week at the center). */
+  staffScheduleWeek(sessionToken: string, query: ScheduleWeekQuery): Promise<Result<ScheduleWeek>>;
+  /** Cancels a confirmed booking for the center (404 otherwise); the student's chat is told, with the reason. */
+  staffScheduleCancel(sessionToken: string, input: StaffCancel): Promise<Result<StaffCancelled>>;
+  /** Attended or no-show, once the session has started (409 before, or on a cancelled booking). */
+  staffScheduleAttendance(sessionToken: string, input: StaffAttendance): Promise<Result<{ bookingId: string; attendance: "attended" | "no_show" }>>;
+  /** The session's note (≤ 500 characters; empty clears it). */
+  staffScheduleNote(sessionToken: string, input: StaffNote): Promise<Result<{ bookingId: string; note: string | null }>>;
 }

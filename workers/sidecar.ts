@@ -4,6 +4,7 @@ import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, OwnerId, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
+import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
 import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
@@ -16,6 +17,7 @@ import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
+import { StaffSchedule } from "./staff/schedule";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -246,6 +248,28 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));
+  }
+
+  // Staff schedule (workers/staff/schedule.ts): the week by day and tutor; cancel, attendance, notes.
+
+  /** The week's bookings (staff and admins: every tutor or one; a tutor: their own). */
+  async staffScheduleWeek(sessionToken: string, query: ScheduleWeekQuery) {
+    return this.guard(() => new StaffSchedule(this.env).week(sessionToken, query));
+  }
+
+  /** The center cancels a session (staff and admins): the student's chat says so, with the reason. */
+  async staffScheduleCancel(sessionToken: string, input: StaffCancel) {
+    return this.guard(() => new StaffSchedule(this.env).cancel(sessionToken, input));
+  }
+
+  /** Attended or no-show, once the session has started. */
+  async staffScheduleAttendance(sessionToken: string, input: StaffAttendance) {
+    return this.guard(() => new StaffSchedule(this.env).markAttendance(sessionToken, input));
+  }
+
+  /** The session's short note. */
+  async staffScheduleNote(sessionToken: string, input: StaffNote) {
+    return this.guard(() => new StaffSchedule(this.env).note(sessionToken, input));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
+import { loadDirectory } from "@/lib/server/directory";
 import { currentStaff } from "./current-staff";
 import { InviteColleague, SignOut } from "./passkeys";
 
@@ -13,6 +14,8 @@ export default async function StaffHome() {
   const session = await currentStaff();
   if (!session) redirect("/staff/sign-in");
   const { member } = session;
+  // A tutor's invite names the tutor: the form offers the catalog's tutors.
+  const tutors = member.role === "admin" ? (await loadDirectory("")).tutors.map(({ id, name }) => ({ id, name })) : [];
   return (
     <div className="directory">
       <h1>Staff console</h1>
@@ -27,13 +30,16 @@ export default async function StaffHome() {
               <Link href="/staff/inbox">Inbox: messages students left for the center</Link>
             </li>
           )}
+          <li>
+            <Link href="/staff/schedule">{member.role === "tutor" ? "Schedule: your sessions this week" : "Schedule: the week's sessions by tutor"}</Link>
+          </li>
         </ul>
       </nav>
-      <p>The schedule, tutors, center settings and analytics come next.</p>
+      <p>Tutors, center settings and analytics come next.</p>
       {member.role === "admin" && (
         <section aria-labelledby="invite">
           <h2 id="invite">Invite a colleague</h2>
-          <InviteColleague />
+          <InviteColleague tutors={tutors} />
         </section>
       )}
     </div>

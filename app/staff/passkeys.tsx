@@ -107,12 +107,13 @@ export function SignOut() {
 
 const Created = z.object({ link: z.string(), expiresAt: z.number() });
 
-export function InviteColleague() {
+export function InviteColleague({ tutors }: { tutors: { id: string; name: string }[] }) {
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("staff");
+  const [tutorId, setTutorId] = useState(tutors[0]?.id ?? "");
   const [created, setCreated] = useState<z.infer<typeof Created> | null>(null);
   const { busy, error, start } = useCeremony(async () => {
-    setCreated(Created.parse(await post("/api/staff/invites", { email, role })));
+    setCreated(Created.parse(await post("/api/staff/invites", { email, role, ...(role === "tutor" ? { tutorId } : {}) })));
   });
   return (
     <form
@@ -130,6 +131,18 @@ export function InviteColleague() {
         <option value="tutor">Tutor: their own schedule</option>
         <option value="admin">Admin: everything</option>
       </select>
+      {role === "tutor" && (
+        <>
+          <label htmlFor="invite-tutor">Which tutor (they see this tutor&apos;s schedule)</label>
+          <select id="invite-tutor" required value={tutorId} onChange={(event) => setTutorId(event.target.value)}>
+            {tutors.map((tutor) => (
+              <option key={tutor.id} value={tutor.id}>
+                {tutor.name} ({tutor.id})
+              </option>
+            ))}
+          </select>
+        </>
+      )}
       <button type="submit" className="button" disabled={busy}>
         Create invite link
       </button>

@@ -114,6 +114,8 @@ export const bookings = sqliteTable(
     index("bookings_by_email").on(table.studentEmail, table.date).where(sql`status = 'confirmed'`),
     // The staff schedule: a day or a week, all tutors or one.
     index("bookings_by_date").on(table.date, table.tutorId, table.start),
+    // The schedule's no-show flag: a student's no-shows in the last N days (only no-show rows are indexed).
+    index("bookings_no_shows").on(table.studentEmail, table.date).where(sql`attendance = 'no_show'`),
   ],
 );
 

@@ -50,7 +50,11 @@ export const StaffSite = z
   }, "origin must be an https origin on the rpId's host or below it");
 export type StaffSite = z.infer<typeof StaffSite>;
 
-export const StaffMember = z.object({ id: z.string(), email: z.string(), role: StaffRole });
+/** A tutor's id in the catalog (`t-001`): what a tutor-role member is linked to. */
+export const StaffTutorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected a tutor id such as t-001");
+
+/** `tutorId`: for role `tutor`, the tutor whose schedule and sessions they see. */
+export const StaffMember = z.object({ id: z.string(), email: z.string(), role: StaffRole, tutorId: z.string().optional() });
 export type StaffMember = z.infer<typeof StaffMember>;
 
 /** A new session: the token goes into the staff cookie, and is never shown again. */
@@ -63,8 +67,12 @@ export type StaffSignedIn = z.infer<typeof StaffSignedIn>;
 export const StaffSessionInfo = z.object({ member: StaffMember, expiresAt: z.number().int() });
 export type StaffSessionInfo = z.infer<typeof StaffSessionInfo>;
 
-/** An admin's invite (the console's form and the RPC argument). */
-export const NewStaffInvite = z.object({ email: StaffEmail, role: StaffRole }).strict();
+/** An admin's invite (the console's form and the RPC argument): a tutor's invite names the tutor, no other does. */
+export const NewStaffInvite = z
+  .object({ email: StaffEmail, role: StaffRole, tutorId: StaffTutorId.optional() })
+  .strict()
+  .refine(({ role, tutorId }) => role !== "tutor" || tutorId !== undefined, { path: ["tutorId"], message: "a tutor's invite names the tutor (tutorId)" })
+  .refine(({ role, tutorId }) => role === "tutor" || tutorId === undefined, { path: ["tutorId"], message: "only a tutor's invite names a tutor" });
 export type NewStaffInvite = z.infer<typeof NewStaffInvite>;
 
 /** The one time the invite token is seen: the link is `/staff/invite/{inviteToken}`. */

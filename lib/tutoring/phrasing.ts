@@ -88,6 +88,11 @@ export function bookingSummary(input: {
   ].join("\n");
 }
 
+/** The center (staff) cancelled the session: said in the student's chat, with the staff's reason. */
+export function centerCancelledText(booking: { tutorName: string; slot: SessionSlot }, reason: string): string {
+  return `The tutoring center cancelled your session with ${booking.tutorName} on ${slotText(booking.slot)}. Reason: ${reason}`;
+}
+
 /** A cancelled session, said the same way by the assistant and by My bookings' cancel. */
 export function cancelledText(booking: { tutorName: string; slot: SessionSlot } | null): string {
   return `Your session${booking ? ` with ${booking.tutorName} on ${slotText(booking.slot)}` : ""} is cancelled.`;

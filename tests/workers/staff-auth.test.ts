@@ -227,11 +227,11 @@ describe("staff sessions and invites", () => {
     expect(await sidecar.staffInvite("A".repeat(43), { email, role: "tutor" })).toMatchObject(REFUSED);
     expect(await sidecar.staffInvite(admin.session.token, { email: "not an email", role: "tutor" })).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
 
-    const created = unwrapOk(await sidecar.staffInvite(admin.session.token, { email, role: "tutor" }));
+    const created = unwrapOk(await sidecar.staffInvite(admin.session.token, { email, role: "staff" }));
     expect(created.expiresAt - Date.now()).toBeGreaterThan(23 * 60 * 60_000);
     const row = await env.DB.prepare("SELECT created_by AS createdBy FROM staff_invites WHERE token_hash = ?").bind(await sha256Hex(created.inviteToken)).first();
     expect(row).toEqual({ createdBy: admin.member.id });
-    expect((await register(await FakeAuthenticator.create(), created.inviteToken)).member).toMatchObject({ email: email.toLowerCase(), role: "tutor" });
+    expect((await register(await FakeAuthenticator.create(), created.inviteToken)).member).toMatchObject({ email: email.toLowerCase(), role: "staff" });
   });
 
   it("costs a fixed number of D1 rows per sign-in and no write per session check", async () => {

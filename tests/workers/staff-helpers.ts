@@ -16,11 +16,14 @@ export const SITE = { origin: "https://staff.tutoring.test", rpId: "tutoring.tes
 export const newEmail = (name = "staff") => `${name}-${randomHex(4)}@Tutoring.test`;
 
 /** An invite as `npm run staff:invite` writes it: the hash in D1, the token to the caller. */
-export async function createInvite(email: string, role: StaffRole, timing: { now?: number; expiresAt?: number } = {}): Promise<string> {
+export async function createInvite(email: string, role: StaffRole, timing: { now?: number; expiresAt?: number; tutorId?: string } = {}): Promise<string> {
   const now = timing.now ?? Date.now();
   const expiresAt = timing.expiresAt ?? now + STAFF_INVITE_MS;
   const token = newSecretToken();
-  await insertStaffInvite(env.DB, { tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, createdBy: null, now, expiresAt });
+  const tutor = timing.tutorId === undefined ? {} : { tutorId: timing.tutorId };
+  if (!(await insertStaffInvite(env.DB, { tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, ...tutor, createdBy: null, now, expiresAt }))) {
+    throw new Error(`no tutor ${timing.tutorId}`);
+  }
   return token;
 }
 
@@ -31,8 +34,8 @@ export async function register(authenticator: FakeAuthenticator, inviteToken: st
 }
 
 /** A member with one passkey: invited with `role` and registered. */
-export async function enrolled(authenticator: FakeAuthenticator, role: StaffRole = "staff"): Promise<StaffSignedIn> {
-  return register(authenticator, await createInvite(newEmail(role), role));
+export async function enrolled(authenticator: FakeAuthenticator, role: StaffRole = "staff", tutorId?: string): Promise<StaffSignedIn> {
+  return register(authenticator, await createInvite(newEmail(role), role, tutorId === undefined ? {} : { tutorId }));
 }
 
 /** sign-in options → the authenticator's assertion (as run on `origin`/`rpId`) → staffSignIn. */

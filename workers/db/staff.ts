@@ -20,17 +20,29 @@ export type StaffPasskeyRow = {
   disabledAt: number | null;
 };
 
-type MemberColumns = { id: string; email: string; role: StaffRole };
-const toMember = (row: MemberColumns): StaffMember => ({ id: row.id, email: row.email, role: row.role });
+type MemberColumns = { id: string; email: string; role: StaffRole; tutorId: string | null };
+const toMember = (row: MemberColumns): StaffMember => ({ id: row.id, email: row.email, role: row.role, ...(row.tutorId ? { tutorId: row.tutorId } : {}) });
+/** The member's columns as `toMember` reads them, from `staff_members` aliased `m`. */
+const MEMBER = "m.id, m.email, m.role, m.tutor_id AS tutorId";
 
+/**
+ * Stores an invite. One naming a tutor is stored only if that tutor exists and
+ * is not retired (decided in the same statement): false when refused.
+ */
 export async function insertStaffInvite(
   db: D1Database,
-  invite: { tokenHash: string; email: string; role: StaffRole; createdBy: string | null; now: number; expiresAt: number },
-): Promise<void> {
-  await db
-    .prepare("INSERT INTO staff_invites (token_hash, email, role, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
-    .bind(invite.tokenHash, invite.email, invite.role, invite.createdBy, invite.now, invite.expiresAt)
-    .run();
+  invite: { tokenHash: string; email: string; role: StaffRole; tutorId?: string; createdBy: string | null; now: number; expiresAt: number },
+): Promise<boolean> {
+  const row = await db
+    .prepare(
+      `INSERT INTO staff_invites (token_hash, email, role, tutor_id, created_by, created_at, expires_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
+       WHERE ?4 IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ?4 AND retired_at IS NULL)
+       RETURNING token_hash`,
+    )
+    .bind(invite.tokenHash, invite.email, invite.role, invite.tutorId ?? null, invite.createdBy, invite.now, invite.expiresAt)
+    .first();
+  return row !== null;
 }
 
 /** The invite behind a link (primary key), used or not: the caller says which refusal applies. */
@@ -95,7 +107,10 @@ export async function registerStaffPasskey(
   const memberOf = "(SELECT m.id FROM staff_members m WHERE m.email = i.email)";
   const results = await db.batch<Partial<MemberColumns>>([
     db
-      .prepare(`INSERT INTO staff_members (id, email, role, created_at) SELECT ?3, i.email, i.role, ?2 FROM staff_invites i WHERE ${guard("i")} ON CONFLICT (email) DO NOTHING`)
+      .prepare(
+        `INSERT INTO staff_members (id, email, role, tutor_id, created_at) SELECT ?3, i.email, i.role, i.tutor_id, ?2 FROM staff_invites i WHERE ${guard("i")}
+         ON CONFLICT (email) DO NOTHING`,
+      )
       .bind(invite, now, newStaffId),
     db
       .prepare(
@@ -110,7 +125,7 @@ export async function registerStaffPasskey(
     db.prepare(`UPDATE staff_invites SET used_at = ?2 WHERE ${guard("staff_invites")} RETURNING email`).bind(invite, now),
     // Read only, and only meaningful when the UPDATE above claimed the invite.
     db
-      .prepare("SELECT m.id, m.email, m.role FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id WHERE p.credential_id = ?")
+      .prepare(`SELECT ${MEMBER} FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id WHERE p.credential_id = ?`)
       .bind(passkey.credentialId),
   ]);
   const claimed = results[3]?.results.length === 1 ? results[4]?.results[0] : undefined;
@@ -122,7 +137,7 @@ export async function findStaffPasskey(db: D1Database, { credentialId }: { crede
   const row = await db
     .prepare(
       `SELECT p.credential_id AS credentialId, p.public_key AS publicKey, p.counter, p.transports,
-              m.id, m.email, m.role, m.disabled_at AS disabledAt
+              ${MEMBER}, m.disabled_at AS disabledAt
        FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id
        WHERE p.credential_id = ?`,
     )
@@ -163,7 +178,7 @@ export async function recordStaffSignIn(
 export async function findStaffSession(db: D1Database, { tokenHash, now }: { tokenHash: string; now: number }): Promise<{ member: StaffMember; expiresAt: number } | null> {
   const row = await db
     .prepare(
-      `SELECT m.id, m.email, m.role, s.expires_at AS expiresAt
+      `SELECT ${MEMBER}, s.expires_at AS expiresAt
        FROM staff_sessions s JOIN staff_members m ON m.id = s.staff_id
        WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? AND m.disabled_at IS NULL`,
     )

@@ -71,6 +71,7 @@ export async function inviteStaff({
   if (!parsed.success) return fail("bad_request:body", "Invalid invite.", zodIssues(parsed.error));
   const inviteToken = newSecretToken();
   const expiresAt = now + STAFF_INVITE_MS;
-  await insertStaffInvite(db, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
+  const stored = await insertStaffInvite(db, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
+  if (!stored) return fail("bad_request:body", "No tutor with that id (or the tutor is retired).", [{ path: "tutorId", message: "unknown tutor" }]);
   return ok({ inviteToken, expiresAt });
 }

@@ -1,0 +1,15 @@
+import { callSidecar } from "@/lib/chat-session-client";
+import { handle, json, parseQuery } from "@/lib/server/http";
+import { getSidecar } from "@/lib/server/sidecar";
+import { requireStaff } from "@/lib/server/staff";
+import { ScheduleQuery } from "./schema";
+
+/** The week's bookings by day and tutor (a tutor gets only their own; the sidecar decides). */
+export function GET(request: Request) {
+  return handle("GET staff schedule", async () => {
+    const { token } = await requireStaff(request);
+    const { from, tutor } = parseQuery(request, ScheduleQuery);
+    const sidecar = await getSidecar();
+    return json(await callSidecar(() => sidecar.staffScheduleWeek(token, { ...(from ? { from } : {}), ...(tutor ? { tutorId: tutor } : {}) })));
+  });
+}

@@ -1,0 +1,81 @@
+import { expect, test } from "./support/test";
+import { ChatPage } from "./pages/chat";
+import { startSidecar } from "./support/sidecar";
+import { invite, seriousViolations, SITE, withPasskeys } from "./support/staff";
+
+/** Books Python on Monday at 10 through the chat, as a student types it; returns the booking as My bookings lists it. */
+async function bookInChat(chat: ChatPage, name: string, email: string) {
+  await chat.open();
+  await chat.send("I need help with Python on Monday at 10");
+  await chat.send("Book this tutor");
+  await chat.send("yes");
+  await chat.send(`${name}, ${email}`);
+  await chat.send("Online. Recursion and list comprehensions");
+  await chat.send("Confirm booking");
+  const bookingId = (await chat.page.getByTestId("booking-id").textContent())?.trim();
+  const { bookings } = (await (await chat.page.request.get("/api/bookings")).json()) as { bookings: { id: string; date: string; start: string }[] };
+  const booking = bookings.find((entry) => entry.id === bookingId);
+  if (!booking) throw new Error(`booking ${bookingId} not in My bookings`);
+  return booking;
+}
+
+test.describe("the staff schedule", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("staff see a student's booking in its week and cancel it with a reason; the student's open chat says so live", async ({ page, browser }) => {
+    const student = await browser.newContext();
+    const chat = new ChatPage(await student.newPage());
+    const stamp = Date.now();
+    // Letters only: the assistant reads digits in a name as something else. Unique per run, so the row is this one.
+    const name = `Rosa ${[...String(stamp).slice(-6)].map((digit) => "abcdefghij"[Number(digit)]).join("").replace(/^./, (first) => first.toUpperCase())}`;
+    const booking = await bookInChat(chat, name, `rosa-${stamp}@example.com`);
+
+    await withPasskeys(page);
+    await page.goto(invite(`desk-${stamp}@center.example`, "staff"));
+    await page.getByTestId("register-passkey").click();
+    await page.getByRole("link", { name: /^Schedule/ }).click();
+    await expect(page.getByRole("heading", { name: "Schedule", level: 1 })).toBeVisible();
+    await expect(page.locator('[aria-current="date"]')).toHaveCount(1);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // The week holding the booking (this week or next: "Monday" is the coming one).
+    await page.goto(`${SITE}/staff/schedule?from=${booking.date}`);
+    const day = page.getByTestId(`day-${booking.date}`);
+    const row = day.getByTestId("schedule-booking").filter({ hasText: name });
+    await expect(row).toContainText(booking.start);
+    await expect(row).toContainText("Recursion and list comprehensions");
+    await expect(row.getByTestId("booking-status")).toHaveText("Confirmed");
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // By keyboard: open the cancel form, give the reason, confirm.
+    await row.getByRole("button", { name: "Cancel session…" }).focus();
+    await page.keyboard.press("Enter");
+    const reason = `The tutor is ill today (${stamp}); we will call you to rebook.`;
+    await row.getByLabel(/^Why is it cancelled/).fill(reason);
+    expect(await seriousViolations(page)).toEqual([]);
+    await row.getByRole("button", { name: "Confirm cancel" }).click();
+    await expect(page.getByTestId("schedule-status")).toContainText("The student's chat says so");
+    await expect(row.getByTestId("booking-status")).toContainText(`Cancelled by the center: ${reason}`);
+    await expect(row.getByRole("button", { name: "Cancel session…" })).toHaveCount(0);
+
+    // The student did nothing: their open chat shows the center's message, pushed over the socket.
+    await expect(chat.assistantMessages().filter({ hasText: "The tutoring center cancelled your session" })).toContainText(reason);
+    const { bookings } = (await (await chat.page.request.get("/api/bookings")).json()) as { bookings: { id: string; status: string }[] };
+    expect(bookings.find((entry) => entry.id === booking.id)?.status).toBe("cancelled");
+    await student.close();
+  });
+
+  test("a tutor sees only their own tutor's week and cannot cancel", async ({ page }) => {
+    await withPasskeys(page);
+    await page.goto(invite(`tutor-${Date.now()}@center.example`, "tutor", "t-003"));
+    await page.getByTestId("register-passkey").click();
+    await page.getByRole("link", { name: /^Schedule/ }).click();
+    await expect(page.getByText("Loading the week…")).toHaveCount(0);
+    await expect(page.getByLabel("Tutor")).toHaveCount(0);
+    for (const name of await page.getByRole("heading", { level: 3 }).allTextContents()) expect(name).toBe("Priya Natarajan");
+    await expect(page.getByRole("button", { name: "Cancel session…" })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    const refused = await page.request.post(`${SITE}/api/staff/schedule/cancel`, { headers: { origin: SITE }, data: { bookingId: `bk-${"0".repeat(32)}`, reason: "no" } });
+    expect(refused.status()).toBe(403);
+  });
+});

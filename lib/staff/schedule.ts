@@ -1,0 +1,85 @@
+import { z } from "../zod";
+import { BookingId } from "../schemas";
+import { StaffTutorId } from "./schemas";
+
+/**
+ * The staff schedule (workers/staff/schedule.ts): every shape that crosses the
+ * SIDECAR binding for it, and the rules both workers share.
+ */
+
+/** A staff note on a session stays short: what happened, what to do next time. */
+export const MAX_TUTOR_NOTE_CHARS = 500;
+/** The reason a cancel gives the student, shown in their chat. */
+export const MAX_CANCEL_REASON_CHARS = 300;
+
+/** A real calendar date, YYYY-MM-DD. */
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+  .refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), "not a calendar date");
+
+/** Which week (any day in it; absent: this week at the center) and, optionally, one tutor. */
+export const ScheduleWeekQuery = z.object({ from: CalendarDate.optional(), tutorId: StaffTutorId.optional() }).strict();
+export type ScheduleWeekQuery = z.infer<typeof ScheduleWeekQuery>;
+
+export const StaffCancel = z
+  .object({ bookingId: BookingId, reason: z.string().trim().min(1, "say why: the student reads it").max(MAX_CANCEL_REASON_CHARS) })
+  .strict();
+export type StaffCancel = z.infer<typeof StaffCancel>;
+
+export const Attendance = z.enum(["attended", "no_show"]);
+export const StaffAttendance = z.object({ bookingId: BookingId, attendance: Attendance }).strict();
+export type StaffAttendance = z.infer<typeof StaffAttendance>;
+
+/** An empty note clears it. */
+export const StaffNote = z.object({ bookingId: BookingId, note: z.string().trim().max(MAX_TUTOR_NOTE_CHARS) }).strict();
+export type StaffNote = z.infer<typeof StaffNote>;
+
+/**
+ * One booking as the schedule shows it. Bookings store no subject: the
+ * student's intake note ("Topic" in the chat's review) says what the session
+ * is about, and is shown as such.
+ */
+export type ScheduleBooking = {
+  id: string;
+  tutorId: string;
+  tutorName: string;
+  date: string;
+  start: string;
+  end: string;
+  studentName: string;
+  studentEmail: string;
+  mode: "online" | "in_person";
+  intake: string;
+  status: "confirmed" | "cancelled" | "ended";
+  attendance: "attended" | "no_show" | null;
+  tutorNote: string | null;
+  cancelledBy: "student" | "staff" | null;
+  lateCancel: boolean;
+  cancelReason: string | null;
+  /** The student's no-shows (by email) in the last `noShowWindowDays` days, today included. */
+  noShows: number;
+  noShowLimit: number;
+  noShowWindowDays: number;
+  /** noShows ≥ noShowLimit */
+  flagged: boolean;
+  /** The session's start has passed at the center: attendance can be marked. */
+  started: boolean;
+};
+
+export type ScheduleWeek = {
+  /** Monday and Sunday of the week, and today, at the center */
+  from: string;
+  to: string;
+  today: string;
+  timeZone: string;
+  /** The tutor shown (a tutor-role member always sees only their own). */
+  tutorId: string | null;
+  /** Tutors to filter by. */
+  tutors: { id: string; name: string }[];
+  bookings: ScheduleBooking[];
+  /** What the viewer may do: staff and admins cancel; everyone in scope marks and notes. */
+  canCancel: boolean;
+};
+
+export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean };

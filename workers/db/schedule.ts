@@ -1,0 +1,125 @@
+import type { ScheduleBooking } from "../../lib/staff/schedule";
+
+/**
+ * D1 queries for the staff schedule (workers/db/ holds every D1 query). What
+ * may happen is decided inside one conditional UPDATE each (a confirmed
+ * booking, the caller's tutor, a session already started), never by a read
+ * followed by a write; a refusal reads the booking once afterwards to say why.
+ */
+
+type WeekRow = Omit<ScheduleBooking, "lateCancel" | "flagged" | "started"> & { lateCancel: number };
+
+/** The center's time zone (the settings row, by primary key): what "today" and "this week" mean. */
+export async function centerTimeZone(db: D1Database): Promise<string | null> {
+  const row = await db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE id = 1").first<{ timeZone: string }>();
+  return row?.timeZone ?? null;
+}
+
+/**
+ * The bookings from `from` to `to` (YYYY-MM-DD, inclusive), all tutors or one,
+ * by day, then start, then tutor (a range search of index bookings_by_date),
+ * each with its tutor's name and the student's no-shows in the center's
+ * window ending `today` (index bookings_no_shows, which holds only no-shows).
+ * The limit and the window come from the settings row in the same statement.
+ * Beside it, in the same batch, the tutors to filter by.
+ */
+export async function listScheduleWeek(
+  db: D1Database,
+  { from, to, today, tutorId }: { from: string; to: string; today: string; tutorId: string | null },
+): Promise<{ bookings: Omit<ScheduleBooking, "started">[]; tutors: { id: string; name: string }[] }> {
+  const [week, tutors] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(
+        `WITH s AS (SELECT no_show_limit AS noShowLimit, no_show_window_days AS noShowWindowDays FROM center_settings WHERE id = 1)
+         SELECT b.id, b.tutor_id AS tutorId, t.name AS tutorName, b.date, b.start, b."end", b.student_name AS studentName,
+                b.student_email AS studentEmail, b.mode, b.intake, b.status, b.attendance, b.tutor_note AS tutorNote,
+                b.cancelled_by AS cancelledBy, b.late_cancel AS lateCancel, b.cancel_reason AS cancelReason,
+                (SELECT COUNT(*) FROM bookings n
+                  WHERE n.student_email = b.student_email AND n.attendance = 'no_show'
+                    AND n.date > date(?3, '-' || s.noShowWindowDays || ' days') AND n.date <= ?3) AS noShows,
+                s.noShowLimit, s.noShowWindowDays
+         FROM bookings b JOIN tutors t ON t.id = b.tutor_id CROSS JOIN s
+         WHERE b.date >= ?1 AND b.date <= ?2 AND (?4 IS NULL OR b.tutor_id = ?4)
+         ORDER BY b.date, b.start, t.name
+         LIMIT 1000`,
+      )
+      .bind(from, to, today, tutorId),
+    tutorId === null
+      ? db.prepare("SELECT id, name FROM tutors WHERE retired_at IS NULL ORDER BY name")
+      : db.prepare("SELECT id, name FROM tutors WHERE id = ?").bind(tutorId),
+  ]);
+  const rows = (week?.results ?? []) as WeekRow[];
+  return {
+    bookings: rows.map((row) => ({ ...row, lateCancel: row.lateCancel === 1, flagged: row.noShows >= row.noShowLimit })),
+    tutors: (tutors?.results ?? []) as { id: string; name: string }[],
+  };
+}
+
+export type CancelledByStaff = { sessionId: string; ownerId: string; tutorName: string; date: string; start: string; end: string };
+
+/**
+ * The center cancels a confirmed booking: one conditional UPDATE (anything
+ * else — cancelled, ended, unknown — is null), marked as the staff's doing
+ * with the reason, never late for the student. The tutor's name is read in
+ * the same batch for the chat's message.
+ */
+export async function cancelByStaff(db: D1Database, { bookingId, reason, now }: { bookingId: string; reason: string; now: number }): Promise<CancelledByStaff | null> {
+  const [updated, tutor] = await db.batch<Record<string, unknown>>([
+    db
+      .prepare(
+        `UPDATE bookings SET status = 'cancelled', cancelled_by = 'staff', cancel_reason = ?2, late_cancel = 0, updated_at = ?3
+         WHERE id = ?1 AND status = 'confirmed'
+         RETURNING session_id AS sessionId, owner_id AS ownerId, date, start, "end"`,
+      )
+      .bind(bookingId, reason, now),
+    db.prepare("SELECT t.name AS tutorName FROM bookings b JOIN tutors t ON t.id = b.tutor_id WHERE b.id = ?").bind(bookingId),
+  ]);
+  const row = updated?.results[0] as Omit<CancelledByStaff, "tutorName"> | undefined;
+  if (!row) return null;
+  return { ...row, tutorName: String((tutor?.results[0] as { tutorName?: string } | undefined)?.tutorName ?? "your tutor") };
+}
+
+/** The scope of a change: `tutorId` null for staff and admins, the member's tutor for a tutor. */
+type Scope = { bookingId: string; tutorId: string | null; now: number };
+
+/**
+ * Marks attendance once the session has started at the center (`startedBy`:
+ * the center's local "YYYY-MM-DD HH:MM" now), never on a cancelled booking,
+ * and for a tutor only on their own sessions. Marking again corrects it.
+ */
+export async function markAttendance(
+  db: D1Database,
+  { bookingId, tutorId, now, attendance, startedBy }: Scope & { attendance: "attended" | "no_show"; startedBy: string },
+): Promise<boolean> {
+  const row = await db
+    .prepare(
+      `UPDATE bookings SET attendance = ?2, updated_at = ?3
+       WHERE id = ?1 AND status <> 'cancelled' AND (?4 IS NULL OR tutor_id = ?4) AND date || ' ' || start <= ?5
+       RETURNING id`,
+    )
+    .bind(bookingId, attendance, now, tutorId, startedBy)
+    .first();
+  return row !== null;
+}
+
+/** Sets (or, empty, clears) the session's note: a tutor only on their own sessions. */
+export async function setTutorNote(db: D1Database, { bookingId, tutorId, now, note }: Scope & { note: string }): Promise<boolean> {
+  const row = await db
+    .prepare("UPDATE bookings SET tutor_note = ?2, updated_at = ?3 WHERE id = ?1 AND (?4 IS NULL OR tutor_id = ?4) RETURNING id")
+    .bind(bookingId, note === "" ? null : note, now, tutorId)
+    .first();
+  return row !== null;
+}
+
+/** Why a change found no booking (read only after a refusal): another tutor's reads as absent. */
+export async function whyScheduleRefused(
+  db: D1Database,
+  { bookingId, tutorId }: { bookingId: string; tutorId: string | null },
+): Promise<{ reason: "not_found" } | { reason: "cancelled" } | { reason: "not_started"; date: string; start: string }> {
+  const row = await db
+    .prepare("SELECT status, date, start FROM bookings WHERE id = ?1 AND (?2 IS NULL OR tutor_id = ?2)")
+    .bind(bookingId, tutorId)
+    .first<{ status: string; date: string; start: string }>();
+  if (!row) return { reason: "not_found" };
+  return row.status === "cancelled" ? { reason: "cancelled" } : { reason: "not_started", date: row.date, start: row.start };
+}

@@ -1,0 +1,131 @@
+import { fail, ok, zodIssues, type Result } from "../../lib/errors";
+import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
+import type { StaffSessionInfo } from "../../lib/staff/schemas";
+import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { chatSession } from "../assistant-turn";
+import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
+import { checkStaffSession } from "./sessions";
+
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER">;
+
+/** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
+type Viewer = { session: StaffSessionInfo; tutorId: string | null };
+
+const NO_BOOKING = "No booking with that id on your schedule.";
+
+/**
+ * The staff schedule: the week's bookings by day and tutor, and what staff do
+ * with a session (cancel it, mark attendance, note it). Staff and admins see
+ * every tutor; a tutor-role member sees and changes only their own tutor's
+ * sessions (staff_members.tutor_id) and cancels nothing.
+ */
+export class StaffSchedule {
+  constructor(
+    private readonly env: ScheduleEnv,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The signed-in member and the tutor they are limited to; a tutor not linked to one is refused. */
+  private async viewer(sessionToken: unknown): Promise<Result<Viewer>> {
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: this.now() });
+    if (!session.ok) return session;
+    const { member } = session.value;
+    if (member.role !== "tutor") return ok({ session: session.value, tutorId: null });
+    if (!member.tutorId) return fail("forbidden:staff", "Your account is not linked to a tutor yet: ask an admin.");
+    return ok({ session: session.value, tutorId: member.tutorId });
+  }
+
+  private async timeZone(): Promise<string> {
+    return (await centerTimeZone(this.env.DB)) ?? DEFAULT_TIME_ZONE;
+  }
+
+  /** Monday to Sunday of the week holding `from` (default: today at the center), all tutors or one. */
+  async week(sessionToken: unknown, input: unknown): Promise<Result<ScheduleWeek>> {
+    const viewer = await this.viewer(sessionToken);
+    if (!viewer.ok) return viewer;
+    const query = ScheduleWeekQuery.safeParse(input ?? {});
+    if (!query.success) return fail("bad_request:query", "Invalid week (from=YYYY-MM-DD, tutor=t-001).", zodIssues(query.error));
+    const { tutorId: scope } = viewer.value;
+    if (scope && query.data.tutorId && query.data.tutorId !== scope) return fail("forbidden:staff", "A tutor sees only their own schedule.");
+    const tutorId = scope ?? query.data.tutorId ?? null;
+    const now = this.now();
+    const timeZone = await this.timeZone();
+    const today = localNow(new Date(now), timeZone).date;
+    const from = mondayOf(query.data.from ?? today);
+    const to = addDays(from, 6);
+    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId });
+    return ok({
+      from,
+      to,
+      today,
+      timeZone,
+      tutorId,
+      tutors,
+      bookings: bookings.map((booking) => ({ ...booking, started: zonedToEpoch(booking.date, booking.start, timeZone) <= now })),
+      canCancel: viewer.value.session.member.role !== "tutor",
+    });
+  }
+
+  /**
+   * The center cancels a confirmed booking (staff and admins): the row says
+   * who and why, the SessionManager's alarm is dropped (no room to close),
+   * and the student's chat says so, live. `studentTold` is false when the
+   * chat could not take it (in the trash, or out of reach): the cancel stands.
+   */
+  async cancel(sessionToken: unknown, input: unknown): Promise<Result<StaffCancelled>> {
+    const viewer = await this.viewer(sessionToken);
+    if (!viewer.ok) return viewer;
+    if (viewer.value.session.member.role === "tutor") return fail("forbidden:staff", "Only staff and admins cancel sessions.");
+    const parsed = StaffCancel.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Name the booking and say why it is cancelled.", zodIssues(parsed.error));
+    const { bookingId, reason } = parsed.data;
+    const now = this.now();
+    const cancelled = await cancelByStaff(this.env.DB, { bookingId, reason, now });
+    if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
+    try {
+      await this.env.SESSION_MANAGER.get(this.env.SESSION_MANAGER.idFromName(bookingId)).cancel();
+    } catch (error) {
+      // The booking is cancelled; a lingering alarm only finds it not confirmed and closes an unused room.
+      console.error("[schedule] could not drop the session's end for", bookingId, error);
+    }
+    const slot = { day: weekdayOf(cancelled.date), date: cancelled.date, start: cancelled.start, end: cancelled.end };
+    const told = await chatSession(this.env, cancelled.sessionId)
+      .centerCancelled(cancelled.ownerId, { bookingId, tutorName: cancelled.tutorName, slot }, reason, now)
+      .then((result) => result.ok)
+      .catch(() => false);
+    return ok({ bookingId, status: "cancelled", studentTold: told });
+  }
+
+  /** Attended or no-show, once the session has started at the center; never on a cancelled booking. */
+  async markAttendance(sessionToken: unknown, input: unknown): Promise<Result<{ bookingId: string; attendance: "attended" | "no_show" }>> {
+    const viewer = await this.viewer(sessionToken);
+    if (!viewer.ok) return viewer;
+    const parsed = StaffAttendance.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Name the booking and whether the student attended.", zodIssues(parsed.error));
+    const now = this.now();
+    const local = localNow(new Date(now), await this.timeZone());
+    const scope = { bookingId: parsed.data.bookingId, tutorId: viewer.value.tutorId };
+    const marked = await markAttendance(this.env.DB, { ...scope, now, attendance: parsed.data.attendance, startedBy: `${local.date} ${toClock(local.minutes)}` });
+    if (marked) return ok(parsed.data);
+    const why = await whyScheduleRefused(this.env.DB, scope);
+    if (why.reason === "not_found") return fail("not_found:booking", NO_BOOKING);
+    if (why.reason === "cancelled") return fail("conflict:booking", "A cancelled session cannot be marked.");
+    return fail("conflict:booking", `Attendance can be marked once the session has started (${why.date} at ${why.start}).`);
+  }
+
+  /** The session's short note (empty clears it): a tutor on their own sessions, staff and admins on any. */
+  async note(sessionToken: unknown, input: unknown): Promise<Result<{ bookingId: string; note: string | null }>> {
+    const viewer = await this.viewer(sessionToken);
+    if (!viewer.ok) return viewer;
+    const parsed = StaffNote.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Name the booking; a note has at most 500 characters.", zodIssues(parsed.error));
+    const { bookingId, note } = parsed.data;
+    const saved = await setTutorNote(this.env.DB, { bookingId, tutorId: viewer.value.tutorId, now: this.now(), note });
+    return saved ? ok({ bookingId, note: note === "" ? null : note }) : fail("not_found:booking", NO_BOOKING);
+  }
+}
+
+/** The Monday on or before `date` (weeks run Monday to Sunday). */
+export function mondayOf(date: string): string {
+  return addDays(date, -((weekdayIndex(weekdayOf(date)) + 6) % 7));
+}
