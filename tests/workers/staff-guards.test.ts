@@ -23,6 +23,11 @@ const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
   { name: "staffReply", roles: ["admin", "staff"], call: (token) => sidecar.staffReply(token, { messageId: "m-guard:handoff", leaseId: "l", reply: "hi" }) },
   { name: "staffDeadLetters", roles: ["admin", "staff"], call: (token) => sidecar.staffDeadLetters(token) },
   { name: "staffRequeue", roles: ["admin", "staff"], call: (token) => sidecar.staffRequeue(token, "m-guard:handoff") },
+  // The schedule lets a tutor in only when their account names a tutor (staff-schedule.test.ts); the `tutor` here names none.
+  { name: "staffScheduleWeek", roles: ["admin", "staff"], call: (token) => sidecar.staffScheduleWeek(token, {}) },
+  { name: "staffScheduleCancel", roles: ["admin", "staff"], call: (token) => sidecar.staffScheduleCancel(token, { bookingId: "b-guard", reason: "closed" }) },
+  { name: "staffScheduleAttendance", roles: ["admin", "staff"], call: (token) => sidecar.staffScheduleAttendance(token, { bookingId: "b-guard", attendance: "no_show" }) },
+  { name: "staffScheduleNote", roles: ["admin", "staff"], call: (token) => sidecar.staffScheduleNote(token, { bookingId: "b-guard", note: "x" }) },
 ];
 
 const ROLES: StaffRole[] = ["admin", "staff", "tutor"];
@@ -31,7 +36,8 @@ const tokens = {} as Record<StaffRole | "expired" | "revoked" | "disabled", stri
 /** What a refused call must leave as it was: the staff tables, and the queue's open and dead messages. */
 async function state() {
   const queue = env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
-  return { staff: await staffRows(), pending: await queue.pending(50), dead: await queue.deadLetters(50) };
+  const bookings = await env.DB.prepare("SELECT group_concat(id || status || COALESCE(attendance, '') || COALESCE(tutor_note, ''), ',') AS rows FROM bookings").first();
+  return { staff: await staffRows(), bookings, pending: await queue.pending(50), dead: await queue.deadLetters(50) };
 }
 
 beforeAll(async () => {
