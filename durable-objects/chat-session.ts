@@ -16,7 +16,7 @@ import {
 import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
-import { cancelledText } from "../lib/tutoring/phrasing";
+import { cancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
@@ -264,13 +264,14 @@ export class ChatSession extends DurableObject<Env> {
    * if the booking form shows it, the form says cancelled and the chat says so.
    * Nothing is written when the form shows another booking. Idempotent.
    */
-  bookingCancelled(ownerId: string, bookingId: string, now: number): Result<{ shown: boolean }> {
+  bookingCancelled(ownerId: string, bookingId: string, now: number, lateCutoffHours?: number): Result<{ shown: boolean }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const info = this.fields.bookingInfo;
     if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
     const fieldsBefore = this.fields;
     const added = this.ctx.storage.transactionSync(() => {
-      const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content: cancelledText(info), quickReplies: [QUICK.startOver] }], now);
+      const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours)}` : "";
+      const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content: `${cancelledText(info)}${late}`, quickReplies: [QUICK.startOver] }], now);
       this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
       return stored;
     });

@@ -148,9 +148,10 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const now = Date.now();
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
-      await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now).catch(() => undefined);
-      return ok({ bookingId: id.data, status: "cancelled" as const });
+      await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
+      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours });
     });
   }
 
