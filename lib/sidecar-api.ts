@@ -1,3 +1,4 @@
+import type { CenterPolicy } from "./center/policy";
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
@@ -71,4 +72,14 @@ export interface SidecarApi {
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
+
+  // Center settings and policies (slice `policies`). Reads: any staff member; changes: admins (403 otherwise).
+  /** The booking rules as students see them (public). */
+  centerPolicy(): Promise<Result<CenterPolicy>>;
+  staffCenterSettings(sessionToken: string): Promise<Result<CenterPolicy>>;
+  /** Name, zone, policies and opening hours (CenterSettingsInput); answers the policy as saved. */
+  staffUpdateCenterSettings(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
+  /** Closes the center on `{ date, reason }`. */
+  staffAddClosedDate(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
+  staffRemoveClosedDate(sessionToken: string, date: string): Promise<Result<CenterPolicy>>;
 }

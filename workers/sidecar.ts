@@ -15,6 +15,7 @@ import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
+import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -246,6 +247,31 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));
+  }
+
+  // Center settings and policies (slice `policies`): workers/staff/center-settings.ts, lib/center/policy.ts.
+
+  /** The booking rules students decide by (no session: they are public). */
+  async centerPolicy() {
+    return this.guard(() => publicCenterPolicy(this.env));
+  }
+
+  /** The center's settings, policies, hours and closed dates (any staff member). */
+  async staffCenterSettings(sessionToken: string) {
+    return this.guard(() => new CenterSettingsDesk(this.env).read(sessionToken));
+  }
+
+  /** An admin saves name, zone, policies and opening hours (validated again here). */
+  async staffUpdateCenterSettings(sessionToken: string, input: unknown) {
+    return this.guard(() => new CenterSettingsDesk(this.env).update(sessionToken, input));
+  }
+
+  async staffAddClosedDate(sessionToken: string, input: unknown) {
+    return this.guard(() => new CenterSettingsDesk(this.env).addClosedDate(sessionToken, input));
+  }
+
+  async staffRemoveClosedDate(sessionToken: string, date: string) {
+    return this.guard(() => new CenterSettingsDesk(this.env).removeClosedDate(sessionToken, date));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

@@ -46,7 +46,7 @@ export const CenterSettingsInput = z
     /** confirmed sessions per student per week (Monday to Sunday, center time); null: no cap */
     weeklyCap: z.number().int().min(1).max(50).nullable(),
     /** a cancel less than this many hours before the start is late */
-    cancelCutoffHours: z.number().int().min(0).max(24 * 14),
+    cancelCutoffHours: z.number().int().min(0).max(24 * 30),
     noShowLimit: z.number().int().min(1).max(100),
     noShowWindowDays: z.number().int().min(1).max(365),
     /** one row per open weekday; a weekday left out is closed */

@@ -1,4 +1,4 @@
-import { checkSlot, type SlotVerdict } from "../center/policy";
+import { checkSlot, lastBookableDate, type SlotVerdict } from "../center/policy";
 import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
 import { rankTutors, SESSION_MINUTES } from "./match";
@@ -117,7 +117,10 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
   const skill = criteria.skill ?? "";
   const tutors = await ctx.catalog.findBySkill(skill);
   const booked = tutors.length ? await ctx.catalog.bookedSlots(tutors.map((tutor) => tutor.id), ctx.today.date) : [];
-  const ranked = rankTutors(tutors, criteria, { today: ctx.today, limit: MAX_SHOWN, booked, policy: { rules: ctx.policy, now: ctx.now } });
+  // A date past the horizon cannot be booked: rank from today, so the nearest allowed slots come up.
+  const tooFar = criteria.date !== undefined && criteria.date > lastBookableDate(ctx.policy, ctx.now);
+  const { date: _date, ...fromToday } = criteria;
+  const ranked = rankTutors(tutors, tooFar ? fromToday : criteria, { today: ctx.today, limit: MAX_SHOWN, booked, policy: { rules: ctx.policy, now: ctx.now } });
   // The day and time asked for break a rule of the center's: say which, then offer the nearest allowed slot.
   const refusal = refusedRequest(ctx, criteria);
   const best = ranked[0];
