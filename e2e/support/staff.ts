@@ -1,0 +1,29 @@
+import { execFileSync } from "node:child_process";
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+
+/** Staff pages open at localhost: WebAuthn needs a domain, not an IP (the same web worker as 127.0.0.1). */
+export const PORT = Number(process.env.WEB_PORT ?? 8787);
+export const SITE = `http://localhost:${PORT}`;
+
+/** `npm run staff:invite`, as a newcomer runs it: the one-time link it prints. */
+export function invite(email: string, role: "admin" | "staff" | "tutor"): string {
+  const out = execFileSync("node", ["scripts/staff-invite.mjs", "--email", email, "--role", role, "--base-url", SITE], { encoding: "utf8" });
+  const link = /https?:\/\/\S+\/staff\/invite\/[A-Za-z0-9_-]+/.exec(out)?.[0];
+  if (!link) throw new Error(`no invite link in: ${out}`);
+  return link;
+}
+
+/** A platform authenticator with user verification, as on a laptop with a fingerprint reader. */
+export async function withPasskeys(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+  });
+}
+
+export async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  return results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id);
+}
