@@ -73,13 +73,13 @@ test.describe("center settings", () => {
     await signInAdmin(page);
     try {
       await page.goto(`${SITE}/staff/settings`);
-      await page.getByLabel("Date").fill("2031-12-25");
+      await page.getByLabel("Date", { exact: true }).fill("2031-12-25");
       await page.getByLabel(/^Reason/).fill("Winter break");
       await page.getByRole("button", { name: "Add closed date" }).click();
       await expect(page.getByTestId("closed-dates")).toContainText("2031-12-25: Winter break");
       await expect(page.getByTestId("settings-status")).toHaveText("Closed on 2031-12-25.");
       expect(await seriousViolations(page)).toEqual([]);
-      await page.getByRole("button", { name: "Open again on 2031-12-25" }).click();
+      await page.getByRole("button", { name: "Remove the closed date 2031-12-25" }).click();
       await expect(page.getByText("No closed dates ahead.")).toBeVisible();
 
       await page.getByLabel("Time zone").fill("Mars/Olympus_Mons");

@@ -6,7 +6,8 @@ import { addDays, localNow, nextDateFor } from "../../lib/tutoring/clock";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
-import { enrolled, sidecar } from "./staff-helpers";
+import { readCenterPolicy, updateCenterSettings } from "../../workers/db/center";
+import { enrolled, meteredD1, sidecar } from "./staff-helpers";
 
 // The sidecar reads the wall clock, so dates here are computed from it: far enough ahead that
 // nothing depends on the hour the test runs at.
@@ -20,6 +21,9 @@ const spoken = (date: string) => `${new Date(`${date}T00:00:00Z`).toLocaleString
 const { closedDates: _none, ...DEFAULT_SETTINGS } = DEFAULT_CENTER_POLICY;
 
 let admin: StaffSignedIn;
+
+/** What docs/architecture.md ("Center settings") says these cost, as D1 reports it (index entries included). */
+const COST = { readRows: 9, saveRowsRead: 1, saveRowsWritten: 22 };
 
 async function setPolicy(changes: Partial<Omit<CenterPolicy, "closedDates">>) {
   unwrapOk(await sidecar.staffUpdateCenterSettings(admin.session.token, { ...DEFAULT_SETTINGS, ...changes }));
@@ -200,5 +204,18 @@ describe("the center's booking policies, through the sidecar", () => {
     expect(row).toMatchObject({ name: "Mission Campus Tutoring", weekly_cap: 3, updated_by: admin.member.id });
     expect(row?.updated_at).toBeGreaterThan(0);
     expect(unwrapOk(await sidecar.centerPolicy())).toMatchObject({ name: "Mission Campus Tutoring", weeklyCap: 3 });
+  });
+
+  it("costs one D1 batch per turn to read, and one transaction of 9 statements to save", async () => {
+    await env.DB.prepare("INSERT INTO center_closed_dates (date, reason) VALUES ('2020-01-01', 'past'), ('2099-01-01', 'future')").run();
+    const metered = meteredD1(env.DB);
+    const policy = await readCenterPolicy(metered.db, { fromDate: "2026-01-01" });
+    expect(policy.closedDates).toEqual([{ date: "2099-01-01", reason: "future" }]);
+    // The settings row by key (1), the 7 weekday rows, the one closed date ahead (a key range, the past one unread).
+    expect(metered.counts).toEqual({ statements: 3, rowsRead: COST.readRows, rowsWritten: 0 });
+
+    metered.reset();
+    await updateCenterSettings(metered.db, { settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
+    expect(metered.counts).toEqual({ statements: 9, rowsRead: COST.saveRowsRead, rowsWritten: COST.saveRowsWritten });
   });
 });

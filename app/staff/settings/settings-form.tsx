@@ -226,7 +226,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
                 {closed.date}
                 {closed.reason ? `: ${closed.reason}` : ""}{" "}
                 {canEdit && (
-                  <button type="button" className="button link" disabled={busy} onClick={() => removeClosed(closed.date)} aria-label={`Open again on ${closed.date}`}>
+                  <button type="button" className="button link" disabled={busy} onClick={() => removeClosed(closed.date)} aria-label={`Remove the closed date ${closed.date}`}>
                     Remove
                   </button>
                 )}
