@@ -16,7 +16,7 @@ import {
 import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
-import { cancelledText, centerCancelledText } from "../lib/tutoring/phrasing";
+import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
@@ -265,17 +265,12 @@ export class ChatSession extends DurableObject<Env> {
    * if the booking form shows it, the form says cancelled and the chat says so.
    * Nothing is written when the form shows another booking. Idempotent.
    */
-  bookingCancelled(ownerId: string, bookingId: string, now: number): Result<{ shown: boolean }> {
+  bookingCancelled(ownerId: string, bookingId: string, now: number, lateCutoffHours?: number): Result<{ shown: boolean }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const info = this.fields.bookingInfo;
     if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
-    const fieldsBefore = this.fields;
-    const added = this.ctx.storage.transactionSync(() => {
-      const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content: cancelledText(info), quickReplies: [QUICK.startOver] }], now);
-      this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
-      return stored;
-    });
-    this.announce(added, fieldsBefore);
+    const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours)}` : "";
+    this.sayCancelled(bookingId, `${cancelledText(info)}${late}`, now);
     return ok({ shown: true });
   }
 
@@ -286,15 +281,20 @@ export class ChatSession extends DurableObject<Env> {
    */
   centerCancelled(ownerId: string, booking: { bookingId: string; tutorName: string; slot: SessionSlot }, reason: string, now: number): Result<{ shown: true }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    this.sayCancelled(booking.bookingId, centerCancelledText(booking, reason), now);
+    return ok({ shown: true });
+  }
+
+  /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
+  private sayCancelled(bookingId: string, content: string, now: number): void {
     const info = this.fields.bookingInfo;
     const fieldsBefore = this.fields;
     const added = this.ctx.storage.transactionSync(() => {
-      const stored = this.insert([{ id: `${booking.bookingId}:cancelled`, role: "assistant", content: centerCancelledText(booking, reason), quickReplies: [QUICK.startOver] }], now);
-      if (info?.bookingId === booking.bookingId && info.step === "confirmed") this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
+      const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content, quickReplies: [QUICK.startOver] }], now);
+      if (info?.bookingId === bookingId && info.step === "confirmed") this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
       return stored;
     });
     this.announce(added, fieldsBefore);
-    return ok({ shown: true });
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */

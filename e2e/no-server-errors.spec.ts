@@ -47,7 +47,7 @@ const student = { cookie: "", sessionId: "" };
 
 const pathId = fc.oneof(fc.constant(SESSION), fc.constant("<student's chat>"), fc.constant("bk-0123456789abcdef0123456789abcdef"), fc.constantFrom("constructor", "__proto__", "%zz", "..", "session-1-2"), fc.string({ minLength: 1, maxLength: 60 }));
 
-type Route = { method: "GET" | "POST" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean };
+type Route = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean };
 const ROUTES: Route[] = [
   { method: "GET", path: () => "/api/health" },
   { method: "GET", path: (id) => `/api/chat/session/${id}` },
@@ -87,6 +87,10 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/api/staff/schedule/cancel", body: true },
   { method: "POST", path: () => "/api/staff/schedule/attendance", body: true },
   { method: "POST", path: () => "/api/staff/schedule/note", body: true },
+  { method: "GET", path: () => "/api/staff/settings" },
+  { method: "PUT", path: () => "/api/staff/settings", body: true },
+  { method: "POST", path: () => "/api/staff/settings/closed-dates", body: true },
+  { method: "DELETE", path: (id) => `/api/staff/settings/closed-dates/${id}` },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

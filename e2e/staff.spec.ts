@@ -97,7 +97,7 @@ test.describe("the hand-off inbox", () => {
 test.describe("every staff API route refuses who may not use it, and changes nothing", () => {
   test.beforeAll(() => startSidecar());
 
-  const ROUTES: { method: "GET" | "POST"; path: string; body?: unknown }[] = [
+  const ROUTES: { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; body?: unknown }[] = [
     { method: "GET", path: "/api/staff/me" },
     { method: "POST", path: "/api/staff/invites", body: { email: "new@center.example", role: "admin" } },
     { method: "POST", path: "/api/staff/sign-in", body: { challengeId: crypto.randomUUID(), response: {} } },
@@ -111,6 +111,10 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "POST", path: "/api/staff/schedule/cancel", body: { bookingId: `bk-${"0".repeat(32)}`, reason: "closed" } },
     { method: "POST", path: "/api/staff/schedule/attendance", body: { bookingId: `bk-${"0".repeat(32)}`, attendance: "no_show" } },
     { method: "POST", path: "/api/staff/schedule/note", body: { bookingId: `bk-${"0".repeat(32)}`, note: "hi" } },
+    { method: "GET", path: "/api/staff/settings" },
+    { method: "PUT", path: "/api/staff/settings", body: { name: "Hijacked", minLeadMinutes: 0 } },
+    { method: "POST", path: "/api/staff/settings/closed-dates", body: { date: "2030-01-01", reason: "x" } },
+    { method: "DELETE", path: "/api/staff/settings/closed-dates/2030-01-01" },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {
@@ -125,8 +129,8 @@ test.describe("every staff API route refuses who may not use it, and changes not
   });
 
   test("a state change from another site is refused before anything else", async ({ request }) => {
-    for (const route of ROUTES.filter((entry) => entry.method === "POST")) {
-      const response = await request.post(route.path, { headers: { origin: "https://evil.example" }, data: route.body });
+    for (const route of ROUTES.filter((entry) => entry.method !== "GET")) {
+      const response = await request.fetch(route.path, { method: route.method, headers: { origin: "https://evil.example" }, data: route.body });
       expect(response.status(), route.path).toBe(403);
     }
     expect((await request.post("/api/staff/sign-out", { headers: { origin: "https://evil.example" } })).status()).toBe(403);

@@ -1,3 +1,4 @@
+import type { CenterPolicy } from "./center/policy";
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
@@ -29,8 +30,8 @@ export interface SidecarApi {
   listTutors(query: string): Promise<Result<Tutor[]>>;
   /** The owner's bookings, newest first. */
   listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
-  /** Cancels one of the owner's confirmed bookings (404 for anything else). */
-  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled" }>>;
+  /** Cancels one of the owner's confirmed bookings (404 for anything else); `lateCancel` when inside the center's cutoff. */
+  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number }>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */
@@ -82,4 +83,14 @@ export interface SidecarApi {
   staffScheduleAttendance(sessionToken: string, input: StaffAttendance): Promise<Result<{ bookingId: string; attendance: "attended" | "no_show" }>>;
   /** The session's note (≤ 500 characters; empty clears it). */
   staffScheduleNote(sessionToken: string, input: StaffNote): Promise<Result<{ bookingId: string; note: string | null }>>;
+
+  // Center settings and policies (slice `policies`). Reads: any staff member; changes: admins (403 otherwise).
+  /** The booking rules as students see them (public). */
+  centerPolicy(): Promise<Result<CenterPolicy>>;
+  staffCenterSettings(sessionToken: string): Promise<Result<CenterPolicy>>;
+  /** Name, zone, policies and opening hours (CenterSettingsInput); answers the policy as saved. */
+  staffUpdateCenterSettings(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
+  /** Closes the center on `{ date, reason }`. */
+  staffAddClosedDate(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
+  staffRemoveClosedDate(sessionToken: string, date: string): Promise<Result<CenterPolicy>>;
 }

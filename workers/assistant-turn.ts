@@ -6,6 +6,7 @@ import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
 import { QUICK } from "../lib/tutoring/commands";
 import { recordChat, touchChat } from "./db/chats";
 import { createD1Catalog } from "./db/catalog";
+import { readCenterPolicy } from "./db/center";
 import { performEffect } from "./effects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
@@ -89,7 +90,9 @@ export async function builtinTurn(input: {
 }): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields> }> {
   const { env, fields, now } = input;
   try {
-    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB) });
+    // The center's rules, one batch per turn; closed dates from two days back (today anywhere on earth) on.
+    const policy = await readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) });
+    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy });
     let replies = turn.replies;
     let patch = turn.patch;
     if (turn.effect) {
@@ -102,6 +105,7 @@ export async function builtinTurn(input: {
         messageId: input.messageId,
         transcript: turn.effect.type === "leave_message" ? input.transcript() : [],
         now,
+        policy,
       });
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
       replies = [...replies, ...followUp.replies];

@@ -1,3 +1,4 @@
+import type { CenterPolicy } from "../lib/center/policy";
 import type { ChatMessage } from "../lib/schemas";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
@@ -32,6 +33,8 @@ export async function performEffect(
     messageId: string;
     transcript: ChatMessage[];
     now: Date;
+    /** The center's policy as read for this turn: its zone places the booking, its rules word a refusal. */
+    policy: CenterPolicy;
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -40,18 +43,20 @@ export async function performEffect(
       case "create_booking": {
         // One id per (chat, message): a retried message finds its own booking instead of booking twice.
         const id = await bookingIdFor(context.sessionId, context.messageId);
-        const booked = await insertOfferedBooking(context.db, { id, sessionId: context.sessionId, ownerId: context.ownerId, ...effect.booking, now });
+        const timeZone = context.policy.timeZone;
+        const booked = await insertOfferedBooking(context.db, { id, sessionId: context.sessionId, ownerId: context.ownerId, ...effect.booking, now, timeZone });
         if (!booked) {
           const existing = await findBookingOwner(context.db, { id });
-          if (!existing) return { ok: false, reason: await whyBookingRefused(context.db, { ...effect.booking, ownerId: context.ownerId, now }) };
+          if (!existing) return whyBookingRefused(context.db, { ...effect.booking, ownerId: context.ownerId, now }, context.policy);
           if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
         }
-        await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end });
+        await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         return { ok: true, bookingId: id };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
-        return cancelled ? { ok: true, bookingId: effect.bookingId } : { ok: false, reason: "not_found" };
+        if (!cancelled) return { ok: false, reason: "not_found" };
+        return { ok: true, bookingId: effect.bookingId, ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}) };
       }
       case "leave_message": {
         // The record with the transcript for staff, then the hand-off itself: a queued item that staff
@@ -99,7 +104,7 @@ async function bookingIdFor(sessionId: string, messageId: string): Promise<strin
  * Cancels one of the owner's confirmed bookings (one conditional UPDATE: another
  * owner's booking, or one already cancelled or ended, is "not found") and drops
  * its SessionManager's alarm: no room to close for a session that will not happen.
- * Returns the chat it was booked from, or null.
+ * Returns the chat it was booked from and whether the cancel was late, or null.
  */
 export async function cancelBooking(input: {
   db: D1Database;
@@ -107,7 +112,7 @@ export async function cancelBooking(input: {
   bookingId: string;
   ownerId: string;
   now: number;
-}): Promise<{ sessionId: string } | null> {
+}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
   const cancelled = await cancelConfirmedBooking(input.db, input);
   if (!cancelled) return null;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();
@@ -120,13 +125,13 @@ export async function cancelBooking(input: {
  */
 async function scheduleEnd(
   managers: DurableObjectNamespace<SessionManager>,
-  booking: { bookingId: string; ownerId: string; date: string; end: string },
+  booking: { bookingId: string; ownerId: string; date: string; end: string; timeZone: string },
 ) {
   try {
     const result = await managers.get(managers.idFromName(booking.bookingId)).schedule({
       bookingId: booking.bookingId,
       ownerId: booking.ownerId,
-      endsAt: zonedToEpoch(booking.date, booking.end),
+      endsAt: zonedToEpoch(booking.date, booking.end, booking.timeZone),
     });
     if (!result.ok) console.error("[effects] could not schedule the end of", booking.bookingId, result.error.message);
   } catch (error) {

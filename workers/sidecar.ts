@@ -18,6 +18,7 @@ import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
 import { StaffSchedule } from "./staff/schedule";
+import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -151,9 +152,10 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const now = Date.now();
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
-      await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now).catch(() => undefined);
-      return ok({ bookingId: id.data, status: "cancelled" as const });
+      await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
+      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours });
     });
   }
 
@@ -270,6 +272,31 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** The session's short note. */
   async staffScheduleNote(sessionToken: string, input: StaffNote) {
     return this.guard(() => new StaffSchedule(this.env).note(sessionToken, input));
+  }
+
+  // Center settings and policies (slice `policies`): workers/staff/center-settings.ts, lib/center/policy.ts.
+
+  /** The booking rules students decide by (no session: they are public). */
+  async centerPolicy() {
+    return this.guard(() => publicCenterPolicy(this.env));
+  }
+
+  /** The center's settings, policies, hours and closed dates (any staff member). */
+  async staffCenterSettings(sessionToken: string) {
+    return this.guard(() => new CenterSettingsDesk(this.env).read(sessionToken));
+  }
+
+  /** An admin saves name, zone, policies and opening hours (validated again here). */
+  async staffUpdateCenterSettings(sessionToken: string, input: unknown) {
+    return this.guard(() => new CenterSettingsDesk(this.env).update(sessionToken, input));
+  }
+
+  async staffAddClosedDate(sessionToken: string, input: unknown) {
+    return this.guard(() => new CenterSettingsDesk(this.env).addClosedDate(sessionToken, input));
+  }
+
+  async staffRemoveClosedDate(sessionToken: string, date: string) {
+    return this.guard(() => new CenterSettingsDesk(this.env).removeClosedDate(sessionToken, date));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

@@ -5,9 +5,12 @@ import useSWR from "swr";
 import { z } from "@/lib/zod";
 import { AppError, errorFromHttp } from "@/lib/errors";
 import { BookingSummary } from "@/lib/schemas";
+import { lateCancelText } from "@/lib/tutoring/phrasing";
 import { modeLabel, slotLabel } from "./format";
 
 const Bookings = z.object({ bookings: z.array(BookingSummary) });
+/** The cancel's answer: late when inside the center's cutoff (the cancel still happened). */
+const Cancelled = z.object({ lateCancel: z.boolean().optional(), cutoffHours: z.number().optional() });
 
 async function request(url: string, init?: RequestInit) {
   const response = await fetch(url, { credentials: "same-origin", ...init });
@@ -28,8 +31,9 @@ export function BookingList() {
     setBusy(booking.id);
     setStatus("");
     try {
-      await request(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" });
-      setStatus(`Your session with ${booking.tutorName} is cancelled.`);
+      const answer = Cancelled.safeParse(await request(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" }));
+      const late = answer.success && answer.data.lateCancel && answer.data.cutoffHours !== undefined ? ` ${lateCancelText(answer.data.cutoffHours)}` : "";
+      setStatus(`Your session with ${booking.tutorName} is cancelled.${late}`);
       await mutate();
     } catch (caught) {
       setStatus(caught instanceof Error ? caught.message : "The booking could not be cancelled. Please try again.");

@@ -33,6 +33,9 @@ export default async function StaffHome() {
           <li>
             <Link href="/staff/schedule">{member.role === "tutor" ? "Schedule: your sessions this week" : "Schedule: the week's sessions by tutor"}</Link>
           </li>
+          <li>
+            <Link href="/staff/settings">Center settings: booking policies, opening hours and closed dates</Link>
+          </li>
         </ul>
       </nav>
       <p>Tutors, center settings and analytics come next.</p>

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { DirectoryQuery } from "@/lib/schemas";
-import { loadDirectory } from "@/lib/server/directory";
+import { loadBookingRules, loadDirectory } from "@/lib/server/directory";
 import { availabilityLabel, modeLabel } from "../components/format";
 
 export const metadata: Metadata = { title: "Tutors · Tutoring Center" };
@@ -9,11 +9,16 @@ export default async function TutorsPage({ searchParams }: { searchParams: Promi
   const raw = (await searchParams).q;
   const parsed = DirectoryQuery.safeParse({ q: Array.isArray(raw) ? raw[0] : raw });
   const q = parsed.success ? parsed.data.q : "";
-  const { tutors, live } = await loadDirectory(q);
+  const [{ tutors, live }, rules] = await Promise.all([loadDirectory(q), loadBookingRules()]);
 
   return (
     <div className="directory">
       <h1>Our tutors</h1>
+      {rules && (
+        <p className="subtitle" data-testid="booking-rules">
+          {rules}
+        </p>
+      )}
       <form className="search" role="search" action="/tutors">
         <label htmlFor="tutor-search" className="visually-hidden">
           Search by subject

@@ -1,3 +1,4 @@
+import { bookingRulesText } from "../center/policy";
 import { callSidecar } from "../chat-session-client";
 import { searchSeedDirectory } from "../tutoring/directory";
 import type { Tutor } from "../tutoring/schemas";
@@ -10,5 +11,15 @@ export async function loadDirectory(query: string): Promise<{ tutors: Tutor[]; l
     return { tutors: await callSidecar(() => sidecar.listTutors(query)), live: true };
   } catch {
     return { tutors: searchSeedDirectory(query), live: false };
+  }
+}
+
+/** The center's booking rules in a line for students, or null when the live settings are out of reach (nothing is guessed). */
+export async function loadBookingRules(): Promise<string | null> {
+  try {
+    const sidecar = await getSidecar();
+    return bookingRulesText(await callSidecar(() => sidecar.centerPolicy()));
+  } catch {
+    return null;
   }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_CENTER_POLICY, type CenterPolicy } from "../center/policy";
 import type { SessionFields } from "../schemas";
 import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
 import { localNow } from "./clock";
@@ -25,7 +26,9 @@ export interface AssistantInput {
   /** The current time; passed in so the assistant stays deterministic. */
   now: Date;
   catalog: TutorCatalog;
-  /** IANA zone that "today" and "10am" are read in; defaults to the tutoring center's (Pacific). */
+  /** The center's settings and booking rules (D1 in the sidecar); the migration's defaults when absent. */
+  policy?: CenterPolicy;
+  /** IANA zone that "today" and "10am" are read in; defaults to the policy's (the center's). */
   timeZone?: string;
 }
 
@@ -134,12 +137,13 @@ async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
 
 export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   const { fields, message, catalog } = input;
-  const today = localNow(input.now, input.timeZone);
+  const policy = input.policy ?? DEFAULT_CENTER_POLICY;
+  const today = localNow(input.now, input.timeZone ?? policy.timeZone);
   const subjects = await catalog.subjects();
   const booking = fields.bookingInfo;
   // While the student types a name or a topic, only whole-message commands count.
   const strict = inForm(booking) && (booking.step === "contact" || booking.step === "details");
-  const ctx: TurnContext = { fields, message, parsed: parseMessage(message, { subjects, today, strict }), today, catalog, subjects };
+  const ctx: TurnContext = { fields, message, parsed: parseMessage(message, { subjects, today, strict }), today, now: input.now, policy, catalog, subjects };
 
   let result = globalCommand(ctx);
   if (!result && inForm(booking)) {

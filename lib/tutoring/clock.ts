@@ -25,21 +25,30 @@ export function localNow(now: Date, timeZone: string = DEFAULT_TIME_ZONE): Local
   return { date, weekday: weekdayOf(date), minutes: hour * 60 + Number(get("minute")) };
 }
 
+const ZONE_OPTIONS: Intl.DateTimeFormatOptions = {
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+};
+
+/** Building a formatter costs far more than using one, and the matcher asks about many slots per turn. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 function zoneParts(now: Date, timeZone: string): Intl.DateTimeFormatPart[] {
-  const options: Intl.DateTimeFormatOptions = {
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  };
-  try {
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone }).formatToParts(now);
-  } catch {
-    // An unknown zone name must not break the chat; UTC is at least deterministic.
-    return new Intl.DateTimeFormat("en-US", { ...options, timeZone: "UTC" }).formatToParts(now);
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    try {
+      formatter = new Intl.DateTimeFormat("en-US", { ...ZONE_OPTIONS, timeZone });
+    } catch {
+      // An unknown zone name must not break the chat; UTC is at least deterministic.
+      formatter = new Intl.DateTimeFormat("en-US", { ...ZONE_OPTIONS, timeZone: "UTC" });
+    }
+    if (formatters.size < 50) formatters.set(timeZone, formatter);
   }
+  return formatter.formatToParts(now);
 }
 
 function utcDate(date: string): Date {

@@ -1,8 +1,9 @@
+import type { SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { matchKind } from "./match";
-import { cancelledText, matchSentence, slotText } from "./phrasing";
+import { cancelledText, lateCancelText, matchSentence, slotText } from "./phrasing";
 import type { TutorMatch } from "./schemas";
 import { turn } from "./turn-context";
 import type { AssistantEffect, AssistantTurn } from "./turn-types";
@@ -13,10 +14,19 @@ import type { AssistantEffect, AssistantTurn } from "./turn-types";
  * passed to staff. Pure, like `respond`.
  */
 
-export type EffectOutcome =
-  | { ok: true; bookingId?: string; meetingLink?: string }
+/** Why a booking was not made: D1's answer, read after the INSERT refused (workers/db/bookings.ts). */
+export type BookingRefusal =
   /** `unavailable`: the center does not offer that slot (outside the tutor's hours, a mode they do not teach, or overlapping another booking). */
-  | { ok: false; reason: "slot_taken" | "unavailable" | "limit" | "not_found" | "error" };
+  | { ok: false; reason: "slot_taken" | "unavailable" | "limit" | "not_found" | "error" }
+  /** A rule of the center's (lead time, horizon, closed date, opening hours), worded for the student. */
+  | { ok: false; reason: "policy"; rule: SlotRule; explanation: string }
+  /** The student already holds `cap` sessions in that week. */
+  | { ok: false; reason: "weekly_cap"; cap: number };
+
+export type EffectOutcome =
+  /** `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late. */
+  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number } }
+  | BookingRefusal;
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -67,13 +77,25 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
     );
   }
   if (outcome.reason === "not_found") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName} is no longer taking bookings.`);
+  if (outcome.reason === "policy" && outcome.rule === "closed_hours") {
+    return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}. ${outcome.explanation}`);
+  }
+  if (outcome.reason === "policy") return turn(`Nothing was booked. ${outcome.explanation} Want to try a different time?`, [QUICK.changeTime, QUICK.startOver], { bookingInfo: null });
+  if (outcome.reason === "weekly_cap") {
+    return turn(
+      `Nothing was booked: you already have ${outcome.cap} session${outcome.cap === 1 ? "" : "s"} that week, the center's limit. Want to try another week?`,
+      [QUICK.changeTime, QUICK.startOver],
+      { bookingInfo: null },
+    );
+  }
   return turn("Sorry, something went wrong and nothing was booked. Want me to try again?", [QUICK.confirm, QUICK.leaveMessage]);
 }
 
 function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): AssistantTurn {
   const info = fields.bookingInfo;
   if (outcome.ok) {
-    return turn(cancelledText(info), [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
+    const late = outcome.lateCancel ? ` ${lateCancelText(outcome.lateCancel.cutoffHours)}` : "";
+    return turn(`${cancelledText(info)}${late}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);

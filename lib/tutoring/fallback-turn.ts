@@ -1,3 +1,4 @@
+import { DEFAULT_CENTER_POLICY } from "../center/policy";
 import type { FallbackTurnRequest, FallbackTurnResponse } from "../schemas";
 import { respond } from "./assistant";
 import { SEED_TUTORS } from "./catalog-data";
@@ -17,7 +18,7 @@ const UNSAVED_EFFECT = {
  * row) cannot happen here; the reply says so instead of pretending.
  */
 export async function fallbackTurn(request: FallbackTurnRequest, now: Date): Promise<FallbackTurnResponse> {
-  const turn = await respond({ fields: request.fields, message: request.content, now, catalog: seedCatalog });
+  const turn = await respond({ fields: request.fields, message: request.content, now, catalog: seedCatalog, policy: DEFAULT_CENTER_POLICY });
   const replies = turn.replies.map((reply, index) => ({ id: `fallback-${now.getTime()}-${index}`, ...reply }));
   if (turn.effect) {
     // Storage is out of reach: say so instead of claiming the booking or the message went through.

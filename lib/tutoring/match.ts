@@ -1,3 +1,4 @@
+import { slotTester, type CenterPolicy } from "../center/policy";
 import { addDays, capitalize, daysBetween, nextDateFor, toClock, toMinutes, type LocalNow } from "./clock";
 import type { AvailabilitySlot, SearchCriteria, SessionSlot, Tutor, TutorMatch } from "./schemas";
 
@@ -27,15 +28,24 @@ export interface RankOptions {
   limit?: number;
   /** Sessions already booked: an hour overlapping one is never offered. */
   booked?: readonly { tutorId: string; date: string; start: string }[];
+  /** The center's rules (lead time, horizon, closed dates, opening hours): a slot they forbid is never offered. */
+  policy?: { rules: CenterPolicy; now: Date };
 }
 
 /** Whether an hour starting at `start` (minutes) on `date` is free of the tutor's bookings. */
 type IsFree = (date: string, start: number) => boolean;
 
-function freeCheck(tutorId: string, booked: RankOptions["booked"]): IsFree {
+function freeCheck(tutorId: string, { booked, policy }: RankOptions): IsFree {
   const mine = (booked ?? []).filter((slot) => slot.tutorId === tutorId).map((slot) => ({ date: slot.date, start: toMinutes(slot.start) }));
-  if (mine.length === 0) return () => true;
-  return (date, start) => !mine.some((slot) => slot.date === date && Math.abs(slot.start - start) < SESSION_MINUTES);
+  const fits = policy ? slotTester(policy.rules, policy.now) : undefined;
+  const allowed: IsFree = fits ? (date, start) => fits(date, start, SESSION_MINUTES) : () => true;
+  if (mine.length === 0) return allowed;
+  return (date, start) => !mine.some((slot) => slot.date === date && Math.abs(slot.start - start) < SESSION_MINUTES) && allowed(date, start);
+}
+
+/** How many weeks past the first date a weekly slot is tried: one more without a policy, up to the horizon with one. */
+function weeksToTry(policy: RankOptions["policy"]): number {
+  return policy ? Math.ceil(policy.rules.horizonDays / 7) + 1 : 2;
 }
 
 interface Candidate {
@@ -67,7 +77,7 @@ function dateFor(slotDay: AvailabilitySlot["day"], criteria: SearchCriteria, tod
   return { date, distance: Math.abs(daysBetween(requested, date)) };
 }
 
-function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: LocalNow, isFree: IsFree): Candidate | undefined {
+function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: LocalNow, isFree: IsFree, weeks: number): Candidate | undefined {
   let { date, distance } = dateFor(slot.day, criteria, today);
   let first = toMinutes(slot.start);
   const last = toMinutes(slot.end) - SESSION_MINUTES;
@@ -96,8 +106,8 @@ function candidateFor(slot: AvailabilitySlot, criteria: SearchCriteria, today: L
     return best;
   };
   let start = pick(date, first);
-  if (start === undefined) {
-    // Booked out that day: the same weekly slot a week later.
+  for (let week = 1; start === undefined && week < weeks; week++) {
+    // Booked out (or not open under the center's rules) that day: the same weekly slot a week later.
     date = addDays(date, 7);
     distance += 7;
     start = pick(date, toMinutes(slot.start));
@@ -170,9 +180,9 @@ export function rankTutors(tutors: Tutor[], criteria: SearchCriteria, options: R
     const subject = teaches(tutor, criteria.skill);
     if (!subject || excluded.has(tutor.id)) continue;
     let best: Candidate | undefined;
-    const isFree = freeCheck(tutor.id, options.booked);
+    const isFree = freeCheck(tutor.id, options);
     for (const slot of tutor.availability) {
-      const candidate = candidateFor(slot, criteria, options.today, isFree);
+      const candidate = candidateFor(slot, criteria, options.today, isFree, weeksToTry(options.policy));
       if (candidate && (!best || better(candidate, best))) best = candidate;
     }
     if (!best) continue;

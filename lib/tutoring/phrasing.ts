@@ -66,6 +66,12 @@ export function matchSentence(ranked: RankedMatch, criteria: SearchCriteria, oth
   return `${nobody} is free on ${dayText(criteria)}. The nearest opening: ${offer}`;
 }
 
+/** A match offered instead of a time the center's rules forbid (the rule is said just before). */
+export function nearestAllowedSentence(ranked: RankedMatch, criteria: SearchCriteria): string {
+  const { match } = ranked;
+  return `The nearest time I can book: ${match.tutor.name} teaches ${subjectOf(match, criteria)} and is free ${slotText(match.slot)} (${modeText(match.tutor.mode)}). Want to book?`;
+}
+
 export function bookingSummary(input: {
   tutorName: string;
   subject: string;
@@ -96,4 +102,9 @@ export function centerCancelledText(booking: { tutorName: string; slot: SessionS
 /** A cancelled session, said the same way by the assistant and by My bookings' cancel. */
 export function cancelledText(booking: { tutorName: string; slot: SessionSlot } | null): string {
   return `Your session${booking ? ` with ${booking.tutorName} on ${slotText(booking.slot)}` : ""} is cancelled.`;
+}
+
+/** Said after a cancel inside the center's cutoff (the cancel itself went through). */
+export function lateCancelText(cutoffHours: number): string {
+  return `It was less than ${cutoffHours} hour${cutoffHours === 1 ? "" : "s"} before the start, so it counts as a late cancellation.`;
 }

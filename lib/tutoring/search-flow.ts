@@ -1,8 +1,9 @@
-import { capitalize } from "./clock";
+import { checkSlot, lastBookableDate, type SlotVerdict } from "../center/policy";
+import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
-import { rankTutors } from "./match";
+import { rankTutors, SESSION_MINUTES } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
-import { ANY_TIME, matchSentence } from "./phrasing";
+import { ANY_TIME, matchSentence, nearestAllowedSentence } from "./phrasing";
 import type { SearchCriteria } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext } from "./turn-types";
@@ -92,12 +93,36 @@ export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): 
   return undefined;
 }
 
+/**
+ * Why the center's rules forbid every start in the day and time the student named, or undefined when
+ * some start is allowed (or no day and time were named). A lead time, horizon or closed date is the
+ * reason given before opening hours: it is the one the student can act on.
+ */
+export function refusedRequest(ctx: Pick<TurnContext, "policy" | "now" | "today">, criteria: SearchCriteria): string | undefined {
+  if (!criteria.day || !(criteria.timeFrom || criteria.timeTo)) return undefined;
+  const date = criteria.date && criteria.date >= ctx.today.date ? criteria.date : nextDateFor(criteria.day, ctx.today.date);
+  const from = criteria.timeFrom ? toMinutes(criteria.timeFrom) : 0;
+  const to = criteria.timeTo ? toMinutes(criteria.timeTo) : 23 * 60;
+  const refusals: Extract<SlotVerdict, { ok: false }>[] = [];
+  for (let start = from; start <= to; start += 30) {
+    const verdict = checkSlot(ctx.policy, { date, start: toClock(start), end: toClock(start + SESSION_MINUTES) }, ctx.now);
+    if (verdict.ok) return undefined;
+    refusals.push(verdict);
+  }
+  return (refusals.find((verdict) => verdict.rule !== "closed_hours") ?? refusals[0])?.explanation;
+}
+
 /** Searches the catalog and presents the best match; `others` words it as "another option". */
 export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, others = false): Promise<AssistantTurn> {
   const skill = criteria.skill ?? "";
   const tutors = await ctx.catalog.findBySkill(skill);
   const booked = tutors.length ? await ctx.catalog.bookedSlots(tutors.map((tutor) => tutor.id), ctx.today.date) : [];
-  const ranked = rankTutors(tutors, criteria, { today: ctx.today, limit: MAX_SHOWN, booked });
+  // A date past the horizon cannot be booked: rank from today, so the nearest allowed slots come up.
+  const tooFar = criteria.date !== undefined && criteria.date > lastBookableDate(ctx.policy, ctx.now);
+  const { date: _date, ...fromToday } = criteria;
+  const ranked = rankTutors(tutors, tooFar ? fromToday : criteria, { today: ctx.today, limit: MAX_SHOWN, booked, policy: { rules: ctx.policy, now: ctx.now } });
+  // The day and time asked for break a rule of the center's: say which, then offer the nearest allowed slot.
+  const refusal = refusedRequest(ctx, criteria);
   const best = ranked[0];
   if (!best) {
     if (tutors.length === 0) {
@@ -108,11 +133,13 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
       );
     }
     const quick = ctx.fields.pendingMatch ? [QUICK.book, QUICK.changeTime, QUICK.startOver] : [QUICK.changeTime, QUICK.startOver];
-    return turn(`That's everyone who teaches ${skill} for this search. Want to try a different time, or start over?`, [...quick, QUICK.leaveMessage], {
+    const lead = refusal ? `${refusal} ` : "";
+    return turn(`${lead}That's everyone who teaches ${skill} for this search. Want to try a different time, or start over?`, [...quick, QUICK.leaveMessage], {
       searchCriteria: criteria,
     });
   }
-  return turn(matchSentence(best, criteria, others), MATCH_QUICK_REPLIES, {
+  const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria)}` : matchSentence(best, criteria, others);
+  return turn(sentence, MATCH_QUICK_REPLIES, {
     searchCriteria: criteria,
     pendingMatch: best.match,
     availableTutors: ranked.map((entry) => entry.match),

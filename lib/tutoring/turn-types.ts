@@ -1,3 +1,4 @@
+import type { CenterPolicy } from "../center/policy";
 import type { SessionFields } from "../schemas";
 import type { LocalNow } from "./clock";
 import type { ParsedMessage } from "./parse";
@@ -61,6 +62,10 @@ export interface TurnContext {
   message: string;
   parsed: ParsedMessage;
   today: LocalNow;
+  /** The instant of the turn, for the center's lead time. */
+  now: Date;
+  /** The center's booking rules: what is never offered, and why a request is refused. */
+  policy: CenterPolicy;
   catalog: TutorCatalog;
   subjects: readonly string[];
 }

@@ -8,6 +8,7 @@ import type { SidecarApi } from "../../lib/sidecar-api";
 import type { BookingInfo } from "../../lib/tutoring/schemas";
 import { messageQueue } from "../../workers/assistant-turn";
 import { performEffect } from "../../workers/effects";
+import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
@@ -108,7 +109,7 @@ describe("what a client sends cannot book what the center did not offer", () => 
     };
     const context = {
       db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId, ownerId,
-      messageId: crypto.randomUUID(), transcript: [], now: new Date(),
+      messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: DEFAULT_CENTER_POLICY,
     };
     const first = await performEffect(effect, context);
     const retry = await performEffect(effect, context);

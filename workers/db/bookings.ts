@@ -1,9 +1,11 @@
 import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
+import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
 import type { BookingSummary } from "../../lib/schemas";
 import { localNow, weekdayOf } from "../../lib/tutoring/clock";
+import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 
 /** D1 queries about bookings (workers/db/ holds every D1 query). */
@@ -19,8 +21,23 @@ export const UPCOMING_COUNT = (today: string, ownerId: string, email: string) =>
      SELECT id FROM bookings WHERE owner_id = ${ownerId} AND status = 'confirmed' AND date >= ${today}
      UNION SELECT id FROM bookings WHERE student_email = ${email} AND status = 'confirmed' AND date >= ${today})`;
 
-/** What the assistant asked to book, and for whom. */
-export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }>["booking"] & { id: string; sessionId: string; ownerId: string; now: number };
+/**
+ * A student's confirmed sessions in one week (Monday ?monday to Sunday ?sunday), by owner or by
+ * email, for the center's weekly cap; the same UNION as UPCOMING_COUNT, for the same reason.
+ */
+export const WEEK_COUNT = (monday: string, sunday: string, ownerId: string, email: string) =>
+  `SELECT COUNT(*) FROM (
+     SELECT id FROM bookings WHERE owner_id = ${ownerId} AND status = 'confirmed' AND date BETWEEN ${monday} AND ${sunday}
+     UNION SELECT id FROM bookings WHERE student_email = ${email} AND status = 'confirmed' AND date BETWEEN ${monday} AND ${sunday})`;
+
+/** What the assistant asked to book, and for whom; `timeZone` is the center's, read in the same request. */
+export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }>["booking"] & {
+  id: string;
+  sessionId: string;
+  ownerId: string;
+  now: number;
+  timeZone: string;
+};
 
 /**
  * Inserts a confirmed booking only if the center offers it, decided by D1 in
@@ -29,28 +46,40 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
  * slot lies inside one of the tutor's hours on that weekday, it overlaps no
  * confirmed booking of the tutor that day, and the student (by owner or by
  * email) holds fewer than LIMITS.activeBookings sessions still to come.
+ * The center's policies are read by the statement itself (center_settings,
+ * center_hours, center_closed_dates), so an admin's change and a booking
+ * cannot race: the start is at least min_lead_minutes away, the date at most
+ * horizon_days ahead and not closed, the slot inside the weekday's opening
+ * hours, and the student under the weekly cap for the session's week.
  * Whatever the client sent, only what the center offers gets booked, and no
  * one script empties the calendar. False when refused or already booked.
  */
 export async function insertOfferedBooking(db: D1Database, booking: OfferedBooking): Promise<boolean> {
   if (!isCalendarDate(booking.date) || booking.start >= booking.end) return false;
+  const week = weekOf(booking.date);
   const row = await db
     .prepare(
       `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, status, created_at, updated_at)
        SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'confirmed', ?12, ?12
-       FROM tutors t
+       FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE t.id = ?4
          AND (t.mode = 'both' OR t.mode = ?10)
          AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?6 AND a."end" >= ?7)
          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.tutor_id = t.id AND b.date = ?5 AND b.status = 'confirmed' AND b.start < ?7 AND b."end" > ?6)
          AND (${UPCOMING_COUNT("?14", "?3", "?9")}) < ?15
+         AND ?16 - ?12 >= s.min_lead_minutes * 60000
+         AND ?5 <= date(?14, '+' || s.horizon_days || ' days')
+         AND NOT EXISTS (SELECT 1 FROM center_closed_dates c WHERE c.date = ?5)
+         AND EXISTS (SELECT 1 FROM center_hours h WHERE h.day = ?13 AND h.open <= ?6 AND h.close >= ?7)
+         AND (s.weekly_cap IS NULL OR (${WEEK_COUNT("?17", "?18", "?3", "?9")}) < s.weekly_cap)
        ON CONFLICT (id) DO NOTHING
        RETURNING id`,
     )
     .bind(
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
-      localNow(new Date(booking.now)).date, LIMITS.activeBookings.limit,
+      localNow(new Date(booking.now), booking.timeZone).date, LIMITS.activeBookings.limit,
+      startsAt(booking, booking), week.monday, week.sunday,
     )
     .first<{ id: string }>();
   return row !== null;
@@ -66,34 +95,58 @@ export async function findBookingOwner(db: D1Database, { id }: { id: string }): 
   return row ?? null;
 }
 
-/** Why a booking was refused (read only after a refusal): the student's limit, a taken slot, or not offered. */
+/**
+ * Why a booking was refused (read only after a refusal): a rule of the center's (worded for the
+ * student from `policy`, read in the same request), the student's limit, the weekly cap, a taken
+ * slot, or not offered.
+ */
 export async function whyBookingRefused(
   db: D1Database,
   booking: { tutorId: string; date: string; start: string; end: string; ownerId: string; studentEmail: string; now: number },
-): Promise<"limit" | "slot_taken" | "unavailable"> {
+  policy: CenterPolicy,
+): Promise<BookingRefusal> {
+  const verdict = checkSlot(policy, booking, new Date(booking.now));
+  if (!verdict.ok) return { ok: false, reason: "policy", rule: verdict.rule, explanation: verdict.explanation };
+  const week = weekOf(booking.date);
   const row = await db
     .prepare(
       `SELECT
          (${UPCOMING_COUNT("?1", "?2", "?3")}) AS active,
+         (${WEEK_COUNT("?8", "?9", "?2", "?3")}) AS thisWeek,
          EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?4 AND date = ?5 AND status = 'confirmed' AND start < ?6 AND "end" > ?7) AS taken`,
     )
-    .bind(localNow(new Date(booking.now)).date, booking.ownerId, booking.studentEmail, booking.tutorId, booking.date, booking.end, booking.start)
-    .first<{ active: number; taken: number }>();
-  if (row && row.active >= LIMITS.activeBookings.limit) return "limit";
-  return row?.taken ? "slot_taken" : "unavailable";
+    .bind(localNow(new Date(booking.now), policy.timeZone).date, booking.ownerId, booking.studentEmail, booking.tutorId, booking.date, booking.end, booking.start, week.monday, week.sunday)
+    .first<{ active: number; thisWeek: number; taken: number }>();
+  if (row && row.active >= LIMITS.activeBookings.limit) return { ok: false, reason: "limit" };
+  if (row && policy.weeklyCap !== null && row.thisWeek >= policy.weeklyCap) return { ok: false, reason: "weekly_cap", cap: policy.weeklyCap };
+  return { ok: false, reason: row?.taken ? "slot_taken" : "unavailable" };
 }
 
-/** One conditional UPDATE: another owner's booking, or one already cancelled or ended, is "not found" (null). */
+/**
+ * A student's cancel: the booking and the center's cutoff in one read, then one conditional UPDATE
+ * (another owner's booking, or one already cancelled or ended, is "not found": null). A cancel less
+ * than cancel_cutoff_hours before the start is marked late; it still happens.
+ */
 export async function cancelConfirmedBooking(
   db: D1Database,
   { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number },
-): Promise<{ sessionId: string } | null> {
+): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
+  const found = await db
+    .prepare(
+      `SELECT b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
+       FROM bookings b JOIN center_settings s ON s.id = 1
+       WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
+    )
+    .bind(bookingId, ownerId)
+    .first<{ date: string; start: string; timeZone: string; cutoffHours: number }>();
+  if (!found) return null;
+  const lateCancel = isLateCancel({ timeZone: found.timeZone, cancelCutoffHours: found.cutoffHours }, found, new Date(now));
   const [cancelled] = await drizzle(db, { schema })
     .update(schema.bookings)
-    .set({ status: "cancelled", updatedAt: now })
+    .set({ status: "cancelled", updatedAt: now, cancelledBy: "student", lateCancel })
     .where(and(eq(schema.bookings.id, bookingId), eq(schema.bookings.ownerId, ownerId), eq(schema.bookings.status, "confirmed")))
     .returning({ sessionId: schema.bookings.sessionId });
-  return cancelled ?? null;
+  return cancelled ? { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours } : null;
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */

@@ -1,0 +1,1 @@
+export { CenterSettingsInput as SettingsBody } from "@/lib/center/policy";

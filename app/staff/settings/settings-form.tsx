@@ -1,0 +1,255 @@
+"use client";
+
+import { useEffect, useState, type FormEvent } from "react";
+import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
+import { capitalize } from "@/lib/tutoring/clock";
+import { WEEKDAYS, type Weekday } from "@/lib/tutoring/schemas";
+import { z } from "@/lib/zod";
+
+const ErrorBody = z.object({ error: z.object({ message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) });
+
+/** Calls a settings route; the answer is the policy as D1 now holds it, or the route's error in words. */
+async function call(path: string, init?: { method: string; body?: unknown }): Promise<CenterPolicy> {
+  const response = await fetch(path, init ? { method: init.method, headers: { "content-type": "application/json" }, body: JSON.stringify(init.body ?? {}) } : { cache: "no-store" });
+  const data: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const parsed = ErrorBody.safeParse(data);
+    const issues = parsed.success ? (parsed.data.error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`).join("; ") : "";
+    throw new Error(parsed.success ? `${parsed.data.error.message}${issues ? ` (${issues})` : ""}` : "Something went wrong. Please try again.");
+  }
+  return CenterPolicy.parse(data);
+}
+
+type DayHours = { closed: boolean; open: string; close: string };
+
+/** The form's own copy: numbers as typed (strings), hours per weekday with a closed box. */
+interface Draft {
+  name: string;
+  timeZone: string;
+  leadHours: string;
+  horizonDays: string;
+  weeklyCap: string;
+  cancelCutoffHours: string;
+  noShowLimit: string;
+  noShowWindowDays: string;
+  hours: Record<Weekday, DayHours>;
+}
+
+function draftOf(policy: CenterPolicy): Draft {
+  const hours = Object.fromEntries(
+    WEEKDAYS.map((day) => {
+      const found = policy.hours.find((entry) => entry.day === day);
+      return [day, found ? { closed: false, open: found.open, close: found.close } : { closed: true, open: "08:00", close: "22:00" }];
+    }),
+  ) as Record<Weekday, DayHours>;
+  return {
+    name: policy.name,
+    timeZone: policy.timeZone,
+    leadHours: String(policy.minLeadMinutes / 60),
+    horizonDays: String(policy.horizonDays),
+    weeklyCap: policy.weeklyCap === null ? "" : String(policy.weeklyCap),
+    cancelCutoffHours: String(policy.cancelCutoffHours),
+    noShowLimit: String(policy.noShowLimit),
+    noShowWindowDays: String(policy.noShowWindowDays),
+    hours,
+  };
+}
+
+/** Numbers go as numbers (the server refuses anything else); an empty weekly cap means none. */
+function inputOf(draft: Draft): CenterSettingsInput {
+  const number = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
+  return {
+    name: draft.name,
+    timeZone: draft.timeZone.trim(),
+    minLeadMinutes: Math.round(number(draft.leadHours) * 60),
+    horizonDays: number(draft.horizonDays),
+    weeklyCap: draft.weeklyCap.trim() === "" ? null : number(draft.weeklyCap),
+    cancelCutoffHours: number(draft.cancelCutoffHours),
+    noShowLimit: number(draft.noShowLimit),
+    noShowWindowDays: number(draft.noShowWindowDays),
+    hours: WEEKDAYS.filter((day) => !draft.hours[day].closed).map((day) => ({ day, open: draft.hours[day].open, close: draft.hours[day].close })),
+  };
+}
+
+const NUMBERS: { key: "leadHours" | "horizonDays" | "weeklyCap" | "cancelCutoffHours" | "noShowLimit" | "noShowWindowDays"; label: string; unit: string; hint: string }[] = [
+  { key: "leadHours", label: "Minimum notice", unit: "hours", hint: "A session must start at least this long after it is booked (0: any time)." },
+  { key: "horizonDays", label: "Booking horizon", unit: "days", hint: "How far ahead students may book." },
+  { key: "weeklyCap", label: "Sessions per student per week", unit: "sessions", hint: "Monday to Sunday. Leave empty for no limit." },
+  { key: "cancelCutoffHours", label: "Cancellation cutoff", unit: "hours", hint: "A cancel later than this before the start counts as late (it still happens)." },
+  { key: "noShowLimit", label: "No-show limit", unit: "no-shows", hint: "This many no-shows flag a student on the schedule…" },
+  { key: "noShowWindowDays", label: "No-show window", unit: "days", hint: "…within this many days." },
+];
+
+export function SettingsForm({ canEdit }: { canEdit: boolean }) {
+  const [policy, setPolicy] = useState<CenterPolicy | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [status, setStatus] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [closedDate, setClosedDate] = useState("");
+  const [closedReason, setClosedReason] = useState("");
+
+  useEffect(() => {
+    call("/api/staff/settings").then(
+      (loaded) => {
+        setPolicy(loaded);
+        setDraft(draftOf(loaded));
+      },
+      (caught: unknown) => setError(caught instanceof Error ? caught.message : String(caught)),
+    );
+  }, []);
+
+  /** Runs a change; "saved" is said only once the sidecar answered with the stored policy. */
+  async function change(work: () => Promise<CenterPolicy>, done: string, resetDraft: boolean) {
+    setBusy(true);
+    setError(null);
+    setStatus("");
+    try {
+      const saved = await work();
+      setPolicy(saved);
+      if (resetDraft) setDraft(draftOf(saved));
+      setStatus(done);
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function save(event: FormEvent) {
+    event.preventDefault();
+    if (!draft) return;
+    void change(() => call("/api/staff/settings", { method: "PUT", body: inputOf(draft) }), "Settings saved.", true);
+  }
+
+  function addClosed(event: FormEvent) {
+    event.preventDefault();
+    void change(async () => {
+      const saved = await call("/api/staff/settings/closed-dates", { method: "POST", body: { date: closedDate, reason: closedReason } });
+      setClosedDate("");
+      setClosedReason("");
+      return saved;
+    }, `Closed on ${closedDate}.`, false);
+  }
+
+  function removeClosed(date: string) {
+    void change(() => call(`/api/staff/settings/closed-dates/${encodeURIComponent(date)}`, { method: "DELETE" }), `Open again on ${date}.`, false);
+  }
+
+  const setDay = (day: Weekday, patch: Partial<DayHours>) => setDraft((old) => (old ? { ...old, hours: { ...old.hours, [day]: { ...old.hours[day], ...patch } } } : old));
+
+  if (!policy || !draft) {
+    return error ? <p role="alert" className="field-error">{error}</p> : <p role="status">Loading the settings…</p>;
+  }
+  return (
+    <>
+      {!canEdit && <p className="notice">Only an admin can change these settings; you can read them.</p>}
+      <p role="status" data-testid="settings-status">
+        {status}
+      </p>
+      {error && (
+        <p role="alert" className="field-error" data-testid="settings-error">
+          {error}
+        </p>
+      )}
+      <form onSubmit={save} aria-label="Center settings">
+        <fieldset disabled={!canEdit || busy}>
+          <legend>The center</legend>
+          <div className="field">
+            <label htmlFor="center-name">Name</label>
+            <input id="center-name" value={draft.name} onChange={(event) => setDraft({ ...draft, name: event.target.value })} required maxLength={100} />
+          </div>
+          <div className="field">
+            <label htmlFor="center-zone">Time zone</label>
+            <input id="center-zone" value={draft.timeZone} onChange={(event) => setDraft({ ...draft, timeZone: event.target.value })} aria-describedby="center-zone-hint" required />
+            <span id="center-zone-hint" className="hint">
+              An IANA name, such as America/Los_Angeles: what &ldquo;today&rdquo; and &ldquo;10am&rdquo; mean for students, tutors and staff.
+            </span>
+          </div>
+        </fieldset>
+        <fieldset disabled={!canEdit || busy}>
+          <legend>Booking policies</legend>
+          {NUMBERS.map(({ key, label, unit, hint }) => (
+            <div className="field" key={key}>
+              <label htmlFor={`policy-${key}`}>
+                {label} ({unit})
+              </label>
+              <input
+                id={`policy-${key}`}
+                type="number"
+                inputMode="numeric"
+                min={key === "leadHours" || key === "cancelCutoffHours" ? 0 : 1}
+                step={key === "leadHours" ? 0.5 : 1}
+                value={draft[key]}
+                onChange={(event) => setDraft({ ...draft, [key]: event.target.value })}
+                aria-describedby={`policy-${key}-hint`}
+              />
+              <span id={`policy-${key}-hint`} className="hint">
+                {hint}
+              </span>
+            </div>
+          ))}
+        </fieldset>
+        <fieldset disabled={!canEdit || busy}>
+          <legend>Opening hours</legend>
+          {WEEKDAYS.map((day) => (
+            <div className="field" key={day} data-testid={`hours-${day}`}>
+              <span className="choice">
+                <input id={`closed-${day}`} type="checkbox" checked={draft.hours[day].closed} onChange={(event) => setDay(day, { closed: event.target.checked })} />
+                <label htmlFor={`closed-${day}`}>Closed on {capitalize(day)}s</label>
+              </span>
+              {!draft.hours[day].closed && (
+                <span className="choice">
+                  <label htmlFor={`open-${day}`}>{capitalize(day)} opens</label>
+                  <input id={`open-${day}`} type="time" value={draft.hours[day].open} onChange={(event) => setDay(day, { open: event.target.value })} />
+                  <label htmlFor={`close-${day}`}>closes</label>
+                  <input id={`close-${day}`} type="time" value={draft.hours[day].close} onChange={(event) => setDay(day, { close: event.target.value })} />
+                </span>
+              )}
+            </div>
+          ))}
+        </fieldset>
+        {canEdit && (
+          <button type="submit" className="button" disabled={busy}>
+            Save settings
+          </button>
+        )}
+      </form>
+      <section aria-labelledby="closed-dates">
+        <h2 id="closed-dates">Closed dates</h2>
+        {policy.closedDates.length === 0 ? (
+          <p>No closed dates ahead.</p>
+        ) : (
+          <ul data-testid="closed-dates">
+            {policy.closedDates.map((closed) => (
+              <li key={closed.date}>
+                {closed.date}
+                {closed.reason ? `: ${closed.reason}` : ""}{" "}
+                {canEdit && (
+                  <button type="button" className="button link" disabled={busy} onClick={() => removeClosed(closed.date)} aria-label={`Remove the closed date ${closed.date}`}>
+                    Remove
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        )}
+        {canEdit && (
+          <form onSubmit={addClosed} aria-label="Add a closed date">
+            <div className="field">
+              <label htmlFor="closed-date">Date</label>
+              <input id="closed-date" type="date" value={closedDate} onChange={(event) => setClosedDate(event.target.value)} required />
+            </div>
+            <div className="field">
+              <label htmlFor="closed-reason">Reason (students see it)</label>
+              <input id="closed-reason" value={closedReason} onChange={(event) => setClosedReason(event.target.value)} maxLength={120} />
+            </div>
+            <button type="submit" className="button secondary" disabled={busy}>
+              Add closed date
+            </button>
+          </form>
+        )}
+      </section>
+    </>
+  );
+}

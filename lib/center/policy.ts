@@ -1,0 +1,191 @@
+import { z } from "../zod";
+import { addDays, capitalize, DEFAULT_TIME_ZONE, formatDate, localNow, toClock, toMinutes, weekdayIndex, weekdayOf, zonedToEpoch } from "../tutoring/clock";
+import { ClockTime, WEEKDAYS, Weekday } from "../tutoring/schemas";
+
+/**
+ * The center's settings and booking policies (docs/architecture.md, "Center settings"), and the pure
+ * rules both workers and the stateless fallback apply: whether a slot may be booked at `now` and, if
+ * not, why, worded for the student; whether a cancel is late; which week a date belongs to.
+ * The booking INSERT enforces the same rules in SQL (workers/db/bookings.ts); these decide what the
+ * assistant offers and how it explains a refusal.
+ */
+
+/** An IANA zone name that this runtime's Intl knows ("America/Los_Angeles", "UTC"). */
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: name });
+    return /^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+)*$/.test(name);
+  } catch {
+    return false;
+  }
+}
+
+export const CalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+  .refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), "not a calendar date");
+
+export const OpeningHours = z
+  .object({ day: Weekday, open: ClockTime, close: ClockTime })
+  .strict()
+  .refine((hours) => hours.open < hours.close, { message: "opening must be before closing", path: ["close"] });
+export type OpeningHours = z.infer<typeof OpeningHours>;
+
+export const ClosedDate = z.object({ date: CalendarDate, reason: z.string().trim().max(120) }).strict();
+export type ClosedDate = z.infer<typeof ClosedDate>;
+
+/** What an admin edits in one form: everything but the closed dates, which are added and removed one by one. */
+export const CenterSettingsInput = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    timeZone: z.string().max(64).refine(isTimeZone, "not a time zone this server knows (an IANA name such as America/Los_Angeles)"),
+    /** minutes a session must start after it is booked */
+    minLeadMinutes: z.number().int().min(0).max(60 * 24 * 30),
+    /** how many days ahead a session may be booked (the last bookable date is today + horizonDays) */
+    horizonDays: z.number().int().min(1).max(365),
+    /** confirmed sessions per student per week (Monday to Sunday, center time); null: no cap */
+    weeklyCap: z.number().int().min(1).max(50).nullable(),
+    /** a cancel less than this many hours before the start is late */
+    cancelCutoffHours: z.number().int().min(0).max(24 * 30),
+    noShowLimit: z.number().int().min(1).max(100),
+    noShowWindowDays: z.number().int().min(1).max(365),
+    /** one row per open weekday; a weekday left out is closed */
+    hours: z
+      .array(OpeningHours)
+      .max(7)
+      .refine((hours) => new Set(hours.map((entry) => entry.day)).size === hours.length, "each weekday at most once"),
+  })
+  .strict();
+export type CenterSettingsInput = z.infer<typeof CenterSettingsInput>;
+
+export const CenterPolicy = CenterSettingsInput.extend({ closedDates: z.array(ClosedDate).max(1000) });
+export type CenterPolicy = z.infer<typeof CenterPolicy>;
+
+/** The migration's defaults (drizzle/migrations/0005): they change nothing about booking as it was. */
+export const DEFAULT_CENTER_POLICY: CenterPolicy = {
+  name: "Tutoring Center",
+  timeZone: DEFAULT_TIME_ZONE,
+  minLeadMinutes: 0,
+  horizonDays: 90,
+  weeklyCap: null,
+  cancelCutoffHours: 24,
+  noShowLimit: 3,
+  noShowWindowDays: 30,
+  hours: WEEKDAYS.map((day) => ({ day, open: "08:00", close: "22:00" })),
+  closedDates: [],
+};
+
+export interface Slot {
+  date: string;
+  start: string;
+  end: string;
+}
+
+export type SlotRule = "lead_time" | "horizon" | "closed_date" | "closed_hours";
+
+export type SlotVerdict = { ok: true } | { ok: false; rule: SlotRule; explanation: string };
+
+/** The epoch ms a session starts, at the center. */
+export function startsAt(policy: Pick<CenterPolicy, "timeZone">, slot: Pick<Slot, "date" | "start">): number {
+  return zonedToEpoch(slot.date, slot.start, policy.timeZone);
+}
+
+/** The last date a session may be booked on, seen from `now`. */
+export function lastBookableDate(policy: Pick<CenterPolicy, "timeZone" | "horizonDays">, now: Date): string {
+  return addDays(localNow(now, policy.timeZone).date, policy.horizonDays);
+}
+
+/**
+ * Whether the center lets `slot` be booked at `now`. The rules are checked in the order a student
+ * can act on: too soon, too far ahead, a closed date, outside opening hours.
+ */
+export function checkSlot(policy: CenterPolicy, slot: Slot, now: Date): SlotVerdict {
+  const leadMs = policy.minLeadMinutes * 60_000;
+  if (startsAt(policy, slot) - now.getTime() < leadMs) {
+    return { ok: false, rule: "lead_time", explanation: leadTimeText(policy, now) };
+  }
+  const last = lastBookableDate(policy, now);
+  if (slot.date > last) {
+    return { ok: false, rule: "horizon", explanation: `I can book at most ${plural(policy.horizonDays, "day")} ahead, so the latest day is ${formatDate(last)}.` };
+  }
+  const closed = policy.closedDates.find((entry) => entry.date === slot.date);
+  if (closed) {
+    return { ok: false, rule: "closed_date", explanation: `The center is closed on ${formatDate(slot.date)}${closed.reason ? ` (${closed.reason})` : ""}.` };
+  }
+  const day = weekdayOf(slot.date);
+  const hours = policy.hours.find((entry) => entry.day === day);
+  if (!hours) return { ok: false, rule: "closed_hours", explanation: `The center is closed on ${capitalize(day)}s.` };
+  if (slot.start < hours.open || slot.end > hours.close) {
+    return { ok: false, rule: "closed_hours", explanation: `On ${capitalize(day)}s the center is open ${hours.open}–${hours.close}, so sessions must fit inside those hours.` };
+  }
+  return { ok: true };
+}
+
+/** "Sessions need at least 24 hours' notice, so the earliest I can book is Tuesday, Nov 24 at 14:00." */
+function leadTimeText(policy: CenterPolicy, now: Date): string {
+  const earliest = localNow(new Date(now.getTime() + policy.minLeadMinutes * 60_000), policy.timeZone);
+  // The next half hour, as the assistant offers them.
+  const minutes = Math.ceil(earliest.minutes / 30) * 30;
+  const date = minutes >= 24 * 60 ? addDays(earliest.date, 1) : earliest.date;
+  const clock = toClock(minutes >= 24 * 60 ? 0 : minutes);
+  return `Sessions need at least ${durationText(policy.minLeadMinutes)} notice, so the earliest I can book is ${formatDate(date)} at ${clock}.`;
+}
+
+/** "24 hours'", "90 minutes'", "2 days'" (the possessive of the notice). */
+function durationText(minutes: number): string {
+  if (minutes % (24 * 60) === 0 && minutes >= 48 * 60) return `${minutes / (24 * 60)} days'`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour's" : `${minutes / 60} hours'`;
+  return minutes === 1 ? "1 minute's" : `${minutes} minutes'`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+/** A cancel is late when less than the cutoff remains before the start; exactly the cutoff is on time. */
+export function isLateCancel(policy: Pick<CenterPolicy, "timeZone" | "cancelCutoffHours">, slot: Pick<Slot, "date" | "start">, now: Date): boolean {
+  return startsAt(policy, slot) - now.getTime() < policy.cancelCutoffHours * 3_600_000;
+}
+
+/** The week (Monday to Sunday) a center-local date belongs to. */
+export function weekOf(date: string): { monday: string; sunday: string } {
+  const sinceMonday = (weekdayIndex(weekdayOf(date)) + 6) % 7;
+  const monday = addDays(date, -sinceMonday);
+  return { monday, sunday: addDays(monday, 6) };
+}
+
+/** The week an instant falls in, at the center. */
+export function weekAt(policy: Pick<CenterPolicy, "timeZone">, now: Date): { monday: string; sunday: string } {
+  return weekOf(localNow(now, policy.timeZone).date);
+}
+
+/** The rules a student decides by, in one line (chat page and /tutors). */
+export function bookingRulesText(policy: CenterPolicy): string {
+  const rules = [
+    policy.minLeadMinutes > 0 ? `book at least ${durationText(policy.minLeadMinutes).replace(/'s?$/, "")} ahead` : "book any time before the session",
+    `up to ${plural(policy.horizonDays, "day")} ahead`,
+  ];
+  if (policy.weeklyCap !== null) rules.push(`at most ${plural(policy.weeklyCap, "session")} a week`);
+  rules.push(`cancel at least ${plural(policy.cancelCutoffHours, "hour")} before a session, or it counts as a late cancellation`);
+  return `Booking rules: ${rules.join("; ")}.`;
+}
+
+/**
+ * The matcher's test, for many slots at one `now`: whether a session of `length` minutes starting
+ * `start` minutes after midnight on `date` may be booked. The same rules as `checkSlot`, with what
+ * does not depend on the slot worked out once and the zone arithmetic only near the lead-time edge.
+ */
+export function slotTester(policy: CenterPolicy, now: Date): (date: string, start: number, length: number) => boolean {
+  const last = lastBookableDate(policy, now);
+  const closed = new Set(policy.closedDates.map((entry) => entry.date));
+  const hours = new Map(policy.hours.map((entry) => [entry.day, { open: toMinutes(entry.open), close: toMinutes(entry.close) }]));
+  const earliest = now.getTime() + policy.minLeadMinutes * 60_000;
+  // Two days past the earliest allowed instant's local date, every start is later than it whatever the offset.
+  const surelyLater = addDays(localNow(new Date(earliest), policy.timeZone).date, 2);
+  return (date, start, length) => {
+    if (date > last || closed.has(date)) return false;
+    const open = hours.get(weekdayOf(date));
+    if (!open || start < open.open || start + length > open.close) return false;
+    return date >= surelyLater || startsAt(policy, { date, start: toClock(start) }) >= earliest;
+  };
+}

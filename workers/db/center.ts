@@ -1,0 +1,86 @@
+import { CenterPolicy, type CenterSettingsInput, type ClosedDate } from "../../lib/center/policy";
+
+/**
+ * D1 queries about the center's settings and booking policies (docs/architecture.md, "Center
+ * settings"): the one center_settings row, the weekday rows of center_hours and the dates in
+ * center_closed_dates. Edits are rare; reads happen on every turn that searches or books.
+ */
+
+interface SettingsRow {
+  name: string;
+  time_zone: string;
+  min_lead_minutes: number;
+  horizon_days: number;
+  weekly_cap: number | null;
+  cancel_cutoff_hours: number;
+  no_show_limit: number;
+  no_show_window_days: number;
+}
+
+/**
+ * The whole policy in one D1 batch (one round trip): the settings row by its primary key, the
+ * opening hours (at most 7 rows), and the closed dates from `fromDate` on (a range on their primary
+ * key; past holidays are never read). Parsed on the way out, as everything read from storage is.
+ */
+export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<CenterPolicy> {
+  const [settings, hours, closed] = await db.batch([
+    db.prepare(
+      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days
+       FROM center_settings WHERE id = 1`,
+    ),
+    db.prepare(`SELECT day, open, close FROM center_hours`),
+    db.prepare(`SELECT date, reason FROM center_closed_dates WHERE date >= ?1 ORDER BY date LIMIT 1000`).bind(fromDate),
+  ]);
+  const row = (settings?.results as SettingsRow[] | undefined)?.[0];
+  if (!row) throw new Error("center_settings has no row 1: apply the D1 migrations");
+  return CenterPolicy.parse({
+    name: row.name,
+    timeZone: row.time_zone,
+    minLeadMinutes: row.min_lead_minutes,
+    horizonDays: row.horizon_days,
+    weeklyCap: row.weekly_cap,
+    cancelCutoffHours: row.cancel_cutoff_hours,
+    noShowLimit: row.no_show_limit,
+    noShowWindowDays: row.no_show_window_days,
+    hours: hours?.results ?? [],
+    closedDates: closed?.results ?? [],
+  });
+}
+
+/**
+ * Saves an admin's edit in one batch (D1 runs a batch as one transaction): the settings row, then
+ * the opening hours replaced as a whole. `settings` has been validated by CenterSettingsInput.
+ */
+export async function updateCenterSettings(
+  db: D1Database,
+  { settings, staffId, now }: { settings: CenterSettingsInput; staffId: string; now: number },
+): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        `UPDATE center_settings SET name = ?1, time_zone = ?2, min_lead_minutes = ?3, horizon_days = ?4, weekly_cap = ?5,
+           cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10
+         WHERE id = 1`,
+      )
+      .bind(
+        settings.name, settings.timeZone, settings.minLeadMinutes, settings.horizonDays, settings.weeklyCap,
+        settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
+      ),
+    db.prepare(`DELETE FROM center_hours`),
+    ...settings.hours.map((hours) => db.prepare(`INSERT INTO center_hours (day, open, close) VALUES (?1, ?2, ?3)`).bind(hours.day, hours.open, hours.close)),
+  ]);
+}
+
+/** Adds a closed date, or changes the reason of one already there. */
+export async function addClosedDate(db: D1Database, closed: ClosedDate): Promise<void> {
+  await db
+    .prepare(`INSERT INTO center_closed_dates (date, reason) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET reason = excluded.reason`)
+    .bind(closed.date, closed.reason)
+    .run();
+}
+
+/** True when the date was closed and now is not. */
+export async function removeClosedDate(db: D1Database, { date }: { date: string }): Promise<boolean> {
+  const result = await db.prepare(`DELETE FROM center_closed_dates WHERE date = ?1`).bind(date).run();
+  return result.meta.changes > 0;
+}

@@ -1,0 +1,69 @@
+import { CalendarDate, CenterSettingsInput, ClosedDate } from "../../lib/center/policy";
+import { fail, ok, zodIssues, type Result } from "../../lib/errors";
+import type { StaffRole, StaffSessionInfo } from "../../lib/staff/schemas";
+import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../db/center";
+import { checkStaffSession } from "./sessions";
+
+/** Closed dates from a day before today in UTC (today somewhere on earth) on: past holidays are not shown. */
+function recentDate(now: number): string {
+  return new Date(now - 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * The center's settings and booking policies in the staff console: every staff member may read
+ * them (they explain the schedule), only admins change them. Each change is validated here again
+ * (the binding is a trust boundary) and answered with the policy as D1 now holds it.
+ */
+export class CenterSettingsDesk {
+  constructor(private readonly env: Pick<Env, "DB">) {}
+
+  private async member(sessionToken: unknown, roles: StaffRole[]): Promise<Result<StaffSessionInfo>> {
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    if (!session.ok) return session;
+    if (!roles.includes(session.value.member.role)) return fail("forbidden:staff", "Only an admin can change the center's settings.");
+    return session;
+  }
+
+  /** The policy as the assistant and the booking INSERT apply it. */
+  async read(sessionToken: unknown) {
+    const session = await this.member(sessionToken, ["admin", "staff", "tutor"]);
+    if (!session.ok) return session;
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(Date.now()) }));
+  }
+
+  /** Name, zone, policies and opening hours, in one transaction; `updated_by` is the admin. */
+  async update(sessionToken: unknown, input: unknown) {
+    const session = await this.member(sessionToken, ["admin"]);
+    if (!session.ok) return session;
+    const parsed = CenterSettingsInput.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Those settings are not valid.", zodIssues(parsed.error));
+    const now = Date.now();
+    await updateCenterSettings(this.env.DB, { settings: parsed.data, staffId: session.value.member.id, now });
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(now) }));
+  }
+
+  /** Closes the center on a date (a second add changes the reason). */
+  async addClosedDate(sessionToken: unknown, input: unknown) {
+    const session = await this.member(sessionToken, ["admin"]);
+    if (!session.ok) return session;
+    const parsed = ClosedDate.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Give a date (YYYY-MM-DD) and a short reason.", zodIssues(parsed.error));
+    await addClosedDate(this.env.DB, parsed.data);
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(Date.now()) }));
+  }
+
+  /** Opens a closed date again; removing one that is not closed changes nothing. */
+  async removeClosedDate(sessionToken: unknown, date: unknown) {
+    const session = await this.member(sessionToken, ["admin"]);
+    if (!session.ok) return session;
+    const parsed = CalendarDate.safeParse(date);
+    if (!parsed.success) return fail("bad_request:params", "Not a date (YYYY-MM-DD).", zodIssues(parsed.error));
+    await removeClosedDate(this.env.DB, { date: parsed.data });
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(Date.now()) }));
+  }
+}
+
+/** What students see of the rules (no staff session needed): the same read, from today on. */
+export async function publicCenterPolicy(env: Pick<Env, "DB">) {
+  return ok(await readCenterPolicy(env.DB, { fromDate: recentDate(Date.now()) }));
+}
