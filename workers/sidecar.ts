@@ -4,6 +4,7 @@ import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, OwnerId, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
+import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
@@ -15,6 +16,7 @@ import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
+import { StaffTutors } from "./staff/tutors";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -245,6 +247,29 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));
+  }
+
+  // Tutors (workers/staff/tutors.ts): add, edit, retire; each method checks the session and role, then validates.
+
+  async staffTutors(sessionToken: string) {
+    return this.guard(() => new StaffTutors(this.env).list(sessionToken));
+  }
+
+  async staffTutor(sessionToken: string, tutorId: string) {
+    return this.guard(() => new StaffTutors(this.env).get(sessionToken, tutorId));
+  }
+
+  async staffCreateTutor(sessionToken: string, input: TutorInputDraft) {
+    return this.guard(() => new StaffTutors(this.env).create(sessionToken, input));
+  }
+
+  async staffUpdateTutor(sessionToken: string, tutorId: string, input: TutorInputDraft) {
+    return this.guard(() => new StaffTutors(this.env).update(sessionToken, tutorId, input));
+  }
+
+  /** Retires a tutor; their future bookings come back for rebooking, still booked. */
+  async staffRetireTutor(sessionToken: string, tutorId: string) {
+    return this.guard(() => new StaffTutors(this.env).retire(sessionToken, tutorId));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */
