@@ -27,6 +27,9 @@ export default async function StaffHome() {
               <Link href="/staff/inbox">Inbox: messages students left for the center</Link>
             </li>
           )}
+          <li>
+            <Link href="/staff/tutors">Tutors: subjects, weekly hours, add and retire</Link>
+          </li>
         </ul>
       </nav>
       <p>The schedule, tutors, center settings and analytics come next.</p>
