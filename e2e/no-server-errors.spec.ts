@@ -47,7 +47,7 @@ const student = { cookie: "", sessionId: "" };
 
 const pathId = fc.oneof(fc.constant(SESSION), fc.constant("<student's chat>"), fc.constant("bk-0123456789abcdef0123456789abcdef"), fc.constantFrom("constructor", "__proto__", "%zz", "..", "session-1-2"), fc.string({ minLength: 1, maxLength: 60 }));
 
-type Route = { method: "GET" | "POST" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean };
+type Route = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean };
 const ROUTES: Route[] = [
   { method: "GET", path: () => "/api/health" },
   { method: "GET", path: (id) => `/api/chat/session/${id}` },
@@ -83,6 +83,11 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/api/staff/inbox/reply", body: true },
   { method: "GET", path: () => "/api/staff/inbox/dead-letters" },
   { method: "POST", path: () => "/api/staff/inbox/requeue", body: true },
+  { method: "GET", path: () => "/api/staff/tutors" },
+  { method: "POST", path: () => "/api/staff/tutors", body: true },
+  { method: "GET", path: (id) => `/api/staff/tutors/${id}` },
+  { method: "PUT", path: (id) => `/api/staff/tutors/${id}`, body: true },
+  { method: "POST", path: (id) => `/api/staff/tutors/${id}/retire` },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

@@ -97,8 +97,10 @@ describe("the tutor editor", () => {
 
   it("writes only what an edit changes, in one batch", async () => {
     const token = await staffToken("staff");
+    const metered = meteredD1(env.DB);
+    const editor = new StaffTutors({ DB: metered.db });
     const { tutor } = unwrapOk(
-      await sidecar.staffCreateTutor(token, {
+      await editor.create(token, {
         ...ASTRONOMER,
         subjects: ["Astronomy", "Physics"],
         hours: [
@@ -107,8 +109,9 @@ describe("the tutor editor", () => {
         ],
       }),
     );
-    const metered = meteredD1(env.DB);
-    const editor = new StaffTutors({ DB: metered.db });
+    // The tutors row and its key (2), each subject with its key and subject_key index (3 × 2), each range with its key (2 × 2).
+    expect(metered.counts.rowsWritten).toBe(2 + 3 * 2 + 2 * 2);
+    metered.reset();
     const moved = {
       ...ASTRONOMER,
       subjects: ["Astronomy", "Physics"],
