@@ -35,7 +35,7 @@ test.describe("the tutor editor", () => {
     await expect(page.getByTestId("staff-member")).toContainText("(Staff)");
 
     // From the console to the list to the tutor, by keyboard.
-    await tabTo(page, page.getByRole("link", { name: /^Tutors/ }));
+    await tabTo(page, page.getByRole("link", { name: /^Tutors:/ }));
     await page.keyboard.press("Enter");
     await expect(page.getByRole("heading", { level: 1, name: "Tutors" })).toBeVisible();
     expect(await seriousViolations(page)).toEqual([]);
@@ -67,7 +67,7 @@ test.describe("the tutor editor", () => {
     await page.keyboard.press("Enter");
 
     // Off the half-hour grid: refused, said beside the field, and the focus goes there.
-    await expect(page.getByRole("alert")).toContainText("Nothing was saved");
+    await expect(page.locator("main").getByRole("alert")).toContainText("Nothing was saved");
     await expect(page.getByLabel("End 1")).toBeFocused();
     await expect(page.getByLabel("End 1")).toHaveAttribute("aria-invalid", "true");
     expect(await seriousViolations(page)).toEqual([]);
@@ -113,6 +113,7 @@ test.describe("the tutor editor", () => {
     await withPasskeys(page);
     await page.goto(invite(`tutors-admin-${Date.now()}@center.example`, "admin"));
     await page.getByTestId("register-passkey").click();
+    await expect(page.getByTestId("staff-member")).toContainText("(Admin)");
     await page.goto(`${SITE}/staff/tutors/new`);
     expect(await seriousViolations(page)).toEqual([]);
     await page.getByLabel("Name").fill("Ada Byron");
