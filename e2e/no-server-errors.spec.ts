@@ -91,6 +91,11 @@ const ROUTES: Route[] = [
   { method: "PUT", path: () => "/api/staff/settings", body: true },
   { method: "POST", path: () => "/api/staff/settings/closed-dates", body: true },
   { method: "DELETE", path: (id) => `/api/staff/settings/closed-dates/${id}` },
+  { method: "GET", path: () => "/api/staff/tutors" },
+  { method: "POST", path: () => "/api/staff/tutors", body: true },
+  { method: "GET", path: (id) => `/api/staff/tutors/${id}` },
+  { method: "PUT", path: (id) => `/api/staff/tutors/${id}`, body: true },
+  { method: "POST", path: (id) => `/api/staff/tutors/${id}/retire` },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

@@ -115,6 +115,11 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "PUT", path: "/api/staff/settings", body: { name: "Hijacked", minLeadMinutes: 0 } },
     { method: "POST", path: "/api/staff/settings/closed-dates", body: { date: "2030-01-01", reason: "x" } },
     { method: "DELETE", path: "/api/staff/settings/closed-dates/2030-01-01" },
+    { method: "GET", path: "/api/staff/tutors" },
+    { method: "POST", path: "/api/staff/tutors", body: { name: "New Tutor", bio: "", mode: "online", subjects: ["Chess"], hours: [{ day: "monday", start: "09:00", end: "10:00" }] } },
+    { method: "GET", path: "/api/staff/tutors/t-001" },
+    { method: "PUT", path: "/api/staff/tutors/t-001", body: { name: "Renamed", bio: "", mode: "online", subjects: ["Python"], hours: [{ day: "monday", start: "09:00", end: "10:00" }] } },
+    { method: "POST", path: "/api/staff/tutors/t-001/retire" },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {

@@ -24,10 +24,14 @@ const STATUS = {
   "not_found:booking": 404,
   /** An unknown or already used staff invite link. */
   "not_found:invite": 404,
+  /** A tutor id the staff console does not know. */
+  "not_found:tutor": 404,
   "conflict:lease": 409,
   "conflict:booking": 409,
   "conflict:message": 409,
   "conflict:passkey": 409,
+  /** An edit of a retired tutor. */
+  "conflict:tutor": 409,
   "gone:chat": 410,
   "gone:invite": 410,
   "payload_too_large:body": 413,

@@ -4,6 +4,7 @@ import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQu
 import type { KvStats } from "./queue/schemas";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
+import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
@@ -93,4 +94,16 @@ export interface SidecarApi {
   /** Closes the center on `{ date, reason }`. */
   staffAddClosedDate(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
   staffRemoveClosedDate(sessionToken: string, date: string): Promise<Result<CenterPolicy>>;
+
+  // Tutors (workers/staff/tutors.ts): every member may list and view; staff and admins add, edit and retire.
+  /** Every tutor, retired ones flagged, and whether this member may edit. */
+  staffTutors(sessionToken: string): Promise<Result<StaffTutorList>>;
+  /** One tutor (404 unknown); a retired tutor's future bookings to rebook (staff and admins only). */
+  staffTutor(sessionToken: string, tutorId: string): Promise<Result<StaffTutorDetail>>;
+  /** A new tutor (400 with field issues when invalid). */
+  staffCreateTutor(sessionToken: string, input: TutorInputDraft): Promise<Result<StaffTutorDetail>>;
+  /** Replaces name, bio, mode, subjects and weekly hours in one batch (404 unknown, 409 retired). */
+  staffUpdateTutor(sessionToken: string, tutorId: string, input: TutorInputDraft): Promise<Result<StaffTutorDetail>>;
+  /** Retires the tutor (idempotent) and lists their future bookings for rebooking. */
+  staffRetireTutor(sessionToken: string, tutorId: string): Promise<Result<StaffTutorDetail>>;
 }

@@ -5,6 +5,7 @@ import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, OwnerId, S
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
+import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
@@ -19,6 +20,7 @@ import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
 import { StaffSchedule } from "./staff/schedule";
 import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings";
+import { StaffTutors } from "./staff/tutors";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -297,6 +299,29 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   async staffRemoveClosedDate(sessionToken: string, date: string) {
     return this.guard(() => new CenterSettingsDesk(this.env).removeClosedDate(sessionToken, date));
+  }
+
+  // Tutors (workers/staff/tutors.ts): add, edit, retire; each method checks the session and role, then validates.
+
+  async staffTutors(sessionToken: string) {
+    return this.guard(() => new StaffTutors(this.env).list(sessionToken));
+  }
+
+  async staffTutor(sessionToken: string, tutorId: string) {
+    return this.guard(() => new StaffTutors(this.env).get(sessionToken, tutorId));
+  }
+
+  async staffCreateTutor(sessionToken: string, input: TutorInputDraft) {
+    return this.guard(() => new StaffTutors(this.env).create(sessionToken, input));
+  }
+
+  async staffUpdateTutor(sessionToken: string, tutorId: string, input: TutorInputDraft) {
+    return this.guard(() => new StaffTutors(this.env).update(sessionToken, tutorId, input));
+  }
+
+  /** Retires a tutor; their future bookings come back for rebooking, still booked. */
+  async staffRetireTutor(sessionToken: string, tutorId: string) {
+    return this.guard(() => new StaffTutors(this.env).retire(sessionToken, tutorId));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: "Staff · Tutoring Center" };
 
 const ROLE_LABEL = { admin: "Admin", staff: "Staff", tutor: "Tutor" } as const;
 
-/** The staff console's home. Its sections (schedule, inbox, tutors, settings, analytics) are the next slices of issue 10. */
+/** The staff console's home: who is signed in, its sections by role, and (admins) invites. */
 export default async function StaffHome() {
   const session = await currentStaff();
   if (!session) redirect("/staff/sign-in");
@@ -34,11 +34,13 @@ export default async function StaffHome() {
             <Link href="/staff/schedule">{member.role === "tutor" ? "Schedule: your sessions this week" : "Schedule: the week's sessions by tutor"}</Link>
           </li>
           <li>
+            <Link href="/staff/tutors">Tutors: subjects, weekly hours, add and retire</Link>
+          </li>
+          <li>
             <Link href="/staff/settings">Center settings: booking policies, opening hours and closed dates</Link>
           </li>
         </ul>
       </nav>
-      <p>Tutors, center settings and analytics come next.</p>
       {member.role === "admin" && (
         <section aria-labelledby="invite">
           <h2 id="invite">Invite a colleague</h2>

@@ -63,6 +63,7 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
        SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'confirmed', ?12, ?12
        FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE t.id = ?4
+         AND t.retired_at IS NULL
          AND (t.mode = 'both' OR t.mode = ?10)
          AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?6 AND a."end" >= ?7)
          AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.tutor_id = t.id AND b.date = ?5 AND b.status = 'confirmed' AND b.start < ?7 AND b."end" > ?6)

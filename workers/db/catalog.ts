@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lt } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
 import { Tutor, Weekday } from "../../lib/tutoring/schemas";
@@ -9,14 +9,8 @@ import type { TutorCatalog } from "../../lib/tutoring/turn-types";
  * The tutor catalog read from D1. A skill lookup is two indexed queries
  * (subject keys → tutor ids, then those tutors' rows), never a table scan.
  * It answers exactly as the in-memory catalog does (tests/catalog-contract.ts).
+ * Retired tutors (`retired_at` set) are never found, listed or offered.
  */
-
-/**
- * The subject list changes only when the catalog is re-seeded, so it is read
- * once per isolate (per database binding), not once per message: the catalog
- * object itself is built per request.
- */
-const subjectsByDb = new WeakMap<D1Database, Promise<string[]>>();
 
 export function createD1Catalog(db: D1Database): TutorCatalog {
   const orm = drizzle(db, { schema });
@@ -28,7 +22,8 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
       const rows = await orm
         .select({ tutorId: schema.tutorSubjects.tutorId, subjectKey: schema.tutorSubjects.subjectKey })
         .from(schema.tutorSubjects)
-        .where(inArray(schema.tutorSubjects.subjectKey, keys));
+        .innerJoin(schema.tutors, eq(schema.tutors.id, schema.tutorSubjects.tutorId))
+        .where(and(inArray(schema.tutorSubjects.subjectKey, keys), isNull(schema.tutors.retiredAt)));
       const key = keys.find((candidate) => rows.some((row) => row.subjectKey === candidate));
       return loadTutors(orm, rows.filter((row) => row.subjectKey === key).map((row) => row.tutorId));
     },
@@ -40,29 +35,34 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
         .from(schema.bookings)
         .where(and(inArray(schema.bookings.tutorId, tutorIds), gte(schema.bookings.date, fromDate), eq(schema.bookings.status, "confirmed")));
     },
-    subjects() {
-      let names = subjectsByDb.get(db);
-      if (!names) {
-        names = orm
-          .selectDistinct({ subject: schema.tutorSubjects.subject })
-          .from(schema.tutorSubjects)
-          .orderBy(asc(schema.tutorSubjects.subject))
-          .then((rows) => subjectList(rows.map((row) => row.subject)));
-        // A failed read must not be cached: the next message tries again.
-        names.catch(() => subjectsByDb.delete(db));
-        subjectsByDb.set(db, names);
-      }
-      return names;
+    /**
+     * Read on every message, not cached: staff edit the catalog at any time, from
+     * another isolate, and a subject added there must be recognised by the next
+     * message here. One query, no sort or DISTINCT in SQL (each costs D1 another
+     * pass): 2 rows read per subject row, its own and its tutor's (252 for the seed;
+     * docs/architecture.md, "Tutors"). Sorted first, so the first spelling wins as before.
+     */
+    async subjects() {
+      const rows = await orm
+        .select({ subject: schema.tutorSubjects.subject })
+        .from(schema.tutorSubjects)
+        .innerJoin(schema.tutors, eq(schema.tutors.id, schema.tutorSubjects.tutorId))
+        .where(isNull(schema.tutors.retiredAt));
+      return subjectList(rows.map((row) => row.subject).sort());
     },
   };
 }
 
 type Orm = ReturnType<typeof drizzle<typeof schema>>;
 
+/** These tutors' profiles, retired ones left out (the catalog's and the directory's one reader). */
 export async function loadTutors(orm: Orm, ids: string[]): Promise<Tutor[]> {
   if (ids.length === 0) return [];
   const [tutorRows, subjectRows, slotRows] = await Promise.all([
-    orm.select().from(schema.tutors).where(inArray(schema.tutors.id, ids)),
+    orm
+      .select()
+      .from(schema.tutors)
+      .where(and(inArray(schema.tutors.id, ids), isNull(schema.tutors.retiredAt))),
     orm.select().from(schema.tutorSubjects).where(inArray(schema.tutorSubjects.tutorId, ids)),
     orm.select().from(schema.tutorAvailability).where(inArray(schema.tutorAvailability.tutorId, ids)),
   ]);
@@ -91,7 +91,7 @@ export async function searchDirectory(db: D1Database, query: string): Promise<Tu
   const orm = drizzle(db, { schema });
   const prefix = directoryPrefix(query);
   if (!prefix) {
-    const all = await orm.select({ id: schema.tutors.id }).from(schema.tutors).orderBy(asc(schema.tutors.id)).limit(200);
+    const all = await orm.select({ id: schema.tutors.id }).from(schema.tutors).where(isNull(schema.tutors.retiredAt)).orderBy(asc(schema.tutors.id)).limit(200);
     return loadTutors(orm, all.map((row) => row.id));
   }
   const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);

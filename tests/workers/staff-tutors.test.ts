@@ -1,0 +1,286 @@
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
+import type { ChatState } from "../../lib/schemas";
+import type { TutorInputDraft } from "../../lib/staff/tutor-schemas";
+import { addDays, localNow, nextDateFor, weekdayOf } from "../../lib/tutoring/clock";
+import { insertOfferedBooking } from "../../workers/db/bookings";
+import { createD1Catalog } from "../../workers/db/catalog";
+import { StaffTutors } from "../../workers/staff/tutors";
+import { FakeAuthenticator } from "../fakes/authenticator";
+import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { enrolled, meteredD1, sidecar } from "./staff-helpers";
+
+/** A fresh chat's answer to one message, through the sidecar as the web worker sends it. */
+async function ask(content: string): Promise<ChatState> {
+  return unwrapOk(await sidecar.sendMessage(newSessionId(), newOwnerId(), { content })).state;
+}
+
+async function staffToken(role: "admin" | "staff" | "tutor" = "staff") {
+  return (await enrolled(await FakeAuthenticator.create(), role)).session.token;
+}
+
+const ASTRONOMER: TutorInputDraft = {
+  name: "Vera Rubin",
+  bio: "Galaxies, telescopes and the maths behind them.",
+  mode: "online",
+  subjects: ["Astronomy"],
+  hours: [{ day: "monday", start: "10:00", end: "12:00" }],
+};
+
+/** Everything D1 holds about the catalog, as one comparable value. */
+async function catalogRows() {
+  const row = await env.DB.prepare(
+    `SELECT (SELECT group_concat(id || '|' || name || '|' || bio || '|' || mode || '|' || COALESCE(retired_at, '') || '|' || COALESCE(updated_at, ''), ';') FROM tutors) AS tutors,
+            (SELECT group_concat(tutor_id || '|' || subject, ';') FROM tutor_subjects) AS subjects,
+            (SELECT group_concat(tutor_id || '|' || day || '|' || start || '|' || "end", ';') FROM tutor_availability) AS hours`,
+  ).first();
+  return row;
+}
+
+/** A confirmed booking straight through the booking INSERT, as the assistant's effect makes it. */
+function bookDirectly(tutorId: string, date: string, start: string, end: string, studentName = "Rosalind Franklin") {
+  return insertOfferedBooking(env.DB, {
+    id: `bk-${crypto.randomUUID().replaceAll("-", "")}`,
+    sessionId: newSessionId(),
+    ownerId: newOwnerId(),
+    tutorId,
+    date,
+    start,
+    end,
+    studentName,
+    studentEmail: `${studentName.split(" ")[0]!.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}@example.com`,
+    mode: "online",
+    intake: "",
+    now: Date.now(),
+    timeZone: DEFAULT_CENTER_POLICY.timeZone,
+  });
+}
+
+describe("the tutor editor", () => {
+  beforeAll(seedCatalog);
+
+  it("adds a tutor whom the assistant finds by a new subject from the very next message", async () => {
+    const token = await staffToken("staff");
+    // The subject is unknown, and this message has read the subject list once already.
+    expect((await ask("I need help with Astronomy on Monday at 10")).pendingMatch).toBeNull();
+
+    const created = unwrapOk(await sidecar.staffCreateTutor(token, ASTRONOMER));
+    expect(created.tutor).toMatchObject({ id: expect.stringMatching(/^t-[0-9a-f]{16}$/), name: "Vera Rubin", subjects: ["Astronomy"], retiredAt: null });
+
+    const state = await ask("I need help with Astronomy on Monday at 10");
+    expect(state.pendingMatch?.tutor.id).toBe(created.tutor.id);
+    expect(state.pendingMatch?.slot).toMatchObject({ day: "monday", start: "10:00", end: "11:00" });
+    expect(unwrapOk(await sidecar.listTutors("astro")).map((tutor) => tutor.id)).toEqual([created.tutor.id]);
+  });
+
+  it("edits a tutor's hours: the assistant offers the new hours and never the old", async () => {
+    const token = await staffToken("admin");
+    const { tutor } = unwrapOk(await sidecar.staffCreateTutor(token, { ...ASTRONOMER, name: "Cecilia Payne", subjects: ["Ceramics"] }));
+    expect((await ask("Ceramics on Monday at 10")).pendingMatch?.slot).toMatchObject({ day: "monday", start: "10:00" });
+
+    const edited = unwrapOk(
+      await sidecar.staffUpdateTutor(token, tutor.id, { ...ASTRONOMER, name: "Cecilia Payne", subjects: ["Ceramics"], hours: [{ day: "thursday", start: "15:00", end: "17:00" }] }),
+    );
+    expect(edited.tutor.availability).toEqual([{ day: "thursday", start: "15:00", end: "17:00" }]);
+
+    // Asked for the old hours, the assistant offers only the new ones.
+    const old = await ask("Ceramics on Monday at 10");
+    expect(old.pendingMatch?.tutor.id).toBe(tutor.id);
+    expect(old.pendingMatch?.slot).toMatchObject({ day: "thursday", start: "15:00" });
+    for (const offer of old.availableTutors) expect(offer.slot.day).toBe("thursday");
+    expect((await ask("Ceramics on Thursday at 4pm")).pendingMatch?.slot).toMatchObject({ day: "thursday", start: "16:00", end: "17:00" });
+
+    // And the booking INSERT agrees: the old hour is no longer bookable, the new one is.
+    const monday = nextDateFor("monday", addDays(localNow(new Date()).date, 1));
+    expect(await bookDirectly(tutor.id, monday, "10:00", "11:00")).toBe(false);
+    expect(await bookDirectly(tutor.id, addDays(monday, 3), "15:00", "16:00")).toBe(true);
+  });
+
+  it("writes only what an edit changes, in one batch", async () => {
+    const token = await staffToken("staff");
+    const metered = meteredD1(env.DB);
+    const editor = new StaffTutors({ DB: metered.db });
+    const { tutor } = unwrapOk(
+      await editor.create(token, {
+        ...ASTRONOMER,
+        subjects: ["Astronomy", "Physics"],
+        hours: [
+          { day: "monday", start: "10:00", end: "12:00" },
+          { day: "wednesday", start: "14:00", end: "16:00" },
+        ],
+      }),
+    );
+    // The tutors row and its key (2), each subject with its key and subject_key index (3 × 2), each range with its key (2 × 2).
+    expect(metered.counts.rowsWritten).toBe(2 + 3 * 2 + 2 * 2);
+    metered.reset();
+    const moved = {
+      ...ASTRONOMER,
+      subjects: ["Astronomy", "Physics"],
+      hours: [
+        { day: "monday", start: "10:00", end: "12:00" },
+        { day: "friday", start: "14:00", end: "16:00" },
+      ],
+    };
+    unwrapOk(await editor.update(token, tutor.id, moved));
+    // One range moved: the tutors row (1), the old range out (1), the new one in (2: the row and its primary key).
+    // The subjects and the range that stayed write nothing.
+    expect(metered.counts.rowsWritten).toBe(4);
+
+    metered.reset();
+    unwrapOk(await editor.update(token, tutor.id, moved));
+    // Saved again unchanged: only the tutors row's updated_at.
+    expect(metered.counts.rowsWritten).toBe(1);
+  });
+
+  it("retires a tutor: never matched, listed or booked again, and their future bookings are listed to rebook", async () => {
+    const token = await staffToken("staff");
+    const date = addDays(localNow(new Date()).date, 8);
+    const { tutor } = unwrapOk(
+      await sidecar.staffCreateTutor(token, { ...ASTRONOMER, name: "Henrietta Leavitt", subjects: ["Origami"], hours: [{ day: weekdayOf(date), start: "09:00", end: "12:00" }] }),
+    );
+    expect(await bookDirectly(tutor.id, date, "09:00", "10:00", "Annie Cannon")).toBe(true);
+
+    const retired = unwrapOk(await sidecar.staffRetireTutor(token, tutor.id));
+    expect(retired.tutor.retiredAt).toEqual(expect.any(Number));
+    expect(retired.toRebook).toEqual([expect.objectContaining({ studentName: "Annie Cannon", date, start: "09:00", end: "10:00" })]);
+
+    expect((await ask(`Origami on ${weekdayOf(date)} at 10`)).pendingMatch).toBeNull();
+    expect(unwrapOk(await sidecar.listTutors("origami"))).toEqual([]);
+    expect(unwrapOk(await sidecar.listTutors("")).map((entry) => entry.id)).not.toContain(tutor.id);
+    expect(await createD1Catalog(env.DB).findBySkill("Origami")).toEqual([]);
+    expect(await createD1Catalog(env.DB).subjects()).not.toContain("Origami");
+    expect(await bookDirectly(tutor.id, date, "10:00", "11:00")).toBe(false);
+
+    // Never silently dropped: the booking is still confirmed, and the list is there on every later visit.
+    const status = await env.DB.prepare("SELECT status FROM bookings WHERE tutor_id = ?").bind(tutor.id).all<{ status: string }>();
+    expect(status.results).toEqual([{ status: "confirmed" }]);
+    expect(unwrapOk(await sidecar.staffTutor(token, tutor.id)).toRebook).toHaveLength(1);
+    const listed = unwrapOk(await sidecar.staffTutors(token)).tutors.find((entry) => entry.id === tutor.id);
+    expect(listed?.retiredAt).toBe(retired.tutor.retiredAt);
+
+    // A second retire changes nothing; a retired tutor cannot be edited.
+    expect(unwrapOk(await sidecar.staffRetireTutor(token, tutor.id)).tutor.retiredAt).toBe(retired.tutor.retiredAt);
+    expect(await sidecar.staffUpdateTutor(token, tutor.id, ASTRONOMER)).toMatchObject({ ok: false, error: { code: "conflict:tutor" } });
+  });
+
+  it("refuses invalid bodies with field issues and leaves D1 as it was", async () => {
+    const token = await staffToken("staff");
+    const before = await catalogRows();
+    const hours = (...ranges: [string, string, string][]) => ranges.map(([day, start, end]) => ({ day, start, end }));
+    const invalid: [unknown, string][] = [
+      [{ ...ASTRONOMER, hours: hours(["monday", "10:00", "12:00"], ["monday", "11:00", "13:00"]) }, "hours.1.start"],
+      [{ ...ASTRONOMER, hours: hours(["monday", "12:00", "10:00"]) }, "hours.0.end"],
+      [{ ...ASTRONOMER, hours: hours(["monday", "10:00", "10:30"]) }, "hours.0.end"],
+      [{ ...ASTRONOMER, hours: hours(["monday", "10:15", "12:00"]) }, "hours.0.start"],
+      [{ ...ASTRONOMER, hours: hours(["monday", "25:00", "26:00"]) }, "hours.0.start"],
+      [{ ...ASTRONOMER, hours: hours(["someday", "10:00", "12:00"]) }, "hours.0.day"],
+      [{ ...ASTRONOMER, hours: Array.from({ length: 22 }, (_, index) => ({ day: "monday", start: `${String(index).padStart(2, "0")}:00`, end: `${String(index + 1).padStart(2, "0")}:00` })) }, "hours"],
+      [{ ...ASTRONOMER, hours: [] }, "hours"],
+      [{ ...ASTRONOMER, subjects: Array.from({ length: 13 }, (_, index) => `Subject ${index}`) }, "subjects"],
+      [{ ...ASTRONOMER, subjects: [] }, "subjects"],
+      [{ ...ASTRONOMER, subjects: ["x".repeat(61)] }, "subjects.0"],
+      [{ ...ASTRONOMER, name: "   " }, "name"],
+      [{ ...ASTRONOMER, name: "x".repeat(81) }, "name"],
+      [{ ...ASTRONOMER, bio: "x".repeat(501) }, "bio"],
+      [{ ...ASTRONOMER, mode: "telepathy" }, "mode"],
+      [{ ...ASTRONOMER, hours: "monday 10-12" }, "hours"],
+      [{ ...ASTRONOMER, subjects: "Astronomy" }, "subjects"],
+      [{ ...ASTRONOMER, retiredAt: null }, ""],
+      [null, ""],
+    ];
+    for (const [body, path] of invalid) {
+      for (const result of [await sidecar.staffCreateTutor(token, body as TutorInputDraft), await sidecar.staffUpdateTutor(token, "t-001", body as TutorInputDraft)]) {
+        expect(result, JSON.stringify(body)).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+        if (!result.ok) expect(result.error.issues?.map((issue) => issue.path), JSON.stringify(body)).toContain(path);
+      }
+    }
+    expect(await catalogRows()).toEqual(before);
+  });
+
+  it("stores a subject once however it is spelled, and keeps the hours in week order", async () => {
+    const token = await staffToken("staff");
+    const { tutor } = unwrapOk(
+      await sidecar.staffCreateTutor(token, {
+        ...ASTRONOMER,
+        subjects: [" Calculus  II", "calculus ii", "CALCULUS II", "Physics"],
+        hours: hours2([["friday", "09:00", "10:00"], ["monday", "13:00", "15:00"], ["monday", "09:00", "11:00"]]),
+      }),
+    );
+    expect(tutor.subjects.sort()).toEqual(["Calculus  II", "Physics"]);
+    expect(tutor.availability.map((range) => `${range.day} ${range.start}`)).toEqual(["monday 09:00", "monday 13:00", "friday 09:00"]);
+  });
+
+  it("lets a tutor-role member look but not change anything, and refuses strangers and unknown ids", async () => {
+    const tutorToken = await staffToken("tutor");
+    const staff = await staffToken("staff");
+    const before = await catalogRows();
+    const list = unwrapOk(await sidecar.staffTutors(tutorToken));
+    expect(list.canEdit).toBe(false);
+    expect(list.tutors.map((tutor) => tutor.id)).toContain("t-001");
+    expect(unwrapOk(await sidecar.staffTutor(tutorToken, "t-001")).canEdit).toBe(false);
+    for (const refused of [
+      await sidecar.staffCreateTutor(tutorToken, ASTRONOMER),
+      await sidecar.staffUpdateTutor(tutorToken, "t-001", ASTRONOMER),
+      await sidecar.staffRetireTutor(tutorToken, "t-001"),
+    ]) {
+      expect(refused).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
+    }
+    for (const stranger of ["", "A".repeat(43)]) {
+      expect(await sidecar.staffTutors(stranger)).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
+      expect(await sidecar.staffRetireTutor(stranger, "t-001")).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
+    }
+    for (const unknown of ["t-nobody", "../t-001", "T-001", ""]) {
+      expect(await sidecar.staffTutor(staff, unknown)).toMatchObject({ ok: false, error: { code: "not_found:tutor" } });
+      expect(await sidecar.staffUpdateTutor(staff, unknown, ASTRONOMER)).toMatchObject({ ok: false, error: { code: "not_found:tutor" } });
+      expect(await sidecar.staffRetireTutor(staff, unknown)).toMatchObject({ ok: false, error: { code: "not_found:tutor" } });
+    }
+    expect(await catalogRows()).toEqual(before);
+  });
+
+  it("keeps what staff changed when the seed runs again (npm run setup), and still refreshes untouched seed tutors", async () => {
+    const token = await staffToken("staff");
+    const hiroshi = unwrapOk(await sidecar.staffTutor(token, "t-006")).tutor;
+    const newHours = [{ day: "wednesday" as const, start: "20:00", end: "22:00" }];
+    unwrapOk(await sidecar.staffUpdateTutor(token, "t-006", { name: hiroshi.name, bio: hiroshi.bio, mode: hiroshi.mode, subjects: ["Japanese"], hours: newHours }));
+    unwrapOk(await sidecar.staffRetireTutor(token, "t-008"));
+    await env.DB.prepare("UPDATE tutors SET name = 'Someone Else' WHERE id = 't-001'").run();
+
+    await seedCatalog();
+    expect(unwrapOk(await sidecar.staffTutor(token, "t-006")).tutor).toMatchObject({ subjects: ["Japanese"], availability: newHours });
+    expect(unwrapOk(await sidecar.staffTutor(token, "t-008")).tutor.retiredAt).toEqual(expect.any(Number));
+    expect(unwrapOk(await sidecar.staffTutor(token, "t-001")).tutor.name).toBe("Maya Chen");
+  });
+
+  it("reads the subject list with one query per message, two rows per subject a tutor teaches (the cost in docs/architecture.md)", async () => {
+    const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+    const subjects = await createD1Catalog(drizzleMetered(env.DB, counts)).subjects();
+    expect(subjects).toContain("Python");
+    const taught = await env.DB.prepare("SELECT COUNT(*) AS n FROM tutor_subjects").first<{ n: number }>();
+    // Each subject row and its tutor's row: 126 + 126 for the seed.
+    expect(counts).toEqual({ statements: 1, rowsRead: 2 * taught!.n, rowsWritten: 0 });
+  });
+});
+
+/**
+ * A D1 binding for drizzle (which reads through `raw()`) that sums what D1 reports per statement,
+ * like staff-helpers' meteredD1 does for plain statements.
+ */
+function drizzleMetered(db: D1Database, counts: { statements: number; rowsRead: number; rowsWritten: number }): D1Database {
+  const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
+    ({
+      bind: (...values: unknown[]) => wrap(statement.bind(...values)),
+      raw: async () => {
+        const result = await statement.all<Record<string, unknown>>();
+        counts.statements += 1;
+        counts.rowsRead += result.meta.rows_read;
+        counts.rowsWritten += result.meta.rows_written;
+        return result.results.map((row) => Object.values(row));
+      },
+    }) as unknown as D1PreparedStatement;
+  return { prepare: (query: string) => wrap(db.prepare(query)) } as unknown as D1Database;
+}
+
+function hours2(ranges: [string, string, string][]) {
+  return ranges.map(([day, start, end]) => ({ day, start, end })) as TutorInputDraft["hours"];
+}

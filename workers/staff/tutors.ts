@@ -1,0 +1,95 @@
+import { fail, ok, zodIssues, type Result } from "../../lib/errors";
+import { randomHex } from "../../lib/ids";
+import type { StaffSessionInfo } from "../../lib/staff/schemas";
+import { TutorId, TutorInput, type StaffTutorDetail, type StaffTutorList } from "../../lib/staff/tutor-schemas";
+import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../db/tutors";
+import { checkStaffSession } from "./sessions";
+
+const NOT_FOUND = "There is no tutor with that id.";
+
+/**
+ * The tutor editor: staff and admins add, edit and retire tutors; a tutor-role
+ * member may look but not change anything (docs/architecture.md, "Tutors",
+ * says why). Every change is D1 only and the assistant reads the catalog on
+ * each message, so an edit applies to the next message in every chat.
+ */
+export class StaffTutors {
+  constructor(private readonly env: Pick<Env, "DB">) {}
+
+  /** Anyone signed in to the console may look; `canEdit` says whether they may change anything. */
+  private async viewer(sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
+  }
+
+  /** Staff and admins change tutors; tutors do not. */
+  private async editor(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
+    const session = await this.viewer(sessionToken);
+    if (!session.ok) return session;
+    if (!session.value.canEdit) return fail("forbidden:staff", "Only staff and admins can change tutors.");
+    return session;
+  }
+
+  /** Every tutor, retired ones flagged. */
+  async list(sessionToken: unknown): Promise<Result<StaffTutorList>> {
+    const session = await this.viewer(sessionToken);
+    if (!session.ok) return session;
+    return ok({ tutors: await listStaffTutors(this.env.DB), canEdit: session.value.canEdit });
+  }
+
+  /** One tutor; a retired tutor's future sessions come with it for staff to rebook (students' names: not for tutors). */
+  async get(sessionToken: unknown, tutorId: unknown): Promise<Result<StaffTutorDetail>> {
+    const session = await this.viewer(sessionToken);
+    if (!session.ok) return session;
+    const id = TutorId.safeParse(tutorId);
+    if (!id.success) return fail("not_found:tutor", NOT_FOUND);
+    return this.detail(id.data, session.value.canEdit);
+  }
+
+  /** A new tutor with a fresh `t-` id, matched by the assistant from the next message on. */
+  async create(sessionToken: unknown, input: unknown): Promise<Result<StaffTutorDetail>> {
+    const session = await this.editor(sessionToken);
+    if (!session.ok) return session;
+    const parsed = TutorInput.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
+    const id = `t-${randomHex(8)}`;
+    await insertTutor(this.env.DB, { id, input: parsed.data, now: Date.now() });
+    return this.detail(id, true);
+  }
+
+  /** Replaces a live tutor's profile, subjects and hours at once; a retired tutor cannot be edited (409). */
+  async update(sessionToken: unknown, tutorId: unknown, input: unknown): Promise<Result<StaffTutorDetail>> {
+    const session = await this.editor(sessionToken);
+    if (!session.ok) return session;
+    const id = TutorId.safeParse(tutorId);
+    if (!id.success) return fail("not_found:tutor", NOT_FOUND);
+    const parsed = TutorInput.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
+    const outcome = await updateTutor(this.env.DB, { id: id.data, input: parsed.data, now: Date.now() });
+    if (outcome === "not_found") return fail("not_found:tutor", NOT_FOUND);
+    if (outcome === "retired") return fail("conflict:tutor", "This tutor has retired; their profile can no longer be changed.");
+    return this.detail(id.data, true);
+  }
+
+  /**
+   * Retires a tutor: never matched or booked again, kept for the bookings that
+   * name them. Their confirmed future sessions stay booked and come back in
+   * `toRebook`, for staff to move to someone else. Retiring twice is harmless.
+   */
+  async retire(sessionToken: unknown, tutorId: unknown): Promise<Result<StaffTutorDetail>> {
+    const session = await this.editor(sessionToken);
+    if (!session.ok) return session;
+    const id = TutorId.safeParse(tutorId);
+    if (!id.success) return fail("not_found:tutor", NOT_FOUND);
+    const retired = await retireTutor(this.env.DB, { id: id.data, now: Date.now() });
+    if (!retired) return fail("not_found:tutor", NOT_FOUND);
+    return this.detail(id.data, true);
+  }
+
+  private async detail(id: string, canEdit: boolean): Promise<Result<StaffTutorDetail>> {
+    const tutor = await findStaffTutor(this.env.DB, { id });
+    if (!tutor) return fail("not_found:tutor", NOT_FOUND);
+    const toRebook = canEdit && tutor.retiredAt !== null ? await futureBookingsOf(this.env.DB, { tutorId: id, now: Date.now() }) : [];
+    return ok({ tutor, toRebook, canEdit });
+  }
+}
