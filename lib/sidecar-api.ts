@@ -1,6 +1,7 @@
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
+import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 
@@ -71,4 +72,8 @@ export interface SidecarApi {
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
+
+  // Analytics, for a staff session (staff and admins): `query` is an AnalyticsQuery (lib/analytics/events.ts).
+  /** Counts per hour or per local day in the center's time zone; 400 for a bad range. */
+  staffAnalytics(sessionToken: string, query: unknown): Promise<Result<AnalyticsSeries>>;
 }

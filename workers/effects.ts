@@ -1,4 +1,5 @@
 import type { ChatMessage } from "../lib/schemas";
+import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
@@ -32,6 +33,8 @@ export async function performEffect(
     messageId: string;
     transcript: ChatMessage[];
     now: Date;
+    /** Collects what happened for analytics (a booking made now, not found again on a retry). */
+    events?: AnalyticsEvent[];
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -46,12 +49,15 @@ export async function performEffect(
           if (!existing) return { ok: false, reason: await whyBookingRefused(context.db, { ...effect.booking, ownerId: context.ownerId, now }) };
           if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
         }
+        if (booked) context.events?.push({ type: "booking_made" });
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end });
         return { ok: true, bookingId: id };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
-        return cancelled ? { ok: true, bookingId: effect.bookingId } : { ok: false, reason: "not_found" };
+        if (!cancelled) return { ok: false, reason: "not_found" };
+        context.events?.push({ type: "booking_cancelled" });
+        return { ok: true, bookingId: effect.bookingId };
       }
       case "leave_message": {
         // The record with the transcript for staff, then the hand-off itself: a queued item that staff
@@ -76,6 +82,7 @@ export async function performEffect(
           console.error("[effects] hand-off not queued", queued.error.message);
           return { ok: false, reason: "error" };
         }
+        if (queued.value.created) context.events?.push({ type: "handoff" });
         return { ok: true };
       }
     }

@@ -15,6 +15,8 @@ import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
+import { StaffAnalytics } from "./staff/analytics";
+import { recordAnalytics } from "./analytics";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -24,6 +26,7 @@ export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { Analytics } from "../durable-objects/analytics";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -102,7 +105,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
     const ip = usableIp(client);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {} }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {}, waitUntil: this.waitUntil }),
     );
   }
 
@@ -148,6 +151,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const now = Date.now();
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now).catch(() => undefined);
       return ok({ bookingId: id.data, status: "cancelled" as const });
@@ -244,7 +248,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
-    return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));
+    return this.guard(() => new StaffInbox(this.env, this.waitUntil).reply(sessionToken, input));
+  }
+
+  // Analytics (workers/staff/analytics.ts, durable-objects/analytics.ts).
+
+  /** Counts per hour or per local day for a range (staff and admins; tutors 403). */
+  async staffAnalytics(sessionToken: string, query: unknown) {
+    return this.guard(() => new StaffAnalytics(this.env).series(sessionToken, query));
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */
@@ -261,6 +272,9 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   override async scheduled(controller: ScheduledController): Promise<void> {
     await runHardDelete(this.env, controller.scheduledTime);
   }
+
+  /** Work that may finish after the answer (analytics), kept alive by the runtime. */
+  private readonly waitUntil = (promise: Promise<unknown>) => this.ctx.waitUntil(promise);
 
   private async withSession<T>(
     sessionId: string,
