@@ -27,9 +27,14 @@ export default async function StaffHome() {
               <Link href="/staff/inbox">Inbox: messages students left for the center</Link>
             </li>
           )}
+          {member.role !== "tutor" && (
+            <li>
+              <Link href="/staff/analytics">Analytics: chats, bookings and hand-offs by day or hour</Link>
+            </li>
+          )}
         </ul>
       </nav>
-      <p>The schedule, tutors, center settings and analytics come next.</p>
+      <p>The schedule, tutors and center settings come next.</p>
       {member.role === "admin" && (
         <section aria-labelledby="invite">
           <h2 id="invite">Invite a colleague</h2>

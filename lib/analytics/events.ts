@@ -104,9 +104,22 @@ export interface SeriesBucket {
 
 export interface AnalyticsSeries {
   timeZone: string;
+  /** The center's local date when this was read: what "the last 7 days" ends with. */
+  today: string;
   granularity: Granularity;
   from: string;
   to: string;
   buckets: SeriesBucket[];
   totals: Counts;
 }
+
+/** The series as the console reads it back (zod on read: the page trusts no shape it did not check). */
+export const AnalyticsSeriesSchema = z.object({
+  timeZone: z.string(),
+  today: z.string(),
+  granularity: Granularity,
+  from: z.string(),
+  to: z.string(),
+  buckets: z.array(z.object({ start: z.number(), label: z.string(), counts: z.record(z.enum(COUNTERS), z.number()) })),
+  totals: z.record(z.enum(COUNTERS), z.number()),
+});

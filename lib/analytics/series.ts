@@ -40,7 +40,7 @@ export function addCount(hours: HourCounts, bucket: number, counter: Counter, am
 }
 
 /** One bucket per hour or per local day of the range, zeros included, and the range's totals. */
-export function buildSeries(query: AnalyticsQuery, timeZone: string, hours: HourCounts): AnalyticsSeries {
+export function buildSeries(query: AnalyticsQuery, timeZone: string, hours: HourCounts, now: number = Date.now()): AnalyticsSeries {
   const buckets: SeriesBucket[] = [];
   if (query.granularity === "hour") {
     const { start, end } = rangeBounds(query, timeZone);
@@ -55,7 +55,7 @@ export function buildSeries(query: AnalyticsQuery, timeZone: string, hours: Hour
   }
   const totals = emptyCounts();
   for (const bucket of buckets) for (const counter of COUNTERS) totals[counter] += bucket.counts[counter];
-  return { timeZone, granularity: query.granularity, from: query.from, to: query.to, buckets, totals };
+  return { timeZone, today: localNow(new Date(now), timeZone).date, granularity: query.granularity, from: query.from, to: query.to, buckets, totals };
 }
 
 function sumHours(hours: HourCounts, start: number, end: number): Counts {
