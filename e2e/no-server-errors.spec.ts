@@ -83,6 +83,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: () => "/api/staff/inbox/reply", body: true },
   { method: "GET", path: () => "/api/staff/inbox/dead-letters" },
   { method: "POST", path: () => "/api/staff/inbox/requeue", body: true },
+  { method: "GET", path: (_id, q) => `/api/staff/analytics?from=${q}&to=${q}&granularity=${q}` },
+  { method: "GET", path: (_id, q) => `/api/staff/analytics.csv?from=${q}&to=2026-11-01&granularity=day` },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

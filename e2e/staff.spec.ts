@@ -1,38 +1,13 @@
-import { execFileSync } from "node:child_process";
-import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "./support/test";
+import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
+import { PORT, SITE, invite, seriousViolations, withPasskeys } from "./support/staff";
 
 /**
  * Staff sign-in with passkeys on the production build, with Chromium's virtual
  * authenticator. WebAuthn needs a domain, not an IP, so these pages are opened
  * at localhost (the same web worker as 127.0.0.1).
  */
-const PORT = Number(process.env.WEB_PORT ?? 8787);
-const SITE = `http://localhost:${PORT}`;
-
-/** `npm run staff:invite`, as a newcomer runs it: the one-time link it prints. */
-function invite(email: string, role: "admin" | "staff" | "tutor"): string {
-  const out = execFileSync("node", ["scripts/staff-invite.mjs", "--email", email, "--role", role, "--base-url", SITE], { encoding: "utf8" });
-  const link = /https?:\/\/\S+\/staff\/invite\/[A-Za-z0-9_-]+/.exec(out)?.[0];
-  if (!link) throw new Error(`no invite link in: ${out}`);
-  return link;
-}
-
-/** A platform authenticator with user verification, as on a laptop with a fingerprint reader. */
-async function withPasskeys(page: Page): Promise<void> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: { protocol: "ctap2", transport: "internal", hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
-  });
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
-  return results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id);
-}
 
 test.describe("staff sign-in with a passkey", () => {
   test.beforeAll(() => startSidecar());
@@ -133,13 +108,15 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "POST", path: "/api/staff/inbox/reply", body: { messageId: "m-1:handoff", leaseId: "l", reply: "hi" } },
     { method: "GET", path: "/api/staff/inbox/dead-letters" },
     { method: "POST", path: "/api/staff/inbox/requeue", body: { messageId: "m-1:handoff" } },
+    { method: "GET", path: "/api/staff/analytics?from=2026-11-01&to=2026-11-07&granularity=day" },
+    { method: "GET", path: "/api/staff/analytics.csv?from=2026-11-01&to=2026-11-07&granularity=day" },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {
     const studentCookie = (await request.get("/api/health")).headers()["set-cookie"]?.split(";")[0] ?? "";
     for (const cookie of ["", studentCookie, "tutor_staff=forged", `tutor_staff=${"A".repeat(43)}`]) {
       for (const route of ROUTES) {
-        const response = await request.fetch(route.path, { method: route.method, headers: { cookie, origin: "http://127.0.0.1:8787" }, data: route.body });
+        const response = await request.fetch(route.path, { method: route.method, headers: { cookie, origin: `http://127.0.0.1:${PORT}` }, data: route.body });
         expect([400, 401, 404], `${route.method} ${route.path} with ${cookie || "no cookie"}`).toContain(response.status());
         expect(await response.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
       }

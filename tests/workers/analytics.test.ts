@@ -97,6 +97,7 @@ describe("the analytics aggregator", () => {
     expect(dirtyPairs).toBe([...expected((when) => String(Math.floor(when / HOUR))).values()].reduce((sum, counts) => sum + COUNTERS.filter((c) => counts[c] > 0).length, 0));
     const flushed = await runInDurableObject(stub, (instance: Analytics) => instance.flush(TEST_NOW + 12 * HOUR));
     expect(flushed.pairs).toBe(dirtyPairs);
+    expect(dirtyPairs).toBe(24); // the number docs/architecture.md quotes
     expect(flushed.rows.writes).toBeGreaterThan(0);
     expect(flushed.rows.writes).toBeLessThanOrEqual(dirtyPairs);
     await expectScript(read); // from storage alone
