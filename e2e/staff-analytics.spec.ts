@@ -82,6 +82,20 @@ test.describe("staff analytics (production build + sidecar)", () => {
     expect(sum("chats_started")).toBe(after["Chats started"]);
     expect(sum("messages")).toBe(after["Student messages"]);
     expect(sum("bookings_made")).toBe(after["Bookings made"]);
+
+    // A custom range, from the keyboard; a backwards one is refused with the reason and shows nothing new.
+    await page.getByLabel("Custom range").check();
+    await page.getByLabel("From", { exact: true }).fill("2026-11-10");
+    await page.getByLabel("To", { exact: true }).fill("2026-11-01");
+    await page.getByLabel("To", { exact: true }).press("Enter");
+    await expect(page.locator("main").getByRole("alert")).toContainText("`to` is before `from`");
+    await page.getByLabel("To", { exact: true }).fill("2026-11-12");
+    await page.getByRole("combobox", { name: /^By/ }).selectOption("day");
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "2026-11-10 to 2026-11-12, by day" })).toBeVisible();
+    await expect(page.getByTestId("chats-table").locator("tbody tr")).toHaveCount(3);
+    await expect(page.locator("main").getByRole("alert")).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   test("a bad range is a 400 with a message; a tutor and a student get no numbers", async ({ page, request }) => {

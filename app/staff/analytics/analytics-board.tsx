@@ -14,7 +14,7 @@ interface Range {
   granularity: Granularity;
 }
 
-const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
+const ErrorBody = z.object({ error: z.object({ message: z.string(), issues: z.array(z.object({ message: z.string() })).optional() }) });
 
 const CHARTS: { id: string; title: string; lines: ChartLine[] }[] = [
   {
@@ -82,9 +82,10 @@ function browserToday(): string {
 }
 
 export function AnalyticsBoard() {
-  const [preset, setPreset] = useState<Preset>("week");
-  const [range, setRange] = useState<Range>(() => presetRange("week", browserToday()));
-  const [custom, setCustom] = useState<Range>(range);
+  // The range shown and how it was chosen, together: a preset is corrected to the center's calendar.
+  const [view, setView] = useState<{ preset: Preset; range: Range }>(() => ({ preset: "week", range: presetRange("week", browserToday()) }));
+  const [custom, setCustom] = useState<Range>(view.range);
+  const preset = view.preset;
   const [series, setSeries] = useState<Series | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
@@ -97,13 +98,14 @@ export function AnalyticsBoard() {
       const data: unknown = await response.json().catch(() => null);
       if (!response.ok) {
         const parsed = ErrorBody.safeParse(data);
-        throw new Error(parsed.success ? parsed.data.error.message : "Could not load the numbers. Please try again.");
+        // A refused range says why ("At most 7 days by hour."), not just that it was refused.
+        const why = parsed.success ? [parsed.data.error.message, ...(parsed.data.error.issues ?? []).map((issue) => issue.message)] : [];
+        throw new Error(why.length > 0 ? why.join(" ") : "Could not load the numbers. Please try again.");
       }
       const read = AnalyticsSeriesSchema.parse(data);
       // A preset means the center's days: if the browser's calendar differs, ask again in the center's.
       if (fromPreset !== "custom" && read.today !== wanted.to) {
-        const corrected = presetRange(fromPreset, read.today);
-        setRange(corrected);
+        setView({ preset: fromPreset, range: presetRange(fromPreset, read.today) });
         return;
       }
       setSeries(read);
@@ -115,14 +117,13 @@ export function AnalyticsBoard() {
   }, []);
 
   useEffect(() => {
-    void load(range, preset);
-    // Only a new range loads; `preset` travels with it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [range, load]);
+    void load(view.range, view.preset);
+  }, [view, load]);
 
   function choose(next: Preset) {
-    setPreset(next);
-    if (next !== "custom") setRange(presetRange(next, series?.today ?? browserToday()));
+    // Custom keeps what is shown until its form is submitted.
+    if (next === "custom") setView((current) => ({ ...current, preset: next }));
+    else setView({ preset: next, range: presetRange(next, series?.today ?? browserToday()) });
   }
 
   const buckets = useMemo(() => series?.buckets ?? [], [series]);
@@ -147,7 +148,7 @@ export function AnalyticsBoard() {
             className="analytics-custom"
             onSubmit={(event) => {
               event.preventDefault();
-              setRange({ ...custom });
+              setView({ preset: "custom", range: { ...custom } });
             }}
           >
             <label>
