@@ -6,6 +6,7 @@ import { seriesToCsv } from "../../lib/analytics/csv";
 import { addDays, localNow } from "../../lib/tutoring/clock";
 import type { ChatState } from "../../lib/schemas";
 import { analyticsObject } from "../../workers/analytics";
+import { acceptUserMessage } from "../../workers/assistant-turn";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
@@ -151,7 +152,7 @@ async function expectDelta(before: Counts, delta: Partial<Record<Counter, number
     const now = await globalTotals();
     const changed = Object.fromEntries(COUNTERS.map((counter) => [counter, now[counter] - before[counter]]).filter(([, n]) => n !== 0));
     expect(changed).toEqual(Object.fromEntries(Object.entries(delta).filter(([, n]) => n !== 0)));
-  });
+  }, { timeout: 10_000 }); // the count lands just after the answer (waitUntil): polled, not slept on
 }
 
 describe("the emitters and the staff console's numbers", () => {
@@ -213,6 +214,17 @@ describe("the emitters and the staff console's numbers", () => {
     const todayRow = csv.find((line) => line.startsWith(`${today},`))!.split(",");
     expect(Number(todayRow[1]) + Number(csv[1]!.split(",")[1])).toBe(after.chat_started);
     expect(Number(todayRow[2]) + Number(csv[1]!.split(",")[2])).toBe(after.message);
+  });
+
+  it("counts a chat and its message on the external-bot path too, and a retry of it once", async () => {
+    const external = { ...env, BOT_MODE: "external" };
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    const before = await globalTotals();
+    const message = { id: crypto.randomUUID(), content: "a question for a bot" };
+    unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message, now: new Date() }));
+    unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message, now: new Date() }));
+    await expectDelta(before, { chat_started: 1, message: 1 });
   });
 
   it("answers a bad range with 400, a tutor with 403 and anyone without a staff session with 401", async () => {
