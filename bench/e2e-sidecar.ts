@@ -5,6 +5,7 @@ import Sidecar, {
   MessageQueue as ProductMessageQueue,
   SessionManager as ProductSessionManager,
   RateLimiter as ProductRateLimiter,
+  Analytics as ProductAnalytics,
 } from "../workers/sidecar";
 import {
   countAlarmRun,
@@ -101,6 +102,18 @@ export class RateLimiter extends ProductRateLimiter {
 
   override async alarm(): Promise<void> {
     countAlarmRun("RateLimiter");
+    await super.alarm();
+  }
+}
+
+export class Analytics extends ProductAnalytics {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "Analytics"));
+    track("Analytics", ctx, () => this.rowCounts());
+  }
+
+  override async alarm(): Promise<void> {
+    countAlarmRun("Analytics");
     await super.alarm();
   }
 }
@@ -204,6 +217,8 @@ async function verify() {
         return env.SESSION_MANAGER.get(env.SESSION_MANAGER.idFromString(id)).rowCounts();
       case "RateLimiter":
         return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromString(id)).rowCounts();
+      case "Analytics":
+        return env.ANALYTICS.get(env.ANALYTICS.idFromString(id)).rowCounts();
     }
   };
   const objects = liveObjects();

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule } from "../lib/rate-limits";
+import type { AnalyticsEvent } from "../lib/analytics/events";
 import {
   DEFAULT_PAGE_SIZE,
   EMPTY_SESSION_FIELDS,
@@ -50,6 +51,8 @@ export interface Stored {
   /** The D1 `chats` row (the chat list's order) is due a touch: at most hourly per chat. */
   touchList: boolean;
   rows: RowCounts;
+  /** What this message started, for analytics (none for a retry answered from storage). */
+  events: AnalyticsEvent[];
 }
 
 export type { ClientContext } from "./chat/admission";
@@ -186,7 +189,8 @@ export class ChatSession extends DurableObject<Env> {
       return stored;
     });
     this.announce(added, fieldsBefore);
-    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before }));
+    const events = [...messageEvents(isNew), ...turn.events];
+    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events }));
   }
 
   /**
@@ -217,7 +221,9 @@ export class ChatSession extends DurableObject<Env> {
     if (isNew) this.create(ownerId, sessionId, now);
     const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
     this.announce(added, this.fields);
-    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before }));
+    return ok(
+      this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events: messageEvents(isNew) }),
+    );
   }
 
   /**
@@ -466,7 +472,7 @@ export class ChatSession extends DurableObject<Env> {
     if (this.fields !== fieldsBefore && this.meta) this.sockets.pushState(this.fields, this.meta.updatedAt);
   }
 
-  private stored(message: ChatMessage, input: { sessionCreated: boolean; touchList: boolean; before: RowCounts }): Stored {
+  private stored(message: ChatMessage, input: { sessionCreated: boolean; touchList: boolean; before: RowCounts; events?: AnalyticsEvent[] }): Stored {
     const state = this.snapshot(this.meta!);
     const replies = state.messages.filter((reply) => reply.seq > message.seq && reply.role === "assistant" && reply.id.startsWith(`${message.id}:`));
     const after = this.db.counts();
@@ -475,6 +481,7 @@ export class ChatSession extends DurableObject<Env> {
       sessionCreated: input.sessionCreated,
       touchList: input.touchList,
       rows: { reads: after.reads - input.before.reads, writes: after.writes - input.before.writes },
+      events: input.events ?? [],
     };
   }
 
@@ -508,7 +515,7 @@ export class ChatSession extends DurableObject<Env> {
       lastSeq: () => this.lastSeq,
       messagesAfter: (after, limit) => this.messagesAfter(after, limit),
       fields: () => ({ fields: this.fields, updatedAt: this.meta?.updatedAt ?? 0 }),
-      answeredSeq: () => answeredSeq(this.recent().page.messages),
+      answeredSeq: () => store.answeredSeq(this.recent().page.messages),
     };
   }
 
@@ -526,17 +533,11 @@ export class ChatSession extends DurableObject<Env> {
   }
 }
 
-/** The newest student message with an answer after it: whoever answered has read it. */
-function answeredSeq(messages: ChatMessage[]): number {
-  let answered = false;
-  for (let index = messages.length - 1; index >= 0; index--) {
-    const message = messages[index]!;
-    if (message.role === "assistant") answered = true;
-    else if (message.role === "user" && answered) return message.seq;
-  }
-  return 0;
-}
-
 function notFound(): Result<never> {
   return fail("not_found:session", "No chat session with that id belongs to you.");
+}
+
+/** A student's message, and the chat it started. */
+function messageEvents(isNew: boolean): AnalyticsEvent[] {
+  return isNew ? [{ type: "chat_started" }, { type: "message" }] : [{ type: "message" }];
 }

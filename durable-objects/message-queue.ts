@@ -186,14 +186,14 @@ export class MessageQueue extends DurableObject<Env> {
         );
         this.open.untrack(message);
         this.recent.append(entry);
-        return ok({ completed: true, duplicate: false, messageId, sessionId: message.sessionId, ownerId: message.ownerId, reply, replySeq: entry.seq });
+        return ok({ completed: true, duplicate: false, messageId, sessionId: message.sessionId, ownerId: message.ownerId, reply, replySeq: entry.seq, queuedAt: message.createdAt });
       }
       // Not open: either this very lease completed it before (a retry), or the caller lost the lease.
       const row = store.findMessage(this.db, messageId);
       if (!row) return notFound(messageId);
       if (row.status !== "completed" || row.lease_id !== leaseId) return staleLease(messageId);
       const stored = store.findReply(this.db, messageId)!;
-      return ok({ completed: true, duplicate: true, messageId, sessionId: row.session_id, ownerId: row.owner_id, reply: stored.content, replySeq: stored.seq });
+      return ok({ completed: true, duplicate: true, messageId, sessionId: row.session_id, ownerId: row.owner_id, reply: stored.content, replySeq: stored.seq, queuedAt: row.created_at });
     });
     await this.syncAlarm();
     return result;

@@ -96,6 +96,8 @@ const ROUTES: Route[] = [
   { method: "GET", path: (id) => `/api/staff/tutors/${id}` },
   { method: "PUT", path: (id) => `/api/staff/tutors/${id}`, body: true },
   { method: "POST", path: (id) => `/api/staff/tutors/${id}/retire` },
+  { method: "GET", path: (_id, q) => `/api/staff/analytics?from=${q}&to=${q}&granularity=${q}` },
+  { method: "GET", path: (_id, q) => `/api/staff/analytics.csv?from=${q}&to=2026-11-01&granularity=day` },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

@@ -120,6 +120,8 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "GET", path: "/api/staff/tutors/t-001" },
     { method: "PUT", path: "/api/staff/tutors/t-001", body: { name: "Renamed", bio: "", mode: "online", subjects: ["Python"], hours: [{ day: "monday", start: "09:00", end: "10:00" }] } },
     { method: "POST", path: "/api/staff/tutors/t-001/retire" },
+    { method: "GET", path: "/api/staff/analytics?from=2026-11-01&to=2026-11-07&granularity=day" },
+    { method: "GET", path: "/api/staff/analytics.csv?from=2026-11-01&to=2026-11-07&granularity=day" },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {

@@ -2,6 +2,7 @@ import type { CenterPolicy } from "./center/policy";
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
+import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
@@ -106,4 +107,8 @@ export interface SidecarApi {
   staffUpdateTutor(sessionToken: string, tutorId: string, input: TutorInputDraft): Promise<Result<StaffTutorDetail>>;
   /** Retires the tutor (idempotent) and lists their future bookings for rebooking. */
   staffRetireTutor(sessionToken: string, tutorId: string): Promise<Result<StaffTutorDetail>>;
+
+  // Analytics, for a staff session (staff and admins): `query` is an AnalyticsQuery (lib/analytics/events.ts).
+  /** Counts per hour or per local day in the center's time zone; 400 for a bad range. */
+  staffAnalytics(sessionToken: string, query: unknown): Promise<Result<AnalyticsSeries>>;
 }

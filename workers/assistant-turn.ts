@@ -8,9 +8,10 @@ import { recordChat, touchChat } from "./db/chats";
 import { createD1Catalog } from "./db/catalog";
 import { readCenterPolicy } from "./db/center";
 import { performEffect } from "./effects";
+import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 
@@ -44,6 +45,8 @@ export async function acceptUserMessage(input: {
   now: Date;
   /** The caller's address, for the per-address limit on new chats. */
   client?: ClientContext;
+  /** Keeps the analytics call alive past the answer (the entrypoint's ctx.waitUntil). */
+  waitUntil?: WaitUntil;
 }): Promise<Result<SendResult>> {
   const { env, sessionId, ownerId, now } = input;
   const session = chatSession(env, sessionId);
@@ -54,7 +57,9 @@ export async function acceptUserMessage(input: {
       ? await session.addUserMessage(ownerId, sessionId, message, now.getTime(), input.client)
       : await session.exchange(ownerId, sessionId, message, now.getTime(), input.client);
   if (!stored.ok) return stored;
-  const { sent, touchList } = stored.value;
+  const { sent, touchList, events } = stored.value;
+  // What this message started (a chat, a booking, a hand-off), counted once: a retry brings no events.
+  recordAnalytics(env, events, input.waitUntil, now.getTime());
   // The chat's D1 row (its list entry, soft delete and purge) is made sure of on every accepted
   // message: an insert that finds the row writes nothing (one row read), and one that failed before
   // is repaired by the next message instead of leaving a chat nobody can list, delete or purge.
@@ -87,8 +92,10 @@ export async function builtinTurn(input: {
   /** The newest messages, the student's new one last (a hand-off to staff carries them). */
   transcript: () => ChatMessage[];
   now: Date;
-}): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields> }> {
+}): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields>; events: AnalyticsEvent[] }> {
   const { env, fields, now } = input;
+  // Filled by the effect as it happens, so a turn that fails afterwards still counts a booking it made.
+  const events: AnalyticsEvent[] = [];
   try {
     // The center's rules, one batch per turn; closed dates from two days back (today anywhere on earth) on.
     const policy = await readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) });
@@ -106,6 +113,7 @@ export async function builtinTurn(input: {
         transcript: turn.effect.type === "leave_message" ? input.transcript() : [],
         now,
         policy,
+        events,
       });
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
       replies = [...replies, ...followUp.replies];
@@ -113,10 +121,10 @@ export async function builtinTurn(input: {
     }
     // Wording only: the state patch and the effect above were decided without the model.
     const model = env.ASSISTANT_PHRASING === "llm" && env.AI ? workersAiRephraser(env.AI) : undefined;
-    return { replies: await rephraseReplies(replies, model), patch };
+    return { replies: await rephraseReplies(replies, model), patch, events };
   } catch (error) {
     console.error("[assistant] turn failed", error);
-    return { replies: [{ content: TURN_FAILED, quickReplies: [QUICK.tryAgain] }], patch: {} };
+    return { replies: [{ content: TURN_FAILED, quickReplies: [QUICK.tryAgain] }], patch: {}, events };
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CenterPolicy } from "../lib/center/policy";
 import type { ChatMessage } from "../lib/schemas";
+import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
@@ -35,6 +36,8 @@ export async function performEffect(
     now: Date;
     /** The center's policy as read for this turn: its zone places the booking, its rules word a refusal. */
     policy: CenterPolicy;
+    /** Collects what happened for analytics (a booking made now, not found again on a retry). */
+    events?: AnalyticsEvent[];
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -50,12 +53,14 @@ export async function performEffect(
           if (!existing) return whyBookingRefused(context.db, { ...effect.booking, ownerId: context.ownerId, now }, context.policy);
           if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
         }
+        if (booked) context.events?.push({ type: "booking_made" });
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         return { ok: true, bookingId: id };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
         if (!cancelled) return { ok: false, reason: "not_found" };
+        context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
         return { ok: true, bookingId: effect.bookingId, ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}) };
       }
       case "leave_message": {
@@ -81,6 +86,7 @@ export async function performEffect(
           console.error("[effects] hand-off not queued", queued.error.message);
           return { ok: false, reason: "error" };
         }
+        if (queued.value.created) context.events?.push({ type: "handoff" });
         return { ok: true };
       }
     }

@@ -21,6 +21,8 @@ import { StaffInbox } from "./staff/inbox";
 import { StaffSchedule } from "./staff/schedule";
 import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings";
 import { StaffTutors } from "./staff/tutors";
+import { StaffAnalytics } from "./staff/analytics";
+import { recordAnalytics } from "./analytics";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -30,6 +32,7 @@ export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
+export { Analytics } from "../durable-objects/analytics";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -108,7 +111,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
     const ip = usableIp(client);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {} }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {}, waitUntil: this.waitUntil }),
     );
   }
 
@@ -155,6 +158,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
+      recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
       return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours });
@@ -251,29 +255,36 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
-    return this.guard(() => new StaffInbox(this.env).reply(sessionToken, input));
+    return this.guard(() => new StaffInbox(this.env, this.waitUntil).reply(sessionToken, input));
+  }
+
+  // Analytics (workers/staff/analytics.ts, durable-objects/analytics.ts).
+
+  /** Counts per hour or per local day for a range (staff and admins; tutors 403). */
+  async staffAnalytics(sessionToken: string, query: unknown) {
+    return this.guard(() => new StaffAnalytics(this.env).series(sessionToken, query));
   }
 
   // Staff schedule (workers/staff/schedule.ts): the week by day and tutor; cancel, attendance, notes.
 
   /** The week's bookings (staff and admins: every tutor or one; a tutor: their own). */
   async staffScheduleWeek(sessionToken: string, query: ScheduleWeekQuery) {
-    return this.guard(() => new StaffSchedule(this.env).week(sessionToken, query));
+    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).week(sessionToken, query));
   }
 
   /** The center cancels a session (staff and admins): the student's chat says so, with the reason. */
   async staffScheduleCancel(sessionToken: string, input: StaffCancel) {
-    return this.guard(() => new StaffSchedule(this.env).cancel(sessionToken, input));
+    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).cancel(sessionToken, input));
   }
 
   /** Attended or no-show, once the session has started. */
   async staffScheduleAttendance(sessionToken: string, input: StaffAttendance) {
-    return this.guard(() => new StaffSchedule(this.env).markAttendance(sessionToken, input));
+    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).markAttendance(sessionToken, input));
   }
 
   /** The session's short note. */
   async staffScheduleNote(sessionToken: string, input: StaffNote) {
-    return this.guard(() => new StaffSchedule(this.env).note(sessionToken, input));
+    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).note(sessionToken, input));
   }
 
   // Center settings and policies (slice `policies`): workers/staff/center-settings.ts, lib/center/policy.ts.
@@ -343,6 +354,9 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     else console.error("[staff-purge] failed", tokens.reason);
     if (chats.status === "rejected") throw chats.reason;
   }
+
+  /** Work that may finish after the answer (analytics), kept alive by the runtime. */
+  private readonly waitUntil = (promise: Promise<unknown>) => this.ctx.waitUntil(promise);
 
   private async withSession<T>(
     sessionId: string,

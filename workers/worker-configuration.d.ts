@@ -13,11 +13,12 @@ interface __BaseEnv_Env {
 	MESSAGE_QUEUE: DurableObjectNamespace<import("./sidecar").MessageQueue>;
 	SESSION_MANAGER: DurableObjectNamespace<import("./sidecar").SessionManager>;
 	RATE_LIMITER: DurableObjectNamespace<import("./sidecar").RateLimiter>;
+	ANALYTICS: DurableObjectNamespace<import("./sidecar").Analytics>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./sidecar");
-		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter";
+		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

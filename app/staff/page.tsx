@@ -39,6 +39,11 @@ export default async function StaffHome() {
           <li>
             <Link href="/staff/settings">Center settings: booking policies, opening hours and closed dates</Link>
           </li>
+          {member.role !== "tutor" && (
+            <li>
+              <Link href="/staff/analytics">Analytics: chats, bookings and hand-offs by day or hour</Link>
+            </li>
+          )}
         </ul>
       </nav>
       {member.role === "admin" && (

@@ -259,3 +259,14 @@ function parseStored<T>(schema: z.ZodType<T>, text: string | null, fallback: T):
     return fallback;
   }
 }
+
+/** The newest student message with an answer after it: whoever answered has read it. */
+export function answeredSeq(messages: ChatMessage[]): number {
+  let answered = false;
+  for (let index = messages.length - 1; index >= 0; index--) {
+    const message = messages[index]!;
+    if (message.role === "assistant") answered = true;
+    else if (message.role === "user" && answered) return message.seq;
+  }
+  return 0;
+}

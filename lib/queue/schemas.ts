@@ -131,6 +131,8 @@ export const CompleteResult = z.object({
   reply: z.string(),
   /** Feed position of the reply. */
   replySeq: z.number().int().positive(),
+  /** When the message was queued (for a hand-off: when the student left it). */
+  queuedAt: z.number().int(),
 });
 export type CompleteResult = z.infer<typeof CompleteResult>;
 

@@ -86,20 +86,25 @@ type Scope = { bookingId: string; tutorId: string | null; now: number };
  * Marks attendance once the session has started at the center (`startedBy`:
  * the center's local "YYYY-MM-DD HH:MM" now), never on a cancelled booking,
  * and for a tutor only on their own sessions. Marking again corrects it.
+ * Null when refused; else what it was before (read in the same transaction),
+ * so a no-show is counted once however often it is marked.
  */
 export async function markAttendance(
   db: D1Database,
   { bookingId, tutorId, now, attendance, startedBy }: Scope & { attendance: "attended" | "no_show"; startedBy: string },
-): Promise<boolean> {
-  const row = await db
-    .prepare(
-      `UPDATE bookings SET attendance = ?2, updated_at = ?3
-       WHERE id = ?1 AND status <> 'cancelled' AND (?4 IS NULL OR tutor_id = ?4) AND date || ' ' || start <= ?5
-       RETURNING id`,
-    )
-    .bind(bookingId, attendance, now, tutorId, startedBy)
-    .first();
-  return row !== null;
+): Promise<{ previous: "attended" | "no_show" | null } | null> {
+  const [before, updated] = await db.batch<{ attendance: "attended" | "no_show" | null }>([
+    db.prepare("SELECT attendance FROM bookings WHERE id = ?").bind(bookingId),
+    db
+      .prepare(
+        `UPDATE bookings SET attendance = ?2, updated_at = ?3
+         WHERE id = ?1 AND status <> 'cancelled' AND (?4 IS NULL OR tutor_id = ?4) AND date || ' ' || start <= ?5
+         RETURNING id`,
+      )
+      .bind(bookingId, attendance, now, tutorId, startedBy),
+  ]);
+  if (!updated?.results.length) return null;
+  return { previous: before?.results[0]?.attendance ?? null };
 }
 
 /** Sets (or, empty, clears) the session's note: a tutor only on their own sessions. */

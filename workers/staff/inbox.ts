@@ -1,10 +1,12 @@
 import { fail, ok, type Result } from "../../lib/errors";
 import { z } from "../../lib/zod";
 import { MAX_REPLY_CHARS } from "../../lib/queue/schemas";
+import { MAX_REPLY_WAIT_MS } from "../../lib/analytics/events";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { messageQueue, type TurnEnv } from "../assistant-turn";
 import { deliverReply, showWorking } from "../bot-queue";
 import { latestStaffMessage } from "../db/chats";
+import { recordAnalytics, type WaitUntil } from "../analytics";
 import { checkStaffSession } from "./sessions";
 
 /** How long a staff member holds a message they opened before it goes back to the queue. */
@@ -13,7 +15,7 @@ export const STAFF_LEASE_MS = 15 * 60_000;
 /** A transcript line as stored with a hand-off. */
 const TranscriptLine = z.object({ role: z.string(), content: z.string() });
 
-type InboxEnv = TurnEnv & Pick<Env, "DB">;
+type InboxEnv = TurnEnv & Pick<Env, "DB" | "ANALYTICS">;
 
 /**
  * The hand-off inbox: what students left for the center, answered by staff
@@ -22,7 +24,11 @@ type InboxEnv = TurnEnv & Pick<Env, "DB">;
  * answer lands in the student's chat, live.
  */
 export class StaffInbox {
-  constructor(private readonly env: InboxEnv) {}
+  constructor(
+    private readonly env: InboxEnv,
+    /** Keeps the analytics call alive past the answer (the entrypoint's ctx.waitUntil). */
+    private readonly waitUntil?: WaitUntil,
+  ) {}
 
   /** Staff and admins work the inbox; tutors do not. */
   private async staff(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
@@ -74,7 +80,13 @@ export class StaffInbox {
     const parsed = z.object({ messageId: z.string(), leaseId: z.string(), reply: z.string().trim().min(1).max(MAX_REPLY_CHARS) }).safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Write a reply to send.");
     const done = await messageQueue(this.env).complete(parsed.data);
-    return done.ok ? deliverReply(this.env, done.value) : done;
+    if (!done.ok) return done;
+    // A hand-off is completed once (a retry is a duplicate): this is staff's first reply to it.
+    if (!done.value.duplicate && done.value.messageId.endsWith(":handoff")) {
+      const now = Date.now();
+      recordAnalytics(this.env, [{ type: "staff_first_reply", durationMs: Math.min(Math.max(0, now - done.value.queuedAt), MAX_REPLY_WAIT_MS) }], this.waitUntil, now);
+    }
+    return deliverReply(this.env, done.value);
   }
 }
 

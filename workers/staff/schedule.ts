@@ -2,11 +2,12 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { recordAnalytics, type WaitUntil } from "../analytics";
 import { chatSession } from "../assistant-turn";
 import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
 import { checkStaffSession } from "./sessions";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS">;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -23,6 +24,8 @@ export class StaffSchedule {
   constructor(
     private readonly env: ScheduleEnv,
     private readonly now: () => number = Date.now,
+    /** Keeps the analytics call alive past the answer (the entrypoint's waitUntil). */
+    private readonly waitUntil?: WaitUntil,
   ) {}
 
   /** The signed-in member and the tutor they are limited to; a tutor not linked to one is refused. */
@@ -82,6 +85,7 @@ export class StaffSchedule {
     const now = this.now();
     const cancelled = await cancelByStaff(this.env.DB, { bookingId, reason, now });
     if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
+    recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
     try {
       await this.env.SESSION_MANAGER.get(this.env.SESSION_MANAGER.idFromName(bookingId)).cancel();
     } catch (error) {
@@ -106,7 +110,11 @@ export class StaffSchedule {
     const local = localNow(new Date(now), await this.timeZone());
     const scope = { bookingId: parsed.data.bookingId, tutorId: viewer.value.tutorId };
     const marked = await markAttendance(this.env.DB, { ...scope, now, attendance: parsed.data.attendance, startedBy: `${local.date} ${toClock(local.minutes)}` });
-    if (marked) return ok(parsed.data);
+    if (marked) {
+      // A no-show counts once, when first marked; a correction back to attended is not subtracted.
+      if (parsed.data.attendance === "no_show" && marked.previous !== "no_show") recordAnalytics(this.env, [{ type: "no_show" }], this.waitUntil, now);
+      return ok(parsed.data);
+    }
     const why = await whyScheduleRefused(this.env.DB, scope);
     if (why.reason === "not_found") return fail("not_found:booking", NO_BOOKING);
     if (why.reason === "cancelled") return fail("conflict:booking", "A cancelled session cannot be marked.");

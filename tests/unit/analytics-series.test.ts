@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { cell, seriesToCsv } from "../../lib/analytics/csv";
+import { AnalyticsQuery } from "../../lib/analytics/events";
+import { addCount, buildSeries, HOUR_MS, localHourLabel, type HourCounts } from "../../lib/analytics/series";
+
+const ZONE = "America/Los_Angeles";
+/** 2026-11-01 00:00 PDT: the day DST ends, 25 hours long in Los Angeles. */
+const FALL_BACK_START = Date.UTC(2026, 10, 1, 7);
+/** 2026-03-08 00:00 PST: the day DST starts, 23 hours long. */
+const SPRING_FORWARD_START = Date.UTC(2026, 2, 8, 8);
+
+function everyHour(start: number, hours: number): HourCounts {
+  const counts: HourCounts = new Map();
+  for (let i = 0; i < hours; i++) addCount(counts, start + i * HOUR_MS, "message", 1);
+  return counts;
+}
+
+describe("analytics series in the center's time zone", () => {
+  it("gives the day DST ends 25 hours and the day it starts 23, each counted in its own day", () => {
+    const fall = buildSeries({ from: "2026-11-01", to: "2026-11-01", granularity: "hour" }, ZONE, everyHour(FALL_BACK_START - 24 * HOUR_MS, 73));
+    expect(fall.buckets).toHaveLength(25);
+    expect(fall.buckets.map((bucket) => bucket.label).slice(0, 3)).toEqual(["2026-11-01T00:00-07:00", "2026-11-01T01:00-07:00", "2026-11-01T01:00-08:00"]);
+    const days = buildSeries({ from: "2026-10-31", to: "2026-11-02", granularity: "day" }, ZONE, everyHour(FALL_BACK_START - 24 * HOUR_MS, 73));
+    expect(days.buckets.map((bucket) => [bucket.label, bucket.counts.message])).toEqual([
+      ["2026-10-31", 24],
+      ["2026-11-01", 25],
+      ["2026-11-02", 24],
+    ]);
+    const spring = buildSeries({ from: "2026-03-08", to: "2026-03-08", granularity: "day" }, ZONE, everyHour(SPRING_FORWARD_START, 30));
+    expect(spring.buckets[0]!.counts.message).toBe(23);
+  });
+
+  it("labels an hour with its local time and offset", () => {
+    expect(localHourLabel(Date.UTC(2026, 10, 23, 22), ZONE)).toBe("2026-11-23T14:00-08:00");
+    expect(localHourLabel(Date.UTC(2026, 10, 23, 22), "UTC")).toBe("2026-11-23T22:00+00:00");
+  });
+
+  it("refuses a range backwards, too long for its granularity, or of dates that do not exist", () => {
+    const valid = (query: unknown) => AnalyticsQuery.safeParse(query).success;
+    expect(valid({ from: "2026-11-01", to: "2026-11-07", granularity: "hour" })).toBe(true);
+    expect(valid({ from: "2026-11-01", to: "2026-11-08", granularity: "hour" })).toBe(false);
+    expect(valid({ from: "2026-09-01", to: "2026-12-01", granularity: "day" })).toBe(true);
+    expect(valid({ from: "2026-09-01", to: "2026-12-02", granularity: "day" })).toBe(false);
+    expect(valid({ from: "2026-11-02", to: "2026-11-01", granularity: "day" })).toBe(false);
+    expect(valid({ from: "2026-02-29", to: "2026-03-01", granularity: "day" })).toBe(false);
+  });
+});
+
+describe("the analytics CSV", () => {
+  it("has a header and one row per bucket, with the exact average first-reply wait", () => {
+    const hours: HourCounts = new Map();
+    addCount(hours, FALL_BACK_START, "staff_first_reply", 2);
+    addCount(hours, FALL_BACK_START, "staff_first_reply_ms", 150_000);
+    addCount(hours, FALL_BACK_START, "chat_started", 3);
+    const csv = seriesToCsv(buildSeries({ from: "2026-11-01", to: "2026-11-02", granularity: "day" }, ZONE, hours));
+    expect(csv.split("\r\n")).toEqual([
+      "time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds",
+      "2026-11-01,3,0,0,0,0,0,0,2,0,0,75",
+      "2026-11-02,0,0,0,0,0,0,0,0,0,0,",
+      "",
+    ]);
+  });
+
+  it("quotes and defuses any cell a spreadsheet would misread", () => {
+    expect(cell("=HYPERLINK(\"x\")")).toBe(`"'=HYPERLINK(""x"")"`);
+    expect(cell("+1")).toBe("'+1");
+    expect(cell("-3")).toBe("-3");
+    expect(cell("a,b")).toBe('"a,b"');
+    expect(cell("2026-11-23T14:00-08:00")).toBe("2026-11-23T14:00-08:00");
+  });
+});
