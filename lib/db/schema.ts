@@ -89,6 +89,8 @@ export const bookings = sqliteTable(
     studentEmail: text("student_email").notNull(),
     mode: text("mode", { enum: ["online", "in_person"] }).notNull(),
     intake: text("intake").notNull().default(""),
+    /** the subject the student searched for ("Python"); empty for bookings made before it was kept */
+    subject: text("subject").notNull().default(""),
     meetingLink: text("meeting_link"),
     status: text("status", { enum: ["confirmed", "cancelled", "ended"] }).notNull().default("confirmed"),
     createdAt: integer("created_at").notNull(),

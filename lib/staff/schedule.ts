@@ -36,9 +36,9 @@ export const StaffNote = z.object({ bookingId: BookingId, note: z.string().trim(
 export type StaffNote = z.infer<typeof StaffNote>;
 
 /**
- * One booking as the schedule shows it. Bookings store no subject: the
- * student's intake note ("Topic" in the chat's review) says what the session
- * is about, and is shown as such.
+ * One booking as the schedule shows it: the subject the student searched for
+ * (empty for bookings made before it was kept) and their intake note ("Topic"
+ * in the chat's review).
  */
 export type ScheduleBooking = {
   id: string;
@@ -51,6 +51,7 @@ export type ScheduleBooking = {
   studentEmail: string;
   mode: "online" | "in_person";
   intake: string;
+  subject: string;
   status: "confirmed" | "cancelled" | "ended";
   attendance: "attended" | "no_show" | null;
   tutorNote: string | null;

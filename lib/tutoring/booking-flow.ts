@@ -129,7 +129,10 @@ function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
       patch: {},
       effect: {
         type: "create_booking",
-        booking: { tutorId: booking.tutorId, date: booking.slot.date, start: booking.slot.start, end: booking.slot.end, studentName, studentEmail, mode, intake },
+        booking: {
+          tutorId: booking.tutorId, date: booking.slot.date, start: booking.slot.start, end: booking.slot.end,
+          studentName, studentEmail, mode, intake, subject: criteriaOf(ctx.fields).skill ?? "",
+        },
       },
     };
   }

@@ -44,6 +44,8 @@ export type AssistantEffect =
         studentEmail: string;
         mode: "online" | "in_person";
         intake: string;
+        /** what the student searched for ("Python"), as the staff schedule and the student's memory show it */
+        subject: string;
       };
     }
   | { type: "cancel_booking"; bookingId: string }

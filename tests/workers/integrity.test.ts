@@ -104,7 +104,7 @@ describe("what a client sends cannot book what the center did not offer", () => 
       type: "create_booking" as const,
       booking: {
         tutorId: booking.tutorId, date: booking.slot.date, start: booking.slot.start, end: booking.slot.end,
-        studentName: "Ada Lovelace", studentEmail: "ada@example.com", mode: "online" as const, intake: "Recursion",
+        studentName: "Ada Lovelace", studentEmail: "ada@example.com", mode: "online" as const, intake: "Recursion", subject: "Python",
       },
     };
     const context = {

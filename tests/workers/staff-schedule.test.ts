@@ -74,6 +74,7 @@ describe("the staff schedule", () => {
       studentName: "Sam Student",
       mode: "online",
       intake: "Recursion, please",
+      subject: "",
       status: "confirmed",
       attendance: null,
       cancelledBy: null,
@@ -120,6 +121,10 @@ describe("the staff schedule", () => {
     const { sessionId, ownerId, bookingId } = await bookInChat("Ada Byron");
     const manager = env.SESSION_MANAGER.get(env.SESSION_MANAGER.idFromName(bookingId));
     expect(await manager.status()).not.toBeNull();
+    // The week names what the student searched for and what they wrote as the topic.
+    const booked = await env.DB.prepare("SELECT date FROM bookings WHERE id = ?").bind(bookingId).first<{ date: string }>();
+    const shown = unwrapOk(await sidecar.staffScheduleWeek(token, { from: booked!.date })).bookings.find((booking) => booking.id === bookingId);
+    expect(shown).toMatchObject({ subject: "Python", intake: "Recursion and list comprehensions", status: "confirmed" });
 
     const metered = meteredD1(env.DB);
     const schedule = new StaffSchedule({ ...env, DB: metered.db });

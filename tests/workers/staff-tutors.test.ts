@@ -52,6 +52,7 @@ function bookDirectly(tutorId: string, date: string, start: string, end: string,
     studentEmail: `${studentName.split(" ")[0]!.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}@example.com`,
     mode: "online",
     intake: "",
+    subject: "Python",
     now: Date.now(),
     timeZone: DEFAULT_CENTER_POLICY.timeZone,
   });

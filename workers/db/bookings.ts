@@ -59,8 +59,8 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
   const week = weekOf(booking.date);
   const row = await db
     .prepare(
-      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, status, created_at, updated_at)
-       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'confirmed', ?12, ?12
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at)
+       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19, 'confirmed', ?12, ?12
        FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE t.id = ?4
          AND t.retired_at IS NULL
@@ -80,7 +80,7 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
       localNow(new Date(booking.now), booking.timeZone).date, LIMITS.activeBookings.limit,
-      startsAt(booking, booking), week.monday, week.sunday,
+      startsAt(booking, booking), week.monday, week.sunday, booking.subject,
     )
     .first<{ id: string }>();
   return row !== null;

@@ -132,7 +132,10 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
                             </span>
                           )}
                         </p>
-                        <p>Topic (from the student&apos;s intake): {booking.intake || "—"}</p>
+                        <p>
+                          {booking.subject ? `${booking.subject}: ` : ""}
+                          {booking.intake || "no topic given"}
+                        </p>
                         <p data-testid="booking-status">{statusText(booking)}</p>
                         {booking.tutorNote && <p>Session note: {booking.tutorNote}</p>}
                         <BookingActions booking={booking} canCancel={week.canCancel} onDone={done} />

@@ -1,0 +1,1 @@
+ALTER TABLE `bookings` ADD `subject` text DEFAULT '' NOT NULL;
