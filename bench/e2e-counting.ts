@@ -60,6 +60,23 @@ interface Registered {
 const registry: Registered[] = [];
 let instances = 0;
 
+/**
+ * Counted Durable Object calls still running. A call nobody awaits (the
+ * entrypoint's `Analytics.record`, kept alive by `ctx.waitUntil`) may finish
+ * after the RPC answered; the driver's snapshot waits for these first, so its
+ * rows land in the step that caused them, not in the next one.
+ */
+const inFlight = new Set<Promise<unknown>>();
+
+/** Waits until no counted call is running (at most `timeoutMs`); answers how many were still running then. */
+export async function settled(timeoutMs = 5_000): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  while (inFlight.size > 0 && Date.now() < deadline) {
+    await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+  }
+  return inFlight.size;
+}
+
 const bump = (table: Record<string, number>, key: string, by = 1) => {
   table[key] = (table[key] ?? 0) + by;
 };
@@ -172,8 +189,16 @@ function countingStub<S extends object>(stub: S, cls: DoClass): S {
         const started = performance.now();
         const result: unknown = Reflect.apply(member as AnyFunction, target, args);
         if (isThenable(result)) {
-          const done = () => bump(state.doCallMs, cls, performance.now() - started);
-          result.then(done, done);
+          const running = Promise.resolve(result).then(
+            () => undefined,
+            () => undefined,
+          );
+          inFlight.add(running);
+          const done = () => {
+            bump(state.doCallMs, cls, performance.now() - started);
+            inFlight.delete(running);
+          };
+          void running.then(done);
         }
         return result;
       };

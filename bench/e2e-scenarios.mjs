@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import os from "node:os";
 import { Tab, botAnswer, hasMessage, newChat, pageOpen, sendStep } from "./e2e-actions.mjs";
+import { staffRun } from "./e2e-staff.mjs";
 import { TOKENS, call, counters, evict, hex, http, sleep } from "./e2e-stack.mjs";
 import { UNIT_KEYS, crossCheck, meanUnits, scenario, step, unitsSince } from "./e2e-units.mjs";
 import { percentile, round } from "./report.mjs";
@@ -171,6 +172,9 @@ export async function builtinRun() {
     coldExchanges.push(await sendStep(`cold exchange ${i + 1}: ${content}`, cold.chat, content));
   }
 
+  // The staff console's paths, and the Analytics object's flush (bench/e2e-staff.mjs).
+  const staffConsole = await staffRun(ownerId);
+
   const verify = await http("/bench/verify");
   const latency = await pushLatency(chat, "help", LATENCY_SAMPLES);
 
@@ -204,6 +208,7 @@ export async function builtinRun() {
       handoff: scenario("(c) hand-off: the note, then staff claim + complete", handoffSteps),
       idleTab: scenario(`(d) idle tab: ${PINGS} keep-alive pings`, [idle]),
       reconnect: { ...scenario(`(e) reconnect after ${missed} missed messages`, reconnectSteps), missed, resumed: reconnectSteps[1].output },
+      ...staffConsole,
     },
     storage,
     verify,

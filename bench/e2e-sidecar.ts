@@ -1,5 +1,7 @@
 import { z } from "zod";
 import type { RowCounts } from "../durable-objects/sql";
+import { createSessionId, newOwnerId, newSecretToken, randomHex, sha256Hex } from "../lib/ids";
+import { STAFF_SESSION_MS } from "../lib/staff/schemas";
 import Sidecar, {
   ChatSession as ProductChatSession,
   MessageQueue as ProductMessageQueue,
@@ -16,6 +18,7 @@ import {
   instrumentEnv,
   liveObjects,
   setCounting,
+  settled,
   snapshot,
   track,
   uncountedEnv,
@@ -42,6 +45,13 @@ import {
  *                                  hibernation or eviction would; its next call re-runs the constructor
  *   POST /bench/storage { sessionId }  that chat's SQLite size in bytes (uncounted)
  *   GET  /bench/verify             every live object's rowCounts() over RPC vs. the registry
+ *
+ * Staff (bench/e2e-staff.mjs), uncounted setup straight into D1:
+ *
+ *   POST /bench/staff-session { role }   a staff member and a session row (the token's SHA-256, as
+ *                                  workers/db/staff.ts stores it) → { token, staffId }
+ *   POST /bench/past-booking { tutorId, date, start }  a booking that already took place → { bookingId }
+ *   POST /bench/analytics-flush    runs the Analytics object's alarm() now (counted: one alarm run) → { pairs }
  */
 
 export class ChatSession extends ProductChatSession {
@@ -98,6 +108,7 @@ export class RateLimiter extends ProductRateLimiter {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, instrumentEnv(env, "RateLimiter"));
     track("RateLimiter", ctx, () => this.rowCounts());
+    holdAlarms(ctx);
   }
 
   override async alarm(): Promise<void> {
@@ -106,15 +117,43 @@ export class RateLimiter extends ProductRateLimiter {
   }
 }
 
+/** How far the bench moves the flush alarms of RateLimiter and Analytics: past the end of any run. */
+const ALARM_HOLD_MS = 60 * 60_000;
+
+/**
+ * The RateLimiter and Analytics objects flush a few seconds (5 s, 10 s) after
+ * their first change: at a random moment of the run, inside whichever step is
+ * measured then (a queue complete would show a limiter's rows). The bench
+ * keeps their setAlarm calls (counted, 1 row written each) but sets them an
+ * hour later; the Analytics flush runs at a known point instead
+ * (/bench/analytics-flush), the limiter's not at all (its window is in memory).
+ */
+function holdAlarms(ctx: DurableObjectState): void {
+  const setAlarm = ctx.storage.setAlarm.bind(ctx.storage);
+  Object.defineProperty(ctx.storage, "setAlarm", {
+    configurable: true,
+    writable: true,
+    value: (time: number | Date, options?: DurableObjectSetAlarmOptions) => setAlarm(Number(time) + ALARM_HOLD_MS, options),
+  });
+}
+
 export class Analytics extends ProductAnalytics {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, instrumentEnv(env, "Analytics"));
     track("Analytics", ctx, () => this.rowCounts());
+    holdAlarms(ctx);
   }
 
   override async alarm(): Promise<void> {
     countAlarmRun("Analytics");
     await super.alarm();
+  }
+
+  /** Bench only: the alarm's run, now (what the runtime does FLUSH_MS after the first change); the pairs it wrote. */
+  async benchFlush(): Promise<{ pairs: number }> {
+    const pairs = this.pendingPairs();
+    await this.alarm();
+    return { pairs };
   }
 }
 
@@ -130,10 +169,28 @@ const Method = z.enum([
   "queueClaimNext",
   "queueComplete",
   "queueConversation",
+  // The staff console (bench/e2e-staff.mjs).
+  "staffScheduleWeek",
+  "staffScheduleCancel",
+  "staffScheduleAttendance",
+  "staffScheduleNote",
+  "staffTutors",
+  "staffTutor",
+  "staffUpdateTutor",
+  "staffCenterSettings",
+  "staffUpdateCenterSettings",
+  "staffAnalytics",
+  "staffInbox",
 ]);
 const CallBody = z.object({ method: Method, args: z.array(z.unknown()).max(4) });
 const CountingBody = z.object({ on: z.boolean() });
 const SessionBody = z.object({ sessionId: z.string().min(1).max(200) });
+const StaffSessionBody = z.object({ role: z.enum(["admin", "staff", "tutor"]), tutorId: z.string().min(1).max(64).optional() });
+const PastBookingBody = z.object({
+  tutorId: z.string().min(1).max(64),
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  start: z.string().regex(/^\d{2}:00$/),
+});
 
 type EntrypointMethod = (...args: unknown[]) => Promise<unknown>;
 
@@ -161,7 +218,8 @@ export default class BenchSidecar extends Sidecar {
       case "/bench/health":
         return Response.json({ ok: true, botMode: this.env.BOT_MODE });
       case "/bench/counters":
-        return Response.json(snapshot());
+        // Calls nobody awaited (analytics) belong to the step that made them: let them finish first.
+        return Response.json({ ...snapshot(), unsettled: await settled() });
       case "/bench/counting": {
         setCounting(CountingBody.parse(await request.json()).on);
         return Response.json({ ok: true });
@@ -194,9 +252,49 @@ export default class BenchSidecar extends Sidecar {
       }
       case "/bench/verify":
         return Response.json(await verify());
+      case "/bench/staff-session":
+        return Response.json(await insertStaffSession(StaffSessionBody.parse(await request.json())));
+      case "/bench/past-booking":
+        return Response.json(await insertPastBooking(PastBookingBody.parse(await request.json())));
+      case "/bench/analytics-flush": {
+        const env = uncountedEnv();
+        const analytics = env.ANALYTICS as unknown as DurableObjectNamespace<Analytics>;
+        return Response.json(await analytics.get(analytics.idFromName("global")).benchFlush());
+      }
     }
     return Response.json({ error: `no bench route ${pathname}` }, { status: 404 });
   }
+}
+
+/** A staff member and a live session, as sign-in leaves them (workers/db/staff.ts): D1 keeps the token's SHA-256. Uncounted. */
+async function insertStaffSession({ role, tutorId }: z.infer<typeof StaffSessionBody>) {
+  const db = uncountedEnv().DB;
+  const now = Date.now();
+  const staffId = `staff-bench-${randomHex(8)}`;
+  const token = newSecretToken();
+  await db.batch([
+    db
+      .prepare("INSERT INTO staff_members (id, email, role, tutor_id, created_at) VALUES (?, ?, ?, ?, ?)")
+      .bind(staffId, `${staffId}@bench.example`, role, tutorId ?? null, now),
+    db
+      .prepare("INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+      .bind(await sha256Hex(token), staffId, now, now + STAFF_SESSION_MS),
+  ]);
+  return { token, staffId };
+}
+
+/** A booking whose hour has passed (status `ended`, no attendance yet), as the schedule's tests insert it. Uncounted. */
+async function insertPastBooking({ tutorId, date, start }: z.infer<typeof PastBookingBody>) {
+  const bookingId = `bk-${randomHex(16)}`;
+  const end = `${String(Number(start.slice(0, 2)) + 1).padStart(2, "0")}:00`;
+  await uncountedEnv()
+    .DB.prepare(
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 'Bench Student', ?, 'online', 'Recursion', 'ended', ?, ?)`,
+    )
+    .bind(bookingId, createSessionId(), newOwnerId(), tutorId, date, start, end, `${bookingId}@bench.example`, Date.now(), Date.now())
+    .run();
+  return { bookingId };
 }
 
 /**

@@ -1,0 +1,89 @@
+// The staff console's paths in the end-to-end section (builtin mode): one
+// counted step per staff action, each through the sidecar's real RPC method
+// (the session check is inside every call), and the Analytics object's flush.
+// Setup (a staff session, a booking made in a chat, a past booking) is not
+// counted: it runs outside every step. See bench/README.md, "Staff console".
+import { randomUUID } from "node:crypto";
+import { newChat, sendStep } from "./e2e-actions.mjs";
+import { call, http } from "./e2e-stack.mjs";
+import { scenario, step } from "./e2e-units.mjs";
+
+/** The chat turns that book a session, as tests/workers/staff-schedule.test.ts makes one. */
+const BOOKING_TURNS = [
+  "Python on Monday at 10",
+  "Book this tutor",
+  "yes",
+  `Ada Byron, ada-${randomUUID().slice(0, 8)}@example.com`,
+  "Online. Recursion and list comprehensions",
+  "Confirm booking",
+];
+
+const addDays = (date, days) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const minutes = (clock) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
+const clock = (total) => `${String(Math.floor(total / 60)).padStart(2, "0")}:${String(total % 60).padStart(2, "0")}`;
+
+/** The tutor's hours with one range moved by half an hour (later, or earlier if later would overlap or pass midnight). */
+function moveOneRange(hours) {
+  for (let i = hours.length - 1; i >= 0; i--) {
+    for (const shift of [30, -30]) {
+      const range = hours[i];
+      const moved = { day: range.day, start: clock(minutes(range.start) + shift), end: clock(minutes(range.end) + shift) };
+      if (minutes(range.start) + shift < 0 || minutes(range.end) + shift > 23 * 60 + 30) continue;
+      const clash = hours.some((other, j) => j !== i && other.day === moved.day && other.start < moved.end && moved.start < other.end);
+      if (!clash) return hours.map((entry, j) => (j === i ? moved : entry));
+    }
+  }
+  throw new Error("no range of this tutor can move by half an hour");
+}
+
+/** One console action: the page or API request (1 web request) and the one RPC method it calls. */
+const staffStep = (name, method, ...args) => step(name, { web: 1 }, () => call(method, ...args));
+
+export async function staffRun(ownerId) {
+  // Setup, uncounted: an admin's session (admins may do every action below), a booking made in a chat, a past booking.
+  const { token } = await http("/bench/staff-session", { role: "admin" });
+  const { chat } = await newChat(ownerId);
+  let booked = null;
+  for (const content of BOOKING_TURNS) booked = (await call("sendMessage", chat.sessionId, chat.ownerId, { id: randomUUID(), content })).value.state.bookingInfo;
+  if (booked?.step !== "confirmed") throw new Error(`the chat did not book (step ${booked?.step})`);
+  const { value: thisWeek } = await call("staffScheduleWeek", token, {});
+  const past = await http("/bench/past-booking", { tutorId: "t-001", date: addDays(thisWeek.today, -1), start: "10:00" });
+
+  const steps = [];
+  const week = await staffStep("open the week (staffScheduleWeek)", "staffScheduleWeek", token, { from: booked.slot.date });
+  steps.push(week);
+  const shown = week.output.value.bookings.length;
+  steps.push(await staffStep("cancel a booking for the center (staffScheduleCancel)", "staffScheduleCancel", token, { bookingId: booked.bookingId, reason: "The tutor is ill; we will call you to rebook." }));
+  steps.push(await staffStep("mark a no-show (staffScheduleAttendance)", "staffScheduleAttendance", token, { bookingId: past.bookingId, attendance: "no_show" }));
+  steps.push(await staffStep("write a session note (staffScheduleNote)", "staffScheduleNote", token, { bookingId: past.bookingId, note: "Did not come; called, no answer." }));
+  const list = await staffStep("list tutors (staffTutors)", "staffTutors", token);
+  steps.push(list);
+  const tutorId = list.output.value.tutors.filter((tutor) => tutor.retiredAt === null).at(-1).id;
+  const open = await staffStep("open a tutor (staffTutor)", "staffTutor", token, tutorId);
+  steps.push(open);
+  const { name, bio, mode, subjects, availability } = open.output.value.tutor;
+  steps.push(await staffStep("save a tutor's hours, one range moved (staffUpdateTutor)", "staffUpdateTutor", token, tutorId, { name, bio, mode, subjects, hours: moveOneRange(availability) }));
+  const settings = await staffStep("read the center settings (staffCenterSettings)", "staffCenterSettings", token);
+  steps.push(settings);
+  const { closedDates: _closedDates, ...unchanged } = settings.output.value;
+  steps.push(await staffStep("save the center settings unchanged (staffUpdateCenterSettings)", "staffUpdateCenterSettings", token, unchanged));
+  steps.push(await staffStep("open analytics, 7 days by day (staffAnalytics)", "staffAnalytics", token, { from: addDays(thisWeek.today, -6), to: thisWeek.today, granularity: "day" }));
+  steps.push(await staffStep("open the inbox (staffInbox)", "staffInbox", token));
+
+  // The Analytics object's flush: first of everything counted since the run began (its alarm was armed by the
+  // warm-up and held), then an exchange that arms it again, and the flush of that one exchange.
+  const flushStep = (name) => step(name, {}, () => http("/bench/analytics-flush", {}));
+  const afterStaff = await flushStep("Analytics alarm: flush of the run so far");
+  const arming = await sendStep("builtin exchange after a flush (arms the alarm)", chat, "help");
+  const afterExchange = await flushStep("Analytics alarm: flush after one exchange");
+
+  return {
+    staff: { ...scenario("staff console, one step per action (admin session)", steps), weekBookings: shown, tutorId },
+    analyticsFlush: {
+      ...scenario("Analytics flush: the run so far; an exchange that arms it again, and that exchange's flush", [afterStaff, arming, afterExchange]),
+      pairs: { afterStaff: afterStaff.output.pairs, afterExchange: afterExchange.output.pairs },
+      // One flush cycle, what the month adds per flush: the alarm's run and its rows, plus the setAlarm that armed it.
+      cycle: { ...afterExchange, doRowsWritten: afterExchange.doRowsWritten + arming.alarmWrites, alarmWrites: afterExchange.alarmWrites + arming.alarmWrites, output: undefined },
+    },
+  };
+}
