@@ -9,21 +9,11 @@ import {
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { z } from "@/lib/zod";
+import { staffApi } from "./staff-api";
 
-const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
-
-async function post(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(path, {
-    method: "POST",
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const parsed = ErrorBody.safeParse(data);
-    throw new Error(parsed.success ? parsed.data.error.message : "Something went wrong. Please try again.");
-  }
-  return data;
+/** The ceremonies POST their JSON; a refusal throws the route's message. */
+function post(path: string, body?: unknown): Promise<unknown> {
+  return staffApi(path, { method: "POST", body });
 }
 
 /**

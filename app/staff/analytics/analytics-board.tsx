@@ -5,6 +5,7 @@ import { AnalyticsSeriesSchema, MAX_RANGE_DAYS, type Counts, type Granularity } 
 import { averageFirstReplySeconds } from "@/lib/analytics/series";
 import { z } from "@/lib/zod";
 import { SeriesChart, type ChartLine } from "./series-chart";
+import { StaffApiError, staffApi } from "../staff-api";
 
 type Series = z.infer<typeof AnalyticsSeriesSchema>;
 type Preset = "week" | "twoDays" | "custom";
@@ -13,8 +14,6 @@ interface Range {
   to: string;
   granularity: Granularity;
 }
-
-const ErrorBody = z.object({ error: z.object({ message: z.string(), issues: z.array(z.object({ message: z.string() })).optional() }) });
 
 const CHARTS: { id: string; title: string; lines: ChartLine[] }[] = [
   {
@@ -94,14 +93,11 @@ export function AnalyticsBoard() {
     setLoading(true);
     setError(null);
     try {
-      const response = await fetch(`/api/staff/analytics?${search(wanted)}`, { cache: "no-store" });
-      const data: unknown = await response.json().catch(() => null);
-      if (!response.ok) {
-        const parsed = ErrorBody.safeParse(data);
+      const data = await staffApi(`/api/staff/analytics?${search(wanted)}`).catch((refused: unknown) => {
         // A refused range says why ("At most 7 days by hour."), not just that it was refused.
-        const why = parsed.success ? [parsed.data.error.message, ...(parsed.data.error.issues ?? []).map((issue) => issue.message)] : [];
-        throw new Error(why.length > 0 ? why.join(" ") : "Could not load the numbers. Please try again.");
-      }
+        if (refused instanceof StaffApiError) throw new Error([refused.message, ...refused.issues.map((issue) => issue.message)].join(" "));
+        throw new Error("Could not load the numbers. Please try again.");
+      });
       const read = AnalyticsSeriesSchema.parse(data);
       // A preset means the center's days: if the browser's calendar differs, ask again in the center's.
       if (fromPreset !== "custom" && read.today !== wanted.to) {

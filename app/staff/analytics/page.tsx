@@ -1,22 +1,15 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { redirect } from "next/navigation";
-import { currentStaff } from "../current-staff";
+import { signedInStaff, StaffPage } from "../staff-page";
 import { AnalyticsBoard } from "./analytics-board";
 
 export const metadata: Metadata = { title: "Analytics · Staff · Tutoring Center" };
 
 /** Counts per day or hour: chats, messages, bookings, hand-offs and how fast staff answered. */
 export default async function StaffAnalyticsPage() {
-  const session = await currentStaff();
-  if (!session) redirect("/staff/sign-in");
+  const session = await signedInStaff();
   return (
-    <div className="directory">
-      <p>
-        <Link href="/staff">← Staff console</Link>
-      </p>
-      <h1>Analytics</h1>
+    <StaffPage title="Analytics">
       {session.member.role === "tutor" ? <p>Analytics are for staff and admins.</p> : <AnalyticsBoard />}
-    </div>
+    </StaffPage>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useState } from "react";
 import { z } from "@/lib/zod";
+import { staffApi } from "../staff-api";
 
 const Waiting = z.object({
   messageId: z.string(),
@@ -17,18 +18,6 @@ const Claimed = z.object({
 });
 const Dead = z.object({ deadLetters: z.array(z.object({ messageId: z.string(), content: z.string(), attempts: z.number(), diedAt: z.number() })), total: z.number() });
 const Replied = z.object({ delivered: z.boolean() });
-const ErrorBody = z.object({ error: z.object({ message: z.string() }) });
-
-async function call(path: string, body?: unknown): Promise<unknown> {
-  const response = await fetch(path, body === undefined ? { cache: "no-store" } : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-  const data: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const parsed = ErrorBody.safeParse(data);
-    throw new Error(parsed.success ? parsed.data.error.message : "Something went wrong. Please try again.");
-  }
-  return data;
-}
-
 /** Waiting messages are re-read this often while the page is open (a staff page, not a student's: polling is fine). */
 const REFRESH_MS = 15_000;
 
@@ -42,7 +31,7 @@ export function InboxBoard() {
 
   const refresh = useCallback(async () => {
     try {
-      const [waiting, unanswered] = await Promise.all([call("/api/staff/inbox"), call("/api/staff/inbox/dead-letters")]);
+      const [waiting, unanswered] = await Promise.all([staffApi("/api/staff/inbox"), staffApi("/api/staff/inbox/dead-letters")]);
       setInbox(Inbox.parse(waiting));
       setDead(Dead.parse(unanswered));
     } catch (caught) {
@@ -60,7 +49,7 @@ export function InboxBoard() {
     setError(null);
     setStatus(null);
     try {
-      setOpen(Claimed.parse(await call("/api/staff/inbox/claim", { messageId })));
+      setOpen(Claimed.parse(await staffApi("/api/staff/inbox/claim", { body: { messageId } })));
       setReply("");
       await refresh();
     } catch (caught) {
@@ -71,7 +60,7 @@ export function InboxBoard() {
   async function requeue(messageId: string) {
     setError(null);
     try {
-      await call("/api/staff/inbox/requeue", { messageId });
+      await staffApi("/api/staff/inbox/requeue", { body: { messageId } });
       setStatus("Back in the inbox.");
       await refresh();
     } catch (caught) {
@@ -83,7 +72,7 @@ export function InboxBoard() {
     if (!open) return;
     setError(null);
     try {
-      const { delivered } = Replied.parse(await call("/api/staff/inbox/reply", { messageId: open.lease.messageId, leaseId: open.lease.leaseId, reply }));
+      const { delivered } = Replied.parse(await staffApi("/api/staff/inbox/reply", { body: { messageId: open.lease.messageId, leaseId: open.lease.leaseId, reply } }));
       setOpen(null);
       // Only what happened: a chat in the trash (or unreachable) did not get the reply.
       setStatus(delivered ? "Sent: the reply is in the student's chat." : "Saved, but the student's chat could not take it (it may be in their trash), so they have not seen it.");

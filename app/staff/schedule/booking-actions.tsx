@@ -3,7 +3,7 @@
 import { useId, useState } from "react";
 import { MAX_CANCEL_REASON_CHARS, MAX_TUTOR_NOTE_CHARS, type ScheduleBooking } from "@/lib/staff/schedule";
 import { z } from "@/lib/zod";
-import { call } from "./call";
+import { staffApi } from "../staff-api";
 
 const Cancelled = z.object({ studentTold: z.boolean() });
 
@@ -40,7 +40,7 @@ export function BookingActions({ booking, canCancel, onDone }: { booking: Schedu
 
   const cancel = () =>
     act(async () => {
-      const { studentTold } = Cancelled.parse(await call("/api/staff/schedule/cancel", { bookingId: booking.id, reason }));
+      const { studentTold } = Cancelled.parse(await staffApi("/api/staff/schedule/cancel", { body: { bookingId: booking.id, reason } }));
       setReason("");
       return studentTold
         ? `Cancelled ${who}. The student's chat says so, with your reason.`
@@ -48,12 +48,12 @@ export function BookingActions({ booking, canCancel, onDone }: { booking: Schedu
     });
   const mark = (attendance: "attended" | "no_show") =>
     act(async () => {
-      await call("/api/staff/schedule/attendance", { bookingId: booking.id, attendance });
+      await staffApi("/api/staff/schedule/attendance", { body: { bookingId: booking.id, attendance } });
       return `Marked ${who} as ${attendance === "attended" ? "attended" : "a no-show"}.`;
     });
   const saveNote = () =>
     act(async () => {
-      await call("/api/staff/schedule/note", { bookingId: booking.id, note });
+      await staffApi("/api/staff/schedule/note", { body: { bookingId: booking.id, note } });
       return note.trim() === "" ? `Cleared the note on ${who}.` : `Saved the note on ${who}.`;
     });
 

@@ -7,7 +7,7 @@ import type { ScheduleBooking, ScheduleWeek } from "@/lib/staff/schedule";
 import type { StaffRole } from "@/lib/staff/schemas";
 import { addDays, formatDate } from "@/lib/tutoring/clock";
 import { BookingActions } from "./booking-actions";
-import { call } from "./call";
+import { staffApi } from "../staff-api";
 
 /** The week is re-read this often while the page is open, and whenever the tab regains focus. */
 const REFRESH_MS = 30_000;
@@ -49,7 +49,8 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
       if (from) query.set("from", from);
       if (tutor) query.set("tutor", tutor);
       // The sidecar's answer (lib/staff/schedule.ts ScheduleWeek); not re-validated: we do not parse our own output.
-      setWeek((await call(`/api/staff/schedule?${query}`)) as ScheduleWeek);
+      // Our own sidecar's answer, typed by the RPC surface (lib/sidecar-api.ts) it passed through.
+      setWeek((await staffApi(`/api/staff/schedule?${query}`)) as ScheduleWeek);
       setError(null);
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));

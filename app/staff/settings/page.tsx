@@ -1,23 +1,16 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { redirect } from "next/navigation";
-import { currentStaff } from "../current-staff";
+import { signedInStaff, StaffPage } from "../staff-page";
 import { SettingsForm } from "./settings-form";
 
 export const metadata: Metadata = { title: "Center settings · Staff · Tutoring Center" };
 
 /** The center's name, zone, booking policies, opening hours and closed dates: admins edit, other staff read. */
 export default async function StaffSettingsPage() {
-  const session = await currentStaff();
-  if (!session) redirect("/staff/sign-in");
+  const session = await signedInStaff();
   return (
-    <div className="directory">
-      <p>
-        <Link href="/staff">← Staff console</Link>
-      </p>
-      <h1>Center settings</h1>
+    <StaffPage title="Center settings">
       <p className="subtitle">The assistant applies these rules to every search and booking, and explains them to students.</p>
       <SettingsForm canEdit={session.member.role === "admin"} />
-    </div>
+    </StaffPage>
   );
 }

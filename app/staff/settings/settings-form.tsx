@@ -4,20 +4,15 @@ import { useEffect, useState, type FormEvent } from "react";
 import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
 import { capitalize } from "@/lib/tutoring/clock";
 import { WEEKDAYS, type Weekday } from "@/lib/tutoring/schemas";
-import { z } from "@/lib/zod";
-
-const ErrorBody = z.object({ error: z.object({ message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) });
+import { StaffApiError, staffApi } from "../staff-api";
 
 /** Calls a settings route; the answer is the policy as D1 now holds it, or the route's error in words. */
-async function call(path: string, init?: { method: string; body?: unknown }): Promise<CenterPolicy> {
-  const response = await fetch(path, init ? { method: init.method, headers: { "content-type": "application/json" }, body: JSON.stringify(init.body ?? {}) } : { cache: "no-store" });
-  const data: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const parsed = ErrorBody.safeParse(data);
-    const issues = parsed.success ? (parsed.data.error.issues ?? []).map((issue) => `${issue.path}: ${issue.message}`).join("; ") : "";
-    throw new Error(parsed.success ? `${parsed.data.error.message}${issues ? ` (${issues})` : ""}` : "Something went wrong. Please try again.");
+async function call(path: string, init?: { method: "PUT" | "POST" | "DELETE"; body?: unknown }): Promise<CenterPolicy> {
+  try {
+    return CenterPolicy.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
+  } catch (error) {
+    throw error instanceof StaffApiError ? new Error(error.summary) : error;
   }
-  return CenterPolicy.parse(data);
 }
 
 type DayHours = { closed: boolean; open: string; close: string };

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import type { StaffTutor } from "@/lib/staff/tutor-schemas";
 import { subjectKey } from "@/lib/tutoring/subject-key";
 import { availabilityLabel, modeLabel } from "../../components/format";
-import { currentStaff } from "../current-staff";
+import { signedInStaff, StaffPage } from "../staff-page";
 import { asStaff } from "./as-staff";
 
 export const metadata: Metadata = { title: "Tutors · Staff · Tutoring Center" };
@@ -41,8 +40,7 @@ function TutorRows({ tutors, testId }: { tutors: StaffTutor[]; testId: string })
 
 /** Every tutor, by name: the ones teaching, then the retired ones apart. */
 export default async function StaffTutorsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const session = await currentStaff();
-  if (!session) redirect("/staff/sign-in");
+  await signedInStaff();
   const raw = (await searchParams).q;
   const query = (Array.isArray(raw) ? raw[0] : raw)?.slice(0, 80) ?? "";
   const { tutors, canEdit } = await asStaff((sidecar, token) => sidecar.staffTutors(token));
@@ -50,11 +48,7 @@ export default async function StaffTutorsPage({ searchParams }: { searchParams: 
   const teaching = shown.filter((tutor) => tutor.retiredAt === null);
   const retired = shown.filter((tutor) => tutor.retiredAt !== null);
   return (
-    <div className="directory">
-      <p>
-        <Link href="/staff">← Staff console</Link>
-      </p>
-      <h1>Tutors</h1>
+    <StaffPage title="Tutors">
       {canEdit ? (
         <p>
           <Link href="/staff/tutors/new" className="button">
@@ -84,6 +78,6 @@ export default async function StaffTutorsPage({ searchParams }: { searchParams: 
           <TutorRows tutors={retired} testId="retired-tutors" />
         </section>
       )}
-    </div>
+    </StaffPage>
   );
 }

@@ -4,7 +4,8 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { RebookingEntry } from "@/lib/staff/tutor-schemas";
 import { slotLabel } from "../../components/format";
-import { SaveError, sendTutor } from "./tutor-form";
+import { StaffApiError } from "../staff-api";
+import { sendTutor } from "./tutor-form";
 
 /** A retired tutor's sessions still to come: who to rebook, and when. */
 export function RebookingList({ entries }: { entries: RebookingEntry[] }) {
@@ -51,7 +52,7 @@ export function RetireTutor({ tutorId, name }: { tutorId: string; name: string }
       // The page re-renders as a retired tutor's, with the sessions to rebook.
       router.refresh();
     } catch (caught) {
-      setError(caught instanceof SaveError ? caught.message : "The server could not be reached. The tutor was not retired.");
+      setError(caught instanceof StaffApiError ? caught.message : "The server could not be reached. The tutor was not retired.");
     } finally {
       setBusy(false);
     }

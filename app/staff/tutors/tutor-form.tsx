@@ -4,37 +4,12 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { StaffTutorDetail, type StaffTutor, type TutorInputDraft } from "@/lib/staff/tutor-schemas";
 import { WEEKDAYS } from "@/lib/tutoring/schemas";
-import { z } from "@/lib/zod";
 import { capitalize } from "@/lib/tutoring/clock";
+import { StaffApiError, staffApi } from "../staff-api";
 
-const ErrorBody = z.object({ error: z.object({ message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })).optional() }) });
-
-/** A refused save: the message, and field errors keyed by the issue's path ("name", "hours.1.start"). */
-export class SaveError extends Error {
-  constructor(
-    message: string,
-    readonly fields: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** Sends a tutor request; a 4xx becomes a SaveError with the server's field issues. */
+/** Sends a tutor request; a 4xx becomes a StaffApiError with the server's field issues ("name", "hours.1.start"). */
 export async function sendTutor(path: string, method: "POST" | "PUT", body?: unknown): Promise<StaffTutorDetail> {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? undefined : { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const parsed = ErrorBody.safeParse(data);
-    if (!parsed.success) throw new SaveError("Something went wrong. Nothing was saved; please try again.");
-    const fields: Record<string, string> = {};
-    for (const issue of parsed.data.error.issues ?? []) fields[issue.path] ??= issue.message;
-    throw new SaveError(parsed.data.error.message, fields);
-  }
-  return StaffTutorDetail.parse(data);
+  return StaffTutorDetail.parse(await staffApi(path, { method, body }));
 }
 
 type Range = { key: number; day: string; start: string; end: string };
@@ -94,7 +69,7 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
       setStatus("Saved. The assistant offers these hours from the next message on.");
       router.refresh();
     } catch (caught) {
-      const refused = caught instanceof SaveError ? caught : new SaveError("The server could not be reached. Nothing was saved; please try again.");
+      const refused = caught instanceof StaffApiError ? caught : new StaffApiError("The server could not be reached. Nothing was saved; please try again.");
       setFields(refused.fields);
       setError(Object.keys(refused.fields).length > 0 ? "Nothing was saved: check the fields marked below." : refused.message);
       const first = Object.keys(refused.fields).map((path) => document.getElementById(path)).find(Boolean);

@@ -1,22 +1,15 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-import { redirect } from "next/navigation";
-import { currentStaff } from "../../current-staff";
+import { signedInStaff, StaffPage } from "../../staff-page";
 import { TutorForm } from "../tutor-form";
 
 export const metadata: Metadata = { title: "Add tutor · Staff · Tutoring Center" };
 
 /** A new tutor (staff and admins; the sidecar refuses anyone else). */
 export default async function NewTutorPage() {
-  const session = await currentStaff();
-  if (!session) redirect("/staff/sign-in");
+  const session = await signedInStaff();
   return (
-    <div className="directory">
-      <p>
-        <Link href="/staff/tutors">← Tutors</Link>
-      </p>
-      <h1>Add tutor</h1>
+    <StaffPage title="Add tutor" back={{ href: "/staff/tutors", label: "← Tutors" }}>
       {session.member.role === "tutor" ? <p>Staff and admins add tutors.</p> : <TutorForm tutor={null} />}
-    </div>
+    </StaffPage>
   );
 }
