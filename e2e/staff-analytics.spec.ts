@@ -103,7 +103,7 @@ test.describe("staff analytics (production build + sidecar)", () => {
     expect(bad.status()).toBe(401); // no staff session at all comes first
 
     await withPasskeys(page);
-    await page.goto(invite(`tutor-${Date.now()}@center.example`, "tutor"));
+    await page.goto(invite(`tutor-${Date.now()}@center.example`, "tutor", "t-001"));
     await page.getByTestId("register-passkey").click();
     await expect(page.getByTestId("staff-member")).toContainText("(Tutor)");
     await expect(page.getByRole("link", { name: /^Analytics/ })).toHaveCount(0);

@@ -1,23 +1,8 @@
 import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
+import { bookInChat, lettersName } from "./support/booking";
 import { invite, seriousViolations, SITE, withPasskeys } from "./support/staff";
-
-/** Books Python on Monday at 10 through the chat, as a student types it; returns the booking as My bookings lists it. */
-async function bookInChat(chat: ChatPage, name: string, email: string) {
-  await chat.open();
-  await chat.send("I need help with Python on Monday at 10");
-  await chat.send("Book this tutor");
-  await chat.send("yes");
-  await chat.send(`${name}, ${email}`);
-  await chat.send("Online. Recursion and list comprehensions");
-  await chat.send("Confirm booking");
-  const bookingId = (await chat.page.getByTestId("booking-id").textContent())?.trim();
-  const { bookings } = (await (await chat.page.request.get("/api/bookings")).json()) as { bookings: { id: string; date: string; start: string }[] };
-  const booking = bookings.find((entry) => entry.id === bookingId);
-  if (!booking) throw new Error(`booking ${bookingId} not in My bookings`);
-  return booking;
-}
 
 test.describe("the staff schedule", () => {
   test.beforeAll(() => startSidecar());
@@ -26,8 +11,8 @@ test.describe("the staff schedule", () => {
     const student = await browser.newContext();
     const chat = new ChatPage(await student.newPage());
     const stamp = Date.now();
-    // Letters only: the assistant reads digits in a name as something else. Unique per run, so the row is this one.
-    const name = `Rosa ${[...String(stamp).slice(-6)].map((digit) => "abcdefghij"[Number(digit)]).join("").replace(/^./, (first) => first.toUpperCase())}`;
+    // Unique per run, so the row is this one.
+    const name = lettersName("Rosa", stamp);
     const booking = await bookInChat(chat, name, `rosa-${stamp}@example.com`);
 
     await withPasskeys(page);

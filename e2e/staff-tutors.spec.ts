@@ -1,6 +1,6 @@
-import type { Locator, Page } from "@playwright/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
+import { retype, tabTo } from "./support/keyboard";
 import { invite, seriousViolations, SITE, withPasskeys } from "./support/staff";
 import { expect, test } from "./support/test";
 
@@ -9,21 +9,6 @@ import { expect, test } from "./support/test";
  * changes a tutor's weekly hours with the keyboard alone, and a student's
  * assistant offers the new hours at once.
  */
-
-/** Presses Tab until `target` has focus, as a keyboard user moves through the page. */
-async function tabTo(page: Page, target: Locator, { backwards = false, limit = 120 } = {}) {
-  for (let presses = 0; presses < limit; presses++) {
-    if (await target.evaluate((element) => element === document.activeElement).catch(() => false)) return;
-    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
-  }
-  throw new Error(`could not reach ${target} with the keyboard`);
-}
-
-/** Replaces a focused text field's value by typing. */
-async function retype(page: Page, text: string) {
-  await page.keyboard.press("ControlOrMeta+a");
-  await page.keyboard.type(text);
-}
 
 test.describe("the tutor editor", () => {
   test.beforeAll(() => startSidecar());
@@ -94,7 +79,7 @@ test.describe("the tutor editor", () => {
 
   test("a tutor-role member sees the tutors but no way to change them", async ({ page }) => {
     await withPasskeys(page);
-    await page.goto(invite(`tutors-tutor-${Date.now()}@center.example`, "tutor"));
+    await page.goto(invite(`tutors-tutor-${Date.now()}@center.example`, "tutor", "t-001"));
     await page.getByTestId("register-passkey").click();
     await expect(page.getByTestId("staff-member")).toContainText("(Tutor)");
     await page.goto(`${SITE}/staff/tutors/t-001`);

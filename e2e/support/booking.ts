@@ -1,0 +1,23 @@
+import type { ChatPage } from "../pages/chat";
+
+/** Books Python on Monday at 10 through the chat, as a student types it; returns the booking as My bookings lists it. */
+export async function bookInChat(chat: ChatPage, name: string, email: string) {
+  await chat.open();
+  await chat.send("I need help with Python on Monday at 10");
+  await chat.send("Book this tutor");
+  await chat.send("yes");
+  await chat.send(`${name}, ${email}`);
+  await chat.send("Online. Recursion and list comprehensions");
+  await chat.send("Confirm booking");
+  const bookingId = (await chat.page.getByTestId("booking-id").textContent())?.trim();
+  const { bookings } = (await (await chat.page.request.get("/api/bookings")).json()) as { bookings: { id: string; date: string; start: string }[] };
+  const booking = bookings.find((entry) => entry.id === bookingId);
+  if (!booking) throw new Error(`booking ${bookingId} not in My bookings`);
+  return booking;
+}
+
+/** A unique name of letters only (the assistant reads digits in a name as something else). */
+export function lettersName(first: string, stamp: number): string {
+  const last = [...String(stamp).slice(-6)].map((digit) => "abcdefghij"[Number(digit)]).join("");
+  return `${first} ${last.charAt(0).toUpperCase()}${last.slice(1)}`;
+}
