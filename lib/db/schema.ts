@@ -249,6 +249,12 @@ export const centerSettings = sqliteTable(
     updatedAt: integer("updated_at").notNull(),
     /** the staff member who last changed them; null for the defaults */
     updatedBy: text("updated_by"),
+    /**
+     * Bumped by triggers (migration 0008) whenever the set of subjects taught can change (a
+     * tutor_subjects row added or removed, a tutor retired or back): the assistant caches the
+     * subject list per isolate and re-reads it only when this moves.
+     */
+    catalogVersion: integer("catalog_version").notNull().default(0),
   },
   () => [check("center_settings_one_row", sql`id = 1`)],
 );

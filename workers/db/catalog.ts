@@ -12,6 +12,14 @@ import type { TutorCatalog } from "../../lib/tutoring/turn-types";
  * Retired tutors (`retired_at` set) are never found, listed or offered.
  */
 
+/**
+ * The subject list per isolate (per database binding), with the catalog
+ * version it was read at (`center_settings.catalog_version`, moved by triggers
+ * on every change to who teaches what): an edit in any isolate is seen by the
+ * next message in every isolate, and an unchanged catalog costs one row read.
+ */
+const subjectsByDb = new WeakMap<D1Database, { version: number; names: Promise<string[]> }>();
+
 export function createD1Catalog(db: D1Database): TutorCatalog {
   const orm = drizzle(db, { schema });
 
@@ -43,12 +51,21 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
      * docs/architecture.md, "Tutors"). Sorted first, so the first spelling wins as before.
      */
     async subjects() {
-      const rows = await orm
+      // One indexed read of one row per message; the list itself only when a trigger moved the version.
+      const row = await db.prepare("SELECT catalog_version AS version FROM center_settings WHERE id = 1").first<{ version: number }>();
+      const version = row?.version ?? -1;
+      const cached = subjectsByDb.get(db);
+      if (cached && cached.version === version) return cached.names;
+      const names = orm
         .select({ subject: schema.tutorSubjects.subject })
         .from(schema.tutorSubjects)
         .innerJoin(schema.tutors, eq(schema.tutors.id, schema.tutorSubjects.tutorId))
-        .where(isNull(schema.tutors.retiredAt));
-      return subjectList(rows.map((row) => row.subject).sort());
+        .where(isNull(schema.tutors.retiredAt))
+        .then((rows) => subjectList(rows.map((subject) => subject.subject).sort()));
+      // A failed read must not be cached: the next message tries again.
+      names.catch(() => subjectsByDb.delete(db));
+      subjectsByDb.set(db, { version, names });
+      return names;
     },
   };
 }
