@@ -23,7 +23,7 @@ const { closedDates: _none, ...DEFAULT_SETTINGS } = DEFAULT_CENTER_POLICY;
 let admin: StaffSignedIn;
 
 /** What docs/architecture.md ("Center settings") says these cost, as D1 reports it (index entries included). */
-const COST = { readRows: 9, saveRowsRead: 1, saveRowsWritten: 22 };
+const COST = { readRows: 9, saveUnchangedWritten: 1 };
 
 async function setPolicy(changes: Partial<Omit<CenterPolicy, "closedDates">>) {
   unwrapOk(await sidecar.staffUpdateCenterSettings(admin.session.token, { ...DEFAULT_SETTINGS, ...changes }));
@@ -206,7 +206,7 @@ describe("the center's booking policies, through the sidecar", () => {
     expect(unwrapOk(await sidecar.centerPolicy())).toMatchObject({ name: "Mission Campus Tutoring", weeklyCap: 3 });
   });
 
-  it("costs one D1 batch per turn to read, and one transaction of 9 statements to save", async () => {
+  it("costs one D1 batch per turn to read, and one transaction of 9 statements to save that writes only what changed", async () => {
     await env.DB.prepare("INSERT INTO center_closed_dates (date, reason) VALUES ('2020-01-01', 'past'), ('2099-01-01', 'future')").run();
     const metered = meteredD1(env.DB);
     const policy = await readCenterPolicy(metered.db, { fromDate: "2026-01-01" });
@@ -216,6 +216,17 @@ describe("the center's booking policies, through the sidecar", () => {
 
     metered.reset();
     await updateCenterSettings(metered.db, { settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
-    expect(metered.counts).toEqual({ statements: 9, rowsRead: COST.saveRowsRead, rowsWritten: COST.saveRowsWritten });
+    // Saved unchanged: the settings row only (who and when); the seven weekdays are left as they are.
+    expect(metered.counts).toMatchObject({ statements: 9, rowsWritten: COST.saveUnchangedWritten });
+
+    // One weekday moved and one closed: those two rows change, the other five write nothing.
+    metered.reset();
+    const hours = DEFAULT_SETTINGS.hours.filter((day) => day.day !== "sunday").map((day) => (day.day === "monday" ? { ...day, open: "09:00" } : day));
+    await updateCenterSettings(metered.db, { settings: { ...DEFAULT_SETTINGS, hours }, staffId: admin.member.id, now: Date.now() });
+    const stored = await readCenterPolicy(env.DB, { fromDate: "2026-01-01" });
+    expect(stored.hours.map((day) => day.day)).not.toContain("sunday");
+    expect(stored.hours.find((day) => day.day === "monday")).toMatchObject({ open: "09:00" });
+    expect(metered.counts.rowsWritten).toBeLessThanOrEqual(COST.saveUnchangedWritten + 2 * 2);
+    await updateCenterSettings(env.DB, { settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
   });
 });

@@ -66,8 +66,17 @@ export async function updateCenterSettings(
         settings.name, settings.timeZone, settings.minLeadMinutes, settings.horizonDays, settings.weeklyCap,
         settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
       ),
-    db.prepare(`DELETE FROM center_hours`),
-    ...settings.hours.map((hours) => db.prepare(`INSERT INTO center_hours (day, open, close) VALUES (?1, ?2, ?3)`).bind(hours.day, hours.open, hours.close)),
+    // Only what changed is written: a weekday no longer open goes, a new or moved one is upserted, the rest stay.
+    db.prepare(`DELETE FROM center_hours WHERE day NOT IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(settings.hours.map((hours) => hours.day))),
+    ...settings.hours.map((hours) =>
+      db
+        .prepare(
+          `INSERT INTO center_hours (day, open, close) VALUES (?1, ?2, ?3)
+           ON CONFLICT (day) DO UPDATE SET open = excluded.open, close = excluded.close
+           WHERE center_hours.open IS NOT excluded.open OR center_hours.close IS NOT excluded.close`,
+        )
+        .bind(hours.day, hours.open, hours.close),
+    ),
   ]);
 }
 
