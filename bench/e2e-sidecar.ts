@@ -6,6 +6,7 @@ import Sidecar, {
   SessionManager as ProductSessionManager,
   RateLimiter as ProductRateLimiter,
   Analytics as ProductAnalytics,
+  StudentMemory as ProductStudentMemory,
 } from "../workers/sidecar";
 import {
   countAlarmRun,
@@ -118,6 +119,13 @@ export class Analytics extends ProductAnalytics {
   }
 }
 
+export class StudentMemory extends ProductStudentMemory {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "StudentMemory"));
+    track("StudentMemory", ctx, () => this.rowCounts());
+  }
+}
+
 /** The entrypoint methods the driver may call: what the web worker's routes and the bots call. */
 const Method = z.enum([
   "ping",
@@ -219,6 +227,8 @@ async function verify() {
         return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromString(id)).rowCounts();
       case "Analytics":
         return env.ANALYTICS.get(env.ANALYTICS.idFromString(id)).rowCounts();
+      case "StudentMemory":
+        return env.STUDENT_MEMORY.get(env.STUDENT_MEMORY.idFromString(id)).rowCounts();
     }
   };
   const objects = liveObjects();

@@ -33,6 +33,7 @@ export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Analytics } from "../durable-objects/analytics";
+export { StudentMemory } from "../durable-objects/student-memory";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
