@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
-import { planFacts } from "../lib/memory/facts";
-import { FactId, FactSource, NewFacts, StudentFact, TutorDetail } from "../lib/memory/schemas";
+import { planFacts, type FactPlan } from "../lib/memory/facts";
+import { FactId, FactSource, NewFacts, SettledBooking, StudentFact, TutorDetail, type NewFact } from "../lib/memory/schemas";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
@@ -92,8 +92,33 @@ export class StudentMemory extends DurableObject<Env> {
     const parsed = NewFacts.safeParse(proposed);
     if (!parsed.success) return fail("bad_request:body", "Invalid facts.", zodIssues(parsed.error));
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
-    const plan = planFacts(this.facts, parsed.data, now);
-    if (plan.upserts.length === 0 && plan.deletes.length === 0) return ok({ facts: this.list(), changed: 0, rows: { reads: 0, writes: 0 } });
+    return ok(this.write(ownerId, planFacts(this.facts, parsed.data, now), now));
+  }
+
+  /**
+   * A booking's outcome decided outside the chat (the staff schedule's attendance or cancel, My
+   * bookings): the tutor fact that remembers that booking takes it. 1 row when it changes, else 0.
+   */
+  settle(ownerId: string, bookingId: unknown, outcome: unknown, now: number): Result<Learned> {
+    if (!this.mine(ownerId)) return notFound();
+    const parsed = SettledBooking.safeParse({ bookingId, outcome });
+    if (!parsed.success) return fail("bad_request:body", "Invalid booking outcome.", zodIssues(parsed.error));
+    if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
+    const fact = [...this.facts.values()].find((entry) => entry.detail?.bookingId === parsed.data.bookingId);
+    if (!fact?.detail) return ok({ facts: this.list(), changed: 0, rows: { reads: 0, writes: 0 } });
+    const settled: NewFact = {
+      kind: "tutor",
+      value: fact.value,
+      detail: { ...fact.detail, outcome: parsed.data.outcome },
+      source: { type: "booking", bookingId: parsed.data.bookingId },
+      confidence: fact.confidence,
+    };
+    return ok(this.write(ownerId, planFacts(this.facts, [settled], now), now));
+  }
+
+  /** Writes a plan in one transaction (creating the memory on first use) and keeps memory in step. */
+  private write(ownerId: string, plan: FactPlan, now: number): Learned {
+    if (plan.upserts.length === 0 && plan.deletes.length === 0) return { facts: this.list(), changed: 0, rows: { reads: 0, writes: 0 } };
     const { rows } = this.db.measure(() =>
       this.ctx.storage.transactionSync(() => {
         this.ensureSchema(ownerId, now);
@@ -110,7 +135,7 @@ export class StudentMemory extends DurableObject<Env> {
     );
     for (const fact of plan.upserts) this.facts.set(fact.id, fact);
     for (const id of plan.deletes) this.facts.delete(id);
-    return ok({ facts: this.list(), changed: plan.upserts.length + plan.deletes.length, rows });
+    return { facts: this.list(), changed: plan.upserts.length + plan.deletes.length, rows };
   }
 
   /** Deletes one fact (the student's memory page). Forgetting a fact that is not held changes nothing. */

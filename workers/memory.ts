@@ -1,4 +1,4 @@
-import type { NewFact } from "../lib/memory/schemas";
+import type { NewFact, TutorOutcome } from "../lib/memory/schemas";
 import { memoryView, type MemoryView } from "../lib/memory/view";
 
 /**
@@ -13,15 +13,17 @@ export function studentMemory(env: MemoryEnv, ownerId: string) {
   return env.STUDENT_MEMORY.get(env.STUDENT_MEMORY.idFromName(ownerId));
 }
 
-/** One DO call: what the assistant should know about `ownerId`, or undefined when it knows nothing (or cannot ask). */
-export async function recallMemory(env: MemoryEnv, ownerId: string, now: number): Promise<MemoryView | undefined> {
+/**
+ * One DO call: what the assistant should know about `ownerId` (`view` undefined when it knows
+ * nothing), or null when the memory could not be asked (the turn goes on without it).
+ */
+export async function recallMemory(env: MemoryEnv, ownerId: string, now: number): Promise<{ view: MemoryView | undefined } | null> {
   try {
     const recalled = await studentMemory(env, ownerId).recall(ownerId);
-    if (!recalled.ok) return undefined;
-    return memoryView(recalled.value.facts, now);
+    return { view: recalled.ok ? memoryView(recalled.value.facts, now) : undefined };
   } catch (error) {
     console.warn("[memory] could not recall", error);
-    return undefined;
+    return null;
   }
 }
 
@@ -46,5 +48,28 @@ export function learnAfterTurn(env: MemoryEnv, ownerId: string, facts: readonly 
       );
   } catch (error) {
     console.warn("[memory] facts not learned", error);
+  }
+}
+
+/** Keeps a promise alive past the caller's answer (ExecutionContext.waitUntil in an entrypoint). */
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+/**
+ * A booking's outcome decided outside the chat (a staff cancel or attendance, My bookings), sent
+ * to the student's memory without holding up the answer. From an entrypoint pass its waitUntil.
+ */
+export function settleBooking(env: MemoryEnv, ownerId: string, bookingId: string, outcome: TutorOutcome, now: number, waitUntil?: WaitUntil): void {
+  try {
+    const sent = studentMemory(env, ownerId)
+      .settle(ownerId, bookingId, outcome, now)
+      .then(
+        (result) => {
+          if (!result.ok) console.warn("[memory] outcome refused", result.error.message);
+        },
+        (error: unknown) => console.warn("[memory] outcome not learned", error),
+      );
+    if (waitUntil) waitUntil(sent);
+  } catch (error) {
+    console.warn("[memory] outcome not learned", error);
   }
 }

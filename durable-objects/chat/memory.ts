@@ -17,9 +17,9 @@ export class ChatMemory {
   /** The owner's memory for a turn: this chat's copy, else one call to their StudentMemory. */
   async recall(ownerId: string, now: number): Promise<MemoryView | undefined> {
     if (this.copy) return this.copy.view;
-    const view = await recallMemory(this.env, ownerId, now);
-    this.copy = { view };
-    return view;
+    // A memory that could not be asked is asked again next turn; one that answered is kept.
+    this.copy = await recallMemory(this.env, ownerId, now);
+    return this.copy?.view;
   }
 
   /** What one stored exchange taught (often nothing: then no call at all). Never awaited by the reply. */

@@ -82,3 +82,6 @@ export const StudentFact = z.object({
 export type StudentFact = z.infer<typeof StudentFact>;
 
 export const FactId = z.string().min(1).max(120);
+
+/** A booking's outcome learned outside the chat (`StudentMemory.settle`). */
+export const SettledBooking = z.object({ bookingId: z.string().min(1).max(64), outcome: TutorOutcome });

@@ -6,7 +6,9 @@ import type { StudentFact } from "../../lib/memory/schemas";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { studentMemory } from "../../workers/memory";
+import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { enrolled } from "./staff-helpers";
 
 // The sidecar's default entrypoint, called over RPC exactly as the web worker's binding does.
 const sidecar = exports.default as unknown as SidecarApi;
@@ -190,6 +192,34 @@ describe("student memory through the assistant", () => {
     const before = await memory.rowCounts();
     await memory.recall(ownerId);
     expect(await memory.rowCounts()).toEqual(before);
+  });
+
+  it("learns a booking's outcome from outside the chat: cancelled on My bookings is not offered again, attended on the staff schedule is", async () => {
+    const ownerId = newOwnerId();
+    const booked = await bookPython(ownerId, "Dorothy Vaughan", "dorothy@example.edu");
+    const factId = `tutor:${booked.tutorId}`;
+    await learned(ownerId, factId);
+    unwrapOk(await sidecar.cancelBooking(ownerId, booked.bookingId!));
+    await vi.waitFor(async () => {
+      const fact = (await facts(ownerId)).find((entry) => entry.id === factId);
+      expect(fact?.detail?.outcome).toBe("cancelled");
+    }, { timeout: 10_000, interval: 20 });
+    const greeted = await say(newSessionId(), ownerId, "hi");
+    expect(lastReplies(greeted)).toContain("Welcome back, Dorothy! What subject would you like help with?");
+    expect(greeted.bookingInfo).toBeNull();
+
+    // Staff mark it attended on the schedule (moved to last week first: attendance needs a started session).
+    await env.DB.prepare("UPDATE bookings SET status = 'confirmed', date = '2026-01-05' WHERE id = ?").bind(booked.bookingId!).run();
+    const token = (await enrolled(await FakeAuthenticator.create(), "staff")).session.token;
+    unwrapOk(await sidecar.staffScheduleAttendance(token, { bookingId: booked.bookingId!, attendance: "attended" }));
+    await vi.waitFor(async () => {
+      const fact = (await facts(ownerId)).find((entry) => entry.id === factId);
+      expect(fact?.detail?.outcome).toBe("attended");
+    }, { timeout: 10_000, interval: 20 });
+    // Settling again changes nothing: 0 rows.
+    expect(unwrapOk(await studentMemory(env, ownerId).settle(ownerId, booked.bookingId!, "attended", Date.now()))).toMatchObject({ changed: 0, rows: { writes: 0 } });
+    const offered = await say(newSessionId(), ownerId, "hi");
+    expect(lastReplies(offered)).toContain(`Python with ${booked.tutorName} again`);
   });
 
   it("learns nothing (no call, no storage) from an exchange that states nothing", async () => {
