@@ -75,7 +75,7 @@ describe("student memory through the assistant", () => {
     const greeting = lastReplies(state);
     expect(greeting).toContain("Welcome back, Ada!");
     expect(greeting).toContain(`Python with ${booked.tutorName} again, Monday`);
-    expect(state.bookingInfo).toMatchObject({ step: "confirm_slot", tutorId: booked.tutorId, slot: { day: "monday", start: "10:00" } });
+    expect(state.bookingInfo).toMatchObject({ step: "confirm_slot", tutorId: booked.tutorId, slot: { day: "monday", start: booked.slot.start } });
     // That Monday is taken by the first booking: the offer is the same hour a week later.
     expect(state.bookingInfo!.slot.date > booked.slot.date).toBe(true);
 
@@ -116,6 +116,30 @@ describe("student memory through the assistant", () => {
     const again = await say(newSessionId(), ownerId, "Python on Monday at 10");
     expect(again.pendingMatch?.tutor.id).toBeDefined();
     expect(again.availableTutors.map((match) => match.tutor.id)).not.toContain(avoided.id);
+  });
+
+  it("never offers an hour the student said to avoid", async () => {
+    const ownerId = newOwnerId();
+    await say(newSessionId(), ownerId, "No mornings please.");
+    await learned(ownerId, "avoid_time:mornings");
+    const state = await say(newSessionId(), ownerId, "Python on Monday at 10");
+    expect(state.availableTutors.length).toBeGreaterThan(0);
+    for (const match of state.availableTutors) expect(match.slot.start >= "12:00").toBe(true);
+  });
+
+  it("offers the nearest alternative when the remembered tutor has retired", async () => {
+    const ownerId = newOwnerId();
+    const booked = await bookPython(ownerId, "Hedy Lamarr", "hedy@example.edu");
+    await learned(ownerId, `tutor:${booked.tutorId}`);
+    await env.DB.prepare("UPDATE tutors SET retired_at = 1 WHERE id = ?").bind(booked.tutorId).run();
+    try {
+      const state = await say(newSessionId(), ownerId, "hi");
+      expect(lastReplies(state)).toContain(`Last time it was Python with ${booked.tutorName} on Mondays at ${booked.slot.start}, which isn't available now.`);
+      expect(state.bookingInfo?.step).toBe("confirm_slot");
+      expect(state.bookingInfo?.tutorId).not.toBe(booked.tutorId);
+    } finally {
+      await env.DB.prepare("UPDATE tutors SET retired_at = NULL WHERE id = ?").bind(booked.tutorId).run();
+    }
   });
 
   it("shapes the intake question with a stated goal", async () => {
