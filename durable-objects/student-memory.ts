@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { planFacts, type FactPlan } from "../lib/memory/facts";
 import { FactId, FactSource, NewFacts, SettledBooking, StudentFact, TutorDetail, type NewFact } from "../lib/memory/schemas";
+import { OwnerId } from "../lib/schemas";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
@@ -172,7 +173,7 @@ export class StudentMemory extends DurableObject<Env> {
 
   /** The object is the owner's if nobody else has claimed it: it is addressed by the owner's id. */
   private mine(ownerId: string): boolean {
-    return typeof ownerId === "string" && ownerId.length > 0 && (this.ownerId === null || this.ownerId === ownerId);
+    return OwnerId.safeParse(ownerId).success && (this.ownerId === null || this.ownerId === ownerId);
   }
 
   private ensureSchema(ownerId: string, now: number): void {

@@ -3,6 +3,9 @@ import { extractFacts, MAX_EXTRACTED } from "../../lib/memory/extract";
 import { planFacts, factId } from "../../lib/memory/facts";
 import { avoidWindows, avoidsTime, avoidsTutor, memoryView } from "../../lib/memory/view";
 import type { NewFact, StudentFact } from "../../lib/memory/schemas";
+import { localNow } from "../../lib/tutoring/clock";
+import { rankTutors } from "../../lib/tutoring/match";
+import type { SearchCriteria, Tutor } from "../../lib/tutoring/schemas";
 
 type Pair = [string, string];
 
@@ -178,5 +181,25 @@ describe("the memory the assistant sees", () => {
     expect(memoryView([{ ...booked, detail: { ...detail, outcome: "cancelled" } }], 2).lastSession).toBeUndefined();
     const avoid: StudentFact = { id: "avoid_tutor:maya", kind: "avoid_tutor", value: "Maya", source: SOURCE, learnedAt: 2, confidence: 0.9 };
     expect(memoryView([booked, avoid], 3).lastSession).toBeUndefined();
+  });
+});
+
+describe("matching with the student's avoidances", () => {
+  // Sunday, Nov 22 2026, 10:00 in San Francisco; the Monday asked for is Nov 23.
+  const today = localNow(new Date("2026-11-22T18:00:00Z"));
+  const criteria: SearchCriteria = { skill: "Python", day: "monday", date: "2026-11-23", timeFrom: "10:00", timeTo: "10:00", excludeTutorIds: [] };
+  const tutors: Tutor[] = [
+    { id: "t-a", name: "Maya Chen", subjects: ["Python"], bio: "", mode: "online", availability: [{ day: "monday", start: "09:00", end: "17:00" }] },
+    { id: "t-b", name: "Diego Alvarez", subjects: ["Python"], bio: "", mode: "online", availability: [{ day: "monday", start: "09:00", end: "17:00" }] },
+  ];
+
+  it("leaves an avoided tutor out by first name", () => {
+    const ranked = rankTutors(tutors, criteria, { today, avoid: { tutorNames: ["maya"], times: [] } });
+    expect(ranked.map((entry) => entry.match.tutor.id)).toEqual(["t-b"]);
+  });
+
+  it("moves every offer out of an avoided time, to the nearest hour allowed", () => {
+    const ranked = rankTutors(tutors, criteria, { today, avoid: { tutorNames: [], times: avoidWindows("mornings") } });
+    expect(ranked.map((entry) => entry.match.slot.start)).toEqual(["12:00", "12:00"]);
   });
 });
