@@ -8,6 +8,7 @@ import Sidecar, {
   SessionManager as ProductSessionManager,
   RateLimiter as ProductRateLimiter,
   Analytics as ProductAnalytics,
+  StudentMemory as ProductStudentMemory,
 } from "../workers/sidecar";
 import {
   countAlarmRun,
@@ -154,6 +155,13 @@ export class Analytics extends ProductAnalytics {
     const pairs = this.pendingPairs();
     await this.alarm();
     return { pairs };
+  }
+}
+
+export class StudentMemory extends ProductStudentMemory {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "StudentMemory"));
+    track("StudentMemory", ctx, () => this.rowCounts());
   }
 }
 
@@ -317,6 +325,8 @@ async function verify() {
         return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromString(id)).rowCounts();
       case "Analytics":
         return env.ANALYTICS.get(env.ANALYTICS.idFromString(id)).rowCounts();
+      case "StudentMemory":
+        return env.STUDENT_MEMORY.get(env.STUDENT_MEMORY.idFromString(id)).rowCounts();
     }
   };
   const objects = liveObjects();

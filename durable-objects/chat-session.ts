@@ -21,6 +21,7 @@ import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutor
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
+import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
@@ -79,6 +80,8 @@ export class ChatSession extends DurableObject<Env> {
   /** The pace a student may send at (lib/rate-limits.ts); the benchmark's subclass lifts it. */
   protected readonly messageLimit: BucketRule = LIMITS.messagesPerChat;
   private readonly admission: ChatAdmission;
+  /** The owner's memory, as this chat last read or learned it. */
+  private readonly memory = new ChatMemory(this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -168,14 +171,13 @@ export class ChatSession extends DurableObject<Env> {
 
     const question: ChatMessage = { seq: this.lastSeq + 1, id: message.id, role: "user", content: message.content, createdAt: now };
     const turn = await builtinTurn({
-      env: this.env,
-      sessionId,
-      ownerId,
+      env: this.env, sessionId, ownerId,
       messageId: message.id,
       content: message.content,
       fields: this.fields,
       transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
       now: new Date(now),
+      memory: () => this.memory.recall(ownerId, now),
     });
     // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
     if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
@@ -189,6 +191,7 @@ export class ChatSession extends DurableObject<Env> {
       return stored;
     });
     this.announce(added, fieldsBefore);
+    this.memory.learn({ ownerId, chatId: sessionId, seq: added[0]?.seq ?? question.seq, message: message.content, lesson: turn.lesson, now });
     const events = [...messageEvents(isNew), ...turn.events];
     return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events }));
   }

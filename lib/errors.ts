@@ -26,6 +26,7 @@ const STATUS = {
   "not_found:invite": 404,
   /** A tutor id the staff console does not know. */
   "not_found:tutor": 404,
+  "not_found:memory": 404,
   "conflict:lease": 409,
   "conflict:booking": 409,
   "conflict:message": 409,

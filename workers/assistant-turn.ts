@@ -1,7 +1,10 @@
 import type { ClientContext } from "../durable-objects/chat-session";
 import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
-import { describeEffectOutcome, respond, type AssistantReply } from "../lib/tutoring/assistant";
+import type { TurnLesson } from "../lib/memory/learn";
+import type { MemoryView } from "../lib/memory/view";
+import { weekdayOf } from "../lib/tutoring/clock";
+import { describeEffectOutcome, respond, type AssistantEffect, type AssistantReply, type EffectOutcome } from "../lib/tutoring/assistant";
 import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
 import { QUICK } from "../lib/tutoring/commands";
 import { recordChat, touchChat } from "./db/chats";
@@ -11,7 +14,7 @@ import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 
@@ -92,14 +95,21 @@ export async function builtinTurn(input: {
   /** The newest messages, the student's new one last (a hand-off to staff carries them). */
   transcript: () => ChatMessage[];
   now: Date;
-}): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields>; events: AnalyticsEvent[] }> {
+  /** The student's memory (the ChatSession's copy, or one call to their StudentMemory); undefined when none. */
+  memory?: () => Promise<MemoryView | undefined>;
+}): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields>; events: AnalyticsEvent[]; lesson?: TurnLesson }> {
   const { env, fields, now } = input;
   // Filled by the effect as it happens, so a turn that fails afterwards still counts a booking it made.
   const events: AnalyticsEvent[] = [];
+  let lesson: TurnLesson | undefined;
   try {
-    // The center's rules, one batch per turn; closed dates from two days back (today anywhere on earth) on.
-    const policy = await readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) });
-    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy });
+    // The center's rules, one batch per turn (closed dates from two days back, today anywhere on earth, on),
+    // read alongside the student's memory.
+    const [policy, memory] = await Promise.all([
+      readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) }),
+      input.memory?.(),
+    ]);
+    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy, ...(memory ? { memory } : {}) });
     let replies = turn.replies;
     let patch = turn.patch;
     if (turn.effect) {
@@ -115,16 +125,41 @@ export async function builtinTurn(input: {
         policy,
         events,
       });
+      lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
       replies = [...replies, ...followUp.replies];
       patch = { ...patch, ...followUp.patch };
     }
     // Wording only: the state patch and the effect above were decided without the model.
     const model = env.ASSISTANT_PHRASING === "llm" && env.AI ? workersAiRephraser(env.AI) : undefined;
-    return { replies: await rephraseReplies(replies, model), patch, events };
+    return { replies: await rephraseReplies(replies, model), patch, events, ...(lesson ? { lesson } : {}) };
   } catch (error) {
     console.error("[assistant] turn failed", error);
-    return { replies: [{ content: TURN_FAILED, quickReplies: [QUICK.tryAgain] }], patch: {}, events };
+    return { replies: [{ content: TURN_FAILED, quickReplies: [QUICK.tryAgain] }], patch: {}, events, ...(lesson ? { lesson } : {}) };
+  }
+}
+
+/** What an effect that happened teaches the student's memory: a booking, a cancel, a message left. */
+function lessonOf(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): TurnLesson | undefined {
+  if (!outcome.ok) return undefined;
+  const subject = fields.searchCriteria?.skill ?? "";
+  switch (effect.type) {
+    case "create_booking": {
+      const { booking } = effect;
+      if (!outcome.bookingId) return undefined;
+      return {
+        type: "booked", bookingId: outcome.bookingId, tutorId: booking.tutorId, tutorName: fields.bookingInfo?.tutorName ?? "your tutor",
+        subject: booking.subject, slot: { day: weekdayOf(booking.date), date: booking.date, start: booking.start, end: booking.end },
+        mode: booking.mode, studentName: booking.studentName, studentEmail: booking.studentEmail,
+      };
+    }
+    case "cancel_booking": {
+      const info = fields.bookingInfo;
+      if (!info || info.bookingId !== effect.bookingId) return undefined;
+      return { type: "cancelled", tutorId: info.tutorId, tutorName: info.tutorName, subject, slot: info.slot, mode: info.mode ?? "online" };
+    }
+    case "leave_message":
+      return { type: "left_message" };
   }
 }
 

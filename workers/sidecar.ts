@@ -23,6 +23,7 @@ import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings"
 import { StaffTutors } from "./staff/tutors";
 import { StaffAnalytics } from "./staff/analytics";
 import { recordAnalytics } from "./analytics";
+import { settleBooking } from "./memory";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -33,6 +34,7 @@ export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Analytics } from "../durable-objects/analytics";
+export { StudentMemory } from "../durable-objects/student-memory";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -159,6 +161,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
+      settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
       return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours });

@@ -14,11 +14,12 @@ interface __BaseEnv_Env {
 	SESSION_MANAGER: DurableObjectNamespace<import("./sidecar").SessionManager>;
 	RATE_LIMITER: DurableObjectNamespace<import("./sidecar").RateLimiter>;
 	ANALYTICS: DurableObjectNamespace<import("./sidecar").Analytics>;
+	STUDENT_MEMORY: DurableObjectNamespace<import("./sidecar").StudentMemory>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./sidecar");
-		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics";
+		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_CENTER_POLICY, type CenterPolicy } from "../center/policy";
+import { remembersSomething, type MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
 import { localNow } from "./clock";
@@ -8,6 +9,7 @@ import { INTRO, dayText, slotText, timeText } from "./phrasing";
 import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext, TutorCatalog } from "./turn-types";
+import { welcomeBack, welcomeLine } from "./welcome-back";
 
 /**
  * The tutoring assistant's contract. The assistant is pure: the same input gives
@@ -30,6 +32,8 @@ export interface AssistantInput {
   policy?: CenterPolicy;
   /** IANA zone that "today" and "10am" are read in; defaults to the policy's (the center's). */
   timeZone?: string;
+  /** What the student's memory holds (lib/memory/view.ts); absent in the fallback, which then says nothing of it. */
+  memory?: MemoryView;
 }
 
 function isFresh(fields: SessionFields): boolean {
@@ -144,8 +148,12 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   // While the student types a name or a topic, only whole-message commands count.
   const strict = inForm(booking) && (booking.step === "contact" || booking.step === "details");
   const ctx: TurnContext = { fields, message, parsed: parseMessage(message, { subjects, today, strict }), today, now: input.now, policy, catalog, subjects };
+  if (input.memory) ctx.memory = input.memory;
+  const remembered = isFresh(fields) && remembersSomething(input.memory) ? input.memory : undefined;
 
-  let result = globalCommand(ctx);
+  // A returning student's first message that asks for nothing in particular: greet them and make one offer.
+  let result = remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed) ? await welcomeBack(ctx, remembered) : undefined;
+  result ??= globalCommand(ctx);
   if (!result && inForm(booking)) {
     const step = bookingTurn(ctx, booking);
     if (step === LEAVE_FORM) {
@@ -157,6 +165,9 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   }
   result ??= await searchTurn(ctx);
 
+  if (remembered && !result.replies.some((line) => line.content.startsWith(welcomeLine(remembered)))) {
+    result = { ...result, replies: [reply(welcomeLine(remembered)), ...result.replies] };
+  }
   if (isFresh(fields) && !result.replies[0]?.content.startsWith(INTRO)) {
     // The first thing anyone hears: this is a bot, not a person.
     result = { ...result, replies: [reply(INTRO), ...result.replies] };

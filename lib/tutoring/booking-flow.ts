@@ -25,6 +25,22 @@ export const LEAVE_FORM = "leave_form";
 const CONTACT_QUESTION = "What's your name and email? For example: Ada Lovelace, ada@example.com";
 const INTAKE_QUESTION = "What would you like to work on? A few words is plenty, like \"recursion homework\" or \"exam review\".";
 
+/** A stated goal shapes the question ("What would you like to cover for your Calc II exam?"). */
+function intakeQuestion(ctx: TurnContext): string {
+  const goal = ctx.memory?.goal;
+  return goal ? `What would you like to cover for your ${goal}? A few words is plenty.` : INTAKE_QUESTION;
+}
+
+/** Name and email the student's memory holds: the contact step then only asks to confirm them. */
+function knownContact(ctx: TurnContext): { studentName: string; studentEmail: string } | undefined {
+  const { name, email } = ctx.memory ?? {};
+  return name && email ? { studentName: name, studentEmail: email } : undefined;
+}
+
+function confirmContact(booking: BookingInfo & { studentName: string; studentEmail: string }, lead = ""): AssistantTurn {
+  return turn(`${lead}Book as ${booking.studentName}, ${booking.studentEmail}?`, [QUICK.yes, QUICK.no], form({ ...booking, step: "contact" }));
+}
+
 function subjectFor(ctx: TurnContext, tutor: Tutor | undefined): string {
   return criteriaOf(ctx.fields).skill ?? tutor?.subjects[0] ?? "tutoring";
 }
@@ -60,13 +76,20 @@ export function startBooking(ctx: TurnContext, match: TutorMatch): AssistantTurn
 function detailsQuestion(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
   const tutor = tutorFor(ctx, booking.tutorId);
   const mode = fixedMode(tutor);
-  const next: BookingInfo = { ...booking, step: "details", ...(mode ? { mode } : {}) };
+  // A tutor who meets both ways, a student who prefers one: that one, said, and changeable at the review.
+  const preferred = !mode && !booking.mode && tutor?.mode === "both" ? ctx.memory?.preferredMode : undefined;
+  const next: BookingInfo = { ...booking, step: "details", ...(mode ? { mode } : preferred ? { mode: preferred } : {}) };
+  const intake = intakeQuestion(ctx);
   if (!next.mode) {
-    const ask = next.intake ? "Would you like to meet online or in person?" : `Would you like to meet online or in person? And ${INTAKE_QUESTION.charAt(0).toLowerCase()}${INTAKE_QUESTION.slice(1)}`;
+    const ask = next.intake ? "Would you like to meet online or in person?" : `Would you like to meet online or in person? And ${intake.charAt(0).toLowerCase()}${intake.slice(1)}`;
     return turn(`${lead}${ask}`, [QUICK.online, QUICK.inPerson], form(next));
   }
-  const only = mode ? `${booking.tutorName} meets ${modeText(mode)} only, so this will be an ${mode === "online" ? "online" : "in-person"} session. ` : "";
-  return turn(`${lead}${only}${INTAKE_QUESTION}`, undefined, form(next));
+  const only = mode
+    ? `${booking.tutorName} meets ${modeText(mode)} only, so this will be an ${mode === "online" ? "online" : "in-person"} session. `
+    : preferred
+      ? `${preferred === "online" ? "Online" : "In person"}, as you prefer. `
+      : "";
+  return turn(`${lead}${only}${intake}`, undefined, form(next));
 }
 
 function review(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
@@ -86,6 +109,14 @@ function review(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTur
 }
 
 function contactStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  // Both already filled in (from memory): the question was "Book as …?".
+  if (booking.studentName && booking.studentEmail) {
+    if (ctx.parsed.intent === "affirm" || ctx.parsed.intent === "book") return detailsQuestion(ctx, booking);
+    if (ctx.parsed.intent === "deny") {
+      const { studentName: _name, studentEmail: _email, ...rest } = booking;
+      return turn(`Okay. ${CONTACT_QUESTION}`, undefined, form({ ...rest, step: "contact" }));
+    }
+  }
   const contact = parseContact(ctx.message);
   // Once the name is known, a message without a valid address is a failed email, not a new name.
   const name = booking.studentName && !contact.email ? booking.studentName : contact.name ?? booking.studentName;
@@ -116,7 +147,7 @@ function detailsStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
   const next: BookingInfo = { ...booking, ...(mode ? { mode } : {}), ...(intake ? { intake } : {}) };
   if (mode && intake) return review(ctx, next, lead);
   if (!mode) return turn(`${lead}Would you like to meet online or in person?`, [QUICK.online, QUICK.inPerson], form(next));
-  return turn(`${lead}${INTAKE_QUESTION}`, undefined, form(next));
+  return turn(`${lead}${intakeQuestion(ctx)}`, undefined, form(next));
 }
 
 function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
@@ -146,7 +177,11 @@ function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
 
 function confirmSlotStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn | typeof LEAVE_FORM {
   const { intent } = ctx.parsed;
-  if (intent === "affirm" || intent === "book") return turn(`Great. ${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
+  if (intent === "affirm" || intent === "book") {
+    const known = knownContact(ctx);
+    if (known) return confirmContact({ ...booking, ...known }, "Great. ");
+    return turn(`Great. ${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
+  }
   if (intent === "deny") {
     return turn("No problem, nothing is booked. Want to see other tutors or change the time?", [QUICK.others, QUICK.changeTime, QUICK.startOver], {
       bookingInfo: null,

@@ -1,5 +1,6 @@
 import { slotTester, type CenterPolicy } from "../center/policy";
-import { addDays, capitalize, daysBetween, nextDateFor, toClock, toMinutes, type LocalNow } from "./clock";
+import { avoidsTime, avoidsTutor, type AvoidWindow } from "../memory/view";
+import { addDays, capitalize, daysBetween, nextDateFor, toClock, toMinutes, weekdayOf, type LocalNow } from "./clock";
 import type { AvailabilitySlot, SearchCriteria, SessionSlot, Tutor, TutorMatch } from "./schemas";
 
 /**
@@ -30,15 +31,19 @@ export interface RankOptions {
   booked?: readonly { tutorId: string; date: string; start: string }[];
   /** The center's rules (lead time, horizon, closed dates, opening hours): a slot they forbid is never offered. */
   policy?: { rules: CenterPolicy; now: Date };
+  /** What the student's memory says to avoid: these tutors (by name) and these hours are never offered. */
+  avoid?: { tutorNames: readonly string[]; times: readonly AvoidWindow[] };
 }
 
 /** Whether an hour starting at `start` (minutes) on `date` is free of the tutor's bookings. */
 type IsFree = (date: string, start: number) => boolean;
 
-function freeCheck(tutorId: string, { booked, policy }: RankOptions): IsFree {
+function freeCheck(tutorId: string, { booked, policy, avoid }: RankOptions): IsFree {
   const mine = (booked ?? []).filter((slot) => slot.tutorId === tutorId).map((slot) => ({ date: slot.date, start: toMinutes(slot.start) }));
   const fits = policy ? slotTester(policy.rules, policy.now) : undefined;
-  const allowed: IsFree = fits ? (date, start) => fits(date, start, SESSION_MINUTES) : () => true;
+  const byPolicy: IsFree = fits ? (date, start) => fits(date, start, SESSION_MINUTES) : () => true;
+  const times = avoid?.times ?? [];
+  const allowed: IsFree = times.length ? (date, start) => !avoidsTime(times, weekdayOf(date), start, SESSION_MINUTES) && byPolicy(date, start) : byPolicy;
   if (mine.length === 0) return allowed;
   return (date, start) => !mine.some((slot) => slot.date === date && Math.abs(slot.start - start) < SESSION_MINUTES) && allowed(date, start);
 }
@@ -178,7 +183,7 @@ export function rankTutors(tutors: Tutor[], criteria: SearchCriteria, options: R
   const ranked: Array<RankedMatch & { candidate: Candidate }> = [];
   for (const tutor of tutors) {
     const subject = teaches(tutor, criteria.skill);
-    if (!subject || excluded.has(tutor.id)) continue;
+    if (!subject || excluded.has(tutor.id) || (options.avoid && avoidsTutor(options.avoid.tutorNames, tutor.name))) continue;
     let best: Candidate | undefined;
     const isFree = freeCheck(tutor.id, options);
     for (const slot of tutor.availability) {

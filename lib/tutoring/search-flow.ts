@@ -1,7 +1,7 @@
 import { checkSlot, lastBookableDate, type SlotVerdict } from "../center/policy";
 import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
-import { rankTutors, SESSION_MINUTES } from "./match";
+import { rankTutors, SESSION_MINUTES, type RankOptions } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
 import { ANY_TIME, matchSentence, nearestAllowedSentence } from "./phrasing";
 import type { SearchCriteria } from "./schemas";
@@ -112,6 +112,11 @@ export function refusedRequest(ctx: Pick<TurnContext, "policy" | "now" | "today"
   return (refusals.find((verdict) => verdict.rule !== "closed_hours") ?? refusals[0])?.explanation;
 }
 
+/** The student's avoided tutors and hours, for the matcher (none without memory). */
+export function avoidOf(ctx: Pick<TurnContext, "memory">): RankOptions["avoid"] {
+  return ctx.memory ? { tutorNames: ctx.memory.avoidTutors, times: ctx.memory.avoidTimes } : undefined;
+}
+
 /** Searches the catalog and presents the best match; `others` words it as "another option". */
 export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, others = false): Promise<AssistantTurn> {
   const skill = criteria.skill ?? "";
@@ -120,7 +125,7 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
   // A date past the horizon cannot be booked: rank from today, so the nearest allowed slots come up.
   const tooFar = criteria.date !== undefined && criteria.date > lastBookableDate(ctx.policy, ctx.now);
   const { date: _date, ...fromToday } = criteria;
-  const ranked = rankTutors(tutors, tooFar ? fromToday : criteria, { today: ctx.today, limit: MAX_SHOWN, booked, policy: { rules: ctx.policy, now: ctx.now } });
+  const ranked = rankTutors(tutors, tooFar ? fromToday : criteria, { today: ctx.today, limit: MAX_SHOWN, booked, policy: { rules: ctx.policy, now: ctx.now }, avoid: avoidOf(ctx) });
   // The day and time asked for break a rule of the center's: say which, then offer the nearest allowed slot.
   const refusal = refusedRequest(ctx, criteria);
   const best = ranked[0];

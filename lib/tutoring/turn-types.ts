@@ -1,4 +1,5 @@
 import type { CenterPolicy } from "../center/policy";
+import type { MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import type { LocalNow } from "./clock";
 import type { ParsedMessage } from "./parse";
@@ -70,4 +71,6 @@ export interface TurnContext {
   policy: CenterPolicy;
   catalog: TutorCatalog;
   subjects: readonly string[];
+  /** What the student's memory holds (the sidecar only; the fallback has none). */
+  memory?: MemoryView;
 }

@@ -218,6 +218,7 @@ describe("booking form", () => {
         studentEmail: "ada@example.com",
         mode: "online",
         intake: "recursion homework",
+        subject: "Python",
       },
     });
     expect(chat.fields.bookingInfo?.step).toBe("review");

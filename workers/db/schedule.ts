@@ -92,19 +92,20 @@ type Scope = { bookingId: string; tutorId: string | null; now: number };
 export async function markAttendance(
   db: D1Database,
   { bookingId, tutorId, now, attendance, startedBy }: Scope & { attendance: "attended" | "no_show"; startedBy: string },
-): Promise<{ previous: "attended" | "no_show" | null } | null> {
-  const [before, updated] = await db.batch<{ attendance: "attended" | "no_show" | null }>([
+): Promise<{ previous: "attended" | "no_show" | null; ownerId: string } | null> {
+  const [before, updated] = await db.batch<{ attendance?: "attended" | "no_show" | null; ownerId?: string }>([
     db.prepare("SELECT attendance FROM bookings WHERE id = ?").bind(bookingId),
     db
       .prepare(
         `UPDATE bookings SET attendance = ?2, updated_at = ?3
          WHERE id = ?1 AND status <> 'cancelled' AND (?4 IS NULL OR tutor_id = ?4) AND date || ' ' || start <= ?5
-         RETURNING id`,
+         RETURNING owner_id AS ownerId`,
       )
       .bind(bookingId, attendance, now, tutorId, startedBy),
   ]);
-  if (!updated?.results.length) return null;
-  return { previous: before?.results[0]?.attendance ?? null };
+  const ownerId = updated?.results[0]?.ownerId;
+  if (ownerId === undefined) return null;
+  return { previous: before?.results[0]?.attendance ?? null, ownerId };
 }
 
 /** Sets (or, empty, clears) the session's note: a tutor only on their own sessions. */

@@ -2,12 +2,13 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { settleBooking } from "../memory";
 import { recordAnalytics, type WaitUntil } from "../analytics";
 import { chatSession } from "../assistant-turn";
 import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
 import { checkStaffSession } from "./sessions";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY">;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -86,6 +87,7 @@ export class StaffSchedule {
     const cancelled = await cancelByStaff(this.env.DB, { bookingId, reason, now });
     if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
     recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
+    settleBooking(this.env, cancelled.ownerId, bookingId, "cancelled", now, this.waitUntil);
     try {
       await this.env.SESSION_MANAGER.get(this.env.SESSION_MANAGER.idFromName(bookingId)).cancel();
     } catch (error) {
@@ -113,6 +115,7 @@ export class StaffSchedule {
     if (marked) {
       // A no-show counts once, when first marked; a correction back to attended is not subtracted.
       if (parsed.data.attendance === "no_show" && marked.previous !== "no_show") recordAnalytics(this.env, [{ type: "no_show" }], this.waitUntil, now);
+      settleBooking(this.env, marked.ownerId, parsed.data.bookingId, parsed.data.attendance, now, this.waitUntil);
       return ok(parsed.data);
     }
     const why = await whyScheduleRefused(this.env.DB, scope);

@@ -1,0 +1,60 @@
+import { expect, test } from "./support/test";
+import { BookingForm } from "./pages/booking";
+import { ChatPage } from "./pages/chat";
+import { startSidecar } from "./support/sidecar";
+
+test.describe("a returning student (production build + sidecar)", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("books once, then books the same tutor again from the greeting with one confirmation of the contact details", async ({ page }) => {
+    const chat = new ChatPage(page);
+    const booking = new BookingForm(page);
+    // Bookings persist between runs and a student may hold 5 (by owner or email): a fresh address each run.
+    const email = `ada-${Date.now()}@example.edu`;
+    await chat.open();
+
+    // The first booking, the long way.
+    await chat.send("I need help with Python on Monday at 10");
+    const card = page.getByTestId("tutor-card").first();
+    const tutorName = ((await card.getByRole("heading").textContent()) ?? "").trim();
+    await card.getByRole("button", { name: `Book ${tutorName}` }).click();
+    await booking.expectStep("confirm_slot");
+    await booking.form.getByRole("button", { name: "Yes, continue" }).click();
+    await booking.expectStep("contact");
+    await booking.fillContact("Ada Lovelace", email);
+    await booking.next();
+    await booking.expectStep("details");
+    await booking.fillDetails("Online", "Recursion");
+    await booking.next();
+    await booking.expectStep("review");
+    await booking.next("Confirm booking");
+    await expect(booking.confirmation).toBeVisible();
+    // The hour booked (10:00 unless an earlier run holds that Monday): the offer repeats it.
+    const { bookings } = await (await page.request.get("/api/bookings")).json();
+    const start: string = bookings[0].start;
+
+    // A new chat: greeted by name, with the same tutor at the same weekly hour.
+    await booking.confirmation.getByRole("button", { name: "Start a new chat" }).click();
+    await expect(chat.userMessages()).toHaveCount(0);
+    await chat.send("hi");
+    const greeting = chat.assistantMessages().last();
+    await expect(greeting).toContainText("Welcome back, Ada!");
+    await expect(greeting).toContainText(`Python with ${tutorName} again, Monday`);
+    await expect(greeting).toContainText(`at ${start}`);
+
+    // Accepting goes straight to the form, which only asks to confirm the known details.
+    await chat.clickQuickReply("Yes");
+    await booking.expectStep("contact");
+    await expect(chat.assistantMessages().last()).toContainText(`Book as Ada Lovelace, ${email}?`);
+    await chat.clickQuickReply("Yes");
+    await booking.expectStep("details");
+    await booking.fillDetails("Online", "More recursion");
+    await booking.next();
+    await booking.expectStep("review");
+    await expect(booking.form).toContainText(email);
+    await booking.next("Confirm booking");
+    await expect(booking.confirmation).toBeVisible();
+    await expect(booking.confirmation).toContainText(tutorName);
+    await expect(booking.confirmation).toContainText("Monday");
+  });
+});

@@ -1,0 +1,75 @@
+import type { NewFact, TutorOutcome } from "../lib/memory/schemas";
+import { memoryView, type MemoryView } from "../lib/memory/view";
+
+/**
+ * The sidecar's side of a student's memory (durable-objects/student-memory.ts,
+ * one object per owner id). Reading it never fails a turn (an unreachable
+ * memory reads as none), and learning is never awaited by a reply.
+ */
+
+export type MemoryEnv = Pick<Env, "STUDENT_MEMORY">;
+
+export function studentMemory(env: MemoryEnv, ownerId: string) {
+  return env.STUDENT_MEMORY.get(env.STUDENT_MEMORY.idFromName(ownerId));
+}
+
+/**
+ * One DO call: what the assistant should know about `ownerId` (`view` undefined when it knows
+ * nothing), or null when the memory could not be asked (the turn goes on without it).
+ */
+export async function recallMemory(env: MemoryEnv, ownerId: string, now: number): Promise<{ view: MemoryView | undefined } | null> {
+  try {
+    const recalled = await studentMemory(env, ownerId).recall(ownerId);
+    return { view: recalled.ok ? memoryView(recalled.value.facts, now) : undefined };
+  } catch (error) {
+    console.warn("[memory] could not recall", error);
+    return null;
+  }
+}
+
+/**
+ * Sends one exchange's facts to the student's memory WITHOUT being awaited:
+ * called by the ChatSession after it has stored and pushed the reply. A
+ * Durable Object outlives the call that woke it, so the promise runs on after
+ * the answer (no waitUntil needed, unlike an entrypoint). `learned` gets the
+ * memory as it now stands, so the chat's copy stays current at no extra call.
+ */
+export function learnAfterTurn(env: MemoryEnv, ownerId: string, facts: readonly NewFact[], now: number, learned?: (view: MemoryView) => void): void {
+  if (facts.length === 0) return;
+  try {
+    void studentMemory(env, ownerId)
+      .learn(ownerId, [...facts], now)
+      .then(
+        (result) => {
+          if (!result.ok) console.warn("[memory] facts refused", result.error.message);
+          else learned?.(memoryView(result.value.facts, now));
+        },
+        (error: unknown) => console.warn("[memory] facts not learned", error),
+      );
+  } catch (error) {
+    console.warn("[memory] facts not learned", error);
+  }
+}
+
+/** Keeps a promise alive past the caller's answer (ExecutionContext.waitUntil in an entrypoint). */
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+/**
+ * A booking's outcome decided outside the chat (a staff cancel or attendance, My bookings), sent
+ * to the student's memory without holding up the answer. From an entrypoint pass its waitUntil.
+ */
+export function settleBooking(env: MemoryEnv, ownerId: string, bookingId: string, outcome: TutorOutcome, now: number, waitUntil?: WaitUntil): void {
+  try {
+    const sent = studentMemory(env, ownerId)
+      .settle(ownerId, bookingId, outcome, now)
+      .then(
+        (result) => {
+          if (!result.ok) console.warn("[memory] outcome refused", result.error.message);
+        },
+        (error: unknown) => console.warn("[memory] outcome not learned", error),
+      );
+    if (waitUntil) waitUntil(sent);
+  } catch (error) {
+    console.warn("[memory] outcome not learned", error);
+  }
+}
