@@ -33,7 +33,7 @@ export interface SidecarApi {
   /** The owner's bookings, newest first. */
   listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
   /** Cancels one of the owner's confirmed bookings (404 for anything else); `lateCancel` when inside the center's cutoff. */
-  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number }>>;
+  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailedTo?: string }>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */

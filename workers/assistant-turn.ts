@@ -11,7 +11,7 @@ import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 
@@ -114,6 +114,7 @@ export async function builtinTurn(input: {
         now,
         policy,
         events,
+        mail: env,
       });
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
       replies = [...replies, ...followUp.replies];

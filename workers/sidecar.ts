@@ -14,6 +14,7 @@ import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
 import { cancelBooking } from "./effects";
+import { queueBookingMail, studentEmailed } from "./mail";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
@@ -33,6 +34,7 @@ export { MessageQueue } from "../durable-objects/message-queue";
 export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Analytics } from "../durable-objects/analytics";
+export { MailOutbox } from "../durable-objects/mail-outbox";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -157,11 +159,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const now = Date.now();
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
-      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours });
+      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...(emailedTo ? { emailedTo } : {}) });
     });
   }
 

@@ -83,4 +83,5 @@ export type ScheduleWeek = {
   canCancel: boolean;
 };
 
-export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean };
+/** `studentEmailed`: the cancellation email to the student is queued (false: email is off, or it could not be queued). */
+export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean; studentEmailed: boolean };

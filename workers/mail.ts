@@ -1,0 +1,30 @@
+import { mailConfigured } from "../lib/mail/mailer";
+import type { MailEvent, MailQueued } from "../durable-objects/mail-outbox";
+
+export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN">;
+
+/**
+ * Queues the emails for a change to a booking in its MailOutbox. Null when
+ * email is not configured or the queue could not be reached: then nothing was
+ * queued and nobody may say an email is on its way. Never throws: the booking
+ * or cancel it follows has happened either way.
+ */
+export async function queueBookingMail(env: MailEnv | undefined, bookingId: string, event: MailEvent): Promise<MailQueued | null> {
+  if (!env || !mailConfigured(env)) return null;
+  try {
+    const queued = await env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId)).enqueue({ bookingId, event });
+    if (!queued.ok) {
+      console.error("[mail] not queued for", bookingId, event, queued.error.message);
+      return null;
+    }
+    return queued.value;
+  } catch (error) {
+    console.error("[mail] not queued for", bookingId, event, error);
+    return null;
+  }
+}
+
+/** The student's address when their email was queued: what the chat may say. */
+export function studentEmailed(queued: MailQueued | null): string | undefined {
+  return queued?.recipients.find((recipient) => recipient.role === "student")?.to;
+}
