@@ -14,7 +14,7 @@ import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
 import { cancelBooking } from "./effects";
-import { queueBookingMail, studentEmailed } from "./mail";
+import { queueBookingMail, readDevMailbox, studentEmailed } from "./mail";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
@@ -259,6 +259,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env, this.waitUntil).reply(sessionToken, input));
+  }
+
+  // Booking emails (slice `mail`): durable-objects/mail-outbox.ts sends them; this reads the local sink.
+
+  /** What the local mail sink holds, for /dev/mail. 404 unless DEV_MAIL is "1" (only the local stack sets it). */
+  async devMailbox() {
+    return this.guard(() => readDevMailbox(this.env));
   }
 
   // Analytics (workers/staff/analytics.ts, durable-objects/analytics.ts).
