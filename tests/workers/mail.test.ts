@@ -148,6 +148,14 @@ describe("booking emails", () => {
     const queued = await settled(bookingId!, allSent);
     expect(queued.map((message) => [message.role, message.to])).toEqual([["student", "ada@example.com"]]);
     expect(fake.delivered()).toHaveLength(1);
+    // The cost of one more change on a live outbox: the cancel queued (event row, message row, the pending
+    // confirmation superseded: none here) and sent (the row marked sent).
+    const before = await outbox(bookingId!).rowCounts();
+    unwrapOk(await sidecar.cancelBooking(ownerId, bookingId!));
+    await settled(bookingId!, (messages) => messages.length === 2 && allSent(messages));
+    const after = await outbox(bookingId!).rowCounts();
+    expect(before.writes).toBe(17); // the object's schema (first use), the event, the message queued and marked sent
+    expect(after.writes - before.writes).toBe(7); // docs/architecture.md, Notifications
   });
 
   it("a transport failing 3 times then succeeding sends once", async () => {
