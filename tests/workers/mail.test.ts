@@ -211,6 +211,14 @@ describe("booking emails", () => {
   });
 });
 
+describe("the local mailbox", () => {
+  it("is closed unless the sidecar runs with DEV_MAIL=1, as deployed (only the local stack sets it)", async () => {
+    expect(env.DEV_MAIL).toBe("");
+    expect(await sidecar.devMailbox()).toMatchObject({ ok: false, error: { code: "not_found:route" } });
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
 let slot = 0;
 /** A confirmed booking in D1 (its own slot) with its confirmation queued. */
 async function bookedDirectly() {
