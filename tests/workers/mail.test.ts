@@ -10,8 +10,10 @@ import { zonedToEpoch } from "../../lib/tutoring/clock";
 import { messageQueue } from "../../workers/assistant-turn";
 import { performEffect } from "../../workers/effects";
 import { queueBookingMail } from "../../workers/mail";
+import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { enrolled } from "./staff-helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
 const TIME_ZONE = "America/New_York";
@@ -208,6 +210,19 @@ describe("booking emails", () => {
     expect(fake.delivered().map((request) => parseInvite(inviteOf(request)).method)).toEqual(["CANCEL"]);
     // A late retry of the confirmation queues nothing after the cancel.
     expect((await queueBookingMail(env, bookingId, "confirmed"))?.recipients).toEqual([]);
+  });
+});
+
+describe("a tutor's address (staff tutors form)", () => {
+  it("is set, kept when an edit leaves it out, cleared by an empty value, and refused when malformed", async () => {
+    const token = (await enrolled(await FakeAuthenticator.create(), "staff")).session.token;
+    const draft = { name: "Vera Rubin", bio: "Galaxies.", mode: "online" as const, subjects: ["Astronomy"], hours: [{ day: "monday" as const, start: "10:00", end: "12:00" }] };
+    const created = unwrapOk(await sidecar.staffCreateTutor(token, { ...draft, email: "vera@center.edu" })).tutor;
+    expect(created.email).toBe("vera@center.edu");
+    expect(unwrapOk(await sidecar.staffUpdateTutor(token, created.id, draft)).tutor.email).toBe("vera@center.edu");
+    expect(unwrapOk(await sidecar.staffUpdateTutor(token, created.id, { ...draft, email: "" })).tutor.email).toBeNull();
+    expect(await sidecar.staffUpdateTutor(token, created.id, { ...draft, email: "not an address" })).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+    expect(unwrapOk(await sidecar.staffTutor(token, created.id)).tutor.email).toBeNull();
   });
 });
 
