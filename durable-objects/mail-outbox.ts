@@ -124,9 +124,12 @@ export class MailOutbox extends DurableObject<Env> {
     const booking = await bookingForMail(this.env.DB, { bookingId });
     if (!booking) return fail("not_found:booking", "No booking with that id.");
     if (event === "confirmed" && booking.status !== "confirmed") return ok({ recipients: [], tutorWithoutAddress: false });
-    // Checked again after the await: another call for the same event may have got here first.
+    // Checked again after the await: another call for the same event may have got here first, or the cancel.
     const again = this.db.first<{ tutor_without_address: number }>(sql`SELECT tutor_without_address FROM events WHERE event = ${event}`);
     if (again) return ok(this.queuedFor(event, again.tutor_without_address === 1));
+    if (event === "confirmed" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
+      return ok({ recipients: [], tutorWithoutAddress: false });
+    }
 
     const now = Date.now();
     const sequence = (this.db.first<{ last: number | null }>(sql`SELECT MAX(sequence) AS last FROM events`)?.last ?? -1) + 1;
