@@ -31,7 +31,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: `wrangler dev -c wrangler.toml --persist-to ${PERSIST_TO} --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false`,
+    command: `wrangler dev -c wrangler.toml --persist-to ${PERSIST_TO} --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false --var DEV_MAIL:1`,
     url: `http://127.0.0.1:${WEB_PORT}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

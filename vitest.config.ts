@@ -25,6 +25,10 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations(path.join(import.meta.dirname, "drizzle/migrations")),
                 INTERNAL_KEY: "test-internal-key",
                 BOT_TOKEN: "test-bot-token",
+                // Email on, pointed at a port nothing listens on: only tests that install the FAKE mail API
+                // (tests/fakes/mail-api.ts) as the global fetch see a message delivered.
+                MAIL_API_URL: "http://127.0.0.1:9",
+                MAIL_API_TOKEN: "test-mail-token",
               },
               // A real D1 that no migration ever touched: the sidecar with its storage gone.
               d1Databases: { EMPTY_DB: "empty-db" },

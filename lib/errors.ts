@@ -22,6 +22,8 @@ const STATUS = {
   "not_found:chat": 404,
   "not_found:message": 404,
   "not_found:booking": 404,
+  /** A path that does not exist here (e.g. /dev/mail outside the local stack). */
+  "not_found:route": 404,
   /** An unknown or already used staff invite link. */
   "not_found:invite": 404,
   /** A tutor id the staff console does not know. */

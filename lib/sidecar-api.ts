@@ -2,6 +2,7 @@ import type { CenterPolicy } from "./center/policy";
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
+import type { SinkMessageList } from "./mail/sink";
 import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
@@ -33,7 +34,7 @@ export interface SidecarApi {
   /** The owner's bookings, newest first. */
   listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
   /** Cancels one of the owner's confirmed bookings (404 for anything else); `lateCancel` when inside the center's cutoff. */
-  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number }>>;
+  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailedTo?: string }>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */
@@ -75,6 +76,10 @@ export interface SidecarApi {
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
+
+  // Booking emails (slice `mail`).
+  /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */
+  devMailbox(): Promise<Result<SinkMessageList>>;
 
   // Staff schedule (workers/staff/schedule.ts). Staff and admins: every tutor, and cancel; a tutor: their own sessions.
   /** Monday to Sunday of the week holding `from` (default this week at the center). */

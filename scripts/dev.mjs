@@ -1,17 +1,21 @@
 // `npm run dev`: the sidecar (Durable Objects + D1) and `next dev` together, persistence on.
-import { SIDECAR_PORT, clearDeadRegistration, sidecarArgs, start, stop, stopAllOnExit, waitForHttp } from "./lib/processes.mjs";
+import { MAIL_SINK_PORT, SIDECAR_PORT, clearDeadRegistration, mailSinkArgs, sidecarArgs, start, stop, stopAllOnExit, waitForHttp } from "./lib/processes.mjs";
 // A sidecar killed last time (not stopped) would otherwise keep the new one out of the dev registry for up to 90 s.
 await clearDeadRegistration("tutor-chat-sidecar");
+
+// The local mail sink first: booking emails go there, and /dev/mail reads them.
+const mailSink = start("mail", "wrangler", mailSinkArgs());
+await waitForHttp(`http://127.0.0.1:${MAIL_SINK_PORT}/health`);
 
 const sidecar = start("sidecar", "wrangler", sidecarArgs());
 await waitForHttp(`http://127.0.0.1:${SIDECAR_PORT}/health`);
 const web = start("web", "next", ["dev", "--port", process.env.PORT ?? "3000"]);
-stopAllOnExit([sidecar, web]);
-console.log(`\n  Tutor chat: http://localhost:${process.env.PORT ?? "3000"} (persistence on)\n`);
+stopAllOnExit([mailSink, sidecar, web]);
+console.log(`\n  Tutor chat: http://localhost:${process.env.PORT ?? "3000"} (persistence on); mail it sent: /dev/mail\n`);
 // One dying takes the other down too: a web worker left running without its sidecar answers 503s.
-for (const child of [sidecar, web]) {
+for (const child of [mailSink, sidecar, web]) {
   child.on("exit", async (code) => {
-    await Promise.all([sidecar, web].map(stop));
+    await Promise.all([mailSink, sidecar, web].map(stop));
     process.exit(code ?? 1);
   });
 }

@@ -14,6 +14,8 @@ const files = {
     BOT_TOKEN: secret,
     BACKEND_API_TOKEN: secret,
     BACKEND_API_URL: () => "http://127.0.0.1:8789",
+    // The local mail sink (workers/mail-sink/) accepts any token; dev, preview and tests pass MAIL_API_URL with --var.
+    MAIL_API_TOKEN: secret,
   },
 };
 

@@ -7,6 +7,7 @@ import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBook
 import { recordStaffMessage } from "./db/chats";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
+import { queueBookingMail, studentEmailed, type MailEnv } from "./mail";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -38,6 +39,8 @@ export async function performEffect(
     policy: CenterPolicy;
     /** Collects what happened for analytics (a booking made now, not found again on a retry). */
     events?: AnalyticsEvent[];
+    /** Where booking emails are queued (the MailOutbox); without it, or unconfigured, none are and none are promised. */
+    mail?: MailEnv;
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -55,13 +58,21 @@ export async function performEffect(
         }
         if (booked) context.events?.push({ type: "booking_made" });
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
-        return { ok: true, bookingId: id };
+        // A retried message finds the outbox's record of this event: the same answer, no second email.
+        const emailedTo = studentEmailed(await queueBookingMail(context.mail, id, "confirmed"));
+        return { ok: true, bookingId: id, ...(emailedTo ? { emailedTo } : {}) };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
         if (!cancelled) return { ok: false, reason: "not_found" };
+        const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
-        return { ok: true, bookingId: effect.bookingId, ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}) };
+        return {
+          ok: true,
+          bookingId: effect.bookingId,
+          ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}),
+          ...(emailedTo ? { emailedTo } : {}),
+        };
       }
       case "leave_message": {
         // The record with the transcript for staff, then the hand-off itself: a queued item that staff

@@ -14,6 +14,7 @@ import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
 import { cancelBooking } from "./effects";
+import { queueBookingMail, readDevMailbox, studentEmailed } from "./mail";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
@@ -35,6 +36,7 @@ export { SessionManager } from "../durable-objects/session-manager";
 export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Analytics } from "../durable-objects/analytics";
 export { StudentMemory } from "../durable-objects/student-memory";
+export { MailOutbox } from "../durable-objects/mail-outbox";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -159,12 +161,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const now = Date.now();
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
       settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
-      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours });
+      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...(emailedTo ? { emailedTo } : {}) });
     });
   }
 
@@ -259,6 +262,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env, this.waitUntil).reply(sessionToken, input));
+  }
+
+  // Booking emails (slice `mail`): durable-objects/mail-outbox.ts sends them; this reads the local sink.
+
+  /** What the local mail sink holds, for /dev/mail. 404 unless DEV_MAIL is "1" (only the local stack sets it). */
+  async devMailbox() {
+    return this.guard(() => readDevMailbox(this.env));
   }
 
   // Analytics (workers/staff/analytics.ts, durable-objects/analytics.ts).

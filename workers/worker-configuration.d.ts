@@ -5,21 +5,26 @@ interface __BaseEnv_Env {
 	DB: D1Database;
 	BOT_MODE: string;
 	ASSISTANT_PHRASING: string;
+	MAIL_FROM: string;
+	DEV_MAIL: string;
 	INTERNAL_KEY: string;
 	BOT_TOKEN: string;
 	BACKEND_API_TOKEN: string;
 	BACKEND_API_URL: string;
+	MAIL_API_TOKEN: string;
+	MAIL_API_URL: string;
 	CHAT_SESSION: DurableObjectNamespace<import("./sidecar").ChatSession>;
 	MESSAGE_QUEUE: DurableObjectNamespace<import("./sidecar").MessageQueue>;
 	SESSION_MANAGER: DurableObjectNamespace<import("./sidecar").SessionManager>;
 	RATE_LIMITER: DurableObjectNamespace<import("./sidecar").RateLimiter>;
 	ANALYTICS: DurableObjectNamespace<import("./sidecar").Analytics>;
 	STUDENT_MEMORY: DurableObjectNamespace<import("./sidecar").StudentMemory>;
+	MAIL_OUTBOX: DurableObjectNamespace<import("./sidecar").MailOutbox>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./sidecar");
-		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory";
+		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox";
 	}
 	interface Env extends __BaseEnv_Env {}
 }
@@ -28,7 +33,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "MAIL_API_TOKEN" | "MAIL_API_URL">> {}
 }
 declare module "*.txt" {
 	const value: string;

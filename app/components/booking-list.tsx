@@ -10,7 +10,7 @@ import { modeLabel, slotLabel } from "./format";
 
 const Bookings = z.object({ bookings: z.array(BookingSummary) });
 /** The cancel's answer: late when inside the center's cutoff (the cancel still happened). */
-const Cancelled = z.object({ lateCancel: z.boolean().optional(), cutoffHours: z.number().optional() });
+const Cancelled = z.object({ lateCancel: z.boolean().optional(), cutoffHours: z.number().optional(), emailedTo: z.string().optional() });
 
 async function request(url: string, init?: RequestInit) {
   const response = await fetch(url, { credentials: "same-origin", ...init });
@@ -33,7 +33,9 @@ export function BookingList() {
     try {
       const answer = Cancelled.safeParse(await request(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" }));
       const late = answer.success && answer.data.lateCancel && answer.data.cutoffHours !== undefined ? ` ${lateCancelText(answer.data.cutoffHours)}` : "";
-      setStatus(`Your session with ${booking.tutorName} is cancelled.${late}`);
+      // Said only when the sidecar queued the email (its answer names the address).
+      const email = answer.success && answer.data.emailedTo ? ` A cancellation email is on its way to ${answer.data.emailedTo}.` : "";
+      setStatus(`Your session with ${booking.tutorName} is cancelled.${late}${email}`);
       await mutate();
     } catch (caught) {
       setStatus(caught instanceof Error ? caught.message : "The booking could not be cancelled. Please try again.");

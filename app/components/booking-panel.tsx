@@ -234,7 +234,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
             draft.save({ studentName: name, studentEmail: event.target.value });
           }}
         />
-        <span className="hint">We send the confirmation here.</span>
+        <span className="hint">For this booking: the center writes to you here about it.</span>
       </div>
       <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} />
     </form>

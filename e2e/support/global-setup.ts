@@ -1,5 +1,6 @@
-import { startSidecar } from "./sidecar";
+import { startMailSink, startSidecar } from "./sidecar";
 
 export default async function globalSetup() {
+  await startMailSink();
   await startSidecar();
 }

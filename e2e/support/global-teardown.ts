@@ -1,5 +1,6 @@
-import { stopSidecar } from "./sidecar";
+import { stopMailSink, stopSidecar } from "./sidecar";
 
 export default async function globalTeardown() {
   await stopSidecar();
+  await stopMailSink();
 }

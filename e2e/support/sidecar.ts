@@ -9,6 +9,8 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 const PID_FILE = ".wrangler/e2e-sidecar.pid";
 const MODE_FILE = ".wrangler/e2e-sidecar.mode";
 export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
+export const MAIL_SINK_PORT = Number(process.env.MAIL_SINK_PORT ?? 8790);
+const MAIL_SINK_PID_FILE = ".wrangler/e2e-mail-sink.pid";
 
 /** Starts the sidecar unless it runs already; `botMode` restarts it when it runs in the other mode. */
 export async function startSidecar(options: { botMode?: "builtin" | "external" } = {}): Promise<void> {
@@ -19,7 +21,8 @@ export async function startSidecar(options: { botMode?: "builtin" | "external" }
   }
   const child = spawn(
     "wrangler",
-    ["dev", "-c", "workers/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `BOT_MODE:${botMode}`],
+    ["dev", "-c", "workers/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `BOT_MODE:${botMode}`,
+     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1"],
     { detached: true, stdio: "ignore" },
   );
   child.unref();
@@ -35,9 +38,35 @@ export async function startSidecar(options: { botMode?: "builtin" | "external" }
 
 export async function stopSidecar(): Promise<void> {
   rmSync(MODE_FILE, { force: true });
-  if (!existsSync(PID_FILE)) return;
-  const pid = Number(readFileSync(PID_FILE, "utf8"));
-  rmSync(PID_FILE);
+  await stopByPidFile(PID_FILE);
+}
+
+/** The local mail sink the sidecar mails through (workers/mail-sink/); started once for the whole run. */
+export async function startMailSink(): Promise<void> {
+  if (await healthy(MAIL_SINK_PORT)) return;
+  const child = spawn(
+    "wrangler",
+    ["dev", "-c", "workers/mail-sink/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(MAIL_SINK_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"],
+    { detached: true, stdio: "ignore" },
+  );
+  child.unref();
+  writeFileSync(MAIL_SINK_PID_FILE, String(child.pid));
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await healthy(MAIL_SINK_PORT)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the mail sink did not start within 90 s");
+}
+
+export async function stopMailSink(): Promise<void> {
+  await stopByPidFile(MAIL_SINK_PID_FILE);
+}
+
+async function stopByPidFile(file: string): Promise<void> {
+  if (!existsSync(file)) return;
+  const pid = Number(readFileSync(file, "utf8"));
+  rmSync(file);
   // A pid file left by a killed run may name a pid reused by something else: only stop our wrangler.
   if (!isWrangler(pid)) return;
   try {
@@ -70,8 +99,12 @@ function runningMode(): string {
 }
 
 async function sidecarHealthy(): Promise<boolean> {
+  return healthy(SIDECAR_PORT);
+}
+
+async function healthy(port: number): Promise<boolean> {
   try {
-    const response = await fetch(`http://127.0.0.1:${SIDECAR_PORT}/health`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(2_000) });
     return response.ok;
   } catch {
     return false;

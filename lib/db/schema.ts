@@ -16,6 +16,8 @@ export const tutors = sqliteTable("tutors", {
   retiredAt: integer("retired_at"),
   /** epoch ms of the last staff edit; null for seeded rows never edited */
   updatedAt: integer("updated_at"),
+  /** where their copy of a booking's confirmation goes; null: the tutor is not emailed (migration 0009) */
+  email: text("email"),
 });
 
 /** One row per (tutor, subject); search by skill is an index lookup on `subject_key`. */
@@ -105,6 +107,8 @@ export const bookings = sqliteTable(
     attendance: text("attendance", { enum: ["attended", "no_show"] }),
     /** the tutor's short note on the session (staff-only) */
     tutorNote: text("tutor_note"),
+    /** why an email about this booking could not be delivered (the MailOutbox gave up); null while none failed */
+    mailError: text("mail_error"),
   },
   (table) => [
     // The double-booking guard: one confirmed booking per tutor slot, enforced by SQLite, not by a read.

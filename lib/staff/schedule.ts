@@ -58,6 +58,8 @@ export type ScheduleBooking = {
   cancelledBy: "student" | "staff" | null;
   lateCancel: boolean;
   cancelReason: string | null;
+  /** Why an email about this booking was not delivered (the MailOutbox gave up); null while none failed. */
+  mailError: string | null;
   /** The student's no-shows (by email) in the last `noShowWindowDays` days, today included. */
   noShows: number;
   noShowLimit: number;
@@ -83,4 +85,5 @@ export type ScheduleWeek = {
   canCancel: boolean;
 };
 
-export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean };
+/** `studentEmailed`: the cancellation email to the student is queued (false: email is off, or it could not be queued). */
+export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean; studentEmailed: boolean };

@@ -37,6 +37,8 @@ export const TutorInput = z
   .object({
     name: z.string().trim().min(1, "enter a name").max(80),
     bio: z.string().trim().max(500),
+    /** Where the tutor's copy of each booking's emails goes (with the invite). "" clears it; absent keeps it. */
+    email: z.union([z.literal(""), z.email("enter an email address, or leave it empty").max(254)]).optional(),
     mode: TutorMode,
     subjects: z
       .array(z.string().trim().min(1, "enter a subject or remove the row").max(60))
@@ -65,7 +67,7 @@ export type TutorInput = z.infer<typeof TutorInput>;
 export type TutorInputDraft = z.input<typeof TutorInput>;
 
 /** A tutor as staff see it: the public profile, plus whether and when they retired. */
-export const StaffTutor = Tutor.extend({ retiredAt: z.number().int().nullable(), updatedAt: z.number().int().nullable() });
+export const StaffTutor = Tutor.extend({ retiredAt: z.number().int().nullable(), updatedAt: z.number().int().nullable(), email: z.string().nullable() });
 export type StaffTutor = z.infer<typeof StaffTutor>;
 
 /** A retired tutor's session still to come: a student to rebook with someone else. */

@@ -24,8 +24,11 @@ export type BookingRefusal =
   | { ok: false; reason: "weekly_cap"; cap: number };
 
 export type EffectOutcome =
-  /** `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late. */
-  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number } }
+  /**
+   * `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late.
+   * `emailedTo`: the student's email about it is queued (durably, sent with retries); absent, none was.
+   */
+  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string }
   | BookingRefusal;
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
@@ -62,8 +65,9 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       ...(outcome.bookingId ? { bookingId: outcome.bookingId } : {}),
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
+    const email = outcome.emailedTo ? ` A confirmation email with a calendar invite is on its way to ${outcome.emailedTo}.` : "";
     return turn(
-      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link} You can see or cancel it under My bookings.`,
+      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} You can see or cancel it under My bookings.`,
       [QUICK.cancelBooking, QUICK.startOver],
       { bookingInfo: confirmed, pendingMatch: null },
     );
@@ -95,7 +99,8 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
   const info = fields.bookingInfo;
   if (outcome.ok) {
     const late = outcome.lateCancel ? ` ${lateCancelText(outcome.lateCancel.cutoffHours)}` : "";
-    return turn(`${cancelledText(info)}${late}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
+    const email = outcome.emailedTo ? ` A cancellation email is on its way to ${outcome.emailedTo}.` : "";
+    return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);

@@ -7,6 +7,8 @@ import path from "node:path";
 
 export const WEB_PORT = Number(process.env.WEB_PORT ?? 8787);
 export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
+/** The local mail sink (workers/mail-sink/): the sidecar's Mailer posts there instead of the email provider. */
+export const MAIL_SINK_PORT = Number(process.env.MAIL_SINK_PORT ?? 8790);
 /** Where local D1 and Durable Object state lives; tests use their own folder so they never touch dev data. */
 export const PERSIST_TO = process.env.PERSIST_TO ?? ".wrangler/state";
 
@@ -124,12 +126,21 @@ export async function clearDeadRegistration(workerName, registry = devRegistryPa
   if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
 }
 
-export function sidecarArgs(port = SIDECAR_PORT, persistTo = PERSIST_TO) {
-  return ["dev", "-c", "workers/wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
+/** The sidecar mails through the local sink, and lets /dev/mail read it (DEV_MAIL). */
+export function sidecarArgs(port = SIDECAR_PORT, persistTo = PERSIST_TO, mailSinkPort = MAIL_SINK_PORT) {
+  return [
+    "dev", "-c", "workers/wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false",
+    "--var", `MAIL_API_URL:http://127.0.0.1:${mailSinkPort}`, "--var", "DEV_MAIL:1",
+  ];
 }
 
+/** The production build, locally: /dev/mail on (DEV_MAIL). */
 export function webPreviewArgs(port = WEB_PORT, persistTo = PERSIST_TO) {
-  return ["dev", "-c", "wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
+  return ["dev", "-c", "wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", "DEV_MAIL:1"];
+}
+
+export function mailSinkArgs(port = MAIL_SINK_PORT, persistTo = PERSIST_TO) {
+  return ["dev", "-c", "workers/mail-sink/wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false"];
 }
 
 /** Stops every child on Ctrl-C or termination. */

@@ -353,6 +353,15 @@ describe("effect outcomes", () => {
     expect(quick(outcome)).toContain("Cancel my booking");
   });
 
+  it("says a confirmation email is on its way only when the caller queued one", async () => {
+    const { chat, confirm } = await chatAtReview();
+    if (!confirm.effect) throw new Error("expected an effect");
+    const queued = describeEffectOutcome(chat.fields, confirm.effect, { ok: true, bookingId: "bk-42", emailedTo: "ada@example.com" });
+    expect(text(queued)).toContain("A confirmation email with a calendar invite is on its way to ada@example.com.");
+    const notQueued = describeEffectOutcome(chat.fields, confirm.effect, { ok: true, bookingId: "bk-42" });
+    expect(text(notQueued)).not.toMatch(/email|confirmation will/i);
+  });
+
   it("offers the next tutor when the slot was just taken", async () => {
     const { chat, confirm } = await chatAtReview();
     if (!confirm.effect) throw new Error("expected an effect");

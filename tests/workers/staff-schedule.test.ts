@@ -129,7 +129,7 @@ describe("the staff schedule", () => {
     const metered = meteredD1(env.DB);
     const schedule = new StaffSchedule({ ...env, DB: metered.db });
     const reason = "Maya is ill today; we will call you to rebook.";
-    expect(unwrapOk(await schedule.cancel(token, { bookingId, reason }))).toEqual({ bookingId, status: "cancelled", studentTold: true });
+    expect(unwrapOk(await schedule.cancel(token, { bookingId, reason }))).toEqual({ bookingId, status: "cancelled", studentTold: true, studentEmailed: true });
     // Session check (0 written), the conditional UPDATE (1 row; D1 counts no entry for the indexes it leaves), the tutor's name (0).
     expect(metered.counts).toMatchObject({ statements: 3, rowsWritten: 1 });
 

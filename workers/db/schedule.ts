@@ -33,7 +33,7 @@ export async function listScheduleWeek(
         `WITH s AS (SELECT no_show_limit AS noShowLimit, no_show_window_days AS noShowWindowDays FROM center_settings WHERE id = 1)
          SELECT b.id, b.tutor_id AS tutorId, t.name AS tutorName, b.date, b.start, b."end", b.student_name AS studentName,
                 b.student_email AS studentEmail, b.mode, b.intake, b.subject, b.status, b.attendance, b.tutor_note AS tutorNote,
-                b.cancelled_by AS cancelledBy, b.late_cancel AS lateCancel, b.cancel_reason AS cancelReason,
+                b.cancelled_by AS cancelledBy, b.late_cancel AS lateCancel, b.cancel_reason AS cancelReason, b.mail_error AS mailError,
                 (SELECT COUNT(*) FROM bookings n
                   WHERE n.student_email = b.student_email AND n.attendance = 'no_show'
                     AND n.date > date(?3, '-' || s.noShowWindowDays || ' days') AND n.date <= ?3) AS noShows,

@@ -14,11 +14,11 @@ import type { RebookingEntry, StaffTutor, TutorInput } from "../../lib/staff/tut
  * matched, listed or booked again.
  */
 
-type TutorRow = { id: string; name: string; bio: string; mode: TutorMode; retiredAt: number | null; updatedAt: number | null };
+type TutorRow = { id: string; name: string; bio: string; mode: TutorMode; retiredAt: number | null; updatedAt: number | null; email: string | null };
 type SubjectRow = { tutorId: string; subject: string };
 type HoursRow = { tutorId: string; day: string; start: string; end: string };
 
-const TUTOR_COLUMNS = "id, name, bio, mode, retired_at AS retiredAt, updated_at AS updatedAt";
+const TUTOR_COLUMNS = "id, name, bio, mode, retired_at AS retiredAt, updated_at AS updatedAt, email";
 /** The guard on every statement of an edit: the tutor exists and has not retired (checked inside the transaction). */
 const LIVE = "EXISTS (SELECT 1 FROM tutors WHERE id = ?1 AND retired_at IS NULL)";
 /** A weekly range as one comparable string, for "the ranges not in the new list". */
@@ -27,7 +27,9 @@ const RANGE_KEY = `day || ' ' || start || ' ' || "end"`;
 /** Adds a tutor (profile, subjects, hours) in one batch. */
 export async function insertTutor(db: D1Database, { id, input, now }: { id: string; input: TutorInput; now: number }): Promise<void> {
   await db.batch([
-    db.prepare("INSERT INTO tutors (id, name, bio, mode, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)").bind(id, input.name, input.bio, input.mode, now),
+    db
+      .prepare("INSERT INTO tutors (id, name, bio, mode, updated_at, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+      .bind(id, input.name, input.bio, input.mode, now, input.email || null),
     ...replaceSubjectsAndHours(db, id, input),
   ]);
 }
@@ -42,8 +44,12 @@ export async function updateTutor(
 ): Promise<"updated" | "not_found" | "retired"> {
   const [updated] = await db.batch([
     db
-      .prepare("UPDATE tutors SET name = ?2, bio = ?3, mode = ?4, updated_at = ?5 WHERE id = ?1 AND retired_at IS NULL RETURNING id")
-      .bind(id, input.name, input.bio, input.mode, now),
+      // email: absent (?6 NULL) keeps the stored one, "" clears it.
+      .prepare(
+        `UPDATE tutors SET name = ?2, bio = ?3, mode = ?4, updated_at = ?5, email = CASE WHEN ?6 IS NULL THEN email ELSE NULLIF(?6, '') END
+         WHERE id = ?1 AND retired_at IS NULL RETURNING id`,
+      )
+      .bind(id, input.name, input.bio, input.mode, now, input.email ?? null),
     ...replaceSubjectsAndHours(db, id, input),
   ]);
   if (updated && updated.results.length > 0) return "updated";
@@ -128,6 +134,7 @@ function assemble(tutors: TutorRow[], subjects: SubjectRow[], hours: HoursRow[])
     mode: row.mode,
     retiredAt: row.retiredAt,
     updatedAt: row.updatedAt,
+    email: row.email,
     subjects: subjects.filter((subject) => subject.tutorId === row.id).map((subject) => subject.subject),
     availability: hours
       .filter((range) => range.tutorId === row.id)

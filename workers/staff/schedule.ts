@@ -6,9 +6,10 @@ import { settleBooking } from "../memory";
 import { recordAnalytics, type WaitUntil } from "../analytics";
 import { chatSession } from "../assistant-turn";
 import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
+import { queueBookingMail } from "../mail";
 import { checkStaffSession } from "./sessions";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN">;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -94,12 +95,13 @@ export class StaffSchedule {
       // The booking is cancelled; a lingering alarm only finds it not confirmed and closes an unused room.
       console.error("[schedule] could not drop the session's end for", bookingId, error);
     }
+    const emailed = await queueBookingMail(this.env, bookingId, "cancelled");
     const slot = { day: weekdayOf(cancelled.date), date: cancelled.date, start: cancelled.start, end: cancelled.end };
     const told = await chatSession(this.env, cancelled.sessionId)
       .centerCancelled(cancelled.ownerId, { bookingId, tutorName: cancelled.tutorName, slot }, reason, now)
       .then((result) => result.ok)
       .catch(() => false);
-    return ok({ bookingId, status: "cancelled", studentTold: told });
+    return ok({ bookingId, status: "cancelled", studentTold: told, studentEmailed: emailed !== null && emailed.recipients.length > 0 });
   }
 
   /** Attended or no-show, once the session has started at the center; never on a cancelled booking. */

@@ -5,7 +5,7 @@ import { MAX_CANCEL_REASON_CHARS, MAX_TUTOR_NOTE_CHARS, type ScheduleBooking } f
 import { z } from "@/lib/zod";
 import { staffApi } from "../staff-api";
 
-const Cancelled = z.object({ studentTold: z.boolean() });
+const Cancelled = z.object({ studentTold: z.boolean(), studentEmailed: z.boolean() });
 
 type Open = "cancel" | "note" | null;
 
@@ -40,11 +40,12 @@ export function BookingActions({ booking, canCancel, onDone }: { booking: Schedu
 
   const cancel = () =>
     act(async () => {
-      const { studentTold } = Cancelled.parse(await staffApi("/api/staff/schedule/cancel", { body: { bookingId: booking.id, reason } }));
+      const { studentTold, studentEmailed } = Cancelled.parse(await staffApi("/api/staff/schedule/cancel", { body: { bookingId: booking.id, reason } }));
       setReason("");
+      const emailed = studentEmailed ? " A cancellation email to the student is on its way." : "";
       return studentTold
-        ? `Cancelled ${who}. The student's chat says so, with your reason.`
-        : `Cancelled ${who}, but the student's chat could not take the message (it may be in their trash): tell them another way.`;
+        ? `Cancelled ${who}. The student's chat says so, with your reason.${emailed}`
+        : `Cancelled ${who}, but the student's chat could not take the message (it may be in their trash): tell them another way.${emailed}`;
     });
   const mark = (attendance: "attended" | "no_show") =>
     act(async () => {

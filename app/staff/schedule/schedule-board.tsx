@@ -139,6 +139,11 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
                         </p>
                         <p data-testid="booking-status">{statusText(booking)}</p>
                         {booking.tutorNote && <p>Session note: {booking.tutorNote}</p>}
+                        {booking.mailError && (
+                          <p className="notice" data-testid="mail-error">
+                            Email problem: {booking.mailError}
+                          </p>
+                        )}
                         <BookingActions booking={booking} canCancel={week.canCancel} onDone={done} />
                       </li>
                     ))}

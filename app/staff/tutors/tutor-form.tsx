@@ -18,11 +18,12 @@ type Subject = { key: number; name: string };
 let nextKey = 0;
 const keyed = <T extends object>(value: T) => ({ ...value, key: nextKey++ });
 
-/** The add/edit form: name, bio, mode, subjects and weekly hours, with the server's field errors beside each field. */
+/** The add/edit form: name, bio, email, mode, subjects and weekly hours, with the server's field errors beside each field. */
 export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
   const router = useRouter();
   const [name, setName] = useState(tutor?.name ?? "");
   const [bio, setBio] = useState(tutor?.bio ?? "");
+  const [email, setEmail] = useState(tutor?.email ?? "");
   const [mode, setMode] = useState<string>(tutor?.mode ?? "online");
   const [subjects, setSubjects] = useState<Subject[]>(() => (tutor?.subjects ?? [""]).map((subject) => keyed({ name: subject })));
   const [hours, setHours] = useState<Range[]>(() =>
@@ -54,6 +55,7 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
     const body: TutorInputDraft = {
       name,
       bio,
+      email: email.trim(),
       mode: mode as TutorInputDraft["mode"],
       subjects: subjects.map((subject) => subject.name),
       hours: hours.map(({ day, start, end }) => ({ day: day as TutorInputDraft["hours"][number]["day"], start, end })),
@@ -103,6 +105,14 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
           Up to 500 characters; students see it in the directory.
         </span>
         {fieldError("bio")}
+      </div>
+      <div className="field">
+        <label htmlFor="email">Email (optional)</label>
+        <input id="email" type="email" value={email} maxLength={254} onChange={(event) => setEmail(event.target.value)} autoComplete="off" {...describe("email", "email-hint")} />
+        <span id="email-hint" className="hint">
+          The tutor gets a copy of each booking&apos;s confirmation and cancellation, with the calendar invite. Students never see it.
+        </span>
+        {fieldError("email")}
       </div>
       <div className="field">
         <label htmlFor="mode">Teaches</label>

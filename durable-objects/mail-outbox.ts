@@ -1,0 +1,226 @@
+import { DurableObject } from "cloudflare:workers";
+import { z } from "../lib/zod";
+import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booking-mail";
+import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
+import { bookingForMail, recordMailFailure } from "../workers/db/mail";
+import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+
+/**
+ * The emails about one booking, queued durably and sent by this object's alarm.
+ * One object per booking, named by the booking id (like its SessionManager, but
+ * apart from it: that object erases itself when the session ends or is
+ * cancelled, and the cancellation email must outlive exactly that; later
+ * reminders and reschedules are this booking's mail too).
+ *
+ * `enqueue` records a change to the booking once per event id (a retried effect
+ * finds it and queues nothing more), renders its messages there and then (the
+ * bytes every attempt sends are the same), and sets the alarm. Each message's key
+ * `{booking}:{kind}:{sequence}:{role}` is the provider's Idempotency-Key and our
+ * own sent-record: a row marked sent is never sent again. A transient failure is
+ * retried with doubling backoff; a 4xx, or MAX_ATTEMPTS spent, is final: marked
+ * failed here and written to `bookings.mail_error` for the staff schedule.
+ */
+
+/** The first retry waits this long, then twice as long each time, up to MAX_BACKOFF_MS. */
+export const FIRST_BACKOFF_MS = 30_000;
+export const MAX_BACKOFF_MS = 60 * 60_000;
+/** About 2 hours of trying (30 s … 1 h) before a message counts as undeliverable. */
+export const MAX_ATTEMPTS = 8;
+
+export const MailEvent = z.enum(["confirmed", "cancelled"]);
+export type MailEvent = z.infer<typeof MailEvent>;
+
+export const EnqueueMail = z.object({ bookingId: z.string().min(1).max(128), event: MailEvent });
+export type EnqueueMail = z.infer<typeof EnqueueMail>;
+
+export interface MailQueued {
+  /** Who this event's messages go to (empty: nothing to send, e.g. a confirmation after the cancel). */
+  recipients: { role: MailRole; to: string }[];
+  /** The tutor has no address on file, so only the student is emailed. */
+  tutorWithoutAddress: boolean;
+}
+
+export interface OutboxMessage {
+  key: string;
+  kind: MailKind;
+  sequence: number;
+  role: MailRole;
+  to: string;
+  status: "pending" | "sent" | "failed" | "superseded";
+  attempts: number;
+  nextAttemptAt: number | null;
+  lastError: string | null;
+  sentAt: number | null;
+}
+
+const KIND: Record<MailEvent, MailKind> = { confirmed: "confirmation", cancelled: "cancellation" };
+
+const MIGRATIONS = [
+  `CREATE TABLE events (
+     event TEXT PRIMARY KEY,          -- what changed: confirmed, cancelled (later: moved:{slot})
+     sequence INTEGER NOT NULL,       -- the invite's SEQUENCE for this change: 0, then one more per change
+     tutor_without_address INTEGER NOT NULL,
+     created_at INTEGER NOT NULL
+   )`,
+  `CREATE TABLE mail (
+     key TEXT PRIMARY KEY,            -- {booking}:{kind}:{sequence}:{role}: the Idempotency-Key
+     booking_id TEXT NOT NULL,
+     event TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     role TEXT NOT NULL,
+     message TEXT NOT NULL,           -- MailMessage JSON, sent as is on every attempt
+     status TEXT NOT NULL DEFAULT 'pending',
+     attempts INTEGER NOT NULL DEFAULT 0,
+     next_attempt_at INTEGER,         -- null once nothing more will be tried
+     last_error TEXT,
+     provider_id TEXT,
+     sent_at INTEGER,
+     created_at INTEGER NOT NULL
+   )`,
+  `CREATE INDEX mail_due ON mail (status, next_attempt_at)`,
+] as const;
+
+type MailRow = {
+  key: string;
+  booking_id: string;
+  event: string;
+  kind: MailKind;
+  sequence: number;
+  role: MailRole;
+  message: string;
+  status: OutboxMessage["status"];
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  sent_at: number | null;
+};
+
+export class MailOutbox extends DurableObject<Env> {
+  private readonly db: CountingSql;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = new CountingSql(ctx.storage.sql);
+    ctx.blockConcurrencyWhile(async () => migrate(this.db, MIGRATIONS));
+  }
+
+  /**
+   * Queues the emails for one change to the booking, once: the same event again
+   * answers who it went to and queues nothing. A confirmation after the booking
+   * was cancelled queues nothing; a cancellation supersedes a confirmation not
+   * sent yet (a stale invite never follows its own cancel).
+   */
+  async enqueue(request: EnqueueMail): Promise<Result<MailQueued>> {
+    const parsed = EnqueueMail.safeParse(request);
+    if (!parsed.success) return fail("bad_request:body", "Invalid mail request.", zodIssues(parsed.error));
+    const { bookingId, event } = parsed.data;
+    const seen = this.db.first<{ tutor_without_address: number }>(sql`SELECT tutor_without_address FROM events WHERE event = ${event}`);
+    if (seen) return ok(this.queuedFor(event, seen.tutor_without_address === 1));
+    if (event === "confirmed" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
+      return ok({ recipients: [], tutorWithoutAddress: false });
+    }
+    const booking = await bookingForMail(this.env.DB, { bookingId });
+    if (!booking) return fail("not_found:booking", "No booking with that id.");
+    if (event === "confirmed" && booking.status !== "confirmed") return ok({ recipients: [], tutorWithoutAddress: false });
+    // Checked again after the await: another call for the same event may have got here first, or the cancel.
+    const again = this.db.first<{ tutor_without_address: number }>(sql`SELECT tutor_without_address FROM events WHERE event = ${event}`);
+    if (again) return ok(this.queuedFor(event, again.tutor_without_address === 1));
+    if (event === "confirmed" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
+      return ok({ recipients: [], tutorWithoutAddress: false });
+    }
+
+    const now = Date.now();
+    const sequence = (this.db.first<{ last: number | null }>(sql`SELECT MAX(sequence) AS last FROM events`)?.last ?? -1) + 1;
+    const kind = KIND[event];
+    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) });
+    const tutorWithoutAddress = booking.tutorEmail === null;
+    this.ctx.storage.transactionSync(() => {
+      this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${event}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
+      this.db.run(sql`UPDATE mail SET status = 'superseded', next_attempt_at = NULL WHERE status = 'pending'`);
+      for (const { role, message } of messages) {
+        this.db.run(
+          sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at)
+              VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${event}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)}, ${now}, ${now})`,
+        );
+      }
+    });
+    await this.ctx.storage.setAlarm(now);
+    return ok({ recipients: messages.map(({ role, message }) => ({ role, to: message.to })), tutorWithoutAddress });
+  }
+
+  /** Every message this booking has had, oldest first: for staff and tests. */
+  async messages(): Promise<OutboxMessage[]> {
+    return this.db.all<MailRow>(sql`SELECT * FROM mail ORDER BY created_at, key`).map((row) => ({
+      key: row.key,
+      kind: row.kind,
+      sequence: row.sequence,
+      role: row.role,
+      to: MailMessage.shape.to.parse(JSON.parse(row.message).to),
+      status: row.status,
+      attempts: row.attempts,
+      nextAttemptAt: row.next_attempt_at,
+      lastError: row.last_error,
+      sentAt: row.sent_at,
+    }));
+  }
+
+  /** Rows read and written by this instance so far. */
+  rowCounts(): RowCounts {
+    return this.db.counts();
+  }
+
+  /** Sends what is due; never throws for a provider or D1 failure (a retry is scheduled instead). */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const due = this.db.all<MailRow>(sql`SELECT * FROM mail WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY created_at, key`);
+    const mailer = mailerFromEnv(this.env);
+    for (const row of due) {
+      const attempts = row.attempts + 1;
+      if (!mailer) {
+        await this.giveUp(row, attempts, "Email is not configured (MAIL_API_URL, MAIL_API_TOKEN).");
+        continue;
+      }
+      const message = MailMessage.parse(JSON.parse(row.message));
+      const sent = await mailer.send(message, row.key);
+      if (sent.ok) {
+        this.db.run(
+          sql`UPDATE mail SET status = 'sent', attempts = ${attempts}, provider_id = ${sent.value.providerId}, sent_at = ${Date.now()}, next_attempt_at = NULL, last_error = NULL WHERE key = ${row.key}`,
+        );
+      } else if (sent.error.code === "rejected:upstream" || attempts >= MAX_ATTEMPTS) {
+        await this.giveUp(row, attempts, sent.error.message);
+      } else {
+        const next = Date.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempts - 1));
+        console.warn(`[MailOutbox] ${row.key}: attempt ${attempts} failed, retrying`, sent.error.message);
+        this.db.run(sql`UPDATE mail SET attempts = ${attempts}, last_error = ${sent.error.message}, next_attempt_at = ${next} WHERE key = ${row.key}`);
+      }
+    }
+    const next = this.db.first<{ at: number | null }>(sql`SELECT MIN(next_attempt_at) AS at FROM mail WHERE status = 'pending'`)?.at ?? null;
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  /** Final: the row says why, and so does the booking for staff (best effort: the row is the record). */
+  private async giveUp(row: MailRow, attempts: number, error: string): Promise<void> {
+    console.error(`[MailOutbox] ${row.key}: giving up`, error);
+    this.db.run(sql`UPDATE mail SET status = 'failed', attempts = ${attempts}, last_error = ${error}, next_attempt_at = NULL WHERE key = ${row.key}`);
+    const to = MailMessage.shape.to.parse(JSON.parse(row.message).to);
+    try {
+      await recordMailFailure(this.env.DB, { bookingId: row.booking_id, error: `The ${row.kind} email to ${to} was not delivered: ${error}` });
+    } catch (failure) {
+      console.error(`[MailOutbox] ${row.key}: could not record the failure in D1`, failure);
+    }
+  }
+
+  /** Who the event's messages go to; a superseded one (a confirmation overtaken by its cancel) goes to no one. */
+  private queuedFor(event: MailEvent, tutorWithoutAddress: boolean): MailQueued {
+    const rows = this.db.all<{ role: MailRole; message: string }>(sql`SELECT role, message FROM mail WHERE event = ${event} AND status <> 'superseded' ORDER BY key`);
+    return { recipients: rows.map((row) => ({ role: row.role, to: MailMessage.shape.to.parse(JSON.parse(row.message).to) })), tutorWithoutAddress };
+  }
+}
+
+/** The address inside `Name <address>` (the invite's organizer is the sender). */
+export function senderAddress(from: string | undefined): string {
+  const value = from || "Tutoring center <bookings@example.edu>";
+  return /<([^>]+)>/.exec(value)?.[1] ?? value;
+}

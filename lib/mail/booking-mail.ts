@@ -1,0 +1,102 @@
+import { slotText } from "../tutoring/phrasing";
+import { weekdayOf } from "../tutoring/clock";
+import { bookingInvite } from "./invite";
+import type { MailMessage } from "./mailer";
+
+/** What a booking email is about: a new booking (an invite) or its cancellation (the invite withdrawn). */
+export type MailKind = "confirmation" | "cancellation";
+export type MailRole = "student" | "tutor";
+
+export interface BookingMailFacts {
+  id: string;
+  date: string;
+  start: string;
+  end: string;
+  studentName: string;
+  studentEmail: string;
+  mode: "online" | "in_person";
+  subject: string;
+  cancelReason: string | null;
+  tutorName: string;
+  tutorEmail: string | null;
+  centerName: string;
+  timeZone: string;
+}
+
+/** The base64 of UTF-8 text (an attachment's `content`), without Node's Buffer. */
+export function base64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
+/**
+ * The messages one change to a booking sends: the student's, and the tutor's
+ * when the tutor has an address. Each carries the same calendar event (UID of
+ * the booking, `sequence`), METHOD REQUEST for a confirmation, CANCEL for a
+ * cancellation; the organizer is the center (`organizerEmail`, the sender).
+ */
+export function bookingMessages(
+  booking: BookingMailFacts,
+  kind: MailKind,
+  sequence: number,
+  options: { organizerEmail: string; now: Date },
+): { role: MailRole; message: MailMessage }[] {
+  const slot = slotText({ day: weekdayOf(booking.date), date: booking.date, start: booking.start, end: booking.end });
+  const topic = booking.subject ? `${booking.subject} tutoring` : "Tutoring";
+  const where = booking.mode === "online" ? "Online" : `In person at ${booking.centerName}`;
+  const attendees = [{ name: booking.studentName, email: booking.studentEmail }, ...(booking.tutorEmail ? [{ name: booking.tutorName, email: booking.tutorEmail }] : [])];
+  const ics = bookingInvite(
+    {
+      bookingId: booking.id,
+      date: booking.date,
+      start: booking.start,
+      end: booking.end,
+      timeZone: booking.timeZone,
+      summary: `${topic}: ${booking.studentName} with ${booking.tutorName}`,
+      description: `Booking ${booking.id} at ${booking.centerName}.`,
+      location: where,
+      organizer: { name: booking.centerName, email: options.organizerEmail },
+      attendees,
+    },
+    kind === "confirmation" ? "REQUEST" : "CANCEL",
+    sequence,
+    options.now,
+  );
+  const method = kind === "confirmation" ? "REQUEST" : "CANCEL";
+  const attachment = { filename: "invite.ics", content: base64Utf8(ics), contentType: `text/calendar; charset=utf-8; method=${method}` };
+  const when = `${slot} (${booking.timeZone})`;
+  const reason = booking.cancelReason ? `\nReason: ${booking.cancelReason}` : "";
+  const text = (greeting: string, line: string) =>
+    [`Hello ${greeting},`, "", line, "", `When: ${when}`, `Where: ${where}`, `Booking number: ${booking.id}`, "", `— ${booking.centerName}`].join("\n");
+  const student: MailMessage =
+    kind === "confirmation"
+      ? {
+          to: booking.studentEmail,
+          subject: `Booked: ${topic} with ${booking.tutorName}, ${slot}`,
+          text: text(booking.studentName, `Your session with ${booking.tutorName} is booked. The attached invite adds it to your calendar.`),
+          attachments: [attachment],
+        }
+      : {
+          to: booking.studentEmail,
+          subject: `Cancelled: ${topic} with ${booking.tutorName}, ${slot}`,
+          text: text(booking.studentName, `Your session with ${booking.tutorName} is cancelled.${reason} The attached update removes it from your calendar.`),
+          attachments: [attachment],
+        };
+  const messages: { role: MailRole; message: MailMessage }[] = [{ role: "student", message: student }];
+  if (booking.tutorEmail) {
+    messages.push({
+      role: "tutor",
+      message: {
+        to: booking.tutorEmail,
+        subject: `${kind === "confirmation" ? "New session" : "Cancelled"}: ${booking.studentName}, ${slot}`,
+        text: text(
+          booking.tutorName,
+          kind === "confirmation" ? `${booking.studentName} booked a session with you (${topic}).` : `${booking.studentName}'s session with you is cancelled.${reason}`,
+        ),
+        attachments: [attachment],
+      },
+    });
+  }
+  return messages;
+}

@@ -1,0 +1,51 @@
+import { fail, ok, type Result } from "../lib/errors";
+import { mailConfigured } from "../lib/mail/mailer";
+import { SinkMessageList } from "../lib/mail/sink";
+import type { MailEvent, MailQueued } from "../durable-objects/mail-outbox";
+
+export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN">;
+
+/**
+ * Queues the emails for a change to a booking in its MailOutbox. Null when
+ * email is not configured or the queue could not be reached: then nothing was
+ * queued and nobody may say an email is on its way. Never throws: the booking
+ * or cancel it follows has happened either way.
+ */
+export async function queueBookingMail(env: MailEnv | undefined, bookingId: string, event: MailEvent): Promise<MailQueued | null> {
+  if (!env || !mailConfigured(env)) return null;
+  try {
+    const queued = await env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId)).enqueue({ bookingId, event });
+    if (!queued.ok) {
+      console.error("[mail] not queued for", bookingId, event, queued.error.message);
+      return null;
+    }
+    return queued.value;
+  } catch (error) {
+    console.error("[mail] not queued for", bookingId, event, error);
+    return null;
+  }
+}
+
+/** The student's address when their email was queued: what the chat may say. */
+export function studentEmailed(queued: MailQueued | null): string | undefined {
+  return queued?.recipients.find((recipient) => recipient.role === "student")?.to;
+}
+
+/**
+ * The local sink's messages (GET {MAIL_API_URL}/emails), for /dev/mail. Only
+ * with DEV_MAIL=1, which only the local stack sets: in production the same URL
+ * is the provider's, and nothing here may read it.
+ */
+export async function readDevMailbox(env: Pick<Env, "DEV_MAIL" | "MAIL_API_URL" | "MAIL_API_TOKEN">): Promise<Result<SinkMessageList>> {
+  if (env.DEV_MAIL !== "1") return fail("not_found:route", "Not found.");
+  if (!mailConfigured(env)) return ok({ messages: [] });
+  let response: Response;
+  try {
+    response = await fetch(`${env.MAIL_API_URL.replace(/\/+$/, "")}/emails`, { headers: { authorization: `Bearer ${env.MAIL_API_TOKEN}` } });
+  } catch (error) {
+    return fail("bad_gateway:upstream", `The mail sink is not reachable at ${env.MAIL_API_URL}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const list = SinkMessageList.safeParse(await response.json().catch(() => null));
+  if (!response.ok || !list.success) return fail("bad_gateway:upstream", `The mail sink answered ${response.status}.`);
+  return ok(list.data);
+}
