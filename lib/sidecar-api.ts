@@ -4,7 +4,7 @@ import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQu
 import type { KvStats } from "./queue/schemas";
 import type { SinkMessageList } from "./mail/sink";
 import type { StudentFact } from "./memory/schemas";
-import type { ForgetMeSummary } from "./memory/correction";
+import type { ForgetMeSummary } from "./memory/page-schemas";
 import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";

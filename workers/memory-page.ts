@@ -1,5 +1,6 @@
 import { fail, ok, type Result } from "../lib/errors";
-import { correctedFact, type ForgetMeSummary } from "../lib/memory/correction";
+import { correctedFact } from "../lib/memory/correction";
+import type { ForgetMeSummary } from "../lib/memory/page-schemas";
 import { FactId, type StudentFact } from "../lib/memory/schemas";
 import { OwnerId } from "../lib/schemas";
 import { hardDeleteOwnerChats } from "./hard-delete";

@@ -52,10 +52,3 @@ export function correctedFact(kind: FactKind, value: string): { ok: true; fact: 
   return parsed.success ? { ok: true, fact: parsed.data } : { ok: false, message: "That value is not valid." };
 }
 
-/** What "Forget me" deleted (`POST /api/memory/forget-me`). */
-export interface ForgetMeSummary {
-  /** Facts the memory held (now none; its storage is gone). */
-  facts: number;
-  /** Chats deleted from D1 (live and in the trash); `cleaned` of them had their object emptied now. */
-  chats: { deleted: number; cleaned: number; failed: number };
-}
