@@ -27,6 +27,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/">Chat</Link>
             <Link href="/tutors">Tutors</Link>
             <Link href="/bookings">My bookings</Link>
+            <Link href="/memory">Memory</Link>
           </nav>
         </header>
         <main id="main">{children}</main>

@@ -3,6 +3,8 @@ import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
 import type { SinkMessageList } from "./mail/sink";
+import type { StudentFact } from "./memory/schemas";
+import type { ForgetMeSummary } from "./memory/page-schemas";
 import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
@@ -76,6 +78,16 @@ export interface SidecarApi {
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
+
+  // Student memory (slice memory2): the owner's own StudentMemory only; another owner's fact ids are 404.
+  /** Every fact held about the owner, newest first. */
+  memoryFacts(ownerId: string): Promise<Result<{ facts: StudentFact[] }>>;
+  /** Deletes one fact (404 when not held). */
+  memoryForget(ownerId: string, factId: string): Promise<Result<{ facts: StudentFact[] }>>;
+  /** Rewrites a name, email, preference or goal with the student's value (source "student edit"); 400 otherwise. */
+  memoryCorrect(ownerId: string, factId: string, value: string): Promise<Result<{ fact: StudentFact; facts: StudentFact[] }>>;
+  /** "Forget me": every chat of the owner hard-deleted and the memory's storage deleted. */
+  forgetMe(ownerId: string): Promise<Result<ForgetMeSummary>>;
 
   // Booking emails (slice `mail`).
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */

@@ -1,4 +1,4 @@
-import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, recordCleanupFailures } from "./db/chats";
+import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, deleteOwnerChatsNow, ownerChatIds, recordCleanupFailures } from "./db/chats";
 
 const BATCH = 100;
 
@@ -32,6 +32,28 @@ export async function hardDeleteChat(env: CleanupEnv, id: string, now: number): 
   await deleteChatNow(env.DB, { id, now });
   const { failed } = await cleanUpChats(env, [{ id, attempts: 0 }], now);
   return { cleaned: failed === 0 };
+}
+
+/** Chats per round of "Forget me": D1 binds at most 100 values a statement (the ids plus owner and time). */
+const OWNER_BATCH = 90;
+
+/**
+ * Every chat of one owner, at once ("Forget me" on the memory page): 90 at a
+ * time, D1 forgets them (pending cleanups recorded in the same batch) and then
+ * each chat's object empties itself and the MessageQueue forgets its text, as
+ * the weekly run does. A cleanup that fails stays pending for the weekly run.
+ */
+export async function hardDeleteOwnerChats(env: CleanupEnv, ownerId: string, now: number): Promise<HardDeleteSummary> {
+  let deleted = 0;
+  let failed = 0;
+  for (;;) {
+    const ids = await ownerChatIds(env.DB, { ownerId, limit: OWNER_BATCH });
+    if (ids.length === 0) break;
+    await deleteOwnerChatsNow(env.DB, { ownerId, ids, now });
+    failed += (await cleanUpChats(env, ids.map((id) => ({ id, attempts: 0 })), now)).failed;
+    deleted += ids.length;
+  }
+  return { deleted, cleaned: deleted - failed, failed };
 }
 
 /** Empties the objects and the queue's copies, 100 chats at a time with settled promises. */

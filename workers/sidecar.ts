@@ -25,6 +25,7 @@ import { StaffTutors } from "./staff/tutors";
 import { StaffAnalytics } from "./staff/analytics";
 import { recordAnalytics } from "./analytics";
 import { settleBooking } from "./memory";
+import { MemoryPage } from "./memory-page";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
@@ -262,6 +263,28 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env, this.waitUntil).reply(sessionToken, input));
+  }
+
+  // Student memory (slice memory2): the student's memory page (workers/memory-page.ts), own memory only.
+
+  /** What the assistant remembers about the owner, newest first. */
+  async memoryFacts(ownerId: string) {
+    return this.guard(() => new MemoryPage(this.env).facts(ownerId));
+  }
+
+  /** Deletes one fact; 404 when the owner's memory holds no such fact. */
+  async memoryForget(ownerId: string, factId: string) {
+    return this.guard(() => new MemoryPage(this.env).forget(ownerId, factId));
+  }
+
+  /** The student's own value for a name, email, preference or goal (400 for another kind or a bad value). */
+  async memoryCorrect(ownerId: string, factId: string, value: string) {
+    return this.guard(() => new MemoryPage(this.env).correct(ownerId, factId, value));
+  }
+
+  /** "Forget me": every chat of the owner hard-deleted, then the memory's storage; says what went. */
+  async forgetMe(ownerId: string) {
+    return this.guard(() => new MemoryPage(this.env).forgetMe(ownerId));
   }
 
   // Booking emails (slice `mail`): durable-objects/mail-outbox.ts sends them; this reads the local sink.

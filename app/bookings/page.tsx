@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { BookingList } from "../components/booking-list";
 
 export const metadata: Metadata = { title: "My bookings · Tutoring Center" };
@@ -7,7 +8,7 @@ export default function BookingsPage() {
   return (
     <div className="directory">
       <h1>My bookings</h1>
-      <p className="subtitle">Every session booked from this browser, from any chat. A cancelled session frees the slot for others.</p>
+      <p className="subtitle">Every session booked from this browser, from any chat. A cancelled session frees the slot for others. See <Link href="/memory">what the assistant remembers</Link> about you.</p>
       <BookingList />
     </div>
   );

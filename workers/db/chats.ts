@@ -160,3 +160,28 @@ export async function latestStaffMessage(db: D1Database, { sessionId }: { sessio
     .bind(sessionId)
     .first<{ note: string; transcript: string; createdAt: number }>();
 }
+
+/** Up to `limit` of the owner's chats, live or in the trash ("Forget me" deletes them a batch at a time; index chats_by_owner). */
+export async function ownerChatIds(db: D1Database, { ownerId, limit }: { ownerId: string; limit: number }): Promise<string[]> {
+  const { results } = await db.prepare("SELECT id FROM chats WHERE owner_id = ? LIMIT ?").bind(ownerId, limit).all<{ id: string }>();
+  return results.map(({ id }) => id);
+}
+
+/**
+ * Several chats of one owner, now ("Forget me"): recorded as pending cleanups and deleted from D1,
+ * with the messages left for staff, in one batch. At most 90 ids (D1 binds 100 values a statement).
+ */
+export async function deleteOwnerChatsNow(db: D1Database, { ownerId, ids, now }: { ownerId: string; ids: string[]; now: number }): Promise<void> {
+  if (ids.length === 0) return;
+  const marks = ids.map(() => "?").join(", ");
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO chat_cleanup_failures (chat_id, attempts, last_error, updated_at)
+         SELECT id, 0, 'pending', ? FROM chats WHERE owner_id = ? AND id IN (${marks}) ON CONFLICT (chat_id) DO NOTHING`,
+      )
+      .bind(now, ownerId, ...ids),
+    db.prepare(`DELETE FROM staff_messages WHERE owner_id = ? AND session_id IN (${marks})`).bind(ownerId, ...ids),
+    db.prepare(`DELETE FROM chats WHERE owner_id = ? AND id IN (${marks})`).bind(ownerId, ...ids),
+  ]);
+}

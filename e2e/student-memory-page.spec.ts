@@ -1,0 +1,61 @@
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test } from "./support/test";
+import { BookingForm } from "./pages/booking";
+import { ChatPage } from "./pages/chat";
+import { startSidecar } from "./support/sidecar";
+
+test.describe("the memory page (production build + sidecar)", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("lists what was learned from a booking; once the email is deleted, the next booking asks for it; axe finds nothing serious", async ({ page }) => {
+    const chat = new ChatPage(page);
+    const booking = new BookingForm(page);
+    // Bookings persist between runs and a student may hold 5 (by owner or email): a fresh address each run.
+    const email = `grace-${Date.now()}@example.edu`;
+    await chat.open();
+    await chat.send("I need help with Python on Monday at 10");
+    const card = page.getByTestId("tutor-card").first();
+    const tutorName = ((await card.getByRole("heading").textContent()) ?? "").trim();
+    await card.getByRole("button", { name: `Book ${tutorName}` }).click();
+    await booking.expectStep("confirm_slot");
+    await booking.form.getByRole("button", { name: "Yes, continue" }).click();
+    await booking.expectStep("contact");
+    await booking.fillContact("Grace Hopper", email);
+    await booking.next();
+    await booking.expectStep("details");
+    await booking.fillDetails("Online", "Recursion");
+    await booking.next();
+    await booking.expectStep("review");
+    await booking.next("Confirm booking");
+    await expect(booking.confirmation).toBeVisible();
+    // An empty new chat waits for the return from the memory page.
+    await booking.confirmation.getByRole("button", { name: "Start a new chat" }).click();
+    await expect(chat.userMessages()).toHaveCount(0);
+
+    await page.getByRole("link", { name: "Memory" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "What the assistant remembers" })).toBeVisible();
+    // Learning runs after the reply: the page shows the email once it has landed.
+    const emailFact = page.locator('[data-fact-id="email"]');
+    await expect(async () => {
+      await page.reload();
+      await expect(emailFact).toContainText(email, { timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
+    await expect(emailFact).toContainText("from your booking on");
+
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical")).toEqual([]);
+
+    await emailFact.getByRole("button", { name: /^Delete your email/ }).click();
+    await expect(page.getByRole("status")).toContainText("Deleted: your email.");
+    await expect(emailFact).toHaveCount(0);
+
+    // A new chat: the greeting's offer goes to the contact step, which asks for the details again.
+    await chat.open();
+    await expect(chat.userMessages()).toHaveCount(0);
+    await chat.send("hi");
+    await expect(chat.assistantMessages().last()).toContainText("Welcome back, Grace!");
+    await chat.clickQuickReply("Yes");
+    await booking.expectStep("contact");
+    await expect(chat.assistantMessages().last()).toContainText("What's your name and email?");
+  });
+});
