@@ -159,7 +159,7 @@ export class MailOutbox extends DurableObject<Env> {
               VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${event}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)}, ${now}, ${now})`,
         );
       }
-      if (event === "confirmed") this.queueReminders(booking, sequence, now);
+      if (event === "confirmed" && booking.remindersOff !== 1) this.queueReminders(booking, sequence, now);
     });
     await this.ctx.storage.setAlarm(now);
     return ok({ recipients: messages.map(({ role, message }) => ({ role, to: message.to })), tutorWithoutAddress });

@@ -60,6 +60,8 @@ const ROUTES: Route[] = [
   { method: "POST", path: (id) => `/api/chats/${id}/restore` },
   { method: "GET", path: () => "/api/bookings" },
   { method: "POST", path: (id) => `/api/bookings/${id}/cancel` },
+  { method: "GET", path: () => "/api/bookings/reminders" },
+  { method: "PUT", path: () => "/api/bookings/reminders", body: true },
   { method: "POST", path: () => "/api/assistant", body: true },
   { method: "GET", path: (_id, q) => `/tutors?q=${q}` },
   { method: "GET", path: (_id, q) => `/api/queue/pending?limit=${q}` },

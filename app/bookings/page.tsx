@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { BookingList } from "../components/booking-list";
+import { ReminderToggle } from "../components/reminder-toggle";
 
 export const metadata: Metadata = { title: "My bookings · Tutoring Center" };
 
@@ -8,6 +9,7 @@ export default function BookingsPage() {
     <div className="directory">
       <h1>My bookings</h1>
       <p className="subtitle">Every session booked from this browser, from any chat. A cancelled session frees the slot for others.</p>
+      <ReminderToggle />
       <BookingList />
     </div>
   );

@@ -1,7 +1,10 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutboxMessage } from "../../durable-objects/mail-outbox";
+import type { SidecarApi } from "../../lib/sidecar-api";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
+import { insertOfferedBooking } from "../../workers/db/bookings";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";
 
@@ -9,6 +12,7 @@ import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";
  * Reminders on a test clock: `Date` is faked (the sidecar's objects share this isolate), set to
  * times in 2027 so that no alarm comes due by itself; each alarm is run with runDurableObjectAlarm.
  */
+const sidecar = exports.default as unknown as SidecarApi;
 const TIME_ZONE = "America/New_York";
 const HOUR = 3_600_000;
 let fake: FakeMailApi;
@@ -157,5 +161,35 @@ describe("session reminders", () => {
     await alarmAt(bookingId, at("2027-01-11", "19:30"));
     await alarmAt(bookingId, at("2027-01-11", "20:31"));
     expect((await reminders(bookingId))[1]).toMatchObject({ status: "skipped" });
+  });
+
+  it("are not queued for a booking made while the student had turned them off; the booking keeps the choice it was made with", async () => {
+    const ownerId = newOwnerId();
+    expect(unwrapOk(await sidecar.reminderPreference(ownerId))).toEqual({ remindersOff: false });
+    expect(unwrapOk(await sidecar.setReminderPreference(ownerId, { remindersOff: true }))).toEqual({ remindersOff: true });
+    expect(await sidecar.setReminderPreference(ownerId, { remindersOff: "yes" } as never)).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+    expect(unwrapOk(await sidecar.reminderPreference(ownerId))).toEqual({ remindersOff: true });
+
+    const now = at("2027-01-11", "12:00");
+    vi.setSystemTime(now);
+    // Booked through the same guarded INSERT the chat's booking uses (it copies the owner's choice).
+    async function book(start: string, end: string) {
+      const id = `bk-reminder-${crypto.randomUUID()}`;
+      const offer = {
+        id, sessionId: "session-1", ownerId, tutorId: "t-001", date: "2027-01-13", start, end, studentName: "Grace",
+        studentEmail: `grace-${ownerId}@example.com`, mode: "online" as const, intake: "", subject: "Python", now, timeZone: TIME_ZONE,
+      };
+      expect(await insertOfferedBooking(env.DB, offer)).toBe(true);
+      unwrapOk(await outbox(id).enqueue({ bookingId: id, event: "confirmed" }));
+      return id;
+    }
+    const madeWhileOff = await book("14:00", "15:00");
+    expect(await reminders(madeWhileOff)).toEqual([]);
+    expect((await outbox(madeWhileOff).messages()).map((message) => message.kind)).toEqual(["confirmation"]);
+
+    unwrapOk(await sidecar.setReminderPreference(ownerId, { remindersOff: false }));
+    const madeWhileOn = await book("15:00", "16:00");
+    expect((await reminders(madeWhileOn)).map((message) => message.key)).toEqual([`${madeWhileOn}:reminder-24h:0:student`, `${madeWhileOn}:reminder-1h:0:student`]);
+    expect(await reminders(madeWhileOff)).toEqual([]);
   });
 });
