@@ -3,7 +3,8 @@ import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booking-mail";
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
-import { bookingForMail, recordMailFailure } from "../workers/db/mail";
+import { inQuietHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
+import { bookingForMail, recordMailFailure, type BookingForMail } from "../workers/db/mail";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
@@ -20,6 +21,12 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
  * own sent-record: a row marked sent is never sent again. A transient failure is
  * retried with doubling backoff; a 4xx, or MAX_ATTEMPTS spent, is final: marked
  * failed here and written to `bookings.mail_error` for the staff schedule.
+ *
+ * A confirmation also queues the student's reminders (lib/mail/reminders.ts), each a
+ * pending row due at its own time: the alarm is always the earliest pending row, so
+ * one alarm serves every future send. A later event (the cancel) supersedes every
+ * pending row, reminders included; a reminder is never sent at or after the
+ * session's start (`not_after`) nor in the center's quiet hours (`time_zone`).
  */
 
 /** The first retry waits this long, then twice as long each time, up to MAX_BACKOFF_MS. */
@@ -47,14 +54,15 @@ export interface OutboxMessage {
   sequence: number;
   role: MailRole;
   to: string;
-  status: "pending" | "sent" | "failed" | "superseded";
+  /** skipped: a reminder whose time came in quiet hours or after the session began, so never sent */
+  status: "pending" | "sent" | "failed" | "superseded" | "skipped";
   attempts: number;
   nextAttemptAt: number | null;
   lastError: string | null;
   sentAt: number | null;
 }
 
-const KIND: Record<MailEvent, MailKind> = { confirmed: "confirmation", cancelled: "cancellation" };
+const KIND: Record<MailEvent, Exclude<MailKind, "reminder">> = { confirmed: "confirmation", cancelled: "cancellation" };
 
 const MIGRATIONS = [
   `CREATE TABLE events (
@@ -80,6 +88,10 @@ const MIGRATIONS = [
      created_at INTEGER NOT NULL
    )`,
   `CREATE INDEX mail_due ON mail (status, next_attempt_at)`,
+  // Reminders (null for confirmations and cancellations, which are sent whenever they happen).
+  // not_after: the session's start, from which a reminder is never sent; time_zone: the center's, whose quiet hours it waits out.
+  `ALTER TABLE mail ADD COLUMN not_after INTEGER`,
+  `ALTER TABLE mail ADD COLUMN time_zone TEXT`,
 ] as const;
 
 type MailRow = {
@@ -95,6 +107,8 @@ type MailRow = {
   next_attempt_at: number | null;
   last_error: string | null;
   sent_at: number | null;
+  not_after: number | null;
+  time_zone: string | null;
 };
 
 export class MailOutbox extends DurableObject<Env> {
@@ -145,6 +159,7 @@ export class MailOutbox extends DurableObject<Env> {
               VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${event}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)}, ${now}, ${now})`,
         );
       }
+      if (event === "confirmed" && booking.remindersOff !== 1) this.queueReminders(booking, sequence, now);
     });
     await this.ctx.storage.setAlarm(now);
     return ok({ recipients: messages.map(({ role, message }) => ({ role, to: message.to })), tutorWithoutAddress });
@@ -174,9 +189,12 @@ export class MailOutbox extends DurableObject<Env> {
   /** Sends what is due; never throws for a provider or D1 failure (a retry is scheduled instead). */
   override async alarm(): Promise<void> {
     const now = Date.now();
-    const due = this.db.all<MailRow>(sql`SELECT * FROM mail WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY created_at, key`);
+    const due = this.db.all<MailRow>(sql`SELECT * FROM mail WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, created_at, key`);
     const mailer = mailerFromEnv(this.env);
     for (const row of due) {
+      // A cancel may have arrived while an earlier send was awaited: it superseded this row.
+      if (!this.db.first(sql`SELECT 1 AS found FROM mail WHERE key = ${row.key} AND status = 'pending'`)) continue;
+      if (row.kind === "reminder" && this.reminderWaits(row, Date.now())) continue;
       const attempts = row.attempts + 1;
       if (!mailer) {
         await this.giveUp(row, attempts, "Email is not configured (MAIL_API_URL, MAIL_API_TOKEN).");
@@ -200,6 +218,35 @@ export class MailOutbox extends DurableObject<Env> {
     if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
   }
 
+  /** The student's reminders for this booking, queued with its confirmation (inside its transaction). */
+  private queueReminders(booking: BookingForMail, sequence: number, now: number): void {
+    const start = sessionStart(booking);
+    const message = JSON.stringify(reminderMessage(booking));
+    for (const { hoursBefore, sendAt } of reminderPlan({ start, now, timeZone: booking.timeZone })) {
+      this.db.run(
+        sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at, not_after, time_zone)
+            VALUES (${`${booking.id}:reminder-${hoursBefore}h:${sequence}:student`}, ${booking.id}, 'confirmed', 'reminder', ${sequence}, 'student',
+                    ${message}, ${sendAt}, ${now}, ${start}, ${booking.timeZone})`,
+      );
+    }
+  }
+
+  /**
+   * Whether a due reminder must not go out now (a retry that slipped into quiet hours, or a session
+   * already begun): then it is moved to when it may, or skipped for good. One row written either way.
+   */
+  private reminderWaits(row: MailRow, now: number): boolean {
+    if (row.not_after === null || row.time_zone === null) return false;
+    if (now < row.not_after && !inQuietHours(now, row.time_zone)) return false;
+    const later = sendableAt(now, { start: row.not_after, now, timeZone: row.time_zone });
+    if (later !== null && later > now) {
+      this.db.run(sql`UPDATE mail SET next_attempt_at = ${later} WHERE key = ${row.key}`);
+    } else {
+      this.db.run(sql`UPDATE mail SET status = 'skipped', next_attempt_at = NULL WHERE key = ${row.key}`);
+    }
+    return true;
+  }
+
   /** Final: the row says why, and so does the booking for staff (best effort: the row is the record). */
   private async giveUp(row: MailRow, attempts: number, error: string): Promise<void> {
     console.error(`[MailOutbox] ${row.key}: giving up`, error);
@@ -214,7 +261,7 @@ export class MailOutbox extends DurableObject<Env> {
 
   /** Who the event's messages go to; a superseded one (a confirmation overtaken by its cancel) goes to no one. */
   private queuedFor(event: MailEvent, tutorWithoutAddress: boolean): MailQueued {
-    const rows = this.db.all<{ role: MailRole; message: string }>(sql`SELECT role, message FROM mail WHERE event = ${event} AND status <> 'superseded' ORDER BY key`);
+    const rows = this.db.all<{ role: MailRole; message: string }>(sql`SELECT role, message FROM mail WHERE event = ${event} AND kind = ${KIND[event]} AND status <> 'superseded' ORDER BY key`);
     return { recipients: rows.map((row) => ({ role: row.role, to: MailMessage.shape.to.parse(JSON.parse(row.message).to) })), tutorWithoutAddress };
   }
 }

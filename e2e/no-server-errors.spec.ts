@@ -64,6 +64,8 @@ const ROUTES: Route[] = [
   { method: "DELETE", path: (id) => `/api/memory/facts/${id}` },
   { method: "PUT", path: (id) => `/api/memory/facts/${id}`, body: true },
   { method: "POST", path: () => "/api/memory/forget-me" },
+  { method: "GET", path: () => "/api/bookings/reminders" },
+  { method: "PUT", path: () => "/api/bookings/reminders", body: true },
   { method: "POST", path: () => "/api/assistant", body: true },
   { method: "GET", path: (_id, q) => `/tutors?q=${q}` },
   { method: "GET", path: (_id, q) => `/api/queue/pending?limit=${q}` },

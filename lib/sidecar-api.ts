@@ -10,6 +10,7 @@ import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
+import type { ReminderPreference } from "./mail/reminder-preference";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
 export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
@@ -92,6 +93,12 @@ export interface SidecarApi {
   // Booking emails (slice `mail`).
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */
   devMailbox(): Promise<Result<SinkMessageList>>;
+
+  // Reminders (slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.
+  /** Whether the owner turned session reminders off. */
+  reminderPreference(ownerId: string): Promise<Result<ReminderPreference>>;
+  /** Reminders off or on for the owner's bookings made from now on (those already made keep theirs). */
+  setReminderPreference(ownerId: string, preference: ReminderPreference): Promise<Result<ReminderPreference>>;
 
   // Staff schedule (workers/staff/schedule.ts). Staff and admins: every tutor, and cancel; a tutor: their own sessions.
   /** Monday to Sunday of the week holding `from` (default this week at the center). */

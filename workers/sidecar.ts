@@ -15,6 +15,8 @@ import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
 import { cancelBooking } from "./effects";
 import { queueBookingMail, readDevMailbox, studentEmailed } from "./mail";
+import { remindersOff, setRemindersOff } from "./db/mail";
+import { ReminderPreference } from "../lib/mail/reminder-preference";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
 import { openSocket } from "./socket-route";
@@ -292,6 +294,27 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** What the local mail sink holds, for /dev/mail. 404 unless DEV_MAIL is "1" (only the local stack sets it). */
   async devMailbox() {
     return this.guard(() => readDevMailbox(this.env));
+  }
+
+  // Reminders (issue 11, slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.
+
+  /** Whether the owner turned session reminders off (on unless they did). */
+  async reminderPreference(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(async () => ok({ remindersOff: await remindersOff(this.env.DB, { ownerId: owner.data }) }));
+  }
+
+  /** Turns reminders off or on for bookings the owner makes from now on. */
+  async setReminderPreference(ownerId: string, preference: ReminderPreference) {
+    const owner = OwnerId.safeParse(ownerId);
+    const parsed = ReminderPreference.safeParse(preference);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    if (!parsed.success) return fail("bad_request:body", "Invalid reminder preference.", zodIssues(parsed.error));
+    return this.guard(async () => {
+      await setRemindersOff(this.env.DB, { ownerId: owner.data, off: parsed.data.remindersOff });
+      return ok(parsed.data);
+    });
   }
 
   // Analytics (workers/staff/analytics.ts, durable-objects/analytics.ts).

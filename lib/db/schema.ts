@@ -53,6 +53,8 @@ export const profiles = sqliteTable("profiles", {
   ownerId: text("owner_id").primaryKey(),
   /** free: 30-day restore window, pro: 90, premium: 365 */
   tier: text("tier", { enum: ["free", "pro", "premium"] }).notNull().default("free"),
+  /** the student turned session reminders off (My bookings); each booking copies it when made */
+  remindersOff: integer("reminders_off", { mode: "boolean" }).notNull().default(false),
 });
 
 export const chats = sqliteTable(
@@ -109,6 +111,8 @@ export const bookings = sqliteTable(
     tutorNote: text("tutor_note"),
     /** why an email about this booking could not be delivered (the MailOutbox gave up); null while none failed */
     mailError: text("mail_error"),
+    /** the student's reminder opt-out (profiles.reminders_off) when the booking was made: no reminders are queued */
+    remindersOff: integer("reminders_off", { mode: "boolean" }).notNull().default(false),
   },
   (table) => [
     // The double-booking guard: one confirmed booking per tutor slot, enforced by SQLite, not by a read.

@@ -3,8 +3,11 @@ import { weekdayOf } from "../tutoring/clock";
 import { bookingInvite } from "./invite";
 import type { MailMessage } from "./mailer";
 
-/** What a booking email is about: a new booking (an invite) or its cancellation (the invite withdrawn). */
-export type MailKind = "confirmation" | "cancellation";
+/**
+ * What a booking email is about: a new booking (an invite), its cancellation (the invite withdrawn),
+ * or a reminder before the session (lib/mail/reminders.ts).
+ */
+export type MailKind = "confirmation" | "cancellation" | "reminder";
 export type MailRole = "student" | "tutor";
 
 export interface BookingMailFacts {
@@ -38,7 +41,7 @@ export function base64Utf8(text: string): string {
  */
 export function bookingMessages(
   booking: BookingMailFacts,
-  kind: MailKind,
+  kind: Exclude<MailKind, "reminder">,
   sequence: number,
   options: { organizerEmail: string; now: Date },
 ): { role: MailRole; message: MailMessage }[] {

@@ -42,7 +42,8 @@ function outbox(bookingId: string) {
 async function settled(bookingId: string, done: (messages: OutboxMessage[]) => boolean) {
   return vi.waitFor(
     async () => {
-      const messages = await outbox(bookingId).messages();
+      // Reminders wait for their own times (tests/workers/reminders.test.ts): these tests are about the rest.
+      const messages = (await outbox(bookingId).messages()).filter((message) => message.kind !== "reminder");
       if (!done(messages)) throw new Error(`not yet: ${JSON.stringify(messages.map((message) => [message.status, message.attempts]))}`);
       return messages;
     },
@@ -53,7 +54,7 @@ async function settled(bookingId: string, done: (messages: OutboxMessage[]) => b
 /** Fast-forwards the backoff: the pending retry is due now, and the alarm fires at once. */
 async function makeRetryDue(bookingId: string) {
   await runInDurableObject(outbox(bookingId), async (_instance: MailOutbox, state) => {
-    state.storage.sql.exec("UPDATE mail SET next_attempt_at = 0 WHERE status = 'pending'");
+    state.storage.sql.exec("UPDATE mail SET next_attempt_at = 0 WHERE status = 'pending' AND kind <> 'reminder'");
     await state.storage.setAlarm(Date.now());
   });
 }
@@ -112,7 +113,8 @@ describe("booking emails", () => {
     const bookingId = (first as { bookingId: string }).bookingId;
 
     await settled(bookingId, allSent);
-    expect(await runDurableObjectAlarm(outbox(bookingId))).toBe(false); // nothing left to run
+    await runDurableObjectAlarm(outbox(bookingId)); // nothing else is due: the reminders wait for their times
+    expect(fake.requests).toHaveLength(2);
     expect(fake.requests.map((request) => request.body.to)).toEqual([["ada@example.com"], ["tutor@example.edu"]]);
     expect(fake.requests.map((request) => request.idempotencyKey)).toEqual([`${bookingId}:confirmation:0:student`, `${bookingId}:confirmation:0:tutor`]);
     expect(fake.requests[0]!.authorization).toBe("Bearer test-mail-token");
@@ -153,11 +155,14 @@ describe("booking emails", () => {
     // The cost of one more change on a live outbox: the cancel queued (event row, message row, the pending
     // confirmation superseded: none here) and sent (the row marked sent).
     const before = await outbox(bookingId!).rowCounts();
+    // The reminders queued with the confirmation depend on how far ahead of the real clock the session is.
+    const reminders = (await outbox(bookingId!).messages()).filter((message) => message.kind === "reminder").length;
     unwrapOk(await sidecar.cancelBooking(ownerId, bookingId!));
     await settled(bookingId!, (messages) => messages.length === 2 && allSent(messages));
     const after = await outbox(bookingId!).rowCounts();
-    expect(before.writes).toBe(17); // the object's schema (first use), the event, the message queued and marked sent
-    expect(after.writes - before.writes).toBe(7); // docs/architecture.md, Notifications
+    // The object's schema (first use; 2 of it the reminder columns), the event, the message queued and marked sent, 3 per reminder.
+    expect(before.writes).toBe(19 + 3 * reminders);
+    expect(after.writes - before.writes).toBe(7 + 2 * reminders); // docs/architecture.md, Notifications: each pending reminder superseded
   });
 
   it("a transport failing 3 times then succeeding sends once", async () => {
@@ -182,7 +187,9 @@ describe("booking emails", () => {
     const { bookingId } = await bookedDirectly();
     const [message] = await settled(bookingId, ([first]) => first!.status === "failed");
     expect(message).toMatchObject({ status: "failed", attempts: 1, nextAttemptAt: null });
-    expect(await runInDurableObject(outbox(bookingId), (_instance: MailOutbox, state) => state.storage.getAlarm())).toBeNull();
+    // No retry: the alarm left is the first reminder's (tests/workers/reminders.test.ts).
+    const firstReminder = Math.min(...(await outbox(bookingId).messages()).filter((queued) => queued.kind === "reminder").map((queued) => queued.nextAttemptAt!));
+    expect(await runInDurableObject(outbox(bookingId), (_instance: MailOutbox, state) => state.storage.getAlarm())).toBe(firstReminder);
     const row = await env.DB.prepare("SELECT mail_error AS error FROM bookings WHERE id = ?1").bind(bookingId).first<{ error: string }>();
     expect(row?.error).toMatch(/confirmation email to ada@example.com was not delivered: POST \/emails answered 422/);
     expect(fake.requests).toHaveLength(1);

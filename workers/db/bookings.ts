@@ -59,8 +59,9 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
   const week = weekOf(booking.date);
   const row = await db
     .prepare(
-      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at)
-       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19, 'confirmed', ?12, ?12
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at, reminders_off)
+       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19, 'confirmed', ?12, ?12,
+              COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0)
        FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE t.id = ?4
          AND t.retired_at IS NULL

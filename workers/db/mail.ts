@@ -16,6 +16,8 @@ export interface BookingForMail {
   tutorEmail: string | null;
   centerName: string;
   timeZone: string;
+  /** 1: the student had turned reminders off when booking (migration 0010) */
+  remindersOff: number;
 }
 
 /** One booking with its tutor and the center's name and zone: one statement, every join by primary key. */
@@ -23,7 +25,7 @@ export async function bookingForMail(db: D1Database, { bookingId }: { bookingId:
   return db
     .prepare(
       `SELECT b.id, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
-              b.subject, b.status, b.cancel_reason AS cancelReason, t.name AS tutorName, t.email AS tutorEmail,
+              b.subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, t.name AS tutorName, t.email AS tutorEmail,
               COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone
        FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1
        WHERE b.id = ?1`,
@@ -35,4 +37,21 @@ export async function bookingForMail(db: D1Database, { bookingId }: { bookingId:
 /** An email about the booking could not be delivered: staff see why on the schedule. One row, by key. */
 export async function recordMailFailure(db: D1Database, { bookingId, error }: { bookingId: string; error: string }): Promise<void> {
   await db.prepare("UPDATE bookings SET mail_error = ?2 WHERE id = ?1").bind(bookingId, error.slice(0, 500)).run();
+}
+
+/** Whether the student has turned session reminders off (no profile row: on). One read by key. */
+export async function remindersOff(db: D1Database, { ownerId }: { ownerId: string }): Promise<boolean> {
+  const row = await db.prepare("SELECT reminders_off AS off FROM profiles WHERE owner_id = ?1").bind(ownerId).first<{ off: number }>();
+  return row?.off === 1;
+}
+
+/**
+ * The student's reminder choice, for bookings made from now on (each booking copied the choice when
+ * it was made, so its reminders already queued stay as they were). One row written, by key.
+ */
+export async function setRemindersOff(db: D1Database, { ownerId, off }: { ownerId: string; off: boolean }): Promise<void> {
+  await db
+    .prepare("INSERT INTO profiles (owner_id, reminders_off) VALUES (?1, ?2) ON CONFLICT (owner_id) DO UPDATE SET reminders_off = excluded.reminders_off")
+    .bind(ownerId, off ? 1 : 0)
+    .run();
 }

@@ -1,0 +1,111 @@
+import { addDays, localNow, toMinutes, weekdayOf, zonedToEpoch } from "../tutoring/clock";
+import { slotText } from "../tutoring/phrasing";
+import type { BookingMailFacts } from "./booking-mail";
+import type { MailMessage } from "./mailer";
+
+/**
+ * Session reminders (docs/architecture.md, "Notifications"): when they are due and what they say.
+ * Pure: the MailOutbox stores the times this computes and its alarm sends them.
+ *
+ * The offsets are constants, not center settings yet: a `center_settings.reminder_hours` column
+ * would also need the staff settings form and its validation, which this slice leaves for later.
+ */
+
+/** Hours before the session's start at which the student is reminded, earliest first. */
+export const REMINDER_HOURS = [24, 1] as const;
+
+/**
+ * Quiet hours in the center's time zone (the student's own zone is not known: the booking has none):
+ * from QUIET_START until QUIET_END the next morning nothing is reminded.
+ */
+export const QUIET_START = "21:00";
+export const QUIET_END = "08:00";
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+export interface ReminderPlan {
+  hoursBefore: number;
+  /** epoch ms at which the reminder is sent */
+  sendAt: number;
+}
+
+/** Whether `at` falls in the quiet hours of `timeZone`. */
+export function inQuietHours(at: number, timeZone: string): boolean {
+  const minutes = localNow(new Date(at), timeZone).minutes;
+  return minutes >= toMinutes(QUIET_START) || minutes < toMinutes(QUIET_END);
+}
+
+/** The end (QUIET_END) of the quiet period `at` lies in. */
+export function quietHoursEnd(at: number, timeZone: string): number {
+  const local = localNow(new Date(at), timeZone);
+  const date = local.minutes >= toMinutes(QUIET_START) ? addDays(local.date, 1) : local.date;
+  return zonedToEpoch(date, QUIET_END, timeZone);
+}
+
+/** The start (QUIET_START) of the quiet period `at` lies in. */
+export function quietHoursStart(at: number, timeZone: string): number {
+  const local = localNow(new Date(at), timeZone);
+  const date = local.minutes >= toMinutes(QUIET_START) ? local.date : addDays(local.date, -1);
+  return zonedToEpoch(date, QUIET_START, timeZone);
+}
+
+/**
+ * When a reminder due at `due` may go out, or null if it may not: outside quiet hours, at once; in
+ * them, at QUIET_END if that is still before the session's `start`; otherwise a minute before the
+ * quiet hours began (the evening before an early session), if that is still after `now`; otherwise
+ * never (a reminder in the night, or after the session began, would be worse than none).
+ */
+export function sendableAt(due: number, { start, now, timeZone }: { start: number; now: number; timeZone: string }): number | null {
+  if (due >= start) return null;
+  if (!inQuietHours(due, timeZone)) return due;
+  const morning = quietHoursEnd(due, timeZone);
+  if (morning < start) return morning;
+  const evening = quietHoursStart(due, timeZone) - MINUTE;
+  return evening > now ? evening : null;
+}
+
+/**
+ * The reminders a booking made at `now` gets: one per REMINDER_HOURS offset whose time has not
+ * passed yet (a booking 2 h ahead gets only the 1 h one), each moved out of quiet hours.
+ */
+export function reminderPlan({ start, now, timeZone }: { start: number; now: number; timeZone: string }): ReminderPlan[] {
+  const plans: ReminderPlan[] = [];
+  for (const hoursBefore of REMINDER_HOURS) {
+    const due = start - hoursBefore * HOUR;
+    if (due <= now) continue;
+    const sendAt = sendableAt(due, { start, now, timeZone });
+    if (sendAt !== null) plans.push({ hoursBefore, sendAt });
+  }
+  return plans;
+}
+
+/** The session's start as epoch ms (its date and time are wall-clock times in the center's zone). */
+export function sessionStart(booking: Pick<BookingMailFacts, "date" | "start" | "timeZone">): number {
+  return zonedToEpoch(booking.date, booking.start, booking.timeZone);
+}
+
+/** The student's reminder: plain text, no invite (the calendar already has the event). */
+export function reminderMessage(booking: BookingMailFacts): MailMessage {
+  const slot = slotText({ day: weekdayOf(booking.date), date: booking.date, start: booking.start, end: booking.end });
+  const topic = booking.subject ? `${booking.subject} tutoring` : "Tutoring";
+  const where = booking.mode === "online" ? "Online" : `In person at ${booking.centerName}`;
+  return {
+    to: booking.studentEmail,
+    subject: `Reminder: ${topic} with ${booking.tutorName}, ${slot}`,
+    text: [
+      `Hello ${booking.studentName},`,
+      "",
+      `A reminder of your session with ${booking.tutorName}.`,
+      "",
+      `When: ${slot} (${booking.timeZone})`,
+      `Where: ${where}`,
+      `Booking number: ${booking.id}`,
+      "",
+      "If you cannot come, please cancel it from My bookings so someone else can have the time.",
+      "",
+      `— ${booking.centerName}`,
+    ].join("\n"),
+    attachments: [],
+  };
+}
