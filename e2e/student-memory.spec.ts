@@ -6,7 +6,7 @@ import { startSidecar } from "./support/sidecar";
 test.describe("a returning student (production build + sidecar)", () => {
   test.beforeAll(() => startSidecar());
 
-  test("books once, then books the same tutor again from the greeting with one confirmation of the contact details", async ({ page }) => {
+  test("books once, then books the same tutor again from the greeting in two messages (yes, confirm)", async ({ page }) => {
     const chat = new ChatPage(page);
     const booking = new BookingForm(page);
     // Bookings persist between runs and a student may hold 5 (by owner or email): a fresh address each run.
@@ -42,16 +42,13 @@ test.describe("a returning student (production build + sidecar)", () => {
     await expect(greeting).toContainText(`Python with ${tutorName} again, Monday`);
     await expect(greeting).toContainText(`at ${start}`);
 
-    // Accepting goes straight to the form, which only asks to confirm the known details.
+    // A repeat in two messages: "Yes" shows the review with the known name, email and mode and the
+    // topic carried over, for the student to check; "Confirm booking" books it.
     await chat.clickQuickReply("Yes");
-    await booking.expectStep("contact");
-    await expect(chat.assistantMessages().last()).toContainText(`Book as Ada Lovelace, ${email}?`);
-    await chat.clickQuickReply("Yes");
-    await booking.expectStep("details");
-    await booking.fillDetails("Online", "More recursion");
-    await booking.next();
     await booking.expectStep("review");
+    await expect(chat.assistantMessages().last()).toContainText("the same as last time");
     await expect(booking.form).toContainText(email);
+    await expect(booking.form).toContainText("Ada Lovelace");
     await booking.next("Confirm booking");
     await expect(booking.confirmation).toBeVisible();
     await expect(booking.confirmation).toContainText(tutorName);

@@ -37,6 +37,20 @@ function knownContact(ctx: TurnContext): { studentName: string; studentEmail: st
   return name && email ? { studentName: name, studentEmail: email } : undefined;
 }
 
+/**
+ * The repeat of the student's last session (the welcome-back offer accepted, same tutor): the
+ * mode it had (or the one the tutor allows) and a topic carried over, so the form goes straight to
+ * the review, where the student confirms every detail, contact included, in one message.
+ */
+function repeatDetails(ctx: TurnContext, booking: BookingInfo): Pick<BookingInfo, "mode" | "intake"> | undefined {
+  const last = ctx.memory?.lastSession;
+  if (!last || last.tutorId !== booking.tutorId || !last.subject) return undefined;
+  // The tutor's only way, else what the student prefers (their own edit wins), else last time's.
+  const mode = fixedMode(tutorFor(ctx, booking.tutorId)) ?? ctx.memory?.preferredMode ?? last.mode;
+  const goal = ctx.memory?.goal;
+  return { mode, intake: goal ? `${last.subject}: ${goal}` : `More ${last.subject}, as last time` };
+}
+
 function confirmContact(booking: BookingInfo & { studentName: string; studentEmail: string }, lead = ""): AssistantTurn {
   return turn(`${lead}Book as ${booking.studentName}, ${booking.studentEmail}?`, [QUICK.yes, QUICK.no], form({ ...booking, step: "contact" }));
 }
@@ -179,6 +193,8 @@ function confirmSlotStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn 
   const { intent } = ctx.parsed;
   if (intent === "affirm" || intent === "book") {
     const known = knownContact(ctx);
+    const repeat = known && repeatDetails(ctx, booking);
+    if (known && repeat) return review(ctx, { ...booking, ...known, ...repeat }, "Great, the same as last time. ");
     if (known) return confirmContact({ ...booking, ...known }, "Great. ");
     return turn(`Great. ${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
   }

@@ -96,7 +96,9 @@ describe("the student's memory page over the sidecar", () => {
     const sessionId = newSessionId();
     await say(sessionId, ownerId, "hi");
     const state = await say(sessionId, ownerId, "yes");
-    expect(lastReplies(state)).toContain("Book as Hedy Lamarr, hedy@newmail.example?");
+    // The repeat's review shows the corrected email, and the student's own preference over last time's mode.
+    expect(state.bookingInfo).toMatchObject({ step: "review", studentEmail: "hedy@newmail.example" });
+    expect(lastReplies(state)).toContain("Email: hedy@newmail.example");
   });
 
   it("renames a goal: the new text is kept and the old one goes", async () => {

@@ -79,14 +79,12 @@ describe("student memory through the assistant", () => {
     // That Monday is taken by the first booking: the offer is the same hour a week later.
     expect(state.bookingInfo!.slot.date > booked.slot.date).toBe(true);
 
-    // Accepting goes straight to the form, whose contact step only asks to confirm what is known.
+    // A repeat in two messages: "yes" goes straight to the review, with the known name, email and mode
+    // and the topic carried over, for the student to check; "Confirm booking" books it.
     state = await say(sessionId, ownerId, "yes");
-    expect(state.bookingInfo).toMatchObject({ step: "contact", studentName: "Ada Lovelace", studentEmail: "ada@example.edu" });
-    expect(lastReplies(state)).toContain("Book as Ada Lovelace, ada@example.edu?");
-    state = await say(sessionId, ownerId, "yes");
-    expect(state.bookingInfo).toMatchObject({ step: "details", mode: "online" });
-    state = await say(sessionId, ownerId, "More recursion");
-    expect(state.bookingInfo?.step).toBe("review");
+    expect(state.bookingInfo).toMatchObject({ step: "review", studentName: "Ada Lovelace", studentEmail: "ada@example.edu", mode: "online", intake: "More Python, as last time" });
+    expect(lastReplies(state)).toContain("Great, the same as last time.");
+    expect(lastReplies(state)).toContain("Email: ada@example.edu");
     state = await say(sessionId, ownerId, "Confirm booking");
     expect(state.bookingInfo).toMatchObject({ step: "confirmed", tutorId: booked.tutorId, studentEmail: "ada@example.edu" });
   });
@@ -142,19 +140,27 @@ describe("student memory through the assistant", () => {
     }
   });
 
-  it("shapes the intake question with a stated goal", async () => {
+  it("shapes the intake question with a stated goal, and carries it into a repeat's topic", async () => {
     const ownerId = newOwnerId();
     await say(newSessionId(), ownerId, "I have a Calc II exam on Friday");
     await learned(ownerId, "goal:calc-ii-exam-on-friday");
-    const booked = await bookPython(ownerId, "Alan Turing", "alan@example.edu");
-    // The details step asked about the goal (the booking completed above, so the question was shown).
-    expect(booked.intake).toBeDefined();
+    // A first booking: the details step asks about the goal.
     const sessionId = newSessionId();
-    await say(sessionId, ownerId, "hi");
-    const contact = await say(sessionId, ownerId, "yes");
-    const details = await say(sessionId, ownerId, contact.bookingInfo?.studentEmail ? "yes" : "Alan Turing, alan@example.edu");
+    await say(sessionId, ownerId, "I need help with Python on Monday at 10");
+    await say(sessionId, ownerId, "Book this tutor");
+    await say(sessionId, ownerId, "yes");
+    const details = await say(sessionId, ownerId, "Alan Turing, alan@example.edu");
     const asked = details.bookingInfo?.mode ? lastReplies(details) : lastReplies(await say(sessionId, ownerId, "online"));
     expect(asked).toContain("What would you like to cover for your Calc II exam on Friday?");
+    await say(sessionId, ownerId, "Integration by parts");
+    expect((await say(sessionId, ownerId, "Confirm booking")).bookingInfo?.step).toBe("confirmed");
+    await learned(ownerId, "email");
+
+    // The repeat offer accepted: its topic names the goal.
+    const again = newSessionId();
+    await say(again, ownerId, "hi");
+    const review = await say(again, ownerId, "yes");
+    expect(review.bookingInfo).toMatchObject({ step: "review", intake: "Python: Calc II exam on Friday" });
   });
 
   it("keeps one owner's memory from every other owner", async () => {
