@@ -70,6 +70,11 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
     next.timeTo = ANY_TIME.timeTo;
     changed = true;
   }
+  // "Monday at 10" said on a Monday at 10:05 means next Monday: a weekday named today whose asked-for
+  // window has already closed is next week's ("after 2pm", open to the evening, stays today).
+  if (next.day && next.date === today.date && next.timeTo && toMinutes(next.timeTo) < today.minutes) {
+    next.date = nextDateFor(next.day, today.date, false);
+  }
   if (changed) next.excludeTutorIds = [];
   delete next.misses;
   return next;

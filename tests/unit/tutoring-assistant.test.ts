@@ -176,6 +176,23 @@ describe("matching", () => {
   });
 });
 
+describe("a weekday named on that very day", () => {
+  // Monday, Nov 23 2026 in San Francisco, at 10:07 and at 08:00.
+  const at = (iso: string) => async (message: string) =>
+    respond({ fields: EMPTY_SESSION_FIELDS, message, now: new Date(iso), catalog: seedCatalog });
+
+  it("means next week once the hour asked for is over", async () => {
+    const turn = await at("2026-11-23T18:07:00Z")("I need help with Python on Monday at 10");
+    expect(turn.patch.searchCriteria).toMatchObject({ day: "monday", date: "2026-11-30" });
+    expect(turn.patch.pendingMatch?.slot).toMatchObject({ date: "2026-11-30", start: "10:00" });
+  });
+
+  it("means today while the hour is still ahead, or the window still open", async () => {
+    expect((await at("2026-11-23T16:00:00Z")("I need help with Python on Monday at 10")).patch.searchCriteria).toMatchObject({ date: "2026-11-23" });
+    expect((await at("2026-11-23T18:07:00Z")("I need help with Python on Monday after 2pm")).patch.searchCriteria).toMatchObject({ date: "2026-11-23" });
+  });
+});
+
 describe("booking form", () => {
   it("asks to confirm the tutor and slot before taking details", async () => {
     const chat = new Chat();
