@@ -207,7 +207,7 @@ function MessageBubble({
 }) {
   const who = message.role === "user" ? "You" : "Assistant";
   return (
-    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq}>
+    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq} data-message-id={message.id}>
       <p className={`bubble ${message.role}`}>
         <span className="visually-hidden">{who}: </span>
         {message.content}
