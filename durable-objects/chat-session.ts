@@ -2,18 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
-import {
-  DEFAULT_PAGE_SIZE,
-  EMPTY_SESSION_FIELDS,
-  type ChatMessage,
-  type ChatState,
-  type MessagePage,
-  type MessagePageQuery,
-  type NewAssistantMessage,
-  type SendResult,
-  type SessionFields,
-  type SessionPatch,
-} from "../lib/schemas";
+import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery } from "../lib/schemas";
+import type { NewAssistantMessage, ReplyVote, SendResult, SessionFields, SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
@@ -21,6 +11,7 @@ import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutor
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
+import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
@@ -304,6 +295,12 @@ export class ChatSession extends DurableObject<Env> {
       return stored;
     });
     this.announce(added, fieldsBefore);
+  }
+
+  /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */
+  rateReply(ownerId: string, messageId: string, vote: ReplyVote | null, now: number) {
+    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    return rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */

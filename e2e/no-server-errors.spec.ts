@@ -40,6 +40,7 @@ const body = fc.oneof(
   fc.record({ content: fc.anything(), id: fc.anything() }).map((value) => JSON.stringify(value)),
   fc.record({ messageId: fc.anything(), workerId: fc.anything(), leaseId: fc.anything(), reply: fc.anything() }).map((value) => JSON.stringify(value)),
   fc.record({ pendingMatch: fc.anything(), bookingInfo: fc.anything(), searchCriteria: fc.anything() }).map((value) => JSON.stringify(value)),
+  fc.record({ vote: fc.oneof(fc.constantFrom("up", "down", null), fc.anything()) }).map((value) => JSON.stringify(value)),
 );
 
 /** A real student, set up before the fuzzing: their cookie and chat are among the inputs. */
@@ -55,6 +56,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: (id, q) => `/api/chat/session/${id}/messages?after=${q}&limit=${q}&before=${q}` },
   { method: "POST", path: (id) => `/api/chat/session/${id}/messages`, body: true },
   { method: "POST", path: (id) => `/api/chat/session/${id}/socket-ticket` },
+  { method: "PUT", path: (id) => `/api/chat/session/${id}/messages/${id}/feedback`, body: true },
   { method: "GET", path: (_id, q) => `/api/chats?deleted=${q}` },
   { method: "DELETE", path: (id) => `/api/chats/${id}` },
   { method: "POST", path: (id) => `/api/chats/${id}/restore` },

@@ -4,12 +4,14 @@ import { AppError, errorFromHttp, unwrap, zodIssues, type Result } from "./error
 import {
   ChatState,
   MessagePage,
+  ReplyFeedback,
   SendResult,
   SocketTicketResponse,
   type ChatMessage,
   type MessagePageQuery,
   type MessageRole,
   type NewUserMessage,
+  type ReplyVote,
   type SessionPatch,
 } from "./schemas";
 import { createSessionId, isSessionId } from "./ids";
@@ -35,6 +37,8 @@ export interface ChatSessionTransport {
   patchState(patch: SessionPatch): Promise<ChatState>;
   /** A one-use ticket that opens this chat's live socket (see lib/socket-frames.ts). */
   socketTicket(): Promise<SocketTicketResponse>;
+  /** The student's 👍/👎 on one assistant reply; null clears it. */
+  rateReply(messageId: string, vote: ReplyVote | null): Promise<ReplyFeedback>;
 }
 
 export const UNAVAILABLE_MESSAGE = "Chat persistence is not running, so this chat cannot be saved.";
@@ -66,6 +70,10 @@ export class HttpChatSessionClient implements ChatSessionTransport {
 
   async socketTicket() {
     return SocketTicketResponse.parse(await this.request("POST", "/socket-ticket"));
+  }
+
+  async rateReply(messageId: string, vote: ReplyVote | null) {
+    return ReplyFeedback.parse(await this.request("PUT", `/messages/${encodeURIComponent(messageId)}/feedback`, { vote }));
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -115,6 +123,11 @@ export class BindingChatSessionClient implements ChatSessionTransport {
 
   socketTicket() {
     return callSidecar(() => this.sidecar.issueSocketTicket(this.sessionId, this.ownerId));
+  }
+
+  /** Idempotent: the same vote again writes and counts nothing. */
+  rateReply(messageId: string, vote: ReplyVote | null) {
+    return callSidecar(() => this.sidecar.rateReply(this.sessionId, this.ownerId, messageId, vote));
   }
 }
 

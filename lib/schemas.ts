@@ -89,6 +89,18 @@ export const NewUserMessage = z
   .strict();
 export type NewUserMessage = z.infer<typeof NewUserMessage>;
 
+/** A student's 👍/👎 on one assistant reply; null takes it back. */
+export const ReplyVote = z.enum(["up", "down"]);
+export type ReplyVote = z.infer<typeof ReplyVote>;
+/** PUT body of `/api/chat/session/{id}/messages/{messageId}/feedback`. */
+export const ReplyFeedbackBody = z.object({ vote: ReplyVote.nullable() }).strict();
+export type ReplyFeedbackBody = z.infer<typeof ReplyFeedbackBody>;
+/** A message id as it travels in a path (client-chosen ids are at most 80 characters, plus a reply suffix). */
+export const MessageIdParam = z.string().min(1).max(120);
+/** What a vote answers: the reply's vote now, and its kind (see durable-objects/chat/feedback.ts). */
+export const ReplyFeedback = z.object({ messageId: z.string(), vote: ReplyVote.nullable(), kind: z.string() });
+export type ReplyFeedback = z.infer<typeof ReplyFeedback>;
+
 /** A message the assistant (or a bot) appends. */
 export const NewAssistantMessage = z.object({
   id: z.string().min(1).max(80),

@@ -1,6 +1,6 @@
 import type { CenterPolicy } from "./center/policy";
 import type { Result } from "./errors";
-import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
+import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, ReplyFeedback, ReplyVote, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
 import type { SinkMessageList } from "./mail/sink";
 import type { StudentFact } from "./memory/schemas";
@@ -79,6 +79,10 @@ export interface SidecarApi {
   staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }): Promise<QueueResult>;
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
+
+  // Reply feedback (slice `feedback`): one vote per assistant reply, changeable; null clears it.
+  /** The owner's 👍/👎 on an assistant reply of their chat (404 for a student's message or an unknown id). */
+  rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null): Promise<Result<ReplyFeedback>>;
 
   // Student memory (slice memory2): the owner's own StudentMemory only; another owner's fact ids are 404.
   /** Every fact held about the owner, newest first. */

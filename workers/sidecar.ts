@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
-import { BookingId, DirectoryQuery, MessagePageQuery, NewUserMessage, OwnerId, SessionId, SessionPatch } from "../lib/schemas";
+import { BookingId, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
@@ -265,6 +265,23 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** A staff member's answer, stored once and appended to the student's chat. */
   async staffReply(sessionToken: string, input: { messageId: string; leaseId: string; reply: string }) {
     return this.guard(() => new StaffInbox(this.env, this.waitUntil).reply(sessionToken, input));
+  }
+
+  // Reply feedback (issue 9, slice `feedback`): the student's 👍/👎 on an assistant reply, kept by the chat's object.
+
+  /** Sets, changes or (null) clears the owner's vote on one assistant reply; 404 for any other message. Counts a vote set or changed. */
+  async rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null) {
+    const id = MessageIdParam.safeParse(messageId);
+    if (!id.success) return fail("not_found:message", "This chat has no assistant reply with that id.");
+    const parsed = ReplyVote.nullable().safeParse(vote);
+    if (!parsed.success) return fail("bad_request:body", "A vote is \"up\", \"down\" or null.", zodIssues(parsed.error));
+    return this.withSession(sessionId, ownerId, async (stub, owner) => {
+      const now = Date.now();
+      const rated = await stub.rateReply(owner, id.data, parsed.data, now);
+      if (!rated.ok) return rated;
+      recordAnalytics(this.env, rated.value.events, this.waitUntil, now);
+      return ok({ messageId: rated.value.messageId, vote: rated.value.vote, kind: rated.value.kind });
+    });
   }
 
   // Student memory (slice memory2): the student's memory page (workers/memory-page.ts), own memory only.

@@ -5,6 +5,7 @@ import type { ChatMessage } from "@/lib/schemas";
 import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { BookingPanel } from "./booking-panel";
 import { ChatHistory } from "./chat-list";
+import { ReplyFeedback } from "./reply-feedback";
 import { TutorCard } from "./tutor-card";
 import { useChat } from "./use-chat";
 
@@ -74,6 +75,7 @@ export function ChatApp() {
               message={message}
               latest={index === chat.messages.length - 1}
               seen={seen && message.seq === lastStudentSeq}
+              feedbackIn={chat.mode === "persistent" ? chat.sessionId : null}
               onQuickReply={(text) => void submit(quickReplyText(text, chat.messages))}
             />
           ))}
@@ -192,21 +194,25 @@ function MessageBubble({
   message,
   latest,
   seen,
+  feedbackIn,
   onQuickReply,
 }: {
   message: ChatMessage;
   latest: boolean;
   /** Read by whoever answers (a bot or a person): shown under the student's last message. */
   seen: boolean;
+  /** The saved chat an assistant reply may be rated in (null in the fallback mode, which stores nothing). */
+  feedbackIn: string | null;
   onQuickReply: (text: string) => void;
 }) {
   const who = message.role === "user" ? "You" : "Assistant";
   return (
-    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq}>
+    <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq} data-message-id={message.id}>
       <p className={`bubble ${message.role}`}>
         <span className="visually-hidden">{who}: </span>
         {message.content}
       </p>
+      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} />}
       {seen && (
         <span className="receipt" data-testid="seen">
           Seen

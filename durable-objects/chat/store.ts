@@ -66,6 +66,14 @@ export const MIGRATIONS = [
    CREATE UNIQUE INDEX messages_by_key ON messages (id) WHERE ${KEYED};`,
   // When the D1 list entry was last touched, so a woken object does not touch it again (at most hourly).
   `ALTER TABLE session ADD COLUMN listed_at INTEGER;`,
+  // The student's 👍/👎, one row per rated assistant reply (durable-objects/chat/feedback.ts).
+  // WITHOUT ROWID: keyed by the message id alone, so a vote writes one row, not a row and an index entry.
+  `CREATE TABLE feedback (
+     message_id TEXT PRIMARY KEY,
+     vote TEXT NOT NULL,
+     kind TEXT NOT NULL,
+     at INTEGER
+   ) WITHOUT ROWID;`,
 ] as const;
 
 export type SessionRow = {

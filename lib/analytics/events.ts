@@ -19,7 +19,7 @@ export const PLAIN_EVENTS = [
   "no_show",
   /** a queued "leave a message for the center" */
   "handoff",
-  /** reserved: nothing emits them yet (the chat has no thumbs) */
+  /** a student's 👍/👎 on an assistant reply, newly set or changed (Sidecar.rateReply); a clear counts nothing */
   "feedback_up",
   "feedback_down",
 ] as const;

@@ -1,0 +1,55 @@
+"use client";
+
+import { useState } from "react";
+import { HttpChatSessionClient } from "@/lib/chat-session-client";
+import type { ReplyVote } from "@/lib/schemas";
+
+const BUTTONS: { vote: ReplyVote; label: string; icon: string }[] = [
+  { vote: "up", label: "This answer helped", icon: "👍" },
+  { vote: "down", label: "This answer did not help", icon: "👎" },
+];
+
+/**
+ * 👍/👎 under one assistant reply of a saved chat. A button shows pressed only
+ * once the server has stored the vote; pressing the pressed one again clears it.
+ */
+export function ReplyFeedback({ sessionId, messageId }: { sessionId: string; messageId: string }) {
+  const [vote, setVote] = useState<ReplyVote | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState(false);
+
+  async function rate(next: ReplyVote | null) {
+    setBusy(true);
+    setFailed(false);
+    try {
+      setVote((await new HttpChatSessionClient(sessionId).rateReply(messageId, next)).vote);
+    } catch {
+      setFailed(true);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <div className="reply-feedback" role="group" aria-label="Was this answer helpful?" data-testid="reply-feedback">
+      {BUTTONS.map((button) => (
+        <button
+          key={button.vote}
+          type="button"
+          className="feedback-button"
+          aria-label={button.label}
+          aria-pressed={vote === button.vote}
+          disabled={busy}
+          onClick={() => void rate(vote === button.vote ? null : button.vote)}
+        >
+          <span aria-hidden="true">{button.icon}</span>
+        </button>
+      ))}
+      {failed && (
+        <span className="feedback-error" role="status">
+          Your feedback was not saved. Please try again.
+        </span>
+      )}
+    </div>
+  );
+}

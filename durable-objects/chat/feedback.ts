@@ -1,0 +1,87 @@
+import { fail, ok, type Result } from "../../lib/errors";
+import type { AnalyticsEvent } from "../../lib/analytics/events";
+import type { ChatMessage, ReplyFeedback, ReplyVote } from "../../lib/schemas";
+import { sql, type CountingSql, type RowCounts } from "../sql";
+import { findKeyed } from "./store";
+
+/**
+ * The student's 👍/👎 on the chat's assistant replies: one row per rated reply
+ * in the `feedback` table (store.ts MIGRATIONS), changeable, null clears it.
+ * Each row keeps the reply's kind, a label read from how its id was made, so
+ * the center can tell which kind of answer fails.
+ */
+
+/** A built-in reply's id: its question's id and its place among that question's replies (store.builtinReplyId). */
+const BUILTIN_REPLY = /^(.+):reply-(\d{1,3})$/;
+
+/** Id suffixes of the other assistant messages, and the kind each one is. */
+const SUFFIX_KINDS: [suffix: string, kind: string][] = [
+  [":bot-reply", "bot"], // an outside bot's or a staff member's answer (workers/bot-queue.ts)
+  [":cancelled", "cancel_notice"], // a booking cancelled, by the student or the center
+  [":unanswered", "unanswered"], // nobody could answer a queued message (dead-letter notice)
+];
+
+/** The reply's kind: "assistant" for the built-in assistant, else from its id's suffix ("other" when none fits). */
+export function replyKind(messageId: string): string {
+  if (BUILTIN_REPLY.test(messageId)) return "assistant";
+  return SUFFIX_KINDS.find(([suffix]) => messageId.endsWith(suffix))?.[1] ?? "other";
+}
+
+const noReply = () => fail("not_found:message", "This chat has no assistant reply with that id.");
+
+/** The vote on the reply with this id, looked up in the chat's newest page (memory) first, then in storage. */
+export function rateReply(
+  db: CountingSql,
+  recent: ChatMessage[],
+  input: { messageId: string; vote: ReplyVote | null; now: number },
+): Result<ReplyFeedback & { events: AnalyticsEvent[]; rows: RowCounts }> {
+  const { result, rows } = db.measure(() => {
+    const message = recent.find((candidate) => candidate.id === input.messageId) ?? findMessage(db, input.messageId);
+    return new ChatFeedback(db).rate(message, input.vote, input.now);
+  });
+  return result.ok ? ok({ ...result.value, rows }) : result;
+}
+
+class ChatFeedback {
+  constructor(private readonly db: CountingSql) {}
+
+  /**
+   * Sets, changes or (null) clears the vote on one assistant reply. One row
+   * written per vote set or changed, one deleted per clear, none when the vote
+   * is already so. `events` counts a vote newly set or changed (up→down counts
+   * one `feedback_down`); clearing counts nothing.
+   */
+  rate(message: ChatMessage | undefined, vote: ReplyVote | null, now: number): Result<ReplyFeedback & { events: AnalyticsEvent[] }> {
+    if (!message || message.role !== "assistant") return noReply();
+    const kind = replyKind(message.id);
+    const before = this.db.first<{ vote: string }>(sql`SELECT vote FROM feedback WHERE message_id = ${message.id}`)?.vote ?? null;
+    const answer = { messageId: message.id, vote, kind };
+    if (before === vote) return ok({ ...answer, events: [] });
+    if (vote === null) {
+      this.db.run(sql`DELETE FROM feedback WHERE message_id = ${message.id}`);
+      return ok({ ...answer, events: [] });
+    }
+    this.db.run(
+      sql`INSERT INTO feedback (message_id, vote, kind, at) VALUES (${message.id}, ${vote}, ${kind}, ${now})
+          ON CONFLICT (message_id) DO UPDATE SET vote = excluded.vote, at = excluded.at`,
+    );
+    return ok({ ...answer, events: [{ type: vote === "up" ? "feedback_up" : "feedback_down" }] });
+  }
+}
+
+/**
+ * The stored message with this id, reading as few rows as the indexes allow:
+ * a keyed id by its index; a built-in reply (not indexed) by its question's
+ * seq, since a question and its replies are stored at consecutive seqs.
+ */
+export function findMessage(db: CountingSql, id: string): ChatMessage | undefined {
+  const builtin = BUILTIN_REPLY.exec(id);
+  if (!builtin) return findKeyed(db, id);
+  const question = findKeyed(db, builtin[1]!);
+  if (!question) return undefined;
+  const seq = question.seq + 1 + Number(builtin[2]);
+  const row = db.first<{ seq: number; id: string; role: string; content: string; created_at: number }>(
+    sql`SELECT seq, id, role, content, created_at FROM messages WHERE seq = ${seq} AND id = ${id}`,
+  );
+  return row && row.role === "assistant" ? { seq: row.seq, id: row.id, role: "assistant", content: row.content, createdAt: row.created_at } : undefined;
+}
