@@ -1,54 +1,8 @@
-import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import type { StudentFact } from "../../lib/memory/schemas";
-import type { ChatState } from "../../lib/schemas";
-import type { SidecarApi } from "../../lib/sidecar-api";
+import { beforeAll, describe, expect, it } from "vitest";
 import { studentMemory } from "../../workers/memory";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
-
-// The sidecar's default entrypoint, called over RPC exactly as the web worker's binding does.
-const sidecar = exports.default as unknown as SidecarApi;
-
-async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
-  return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
-}
-
-function lastReplies(state: ChatState): string {
-  const question = state.messages.findLastIndex((message) => message.role === "user");
-  return state.messages
-    .slice(question + 1)
-    .map((message) => message.content)
-    .join("\n");
-}
-
-/** Learning runs after the reply, un-awaited: wait for the fact to land (polled, never slept on). */
-async function learned(ownerId: string, id: string): Promise<StudentFact> {
-  return vi.waitFor(async () => {
-    const fact = unwrapOk(await sidecar.memoryFacts(ownerId)).facts.find((entry) => entry.id === id);
-    if (!fact) throw new Error(`not learned yet: ${id}`);
-    return fact;
-  }, { timeout: 10_000, interval: 20 });
-}
-
-/** What a memory object that never stored anything reports (one empty page locally). */
-async function emptyBytes(): Promise<number> {
-  return studentMemory(env, newOwnerId()).storageBytes();
-}
-
-async function bookPython(ownerId: string, name: string, email: string) {
-  const sessionId = newSessionId();
-  await say(sessionId, ownerId, "I need help with Python on Monday at 10");
-  await say(sessionId, ownerId, "Book this tutor");
-  let state = await say(sessionId, ownerId, "yes");
-  expect(state.bookingInfo?.step).toBe("contact");
-  state = await say(sessionId, ownerId, `${name}, ${email}`);
-  if (state.bookingInfo?.step === "details" && !state.bookingInfo.mode) state = await say(sessionId, ownerId, "online");
-  if (state.bookingInfo?.step === "details") state = await say(sessionId, ownerId, "Recursion");
-  state = await say(sessionId, ownerId, "Confirm booking");
-  expect(state.bookingInfo?.step).toBe("confirmed");
-  return { sessionId, booking: state.bookingInfo! };
-}
+import { bookPython, emptyBytes, lastReplies, learned, say, sidecar } from "./memory-helpers";
 
 describe("the student's memory page over the sidecar", () => {
   beforeAll(seedCatalog);

@@ -1,73 +1,18 @@
-import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { factsFromExchange } from "../../lib/memory/learn";
-import type { StudentFact } from "../../lib/memory/schemas";
-import type { ChatState } from "../../lib/schemas";
-import type { SidecarApi } from "../../lib/sidecar-api";
 import { studentMemory } from "../../workers/memory";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled } from "./staff-helpers";
-
-// The sidecar's default entrypoint, called over RPC exactly as the web worker's binding does.
-const sidecar = exports.default as unknown as SidecarApi;
-
-async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
-  return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
-}
-
-function lastReplies(state: ChatState): string {
-  const question = state.messages.findLastIndex((message) => message.role === "user");
-  return state.messages
-    .slice(question + 1)
-    .map((message) => message.content)
-    .join("\n");
-}
-
-async function facts(ownerId: string): Promise<StudentFact[]> {
-  return unwrapOk(await studentMemory(env, ownerId).recall(ownerId)).facts;
-}
-
-/** Learning runs after the reply, un-awaited: wait for the fact to land (polled, never slept on). */
-async function learned(ownerId: string, id: string): Promise<StudentFact> {
-  return vi.waitFor(async () => {
-    const fact = (await facts(ownerId)).find((entry) => entry.id === id);
-    if (!fact) throw new Error(`not learned yet: ${id}`);
-    return fact;
-  }, { timeout: 10_000, interval: 20 });
-}
-
-/**
- * What a memory object that never stored anything reports: workerd's empty database is one
- * 4,096-byte page locally (a deleteAll leaves the same); Cloudflare bills nothing for it.
- */
-async function emptyBytes(): Promise<number> {
-  return studentMemory(env, newOwnerId()).storageBytes();
-}
-
-/** One student books Python on Monday at 10 with the first tutor offered, from one chat. */
-async function bookPython(ownerId: string, name = "Ada Lovelace", email = "ada@example.edu") {
-  const sessionId = newSessionId();
-  let state = await say(sessionId, ownerId, "I need help with Python on Monday at 10");
-  state = await say(sessionId, ownerId, "Book this tutor");
-  state = await say(sessionId, ownerId, "yes");
-  expect(state.bookingInfo?.step).toBe("contact");
-  state = await say(sessionId, ownerId, `${name}, ${email}`);
-  if (state.bookingInfo?.step === "details" && !state.bookingInfo.mode) state = await say(sessionId, ownerId, "online");
-  if (state.bookingInfo?.step === "details") state = await say(sessionId, ownerId, "Recursion");
-  expect(state.bookingInfo?.step).toBe("review");
-  state = await say(sessionId, ownerId, "Confirm booking");
-  expect(state.bookingInfo?.step).toBe("confirmed");
-  return state.bookingInfo!;
-}
+import { bookPython, emptyBytes, facts, lastReplies, learned, say, sidecar } from "./memory-helpers";
 
 describe("student memory through the assistant", () => {
   beforeAll(seedCatalog);
 
   it("greets a returning student by name and offers the same tutor at the same weekly hour", async () => {
     const ownerId = newOwnerId();
-    const booked = await bookPython(ownerId);
+    const booked = (await bookPython(ownerId)).booking;
     await learned(ownerId, `tutor:${booked.tutorId}`);
 
     const sessionId = newSessionId();
@@ -127,7 +72,7 @@ describe("student memory through the assistant", () => {
 
   it("offers the nearest alternative when the remembered tutor has retired", async () => {
     const ownerId = newOwnerId();
-    const booked = await bookPython(ownerId, "Hedy Lamarr", "hedy@example.edu");
+    const booked = (await bookPython(ownerId, "Hedy Lamarr", "hedy@example.edu")).booking;
     await learned(ownerId, `tutor:${booked.tutorId}`);
     await env.DB.prepare("UPDATE tutors SET retired_at = 1 WHERE id = ?").bind(booked.tutorId).run();
     try {
@@ -226,7 +171,7 @@ describe("student memory through the assistant", () => {
 
   it("learns a booking's outcome from outside the chat: cancelled on My bookings is not offered again, attended on the staff schedule is", async () => {
     const ownerId = newOwnerId();
-    const booked = await bookPython(ownerId, "Dorothy Vaughan", "dorothy@example.edu");
+    const booked = (await bookPython(ownerId, "Dorothy Vaughan", "dorothy@example.edu")).booking;
     const factId = `tutor:${booked.tutorId}`;
     await learned(ownerId, factId);
     unwrapOk(await sidecar.cancelBooking(ownerId, booked.bookingId!));
