@@ -2,6 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./support/test";
 import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
+import { bookByForm } from "./support/booking";
 import { startSidecar } from "./support/sidecar";
 
 test.describe("the memory page (production build + sidecar)", () => {
@@ -13,21 +14,7 @@ test.describe("the memory page (production build + sidecar)", () => {
     // Bookings persist between runs and a student may hold 5 (by owner or email): a fresh address each run.
     const email = `grace-${Date.now()}@example.edu`;
     await chat.open();
-    await chat.send("I need help with Python on Monday at 10");
-    const card = page.getByTestId("tutor-card").first();
-    const tutorName = ((await card.getByRole("heading").textContent()) ?? "").trim();
-    await card.getByRole("button", { name: `Book ${tutorName}` }).click();
-    await booking.expectStep("confirm_slot");
-    await booking.form.getByRole("button", { name: "Yes, continue" }).click();
-    await booking.expectStep("contact");
-    await booking.fillContact("Grace Hopper", email);
-    await booking.next();
-    await booking.expectStep("details");
-    await booking.fillDetails("Online", "Recursion");
-    await booking.next();
-    await booking.expectStep("review");
-    await booking.next("Confirm booking");
-    await expect(booking.confirmation).toBeVisible();
+    await bookByForm(chat, booking, "Grace Hopper", email);
     // An empty new chat waits for the return from the memory page.
     await booking.confirmation.getByRole("button", { name: "Start a new chat" }).click();
     await expect(chat.userMessages()).toHaveCount(0);

@@ -1,6 +1,7 @@
 import { expect, test } from "./support/test";
 import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
+import { bookByForm } from "./support/booking";
 import { startSidecar } from "./support/sidecar";
 
 test.describe("a returning student (production build + sidecar)", () => {
@@ -14,21 +15,7 @@ test.describe("a returning student (production build + sidecar)", () => {
     await chat.open();
 
     // The first booking, the long way.
-    await chat.send("I need help with Python on Monday at 10");
-    const card = page.getByTestId("tutor-card").first();
-    const tutorName = ((await card.getByRole("heading").textContent()) ?? "").trim();
-    await card.getByRole("button", { name: `Book ${tutorName}` }).click();
-    await booking.expectStep("confirm_slot");
-    await booking.form.getByRole("button", { name: "Yes, continue" }).click();
-    await booking.expectStep("contact");
-    await booking.fillContact("Ada Lovelace", email);
-    await booking.next();
-    await booking.expectStep("details");
-    await booking.fillDetails("Online", "Recursion");
-    await booking.next();
-    await booking.expectStep("review");
-    await booking.next("Confirm booking");
-    await expect(booking.confirmation).toBeVisible();
+    const tutorName = await bookByForm(chat, booking, "Ada Lovelace", email);
     // The hour booked (10:00 unless an earlier run holds that Monday): the offer repeats it.
     const { bookings } = await (await page.request.get("/api/bookings")).json();
     const start: string = bookings[0].start;

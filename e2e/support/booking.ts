@@ -1,3 +1,5 @@
+import { expect } from "@playwright/test";
+import type { BookingForm } from "../pages/booking";
 import type { ChatPage } from "../pages/chat";
 
 /** Books Python on Monday at 10 through the chat, as a student types it; returns the booking as My bookings lists it. */
@@ -20,4 +22,27 @@ export async function bookInChat(chat: ChatPage, name: string, email: string) {
 export function lettersName(first: string, stamp: number): string {
   const last = [...String(stamp).slice(-6)].map((digit) => "abcdefghij"[Number(digit)]).join("");
   return `${first} ${last.charAt(0).toUpperCase()}${last.slice(1)}`;
+}
+
+/**
+ * Books Python on Monday at 10 with the first tutor card, through the booking form (the long way: every
+ * step filled in), from an open chat; returns the tutor's name.
+ */
+export async function bookByForm(chat: ChatPage, booking: BookingForm, name: string, email: string): Promise<string> {
+  await chat.send("I need help with Python on Monday at 10");
+  const card = chat.page.getByTestId("tutor-card").first();
+  const tutorName = ((await card.getByRole("heading").textContent()) ?? "").trim();
+  await card.getByRole("button", { name: `Book ${tutorName}` }).click();
+  await booking.expectStep("confirm_slot");
+  await booking.form.getByRole("button", { name: "Yes, continue" }).click();
+  await booking.expectStep("contact");
+  await booking.fillContact(name, email);
+  await booking.next();
+  await booking.expectStep("details");
+  await booking.fillDetails("Online", "Recursion");
+  await booking.next();
+  await booking.expectStep("review");
+  await booking.next("Confirm booking");
+  await expect(booking.confirmation).toBeVisible();
+  return tutorName;
 }

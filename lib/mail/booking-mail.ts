@@ -21,6 +21,7 @@ export interface BookingMailFacts {
   subject: string;
   cancelReason: string | null;
   tutorName: string;
+  /** null: the tutor has no address on file and gets no copy (tutors.email, migration 0009) */
   tutorEmail: string | null;
   centerName: string;
   timeZone: string;

@@ -1,21 +1,10 @@
+import type { BookingMailFacts } from "../../lib/mail/booking-mail";
+
 /** D1 queries for booking emails (durable-objects/mail-outbox.ts). */
 
-export interface BookingForMail {
-  id: string;
-  date: string;
-  start: string;
-  end: string;
-  studentName: string;
-  studentEmail: string;
-  mode: "online" | "in_person";
-  subject: string;
+/** What an email about the booking says (lib/mail/booking-mail.ts), and what decides whether to send it. */
+export interface BookingForMail extends BookingMailFacts {
   status: "confirmed" | "cancelled" | "ended";
-  cancelReason: string | null;
-  tutorName: string;
-  /** null: the tutor has no address on file and gets no copy (tutors.email, migration 0009) */
-  tutorEmail: string | null;
-  centerName: string;
-  timeZone: string;
   /** 1: the student had turned reminders off when booking (migration 0010) */
   remindersOff: number;
 }
