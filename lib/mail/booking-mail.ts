@@ -1,6 +1,7 @@
 import { slotText } from "../tutoring/phrasing";
 import { weekdayOf } from "../tutoring/clock";
 import { bookingInvite } from "./invite";
+import type { BookingRequest } from "../tutoring/turn-types";
 import type { MailMessage } from "./mailer";
 
 /**
@@ -10,15 +11,8 @@ import type { MailMessage } from "./mailer";
 export type MailKind = "confirmation" | "cancellation" | "reminder";
 export type MailRole = "student" | "tutor";
 
-export interface BookingMailFacts {
+export interface BookingMailFacts extends Omit<BookingRequest, "tutorId" | "intake"> {
   id: string;
-  date: string;
-  start: string;
-  end: string;
-  studentName: string;
-  studentEmail: string;
-  mode: "online" | "in_person";
-  subject: string;
   cancelReason: string | null;
   tutorName: string;
   /** null: the tutor has no address on file and gets no copy (tutors.email, migration 0009) */

@@ -1,5 +1,6 @@
 import { z } from "../zod";
 import { BookingId } from "../schemas";
+import type { BookingRequest } from "../tutoring/turn-types";
 import { StaffTutorId } from "./schemas";
 
 /**
@@ -40,18 +41,9 @@ export type StaffNote = z.infer<typeof StaffNote>;
  * (empty for bookings made before it was kept) and their intake note ("Topic"
  * in the chat's review).
  */
-export type ScheduleBooking = {
+export type ScheduleBooking = BookingRequest & {
   id: string;
-  tutorId: string;
   tutorName: string;
-  date: string;
-  start: string;
-  end: string;
-  studentName: string;
-  studentEmail: string;
-  mode: "online" | "in_person";
-  intake: string;
-  subject: string;
   status: "confirmed" | "cancelled" | "ended";
   attendance: "attended" | "no_show" | null;
   tutorNote: string | null;

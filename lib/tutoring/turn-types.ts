@@ -33,21 +33,24 @@ export interface AssistantReply {
   quickReplies?: string[];
 }
 
+/** A booking's particulars as the assistant asks for it; the schedule and the emails show the same fields. */
+export interface BookingRequest {
+  tutorId: string;
+  date: string;
+  start: string;
+  end: string;
+  studentName: string;
+  studentEmail: string;
+  mode: "online" | "in_person";
+  intake: string;
+  /** what the student searched for ("Python"), as the staff schedule and the student's memory show it */
+  subject: string;
+}
+
 export type AssistantEffect =
   | {
       type: "create_booking";
-      booking: {
-        tutorId: string;
-        date: string;
-        start: string;
-        end: string;
-        studentName: string;
-        studentEmail: string;
-        mode: "online" | "in_person";
-        intake: string;
-        /** what the student searched for ("Python"), as the staff schedule and the student's memory show it */
-        subject: string;
-      };
+      booking: BookingRequest;
     }
   | { type: "cancel_booking"; bookingId: string }
   | { type: "leave_message"; note: string };
