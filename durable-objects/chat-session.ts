@@ -71,8 +71,8 @@ export class ChatSession extends DurableObject<Env> {
   /** The pace a student may send at (lib/rate-limits.ts); the benchmark's subclass lifts it. */
   protected readonly messageLimit: BucketRule = LIMITS.messagesPerChat;
   private readonly admission: ChatAdmission;
-  /** The owner's memory, as this chat last read or learned it. */
-  private readonly memory = new ChatMemory(this.env);
+  /** The owner's memory, as this chat last read or learned it (kept in the session row once it exists). */
+  private readonly memory = new ChatMemory(this.env, (copy) => this.meta?.ownerId === copy.ownerId && store.writeMemoryCopy(this.db, copy));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -98,7 +98,9 @@ export class ChatSession extends DurableObject<Env> {
     };
     this.fields = store.fieldsOf(row);
     this.listedAt = row.listed_at ?? row.created_at;
+    this.memory.restore({ ownerId: row.owner_id, facts: row.memory_facts, version: row.memory_version });
   }
+
 
   /** The whole state a page needs: fields plus the newest page of messages (from memory once read). */
   getState(ownerId: string): Result<ChatState> {
@@ -437,7 +439,7 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   private create(ownerId: string, sessionId: string, now: number): void {
-    store.insertSession(this.db, { sessionId, ownerId, now });
+    store.insertSession(this.db, { sessionId, ownerId, now, memory: this.memory.unstored(ownerId) });
     this.meta = { sessionId, ownerId, createdAt: now, updatedAt: now, deletedAt: null };
     this.fields = EMPTY_SESSION_FIELDS;
     this.recentCache = store.RecentMessages.empty();

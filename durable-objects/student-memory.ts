@@ -4,6 +4,7 @@ import { planFacts, type FactPlan } from "../lib/memory/facts";
 import { FactId, FactSource, NewFacts, SettledBooking, StudentFact, TutorDetail, type NewFact } from "../lib/memory/schemas";
 import { OwnerId } from "../lib/schemas";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { bumpMemoryVersion } from "../workers/db/memory-version";
 
 /**
  * What the assistant remembers about one student (one object per owner id:
@@ -50,6 +51,8 @@ export interface Learned {
   /** Facts inserted, changed or dropped by this call (0 when nothing was new). */
   changed: number;
   rows: RowCounts;
+  /** The owner's `profiles.memory_version` after this change; null when nothing changed or D1 could not be told. */
+  version: number | null;
 }
 
 export class StudentMemory extends DurableObject<Env> {
@@ -88,25 +91,25 @@ export class StudentMemory extends DurableObject<Env> {
    * is held (one row per changed fact, plus one per fact dropped past its
    * kind's cap), all in one transaction. Creates the memory on first use.
    */
-  learn(ownerId: string, proposed: unknown, now: number): Result<Learned> {
+  async learn(ownerId: string, proposed: unknown, now: number): Promise<Result<Learned>> {
     if (!this.mine(ownerId)) return notFound();
     const parsed = NewFacts.safeParse(proposed);
     if (!parsed.success) return fail("bad_request:body", "Invalid facts.", zodIssues(parsed.error));
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
-    return ok(this.write(ownerId, planFacts(this.facts, parsed.data, now), now));
+    return ok(await this.write(ownerId, planFacts(this.facts, parsed.data, now), now));
   }
 
   /**
    * A booking's outcome decided outside the chat (the staff schedule's attendance or cancel, My
    * bookings): the tutor fact that remembers that booking takes it. 1 row when it changes, else 0.
    */
-  settle(ownerId: string, bookingId: unknown, outcome: unknown, now: number): Result<Learned> {
+  async settle(ownerId: string, bookingId: unknown, outcome: unknown, now: number): Promise<Result<Learned>> {
     if (!this.mine(ownerId)) return notFound();
     const parsed = SettledBooking.safeParse({ bookingId, outcome });
     if (!parsed.success) return fail("bad_request:body", "Invalid booking outcome.", zodIssues(parsed.error));
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
     const fact = [...this.facts.values()].find((entry) => entry.detail?.bookingId === parsed.data.bookingId);
-    if (!fact?.detail) return ok({ facts: this.list(), changed: 0, rows: { reads: 0, writes: 0 } });
+    if (!fact?.detail) return ok(unchanged(this.list()));
     const settled: NewFact = {
       kind: "tutor",
       value: fact.value,
@@ -114,51 +117,81 @@ export class StudentMemory extends DurableObject<Env> {
       source: { type: "booking", bookingId: parsed.data.bookingId },
       confidence: fact.confidence,
     };
-    return ok(this.write(ownerId, planFacts(this.facts, [settled], now), now));
+    return ok(await this.write(ownerId, planFacts(this.facts, [settled], now), now));
   }
 
-  /** Writes a plan in one transaction (creating the memory on first use) and keeps memory in step. */
-  private write(ownerId: string, plan: FactPlan, now: number): Learned {
-    if (plan.upserts.length === 0 && plan.deletes.length === 0) return { facts: this.list(), changed: 0, rows: { reads: 0, writes: 0 } };
-    const { rows } = this.db.measure(() =>
-      this.ctx.storage.transactionSync(() => {
-        this.ensureSchema(ownerId, now);
-        for (const fact of plan.upserts) {
-          this.db.run(
-            sql`INSERT INTO facts (id, kind, value, detail, source, learned_at, confidence)
-                VALUES (${fact.id}, ${fact.kind}, ${fact.value}, ${fact.detail ? JSON.stringify(fact.detail) : null}, ${JSON.stringify(fact.source)}, ${fact.learnedAt}, ${fact.confidence})
-                ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, value = excluded.value, detail = excluded.detail,
-                  source = excluded.source, learned_at = excluded.learned_at, confidence = excluded.confidence`,
-          );
-        }
-        for (const id of plan.deletes) this.db.run(sql`DELETE FROM facts WHERE id = ${id}`);
-      }),
-    );
-    for (const fact of plan.upserts) this.facts.set(fact.id, fact);
-    for (const id of plan.deletes) this.facts.delete(id);
-    return { facts: this.list(), changed: plan.upserts.length + plan.deletes.length, rows };
+  /**
+   * Writes a plan in one transaction (creating the memory on first use), keeps memory in step,
+   * then moves the owner's memory version so every chat's copy is known to be old.
+   */
+  private async write(ownerId: string, plan: FactPlan, now: number): Promise<Learned> {
+    if (plan.upserts.length === 0 && plan.deletes.length === 0) return unchanged(this.list());
+    return this.changing(ownerId, () => {
+      const { rows } = this.db.measure(() =>
+        this.ctx.storage.transactionSync(() => {
+          this.ensureSchema(ownerId, now);
+          for (const fact of plan.upserts) {
+            this.db.run(
+              sql`INSERT INTO facts (id, kind, value, detail, source, learned_at, confidence)
+                  VALUES (${fact.id}, ${fact.kind}, ${fact.value}, ${fact.detail ? JSON.stringify(fact.detail) : null}, ${JSON.stringify(fact.source)}, ${fact.learnedAt}, ${fact.confidence})
+                  ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, value = excluded.value, detail = excluded.detail,
+                    source = excluded.source, learned_at = excluded.learned_at, confidence = excluded.confidence`,
+            );
+          }
+          for (const id of plan.deletes) this.db.run(sql`DELETE FROM facts WHERE id = ${id}`);
+        }),
+      );
+      for (const fact of plan.upserts) this.facts.set(fact.id, fact);
+      for (const id of plan.deletes) this.facts.delete(id);
+      return { changed: plan.upserts.length + plan.deletes.length, rows };
+    });
+  }
+
+  /**
+   * Runs a change, then tells D1 (`profiles.memory_version`, one row) so every chat's copy is
+   * known to be old; nothing else reaches this object until D1 has been told, so versions move in
+   * the order the changes were made and whoever sees a change sees its version. If D1 cannot be
+   * told, chats keep their copies until the next change moves it; the change itself stands.
+   */
+  private changing<T extends object>(ownerId: string, change: () => T | Promise<T>): Promise<T & { facts: StudentFact[]; version: number | null }> {
+    return this.ctx.blockConcurrencyWhile(async () => {
+      const done = await change();
+      const version = await bumpMemoryVersion(this.env.DB, { ownerId }).catch((error: unknown) => {
+        console.error("[memory] could not move the memory version", error);
+        return null;
+      });
+      return { ...done, facts: this.list(), version };
+    });
   }
 
   /** Deletes one fact (the student's memory page). Forgetting a fact that is not held changes nothing. */
-  forget(ownerId: string, factId: unknown): Result<{ forgotten: boolean; facts: StudentFact[] }> {
+  async forget(ownerId: string, factId: unknown): Promise<Result<{ forgotten: boolean; facts: StudentFact[] }>> {
     if (!this.mine(ownerId)) return notFound();
     const id = FactId.safeParse(factId);
     if (!id.success) return fail("bad_request:body", "Invalid fact id.");
     if (!this.facts.has(id.data)) return ok({ forgotten: false, facts: this.list() });
-    this.db.run(sql`DELETE FROM facts WHERE id = ${id.data}`);
-    this.facts.delete(id.data);
-    return ok({ forgotten: true, facts: this.list() });
+    const { facts } = await this.changing(ownerId, () => {
+      this.db.run(sql`DELETE FROM facts WHERE id = ${id.data}`);
+      this.facts.delete(id.data);
+      return {};
+    });
+    return ok({ forgotten: true, facts });
   }
 
   /** "Forget me": drops every row and any alarm, leaving 0 bytes of storage. */
   async forgetAll(ownerId: string): Promise<Result<{ forgotten: boolean }>> {
     if (!this.mine(ownerId)) return notFound();
     const held = this.hasSchema;
-    await this.ctx.storage.deleteAlarm();
-    await this.ctx.storage.deleteAll();
-    this.facts = new Map();
-    this.ownerId = null;
-    this.hasSchema = false;
+    const erase = async () => {
+      await this.ctx.storage.deleteAlarm();
+      await this.ctx.storage.deleteAll();
+      this.facts = new Map();
+      this.ownerId = null;
+      this.hasSchema = false;
+      return {};
+    };
+    // A memory that held nothing has no copies to outdate: no version to move.
+    await (held ? this.changing(ownerId, erase) : erase());
     return ok({ forgotten: held });
   }
 
@@ -190,6 +223,10 @@ export class StudentMemory extends DurableObject<Env> {
   private list(): StudentFact[] {
     return [...this.facts.values()].sort((a, b) => b.learnedAt - a.learnedAt || (a.id < b.id ? -1 : 1));
   }
+}
+
+function unchanged(facts: StudentFact[]): Learned {
+  return { facts, changed: 0, rows: { reads: 0, writes: 0 }, version: null };
 }
 
 function notFound(): Result<never> {

@@ -1,5 +1,4 @@
-import type { NewFact, TutorOutcome } from "../lib/memory/schemas";
-import { memoryView, type MemoryView } from "../lib/memory/view";
+import type { NewFact, StudentFact, TutorOutcome } from "../lib/memory/schemas";
 
 /**
  * The sidecar's side of a student's memory (durable-objects/student-memory.ts,
@@ -14,13 +13,13 @@ export function studentMemory(env: MemoryEnv, ownerId: string) {
 }
 
 /**
- * One DO call: what the assistant should know about `ownerId` (`view` undefined when it knows
- * nothing), or null when the memory could not be asked (the turn goes on without it).
+ * One DO call: every fact held about `ownerId` (none when it knows nothing), or null when the
+ * memory could not be asked (the turn goes on without it).
  */
-export async function recallMemory(env: MemoryEnv, ownerId: string, now: number): Promise<{ view: MemoryView | undefined } | null> {
+export async function recallFacts(env: MemoryEnv, ownerId: string): Promise<{ facts: StudentFact[] } | null> {
   try {
     const recalled = await studentMemory(env, ownerId).recall(ownerId);
-    return { view: recalled.ok ? memoryView(recalled.value.facts, now) : undefined };
+    return { facts: recalled.ok ? recalled.value.facts : [] };
   } catch (error) {
     console.warn("[memory] could not recall", error);
     return null;
@@ -31,10 +30,17 @@ export async function recallMemory(env: MemoryEnv, ownerId: string, now: number)
  * Sends one exchange's facts to the student's memory WITHOUT being awaited:
  * called by the ChatSession after it has stored and pushed the reply. A
  * Durable Object outlives the call that woke it, so the promise runs on after
- * the answer (no waitUntil needed, unlike an entrypoint). `learned` gets the
- * memory as it now stands, so the chat's copy stays current at no extra call.
+ * the answer (no waitUntil needed, unlike an entrypoint). When the facts
+ * changed the memory, `learned` gets it as it now stands with its new version,
+ * so the chat's copy stays current at no extra call.
  */
-export function learnAfterTurn(env: MemoryEnv, ownerId: string, facts: readonly NewFact[], now: number, learned?: (view: MemoryView) => void): void {
+export function learnAfterTurn(
+  env: MemoryEnv,
+  ownerId: string,
+  facts: readonly NewFact[],
+  now: number,
+  learned?: (memory: { facts: StudentFact[]; version: number | null }) => void,
+): void {
   if (facts.length === 0) return;
   try {
     void studentMemory(env, ownerId)
@@ -42,7 +48,7 @@ export function learnAfterTurn(env: MemoryEnv, ownerId: string, facts: readonly 
       .then(
         (result) => {
           if (!result.ok) console.warn("[memory] facts refused", result.error.message);
-          else learned?.(memoryView(result.value.facts, now));
+          else if (result.value.changed > 0) learned?.({ facts: result.value.facts, version: result.value.version });
         },
         (error: unknown) => console.warn("[memory] facts not learned", error),
       );

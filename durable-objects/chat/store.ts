@@ -2,6 +2,7 @@ import { z } from "../../lib/zod";
 import { AvailableTutors, DEFAULT_PAGE_SIZE, type ChatMessage, type SessionFields } from "../../lib/schemas";
 import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
 import { sql, type CountingSql } from "../sql";
+import type { MemoryCopy } from "./memory";
 
 /**
  * The ChatSession's SQLite tables and every statement it runs. Two tables:
@@ -74,6 +75,10 @@ export const MIGRATIONS = [
      kind TEXT NOT NULL,
      at INTEGER
    ) WITHOUT ROWID;`,
+  // The chat's copy of its owner's memory (durable-objects/chat/memory.ts): the facts as JSON and
+  // the memory version they were read at, so a woken object need not ask the memory object again.
+  `ALTER TABLE session ADD COLUMN memory_facts TEXT;
+   ALTER TABLE session ADD COLUMN memory_version INTEGER;`,
 ] as const;
 
 export type SessionRow = {
@@ -84,6 +89,8 @@ export type SessionRow = {
   deleted_at: number | null;
   seq_floor: number;
   listed_at: number | null;
+  memory_facts: string | null;
+  memory_version: number | null;
   pending_match: string | null;
   booking_info: string | null;
   search_criteria: string | null;
@@ -110,11 +117,19 @@ export function readSession(db: CountingSql): SessionRow | undefined {
   return db.first<SessionRow>(sql`SELECT * FROM session WHERE id = 1`);
 }
 
-export function insertSession(db: CountingSql, input: { sessionId: string; ownerId: string; now: number }): void {
+/** The session row, with the memory copy read before it existed (the chat's first turn) in the same row. */
+export function insertSession(db: CountingSql, input: { sessionId: string; ownerId: string; now: number; memory: MemoryCopy | null }): void {
+  const facts = input.memory ? JSON.stringify(input.memory.facts) : null;
   db.run(
-    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at)
-        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now})`,
+    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at, memory_facts, memory_version)
+        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now}, ${facts}, ${input.memory?.version ?? null})`,
   );
+}
+
+/** A newer copy of the owner's memory (one row). */
+export function writeMemoryCopy(db: CountingSql, memory: MemoryCopy): true {
+  db.run(sql`UPDATE session SET memory_facts = ${JSON.stringify(memory.facts)}, memory_version = ${memory.version} WHERE id = 1`);
+  return true;
 }
 
 /** The newest seq ever used (never reused, even after clear()). */

@@ -55,6 +55,8 @@ export const profiles = sqliteTable("profiles", {
   tier: text("tier", { enum: ["free", "pro", "premium"] }).notNull().default("free"),
   /** the student turned session reminders off (My bookings); each booking copies it when made */
   remindersOff: integer("reminders_off", { mode: "boolean" }).notNull().default(false),
+  /** moved by the owner's StudentMemory on every change; a chat's stored copy of the memory is current while it matches */
+  memoryVersion: integer("memory_version").notNull().default(0),
 });
 
 export const chats = sqliteTable(
