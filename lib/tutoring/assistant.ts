@@ -98,7 +98,7 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
     case "reschedule":
       // A confirmed booking is moved by moveTurn; inside the form, the form decides.
       if ((booking?.step === "confirmed" && booking.bookingId) || inForm(booking)) return undefined;
-      return turn("There's no confirmed booking in this chat to move. Bookings from all your chats are under My bookings, each with a link to the chat that booked it.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+      return turn("There's no confirmed booking in this chat to move. A session is moved from the chat that booked it; My bookings lists them all.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
     default:
       return undefined;
   }
