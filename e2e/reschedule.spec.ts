@@ -26,7 +26,7 @@ test.describe("moving a booking (production build + sidecar + local mail sink)",
     // "Maya Chen is free on Wednesday, Dec 2 at 14:00–15:00." (the same tutor, or another who also teaches Python)
     const offered = /is free on (\w+, \w+ \d+) at (\d\d:\d\d)–(\d\d:\d\d)\./.exec(offer);
     expect(offered, offer).not.toBeNull();
-    const [, day, start, end] = offered!;
+    const [day, start, end] = offered!.slice(1) as [string, string, string];
 
     const yes = page.getByRole("group", { name: "Suggested replies" }).last().getByRole("button", { name: "Yes" });
     await yes.focus();
