@@ -9,6 +9,7 @@ import type { SidecarApi } from "../../lib/sidecar-api";
 import { addDays, localNow, nextDateFor, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { describeEffectOutcome } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
+import { analyticsObject } from "../../workers/analytics";
 import { messageQueue } from "../../workers/assistant-turn";
 import { readCenterPolicy } from "../../workers/db/center";
 import { moveConfirmedBooking, type BookingSlot } from "../../workers/db/reschedule";
@@ -50,6 +51,11 @@ const manager = (bookingId: string) => env.SESSION_MANAGER.get(env.SESSION_MANAG
 
 async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
   return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
+}
+
+async function totals() {
+  const today = localNow(new Date(), TIME_ZONE).date;
+  return unwrapOk(await analyticsObject(env).series({ from: addDays(today, -1), to: today, granularity: "day" }, TIME_ZONE)).totals;
 }
 
 const lastReply = (state: ChatState) => state.messages.filter((message) => message.role === "assistant").at(-1)?.content ?? "";
@@ -140,8 +146,14 @@ describe("moving a booking by chat", () => {
     // Nothing moves until the student says yes.
     expect(await row(bookingId)).toEqual(before);
 
+    const counted = await totals();
     const moved = await say(sessionId, ownerId, "yes");
     const after = (await row(bookingId))!;
+    // Analytics: the student's message and one booking_moved (lands just after the answer: polled).
+    await vi.waitFor(async () => {
+      const now = await totals();
+      expect([now.message - counted.message, now.booking_moved - counted.booking_moved, now.booking_made - counted.booking_made]).toEqual([1, 1, 0]);
+    }, { timeout: 10_000 });
     expect(after).toEqual({ ...before, date: option!.slot.date, start: option!.slot.start, end: option!.slot.end });
     expect(await confirmedCount(ownerId)).toBe(1);
     expect(moved.bookingInfo).toMatchObject({ step: "confirmed", bookingId, slot: option!.slot, movedFrom: state.bookingInfo!.slot });
