@@ -24,8 +24,9 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
  *
  * A confirmation also queues the student's reminders (lib/mail/reminders.ts), each a
  * pending row due at its own time: the alarm is always the earliest pending row, so
- * one alarm serves every future send. A later event (the cancel) supersedes every
- * pending row, reminders included; a reminder is never sent at or after the
+ * one alarm serves every future send. A later event (a move, the cancel) supersedes every
+ * pending row, reminders included; a move (event `moved:{tutor}:{date}T{start}`) sends the
+ * same invite with SEQUENCE one higher and the new times, and queues reminders at them; a reminder is never sent at or after the
  * session's start (`not_after`) nor in the center's quiet hours (`time_zone`).
  */
 
@@ -38,7 +39,12 @@ export const MAX_ATTEMPTS = 8;
 export const MailEvent = z.enum(["confirmed", "cancelled"]);
 export type MailEvent = z.infer<typeof MailEvent>;
 
-export const EnqueueMail = z.object({ bookingId: z.string().min(1).max(128), event: MailEvent });
+/** A move to a new slot: `moved:{tutorId}:{date}T{start}` (workers/mail.ts `movedEvent`), one event per move. */
+export const MovedEvent = z.string().regex(/^moved:[A-Za-z0-9_-]{1,64}:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "expected moved:{tutor}:{date}T{start}");
+export const MailEventId = z.union([MailEvent, MovedEvent]);
+export type MailEventId = z.infer<typeof MailEventId>;
+
+export const EnqueueMail = z.object({ bookingId: z.string().min(1).max(128), event: MailEventId });
 export type EnqueueMail = z.infer<typeof EnqueueMail>;
 
 export interface MailQueued {
@@ -64,9 +70,16 @@ export interface OutboxMessage {
 
 const KIND: Record<MailEvent, Exclude<MailKind, "reminder">> = { confirmed: "confirmation", cancelled: "cancellation" };
 
+function kindOf(event: string): Exclude<MailKind, "reminder"> {
+  return event === "confirmed" || event === "cancelled" ? KIND[event] : "update";
+}
+
+/** A stored event id without the `#{sequence}` a repeated move (there and back again) gets. */
+const baseEvent = (stored: string) => stored.replace(/#\d+$/, "");
+
 const MIGRATIONS = [
   `CREATE TABLE events (
-     event TEXT PRIMARY KEY,          -- what changed: confirmed, cancelled (later: moved:{slot})
+     event TEXT PRIMARY KEY,          -- what changed: confirmed, cancelled, moved:{tutor}:{slot} (#{sequence} when that slot was moved to before)
      sequence INTEGER NOT NULL,       -- the invite's SEQUENCE for this change: 0, then one more per change
      tutor_without_address INTEGER NOT NULL,
      created_at INTEGER NOT NULL
@@ -130,36 +143,39 @@ export class MailOutbox extends DurableObject<Env> {
     const parsed = EnqueueMail.safeParse(request);
     if (!parsed.success) return fail("bad_request:body", "Invalid mail request.", zodIssues(parsed.error));
     const { bookingId, event } = parsed.data;
-    const seen = this.db.first<{ tutor_without_address: number }>(sql`SELECT tutor_without_address FROM events WHERE event = ${event}`);
-    if (seen) return ok(this.queuedFor(event, seen.tutor_without_address === 1));
-    if (event === "confirmed" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
+    const seen = this.recorded(event);
+    if (seen) return ok(this.queuedFor(seen.event, seen.tutor_without_address === 1));
+    if (event !== "cancelled" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
       return ok({ recipients: [], tutorWithoutAddress: false });
     }
     const booking = await bookingForMail(this.env.DB, { bookingId });
     if (!booking) return fail("not_found:booking", "No booking with that id.");
-    if (event === "confirmed" && booking.status !== "confirmed") return ok({ recipients: [], tutorWithoutAddress: false });
+    if (event !== "cancelled" && booking.status !== "confirmed") return ok({ recipients: [], tutorWithoutAddress: false });
     // Checked again after the await: another call for the same event may have got here first, or the cancel.
-    const again = this.db.first<{ tutor_without_address: number }>(sql`SELECT tutor_without_address FROM events WHERE event = ${event}`);
-    if (again) return ok(this.queuedFor(event, again.tutor_without_address === 1));
-    if (event === "confirmed" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
+    const again = this.recorded(event);
+    if (again) return ok(this.queuedFor(again.event, again.tutor_without_address === 1));
+    if (event !== "cancelled" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
       return ok({ recipients: [], tutorWithoutAddress: false });
     }
 
     const now = Date.now();
     const sequence = (this.db.first<{ last: number | null }>(sql`SELECT MAX(sequence) AS last FROM events`)?.last ?? -1) + 1;
-    const kind = KIND[event];
+    const kind = kindOf(event);
+    // A move back to a slot moved to before is a new move: its row gets its own id.
+    const stored = this.db.first(sql`SELECT 1 AS found FROM events WHERE event = ${event}`) ? `${event}#${sequence}` : event;
     const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) });
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
-      this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${event}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
+      this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${stored}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
       this.db.run(sql`UPDATE mail SET status = 'superseded', next_attempt_at = NULL WHERE status = 'pending'`);
       for (const { role, message } of messages) {
         this.db.run(
           sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at)
-              VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${event}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)}, ${now}, ${now})`,
+              VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${stored}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)}, ${now}, ${now})`,
         );
       }
-      if (event === "confirmed" && booking.remindersOff !== 1) this.queueReminders(booking, sequence, now);
+      // A move's reminders replace the old ones (superseded above), at the new times.
+      if (event !== "cancelled" && booking.remindersOff !== 1) this.queueReminders(booking, stored, sequence, now);
     });
     await this.ctx.storage.setAlarm(now);
     return ok({ recipients: messages.map(({ role, message }) => ({ role, to: message.to })), tutorWithoutAddress });
@@ -219,13 +235,13 @@ export class MailOutbox extends DurableObject<Env> {
   }
 
   /** The student's reminders for this booking, queued with its confirmation (inside its transaction). */
-  private queueReminders(booking: BookingForMail, sequence: number, now: number): void {
+  private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number): void {
     const start = sessionStart(booking);
     const message = JSON.stringify(reminderMessage(booking));
     for (const { hoursBefore, sendAt } of reminderPlan({ start, now, timeZone: booking.timeZone })) {
       this.db.run(
         sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at, not_after, time_zone)
-            VALUES (${`${booking.id}:reminder-${hoursBefore}h:${sequence}:student`}, ${booking.id}, 'confirmed', 'reminder', ${sequence}, 'student',
+            VALUES (${`${booking.id}:reminder-${hoursBefore}h:${sequence}:student`}, ${booking.id}, ${event}, 'reminder', ${sequence}, 'student',
                     ${message}, ${sendAt}, ${now}, ${start}, ${booking.timeZone})`,
       );
     }
@@ -259,9 +275,23 @@ export class MailOutbox extends DurableObject<Env> {
     }
   }
 
+  /**
+   * The stored event this request repeats, or null when it is new. A move repeats only while it is
+   * the latest event: moving back to a slot moved to before is a new move.
+   */
+  private recorded(event: MailEventId): { event: string; tutor_without_address: number } | null {
+    if (event === "confirmed" || event === "cancelled") {
+      return this.db.first<{ event: string; tutor_without_address: number }>(sql`SELECT event, tutor_without_address FROM events WHERE event = ${event}`) ?? null;
+    }
+    const latest = this.db.first<{ event: string; tutor_without_address: number }>(sql`SELECT event, tutor_without_address FROM events ORDER BY sequence DESC LIMIT 1`);
+    return latest && baseEvent(latest.event) === event ? latest : null;
+  }
+
   /** Who the event's messages go to; a superseded one (a confirmation overtaken by its cancel) goes to no one. */
-  private queuedFor(event: MailEvent, tutorWithoutAddress: boolean): MailQueued {
-    const rows = this.db.all<{ role: MailRole; message: string }>(sql`SELECT role, message FROM mail WHERE event = ${event} AND kind = ${KIND[event]} AND status <> 'superseded' ORDER BY key`);
+  private queuedFor(event: string, tutorWithoutAddress: boolean): MailQueued {
+    const rows = this.db.all<{ role: MailRole; message: string }>(
+      sql`SELECT role, message FROM mail WHERE event = ${event} AND kind = ${kindOf(baseEvent(event))} AND status <> 'superseded' ORDER BY key`,
+    );
     return { recipients: rows.map((row) => ({ role: row.role, to: MailMessage.shape.to.parse(JSON.parse(row.message).to) })), tutorWithoutAddress };
   }
 }

@@ -161,6 +161,9 @@ function lessonOf(fields: SessionFields, effect: AssistantEffect, outcome: Effec
     }
     case "leave_message":
       return { type: "left_message" };
+    case "move_booking":
+      // The memory's last session keeps the slot it was booked at; a move teaches it nothing new.
+      return undefined;
   }
 }
 

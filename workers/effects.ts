@@ -5,9 +5,10 @@ import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
+import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
-import { queueBookingMail, studentEmailed, type MailEnv } from "./mail";
+import { movedEvent, queueBookingMail, studentEmailed, type MailEnv } from "./mail";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -73,6 +74,18 @@ export async function performEffect(
           ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}),
           ...(emailedTo ? { emailedTo } : {}),
         };
+      }
+      case "move_booking": {
+        // One conditional UPDATE: the new slot is taken in the write that frees the old one (workers/db/reschedule.ts).
+        const moved = await moveConfirmedBooking(context.db, { bookingId: effect.bookingId, ownerId: context.ownerId, to: effect.to, now }, context.policy);
+        if (!moved.ok) return moved;
+        if (!moved.already) context.events?.push({ type: "booking_moved" });
+        const timeZone = context.policy.timeZone;
+        // The same SessionManager (named by the booking id) moves its alarm to the new end.
+        await scheduleEnd(context.sessionManagers, { bookingId: effect.bookingId, ownerId: context.ownerId, date: effect.to.date, end: effect.to.end, timeZone });
+        // Once per move (the event names the new slot): a retried effect finds it, and no second email goes out.
+        const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
+        return { ok: true, bookingId: effect.bookingId, ...(emailedTo ? { emailedTo } : {}) };
       }
       case "leave_message": {
         // The record with the transcript for staff, then the hand-off itself: a queued item that staff

@@ -1,7 +1,7 @@
 import { fail, ok, type Result } from "../lib/errors";
 import { mailConfigured } from "../lib/mail/mailer";
 import { SinkMessageList } from "../lib/mail/sink";
-import type { MailEvent, MailQueued } from "../durable-objects/mail-outbox";
+import type { MailEventId, MailQueued } from "../durable-objects/mail-outbox";
 
 export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN">;
 
@@ -11,7 +11,7 @@ export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN
  * queued and nobody may say an email is on its way. Never throws: the booking
  * or cancel it follows has happened either way.
  */
-export async function queueBookingMail(env: MailEnv | undefined, bookingId: string, event: MailEvent): Promise<MailQueued | null> {
+export async function queueBookingMail(env: MailEnv | undefined, bookingId: string, event: MailEventId): Promise<MailQueued | null> {
   if (!env || !mailConfigured(env)) return null;
   try {
     const queued = await env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId)).enqueue({ bookingId, event });
@@ -24,6 +24,11 @@ export async function queueBookingMail(env: MailEnv | undefined, bookingId: stri
     console.error("[mail] not queued for", bookingId, event, error);
     return null;
   }
+}
+
+/** A move's mail event: one per new (tutor, date, start), so a retried move queues nothing twice. */
+export function movedEvent(to: { tutorId: string; date: string; start: string }): MailEventId {
+  return `moved:${to.tutorId}:${to.date}T${to.start}`;
 }
 
 /** The student's address when their email was queued: what the chat may say. */

@@ -116,6 +116,9 @@ function Step(props: Props) {
               : "In person at the tutoring center. Please arrive a few minutes early."}
           </p>
           <div className="actions">
+            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.reschedule)} data-testid="move-booking">
+              Move to another time
+            </button>
             <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.cancelBooking)}>
               Cancel booking
             </button>
@@ -136,7 +139,10 @@ function Summary({ info }: { info: BookingInfo }) {
       <dt>Tutor</dt>
       <dd>{info.tutorName}</dd>
       <dt>When</dt>
-      <dd>{slotLabel(info.slot)}</dd>
+      <dd>
+        {slotLabel(info.slot)}
+        {info.step === "confirmed" && info.movedFrom && <span data-testid="moved-from"> (moved from {slotLabel(info.movedFrom)})</span>}
+      </dd>
       {info.mode && (
         <>
           <dt>Where</dt>

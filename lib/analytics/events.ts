@@ -16,6 +16,8 @@ export const PLAIN_EVENTS = [
   "booking_cancelled",
   /** of those, a student's cancel after the center's cutoff (counted in booking_cancelled too) */
   "booking_late_cancelled",
+  /** a confirmed booking moved to another slot (chat), counted once per move, not per retry */
+  "booking_moved",
   "no_show",
   /** a queued "leave a message for the center" */
   "handoff",

@@ -6,9 +6,9 @@ import type { MailMessage } from "./mailer";
 
 /**
  * What a booking email is about: a new booking (an invite), its cancellation (the invite withdrawn),
- * or a reminder before the session (lib/mail/reminders.ts).
+ * the booking moved to another slot (the same invite, updated), or a reminder before the session (lib/mail/reminders.ts).
  */
-export type MailKind = "confirmation" | "cancellation" | "reminder";
+export type MailKind = "confirmation" | "cancellation" | "update" | "reminder";
 export type MailRole = "student" | "tutor";
 
 export interface BookingMailFacts extends Omit<BookingRequest, "tutorId" | "intake"> {
@@ -21,6 +21,8 @@ export interface BookingMailFacts extends Omit<BookingRequest, "tutorId" | "inta
   timeZone: string;
 }
 
+const TUTOR_SUBJECT = { confirmation: "New session", update: "Moved session", cancellation: "Cancelled" } as const;
+
 /** The base64 of UTF-8 text (an attachment's `content`), without Node's Buffer. */
 export function base64Utf8(text: string): string {
   let binary = "";
@@ -31,8 +33,8 @@ export function base64Utf8(text: string): string {
 /**
  * The messages one change to a booking sends: the student's, and the tutor's
  * when the tutor has an address. Each carries the same calendar event (UID of
- * the booking, `sequence`), METHOD REQUEST for a confirmation, CANCEL for a
- * cancellation; the organizer is the center (`organizerEmail`, the sender).
+ * the booking, `sequence`), METHOD REQUEST for a confirmation and for an update
+ * (a move: the new times under the same UID), CANCEL for a cancellation; the organizer is the center (`organizerEmail`, the sender).
  */
 export function bookingMessages(
   booking: BookingMailFacts,
@@ -57,18 +59,25 @@ export function bookingMessages(
       organizer: { name: booking.centerName, email: options.organizerEmail },
       attendees,
     },
-    kind === "confirmation" ? "REQUEST" : "CANCEL",
+    kind === "cancellation" ? "CANCEL" : "REQUEST",
     sequence,
     options.now,
   );
-  const method = kind === "confirmation" ? "REQUEST" : "CANCEL";
+  const method = kind === "cancellation" ? "CANCEL" : "REQUEST";
   const attachment = { filename: "invite.ics", content: base64Utf8(ics), contentType: `text/calendar; charset=utf-8; method=${method}` };
   const when = `${slot} (${booking.timeZone})`;
   const reason = booking.cancelReason ? `\nReason: ${booking.cancelReason}` : "";
   const text = (greeting: string, line: string) =>
     [`Hello ${greeting},`, "", line, "", `When: ${when}`, `Where: ${where}`, `Booking number: ${booking.id}`, "", `— ${booking.centerName}`].join("\n");
   const student: MailMessage =
-    kind === "confirmation"
+    kind === "update"
+      ? {
+          to: booking.studentEmail,
+          subject: `Moved: ${topic} with ${booking.tutorName}, now ${slot}`,
+          text: text(booking.studentName, `Your session with ${booking.tutorName} has moved to the time below. The attached update changes it in your calendar.`),
+          attachments: [attachment],
+        }
+      : kind === "confirmation"
       ? {
           to: booking.studentEmail,
           subject: `Booked: ${topic} with ${booking.tutorName}, ${slot}`,
@@ -87,10 +96,14 @@ export function bookingMessages(
       role: "tutor",
       message: {
         to: booking.tutorEmail,
-        subject: `${kind === "confirmation" ? "New session" : "Cancelled"}: ${booking.studentName}, ${slot}`,
+        subject: `${TUTOR_SUBJECT[kind]}: ${booking.studentName}, ${slot}`,
         text: text(
           booking.tutorName,
-          kind === "confirmation" ? `${booking.studentName} booked a session with you (${topic}).` : `${booking.studentName}'s session with you is cancelled.${reason}`,
+          kind === "confirmation"
+            ? `${booking.studentName} booked a session with you (${topic}).`
+            : kind === "update"
+              ? `${booking.studentName}'s session with you (${topic}) has moved to the time below.`
+              : `${booking.studentName}'s session with you is cancelled.${reason}`,
         ),
         attachments: [attachment],
       },

@@ -2,6 +2,7 @@ import { DEFAULT_CENTER_POLICY, type CenterPolicy } from "../center/policy";
 import { remembersSomething, type MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
+import { moveTurn } from "./move-flow";
 import { localNow } from "./clock";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { hasCriteria, parseMessage } from "./parse";
@@ -59,7 +60,7 @@ function leaveMessageNote(ctx: TurnContext): string {
 
 const HELP =
   "I'm an automated assistant. Tell me a subject, day and time, like \"Python on Monday at 10\", and I'll find a tutor and book the session. " +
-  "You can also say \"show me other tutors\", \"change the time\", \"go back\", \"cancel\" or \"start over\". If I can't help, I can leave a message for the tutoring center.";
+  "You can also say \"show me other tutors\", \"change the time\", \"go back\", \"cancel\" or \"start over\", and move a booked session with \"reschedule my booking\". If I can't help, I can leave a message for the tutoring center.";
 
 /** Commands that mean the same thing at every step. */
 function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
@@ -94,6 +95,10 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
       }
       if (inForm(booking)) return undefined;
       return turn("There's no confirmed booking in this chat. Bookings from all your chats are under My bookings, where each one can be cancelled.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+    case "reschedule":
+      // A confirmed booking is moved by moveTurn; inside the form, the form decides.
+      if ((booking?.step === "confirmed" && booking.bookingId) || inForm(booking)) return undefined;
+      return turn("There's no confirmed booking in this chat to move. A session is moved from the chat that booked it; My bookings lists them all.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
     default:
       return undefined;
   }
@@ -154,6 +159,7 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   // A returning student's first message that asks for nothing in particular: greet them and make one offer.
   let result = remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed) ? await welcomeBack(ctx, remembered) : undefined;
   result ??= globalCommand(ctx);
+  if (!result && booking?.step === "confirmed") result = await moveTurn(ctx, booking);
   if (!result && inForm(booking)) {
     const step = bookingTurn(ctx, booking);
     if (step === LEAVE_FORM) {

@@ -2,10 +2,12 @@ import type { SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
+import { weekdayOf } from "./clock";
 import { matchKind } from "./match";
+import { offerQuestion, withoutMove } from "./move-flow";
 import { cancelledText, lateCancelText, matchSentence, slotText } from "./phrasing";
-import type { TutorMatch } from "./schemas";
-import { turn } from "./turn-context";
+import type { BookingInfo, TutorMatch } from "./schemas";
+import { criteriaOf, turn } from "./turn-context";
 import type { AssistantEffect, AssistantTurn } from "./turn-types";
 
 /**
@@ -23,13 +25,16 @@ export type BookingRefusal =
   /** The student already holds `cap` sessions in that week. */
   | { ok: false; reason: "weekly_cap"; cap: number };
 
+/** Why a move was not made: a booking refusal about the new slot, or the ORIGINAL slot inside the center's cutoff. */
+export type MoveRefusal = BookingRefusal | { ok: false; reason: "too_late"; cutoffHours: number };
+
 export type EffectOutcome =
   /**
    * `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late.
    * `emailedTo`: the student's email about it is queued (durably, sent with retries); absent, none was.
    */
   | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string }
-  | BookingRefusal;
+  | MoveRefusal;
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -106,12 +111,70 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
 }
 
+function keepsSlot(info: BookingInfo): string {
+  return `Your session stays on ${slotText(info.slot)} with ${info.tutorName}.`;
+}
+
+/**
+ * A move's outcome: moved (the form now shows the new slot and where it moved from), the slot taken
+ * meanwhile (the next offered slot, if any), the original inside the cutoff, or a rule of the center's.
+ */
+function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "move_booking" }>, outcome: EffectOutcome): AssistantTurn {
+  const info = fields.bookingInfo;
+  if (!info) return turn(outcome.ok ? "Your session is moved." : "Nothing was changed.", [QUICK.startOver]);
+  const options = info.moveOptions ?? [];
+  const { to } = effect;
+  const isTarget = (option: { tutorId: string; slot: { date: string; start: string } }) =>
+    option.tutorId === to.tutorId && option.slot.date === to.date && option.slot.start === to.start;
+  const kept = withoutMove(info);
+  if (outcome.ok) {
+    const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: info.tutorName, slot: { ...info.slot, ...to, day: weekdayOf(to.date) } };
+    const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
+    const email = outcome.emailedTo ? ` An update email with the new time and calendar invite is on its way to ${outcome.emailedTo}.` : "";
+    const reference = info.bookingId ? ` Your booking number stays ${info.bookingId}.` : "";
+    return turn(
+      `Done: your session is moved to ${slotText(chosen.slot)} with ${chosen.tutorName} (moved from ${slotText(info.slot)}).${reference}${email}`,
+      [QUICK.reschedule, QUICK.cancelBooking, QUICK.startOver],
+      { bookingInfo: moved },
+    );
+  }
+  switch (outcome.reason) {
+    case "slot_taken":
+    case "unavailable": {
+      const lead = outcome.reason === "slot_taken" ? "Sorry, that time was just taken by someone else, and nothing changed." : "Sorry, that time is not open any more, and nothing changed.";
+      const [next, ...later] = options.filter((option) => !isTarget(option));
+      if (next) return offerQuestion(kept, [next, ...later], criteriaOf(fields).skill, `${lead} `);
+      return turn(`${lead} ${keepsSlot(info)} Try another day, like "move it to Friday".`, [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
+    }
+    case "too_late": {
+      const hours = `${outcome.cutoffHours} hour${outcome.cutoffHours === 1 ? "" : "s"}`;
+      return turn(
+        `This session can't be moved: the center allows changes up to ${hours} before the start, and it starts in less than ${hours}. ${keepsSlot(info)} You can still cancel it, which counts as a late cancellation.`,
+        [QUICK.cancelBooking, QUICK.startOver],
+        { bookingInfo: kept },
+      );
+    }
+    case "policy":
+      return turn(`Nothing changed. ${outcome.explanation} ${keepsSlot(info)}`, [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
+    case "weekly_cap":
+      return turn(`Nothing changed: you already have ${outcome.cap} session${outcome.cap === 1 ? "" : "s"} that week, the center's limit. ${keepsSlot(info)}`, [QUICK.reschedule], {
+        bookingInfo: kept,
+      });
+    case "not_found":
+      return turn("I couldn't find that booking; it may have been cancelled. Nothing was moved.", [QUICK.startOver], { bookingInfo: kept });
+    default:
+      return turn("Sorry, something went wrong and nothing changed. Want me to try again?", [QUICK.yes, QUICK.no]);
+  }
+}
+
 export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): AssistantTurn {
   switch (effect.type) {
     case "create_booking":
       return bookingOutcome(fields, effect, outcome);
     case "cancel_booking":
       return cancelOutcome(fields, outcome);
+    case "move_booking":
+      return moveOutcome(fields, effect, outcome);
     case "leave_message":
       return outcome.ok
         ? turn("Your message is in the tutoring center's queue. When someone there answers, the reply will appear here in this chat.", [QUICK.startOver])

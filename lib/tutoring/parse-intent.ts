@@ -8,6 +8,7 @@
 export type Intent =
   | "start_over"
   | "cancel_booking"
+  | "reschedule"
   | "cancel"
   | "change_time"
   | "change_day"
@@ -33,6 +34,7 @@ export interface IntentParse {
 const WHOLE: Array<[Intent, RegExp]> = [
   ["start_over", /^(start over|start again|start from scratch|start fresh|restart|reset|new search|begin again|clear( everything)?)$/],
   ["cancel_booking", /^cancel (my |the |this )?(booking|session|appointment|reservation|tutoring session)$/],
+  ["reschedule", /^(re-?schedule|rebook|move)( (it|my booking|my session|this session|the session|the booking))?$/],
   ["cancel", /^(cancel|cancel (it|that|this|the form)|never ?mind|forget it|stop|quit|abort)$/],
   ["change_time", /^((change|pick|choose|try|switch)( to)? (the |a )?(different |another |new )?time|(a )?different time|another time|new time|other times?|change time)$/],
   ["change_day", /^((change|pick|choose|try|switch)( to)? (the |a )?(different |another |new )?day|(a )?different day|another day|other days?)$/],
@@ -48,6 +50,8 @@ const WHOLE: Array<[Intent, RegExp]> = [
 /** Phrases unambiguous enough to count inside a longer sentence (outside free-text form steps). */
 const CONTAINED: Array<[Intent, RegExp]> = [
   ["cancel_booking", /\bcancel (my|the) (booking|session|appointment|reservation)\b/],
+  // A move names what moves ("move it", "move my session", "reschedule"): "move on" or "move to Python" is not one.
+  ["reschedule", /\b(re-?schedule|rebook)\b|\b(move|shift|push|change)( back| forward)? (it|that|my (booking|session|appointment|tutoring session)|the (booking|session|appointment))\b/],
   ["leave_message", /\b(leave a message|talk to a (human|person|real person)|speak (to|with) (a |an )?(human|person|real person|someone|staff|advisor)|real person|contact the tutoring center)\b/],
   ["start_over", /\b(start over|start again)\b/],
   ["other_tutors", /\b(other tutors|someone else|another tutor|different tutor|other options)\b/],

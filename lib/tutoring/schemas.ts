@@ -72,6 +72,14 @@ export type TutorMatch = z.infer<typeof TutorMatch>;
 export const BookingStep = z.enum(["confirm_slot", "contact", "details", "review", "confirmed", "cancelled"]);
 export type BookingStep = z.infer<typeof BookingStep>;
 
+/** A free slot offered for moving a confirmed booking: the same tutor's first, then others teaching the subject. */
+export const MoveOption = z.object({
+  tutorId: z.string().max(64),
+  tutorName: z.string().max(120),
+  slot: SessionSlot,
+});
+export type MoveOption = z.infer<typeof MoveOption>;
+
 export const BookingInfo = z.object({
   step: BookingStep,
   tutorId: z.string().max(64),
@@ -83,5 +91,9 @@ export const BookingInfo = z.object({
   intake: z.string().max(1000).optional(),
   bookingId: z.string().max(64).optional(),
   meetingLink: z.string().max(500).optional(),
+  /** A confirmed booking's move in progress: the slots offered, the first the one asked about (lib/tutoring/move-flow.ts). */
+  moveOptions: z.array(MoveOption).max(6).optional(),
+  /** Where the booking was before its latest move, for "moved from Mon 10:00". */
+  movedFrom: SessionSlot.optional(),
 });
 export type BookingInfo = z.infer<typeof BookingInfo>;

@@ -53,6 +53,8 @@ export type AssistantEffect =
       booking: BookingRequest;
     }
   | { type: "cancel_booking"; bookingId: string }
+  /** Move a confirmed booking to another slot (same id), atomically in D1: workers/db/reschedule.ts. */
+  | { type: "move_booking"; bookingId: string; to: { tutorId: string; date: string; start: string; end: string } }
   | { type: "leave_message"; note: string };
 
 export interface AssistantTurn {

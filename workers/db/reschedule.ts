@@ -1,0 +1,139 @@
+import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
+import { localNow, weekdayOf } from "../../lib/tutoring/clock";
+import type { MoveRefusal } from "../../lib/tutoring/effect-outcome";
+
+/** D1 queries for moving a booking to another slot (issue 11's reschedule). */
+
+/** Where a booking is, or is to be: the tutor and the session's hour on a center-local date. */
+export interface BookingSlot {
+  tutorId: string;
+  date: string;
+  start: string;
+  end: string;
+}
+
+export type MoveResult =
+  /** `already`: the booking was at `to` before this call (a retried move): nothing was written. */
+  | { ok: true; sessionId: string; from: BookingSlot; already: boolean }
+  | MoveRefusal;
+
+interface Found extends BookingSlot {
+  sessionId: string;
+  studentEmail: string;
+  mode: "online" | "in_person";
+  cutoffHours: number;
+}
+
+async function findMovable(db: D1Database, { bookingId, ownerId }: { bookingId: string; ownerId: string }): Promise<Found | null> {
+  return db
+    .prepare(
+      `SELECT b.session_id AS sessionId, b.tutor_id AS tutorId, b.date, b.start, b."end" AS "end", b.student_email AS studentEmail, b.mode,
+              s.cancel_cutoff_hours AS cutoffHours
+       FROM bookings b JOIN center_settings s ON s.id = 1
+       WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
+    )
+    .bind(bookingId, ownerId)
+    .first<Found>();
+}
+
+const sameSlot = (a: BookingSlot, b: BookingSlot) => a.tutorId === b.tutorId && a.date === b.date && a.start === b.start && a.end === b.end;
+
+/**
+ * Moves one of the owner's confirmed bookings to `to` (the same tutor or another), keeping its id:
+ * one read (the booking where it is now, and the center's cutoff), then ONE conditional UPDATE of
+ * that row, so the new slot is taken in the same write that frees the old one (never two bookings,
+ * never none). The UPDATE decides everything itself, like insertOfferedBooking: the booking is still
+ * where it was read (a concurrent move of the same booking loses), the ORIGINAL start is at least
+ * cancel_cutoff_hours away, the new tutor teaches in the booking's mode and has those hours, the new
+ * slot overlaps no other confirmed booking of theirs (the partial unique index on (tutor, date,
+ * start) backs this up), and the center's rules hold for the new slot (lead time, horizon, closed
+ * dates, opening hours, the weekly cap not counting this booking). The student's upcoming-sessions
+ * limit is not checked again: a move leaves their count as it was.
+ * Another owner's booking, or one cancelled or ended, is `not_found`; after the cutoff, `too_late`.
+ */
+export async function moveConfirmedBooking(
+  db: D1Database,
+  request: { bookingId: string; ownerId: string; to: BookingSlot; now: number },
+  policy: CenterPolicy,
+): Promise<MoveResult> {
+  const { bookingId, ownerId, to, now } = request;
+  const found = await findMovable(db, request);
+  if (!found) return { ok: false, reason: "not_found" };
+  const from: BookingSlot = { tutorId: found.tutorId, date: found.date, start: found.start, end: found.end };
+  if (sameSlot(from, to)) return { ok: true, sessionId: found.sessionId, from, already: true };
+  if (isLateCancel({ timeZone: policy.timeZone, cancelCutoffHours: found.cutoffHours }, from, new Date(now))) {
+    return { ok: false, reason: "too_late", cutoffHours: found.cutoffHours };
+  }
+  if (!isCalendarDate(to.date) || to.start >= to.end) return { ok: false, reason: "unavailable" };
+  const week = weekOf(to.date);
+  const moved = await db
+    .prepare(
+      `UPDATE bookings SET tutor_id = ?3, date = ?4, start = ?5, "end" = ?6, updated_at = ?7
+       WHERE id = ?1 AND owner_id = ?2 AND status = 'confirmed'
+         AND tutor_id = ?8 AND date = ?9 AND start = ?10
+         AND ?11 - ?7 >= (SELECT cancel_cutoff_hours FROM center_settings WHERE id = 1) * 3600000
+         AND EXISTS (
+           SELECT 1 FROM tutors t JOIN center_settings s ON s.id = 1
+           WHERE t.id = ?3
+             AND t.retired_at IS NULL
+             AND (t.mode = 'both' OR t.mode = ?12)
+             AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?5 AND a."end" >= ?6)
+             AND ?14 - ?7 >= s.min_lead_minutes * 60000
+             AND ?4 <= date(?15, '+' || s.horizon_days || ' days')
+             AND NOT EXISTS (SELECT 1 FROM center_closed_dates c WHERE c.date = ?4)
+             AND EXISTS (SELECT 1 FROM center_hours h WHERE h.day = ?13 AND h.open <= ?5 AND h.close >= ?6)
+             AND (s.weekly_cap IS NULL OR (
+               SELECT COUNT(*) FROM (
+                 SELECT id FROM bookings WHERE owner_id = ?2 AND status = 'confirmed' AND date BETWEEN ?16 AND ?17
+                 UNION SELECT id FROM bookings WHERE student_email = ?18 AND status = 'confirmed' AND date BETWEEN ?16 AND ?17)
+               WHERE id <> ?1) < s.weekly_cap))
+         AND NOT EXISTS (SELECT 1 FROM bookings o WHERE o.tutor_id = ?3 AND o.date = ?4 AND o.status = 'confirmed' AND o.id <> ?1 AND o.start < ?6 AND o."end" > ?5)
+       RETURNING id`,
+    )
+    .bind(
+      bookingId, ownerId, to.tutorId, to.date, to.start, to.end, now,
+      from.tutorId, from.date, from.start, startsAt(policy, from), found.mode, weekdayOf(to.date),
+      startsAt(policy, to), localNow(new Date(now), policy.timeZone).date, week.monday, week.sunday, found.studentEmail,
+    )
+    .first<{ id: string }>();
+  if (moved) return { ok: true, sessionId: found.sessionId, from, already: false };
+  return whyMoveRefused(db, { ...request, from, studentEmail: found.studentEmail, cutoffHours: found.cutoffHours }, policy);
+}
+
+/** Why the UPDATE refused (read only after a refusal), in the order the student can act on. */
+async function whyMoveRefused(
+  db: D1Database,
+  move: { bookingId: string; ownerId: string; to: BookingSlot; now: number; from: BookingSlot; studentEmail: string; cutoffHours: number },
+  policy: CenterPolicy,
+): Promise<MoveResult> {
+  const now = new Date(move.now);
+  const still = await findMovable(db, move);
+  // Cancelled, or moved by another tab, between the read and the write.
+  if (!still) return { ok: false, reason: "not_found" };
+  if (sameSlot(still, move.to)) return { ok: true, sessionId: still.sessionId, from: move.from, already: true };
+  if (!sameSlot(still, move.from)) return { ok: false, reason: "error" };
+  if (isLateCancel({ timeZone: policy.timeZone, cancelCutoffHours: still.cutoffHours }, move.from, now)) {
+    return { ok: false, reason: "too_late", cutoffHours: still.cutoffHours };
+  }
+  const verdict = checkSlot(policy, move.to, now);
+  if (!verdict.ok) return { ok: false, reason: "policy", rule: verdict.rule, explanation: verdict.explanation };
+  const week = weekOf(move.to.date);
+  const row = await db
+    .prepare(
+      `SELECT
+         EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND status = 'confirmed' AND id <> ?5 AND start < ?3 AND "end" > ?4) AS taken,
+         (SELECT COUNT(*) FROM (
+            SELECT id FROM bookings WHERE owner_id = ?6 AND status = 'confirmed' AND date BETWEEN ?7 AND ?8
+            UNION SELECT id FROM bookings WHERE student_email = ?9 AND status = 'confirmed' AND date BETWEEN ?7 AND ?8)
+          WHERE id <> ?5) AS thisWeek`,
+    )
+    .bind(move.to.tutorId, move.to.date, move.to.end, move.to.start, move.bookingId, move.ownerId, week.monday, week.sunday, move.studentEmail)
+    .first<{ taken: number; thisWeek: number }>();
+  if (row?.taken) return { ok: false, reason: "slot_taken" };
+  if (row && policy.weeklyCap !== null && row.thisWeek >= policy.weeklyCap) return { ok: false, reason: "weekly_cap", cap: policy.weeklyCap };
+  return { ok: false, reason: "unavailable" };
+}
+
+function isCalendarDate(date: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(date) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date);
+}
