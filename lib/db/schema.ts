@@ -55,6 +55,8 @@ export const profiles = sqliteTable("profiles", {
   tier: text("tier", { enum: ["free", "pro", "premium"] }).notNull().default("free"),
   /** the student turned session reminders off (My bookings); each booking copies it when made */
   remindersOff: integer("reminders_off", { mode: "boolean" }).notNull().default(false),
+  /** epoch ms of the student's last "Forget me"; facts from exchanges begun before it are refused (migration 0015) */
+  memoryForgottenAt: integer("memory_forgotten_at"),
 });
 
 export const chats = sqliteTable(
