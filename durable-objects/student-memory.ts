@@ -281,7 +281,11 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
     const summary = await writeSummary(model, this.list());
     // The model call let other calls in: a forgetAll (or expiry) during it must not be undone by its answer.
     if (!summary || this.erasures !== erasures || !this.hasSchema) return { written: false };
-    return { written: this.write(ownerId, planFacts(this.facts, [summary], now), now).changed > 0 };
+    // The same words again are still written (with this time), so "at most once per 6 hours" holds.
+    const plan = planFacts(this.facts, [summary], now);
+    const held = this.facts.get("summary");
+    if (plan.upserts.length === 0 && held) plan.upserts.push({ ...held, learnedAt: now });
+    return { written: this.write(ownerId, plan, now).changed > 0 };
   }
 
   private async erase(): Promise<void> {
