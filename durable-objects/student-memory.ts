@@ -133,11 +133,12 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
     if (!this.hasSchema && planFacts(this.facts, parsed.data, now).upserts.length > 0) {
       // Creating the memory: one D1 read (by key) for the owner's last "Forget me", which outlives
       // this object's memory of it (an eviction or deploy between forgetAll and this call).
+      // Unreadable: refuse rather than risk bringing back a memory the student deleted.
       const profile = await memoryProfile(this.env.DB, { ownerId }).catch((error: unknown) => {
         console.warn("[memory] could not read the profile; not creating the memory", error);
         return null;
       });
-      if (!profile) return forgotten();
+      if (!profile) return fail("persistence_unavailable:storage", "Could not check whether the student asked to be forgotten.");
       if (profile.forgottenAt !== null) this.forgottenAt = Math.max(this.forgottenAt ?? 0, profile.forgottenAt);
       // Other calls ran while D1 answered: a forgetAll, or a learn that created the memory.
       if (this.refusesStale(now) || !this.mine(ownerId)) return forgotten();

@@ -104,10 +104,13 @@ describe("the optional model-written summary", () => {
     expect(ai.calls).toHaveLength(3);
   });
 
-  it("is deleted like any fact on the memory page, and a learning call cannot write one", async () => {
+  it("is listed on the memory page with its source and deleted like any fact; a learning call cannot write one", async () => {
     const ownerId = newOwnerId();
     const memory = await remembered(ownerId);
     await summarize(memory, llm(FakeWorkersAi.saying(SUMMARY)));
+    // The memory page lists it with its source (in words there: "written by an AI model on …").
+    const listed = unwrapOk(await sidecar.memoryFacts(ownerId)).facts;
+    expect(listed.find((fact) => fact.id === "summary")).toMatchObject({ kind: "summary", value: SUMMARY, source: { type: "model" } });
     const { facts: left } = unwrapOk(await sidecar.memoryForget(ownerId, "summary"));
     expect(left.some((fact) => fact.kind === "summary")).toBe(false);
     expect(await sidecar.memoryForget(ownerId, "summary")).toMatchObject({ ok: false, error: { code: "not_found:memory" } });
