@@ -1,8 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { planFacts, type FactPlan } from "../lib/memory/facts";
+import { dayOf, expiresAt, nextCheck } from "../lib/memory/retention";
 import { FactId, FactSource, NewFacts, SettledBooking, StudentFact, TutorDetail, type NewFact } from "../lib/memory/schemas";
-import { OwnerId } from "../lib/schemas";
+import { summaryAt, summaryDue, summaryModelOf, writeSummary, type SummaryConfig } from "../lib/memory/summary";
+import type { TextModel } from "../lib/tutoring/rephrase";
+import { DAY_MS, GRACE_DAYS, OwnerId } from "../lib/schemas";
+import { memoryProfile } from "../workers/db/memory";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { bumpMemoryVersion } from "../workers/db/memory-version";
 
@@ -16,6 +20,11 @@ import { bumpMemoryVersion } from "../workers/db/memory-version";
  *
  * Nothing is created for a student the assistant has learned nothing about:
  * the schema is made by the first `learn`, and `forgetAll` leaves 0 bytes.
+ *
+ * One alarm serves two jobs (docs/architecture.md, "Student memory"): the
+ * retention check (a memory unused for the owner's tier's period deletes
+ * itself) and, with ASSISTANT_MEMORY=llm and an `AI` binding, the optional
+ * model-written summary (lib/memory/summary.ts), both off every turn's path.
  */
 
 const MIGRATIONS = [
@@ -33,7 +42,12 @@ const MIGRATIONS = [
      learned_at INTEGER NOT NULL,  -- epoch ms
      confidence REAL NOT NULL      -- 0..1
    ) WITHOUT ROWID`,
+  // UTC midnight (epoch ms) of the last recall or learn; written only when the day changes. Null in a
+  // memory made before it: its creation day stands in.
+  `ALTER TABLE owner ADD COLUMN last_used_at INTEGER`,
 ] as const;
+
+type MemoryEnv = Env & { AI?: TextModel };
 
 interface FactRow extends Record<string, SqlStorageValue> {
   id: string;
@@ -55,48 +69,107 @@ export interface Learned {
   version: number | null;
 }
 
-export class StudentMemory extends DurableObject<Env> {
+export class StudentMemory extends DurableObject<MemoryEnv> {
   private readonly db: CountingSql;
   private ownerId: string | null = null;
   /** Every fact, by id: read once per wake, then kept in step with each write. */
   private facts = new Map<string, StudentFact>();
   private hasSchema = false;
+  /** UTC midnight of the last recall or learn, as stored (null: no memory). */
+  private lastUsedDay: number | null = null;
+  /** The alarm as set (read once per wake): only an earlier time is ever written. */
+  private alarmAt: number | null = null;
+  /** Bumped by every erase, so an answer awaited across one (a model's) is not written into the next memory. */
+  private erasures = 0;
+  /**
+   * When "Forget me" last ran on this object while it stayed awake (epoch ms). Kept in memory
+   * only, so `forgetAll` still leaves the storage of a never-used object. See `refusesStale`.
+   */
+  private forgottenAt: number | null = null;
 
-  constructor(ctx: DurableObjectState, env: Env) {
+  constructor(ctx: DurableObjectState, env: MemoryEnv) {
     super(ctx, env);
     this.db = new CountingSql(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => this.load());
   }
 
-  private load(): void {
+  private async load(): Promise<void> {
     // A student never learned about has no tables at all: reading costs nothing and creates nothing.
     this.hasSchema = this.db.first(sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_schema'`) !== undefined;
     if (!this.hasSchema) return;
     migrate(this.db, MIGRATIONS);
-    this.ownerId = this.db.first<{ owner_id: string }>(sql`SELECT owner_id FROM owner WHERE id = 1`)?.owner_id ?? null;
+    const owner = this.db.first<{ owner_id: string; created_at: number; last_used_at: number | null }>(sql`SELECT owner_id, created_at, last_used_at FROM owner WHERE id = 1`);
+    this.ownerId = owner?.owner_id ?? null;
+    this.lastUsedDay = owner ? (owner.last_used_at ?? dayOf(owner.created_at)) : null;
     for (const row of this.db.all<FactRow>(sql`SELECT id, kind, value, detail, source, learned_at, confidence FROM facts`)) {
       const fact = factOf(row);
       if (fact) this.facts.set(fact.id, fact);
     }
+    this.alarmAt = await this.ctx.storage.getAlarm();
+    // A memory made before retention existed has no alarm yet: its first check, once.
+    if (this.alarmAt === null) await this.scheduleBy(Date.now() + GRACE_DAYS.free * DAY_MS);
   }
 
-  /** Every fact held about `ownerId`, newest first (from memory: 0 rows). An owner never learned about has none. */
+  /**
+   * Every fact held about `ownerId`, newest first (from memory: 0 rows read). A recall is a use:
+   * the first one of a UTC day writes the day (1 row), later ones write nothing.
+   */
   recall(ownerId: string): Result<{ facts: StudentFact[] }> {
     if (!this.mine(ownerId)) return notFound();
+    this.touch(Date.now());
     return ok({ facts: this.list() });
   }
 
   /**
-   * Learns `proposed` facts at `now`: each is written only if it changes what
-   * is held (one row per changed fact, plus one per fact dropped past its
-   * kind's cap), all in one transaction. Creates the memory on first use.
+   * Learns `proposed` facts from an exchange that began at `now`: each is
+   * written only if it changes what is held (one row per changed fact, plus
+   * one per fact dropped past its kind's cap, plus the day of use when it
+   * changed), all in one transaction. Creates the memory on first use, unless
+   * the student asked to be forgotten after the exchange began.
    */
   async learn(ownerId: string, proposed: unknown, now: number): Promise<Result<Learned>> {
     if (!this.mine(ownerId)) return notFound();
     const parsed = NewFacts.safeParse(proposed);
     if (!parsed.success) return fail("bad_request:body", "Invalid facts.", zodIssues(parsed.error));
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
-    return ok(await this.write(ownerId, planFacts(this.facts, parsed.data, now), now));
+    if (this.refusesStale(now)) return forgotten();
+    if (!this.hasSchema && planFacts(this.facts, parsed.data, now).upserts.length > 0) {
+      // Creating the memory: one D1 read (by key) for the owner's last "Forget me", which outlives
+      // this object's memory of it (an eviction or deploy between forgetAll and this call).
+      // Unreadable: refuse rather than risk bringing back a memory the student deleted.
+      const profile = await memoryProfile(this.env.DB, { ownerId }).catch((error: unknown) => {
+        console.warn("[memory] could not read the profile; not creating the memory", error);
+        return null;
+      });
+      if (!profile) return fail("persistence_unavailable:storage", "Could not check whether the student asked to be forgotten.");
+      if (profile.forgottenAt !== null) this.forgottenAt = Math.max(this.forgottenAt ?? 0, profile.forgottenAt);
+      // Other calls ran while D1 answered: a forgetAll, or a learn that created the memory.
+      if (this.refusesStale(now) || !this.mine(ownerId)) return forgotten();
+    }
+    const created = !this.hasSchema;
+    const learned = await this.write(ownerId, planFacts(this.facts, parsed.data, now), now);
+    const touched = this.db.measure(() => this.touch(now)).rows;
+    const rows = { reads: learned.rows.reads + touched.reads, writes: learned.rows.writes + touched.writes };
+    if (created && learned.changed > 0) await this.scheduleBy(Date.now() + GRACE_DAYS.free * DAY_MS);
+    const model = summaryModelOf(this.env);
+    if (model && learned.changed > 0) await this.scheduleBy(summaryAt(this.list(), Date.now()));
+    return ok({ ...learned, facts: this.list(), rows });
+  }
+
+  /**
+   * The race with "Forget me": a chat turn reads the memory, answers, and only then sends what it
+   * learned, un-awaited. If Forget me ran in between, that call arrives after forgetAll and would
+   * write a fact back. Every exchange carries the time it began (`now`), so a learn from an
+   * exchange that began at or before the forget is refused. This object remembers the moment while
+   * it stays awake (free); if it was evicted or restarted in between, the first learn that would
+   * create the memory again reads the moment from D1 (profiles.memory_forgotten_at, written by
+   * Forget me before anything is deleted). The times come from two clocks (the chat's object and
+   * the sidecar's entrypoint); Cloudflare keeps them within milliseconds, and "at or before" errs
+   * towards refusing. A chat's D1 row could not serve: a new chat's first learn can arrive before
+   * its row is recorded, so "no such chat" cannot tell "deleted" from "not yet written".
+   */
+  private refusesStale(now: number): boolean {
+    return this.forgottenAt !== null && now <= this.forgottenAt;
   }
 
   /**
@@ -118,6 +191,14 @@ export class StudentMemory extends DurableObject<Env> {
       confidence: fact.confidence,
     };
     return ok(await this.write(ownerId, planFacts(this.facts, [settled], now), now));
+  }
+
+  /** Stores the day of use when it changed (at most one row per UTC day; an older `now` never moves it back). */
+  private touch(now: number): void {
+    const day = dayOf(now);
+    if (!this.hasSchema || (this.lastUsedDay !== null && day <= this.lastUsedDay)) return;
+    this.db.run(sql`UPDATE owner SET last_used_at = ${day} WHERE id = 1`);
+    this.lastUsedDay = day;
   }
 
   /**
@@ -178,21 +259,78 @@ export class StudentMemory extends DurableObject<Env> {
     return ok({ forgotten: true, facts });
   }
 
-  /** "Forget me": drops every row and any alarm, leaving 0 bytes of storage. */
-  async forgetAll(ownerId: string): Promise<Result<{ forgotten: boolean }>> {
+  /**
+   * "Forget me": drops every row and any alarm, leaving 0 bytes of storage, and refuses (while
+   * awake) learning from any exchange that began at or before `now` (the moment the student asked).
+   */
+  async forgetAll(ownerId: string, now: number = Date.now()): Promise<Result<{ forgotten: boolean }>> {
     if (!this.mine(ownerId)) return notFound();
+    if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
     const held = this.hasSchema;
-    const erase = async () => {
-      await this.ctx.storage.deleteAlarm();
-      await this.ctx.storage.deleteAll();
-      this.facts = new Map();
-      this.ownerId = null;
-      this.hasSchema = false;
-      return {};
-    };
+    this.forgottenAt = Math.max(this.forgottenAt ?? 0, now, Date.now());
     // A memory that held nothing has no copies to outdate: no version to move.
-    await (held ? this.changing(ownerId, erase) : erase());
+    await (held ? this.changing(ownerId, async () => (await this.erase(), {})) : this.erase());
     return ok({ forgotten: held });
+  }
+
+  /**
+   * The alarm: first the retention check (one D1 read for the owner's tier; a memory unused for
+   * its tier's period is erased), then, if due and configured, the model's summary; then the next
+   * check. Runs off every turn's path.
+   */
+  async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const ownerId = this.ownerId;
+    if (!this.hasSchema || ownerId === null || this.lastUsedDay === null) return;
+    const { tier } = await memoryProfile(this.env.DB, { ownerId });
+    if (!this.hasSchema || this.lastUsedDay === null) return;
+    const now = Date.now();
+    if (now >= expiresAt(this.lastUsedDay, tier)) {
+      await this.changing(ownerId, async () => (await this.erase(), {}));
+      console.log(`[memory] erased after ${GRACE_DAYS[tier]} days unused (${tier})`);
+      return;
+    }
+    await this.summarize(this.env, now);
+    if (this.hasSchema && this.lastUsedDay !== null) await this.scheduleBy(nextCheck(this.lastUsedDay, tier, now));
+  }
+
+  /**
+   * The alarm's summary step: with a model configured (`summaryModelOf`: ASSISTANT_MEMORY=llm and
+   * an `AI` binding) and a summary due (lib/memory/summary.ts), one model call; a valid answer is
+   * stored as the `summary` fact (1 row), anything else is dropped. Tests call it with a named fake
+   * of Workers AI; nothing else does.
+   */
+  async summarize(config: SummaryConfig, now: number): Promise<{ written: boolean }> {
+    const model = summaryModelOf(config);
+    const ownerId = this.ownerId;
+    if (!model || !this.hasSchema || ownerId === null || !summaryDue(this.list(), now)) return { written: false };
+    const erasures = this.erasures;
+    const summary = await writeSummary(model, this.list());
+    // The model call let other calls in: a forgetAll (or expiry) during it must not be undone by its answer.
+    if (!summary || this.erasures !== erasures || !this.hasSchema) return { written: false };
+    // The same words again are still written (with this time), so "at most once per 6 hours" holds.
+    const plan = planFacts(this.facts, [summary], now);
+    const held = this.facts.get("summary");
+    if (plan.upserts.length === 0 && held) plan.upserts.push({ ...held, learnedAt: now });
+    return { written: (await this.write(ownerId, plan, now)).changed > 0 };
+  }
+
+  private async erase(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.facts = new Map();
+    this.ownerId = null;
+    this.hasSchema = false;
+    this.lastUsedDay = null;
+    this.alarmAt = null;
+    this.erasures++;
+  }
+
+  /** Sets the alarm to `at` unless it is already due sooner (one alarm write, else none). */
+  private async scheduleBy(at: number): Promise<void> {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
   }
 
   /** Bytes of SQLite storage this object holds (tests assert forgetAll frees them). */
@@ -215,8 +353,9 @@ export class StudentMemory extends DurableObject<Env> {
       this.hasSchema = true;
     }
     if (this.ownerId === null) {
-      this.db.run(sql`INSERT INTO owner (id, owner_id, created_at) VALUES (1, ${ownerId}, ${now})`);
+      this.db.run(sql`INSERT INTO owner (id, owner_id, created_at, last_used_at) VALUES (1, ${ownerId}, ${now}, ${dayOf(now)})`);
       this.ownerId = ownerId;
+      this.lastUsedDay = dayOf(now);
     }
   }
 
@@ -231,6 +370,10 @@ function unchanged(facts: StudentFact[]): Learned {
 
 function notFound(): Result<never> {
   return fail("not_found:memory", "No memory with that owner.");
+}
+
+function forgotten(): Result<never> {
+  return fail("not_found:memory", "The student asked to be forgotten after this exchange began.");
 }
 
 /** A stored row as a fact; a row that no longer parses is left out rather than trusted. */

@@ -3,6 +3,7 @@ import { correctedFact } from "../lib/memory/correction";
 import type { ForgetMeSummary } from "../lib/memory/page-schemas";
 import { FactId, type StudentFact } from "../lib/memory/schemas";
 import { OwnerId } from "../lib/schemas";
+import { markMemoryForgotten } from "./db/memory";
 import { hardDeleteOwnerChats } from "./hard-delete";
 import { studentMemory } from "./memory";
 
@@ -70,17 +71,21 @@ export class MemoryPage {
   }
 
   /**
-   * "Forget me": every chat of the owner hard-deleted (as the weekly run does), then the
-   * memory's storage deleted (`deleteAll`). Chats first, so no open chat teaches it again.
+   * "Forget me": the moment recorded in D1 (1 row: the memory refuses facts from exchanges begun
+   * before it, even if one arrives after the memory object restarted), every chat of the owner
+   * hard-deleted (as the weekly run does), then the memory's storage deleted (`deleteAll`).
+   * Chats first, so no open chat teaches it again; a turn already in flight is refused by the memory.
    */
   async forgetMe(ownerId: string): Promise<Result<ForgetMeSummary>> {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return ok({ facts: 0, chats: { deleted: 0, cleaned: 0, failed: 0 } });
-    const chats = await hardDeleteOwnerChats(this.env, owner.data, Date.now());
+    const now = Date.now();
+    await markMemoryForgotten(this.env.DB, { ownerId: owner.data, now });
+    const chats = await hardDeleteOwnerChats(this.env, owner.data, now);
     const memory = studentMemory(this.env, owner.data);
     const held = await memory.recall(owner.data);
     if (!held.ok) return held;
-    const forgot = await memory.forgetAll(owner.data);
+    const forgot = await memory.forgetAll(owner.data, now);
     if (!forgot.ok) return forgot;
     return ok({ facts: held.value.facts.length, chats });
   }

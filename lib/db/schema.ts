@@ -57,6 +57,8 @@ export const profiles = sqliteTable("profiles", {
   remindersOff: integer("reminders_off", { mode: "boolean" }).notNull().default(false),
   /** moved by the owner's StudentMemory on every change; a chat's stored copy of the memory is current while it matches */
   memoryVersion: integer("memory_version").notNull().default(0),
+  /** epoch ms of the student's last "Forget me"; facts from exchanges begun before it are refused (migration 0012) */
+  memoryForgottenAt: integer("memory_forgotten_at"),
 });
 
 export const chats = sqliteTable(

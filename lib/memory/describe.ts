@@ -3,7 +3,8 @@ import type { FactKind, FactSource, StudentFact } from "./schemas";
 /**
  * How the memory page ("What the assistant remembers") says a fact in words:
  * what it is, and where it came from ("from your booking on Nov 23", "you said
- * it in a chat on Nov 23", "you changed it on Nov 23"). Pure, for the page and tests.
+ * it in a chat on Nov 23", "you changed it on Nov 23", "written by an AI model on
+ * Nov 23"). Pure, for the page and tests.
  */
 
 export const KIND_LABEL: Record<FactKind, string> = {
@@ -18,6 +19,7 @@ export const KIND_LABEL: Record<FactKind, string> = {
   avoid_tutor: "A tutor not to book",
   avoid_time: "A time to avoid",
   last_interaction: "Your last interaction",
+  summary: "A short summary of you",
 };
 
 const DAY = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", timeZone: "UTC" });
@@ -39,5 +41,6 @@ export function sourceText(source: FactSource, learnedAt: number): string {
   const day = DAY.format(new Date(learnedAt));
   if (source.type === "booking") return `from your booking on ${day}`;
   if (source.type === "chat") return `you said it in a chat on ${day}`;
+  if (source.type === "model") return `written by an AI model on ${day}`;
   return `you changed it on ${day}`;
 }

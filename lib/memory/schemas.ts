@@ -21,12 +21,14 @@ export const FACT_KINDS = [
   "avoid_tutor",
   "avoid_time",
   "last_interaction",
+  /** A short summary of the student written by a model (lib/memory/summary.ts); only the object writes it. */
+  "summary",
 ] as const;
 export const FactKind = z.enum(FACT_KINDS);
 export type FactKind = z.infer<typeof FactKind>;
 
 /** Kinds that hold one value; a new one replaces the old. The others hold several (one row per value). */
-export const SINGLE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(["name", "email", "preferred_day", "preferred_time", "preferred_mode", "last_interaction"]);
+export const SINGLE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(["name", "email", "preferred_day", "preferred_time", "preferred_mode", "last_interaction", "summary"]);
 
 export const TutorOutcome = z.enum(["booked", "cancelled", "attended", "no_show"]);
 export type TutorOutcome = z.infer<typeof TutorOutcome>;
@@ -43,11 +45,15 @@ export const TutorDetail = z.object({
 });
 export type TutorDetail = z.infer<typeof TutorDetail>;
 
-/** Where a fact came from: a chat message (chat id + its seq), a confirmed booking, or the student's own edit. */
+/**
+ * Where a fact came from: a chat message (chat id + its seq), a confirmed booking, the student's own
+ * edit, or a model (the optional summary, ASSISTANT_MEMORY=llm).
+ */
 export const FactSource = z.discriminatedUnion("type", [
   z.object({ type: z.literal("chat"), chatId: SessionId, seq: z.number().int().positive() }),
   z.object({ type: z.literal("booking"), chatId: SessionId.optional(), bookingId: z.string().max(64).optional() }),
   z.object({ type: z.literal("student_edit") }),
+  z.object({ type: z.literal("model") }),
 ]);
 export type FactSource = z.infer<typeof FactSource>;
 
@@ -62,7 +68,9 @@ export const NewFact = z
     source: FactSource,
     confidence: z.number().min(0).max(1),
   })
-  .refine((fact) => (fact.kind === "tutor") === (fact.detail !== undefined), "a tutor fact, and only a tutor fact, carries a detail");
+  .refine((fact) => (fact.kind === "tutor") === (fact.detail !== undefined), "a tutor fact, and only a tutor fact, carries a detail")
+  // The model's summary is written by the memory object itself, never sent in by a learning call.
+  .refine((fact) => fact.kind !== "summary" && fact.source.type !== "model", "a summary is written by the memory itself");
 export type NewFact = z.infer<typeof NewFact>;
 
 /** At most this many facts per learning call: one exchange's statements plus a booking. */

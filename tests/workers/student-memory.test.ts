@@ -142,9 +142,9 @@ describe("student memory through the assistant", () => {
       studentName: "Ada Lovelace",
       studentEmail: "ada@example.edu",
     };
-    // The memory is created by the first fact it learns (schema and owner row: 8 rows, once).
+    // The memory is created by the first fact it learns (schema, its last-used column and owner row: 9 rows, once).
     const goal = factsFromExchange({ chatId, seq: 1, message: "I'm retaking Calc II" });
-    expect(unwrapOk(await memory.learn(ownerId, goal, 500)).rows.writes).toBe(1 + 8);
+    expect(unwrapOk(await memory.learn(ownerId, goal, 500)).rows.writes).toBe(1 + 9);
 
     const booking = factsFromExchange({ chatId, seq: 9, message: "Confirm booking", lesson });
     expect(booking).toHaveLength(6);
@@ -163,7 +163,8 @@ describe("student memory through the assistant", () => {
     expect(unwrapOk(await memory.learn(ownerId, stated, 4_000)).rows.writes).toBe(2);
     expect(unwrapOk(await memory.learn(ownerId, stated, 5_000)).rows.writes).toBe(0);
 
-    // Recalling is from memory: 0 rows read.
+    // Recalling is from memory: 0 rows read. The first recall of a day stores the day of use (1 row); later ones nothing.
+    await memory.recall(ownerId);
     const before = await memory.rowCounts();
     await memory.recall(ownerId);
     expect(await memory.rowCounts()).toEqual(before);
