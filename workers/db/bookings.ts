@@ -132,15 +132,15 @@ export async function whyBookingRefused(
 export async function cancelConfirmedBooking(
   db: D1Database,
   { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number },
-): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
+): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } } | null> {
   const found = await db
     .prepare(
-      `SELECT b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
+      `SELECT b.tutor_id AS tutorId, b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
        FROM bookings b JOIN center_settings s ON s.id = 1
        WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
     )
     .bind(bookingId, ownerId)
-    .first<{ date: string; start: string; timeZone: string; cutoffHours: number }>();
+    .first<{ tutorId: string; date: string; start: string; timeZone: string; cutoffHours: number }>();
   if (!found) return null;
   const lateCancel = isLateCancel({ timeZone: found.timeZone, cancelCutoffHours: found.cutoffHours }, found, new Date(now));
   const [cancelled] = await drizzle(db, { schema })
@@ -148,7 +148,17 @@ export async function cancelConfirmedBooking(
     .set({ status: "cancelled", updatedAt: now, cancelledBy: "student", lateCancel })
     .where(and(eq(schema.bookings.id, bookingId), eq(schema.bookings.ownerId, ownerId), eq(schema.bookings.status, "confirmed")))
     .returning({ sessionId: schema.bookings.sessionId });
-  return cancelled ? { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours } : null;
+  if (!cancelled) return null;
+  return { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
+}
+
+/** Whether someone holds the slot now: one read of the partial unique index bookings_one_per_slot. */
+export async function isSlotBooked(db: D1Database, { tutorId, date, start }: { tutorId: string; date: string; start: string }): Promise<boolean> {
+  const row = await db
+    .prepare("SELECT 1 AS found FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND start = ?3 AND status = 'confirmed'")
+    .bind(tutorId, date, start)
+    .first<{ found: number }>();
+  return row !== null;
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */
