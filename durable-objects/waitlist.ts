@@ -31,8 +31,10 @@ const MIGRATIONS = [
      start TEXT NOT NULL
    )`,
   `CREATE TABLE entry (
-     line INTEGER PRIMARY KEY AUTOINCREMENT,
-     owner_id TEXT NOT NULL UNIQUE,
+     -- the order of the line (a rowid: no index of its own to write)
+     line INTEGER PRIMARY KEY,
+     -- one entry per owner, kept so by join (this object runs one call at a time); a line is short, so no index
+     owner_id TEXT NOT NULL,
      chat_id TEXT NOT NULL,
      -- JSON WaitForSlot: the slot and the student's name, email, mode and topic if the form had them
      wanted TEXT NOT NULL,
@@ -147,10 +149,11 @@ export class Waitlist extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     if (!this.hasSchema) return;
     const now = Date.now();
-    const expired = this.db.first<EntryRow>(
-      sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE state = 'offered' RETURNING line, owner_id, chat_id, wanted, state, offered_until`,
-    );
-    if (expired) await this.tell(expired, null, now);
+    const expired = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'offered'`);
+    if (expired) {
+      this.db.run(sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE line = ${expired.line}`);
+      await this.tell(expired, "expired", now);
+    }
     await this.offerNext(now);
   }
 
@@ -164,18 +167,19 @@ export class Waitlist extends DurableObject<Env> {
     const until = now + OFFER_MS;
     this.db.run(sql`UPDATE entry SET state = 'offered', offered_until = ${until} WHERE line = ${next.line}`);
     await this.ctx.storage.setAlarm(until);
-    await this.tell(next, until, now);
+    await this.tell({ ...next, offered_until: until }, "offer", now);
     return next.owner_id;
   }
 
   /** Pushes the offer (or its end) to the student's chat; a chat in the trash or out of reach misses it, the line goes on. */
-  private async tell(entry: EntryRow, offeredUntil: number | null, now: number): Promise<void> {
+  private async tell(entry: EntryRow, kind: "offer" | "expired", now: number): Promise<void> {
     const wanted = WaitForSlot.parse(JSON.parse(entry.wanted));
     const chat = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(entry.chat_id));
-    const key = `waitlist:${entry.line}:${offeredUntil === null ? "expired" : "offer"}`;
+    // One notice per offer and per end of one: keyed by the offer's deadline, never reused in a chat.
+    const key = `waitlist:${entry.offered_until}:${kind}`;
     try {
       const told =
-        offeredUntil === null
+        kind === "expired"
           ? await chat.waitlistOfferEnded(entry.owner_id, { id: key, content: offerExpiredText(wanted), quickReplies: [QUICK.startOver] }, { tutorId: wanted.tutorId, ...wanted.slot }, now)
           : await this.offerTo(chat, entry.owner_id, key, wanted, now);
       if (!told.ok) console.warn("[waitlist] chat refused the notice", told.error.message);
