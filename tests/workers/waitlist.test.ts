@@ -119,7 +119,10 @@ describe("the waitlist", () => {
     expect((await chatOf(alan)).messages.at(-1)?.content).toMatch(/number 2 in line/);
 
     // The offer runs out on the test clock: Grace is told and her form closes; Alan is offered the slot.
+    const beforeExpiry = await line.rowCounts();
     expect(await runDurableObjectAlarm(line)).toBe(true);
+    // Two entry rows: Grace's expired, Alan's offered.
+    expect((await line.rowCounts()).writes - beforeExpiry.writes).toBe(2);
     const graceAfter = await chatOf(grace);
     expect(graceAfter.messages.at(-1)?.content).toMatch(/has run out/);
     expect(graceAfter.bookingInfo).toBeNull();
@@ -138,7 +141,10 @@ describe("the waitlist", () => {
     unwrapOk(await sidecar.cancelBooking(holder.ownerId, holder.bookingId));
     await offered(grace);
 
+    const beforeBooking = await line.rowCounts();
     const [first, second] = [await grace.say(QUICK.bookIt), await grace.say(QUICK.bookIt)];
+    // The line's side of the booking: one entry row (booked), once.
+    expect((await line.rowCounts()).writes - beforeBooking.writes).toBe(1);
     expect(first.bookingInfo?.step).toBe("confirmed");
     expect(first.messages.some((message) => /You're booked with/.test(message.content))).toBe(true);
     expect(second.bookingInfo?.bookingId).toBe(first.bookingInfo?.bookingId);
