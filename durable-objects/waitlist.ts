@@ -4,7 +4,7 @@ import { OwnerId } from "../lib/schemas";
 import { QUICK } from "../lib/tutoring/commands";
 import { WaitForSlot } from "../lib/tutoring/schemas";
 import { OFFER_MS, WaitlistJoin, offerExpiredText, offerNotice } from "../lib/tutoring/waitlist";
-import { isSlotBooked } from "../workers/db/bookings";
+import { slotStillOffered } from "../workers/db/bookings";
 import type { ChatSession } from "./chat-session";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
@@ -54,6 +54,11 @@ export class Waitlist extends DurableObject<Env> {
   private readonly db: CountingSql;
   /** False until the first join: a slot nobody waits for stores nothing, and a cancel of it costs no rows. */
   private hasSchema = false;
+  /**
+   * Changes that await (D1, a chat) run one after another: the runtime lets other calls in while a
+   * call awaits I/O, and two offers must never start from the same line at once.
+   */
+  private changes: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,7 +95,11 @@ export class Waitlist extends DurableObject<Env> {
   }
 
   /** Takes the student off the line; if they held the offer, it goes to the next in line now. */
-  async leave(ownerId: string, now: number): Promise<Result<{ left: boolean }>> {
+  leave(ownerId: string, now: number): Promise<Result<{ left: boolean }>> {
+    return this.oneAtATime(() => this.runLeave(ownerId, now));
+  }
+
+  private async runLeave(ownerId: string, now: number): Promise<Result<{ left: boolean }>> {
     if (!OwnerId.safeParse(ownerId).success || !this.hasSchema) return ok({ left: false });
     const gone = this.db.first<{ state: string }>(sql`DELETE FROM entry WHERE owner_id = ${ownerId} AND state IN ('waiting', 'offered') RETURNING state`);
     if (gone?.state === "offered") {
@@ -105,7 +114,11 @@ export class Waitlist extends DurableObject<Env> {
    * offer is already running. `cancelledBy` (the owner who gave it up) leaves the
    * line if they were on it. Answers who was offered it, or null.
    */
-  async slotFreed(cancelledBy: string | null, now: number): Promise<{ offeredTo: string | null }> {
+  slotFreed(cancelledBy: string | null, now: number): Promise<{ offeredTo: string | null }> {
+    return this.oneAtATime(() => this.runSlotFreed(cancelledBy, now));
+  }
+
+  private async runSlotFreed(cancelledBy: string | null, now: number): Promise<{ offeredTo: string | null }> {
     if (!this.hasSchema) return { offeredTo: null };
     if (cancelledBy) this.db.run(sql`DELETE FROM entry WHERE owner_id = ${cancelledBy} AND state = 'waiting'`);
     const running = this.db.first<{ owner_id: string }>(sql`SELECT owner_id FROM entry WHERE state = 'offered'`);
@@ -118,7 +131,11 @@ export class Waitlist extends DurableObject<Env> {
    * and an offer they held stops running. Refused for anyone not on the line,
    * so another owner can never close someone else's offer.
    */
-  async booked(ownerId: string, bookingId: string): Promise<Result<{ booked: true }>> {
+  booked(ownerId: string, bookingId: string): Promise<Result<{ booked: true }>> {
+    return this.oneAtATime(() => this.runBooked(ownerId, bookingId));
+  }
+
+  private async runBooked(ownerId: string, bookingId: string): Promise<Result<{ booked: true }>> {
     if (!OwnerId.safeParse(ownerId).success || !this.hasSchema) return fail("not_found:booking", "You are not on this waitlist.");
     const entry = this.entryOf(ownerId);
     if (!entry || (entry.state !== "waiting" && entry.state !== "offered")) return fail("not_found:booking", "You are not on this waitlist.");
@@ -146,7 +163,11 @@ export class Waitlist extends DurableObject<Env> {
   }
 
   /** An offer ran out: its student leaves the line (and is told), and the next in line is offered the slot if it is still free. */
-  override async alarm(): Promise<void> {
+  override alarm(): Promise<void> {
+    return this.oneAtATime(() => this.runAlarm());
+  }
+
+  private async runAlarm(): Promise<void> {
     if (!this.hasSchema) return;
     const now = Date.now();
     const expired = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'offered'`);
@@ -157,22 +178,29 @@ export class Waitlist extends DurableObject<Env> {
     await this.offerNext(now);
   }
 
-  /** Offers the slot to the first waiting student, if the slot is free; answers who, or null. */
+  /**
+   * Offers the slot to the first waiting student whose chat takes the notice (a chat in the trash
+   * cannot: that entry ends and the next is tried), if the slot is still free and still ahead; answers who, or null.
+   */
   private async offerNext(now: number): Promise<string | null> {
-    const next = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'waiting' ORDER BY line LIMIT 1`);
-    if (!next) return null;
     const slot = this.db.first<{ tutor_id: string; date: string; start: string }>(sql`SELECT tutor_id, date, start FROM slot WHERE id = 1`);
-    // Booked again by someone outside the line: the line waits for the next cancel.
-    if (!slot || (await isSlotBooked(this.env.DB, { tutorId: slot.tutor_id, date: slot.date, start: slot.start }))) return null;
-    const until = now + OFFER_MS;
-    this.db.run(sql`UPDATE entry SET state = 'offered', offered_until = ${until} WHERE line = ${next.line}`);
-    await this.ctx.storage.setAlarm(until);
-    await this.tell({ ...next, offered_until: until }, "offer", now);
-    return next.owner_id;
+    // Booked again by someone outside the line, or its hour has passed: the line waits for the next cancel.
+    if (!slot || !(await slotStillOffered(this.env.DB, { tutorId: slot.tutor_id, date: slot.date, start: slot.start, now }))) return null;
+    for (;;) {
+      const next = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'waiting' ORDER BY line LIMIT 1`);
+      if (!next) return null;
+      const until = now + OFFER_MS;
+      this.db.run(sql`UPDATE entry SET state = 'offered', offered_until = ${until} WHERE line = ${next.line}`);
+      if (await this.tell({ ...next, offered_until: until }, "offer", now)) {
+        await this.ctx.storage.setAlarm(until);
+        return next.owner_id;
+      }
+      this.db.run(sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE line = ${next.line}`);
+    }
   }
 
-  /** Pushes the offer (or its end) to the student's chat; a chat in the trash or out of reach misses it, the line goes on. */
-  private async tell(entry: EntryRow, kind: "offer" | "expired", now: number): Promise<void> {
+  /** Pushes the offer (or its end) to the student's chat; false when the chat is in the trash or out of reach. */
+  private async tell(entry: EntryRow, kind: "offer" | "expired", now: number): Promise<boolean> {
     const wanted = WaitForSlot.parse(JSON.parse(entry.wanted));
     const chat = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(entry.chat_id));
     // One notice per offer and per end of one: keyed by the offer's deadline, never reused in a chat.
@@ -183,8 +211,10 @@ export class Waitlist extends DurableObject<Env> {
           ? await chat.waitlistOfferEnded(entry.owner_id, { id: key, content: offerExpiredText(wanted), quickReplies: [QUICK.startOver] }, { tutorId: wanted.tutorId, ...wanted.slot }, now)
           : await this.offerTo(chat, entry.owner_id, key, wanted, now);
       if (!told.ok) console.warn("[waitlist] chat refused the notice", told.error.message);
+      return told.ok;
     } catch (error) {
       console.warn("[waitlist] chat not told", error);
+      return false;
     }
   }
 
@@ -192,6 +222,12 @@ export class Waitlist extends DurableObject<Env> {
   private offerTo(chat: DurableObjectStub<ChatSession>, ownerId: string, id: string, wanted: WaitForSlot, now: number) {
     const { content, quickReplies, bookingInfo } = offerNotice(wanted);
     return chat.appendAssistantTurn(ownerId, [{ id, content, quickReplies }], { bookingInfo }, now);
+  }
+
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(work);
+    this.changes = run.catch(() => undefined);
+    return run;
   }
 
   private entryOf(ownerId: string): { line: number; state: string } | undefined {

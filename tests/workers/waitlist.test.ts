@@ -201,6 +201,25 @@ describe("the waitlist", () => {
     expect((await line.entries()).map((entry) => [entry.ownerId, entry.state])).toEqual([[joan.ownerId, "offered"]]);
   });
 
+  it("skips a student whose chat is in the trash, and offers no slot whose hour has passed", async () => {
+    const { holder, others, line } = await contested("I need help with Python on Sunday at 3pm", ["Ada", "Grace", "Alan"]);
+    const [grace, alan] = [others[0]!, others[1]!];
+    for (const one of [grace, alan]) await one.say(QUICK.joinWaitlist);
+    unwrapOk(await sidecar.deleteChat(grace.sessionId, grace.ownerId));
+    // Freed behind the line's back, so the test decides when the line hears of it, and at what time.
+    await env.DB.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(holder.bookingId).run();
+
+    expect(await line.slotFreed(null, Date.now() + 400 * 24 * 60 * 60 * 1000)).toEqual({ offeredTo: null });
+    expect((await line.entries()).map((entry) => entry.state)).toEqual(["waiting", "waiting"]);
+
+    expect(await line.slotFreed(null, Date.now())).toEqual({ offeredTo: alan.ownerId });
+    await offered(alan);
+    expect((await line.entries()).map((entry) => [entry.ownerId, entry.state])).toEqual([
+      [grace.ownerId, "expired"],
+      [alan.ownerId, "offered"],
+    ]);
+  });
+
   it("costs a cancel with no waitlist one Durable Object call that writes no rows and stores nothing", async () => {
     const { holder, slot } = await contested("I need help with Python on Saturday at 10", ["Ada"]);
     const line = env.WAITLIST.get(env.WAITLIST.idFromName(waitlistName(slot)));

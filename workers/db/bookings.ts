@@ -4,7 +4,7 @@ import * as schema from "../../lib/db/schema";
 import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
 import type { BookingSummary } from "../../lib/schemas";
-import { localNow, weekdayOf } from "../../lib/tutoring/clock";
+import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 
@@ -152,13 +152,20 @@ export async function cancelConfirmedBooking(
   return { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
 }
 
-/** Whether someone holds the slot now: one read of the partial unique index bookings_one_per_slot. */
-export async function isSlotBooked(db: D1Database, { tutorId, date, start }: { tutorId: string; date: string; start: string }): Promise<boolean> {
+/**
+ * Whether a freed slot can still be offered: nobody holds it now (the partial unique index
+ * bookings_one_per_slot) and it starts in the future, in the center's time zone. One read.
+ */
+export async function slotStillOffered(db: D1Database, { tutorId, date, start, now }: { tutorId: string; date: string; start: string; now: number }): Promise<boolean> {
   const row = await db
-    .prepare("SELECT 1 AS found FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND start = ?3 AND status = 'confirmed'")
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND start = ?3 AND status = 'confirmed') AS booked,
+              (SELECT time_zone FROM center_settings WHERE id = 1) AS timeZone`,
+    )
     .bind(tutorId, date, start)
-    .first<{ found: number }>();
-  return row !== null;
+    .first<{ booked: number; timeZone: string | null }>();
+  if (!row || row.booked) return false;
+  return zonedToEpoch(date, start, row.timeZone ?? undefined) > now;
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */
