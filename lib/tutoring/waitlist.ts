@@ -1,8 +1,11 @@
 import { z } from "../zod";
 import { OwnerId, SessionId } from "../schemas";
 import { QUICK } from "./commands";
+import { SESSION_MINUTES } from "./match";
 import { slotText } from "./phrasing";
-import { ClockTime, WaitForSlot, type BookingInfo, type SessionSlot } from "./schemas";
+import { toClock, toMinutes, weekdayOf } from "./clock";
+import { ClockTime, WaitForSlot, type BookingInfo, type SearchCriteria, type SessionSlot, type Tutor } from "./schemas";
+import type { BookedSlot } from "./turn-types";
 
 /**
  * A waitlist's wire shapes and words, shared by the Waitlist object
@@ -59,4 +62,27 @@ export function offerExpiredText(booking: { tutorName: string; slot: SessionSlot
 export function showsOffer(info: BookingInfo | null, slot: WaitlistSlotKey): boolean {
   return info?.fromWaitlist === true && (info.step === "confirm_slot" || info.step === "contact" || info.step === "details" || info.step === "review") &&
     info.tutorId === slot.tutorId && info.slot.date === slot.date && info.slot.start === slot.start;
+}
+
+/**
+ * The exact hour the student asked for, booked with one of the tutors the search found, when no
+ * tutor is free at that hour: the slot whose waitlist the search offers. The form's details are
+ * not known yet, so an offer of it goes through the normal form.
+ */
+export function takenAtRequest(
+  criteria: SearchCriteria,
+  found: { tutors: readonly Tutor[]; booked: readonly BookedSlot[]; shown: readonly { slot: SessionSlot }[] },
+): WaitForSlot | undefined {
+  const { date, timeFrom: start } = criteria;
+  if (!date || !start || criteria.timeTo !== start) return undefined;
+  if (found.shown.some((match) => match.slot.date === date && match.slot.start === start)) return undefined;
+  const taken = found.booked.find((slot) => slot.date === date && slot.start === start);
+  const tutor = taken && found.tutors.find((one) => one.id === taken.tutorId);
+  if (!tutor) return undefined;
+  return { tutorId: tutor.id, tutorName: tutor.name, slot: { day: weekdayOf(date), date, start, end: toClock(toMinutes(start) + SESSION_MINUTES) } };
+}
+
+/** The search's word on a taken hour, before the nearest free match. */
+export function takenAtRequestText(wanted: WaitForSlot): string {
+  return `${wanted.tutorName} is booked ${slotText(wanted.slot)}; you can join the waitlist for it.`;
 }

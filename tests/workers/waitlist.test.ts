@@ -104,6 +104,26 @@ describe("the waitlist", () => {
     ]);
   });
 
+  it("offers the waitlist when a search finds the hour asked for booked, and an offer of it goes through the normal form", async () => {
+    const { holder, slot } = await contested("I need help with Japanese on Tuesday at 6pm", ["Ada"]);
+    const grace = student();
+    const found = await grace.say("I need help with Japanese on Tuesday at 6pm");
+    const answer = found.messages.at(-1)!;
+    expect(answer.content).toMatch(/is booked .+; you can join the waitlist for it\./);
+    expect(answer.quickReplies).toContain(QUICK.joinWaitlist);
+    expect((await grace.say(QUICK.joinWaitlist)).messages.at(-1)?.content).toMatch(/number 1 in line\.$/);
+
+    unwrapOk(await sidecar.cancelBooking(holder.ownerId, holder.bookingId));
+    // Nothing of the form is known: the offer opens it at the slot's confirmation, and the form asks the rest.
+    await vi.waitFor(async () => expect((await chatOf(grace)).bookingInfo).toMatchObject({ step: "confirm_slot", fromWaitlist: true, tutorId: slot.tutorId }));
+    await grace.say(QUICK.bookIt);
+    await grace.say(`Grace, grace-${crypto.randomUUID().slice(0, 8)}@example.com`);
+    await grace.say("Verb conjugation");
+    const booked = await grace.say(QUICK.confirm);
+    expect(booked.bookingInfo?.step).toBe("confirmed");
+    expect(await confirmedOwners(slot)).toEqual([grace.ownerId]);
+  });
+
   it("offers a slot cancelled on My bookings to the first in line, live in their chat, and passes it to the next when the offer runs out", async () => {
     const { holder, others, line, slot } = await contested("I need help with Python on Tuesday at 10", ["Ada", "Grace", "Alan"]);
     const [grace, alan] = [others[0]!, others[1]!];
