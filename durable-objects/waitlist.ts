@@ -19,7 +19,7 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
  * One object per slot keeps joins and offers in one single-threaded place
  * (two joins get two positions; two cancels make one offer) and lets a cancel
  * find the line by name, with no D1 rows. An object nobody joined stores
- * nothing: `slotFreed` on it reads and writes no rows.
+ * nothing: `slotFreed` on it writes no rows (it reads one: the wake-up's schema check).
  */
 
 const MIGRATIONS = [
@@ -145,7 +145,7 @@ export class Waitlist extends DurableObject<Env> {
     return ok({ booked: true });
   }
 
-  /** The line as it stands, oldest first (tests and staff). */
+  /** The line as it stands, oldest first (tests read it). */
   entries(): WaitlistEntry[] {
     if (!this.hasSchema) return [];
     const rows = this.db.all<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry ORDER BY line`);
