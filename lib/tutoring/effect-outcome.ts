@@ -45,8 +45,8 @@ function offerAlternatives(
   waitFor?: WaitForSlot,
 ): AssistantTurn {
   const found = fields.searchCriteria ?? { excludeTutorIds: [] };
-  const { waitFor: _before, ...rest } = found;
-  const criteria = waitFor ? { ...rest, waitFor } : rest;
+  // A slot just taken replaces the one kept before; otherwise the kept one stays (its line may hold the student).
+  const criteria = waitFor ? { ...found, waitFor } : found;
   const wait = waitFor ? [QUICK.joinWaitlist] : [];
   const remaining = fields.availableTutors.filter((match) => !sameSlot(match, booking) && match.tutor.id !== booking.tutorId);
   const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, booking.tutorId])];
