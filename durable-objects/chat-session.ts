@@ -9,6 +9,7 @@ import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
 import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
+import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../workers/assistant-turn";
 import { ChatAdmission, type ClientContext } from "./chat/admission";
 import { rateReply } from "./chat/feedback";
@@ -285,6 +286,15 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     this.sayCancelled(booking.bookingId, centerCancelledText(booking, reason), now);
     return ok({ shown: true });
+  }
+
+  /**
+   * A waitlist's offer ran out: the chat says so, live, and closes the booking
+   * form if it still shows that offer (the offer itself arrives by
+   * `appendAssistantTurn`, opening the form). Idempotent on the notice's id.
+   */
+  waitlistOfferEnded(ownerId: string, notice: NewAssistantMessage, slot: WaitlistSlotKey, now: number) {
+    return this.appendAssistantTurn(ownerId, [notice], showsOffer(this.fields.bookingInfo, slot) ? { bookingInfo: null } : {}, now);
   }
 
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */

@@ -1,6 +1,7 @@
 import type { CenterPolicy } from "../lib/center/policy";
 import type { ChatMessage } from "../lib/schemas";
 import type { AnalyticsEvent } from "../lib/analytics/events";
+import type { WaitUntil } from "./analytics";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
@@ -9,6 +10,8 @@ import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
 import { movedEvent, queueBookingMail, studentEmailed, type MailEnv } from "./mail";
+import type { Waitlist } from "../durable-objects/waitlist";
+import { offerFreedSlot, waitlistFor } from "./waitlist";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -42,6 +45,8 @@ export async function performEffect(
     events?: AnalyticsEvent[];
     /** Where booking emails are queued (the MailOutbox); without it, or unconfigured, none are and none are promised. */
     mail?: MailEnv;
+    /** The slots' waitlists (a cancel offers the slot to the first in line); without them none is joined or told. */
+    waitlists?: DurableObjectNamespace<Waitlist>;
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -58,13 +63,16 @@ export async function performEffect(
           if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
         }
         if (booked) context.events?.push({ type: "booking_made" });
+        if (booked && effect.booking.fromWaitlist && context.waitlists) await tellWaitlistBooked(context.waitlists, effect.booking, context.ownerId, id);
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         // A retried message finds the outbox's record of this event: the same answer, no second email.
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, id, "confirmed"));
         return { ok: true, bookingId: id, ...(emailedTo ? { emailedTo } : {}) };
       }
       case "cancel_booking": {
-        const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
+        const cancelled = await cancelBooking({
+          db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, bookingId: effect.bookingId, ownerId: context.ownerId, now,
+        });
         if (!cancelled) return { ok: false, reason: "not_found" };
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
@@ -80,12 +88,29 @@ export async function performEffect(
         const moved = await moveConfirmedBooking(context.db, { bookingId: effect.bookingId, ownerId: context.ownerId, to: effect.to, now }, context.policy);
         if (!moved.ok) return moved;
         if (!moved.already) context.events?.push({ type: "booking_moved" });
+        // The hour it left is free now: its waitlist offers it to the first in line (not awaited).
+        if (!moved.already && context.waitlists) offerFreedSlot({ WAITLIST: context.waitlists }, moved.from, { cancelledBy: context.ownerId, now });
         const timeZone = context.policy.timeZone;
         // The same SessionManager (named by the booking id) moves its alarm to the new end.
         await scheduleEnd(context.sessionManagers, { bookingId: effect.bookingId, ownerId: context.ownerId, date: effect.to.date, end: effect.to.end, timeZone });
         // Once per move (the event names the new slot): a retried effect finds it, and no second email goes out.
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
         return { ok: true, bookingId: effect.bookingId, ...(emailedTo ? { emailedTo } : {}) };
+      }
+      case "join_waitlist": {
+        if (!context.waitlists) return { ok: false, reason: "error" };
+        const joined = await waitlistFor(context.waitlists, { tutorId: effect.wanted.tutorId, ...effect.wanted.slot }).join(
+          { ownerId: context.ownerId, chatId: context.sessionId, wanted: effect.wanted, subject: effect.subject },
+          now,
+        );
+        if (!joined.ok) return { ok: false, reason: "error" };
+        return { ok: true, position: joined.value.position };
+      }
+      case "leave_waitlist": {
+        if (!context.waitlists) return { ok: false, reason: "error" };
+        const left = await waitlistFor(context.waitlists, { tutorId: effect.tutorId, ...effect.slot }).leave(context.ownerId, now);
+        if (!left.ok) return { ok: false, reason: "error" };
+        return { ok: true, left: left.value.left };
       }
       case "leave_message": {
         // The record with the transcript for staff, then the hand-off itself: a queued item that staff
@@ -139,6 +164,9 @@ async function bookingIdFor(sessionId: string, messageId: string): Promise<strin
 export async function cancelBooking(input: {
   db: D1Database;
   sessionManagers: DurableObjectNamespace<SessionManager>;
+  /** The freed slot is offered to its waitlist's first in line, without holding up the answer. */
+  waitlists: DurableObjectNamespace<Waitlist> | undefined;
+  waitUntil?: WaitUntil;
   bookingId: string;
   ownerId: string;
   now: number;
@@ -146,7 +174,22 @@ export async function cancelBooking(input: {
   const cancelled = await cancelConfirmedBooking(input.db, input);
   if (!cancelled) return null;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();
+  if (input.waitlists) offerFreedSlot({ WAITLIST: input.waitlists }, cancelled.slot, { cancelledBy: input.ownerId, now: input.now, waitUntil: input.waitUntil });
   return cancelled;
+}
+
+/**
+ * A booking made from a waitlist offer: the line is told, so the offer stops
+ * running and the student leaves the line. A failure is logged, not fatal: the
+ * booking stands, and the offer's alarm finds the slot booked and offers it to no one.
+ */
+async function tellWaitlistBooked(waitlists: DurableObjectNamespace<Waitlist>, booking: { tutorId: string; date: string; start: string }, ownerId: string, bookingId: string) {
+  try {
+    const told = await waitlistFor(waitlists, booking).booked(ownerId, bookingId);
+    if (!told.ok) console.warn("[effects] waitlist refused the booking", bookingId, told.error.message);
+  } catch (error) {
+    console.error("[effects] waitlist not told of", bookingId, error);
+  }
 }
 
 /**

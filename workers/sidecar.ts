@@ -40,6 +40,7 @@ export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Analytics } from "../durable-objects/analytics";
 export { StudentMemory } from "../durable-objects/student-memory";
 export { MailOutbox } from "../durable-objects/mail-outbox";
+export { Waitlist } from "../durable-objects/waitlist";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -162,7 +163,9 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!owner.success || !id.success) return fail("not_found:booking", "You have no confirmed booking with that id.");
     return this.guard(async () => {
       const now = Date.now();
-      const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
+      const cancelled = await cancelBooking({
+        db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
+      });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
       const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;

@@ -99,9 +99,33 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
       // A confirmed booking is moved by moveTurn; inside the form, the form decides.
       if ((booking?.step === "confirmed" && booking.bookingId) || inForm(booking)) return undefined;
       return turn("There's no confirmed booking in this chat to move. A session is moved from the chat that booked it; My bookings lists them all.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+    case "join_waitlist":
+    case "leave_waitlist":
+      return waitlistCommand(ctx, ctx.parsed.intent);
     default:
       return undefined;
   }
+}
+
+/** "Join the waitlist" for the slot just taken in this chat; "Leave the waitlist" for it, or for the slot on offer. */
+function waitlistCommand(ctx: TurnContext, intent: "join_waitlist" | "leave_waitlist"): AssistantTurn {
+  const wanted = criteriaOf(ctx.fields).waitFor;
+  if (intent === "join_waitlist") {
+    if (!wanted) return turn("There's no full session to wait for in this chat. Tell me a subject, day and time and I'll look for a tutor.");
+    return {
+      replies: [reply(`Adding you to the waitlist for ${wanted.tutorName} on ${slotText(wanted.slot)}...`)],
+      patch: {},
+      effect: { type: "join_waitlist", wanted, subject: criteriaOf(ctx.fields).skill ?? "" },
+    };
+  }
+  const offered = ctx.fields.bookingInfo?.fromWaitlist ? ctx.fields.bookingInfo : undefined;
+  const slot = offered ?? wanted;
+  if (!slot) return turn("There's no waitlist for this chat to leave.");
+  return {
+    replies: [],
+    patch: offered && inForm(offered) ? { bookingInfo: null } : {},
+    effect: { type: "leave_waitlist", tutorId: slot.tutorId, tutorName: slot.tutorName, slot: slot.slot },
+  };
 }
 
 /** Everything outside the booking form: searching, browsing matches, starting a booking. */

@@ -177,6 +177,7 @@ function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
         booking: {
           tutorId: booking.tutorId, date: booking.slot.date, start: booking.slot.start, end: booking.slot.end,
           studentName, studentEmail, mode, intake, subject: criteriaOf(ctx.fields).skill ?? "",
+          ...(booking.fromWaitlist ? { fromWaitlist: true } : {}),
         },
       },
     };

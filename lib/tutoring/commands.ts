@@ -32,6 +32,9 @@ export const QUICK = {
   evening: "Evening",
   anyTime: "Any time",
   tryAgain: "Try again",
+  joinWaitlist: "Join the waitlist",
+  leaveWaitlist: "Leave the waitlist",
+  bookIt: "Book it",
 } as const;
 
 export type CommandMeaning =
@@ -71,6 +74,9 @@ export const QUICK_MEANING: { readonly [K in keyof typeof QUICK]: CommandMeaning
   evening: { criteria: ["time"] },
   anyTime: { criteria: ["time"] },
   tryAgain: { resend: true },
+  joinWaitlist: { intent: "join_waitlist" },
+  leaveWaitlist: { intent: "leave_waitlist" },
+  bookIt: { intent: "book" },
 };
 
 export const MATCH_QUICK_REPLIES = [QUICK.book, QUICK.others, QUICK.changeTime];

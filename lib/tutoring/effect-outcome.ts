@@ -6,7 +6,7 @@ import { weekdayOf } from "./clock";
 import { matchKind } from "./match";
 import { offerQuestion, withoutMove } from "./move-flow";
 import { cancelledText, lateCancelText, matchSentence, slotText } from "./phrasing";
-import type { BookingInfo, TutorMatch } from "./schemas";
+import type { BookingInfo, TutorMatch, WaitForSlot } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantEffect, AssistantTurn } from "./turn-types";
 
@@ -32,29 +32,38 @@ export type EffectOutcome =
   /**
    * `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late.
    * `emailedTo`: the student's email about it is queued (durably, sent with retries); absent, none was.
+   * `position`: the student's place in a waitlist's line (1 is next); `left`: whether leaving found them on it.
    */
-  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string }
+  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string; position?: number; left?: boolean }
   | MoveRefusal;
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
 }
 
-/** The slot is gone: offer the next tutor from the last search, never the one that just filled. */
-function offerAlternatives(fields: SessionFields, booking: { tutorId: string; date: string; start: string }, lead: string): AssistantTurn {
-  const criteria = fields.searchCriteria ?? { excludeTutorIds: [] };
+/** The slot is gone: offer the next tutor from the last search, never the one that just filled (and, if it was taken, its waitlist). */
+function offerAlternatives(
+  fields: SessionFields,
+  booking: { tutorId: string; date: string; start: string },
+  lead: string,
+  waitFor?: WaitForSlot,
+): AssistantTurn {
+  const found = fields.searchCriteria ?? { excludeTutorIds: [] };
+  // A slot just taken replaces the one kept before; otherwise the kept one stays (its line may hold the student).
+  const criteria = waitFor ? { ...found, waitFor } : found;
+  const wait = waitFor ? [QUICK.joinWaitlist] : [];
   const remaining = fields.availableTutors.filter((match) => !sameSlot(match, booking) && match.tutor.id !== booking.tutorId);
   const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, booking.tutorId])];
   const next = remaining[0];
   const patch = { bookingInfo: null, searchCriteria: { ...criteria, excludeTutorIds }, availableTutors: remaining };
   if (!next) {
-    return turn(`${lead} I don't have another tutor for this search. Want to try a different time?`, [QUICK.changeTime, QUICK.startOver, QUICK.leaveMessage], {
+    return turn(`${lead} I don't have another tutor for this search. Want to try a different time?`, [...wait, QUICK.changeTime, QUICK.startOver, QUICK.leaveMessage], {
       ...patch,
       pendingMatch: null,
     });
   }
   const sentence = matchSentence({ match: next, kind: matchKind(next.score) }, criteria, true);
-  return turn(`${lead} ${sentence}`, MATCH_QUICK_REPLIES, { ...patch, pendingMatch: next });
+  return turn(`${lead} ${sentence}`, [...MATCH_QUICK_REPLIES, ...wait], { ...patch, pendingMatch: next });
 }
 
 function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome): AssistantTurn {
@@ -77,7 +86,11 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       { bookingInfo: confirmed, pendingMatch: null },
     );
   }
-  if (outcome.reason === "slot_taken") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName}'s slot was just taken by someone else.`);
+  if (outcome.reason === "slot_taken") {
+    const { tutorId, date, start, end, studentName, studentEmail, mode, intake } = effect.booking;
+    const waitFor = { tutorId, tutorName, slot: { day: weekdayOf(date), date, start, end }, studentName, studentEmail, mode, intake };
+    return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName}'s slot was just taken by someone else.`, waitFor);
+  }
   if (outcome.reason === "unavailable") return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}.`);
   if (outcome.reason === "limit") {
     return turn(
@@ -167,6 +180,16 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
   }
 }
 
+function waitlistOutcome(effect: Extract<AssistantEffect, { type: "join_waitlist" | "leave_waitlist" }>, outcome: EffectOutcome): AssistantTurn {
+  const { tutorName, slot } = effect.type === "join_waitlist" ? effect.wanted : effect;
+  const session = `${tutorName} on ${slotText(slot)}`;
+  if (!outcome.ok) return turn("Sorry, I couldn't reach the waitlist just now. Please try again in a moment.", [effect.type === "join_waitlist" ? QUICK.joinWaitlist : QUICK.leaveWaitlist]);
+  if (effect.type === "leave_waitlist") {
+    return turn(outcome.left ? `You're off the waitlist for ${session}.` : `You weren't on the waitlist for ${session}.`, [QUICK.startOver]);
+  }
+  return turn(`You're on the waitlist for ${session}: number ${outcome.position ?? 1} in line.`, [QUICK.leaveWaitlist, QUICK.startOver]);
+}
+
 export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): AssistantTurn {
   switch (effect.type) {
     case "create_booking":
@@ -179,5 +202,8 @@ export function describeEffectOutcome(fields: SessionFields, effect: AssistantEf
       return outcome.ok
         ? turn("Your message is in the tutoring center's queue. When someone there answers, the reply will appear here in this chat.", [QUICK.startOver])
         : turn("Sorry, I couldn't send your message just now. Please try again in a moment.", [QUICK.leaveMessage]);
+    case "join_waitlist":
+    case "leave_waitlist":
+      return waitlistOutcome(effect, outcome);
   }
 }

@@ -10,6 +10,8 @@ const UNSAVED_EFFECT = {
   create_booking: "Bookings need the chat service, which is not running here, so nothing was booked. Please try again later.",
   cancel_booking: "Cancelling needs the chat service, which is not running here, so nothing was changed. Please try again later.",
   move_booking: "Moving a booking needs the chat service, which is not running here, so nothing was changed. Please try again later.",
+  join_waitlist: "Waitlists need the chat service, which is not running here, so you are not on one. Please try again later.",
+  leave_waitlist: "Waitlists need the chat service, which is not running here, so nothing was changed. Please try again later.",
   leave_message: "Sorry, messages to the tutoring center need the chat service, which is not running here, so your message was not sent. Please try again later.",
 } as const;
 

@@ -19,7 +19,9 @@ export type Intent =
   | "book"
   | "affirm"
   | "deny"
-  | "thanks";
+  | "thanks"
+  | "join_waitlist"
+  | "leave_waitlist";
 
 export interface IntentParse {
   intent?: Intent;
@@ -32,6 +34,8 @@ export interface IntentParse {
 }
 
 const WHOLE: Array<[Intent, RegExp]> = [
+  ["join_waitlist", /^((join|get on)( the)? wait ?list|(put|add) me (on|to) the wait ?list|wait ?list( me)?)$/],
+  ["leave_waitlist", /^((leave|get off)( the)? wait ?list|(take|remove) me (off|from) the wait ?list)$/],
   ["start_over", /^(start over|start again|start from scratch|start fresh|restart|reset|new search|begin again|clear( everything)?)$/],
   ["cancel_booking", /^cancel (my |the |this )?(booking|session|appointment|reservation|tutoring session)$/],
   ["reschedule", /^(re-?schedule|rebook|move)( (it|my booking|my session|this session|the session|the booking))?$/],

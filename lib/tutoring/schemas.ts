@@ -33,6 +33,27 @@ export const Tutor = z.object({
 });
 export type Tutor = z.infer<typeof Tutor>;
 
+/** A concrete bookable hour with one tutor. */
+export const SessionSlot = z.object({
+  day: Weekday,
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  start: ClockTime,
+  end: ClockTime,
+});
+export type SessionSlot = z.infer<typeof SessionSlot>;
+
+/** A slot someone else holds, as the chat remembers it for "Join the waitlist" (the form's details ride along). */
+export const WaitForSlot = z.object({
+  tutorId: z.string().min(1).max(64),
+  tutorName: z.string().max(120),
+  slot: SessionSlot,
+  studentName: z.string().max(120).optional(),
+  studentEmail: z.string().max(254).optional(),
+  mode: z.enum(["online", "in_person"]).optional(),
+  intake: z.string().max(1000).optional(),
+});
+export type WaitForSlot = z.infer<typeof WaitForSlot>;
+
 /** What the student asked for; every part optional until the assistant has asked for it. */
 export const SearchCriteria = z.object({
   skill: z.string().min(1).max(80).optional(),
@@ -47,17 +68,10 @@ export const SearchCriteria = z.object({
   excludeTutorIds: z.array(z.string().max(64)).max(100).default([]),
   /** Messages in a row the assistant could not understand; from two on it offers to leave a message for staff. */
   misses: z.number().int().min(0).max(100).optional(),
+  /** The slot that was just taken from under the student: "Join the waitlist" joins its line. */
+  waitFor: WaitForSlot.optional(),
 });
 export type SearchCriteria = z.infer<typeof SearchCriteria>;
-
-/** A concrete bookable hour with one tutor. */
-export const SessionSlot = z.object({
-  day: Weekday,
-  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
-  start: ClockTime,
-  end: ClockTime,
-});
-export type SessionSlot = z.infer<typeof SessionSlot>;
 
 export const TutorMatch = z.object({
   tutor: Tutor,
@@ -95,5 +109,7 @@ export const BookingInfo = z.object({
   moveOptions: z.array(MoveOption).max(6).optional(),
   /** Where the booking was before its latest move, for "moved from Mon 10:00". */
   movedFrom: SessionSlot.optional(),
+  /** The form was opened by a waitlist offer: a booking made from it tells the slot's Waitlist. */
+  fromWaitlist: z.boolean().optional(),
 });
 export type BookingInfo = z.infer<typeof BookingInfo>;

@@ -5,6 +5,7 @@ import { rankTutors, SESSION_MINUTES, type RankOptions } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
 import { ANY_TIME, matchSentence, nearestAllowedSentence } from "./phrasing";
 import type { SearchCriteria } from "./schemas";
+import { takenAtRequest, takenAtRequestText } from "./waitlist";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext } from "./turn-types";
 
@@ -148,9 +149,10 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
       searchCriteria: criteria,
     });
   }
+  const waitFor = refusal ? undefined : takenAtRequest(criteria, { tutors, booked, shown: ranked.map((entry) => entry.match) });
   const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria)}` : matchSentence(best, criteria, others);
-  return turn(sentence, MATCH_QUICK_REPLIES, {
-    searchCriteria: criteria,
+  return turn(waitFor ? `${takenAtRequestText(waitFor)} ${sentence}` : sentence, waitFor ? [...MATCH_QUICK_REPLIES, QUICK.joinWaitlist] : MATCH_QUICK_REPLIES, {
+    searchCriteria: waitFor ? { ...criteria, waitFor } : criteria,
     pendingMatch: best.match,
     availableTutors: ranked.map((entry) => entry.match),
   });

@@ -3,7 +3,7 @@ import type { MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import type { LocalNow } from "./clock";
 import type { ParsedMessage } from "./parse";
-import type { Tutor } from "./schemas";
+import type { SessionSlot, Tutor, WaitForSlot } from "./schemas";
 
 /**
  * The types the assistant's modules share. They live here, not in
@@ -45,6 +45,8 @@ export interface BookingRequest {
   intake: string;
   /** what the student searched for ("Python"), as the staff schedule and the student's memory show it */
   subject: string;
+  /** Booked from a waitlist offer: the slot's Waitlist is told, so the line moves on. */
+  fromWaitlist?: boolean;
 }
 
 export type AssistantEffect =
@@ -55,7 +57,10 @@ export type AssistantEffect =
   | { type: "cancel_booking"; bookingId: string }
   /** Move a confirmed booking to another slot (same id), atomically in D1: workers/db/reschedule.ts. */
   | { type: "move_booking"; bookingId: string; to: { tutorId: string; date: string; start: string; end: string } }
-  | { type: "leave_message"; note: string };
+  | { type: "leave_message"; note: string }
+  /** Joins the line for a slot someone else holds (durable-objects/waitlist.ts). */
+  | { type: "join_waitlist"; wanted: WaitForSlot; subject: string }
+  | { type: "leave_waitlist"; tutorId: string; tutorName: string; slot: SessionSlot };
 
 export interface AssistantTurn {
   replies: AssistantReply[];

@@ -4,7 +4,7 @@ import * as schema from "../../lib/db/schema";
 import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
 import type { BookingSummary } from "../../lib/schemas";
-import { localNow, weekdayOf } from "../../lib/tutoring/clock";
+import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 
@@ -132,15 +132,15 @@ export async function whyBookingRefused(
 export async function cancelConfirmedBooking(
   db: D1Database,
   { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number },
-): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
+): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } } | null> {
   const found = await db
     .prepare(
-      `SELECT b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
+      `SELECT b.tutor_id AS tutorId, b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
        FROM bookings b JOIN center_settings s ON s.id = 1
        WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
     )
     .bind(bookingId, ownerId)
-    .first<{ date: string; start: string; timeZone: string; cutoffHours: number }>();
+    .first<{ tutorId: string; date: string; start: string; timeZone: string; cutoffHours: number }>();
   if (!found) return null;
   const lateCancel = isLateCancel({ timeZone: found.timeZone, cancelCutoffHours: found.cutoffHours }, found, new Date(now));
   const [cancelled] = await drizzle(db, { schema })
@@ -148,7 +148,24 @@ export async function cancelConfirmedBooking(
     .set({ status: "cancelled", updatedAt: now, cancelledBy: "student", lateCancel })
     .where(and(eq(schema.bookings.id, bookingId), eq(schema.bookings.ownerId, ownerId), eq(schema.bookings.status, "confirmed")))
     .returning({ sessionId: schema.bookings.sessionId });
-  return cancelled ? { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours } : null;
+  if (!cancelled) return null;
+  return { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
+}
+
+/**
+ * Whether a freed slot can still be offered: nobody holds it now (the partial unique index
+ * bookings_one_per_slot) and it starts in the future, in the center's time zone. One read.
+ */
+export async function slotStillOffered(db: D1Database, { tutorId, date, start, now }: { tutorId: string; date: string; start: string; now: number }): Promise<boolean> {
+  const row = await db
+    .prepare(
+      `SELECT EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND start = ?3 AND status = 'confirmed') AS booked,
+              (SELECT time_zone FROM center_settings WHERE id = 1) AS timeZone`,
+    )
+    .bind(tutorId, date, start)
+    .first<{ booked: number; timeZone: string | null }>();
+  if (!row || row.booked) return false;
+  return zonedToEpoch(date, start, row.timeZone ?? undefined) > now;
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */

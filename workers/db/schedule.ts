@@ -55,7 +55,7 @@ export async function listScheduleWeek(
   };
 }
 
-export type CancelledByStaff = { sessionId: string; ownerId: string; tutorName: string; date: string; start: string; end: string };
+export type CancelledByStaff = { sessionId: string; ownerId: string; tutorId: string; tutorName: string; date: string; start: string; end: string };
 
 /**
  * The center cancels a confirmed booking: one conditional UPDATE (anything
@@ -69,7 +69,7 @@ export async function cancelByStaff(db: D1Database, { bookingId, reason, now }: 
       .prepare(
         `UPDATE bookings SET status = 'cancelled', cancelled_by = 'staff', cancel_reason = ?2, late_cancel = 0, updated_at = ?3
          WHERE id = ?1 AND status = 'confirmed'
-         RETURNING session_id AS sessionId, owner_id AS ownerId, date, start, "end"`,
+         RETURNING session_id AS sessionId, owner_id AS ownerId, tutor_id AS tutorId, date, start, "end"`,
       )
       .bind(bookingId, reason, now),
     db.prepare("SELECT t.name AS tutorName FROM bookings b JOIN tutors t ON t.id = b.tutor_id WHERE b.id = ?").bind(bookingId),

@@ -7,9 +7,10 @@ import { recordAnalytics, type WaitUntil } from "../analytics";
 import { chatSession } from "../assistant-turn";
 import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
 import { queueBookingMail } from "../mail";
+import { offerFreedSlot } from "../waitlist";
 import { checkStaffSession } from "./sessions";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST">;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -89,6 +90,7 @@ export class StaffSchedule {
     if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
     recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
     settleBooking(this.env, cancelled.ownerId, bookingId, "cancelled", now, this.waitUntil);
+    offerFreedSlot(this.env, cancelled, { cancelledBy: cancelled.ownerId, now, waitUntil: this.waitUntil });
     try {
       await this.env.SESSION_MANAGER.get(this.env.SESSION_MANAGER.idFromName(bookingId)).cancel();
     } catch (error) {
