@@ -203,6 +203,17 @@ describe("the waitlist", () => {
     await offered(byStaff.others[0]!);
   });
 
+  it("offers the hour a booking was moved out of to the first in line, as a cancel does", async () => {
+    const moving = await contested("I need help with Python on Wednesday at 14", ["Ada", "Grace"]);
+    await moving.others[0]!.say(QUICK.joinWaitlist);
+    const offer = await moving.holder.say(QUICK.reschedule);
+    expect(offer.bookingInfo?.moveOptions?.length).toBeGreaterThan(0);
+    const moved = await moving.holder.say("yes");
+    expect(moved.bookingInfo?.movedFrom).toMatchObject({ date: moving.slot.date, start: moving.slot.start });
+    expect(await confirmedOwners(moving.slot)).toEqual([]);
+    await offered(moving.others[0]!);
+  });
+
   it("takes a student off the line when they leave it, and a held offer goes straight to the next", async () => {
     const { holder, others, line } = await contested("I need help with Python on Friday at 10", ["Ada", "Grace", "Alan", "Joan"]);
     const [grace, alan, joan] = [others[0]!, others[1]!, others[2]!];
