@@ -5,6 +5,8 @@ import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booki
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
 import { inQuietHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
 import { bookingForMail, recordMailFailure, type BookingForMail } from "../workers/db/mail";
+import { reminderNotice } from "../lib/notifications/messages";
+import { notifyStudent } from "../workers/notify";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
@@ -206,6 +208,7 @@ export class MailOutbox extends DurableObject<Env> {
         this.db.run(
           sql`UPDATE mail SET status = 'sent', attempts = ${attempts}, provider_id = ${sent.value.providerId}, sent_at = ${Date.now()}, next_attempt_at = NULL, last_error = NULL WHERE key = ${row.key}`,
         );
+        if (row.kind === "reminder") await this.notifyReminder(row);
       } else if (sent.error.code === "rejected:upstream" || attempts >= MAX_ATTEMPTS) {
         await this.giveUp(row, attempts, sent.error.message);
       } else {
@@ -245,6 +248,22 @@ export class MailOutbox extends DurableObject<Env> {
       this.db.run(sql`UPDATE mail SET status = 'skipped', next_attempt_at = NULL WHERE key = ${row.key}`);
     }
     return true;
+  }
+
+  /**
+   * The student's bell hears of a reminder that was sent (keyed by the email's key: once). The
+   * object does not keep the booking's owner, so this reads the booking again: one D1 read and
+   * one Notifications call per reminder sent; a failure is logged and changes nothing here.
+   */
+  private async notifyReminder(row: MailRow): Promise<void> {
+    try {
+      const booking = await bookingForMail(this.env.DB, { bookingId: row.booking_id });
+      if (!booking) return;
+      const hoursBefore = Number(/:reminder-(\d+)h:/.exec(row.key)?.[1] ?? 0);
+      await notifyStudent(this.env, booking.ownerId, reminderNotice({ ...booking, bookingId: booking.id, mailKey: row.key, hoursBefore }));
+    } catch (error) {
+      console.error(`[MailOutbox] ${row.key}: the bell was not told`, error);
+    }
   }
 
   /** Final: the row says why, and so does the booking for staff (best effort: the row is the record). */

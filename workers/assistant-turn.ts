@@ -14,7 +14,7 @@ import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "NOTIFICATIONS"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 
@@ -125,6 +125,7 @@ export async function builtinTurn(input: {
         policy,
         events,
         mail: env,
+        notify: env,
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);

@@ -8,6 +8,8 @@ import { recordStaffMessage } from "./db/chats";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
 import { queueBookingMail, studentEmailed, type MailEnv } from "./mail";
+import { notifyStudent, type NotifyEnv } from "./notify";
+import { bookingCancelledNotice, bookingConfirmedNotice } from "../lib/notifications/messages";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -41,6 +43,8 @@ export async function performEffect(
     events?: AnalyticsEvent[];
     /** Where booking emails are queued (the MailOutbox); without it, or unconfigured, none are and none are promised. */
     mail?: MailEnv;
+    /** The student's bell (the Notifications object); without it nothing is added. */
+    notify?: Partial<NotifyEnv>;
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -60,12 +64,15 @@ export async function performEffect(
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         // A retried message finds the outbox's record of this event: the same answer, no second email.
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, id, "confirmed"));
+        // Keyed by booking and event: the retried message adds no second notification.
+        await notifyStudent(context.notify, context.ownerId, bookingConfirmedNotice({ bookingId: id, ...effect.booking }));
         return { ok: true, bookingId: id, ...(emailedTo ? { emailedTo } : {}) };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({ db: context.db, sessionManagers: context.sessionManagers, bookingId: effect.bookingId, ownerId: context.ownerId, now });
         if (!cancelled) return { ok: false, reason: "not_found" };
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
+        await notifyStudent(context.notify, context.ownerId, bookingCancelledNotice({ bookingId: effect.bookingId, ...cancelled, by: "you" }));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
         return {
           ok: true,
@@ -129,7 +136,7 @@ export async function cancelBooking(input: {
   bookingId: string;
   ownerId: string;
   now: number;
-}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
+}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; date: string; start: string } | null> {
   const cancelled = await cancelConfirmedBooking(input.db, input);
   if (!cancelled) return null;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();

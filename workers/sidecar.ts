@@ -32,6 +32,10 @@ import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
+import { notificationsOf, notifyStudent } from "./notify";
+import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
+import { bookingCancelledNotice } from "../lib/notifications/messages";
+import { NOTIFICATIONS_SOCKET_PATH, type MarkRead } from "../lib/notifications/schemas";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -40,6 +44,7 @@ export { RateLimiter } from "../durable-objects/rate-limiter";
 export { Analytics } from "../durable-objects/analytics";
 export { StudentMemory } from "../durable-objects/student-memory";
 export { MailOutbox } from "../durable-objects/mail-outbox";
+export { Notifications } from "../durable-objects/notifications";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -165,6 +170,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const cancelled = await cancelBooking({ db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, bookingId: id.data, ownerId: owner.data, now });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
       const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
+      await notifyStudent(this.env, owner.data, bookingCancelledNotice({ bookingId: id.data, ...cancelled, by: "you" }));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
       settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
@@ -411,12 +417,43 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => new StaffTutors(this.env).retire(sessionToken, tutorId));
   }
 
+  // Notifications (issue 11, slice `bell`): the student's bell, one Notifications object per owner.
+
+  /** The owner's notifications, newest first, and how many are unread (0 rows once the object is awake). */
+  async notifications(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(() => notificationsOf(this.env, owner.data).list(owner.data));
+  }
+
+  /** The bell's unread count: reading it writes nothing. */
+  async notificationCount(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(() => notificationsOf(this.env, owner.data).unreadCount(owner.data));
+  }
+
+  /** Marks some of the owner's notifications (by id) or all of them read; 404 when none of the ids is theirs. */
+  async markNotificationsRead(ownerId: string, input: MarkRead) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(() => notificationsOf(this.env, owner.data).markRead(owner.data, input));
+  }
+
+  /** A one-use, 60-second ticket for the owner's bell socket (signed apart from chat tickets: neither opens the other). */
+  async notificationSocketTicket(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: Date.now() }, "notifications")));
+  }
+
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */
   override async fetch(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === "/health") return Response.json({ ok: true });
     const socket = SOCKET_PATH.exec(pathname);
     if (socket) return openSocket(request, this.env, socket[1]!);
+    if (pathname === NOTIFICATIONS_SOCKET_PATH) return openNotificationSocket(request, this.env);
     if (pathname.startsWith("/internal/")) return handleInternal(request, this.env);
     return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
   }

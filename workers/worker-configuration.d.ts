@@ -20,11 +20,12 @@ interface __BaseEnv_Env {
 	ANALYTICS: DurableObjectNamespace<import("./sidecar").Analytics>;
 	STUDENT_MEMORY: DurableObjectNamespace<import("./sidecar").StudentMemory>;
 	MAIL_OUTBOX: DurableObjectNamespace<import("./sidecar").MailOutbox>;
+	NOTIFICATIONS: DurableObjectNamespace<import("./sidecar").Notifications>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./sidecar");
-		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox";
+		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox" | "Notifications";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

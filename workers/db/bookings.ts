@@ -132,7 +132,7 @@ export async function whyBookingRefused(
 export async function cancelConfirmedBooking(
   db: D1Database,
   { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number },
-): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
+): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; date: string; start: string } | null> {
   const found = await db
     .prepare(
       `SELECT b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
@@ -148,7 +148,7 @@ export async function cancelConfirmedBooking(
     .set({ status: "cancelled", updatedAt: now, cancelledBy: "student", lateCancel })
     .where(and(eq(schema.bookings.id, bookingId), eq(schema.bookings.ownerId, ownerId), eq(schema.bookings.status, "confirmed")))
     .returning({ sessionId: schema.bookings.sessionId });
-  return cancelled ? { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours } : null;
+  return cancelled ? { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, date: found.date, start: found.start } : null;
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */

@@ -7,6 +7,8 @@ export interface BookingForMail extends BookingMailFacts {
   status: "confirmed" | "cancelled" | "ended";
   /** 1: the student had turned reminders off when booking (migration 0010) */
   remindersOff: number;
+  /** the student (their bell is told when a reminder goes out) */
+  ownerId: string;
 }
 
 /** One booking with its tutor and the center's name and zone: one statement, every join by primary key. */
@@ -14,7 +16,7 @@ export async function bookingForMail(db: D1Database, { bookingId }: { bookingId:
   return db
     .prepare(
       `SELECT b.id, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
-              b.subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, t.name AS tutorName, t.email AS tutorEmail,
+              b.subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, t.name AS tutorName, t.email AS tutorEmail,
               COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone
        FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1
        WHERE b.id = ?1`,
