@@ -6,7 +6,7 @@ import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
 import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
-import { SOCKET_PATH } from "../lib/socket-protocol";
+import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
 import { searchDirectory } from "./db/catalog";
@@ -35,7 +35,7 @@ import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 import { notificationsOf, notifyStudent } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
 import { bookingCancelledNotice } from "../lib/notifications/messages";
-import { NOTIFICATIONS_SOCKET_PATH, type MarkRead } from "../lib/notifications/schemas";
+import type { MarkRead } from "../lib/notifications/schemas";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";

@@ -44,6 +44,14 @@ export type NotificationList = z.infer<typeof NotificationList>;
 export const UnreadCount = z.object({ unread: z.number().int().nonnegative() });
 export type UnreadCount = z.infer<typeof UnreadCount>;
 
+/**
+ * What the bell loads (GET /api/notifications/count). `live` is false for a browser with no
+ * owner cookie yet: nothing can have been sent to it, and the route mints no owner for it (a
+ * second owner minted in parallel with the page's /api/health would race it), so no socket opens.
+ */
+export const BellState = UnreadCount.extend({ live: z.boolean() });
+export type BellState = z.infer<typeof BellState>;
+
 /** Mark some (by id) or every notification read. */
 export const MarkRead = z.union([z.object({ ids: z.array(z.string().min(1).max(200)).min(1).max(50) }).strict(), z.object({ all: z.literal(true) }).strict()]);
 export type MarkRead = z.infer<typeof MarkRead>;
@@ -56,6 +64,3 @@ export const NotificationsFrame = z
   .object({ v: z.literal(1), type: z.literal("notifications"), unread: z.number().int().nonnegative(), latest: Notification.nullable() })
   .strict();
 export type NotificationsFrame = z.infer<typeof NotificationsFrame>;
-
-/** The bell's socket path, the same in `next dev` (rewritten to the sidecar) and in production (worker.ts). */
-export const NOTIFICATIONS_SOCKET_PATH = "/api/notifications/socket";

@@ -1,0 +1,71 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { BellState } from "@/lib/notifications/schemas";
+import { openNotificationsSocket, type NotificationsSocket } from "@/lib/notifications-socket";
+
+// The bell is on every page: its two answers are checked by hand here so the header does not load
+// zod on first paint (the socket loads the frame schema with partysocket, on demand).
+
+async function loadBell(): Promise<BellState | null> {
+  const response = await fetch("/api/notifications/count", { credentials: "same-origin", cache: "no-store" }).catch(() => null);
+  if (!response?.ok) return null;
+  const body: unknown = await response.json().catch(() => null);
+  if (typeof body !== "object" || body === null || !("unread" in body) || !("live" in body)) return null;
+  const { unread, live } = body;
+  return typeof unread === "number" && Number.isInteger(unread) && unread >= 0 && typeof live === "boolean" ? { unread, live } : null;
+}
+
+async function ticket(): Promise<string> {
+  const response = await fetch("/api/notifications/socket-ticket", { method: "POST", credentials: "same-origin" });
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok || typeof body !== "object" || body === null || !("ticket" in body) || typeof body.ticket !== "string") throw new Error(`No bell ticket (${response.status}).`);
+  return body.ticket;
+}
+
+/**
+ * The header's bell: a link to /notifications with the unread count, kept live
+ * by the Notifications object's socket (a new notification in another tab or
+ * from the center shows at once, without a reload). Hidden without the
+ * sidecar (the fallback) or until the count is known.
+ */
+export function NotificationBell() {
+  const [unread, setUnread] = useState<number | null>(null);
+  const socket = useRef<NotificationsSocket | null>(null);
+  const pathname = usePathname();
+
+  const refresh = useCallback(async () => {
+    const state = await loadBell();
+    if (!state) return setUnread(null);
+    setUnread(state.unread);
+    if (state.live && !socket.current) socket.current = openNotificationsSocket({ ticket, onFrame: (frame) => setUnread(frame.unread) });
+  }, []);
+
+  // On every page (a first booking mints the owner: the next page opens the socket) and when the tab comes back.
+  useEffect(() => {
+    void refresh();
+  }, [pathname, refresh]);
+  useEffect(() => {
+    const onFocus = () => void refresh();
+    window.addEventListener("focus", onFocus);
+    return () => {
+      window.removeEventListener("focus", onFocus);
+      socket.current?.close();
+      socket.current = null;
+    };
+  }, [refresh]);
+
+  if (unread === null) return null;
+  return (
+    <Link href="/notifications" aria-label={`Notifications, ${unread} unread`} data-testid="notification-bell" data-unread={unread}>
+      Notifications
+      {unread > 0 ? (
+        <span className="bell-count" aria-hidden="true">
+          {unread}
+        </span>
+      ) : null}
+    </Link>
+  );
+}
