@@ -3,7 +3,7 @@ import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booking-mail";
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
-import { inQuietHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
+import { inQuietHours, parseReminderHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
 import { bookingForMail, recordMailFailure, type BookingForMail } from "../workers/db/mail";
 import { reminderNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../workers/notify";
@@ -150,7 +150,10 @@ export class MailOutbox extends DurableObject<Env> {
     const now = Date.now();
     const sequence = (this.db.first<{ last: number | null }>(sql`SELECT MAX(sequence) AS last FROM events`)?.last ?? -1) + 1;
     const kind = KIND[event];
-    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) });
+    // A student who turned these emails off gets none (their tutor still does); said nowhere, since none is queued.
+    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) }).filter(
+      ({ role }) => role !== "student" || booking.changeEmailsOff !== 1,
+    );
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${event}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
@@ -225,7 +228,10 @@ export class MailOutbox extends DurableObject<Env> {
   private queueReminders(booking: BookingForMail, sequence: number, now: number): void {
     const start = sessionStart(booking);
     const message = JSON.stringify(reminderMessage(booking));
-    for (const { hoursBefore, sendAt } of reminderPlan({ start, now, timeZone: booking.timeZone })) {
+    // The center's offsets, less those the student turned off.
+    const off = new Set(parseReminderHours(booking.reminderHoursOff));
+    const hours = parseReminderHours(booking.reminderHours).filter((offset) => !off.has(offset));
+    for (const { hoursBefore, sendAt } of reminderPlan({ start, now, timeZone: booking.timeZone, hours })) {
       this.db.run(
         sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at, not_after, time_zone)
             VALUES (${`${booking.id}:reminder-${hoursBefore}h:${sequence}:student`}, ${booking.id}, 'confirmed', 'reminder', ${sequence}, 'student',

@@ -11,7 +11,7 @@ import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, Sta
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
-import type { MarkRead, NotificationList, UnreadCount } from "./notifications/schemas";
+import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
 export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
@@ -150,4 +150,8 @@ export interface SidecarApi {
   markNotificationsRead(ownerId: string, input: MarkRead): Promise<Result<UnreadCount & { marked: number }>>;
   /** A one-use ticket for the bell's socket (GET /api/notifications/socket?ticket=…). */
   notificationSocketTicket(ownerId: string): Promise<Result<SocketTicketResponse>>;
+  /** Email on/off for confirmations and changes, and for each of the center's reminder times. */
+  notificationPreferences(ownerId: string): Promise<Result<NotificationPreferences>>;
+  /** Saves them; answers them as stored. */
+  setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput): Promise<Result<NotificationPreferences>>;
 }

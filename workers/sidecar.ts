@@ -35,7 +35,8 @@ import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 import { notificationsOf, notifyStudent } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
 import { bookingCancelledNotice } from "../lib/notifications/messages";
-import type { MarkRead } from "../lib/notifications/schemas";
+import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
+import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -445,6 +446,28 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: Date.now() }, "notifications")));
+  }
+
+  /** The owner's email choices against the center's reminder times. */
+  async notificationPreferences(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(async () => ok(await readNotificationPreferences(this.env.DB, { ownerId: owner.data })));
+  }
+
+  /**
+   * Saves them (one D1 row). Confirmation and cancellation emails follow the choice from the next
+   * one queued; reminders, for sessions booked from now on (each booking's are queued when it is made).
+   */
+  async setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput) {
+    const owner = OwnerId.safeParse(ownerId);
+    const parsed = NotificationPreferencesInput.safeParse(input);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    if (!parsed.success) return fail("bad_request:body", "Invalid notification preferences.", zodIssues(parsed.error));
+    return this.guard(async () => {
+      await saveNotificationPreferences(this.env.DB, { ownerId: owner.data, preferences: parsed.data });
+      return ok(await readNotificationPreferences(this.env.DB, { ownerId: owner.data }));
+    });
   }
 
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

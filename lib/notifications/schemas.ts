@@ -64,3 +64,26 @@ export const NotificationsFrame = z
   .object({ v: z.literal(1), type: z.literal("notifications"), unread: z.number().int().nonnegative(), latest: Notification.nullable() })
   .strict();
 export type NotificationsFrame = z.infer<typeof NotificationsFrame>;
+
+/** The student's email choices as /notifications/preferences shows them: each of the center's reminder times on or off. */
+export const NotificationPreferences = z.object({
+  /** confirmation and cancellation emails (with the calendar invite) */
+  changeEmails: z.boolean(),
+  /** reminder emails at all */
+  reminders: z.boolean(),
+  reminderHours: z.array(z.object({ hours: z.number().int(), on: z.boolean() })),
+});
+export type NotificationPreferences = z.infer<typeof NotificationPreferences>;
+
+/** What the preferences form saves; `reminderHoursOff` names the center's reminder times the student does not want. */
+export const NotificationPreferencesInput = z
+  .object({
+    changeEmails: z.boolean(),
+    reminders: z.boolean(),
+    reminderHoursOff: z
+      .array(z.number().int().min(1).max(168))
+      .max(4)
+      .refine((hours) => new Set(hours).size === hours.length, "each time at most once"),
+  })
+  .strict();
+export type NotificationPreferencesInput = z.infer<typeof NotificationPreferencesInput>;

@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Notifications } from "../../durable-objects/notifications";
@@ -7,6 +7,7 @@ import { NOTIFICATIONS_KEPT, NotificationsFrame } from "../../lib/notifications/
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol";
+import { zonedToEpoch } from "../../lib/tutoring/clock";
 import { messageQueue } from "../../workers/assistant-turn";
 import { performEffect } from "../../workers/effects";
 import { notificationsOf, notifyStudent } from "../../workers/notify";
@@ -230,3 +231,99 @@ describe("the bell: notifications per student", () => {
 
 /** A student's first notification also creates the object's schema (its tables and version row) and stores the owner: 9 rows written. */
 const FIRST_ADD_WRITES = 9;
+
+describe("email preferences and the center's reminder times", () => {
+  const TIME_ZONE = "America/New_York";
+  const HOUR = 3_600_000;
+  const outbox = (bookingId: string) => env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId));
+
+  /** A confirmed booking of `date` `start` (center time) for `ownerId`, its emails queued at `bookedAt` on the test clock. */
+  async function booked(ownerId: string, date: string, start: string, bookedAt: number, tutorId = "t-002") {
+    vi.setSystemTime(bookedAt);
+    const bookingId = `bk-${crypto.randomUUID().replaceAll("-", "").slice(0, 32)}`;
+    await env.DB.prepare(
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, subject, status, created_at, updated_at)
+       VALUES (?1, 'session-1', ?2, ?3, ?4, ?5, '23:59', 'Ada', 'ada@example.com', 'online', 'Python', 'confirmed', 1, 1)`,
+    )
+      .bind(bookingId, ownerId, tutorId, date, start)
+      .run();
+    unwrapOk(await outbox(bookingId).enqueue({ bookingId, event: "confirmed" }));
+    return bookingId;
+  }
+
+  const keysOf = async (bookingId: string) => (await outbox(bookingId).messages()).map((message) => message.key.replace(`${bookingId}:`, ""));
+
+  it("confirmation emails off: the student's confirmation is not queued and the chat does not say one is on its way; the bell still shows it", async () => {
+    const { sessionId, ownerId } = await atReview();
+    expect(unwrapOk(await sidecar.setNotificationPreferences(ownerId, { changeEmails: false, reminders: true, reminderHoursOff: [] }))).toMatchObject({
+      changeEmails: false,
+      reminders: true,
+    });
+    const reply = unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: "yes" }));
+    const bookingId = reply.state.bookingInfo!.bookingId!;
+    expect(reply.state.bookingInfo?.step).toBe("confirmed");
+    expect(reply.replies.map((message) => message.content).join("\n")).not.toMatch(/email/i);
+    expect((await keysOf(bookingId)).filter((key) => !key.startsWith("reminder"))).toEqual([]);
+    expect(unwrapOk(await sidecar.notifications(ownerId)).notifications.map((item) => item.kind)).toEqual(["booking_confirmed"]);
+
+    const cancelled = unwrapOk(await sidecar.cancelBooking(ownerId, bookingId));
+    expect(cancelled.emailedTo).toBeUndefined();
+    expect((await keysOf(bookingId)).filter((key) => key.startsWith("cancellation"))).toEqual([]);
+  });
+
+  it("a reminder time turned off is not queued; the others are", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const ownerId = newOwnerId();
+      unwrapOk(await sidecar.setNotificationPreferences(ownerId, { changeEmails: true, reminders: true, reminderHoursOff: [1] }));
+      expect(unwrapOk(await sidecar.notificationPreferences(ownerId)).reminderHours).toEqual([
+        { hours: 24, on: true },
+        { hours: 1, on: false },
+      ]);
+      const bookingId = await booked(ownerId, "2027-02-03", "15:00", zonedToEpoch("2027-02-01", "12:00", TIME_ZONE));
+      expect(await keysOf(bookingId)).toEqual(["confirmation:0:student", "reminder-24h:0:student"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("the center's reminder times replace the defaults; each reminder sent also reaches the bell once", async () => {
+    const admin = (await enrolled(await FakeAuthenticator.create(), "admin")).session.token;
+    const { closedDates: _closed, ...current } = unwrapOk(await sidecar.staffCenterSettings(admin));
+    for (const bad of [[0], [2, 2], [1, 2, 3, 4, 5], ["24"]]) {
+      expect(await sidecar.staffUpdateCenterSettings(admin, { ...current, reminderHours: bad })).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+    }
+    expect(unwrapOk(await sidecar.staffUpdateCenterSettings(admin, { ...current, timeZone: TIME_ZONE, reminderHours: [2, 48] })).reminderHours).toEqual([48, 2]);
+    // An edit that leaves the times out keeps them.
+    const { reminderHours: _left, ...withoutTimes } = current;
+    expect(unwrapOk(await sidecar.staffUpdateCenterSettings(admin, { ...withoutTimes, timeZone: TIME_ZONE })).reminderHours).toEqual([48, 2]);
+
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const ownerId = newOwnerId();
+      const start = zonedToEpoch("2027-02-10", "15:00", TIME_ZONE);
+      const bookingId = await booked(ownerId, "2027-02-10", "15:00", zonedToEpoch("2027-02-05", "12:00", TIME_ZONE), "t-003");
+      expect((await keysOf(bookingId)).sort()).toEqual(["confirmation:0:student", "reminder-2h:0:student", "reminder-48h:0:student"]);
+      const reminders = (await outbox(bookingId).messages()).filter((message) => message.kind === "reminder");
+      expect(reminders.map((message) => message.nextAttemptAt).sort()).toEqual([start - 48 * HOUR, start - 2 * HOUR]);
+
+      vi.setSystemTime(start - 48 * HOUR);
+      await runDurableObjectAlarm(outbox(bookingId));
+      await runDurableObjectAlarm(outbox(bookingId));
+      expect((await outbox(bookingId).messages()).find((message) => message.key.endsWith("reminder-48h:0:student"))?.status).toBe("sent");
+      const bell = unwrapOk(await sidecar.notifications(ownerId)).notifications;
+      expect(bell.map((item) => [item.kind, item.id, item.title])).toEqual([["reminder", `${bookingId}:reminder-48h:0:student`, "Session tomorrow"]]);
+    } finally {
+      vi.useRealTimers();
+      unwrapOk(await sidecar.staffUpdateCenterSettings(admin, { ...current, reminderHours: [24, 1] }));
+    }
+  });
+
+  it("refuses bad preferences and changes nothing", async () => {
+    const ownerId = newOwnerId();
+    for (const bad of [{ changeEmails: "no", reminders: true, reminderHoursOff: [] }, { changeEmails: true, reminders: true, reminderHoursOff: [0] }, { changeEmails: true, reminders: true }]) {
+      expect(await sidecar.setNotificationPreferences(ownerId, bad as never)).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+    }
+    expect(unwrapOk(await sidecar.notificationPreferences(ownerId))).toEqual({ changeEmails: true, reminders: true, reminderHours: [{ hours: 24, on: true }, { hours: 1, on: true }] });
+  });
+});
