@@ -9,9 +9,11 @@ test.describe("the bell: in-app notifications (production build + sidecar)", () 
   test.beforeAll(() => startSidecar());
 
   test("a booking in one tab shows in the other tab's bell without a reload; opening the list shows it and reads it", async ({ page }) => {
+    // The owner both tabs share, minted first, so each tab's bell opens its socket as it loads.
+    expect((await page.request.get("/api/health")).ok()).toBe(true);
     const chat = new ChatPage(page);
-    await chat.open(); // mints the owner both tabs share
-    const bell = (tab: typeof page, unread: number) => tab.getByRole("link", { name: `Notifications, ${unread} unread` });
+    await chat.open();
+    const bell = (tab: typeof page, unread: number) => tab.getByRole("link", { name: `Notifications ${unread} unread`, exact: true });
     await expect(bell(page, 0)).toBeVisible();
 
     const other = await page.context().newPage();
@@ -26,6 +28,7 @@ test.describe("the bell: in-app notifications (production build + sidecar)", () 
     const booking = await bookInChat(chat, lettersName("Grace", Date.now()), "grace@example.edu");
     await expect(bell(other, 1)).toBeVisible();
     await expect(other.getByTestId("notification-bell")).toContainText("1");
+    await expect(bell(page, 1)).toBeVisible();
     expect(countRequests).toEqual([]);
 
     await bell(other, 1).click();

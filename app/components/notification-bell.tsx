@@ -36,35 +36,38 @@ export function NotificationBell() {
   const socket = useRef<NotificationsSocket | null>(null);
   const pathname = usePathname();
 
+  // Once the socket is open it keeps the count (its hello after every reconnect included): no more HTTP.
   const refresh = useCallback(async () => {
+    if (socket.current) return;
     const state = await loadBell();
     if (!state) return setUnread(null);
     setUnread(state.unread);
     if (state.live && !socket.current) socket.current = openNotificationsSocket({ ticket, onFrame: (frame) => setUnread(frame.unread) });
   }, []);
 
-  // On every page (a first booking mints the owner: the next page opens the socket) and when the tab comes back.
+  // Until the socket opens, on every page: a browser's first visit has no owner yet (its first
+  // booking mints one), so the page after it opens the socket. Not on focus: an idle tab sends nothing.
   useEffect(() => {
     void refresh();
   }, [pathname, refresh]);
-  useEffect(() => {
-    const onFocus = () => void refresh();
-    window.addEventListener("focus", onFocus);
-    return () => {
-      window.removeEventListener("focus", onFocus);
+  useEffect(
+    () => () => {
       socket.current?.close();
       socket.current = null;
-    };
-  }, [refresh]);
+    },
+    [],
+  );
 
   if (unread === null) return null;
   return (
-    <Link href="/notifications" aria-label={`Notifications, ${unread} unread`} data-testid="notification-bell" data-unread={unread}>
+    // "Notifications 2 unread": the name starts with the text shown ("Notifications 2"), as WCAG's label-in-name asks.
+    <Link href="/notifications" aria-label={`Notifications ${unread} unread`} data-testid="notification-bell" data-unread={unread}>
       Notifications
       {unread > 0 ? (
-        <span className="bell-count" aria-hidden="true">
-          {unread}
-        </span>
+        <>
+          {" "}
+          <span className="bell-count">{unread}</span>
+        </>
       ) : null}
     </Link>
   );
