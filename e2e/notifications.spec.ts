@@ -2,7 +2,7 @@ import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { bookInChat, lettersName } from "./support/booking";
 import { tabTo } from "./support/keyboard";
-import { startSidecar } from "./support/sidecar";
+import { startSidecar, stopSidecar } from "./support/sidecar";
 import { seriousViolations } from "./support/staff";
 
 test.describe("the bell: in-app notifications (production build + sidecar)", () => {
@@ -67,5 +67,20 @@ test.describe("the bell: in-app notifications (production build + sidecar)", () 
     await expect(page.getByRole("checkbox", { name: "1 hour before" })).not.toBeChecked();
     await expect(page.getByRole("checkbox", { name: "24 hours before" })).toBeChecked();
     expect(await seriousViolations(page)).toEqual([]);
+  });
+});
+
+test.describe("the bell without the sidecar", () => {
+  test.beforeAll(stopSidecar);
+  test.afterAll(() => startSidecar());
+
+  test("is not shown: nothing can be notified, and the count route says the service is down", async ({ page }) => {
+    const chat = new ChatPage(page);
+    await chat.open();
+    await expect(chat.notSavedNotice).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My bookings" })).toBeVisible();
+    const count = await page.request.get("/api/notifications/count");
+    expect(count.status()).toBe(503);
+    await expect(page.getByTestId("notification-bell")).toHaveCount(0);
   });
 });
