@@ -14,6 +14,8 @@ const nextConfig: NextConfig = {
     return {
       beforeFiles: [
         { source: "/api/chat/session/:sessionId/socket", destination: `http://127.0.0.1:${SIDECAR_PORT}/api/chat/session/:sessionId/socket` },
+        // The bell's socket (in-app notifications), routed the same way.
+        { source: "/api/notifications/socket", destination: `http://127.0.0.1:${SIDECAR_PORT}/api/notifications/socket` },
       ],
       afterFiles: [],
       fallback: [],

@@ -6,13 +6,14 @@
 import { default as nextHandler } from "./.open-next/worker.js";
 import type { ExecutionContext } from "@cloudflare/workers-types";
 import { AppError } from "./lib/errors";
-import { SOCKET_PATH } from "./lib/socket-protocol";
+import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "./lib/socket-protocol";
 
 export default {
   async fetch(request: Request, env: CloudflareEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(request.url);
-    if (SOCKET_PATH.test(url.pathname) && request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-      return openChatSocket(request, env, url);
+    // A chat's socket, or the bell's (in-app notifications): both go to the sidecar by ticket.
+    if ((SOCKET_PATH.test(url.pathname) || url.pathname === NOTIFICATIONS_SOCKET_PATH) && request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      return openSidecarSocket(request, env, url);
     }
     const policy = contentSecurityPolicy(newNonce());
     // Next reads the nonce from the request's CSP header and puts it on every script it renders.
@@ -65,7 +66,7 @@ function withSecurityHeaders(response: Response, url: URL, policy: string): Resp
   return secured;
 }
 
-async function openChatSocket(request: Request, env: Partial<CloudflareEnv>, url: URL): Promise<Response> {
+async function openSidecarSocket(request: Request, env: Partial<CloudflareEnv>, url: URL): Promise<Response> {
   // Cross-site WebSocket hijacking: a browser always sends Origin on a socket; it must be this site.
   if (request.headers.get("origin") !== url.origin) {
     return new AppError("forbidden:origin", "Sockets are only for this site's pages.").toResponse();

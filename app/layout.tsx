@@ -1,5 +1,6 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { NotificationBell } from "./components/notification-bell";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -28,6 +29,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             <Link href="/tutors">Tutors</Link>
             <Link href="/bookings">My bookings</Link>
             <Link href="/memory">Memory</Link>
+            <NotificationBell />
           </nav>
         </header>
         <main id="main">{children}</main>

@@ -3,8 +3,10 @@ import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booking-mail";
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
-import { inQuietHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
+import { inQuietHours, parseReminderHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
 import { bookingForMail, recordMailFailure, type BookingForMail } from "../workers/db/mail";
+import { reminderNotice } from "../lib/notifications/messages";
+import { notifyStudent } from "../workers/notify";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
@@ -163,7 +165,10 @@ export class MailOutbox extends DurableObject<Env> {
     const kind = kindOf(event);
     // A move back to a slot moved to before is a new move: its row gets its own id.
     const stored = this.db.first(sql`SELECT 1 AS found FROM events WHERE event = ${event}`) ? `${event}#${sequence}` : event;
-    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) });
+    // A student who turned these emails off gets none (their tutor still does); said nowhere, since none is queued.
+    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) }).filter(
+      ({ role }) => role !== "student" || booking.changeEmailsOff !== 1,
+    );
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${stored}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
@@ -222,6 +227,7 @@ export class MailOutbox extends DurableObject<Env> {
         this.db.run(
           sql`UPDATE mail SET status = 'sent', attempts = ${attempts}, provider_id = ${sent.value.providerId}, sent_at = ${Date.now()}, next_attempt_at = NULL, last_error = NULL WHERE key = ${row.key}`,
         );
+        if (row.kind === "reminder") await this.notifyReminder(row);
       } else if (sent.error.code === "rejected:upstream" || attempts >= MAX_ATTEMPTS) {
         await this.giveUp(row, attempts, sent.error.message);
       } else {
@@ -238,7 +244,10 @@ export class MailOutbox extends DurableObject<Env> {
   private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number): void {
     const start = sessionStart(booking);
     const message = JSON.stringify(reminderMessage(booking));
-    for (const { hoursBefore, sendAt } of reminderPlan({ start, now, timeZone: booking.timeZone })) {
+    // The center's offsets, less those the student turned off.
+    const off = new Set(parseReminderHours(booking.reminderHoursOff));
+    const hours = parseReminderHours(booking.reminderHours).filter((offset) => !off.has(offset));
+    for (const { hoursBefore, sendAt } of reminderPlan({ start, now, timeZone: booking.timeZone, hours })) {
       this.db.run(
         sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at, not_after, time_zone)
             VALUES (${`${booking.id}:reminder-${hoursBefore}h:${sequence}:student`}, ${booking.id}, ${event}, 'reminder', ${sequence}, 'student',
@@ -261,6 +270,22 @@ export class MailOutbox extends DurableObject<Env> {
       this.db.run(sql`UPDATE mail SET status = 'skipped', next_attempt_at = NULL WHERE key = ${row.key}`);
     }
     return true;
+  }
+
+  /**
+   * The student's bell hears of a reminder that was sent (keyed by the email's key: once). The
+   * object does not keep the booking's owner, so this reads the booking again: one D1 read and
+   * one Notifications call per reminder sent; a failure is logged and changes nothing here.
+   */
+  private async notifyReminder(row: MailRow): Promise<void> {
+    try {
+      const booking = await bookingForMail(this.env.DB, { bookingId: row.booking_id });
+      if (!booking) return;
+      const hoursBefore = Number(/:reminder-(\d+)h:/.exec(row.key)?.[1] ?? 0);
+      await notifyStudent(this.env, booking.ownerId, reminderNotice({ ...booking, bookingId: booking.id, mailKey: row.key, hoursBefore }));
+    } catch (error) {
+      console.error(`[MailOutbox] ${row.key}: the bell was not told`, error);
+    }
   }
 
   /** Final: the row says why, and so does the booking for staff (best effort: the row is the record). */

@@ -3,7 +3,9 @@ import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { OwnerId } from "../lib/schemas";
 import { QUICK } from "../lib/tutoring/commands";
 import { WaitForSlot } from "../lib/tutoring/schemas";
-import { OFFER_MS, WaitlistJoin, offerExpiredText, offerNotice } from "../lib/tutoring/waitlist";
+import { OFFER_MINUTES, OFFER_MS, WaitlistJoin, offerExpiredText, offerNotice } from "../lib/tutoring/waitlist";
+import { waitlistOfferNotice } from "../lib/notifications/messages";
+import { notifyStudent } from "../workers/notify";
 import { slotStillOffered } from "../workers/db/bookings";
 import type { ChatSession } from "./chat-session";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
@@ -193,6 +195,9 @@ export class Waitlist extends DurableObject<Env> {
       this.db.run(sql`UPDATE entry SET state = 'offered', offered_until = ${until} WHERE line = ${next.line}`);
       if (await this.tell({ ...next, offered_until: until }, "offer", now)) {
         await this.ctx.storage.setAlarm(until);
+        const wanted = WaitForSlot.parse(JSON.parse(next.wanted));
+        // The bell too (pushed to every open tab), after the chat has the offer it points to.
+        await notifyStudent(this.env, next.owner_id, waitlistOfferNotice({ tutorId: wanted.tutorId, tutorName: wanted.tutorName, ...wanted.slot, until, minutes: OFFER_MINUTES }));
         return next.owner_id;
       }
       this.db.run(sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE line = ${next.line}`);

@@ -29,6 +29,8 @@ const STATUS = {
   /** A tutor id the staff console does not know. */
   "not_found:tutor": 404,
   "not_found:memory": 404,
+  /** A notification id that is not one of the student's (the bell). */
+  "not_found:notification": 404,
   "conflict:lease": 409,
   "conflict:booking": 409,
   "conflict:message": 409,

@@ -11,6 +11,7 @@ import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, Sta
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
+import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
 export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
@@ -139,4 +140,18 @@ export interface SidecarApi {
   // Analytics, for a staff session (staff and admins): `query` is an AnalyticsQuery (lib/analytics/events.ts).
   /** Counts per hour or per local day in the center's time zone; 400 for a bad range. */
   staffAnalytics(sessionToken: string, query: unknown): Promise<Result<AnalyticsSeries>>;
+
+  // Notifications (issue 11, slice `bell`): the student's bell, by owner.
+  /** The owner's notifications, newest first (at most 50 kept), and the unread count. */
+  notifications(ownerId: string): Promise<Result<NotificationList>>;
+  /** The unread count only (no storage written). */
+  notificationCount(ownerId: string): Promise<Result<UnreadCount>>;
+  /** `{ ids }` or `{ all: true }`; 404 when none of the ids is the owner's. */
+  markNotificationsRead(ownerId: string, input: MarkRead): Promise<Result<UnreadCount & { marked: number }>>;
+  /** A one-use ticket for the bell's socket (GET /api/notifications/socket?ticket=…). */
+  notificationSocketTicket(ownerId: string): Promise<Result<SocketTicketResponse>>;
+  /** Email on/off for confirmations and changes, and for each of the center's reminder times. */
+  notificationPreferences(ownerId: string): Promise<Result<NotificationPreferences>>;
+  /** Saves them; answers them as stored. */
+  setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput): Promise<Result<NotificationPreferences>>;
 }

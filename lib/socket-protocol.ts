@@ -34,3 +34,6 @@ export const SOCKET_PATH = /^\/api\/chat\/session\/([^/]+)\/socket$/;
 export function socketPath(sessionId: string): string {
   return `/api/chat/session/${encodeURIComponent(sessionId)}/socket`;
 }
+
+/** The bell's socket (in-app notifications): the same in `next dev` (rewritten to the sidecar) and in production (worker.ts). */
+export const NOTIFICATIONS_SOCKET_PATH = "/api/notifications/socket";

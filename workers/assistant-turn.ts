@@ -14,7 +14,7 @@ import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST" | "NOTIFICATIONS"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 
@@ -126,6 +126,7 @@ export async function builtinTurn(input: {
         events,
         mail: env,
         waitlists: env.WAITLIST,
+        notify: env,
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);

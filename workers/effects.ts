@@ -12,6 +12,8 @@ import type { SessionManager } from "../durable-objects/session-manager";
 import { movedEvent, queueBookingMail, studentEmailed, type MailEnv } from "./mail";
 import type { Waitlist } from "../durable-objects/waitlist";
 import { offerFreedSlot, waitlistFor } from "./waitlist";
+import { notifyStudent, type NotifyEnv } from "./notify";
+import { bookingCancelledNotice, bookingConfirmedNotice, bookingMovedNotice } from "../lib/notifications/messages";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -47,6 +49,8 @@ export async function performEffect(
     mail?: MailEnv;
     /** The slots' waitlists (a cancel offers the slot to the first in line); without them none is joined or told. */
     waitlists?: DurableObjectNamespace<Waitlist>;
+    /** The student's bell (the Notifications object); without it nothing is added. */
+    notify?: Partial<NotifyEnv>;
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -67,6 +71,8 @@ export async function performEffect(
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         // A retried message finds the outbox's record of this event: the same answer, no second email.
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, id, "confirmed"));
+        // Keyed by booking and event: the retried message adds no second notification.
+        await notifyStudent(context.notify, context.ownerId, bookingConfirmedNotice({ bookingId: id, ...effect.booking }));
         return { ok: true, bookingId: id, ...(emailedTo ? { emailedTo } : {}) };
       }
       case "cancel_booking": {
@@ -75,6 +81,7 @@ export async function performEffect(
         });
         if (!cancelled) return { ok: false, reason: "not_found" };
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
+        await notifyStudent(context.notify, context.ownerId, bookingCancelledNotice({ bookingId: effect.bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
         return {
           ok: true,
@@ -95,6 +102,9 @@ export async function performEffect(
         await scheduleEnd(context.sessionManagers, { bookingId: effect.bookingId, ownerId: context.ownerId, date: effect.to.date, end: effect.to.end, timeZone });
         // Once per move (the event names the new slot): a retried effect finds it, and no second email goes out.
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
+        if (!moved.already) {
+          await notifyStudent(context.notify, context.ownerId, bookingMovedNotice({ bookingId: effect.bookingId, ...effect.to, from: moved.from, movedAt: now }));
+        }
         return { ok: true, bookingId: effect.bookingId, ...(emailedTo ? { emailedTo } : {}) };
       }
       case "join_waitlist": {
@@ -170,7 +180,7 @@ export async function cancelBooking(input: {
   bookingId: string;
   ownerId: string;
   now: number;
-}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number } | null> {
+}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } } | null> {
   const cancelled = await cancelConfirmedBooking(input.db, input);
   if (!cancelled) return null;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();

@@ -6,7 +6,7 @@ import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
 import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
-import { SOCKET_PATH } from "../lib/socket-protocol";
+import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
 import { searchDirectory } from "./db/catalog";
@@ -32,6 +32,11 @@ import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
+import { notificationsOf, notifyStudent } from "./notify";
+import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
+import { bookingCancelledNotice } from "../lib/notifications/messages";
+import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
+import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -41,6 +46,7 @@ export { Analytics } from "../durable-objects/analytics";
 export { StudentMemory } from "../durable-objects/student-memory";
 export { MailOutbox } from "../durable-objects/mail-outbox";
 export { Waitlist } from "../durable-objects/waitlist";
+export { Notifications } from "../durable-objects/notifications";
 
 const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
@@ -168,6 +174,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
       const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
+      await notifyStudent(this.env, owner.data, bookingCancelledNotice({ bookingId: id.data, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
       settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
@@ -414,12 +421,65 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => new StaffTutors(this.env).retire(sessionToken, tutorId));
   }
 
+  // Notifications (issue 11, slice `bell`): the student's bell, one Notifications object per owner.
+
+  /** The owner's notifications, newest first, and how many are unread (0 rows once the object is awake). */
+  async notifications(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(() => notificationsOf(this.env, owner.data).list(owner.data));
+  }
+
+  /** The bell's unread count: reading it writes nothing. */
+  async notificationCount(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(() => notificationsOf(this.env, owner.data).unreadCount(owner.data));
+  }
+
+  /** Marks some of the owner's notifications (by id) or all of them read; 404 when none of the ids is theirs. */
+  async markNotificationsRead(ownerId: string, input: MarkRead) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(() => notificationsOf(this.env, owner.data).markRead(owner.data, input));
+  }
+
+  /** A one-use, 60-second ticket for the owner's bell socket (signed apart from chat tickets: neither opens the other). */
+  async notificationSocketTicket(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: Date.now() }, "notifications")));
+  }
+
+  /** The owner's email choices against the center's reminder times. */
+  async notificationPreferences(ownerId: string) {
+    const owner = OwnerId.safeParse(ownerId);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return this.guard(async () => ok(await readNotificationPreferences(this.env.DB, { ownerId: owner.data })));
+  }
+
+  /**
+   * Saves them (one D1 row). Confirmation and cancellation emails follow the choice from the next
+   * one queued; reminders, for sessions booked from now on (each booking's are queued when it is made).
+   */
+  async setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput) {
+    const owner = OwnerId.safeParse(ownerId);
+    const parsed = NotificationPreferencesInput.safeParse(input);
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    if (!parsed.success) return fail("bad_request:body", "Invalid notification preferences.", zodIssues(parsed.error));
+    return this.guard(async () => {
+      await saveNotificationPreferences(this.env.DB, { ownerId: owner.data, preferences: parsed.data });
+      return ok(await readNotificationPreferences(this.env.DB, { ownerId: owner.data }));
+    });
+  }
+
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */
   override async fetch(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);
     if (pathname === "/health") return Response.json({ ok: true });
     const socket = SOCKET_PATH.exec(pathname);
     if (socket) return openSocket(request, this.env, socket[1]!);
+    if (pathname === NOTIFICATIONS_SOCKET_PATH) return openNotificationSocket(request, this.env);
     if (pathname.startsWith("/internal/")) return handleInternal(request, this.env);
     return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
   }

@@ -6,7 +6,8 @@ import { SOCKET_TICKET_TTL_MS } from "../lib/socket-protocol";
  * Socket tickets. A browser cannot put headers on a WebSocket, and the sidecar
  * does not hold the owner cookie's key, so the web worker (which verified the
  * cookie) asks the sidecar for a ticket over RPC and the browser puts it in the
- * socket URL. A ticket names one chat and one owner, lives 60 s, and is used
+ * socket URL. A chat ticket names one chat and one owner (a notifications ticket: the
+ * owner's bell, `sessionId` "notifications"), lives 60 s, and is used
  * once (the chat's object remembers the nonces it has seen until they expire).
  *
  * Stateless: an HMAC with a key derived from INTERNAL_KEY, so minting and
@@ -23,32 +24,43 @@ export interface TicketClaims {
 
 const encoder = new TextEncoder();
 
-async function ticketKey(internalKey: string): Promise<CryptoKey> {
+/**
+ * What a ticket opens: a chat's socket, or the student's notification bell. Each purpose signs
+ * with its own derived key, so a chat ticket can never open the bell's socket, nor the reverse.
+ */
+export type TicketPurpose = "chat" | "notifications";
+const PURPOSE_LABEL: Record<TicketPurpose, string> = {
+  chat: "tutor-chat socket ticket v1",
+  notifications: "tutor-chat notifications socket ticket v1",
+};
+
+async function ticketKey(internalKey: string, purpose: TicketPurpose): Promise<CryptoKey> {
   // A key of its own, derived from INTERNAL_KEY, so a ticket can never stand in for the key itself.
   const base = await crypto.subtle.importKey("raw", encoder.encode(internalKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = await crypto.subtle.sign("HMAC", base, encoder.encode("tutor-chat socket ticket v1"));
+  const derived = await crypto.subtle.sign("HMAC", base, encoder.encode(PURPOSE_LABEL[purpose]));
   return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
 export async function mintTicket(
   internalKey: string,
   input: { sessionId: string; ownerId: string; now: number },
+  purpose: TicketPurpose = "chat",
 ): Promise<{ ticket: string; expiresAt: number }> {
   const expiresAt = input.now + SOCKET_TICKET_TTL_MS;
   const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(12)));
   const payload = toBase64Url(encoder.encode(JSON.stringify({ s: input.sessionId, o: input.ownerId, e: expiresAt, n: nonce })));
-  const signature = await crypto.subtle.sign("HMAC", await ticketKey(internalKey), encoder.encode(payload));
+  const signature = await crypto.subtle.sign("HMAC", await ticketKey(internalKey, purpose), encoder.encode(payload));
   return { ticket: `${payload}.${toBase64Url(new Uint8Array(signature))}`, expiresAt };
 }
 
 /** The ticket's claims if its signature holds and it has not expired; null otherwise (never throws). */
-export async function verifyTicket(internalKey: string, ticket: string | null, now: number): Promise<TicketClaims | null> {
+export async function verifyTicket(internalKey: string, ticket: string | null, now: number, purpose: TicketPurpose = "chat"): Promise<TicketClaims | null> {
   if (!ticket || ticket.length > 512) return null;
   const [payload, signatureText, extra] = ticket.split(".");
   if (!payload || !signatureText || extra !== undefined) return null;
   const signature = fromBase64Url(signatureText);
   if (!signature) return null;
-  const valid = await crypto.subtle.verify("HMAC", await ticketKey(internalKey), signature, encoder.encode(payload));
+  const valid = await crypto.subtle.verify("HMAC", await ticketKey(internalKey, purpose), signature, encoder.encode(payload));
   if (!valid) return null;
   const bytes = fromBase64Url(payload);
   if (!bytes) return null;

@@ -22,11 +22,12 @@ interface __BaseEnv_Env {
 	STUDENT_MEMORY: DurableObjectNamespace<import("./sidecar").StudentMemory>;
 	MAIL_OUTBOX: DurableObjectNamespace<import("./sidecar").MailOutbox>;
 	WAITLIST: DurableObjectNamespace<import("./sidecar").Waitlist>;
+	NOTIFICATIONS: DurableObjectNamespace<import("./sidecar").Notifications>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./sidecar");
-		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox" | "Waitlist";
+		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox" | "Waitlist" | "Notifications";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

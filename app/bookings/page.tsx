@@ -1,7 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { BookingList } from "../components/booking-list";
-import { ReminderToggle } from "../components/reminder-toggle";
 
 export const metadata: Metadata = { title: "My bookings · Tutoring Center" };
 
@@ -10,7 +9,9 @@ export default function BookingsPage() {
     <div className="directory">
       <h1>My bookings</h1>
       <p className="subtitle">Every session booked from this browser, from any chat. A cancelled session frees the slot for others. See <Link href="/memory">what the assistant remembers</Link> about you.</p>
-      <ReminderToggle />
+      <p>
+        Reminder and booking emails: <Link href="/notifications/preferences">notification preferences</Link>.
+      </p>
       <BookingList />
     </div>
   );

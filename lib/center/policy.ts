@@ -34,6 +34,17 @@ export type OpeningHours = z.infer<typeof OpeningHours>;
 export const ClosedDate = z.object({ date: CalendarDate, reason: z.string().trim().max(120) }).strict();
 export type ClosedDate = z.infer<typeof ClosedDate>;
 
+/**
+ * Hours before a session at which students are reminded by email (stored largest first, each once;
+ * empty: the center sends no reminders). Whole hours from 1 to 7 days; at most 4.
+ */
+export const ReminderHours = z
+  .array(z.number().int().min(1, "at least 1 hour before").max(168, "at most 168 hours (7 days) before"))
+  .max(4, "at most 4 reminders")
+  .refine((hours) => new Set(hours).size === hours.length, "each time at most once")
+  .transform((hours) => [...hours].sort((a, b) => b - a));
+export type ReminderHours = z.infer<typeof ReminderHours>;
+
 /** What an admin edits in one form: everything but the closed dates, which are added and removed one by one. */
 export const CenterSettingsInput = z
   .object({
@@ -54,6 +65,8 @@ export const CenterSettingsInput = z
       .array(OpeningHours)
       .max(7)
       .refine((hours) => new Set(hours.map((entry) => entry.day)).size === hours.length, "each weekday at most once"),
+    /** when students are reminded (lib/mail/reminders.ts); left out of an edit: kept as it was */
+    reminderHours: ReminderHours.optional(),
   })
   .strict();
 export type CenterSettingsInput = z.infer<typeof CenterSettingsInput>;
@@ -73,6 +86,7 @@ export const DEFAULT_CENTER_POLICY: CenterPolicy = {
   noShowWindowDays: 30,
   hours: WEEKDAYS.map((day) => ({ day, open: "08:00", close: "22:00" })),
   closedDates: [],
+  reminderHours: [24, 1],
 };
 
 export interface Slot {

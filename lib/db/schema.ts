@@ -59,6 +59,10 @@ export const profiles = sqliteTable("profiles", {
   memoryVersion: integer("memory_version").notNull().default(0),
   /** epoch ms of the student's last "Forget me"; facts from exchanges begun before it are refused (migration 0012) */
   memoryForgottenAt: integer("memory_forgotten_at"),
+  /** no confirmation or cancellation emails to the student (/notifications/preferences; migration 0013); read when each is queued */
+  changeEmailsOff: integer("change_emails_off", { mode: "boolean" }).notNull().default(false),
+  /** the center's reminder offsets (hours) the student turned off, comma-separated ("1"); "" = none */
+  reminderHoursOff: text("reminder_hours_off").notNull().default(""),
 });
 
 export const chats = sqliteTable(
@@ -267,6 +271,8 @@ export const centerSettings = sqliteTable(
      * subject list per isolate and re-reads it only when this moves.
      */
     catalogVersion: integer("catalog_version").notNull().default(0),
+    /** hours before a session at which students are reminded, comma-separated, largest first ("24,1"); "" = none (migration 0013) */
+    reminderHours: text("reminder_hours").notNull().default("24,1"),
   },
   () => [check("center_settings_one_row", sql`id = 1`)],
 );

@@ -7,12 +7,19 @@ import type { MailMessage } from "./mailer";
  * Session reminders (docs/architecture.md, "Notifications"): when they are due and what they say.
  * Pure: the MailOutbox stores the times this computes and its alarm sends them.
  *
- * The offsets are constants, not center settings yet: a `center_settings.reminder_hours` column
- * would also need the staff settings form and its validation, which this slice leaves for later.
+ * The offsets are the center's (`center_settings.reminder_hours`, set on /staff/settings), less the
+ * ones the student turned off (`profiles.reminder_hours_off`, /notifications/preferences): both read
+ * with the booking in the MailOutbox's one D1 statement (workers/db/mail.ts).
  */
 
-/** Hours before the session's start at which the student is reminded, earliest first. */
+/** The default hours before the session's start at which the student is reminded, earliest first. */
 export const REMINDER_HOURS = [24, 1] as const;
+
+/** "24,1" (as stored) → [24, 1]; anything that is not a whole number of hours is left out. */
+export function parseReminderHours(text: string | null | undefined): number[] {
+  if (!text) return [];
+  return [...new Set(text.split(",").map((part) => Number(part.trim())))].filter((hours) => Number.isInteger(hours) && hours >= 1 && hours <= 168).sort((a, b) => b - a);
+}
 
 /**
  * Quiet hours in the center's time zone (the student's own zone is not known: the booking has none):
@@ -66,12 +73,12 @@ export function sendableAt(due: number, { start, now, timeZone }: { start: numbe
 }
 
 /**
- * The reminders a booking made at `now` gets: one per REMINDER_HOURS offset whose time has not
- * passed yet (a booking 2 h ahead gets only the 1 h one), each moved out of quiet hours.
+ * The reminders a booking made at `now` gets: one per offset in `hours` (default REMINDER_HOURS)
+ * whose time has not passed yet (a booking 2 h ahead gets only the 1 h one), each moved out of quiet hours.
  */
-export function reminderPlan({ start, now, timeZone }: { start: number; now: number; timeZone: string }): ReminderPlan[] {
+export function reminderPlan({ start, now, timeZone, hours = REMINDER_HOURS }: { start: number; now: number; timeZone: string; hours?: readonly number[] }): ReminderPlan[] {
   const plans: ReminderPlan[] = [];
-  for (const hoursBefore of REMINDER_HOURS) {
+  for (const hoursBefore of hours) {
     const due = start - hoursBefore * HOUR;
     if (due <= now) continue;
     const sendAt = sendableAt(due, { start, now, timeZone });

@@ -7,6 +7,7 @@ import type { BookingInfo } from "../../lib/tutoring/schemas";
 import { waitlistName } from "../../lib/tutoring/waitlist";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, STRANGER, TEST_NOW, unwrapOk } from "./helpers";
 import { FakeAuthenticator } from "../fakes/authenticator";
+import { notificationsOf } from "../../workers/notify";
 import { enrolled, sidecar } from "./staff-helpers";
 
 type Student = { sessionId: string; ownerId: string; say: (content: string) => Promise<ChatState> };
@@ -67,6 +68,11 @@ async function offered(one: Student) {
     expect(state.messages.at(-1)?.quickReplies).toEqual([QUICK.bookIt, QUICK.leaveWaitlist]);
     expect(state.bookingInfo).toMatchObject({ step: "review", fromWaitlist: true });
   });
+}
+
+/** What the student's bell lists, newest first. */
+async function bell(one: Student) {
+  return unwrapOk(await notificationsOf(env, one.ownerId).list(one.ownerId)).notifications;
 }
 
 async function alarmSet(line: DurableObjectStub<Waitlist>) {
@@ -212,6 +218,10 @@ describe("the waitlist", () => {
     expect(moved.bookingInfo?.movedFrom).toMatchObject({ date: moving.slot.date, start: moving.slot.start });
     expect(await confirmedOwners(moving.slot)).toEqual([]);
     await offered(moving.others[0]!);
+    // The bell: the mover hears their session moved; the first in line, that a place opened up (not booked).
+    expect((await bell(moving.holder)).map((note) => [note.kind, note.title])).toContainEqual(["moved", "Session moved"]);
+    const [opened] = (await bell(moving.others[0]!)).filter((note) => note.kind === "waitlist_offer");
+    expect(opened?.body).toMatch(/is free and offered to you for 30 minutes\. It is not booked yet/);
   });
 
   it("takes a student off the line when they leave it, and a held offer goes straight to the next", async () => {

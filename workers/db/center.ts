@@ -1,4 +1,5 @@
 import { CenterPolicy, type CenterSettingsInput, type ClosedDate } from "../../lib/center/policy";
+import { parseReminderHours } from "../../lib/mail/reminders";
 
 /**
  * D1 queries about the center's settings and booking policies (docs/architecture.md, "Center
@@ -15,6 +16,7 @@ interface SettingsRow {
   cancel_cutoff_hours: number;
   no_show_limit: number;
   no_show_window_days: number;
+  reminder_hours: string;
 }
 
 /**
@@ -25,7 +27,7 @@ interface SettingsRow {
 export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<CenterPolicy> {
   const [settings, hours, closed] = await db.batch([
     db.prepare(
-      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days
+      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours
        FROM center_settings WHERE id = 1`,
     ),
     db.prepare(`SELECT day, open, close FROM center_hours`),
@@ -42,6 +44,7 @@ export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00"
     cancelCutoffHours: row.cancel_cutoff_hours,
     noShowLimit: row.no_show_limit,
     noShowWindowDays: row.no_show_window_days,
+    reminderHours: parseReminderHours(row.reminder_hours),
     hours: hours?.results ?? [],
     closedDates: closed?.results ?? [],
   });
@@ -59,12 +62,14 @@ export async function updateCenterSettings(
     db
       .prepare(
         `UPDATE center_settings SET name = ?1, time_zone = ?2, min_lead_minutes = ?3, horizon_days = ?4, weekly_cap = ?5,
-           cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10
+           cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10,
+           reminder_hours = COALESCE(?11, reminder_hours)
          WHERE id = 1`,
       )
       .bind(
         settings.name, settings.timeZone, settings.minLeadMinutes, settings.horizonDays, settings.weeklyCap,
         settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
+        settings.reminderHours ? settings.reminderHours.join(",") : null,
       ),
     // Only what changed is written: a weekday no longer open goes, a new or moved one is upserted, the rest stay.
     db.prepare(`DELETE FROM center_hours WHERE day NOT IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(settings.hours.map((hours) => hours.day))),

@@ -7,16 +7,29 @@ export interface BookingForMail extends BookingMailFacts {
   status: "confirmed" | "cancelled" | "ended";
   /** 1: the student had turned reminders off when booking (migration 0010) */
   remindersOff: number;
+  /** the student (their bell is told when a reminder goes out) */
+  ownerId: string;
+  /** 1: the student wants no confirmation or cancellation emails now (profiles, migration 0013) */
+  changeEmailsOff: number;
+  /** the center's reminder offsets, "24,1" (center_settings.reminder_hours) */
+  reminderHours: string;
+  /** the offsets the student turned off, "1" or "" (profiles.reminder_hours_off) */
+  reminderHoursOff: string;
 }
 
-/** One booking with its tutor and the center's name and zone: one statement, every join by primary key. */
+/**
+ * One booking with its tutor, the center's name, zone and reminder times, and the student's email
+ * preferences as they are now: one statement, every join by primary key.
+ */
 export async function bookingForMail(db: D1Database, { bookingId }: { bookingId: string }): Promise<BookingForMail | null> {
   return db
     .prepare(
       `SELECT b.id, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
-              b.subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, t.name AS tutorName, t.email AS tutorEmail,
-              COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone
-       FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1
+              b.subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, t.name AS tutorName, t.email AS tutorEmail,
+              COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone,
+              COALESCE(s.reminder_hours, '24,1') AS reminderHours, COALESCE(p.change_emails_off, 0) AS changeEmailsOff,
+              COALESCE(p.reminder_hours_off, '') AS reminderHoursOff
+       FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1 LEFT JOIN profiles p ON p.owner_id = b.owner_id
        WHERE b.id = ?1`,
     )
     .bind(bookingId)

@@ -8,9 +8,11 @@ import { chatSession } from "../assistant-turn";
 import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
 import { queueBookingMail } from "../mail";
 import { offerFreedSlot } from "../waitlist";
+import { notifyStudent } from "../notify";
+import { bookingCancelledNotice } from "../../lib/notifications/messages";
 import { checkStaffSession } from "./sessions";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST" | "NOTIFICATIONS">;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -98,6 +100,7 @@ export class StaffSchedule {
       console.error("[schedule] could not drop the session's end for", bookingId, error);
     }
     const emailed = await queueBookingMail(this.env, bookingId, "cancelled");
+    await notifyStudent(this.env, cancelled.ownerId, bookingCancelledNotice({ bookingId, ...cancelled, by: "center", reason }));
     const slot = { day: weekdayOf(cancelled.date), date: cancelled.date, start: cancelled.start, end: cancelled.end };
     const told = await chatSession(this.env, cancelled.sessionId)
       .centerCancelled(cancelled.ownerId, { bookingId, tutorName: cancelled.tutorName, slot }, reason, now)

@@ -27,6 +27,8 @@ interface Draft {
   cancelCutoffHours: string;
   noShowLimit: string;
   noShowWindowDays: string;
+  /** "24, 1": hours before a session, comma-separated */
+  reminderHours: string;
   hours: Record<Weekday, DayHours>;
 }
 
@@ -46,6 +48,7 @@ function draftOf(policy: CenterPolicy): Draft {
     cancelCutoffHours: String(policy.cancelCutoffHours),
     noShowLimit: String(policy.noShowLimit),
     noShowWindowDays: String(policy.noShowWindowDays),
+    reminderHours: (policy.reminderHours ?? []).join(", "),
     hours,
   };
 }
@@ -62,6 +65,7 @@ function inputOf(draft: Draft): CenterSettingsInput {
     cancelCutoffHours: number(draft.cancelCutoffHours),
     noShowLimit: number(draft.noShowLimit),
     noShowWindowDays: number(draft.noShowWindowDays),
+    reminderHours: draft.reminderHours.trim() === "" ? [] : draft.reminderHours.split(",").map(number),
     hours: WEEKDAYS.filter((day) => !draft.hours[day].closed).map((day) => ({ day, open: draft.hours[day].open, close: draft.hours[day].close })),
   };
 }
@@ -184,6 +188,23 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
               </span>
             </div>
           ))}
+        </fieldset>
+        <fieldset disabled={!canEdit || busy}>
+          <legend>Reminders</legend>
+          <div className="field">
+            <label htmlFor="reminder-hours">Reminder emails (hours before the session)</label>
+            <input
+              id="reminder-hours"
+              value={draft.reminderHours}
+              onChange={(event) => setDraft({ ...draft, reminderHours: event.target.value })}
+              aria-describedby="reminder-hours-hint"
+              inputMode="numeric"
+              data-testid="reminder-hours"
+            />
+            <span id="reminder-hours-hint" className="hint">
+              Whole hours, comma-separated, at most 4 (for example &ldquo;24, 1&rdquo;); empty: no reminders. Applies to sessions booked from now on; students may turn any of them off.
+            </span>
+          </div>
         </fieldset>
         <fieldset disabled={!canEdit || busy}>
           <legend>Opening hours</legend>

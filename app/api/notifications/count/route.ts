@@ -1,0 +1,27 @@
+import { callSidecar, UNAVAILABLE_MESSAGE } from "@/lib/chat-session-client";
+import { AppError } from "@/lib/errors";
+import type { BellState } from "@/lib/notifications/schemas";
+import { OWNER_COOKIE, readCookie, verifyOwnerCookie } from "@/lib/server/owner-cookie";
+import { handle, json, requireSameOrigin } from "@/lib/server/http";
+import { getOwnerSecret, getSidecar } from "@/lib/server/sidecar";
+
+/**
+ * The bell's unread count (reading it writes nothing). Unlike the other owner routes it mints
+ * no owner: a browser without the cookie has been sent nothing (`live: false`), once a ping says
+ * the sidecar is there (without it, 503 like every owner route: the fallback shows no bell).
+ */
+export function GET(request: Request) {
+  return handle("GET notification count", async () => {
+    requireSameOrigin(request);
+    const sidecar = await getSidecar();
+    const ownerId = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), await getOwnerSecret());
+    if (!ownerId) {
+      await sidecar.ping().catch((error: unknown) => {
+        throw new AppError("persistence_unavailable:sidecar", UNAVAILABLE_MESSAGE, undefined, { cause: error });
+      });
+      return json({ unread: 0, live: false } satisfies BellState);
+    }
+    const { unread } = await callSidecar(() => sidecar.notificationCount(ownerId), { idempotent: true });
+    return json({ unread, live: true } satisfies BellState);
+  });
+}

@@ -1,0 +1,237 @@
+import { DurableObject } from "cloudflare:workers";
+import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import { MarkRead, NewNotification, NOTIFICATIONS_KEPT, type Notification, type NotificationList, type NotificationsFrame, type UnreadCount } from "../lib/notifications/schemas";
+import { OwnerId } from "../lib/schemas";
+import { PING, PONG } from "../lib/socket-protocol";
+import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+
+/**
+ * One student's in-app notifications (the bell): one object per owner id
+ * (`idFromName(ownerId)`). Rows are read once per wake and kept in memory
+ * (write-through), so the list and the unread count cost 0 rows; `add` writes
+ * one row (plus one per old notification dropped past NOTIFICATIONS_KEPT), and
+ * is idempotent by its key (booking × event × sequence): a retried effect adds
+ * nothing. Like StudentMemory, a student never notified has no tables at all.
+ *
+ * The bell's tabs hold hibernating WebSockets here (opened by a one-use ticket
+ * the sidecar checked, workers/notification-socket.ts); every add and every
+ * read pushes the new unread count to each of them.
+ */
+
+const MIGRATIONS = [
+  `CREATE TABLE owner (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     owner_id TEXT NOT NULL
+   )`,
+  `CREATE TABLE notifications (
+     key TEXT PRIMARY KEY,      -- the caller's idempotency key, also the public id
+     seq INTEGER NOT NULL,      -- order of arrival (newest first in the list)
+     kind TEXT NOT NULL,        -- a NotificationKind
+     title TEXT NOT NULL,
+     body TEXT NOT NULL,
+     href TEXT,
+     booking_id TEXT,
+     created_at INTEGER NOT NULL,
+     read_at INTEGER
+   ) WITHOUT ROWID`,
+] as const;
+
+type Row = {
+  key: string;
+  seq: number;
+  kind: Notification["kind"];
+  title: string;
+  body: string;
+  href: string | null;
+  booking_id: string | null;
+  created_at: number;
+  read_at: number | null;
+};
+
+/** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
+export const NOTIFY_OWNER_HEADER = "x-notify-owner";
+export const NOTIFY_NONCE_HEADER = "x-ticket-nonce";
+export const NOTIFY_EXPIRES_HEADER = "x-ticket-expires";
+
+const NOT_FOUND = "No such notification of yours.";
+
+export class Notifications extends DurableObject<Env> {
+  private readonly db: CountingSql;
+  private ownerId: string | null = null;
+  /** Every kept notification, newest first, with its seq: read once per wake. */
+  private rows: Row[] = [];
+  private hasSchema = false;
+  /** Socket tickets already used (nonce → expiry): one ticket, one socket; memory only (a ticket lives 60 s). */
+  private readonly usedTickets = new Map<string, number>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.db = new CountingSql(ctx.storage.sql);
+    // The runtime answers the bell's keep-alive itself: an idle tab never wakes the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
+    void ctx.blockConcurrencyWhile(async () => this.load());
+  }
+
+  private load(): void {
+    this.hasSchema = this.db.first(sql`SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_schema'`) !== undefined;
+    if (!this.hasSchema) return;
+    migrate(this.db, MIGRATIONS);
+    this.ownerId = this.db.first<{ owner_id: string }>(sql`SELECT owner_id FROM owner WHERE id = 1`)?.owner_id ?? null;
+    this.rows = this.db.all<Row>(sql`SELECT * FROM notifications ORDER BY seq DESC`);
+  }
+
+  /** Another owner's name on this object (never the case through the sidecar, which names it by owner): not found. */
+  private foreign(ownerId: unknown): boolean {
+    const owner = OwnerId.safeParse(ownerId);
+    return !owner.success || (this.ownerId !== null && this.ownerId !== owner.data);
+  }
+
+  /**
+   * Adds one notification unless its key is already here (then nothing is written
+   * and `added` is false), keeps the newest NOTIFICATIONS_KEPT, and pushes the new
+   * count to every open bell.
+   */
+  async add(ownerId: string, input: NewNotification): Promise<Result<{ added: boolean; unread: number }>> {
+    if (this.foreign(ownerId)) return fail("not_found:notification", NOT_FOUND);
+    const parsed = NewNotification.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Invalid notification.", zodIssues(parsed.error));
+    const note = parsed.data;
+    if (this.rows.some((row) => row.key === note.key)) return ok({ added: false, unread: this.unread() });
+    const row: Row = {
+      key: note.key,
+      seq: (this.rows[0]?.seq ?? 0) + 1,
+      kind: note.kind,
+      title: note.title,
+      body: note.body,
+      href: note.href ?? null,
+      booking_id: note.bookingId ?? null,
+      created_at: Date.now(),
+      read_at: null,
+    };
+    const dropped = this.rows.slice(NOTIFICATIONS_KEPT - 1);
+    this.ctx.storage.transactionSync(() => {
+      if (!this.hasSchema) {
+        migrate(this.db, MIGRATIONS);
+        this.db.run(sql`INSERT INTO owner (id, owner_id) VALUES (1, ${ownerId})`);
+      }
+      this.db.run(
+        sql`INSERT INTO notifications (key, seq, kind, title, body, href, booking_id, created_at, read_at)
+            VALUES (${row.key}, ${row.seq}, ${row.kind}, ${row.title}, ${row.body}, ${row.href}, ${row.booking_id}, ${row.created_at}, NULL)`,
+      );
+      for (const old of dropped) this.db.run(sql`DELETE FROM notifications WHERE key = ${old.key}`);
+    });
+    this.hasSchema = true;
+    this.ownerId = ownerId;
+    this.rows = [row, ...this.rows.slice(0, NOTIFICATIONS_KEPT - 1)];
+    this.push(publicOf(row));
+    return ok({ added: true, unread: this.unread() });
+  }
+
+  /** The newest `limit` notifications and the unread count, from memory (0 rows). */
+  async list(ownerId: string, limit = NOTIFICATIONS_KEPT): Promise<Result<NotificationList>> {
+    if (this.foreign(ownerId)) return fail("not_found:notification", NOT_FOUND);
+    const count = Math.max(1, Math.min(NOTIFICATIONS_KEPT, Math.trunc(Number(limit)) || NOTIFICATIONS_KEPT));
+    return ok({ notifications: this.rows.slice(0, count).map(publicOf), unread: this.unread() });
+  }
+
+  /** How many are unread, from memory: reading the count writes nothing (and reads nothing once awake). */
+  async unreadCount(ownerId: string): Promise<Result<UnreadCount>> {
+    if (this.foreign(ownerId)) return fail("not_found:notification", NOT_FOUND);
+    return ok({ unread: this.unread() });
+  }
+
+  /**
+   * Marks some notifications (by id) or all of them read: one row written per
+   * notification that was unread. Ids none of which are this student's: 404.
+   */
+  async markRead(ownerId: string, input: MarkRead): Promise<Result<UnreadCount & { marked: number }>> {
+    if (this.foreign(ownerId)) return fail("not_found:notification", NOT_FOUND);
+    const parsed = MarkRead.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Name the notifications to mark read, or all.", zodIssues(parsed.error));
+    const wanted = "all" in parsed.data ? null : new Set(parsed.data.ids);
+    if (wanted && !this.rows.some((row) => wanted.has(row.key))) return fail("not_found:notification", NOT_FOUND);
+    const now = Date.now();
+    const marking = this.rows.filter((row) => row.read_at === null && (!wanted || wanted.has(row.key)));
+    if (marking.length > 0) {
+      this.ctx.storage.transactionSync(() => {
+        for (const row of marking) this.db.run(sql`UPDATE notifications SET read_at = ${now} WHERE key = ${row.key}`);
+      });
+      for (const row of marking) row.read_at = now;
+      this.push(null);
+    }
+    return ok({ marked: marking.length, unread: this.unread() });
+  }
+
+  /** Rows read and written by this instance so far (tests and the docs' cost table). */
+  rowCounts(): RowCounts {
+    return this.db.counts();
+  }
+
+  /**
+   * The bell's socket upgrade, forwarded by the sidecar after it checked the ticket:
+   * the ticket's nonce is spent here (one ticket, one socket), another owner gets 404.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
+    }
+    const ownerId = request.headers.get(NOTIFY_OWNER_HEADER) ?? "";
+    if (!this.useTicket(request.headers.get(NOTIFY_NONCE_HEADER) ?? "", Number(request.headers.get(NOTIFY_EXPIRES_HEADER)), Date.now())) {
+      return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
+    }
+    if (this.foreign(ownerId)) return Response.json({ error: { code: "not_found", message: NOT_FOUND } }, { status: 404 });
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  /** Any text from a bell (its hello after each connect) is answered with the current count. */
+  override async webSocketMessage(ws: WebSocket): Promise<void> {
+    send(ws, { v: 1, type: "notifications", unread: this.unread(), latest: null });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
+    } catch {
+      // already closed
+    }
+  }
+
+  private unread(): number {
+    return this.rows.filter((row) => row.read_at === null).length;
+  }
+
+  private push(latest: Notification | null): void {
+    const frame: NotificationsFrame = { v: 1, type: "notifications", unread: this.unread(), latest };
+    for (const ws of this.ctx.getWebSockets()) send(ws, frame);
+  }
+
+  private useTicket(nonce: string, expiresAt: number, now: number): boolean {
+    for (const [seen, expiry] of this.usedTickets) if (expiry <= now) this.usedTickets.delete(seen);
+    if (!nonce || !Number.isFinite(expiresAt) || expiresAt <= now || this.usedTickets.has(nonce)) return false;
+    this.usedTickets.set(nonce, expiresAt);
+    return true;
+  }
+}
+
+function publicOf(row: Row): Notification {
+  return {
+    id: row.key,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    href: row.href,
+    bookingId: row.booking_id,
+    createdAt: row.created_at,
+    readAt: row.read_at,
+  };
+}
+
+function send(ws: WebSocket, frame: NotificationsFrame): void {
+  try {
+    ws.send(JSON.stringify(frame));
+  } catch {
+    // closing
+  }
+}
