@@ -127,7 +127,7 @@ export async function builtinTurn(input: {
         mail: env,
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
-      const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
+      const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome, policy.persona.tone);
       replies = [...replies, ...followUp.replies];
       patch = { ...patch, ...followUp.patch };
     }

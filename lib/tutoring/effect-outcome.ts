@@ -1,3 +1,4 @@
+import { phrasesFor, type Tone } from "../center/persona";
 import type { SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
@@ -52,7 +53,7 @@ function offerAlternatives(fields: SessionFields, booking: { tutorId: string; da
   return turn(`${lead} ${sentence}`, MATCH_QUICK_REPLIES, { ...patch, pendingMatch: next });
 }
 
-function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome): AssistantTurn {
+function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
   const info = fields.bookingInfo;
   const tutorName = info?.tutorName ?? "your tutor";
   if (outcome.ok) {
@@ -67,7 +68,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
     };
     const email = outcome.emailedTo ? ` A confirmation email with a calendar invite is on its way to ${outcome.emailedTo}.` : "";
     return turn(
-      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} You can see or cancel it under My bookings.`,
+      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} ${phrasesFor(tone).bookedSignOff}`,
       [QUICK.cancelBooking, QUICK.startOver],
       { bookingInfo: confirmed, pendingMatch: null },
     );
@@ -106,10 +107,11 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
 }
 
-export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): AssistantTurn {
+/** `tone`: the center's persona tone (the confirmation's sign-off); the default's wording when absent. */
+export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
   switch (effect.type) {
     case "create_booking":
-      return bookingOutcome(fields, effect, outcome);
+      return bookingOutcome(fields, effect, outcome, tone);
     case "cancel_booking":
       return cancelOutcome(fields, outcome);
     case "leave_message":

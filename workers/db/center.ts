@@ -1,3 +1,4 @@
+import { AssistantPersona, DEFAULT_PERSONA } from "../../lib/center/persona";
 import { CenterPolicy, type CenterSettingsInput, type ClosedDate } from "../../lib/center/policy";
 
 /**
@@ -15,6 +16,9 @@ interface SettingsRow {
   cancel_cutoff_hours: number;
   no_show_limit: number;
   no_show_window_days: number;
+  assistant_name: string;
+  assistant_greeting: string;
+  assistant_tone: string;
 }
 
 /**
@@ -25,7 +29,8 @@ interface SettingsRow {
 export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<CenterPolicy> {
   const [settings, hours, closed] = await db.batch([
     db.prepare(
-      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days
+      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days,
+         assistant_name, assistant_greeting, assistant_tone
        FROM center_settings WHERE id = 1`,
     ),
     db.prepare(`SELECT day, open, close FROM center_hours`),
@@ -44,12 +49,22 @@ export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00"
     noShowWindowDays: row.no_show_window_days,
     hours: hours?.results ?? [],
     closedDates: closed?.results ?? [],
+    persona: personaOf(row),
   });
 }
 
+/** The stored persona; a row that no longer passes the rules (edited by hand) reads as the defaults, never breaking a turn. */
+function personaOf(row: SettingsRow): AssistantPersona {
+  const parsed = AssistantPersona.safeParse({ name: row.assistant_name, greeting: row.assistant_greeting, tone: row.assistant_tone });
+  if (parsed.success) return parsed.data;
+  console.error("[center] stored assistant persona is not valid; using the defaults", parsed.error.issues);
+  return DEFAULT_PERSONA;
+}
+
 /**
- * Saves an admin's edit in one batch (D1 runs a batch as one transaction): the settings row, then
- * the opening hours replaced as a whole. `settings` has been validated by CenterSettingsInput.
+ * Saves an admin's edit in one batch (D1 runs a batch as one transaction): the settings row (with
+ * the persona, when given; absent, its columns keep what they hold), then the opening hours
+ * replaced as a whole. `settings` has been validated by CenterSettingsInput.
  */
 export async function updateCenterSettings(
   db: D1Database,
@@ -59,12 +74,15 @@ export async function updateCenterSettings(
     db
       .prepare(
         `UPDATE center_settings SET name = ?1, time_zone = ?2, min_lead_minutes = ?3, horizon_days = ?4, weekly_cap = ?5,
-           cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10
+           cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10,
+           assistant_name = COALESCE(?11, assistant_name), assistant_greeting = COALESCE(?12, assistant_greeting),
+           assistant_tone = COALESCE(?13, assistant_tone)
          WHERE id = 1`,
       )
       .bind(
         settings.name, settings.timeZone, settings.minLeadMinutes, settings.horizonDays, settings.weeklyCap,
         settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
+        settings.persona?.name ?? null, settings.persona?.greeting ?? null, settings.persona?.tone ?? null,
       ),
     // Only what changed is written: a weekday no longer open goes, a new or moved one is upserted, the rest stay.
     db.prepare(`DELETE FROM center_hours WHERE day NOT IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(settings.hours.map((hours) => hours.day))),

@@ -1,19 +1,20 @@
 "use client";
 
 import { useEffect, useState, type FormEvent } from "react";
+import type { AssistantPersona } from "@/lib/center/persona";
 import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
 import { capitalize } from "@/lib/tutoring/clock";
 import { WEEKDAYS, type Weekday } from "@/lib/tutoring/schemas";
 import { StaffApiError, staffApi } from "../staff-api";
+import { PersonaFields } from "./persona-fields";
 
-/** Calls a settings route; the answer is the policy as D1 now holds it, or the route's error in words. */
+/** Calls a settings route; the answer is the policy as D1 now holds it, or the route's StaffApiError (message and field issues). */
 async function call(path: string, init?: { method: "PUT" | "POST" | "DELETE"; body?: unknown }): Promise<CenterPolicy> {
-  try {
-    return CenterPolicy.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
-  } catch (error) {
-    throw error instanceof StaffApiError ? new Error(error.summary) : error;
-  }
+  return CenterPolicy.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
 }
+
+/** Field errors the form shows beside their field; the rest are summed up in the page's one line. */
+const FIELD_PATHS = ["persona.name", "persona.greeting", "persona.tone"];
 
 type DayHours = { closed: boolean; open: string; close: string };
 
@@ -28,6 +29,7 @@ interface Draft {
   noShowLimit: string;
   noShowWindowDays: string;
   hours: Record<Weekday, DayHours>;
+  persona: AssistantPersona;
 }
 
 function draftOf(policy: CenterPolicy): Draft {
@@ -47,11 +49,14 @@ function draftOf(policy: CenterPolicy): Draft {
     noShowLimit: String(policy.noShowLimit),
     noShowWindowDays: String(policy.noShowWindowDays),
     hours,
+    persona: policy.persona,
   };
 }
 
-/** Numbers go as numbers (the server refuses anything else); an empty weekly cap means none. */
-function inputOf(draft: Draft): CenterSettingsInput {
+/** Numbers go as numbers (the server refuses anything else); an empty weekly cap means none; the persona only when edited. */
+function inputOf(draft: Draft, stored: AssistantPersona): CenterSettingsInput {
+  const persona = draft.persona;
+  const edited = persona.name !== stored.name || persona.greeting !== stored.greeting || persona.tone !== stored.tone;
   const number = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
   return {
     name: draft.name,
@@ -63,6 +68,7 @@ function inputOf(draft: Draft): CenterSettingsInput {
     noShowLimit: number(draft.noShowLimit),
     noShowWindowDays: number(draft.noShowWindowDays),
     hours: WEEKDAYS.filter((day) => !draft.hours[day].closed).map((day) => ({ day, open: draft.hours[day].open, close: draft.hours[day].close })),
+    ...(edited ? { persona } : {}),
   };
 }
 
@@ -80,6 +86,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [status, setStatus] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [closedDate, setClosedDate] = useState("");
   const [closedReason, setClosedReason] = useState("");
@@ -98,6 +105,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   async function change(work: () => Promise<CenterPolicy>, done: string, resetDraft: boolean) {
     setBusy(true);
     setError(null);
+    setFieldErrors({});
     setStatus("");
     try {
       const saved = await work();
@@ -105,7 +113,16 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
       if (resetDraft) setDraft(draftOf(saved));
       setStatus(done);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      if (!(caught instanceof StaffApiError)) {
+        setError(caught instanceof Error ? caught.message : String(caught));
+        return;
+      }
+      const shown = Object.fromEntries(Object.entries(caught.fields).filter(([path]) => FIELD_PATHS.includes(path)));
+      const others = caught.issues.filter((issue) => !issue.path || !FIELD_PATHS.includes(issue.path));
+      setFieldErrors(shown);
+      setError(others.length ? new StaffApiError(caught.message, {}, others).summary : `${caught.message} Nothing was saved: check the fields marked below.`);
+      const first = Object.keys(shown)[0];
+      if (first) requestAnimationFrame(() => document.getElementById(first)?.focus());
     } finally {
       setBusy(false);
     }
@@ -114,7 +131,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   function save(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    void change(() => call("/api/staff/settings", { method: "PUT", body: inputOf(draft) }), "Settings saved.", true);
+    void change(() => call("/api/staff/settings", { method: "PUT", body: inputOf(draft, policy?.persona ?? draft.persona) }), "Settings saved.", true);
   }
 
   function addClosed(event: FormEvent) {
@@ -162,6 +179,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
             </span>
           </div>
         </fieldset>
+        <PersonaFields persona={draft.persona} errors={fieldErrors} disabled={!canEdit || busy} onChange={(persona) => setDraft({ ...draft, persona })} />
         <fieldset disabled={!canEdit || busy}>
           <legend>Booking policies</legend>
           {NUMBERS.map(({ key, label, unit, hint }) => (
