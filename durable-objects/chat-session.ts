@@ -300,7 +300,13 @@ export class ChatSession extends DurableObject<Env> {
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */
   rateReply(ownerId: string, messageId: string, vote: ReplyVote | null, now: number) {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    return rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
+    const rated = rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
+    if (rated.ok && rated.value.before !== vote) {
+      // The page's copy and every open tab follow the stored vote: a reload or a second tab shows it pressed.
+      this.recentCache?.setVote(messageId, vote);
+      this.sockets.pushVote(messageId, vote);
+    }
+    return rated;
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */

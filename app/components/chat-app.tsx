@@ -229,7 +229,7 @@ function MessageBubble({
         <span className="visually-hidden">{who}: </span>
         {message.content}
       </p>
-      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} />}
+      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} />}
       {seen && (
         <span className="receipt" data-testid="seen">
           Seen
