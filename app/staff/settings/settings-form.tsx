@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { AssistantPersona } from "@/lib/center/persona";
 import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
 import { capitalize } from "@/lib/tutoring/clock";
@@ -87,9 +87,17 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   const [status, setStatus] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  /** The first refused field, focused once the form is enabled again (a disabled field cannot take focus). */
+  const refusedField = useRef<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [closedDate, setClosedDate] = useState("");
   const [closedReason, setClosedReason] = useState("");
+
+  useEffect(() => {
+    if (busy || !refusedField.current) return;
+    document.getElementById(refusedField.current)?.focus();
+    refusedField.current = null;
+  }, [busy]);
 
   useEffect(() => {
     call("/api/staff/settings").then(
@@ -121,8 +129,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
       const others = caught.issues.filter((issue) => !issue.path || !FIELD_PATHS.includes(issue.path));
       setFieldErrors(shown);
       setError(others.length ? new StaffApiError(caught.message, {}, others).summary : `${caught.message} Nothing was saved: check the fields marked below.`);
-      const first = Object.keys(shown)[0];
-      if (first) requestAnimationFrame(() => document.getElementById(first)?.focus());
+      refusedField.current = Object.keys(shown)[0] ?? null;
     } finally {
       setBusy(false);
     }
