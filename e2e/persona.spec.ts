@@ -90,6 +90,18 @@ test.describe("assistant persona and reply feedback", () => {
       await expect(reloaded.getByRole("button", { name: "This answer did not help" })).toHaveAttribute("aria-pressed", "true");
       await expect(reloaded.getByRole("button", { name: "This answer helped" })).toHaveAttribute("aria-pressed", "false");
       expect(await seriousViolations(chat.page)).toEqual([]);
+
+      // A second tab of the same chat shows the vote, and follows a change made in the first.
+      const other = new ChatPage(await student.newPage());
+      await other.open();
+      const mirrored = other.assistantMessages().first();
+      await expect(mirrored.getByRole("button", { name: "This answer did not help" })).toHaveAttribute("aria-pressed", "true");
+      await expect(other.page.getByTestId("chat")).toHaveAttribute("data-live", "open");
+      await reloaded.getByRole("button", { name: "This answer helped" }).click();
+      await expect(mirrored.getByRole("button", { name: "This answer helped" })).toHaveAttribute("aria-pressed", "true");
+      await expect(mirrored.getByRole("button", { name: "This answer did not help" })).toHaveAttribute("aria-pressed", "false");
+      await reloaded.getByRole("button", { name: "This answer did not help" }).click();
+      await expect(mirrored.getByRole("button", { name: "This answer did not help" })).toHaveAttribute("aria-pressed", "true");
       await student.close();
 
       // Staff see it in the per-kind table (the count lands a moment after the vote).
