@@ -17,7 +17,7 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 export const FLUSH_MS = 10_000;
 
-/** Hours older than this are dropped by the flush: storage stays bounded (~400 days × 11 counters × 24 h). */
+/** Hours older than this are dropped by the flush: storage stays bounded (~400 days × 21 counters × 24 h). */
 export const RETENTION_MS = 400 * 24 * 60 * 60_000;
 
 const MIGRATIONS = [

@@ -102,7 +102,6 @@ export class ChatSession extends DurableObject<Env> {
     this.memory.restore({ ownerId: row.owner_id, facts: row.memory_facts, version: row.memory_version });
   }
 
-
   /** The whole state a page needs: fields plus the newest page of messages (from memory once read). */
   getState(ownerId: string): Result<ChatState> {
     const meta = this.authorize(ownerId);
@@ -273,7 +272,7 @@ export class ChatSession extends DurableObject<Env> {
     const info = this.fields.bookingInfo;
     if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
     const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours)}` : "";
-    this.sayCancelled(bookingId, `${cancelledText(info)}${late}`, now);
+    this.sayCancelled(ownerId, bookingId, `${cancelledText(info)}${late}`, now);
     return ok({ shown: true });
   }
 
@@ -284,7 +283,7 @@ export class ChatSession extends DurableObject<Env> {
    */
   centerCancelled(ownerId: string, booking: { bookingId: string; tutorName: string; slot: SessionSlot }, reason: string, now: number): Result<{ shown: true }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    this.sayCancelled(booking.bookingId, centerCancelledText(booking, reason), now);
+    this.sayCancelled(ownerId, booking.bookingId, centerCancelledText(booking, reason), now);
     return ok({ shown: true });
   }
 
@@ -298,21 +297,22 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
-  private sayCancelled(bookingId: string, content: string, now: number): void {
+  private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {
     const info = this.fields.bookingInfo;
-    const fieldsBefore = this.fields;
-    const added = this.ctx.storage.transactionSync(() => {
-      const stored = this.insert([{ id: `${bookingId}:cancelled`, role: "assistant", content, quickReplies: [QUICK.startOver] }], now);
-      if (info?.bookingId === bookingId && info.step === "confirmed") this.applyFields({ bookingInfo: { ...info, step: "cancelled" } }, now);
-      return stored;
-    });
-    this.announce(added, fieldsBefore);
+    const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
+    this.appendAssistantTurn(ownerId, [{ id: `${bookingId}:cancelled`, content, quickReplies: [QUICK.startOver] }], shown, now);
   }
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */
   rateReply(ownerId: string, messageId: string, vote: ReplyVote | null, now: number) {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    return rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
+    const rated = rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
+    if (rated.ok && rated.value.before !== vote) {
+      // The page's copy and every open tab follow the stored vote: a reload or a second tab shows it pressed.
+      this.recentCache?.setVote(messageId, vote);
+      this.sockets.pushVote(messageId, vote);
+    }
+    return rated;
   }
 
   /** Overwrites the given session fields, within what a client may change (see patch-rules). */

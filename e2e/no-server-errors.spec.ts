@@ -76,6 +76,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: () => "/api/notifications/preferences" },
   { method: "PUT", path: () => "/api/notifications/preferences", body: true },
   { method: "POST", path: () => "/api/assistant", body: true },
+  { method: "GET", path: () => "/api/assistant/persona" },
   { method: "GET", path: (_id, q) => `/tutors?q=${q}` },
   { method: "GET", path: (_id, q) => `/api/queue/pending?limit=${q}` },
   { method: "POST", path: () => "/api/queue/claim", body: true },

@@ -26,6 +26,10 @@ export const OwnerId = z.string().regex(OWNER_ID_PATTERN, "expected owner-{hex}"
 export const MessageRole = z.enum(["user", "assistant", "system"]);
 export type MessageRole = z.infer<typeof MessageRole>;
 
+/** A student's 👍/👎 on one assistant reply; null takes it back. */
+export const ReplyVote = z.enum(["up", "down"]);
+export type ReplyVote = z.infer<typeof ReplyVote>;
+
 export const ChatMessage = z.object({
   /** Monotonic per session; the paging cursor. */
   seq: z.number().int().positive(),
@@ -36,6 +40,8 @@ export const ChatMessage = z.object({
   createdAt: z.number().int(),
   /** Suggested next steps the UI renders as buttons. */
   quickReplies: z.array(z.string().max(80)).max(6).optional(),
+  /** The student's stored 👍/👎 on an assistant reply (durable-objects/chat/feedback.ts); absent: none. */
+  vote: ReplyVote.optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
@@ -89,9 +95,6 @@ export const NewUserMessage = z
   .strict();
 export type NewUserMessage = z.infer<typeof NewUserMessage>;
 
-/** A student's 👍/👎 on one assistant reply; null takes it back. */
-export const ReplyVote = z.enum(["up", "down"]);
-export type ReplyVote = z.infer<typeof ReplyVote>;
 /** PUT body of `/api/chat/session/{id}/messages/{messageId}/feedback`. */
 export const ReplyFeedbackBody = z.object({ vote: ReplyVote.nullable() }).strict();
 export type ReplyFeedbackBody = z.infer<typeof ReplyFeedbackBody>;

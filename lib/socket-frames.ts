@@ -1,5 +1,5 @@
 import { z } from "./zod";
-import { ChatMessage, SessionFields } from "./schemas";
+import { ChatMessage, ReplyVote, SessionFields } from "./schemas";
 import { FRAME_VERSION } from "./socket-protocol";
 
 /**
@@ -43,6 +43,8 @@ export const MessagesFrame = frame("messages", {
 });
 /** The assistant's working fields changed (booking step, match, tutors shown, last search). */
 export const StateFrame = frame("state", { fields: SessionFields, updatedAt: z.number().int() });
+/** The student's 👍/👎 on a reply changed (in any tab); null: cleared. */
+export const VoteFrame = frame("vote", { messageId: z.string().max(200), vote: ReplyVote.nullable() });
 /**
  * Someone is typing until `until` (epoch ms; the client hides it then, so a
  * lost lease needs no "stopped" message), or stopped (`until: null`).
@@ -71,6 +73,7 @@ export const ErrorFrame = frame("error", { code: z.string(), message: z.string()
 export const ServerFrame = z.discriminatedUnion("type", [
   MessagesFrame,
   StateFrame,
+  VoteFrame,
   ActivityFrame,
   ReceiptsFrame,
   PresenceFrame,

@@ -129,7 +129,7 @@ export async function builtinTurn(input: {
         notify: env,
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
-      const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome);
+      const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome, policy.persona.tone);
       replies = [...replies, ...followUp.replies];
       patch = { ...patch, ...followUp.patch };
     }

@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import useSWR from "swr";
+import { AssistantPersona, DEFAULT_PERSONA, greetingText } from "@/lib/center/persona";
 import type { ChatMessage } from "@/lib/schemas";
 import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { BookingPanel } from "./booking-panel";
@@ -9,8 +11,17 @@ import { ReplyFeedback } from "./reply-feedback";
 import { TutorCard } from "./tutor-card";
 import { useChat } from "./use-chat";
 
+/** The center's assistant name and greeting; the defaults until (or unless) the route answers. */
+async function fetchPersona(path: string): Promise<AssistantPersona> {
+  const response = await fetch(path, { cache: "no-store" });
+  const parsed = AssistantPersona.safeParse(await response.json().catch(() => null));
+  return parsed.success ? parsed.data : DEFAULT_PERSONA;
+}
+
 export function ChatApp() {
   const chat = useChat();
+  const persona = useSWR("/api/assistant/persona", fetchPersona, { revalidateOnFocus: false }).data ?? DEFAULT_PERSONA;
+  const named = persona.name !== DEFAULT_PERSONA.name;
   const [draft, setDraft] = useState("");
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const endRef = useRef<HTMLDivElement>(null);
@@ -37,7 +48,9 @@ export function ChatApp() {
         <div className="chat-header">
           <div>
             <h1 id="chat-title">Find a tutor</h1>
-            <p className="subtitle">An automated assistant matches you with a tutor and books your session.</p>
+            <p className="subtitle" data-testid="assistant-intro">
+              {named ? `${persona.name}, an automated assistant,` : "An automated assistant"} matches you with a tutor and books your session.
+            </p>
           </div>
           <button type="button" className="button secondary" onClick={chat.startOver} data-testid="new-chat">
             New chat
@@ -59,7 +72,7 @@ export function ChatApp() {
           )}
           {chat.messages.length === 0 && chat.mode !== "checking" && (
             <div className="empty">
-              <p>Hi! I&apos;m the tutoring center&apos;s automated assistant. Tell me what you need help with, and when.</p>
+              <p data-testid="greeting">{greetingText(persona)} Tell me what you need help with, and when.</p>
               <div className="quick-replies">
                 {STARTERS.map(({ text }) => (
                   <button key={text} type="button" className="chip" onClick={() => void submit(text)}>
@@ -76,12 +89,13 @@ export function ChatApp() {
               latest={index === chat.messages.length - 1}
               seen={seen && message.seq === lastStudentSeq}
               feedbackIn={chat.mode === "persistent" ? chat.sessionId : null}
+              assistantName={persona.name}
               onQuickReply={(text) => void submit(quickReplyText(text, chat.messages))}
             />
           ))}
           {typing && (
             <p className="bubble assistant thinking" data-testid="thinking">
-              <span className="visually-hidden">The assistant is typing</span>
+              <span className="visually-hidden">{named ? `${persona.name} is typing` : "The assistant is typing"}</span>
               <span aria-hidden="true">…</span>
             </p>
           )}
@@ -195,6 +209,7 @@ function MessageBubble({
   latest,
   seen,
   feedbackIn,
+  assistantName,
   onQuickReply,
 }: {
   message: ChatMessage;
@@ -203,16 +218,18 @@ function MessageBubble({
   seen: boolean;
   /** The saved chat an assistant reply may be rated in (null in the fallback mode, which stores nothing). */
   feedbackIn: string | null;
+  /** How the center names its assistant (lib/center/persona.ts). */
+  assistantName: string;
   onQuickReply: (text: string) => void;
 }) {
-  const who = message.role === "user" ? "You" : "Assistant";
+  const who = message.role === "user" ? "You" : assistantName;
   return (
     <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq} data-message-id={message.id}>
       <p className={`bubble ${message.role}`}>
         <span className="visually-hidden">{who}: </span>
         {message.content}
       </p>
-      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} />}
+      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} />}
       {seen && (
         <span className="receipt" data-testid="seen">
           Seen

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { HttpChatSessionClient } from "@/lib/chat-session-client";
 import type { ReplyVote } from "@/lib/schemas";
 
@@ -12,9 +12,12 @@ const BUTTONS: { vote: ReplyVote; label: string; icon: string }[] = [
 /**
  * 👍/👎 under one assistant reply of a saved chat. A button shows pressed only
  * once the server has stored the vote; pressing the pressed one again clears it.
+ * `stored` is the vote as the chat's state and socket carry it, so a reload or
+ * another tab's vote shows here too.
  */
-export function ReplyFeedback({ sessionId, messageId }: { sessionId: string; messageId: string }) {
-  const [vote, setVote] = useState<ReplyVote | null>(null);
+export function ReplyFeedback({ sessionId, messageId, stored }: { sessionId: string; messageId: string; stored: ReplyVote | null }) {
+  const [vote, setVote] = useState<ReplyVote | null>(stored);
+  useEffect(() => setVote(stored), [stored]);
   const [busy, setBusy] = useState(false);
   const [failed, setFailed] = useState(false);
 

@@ -20,7 +20,7 @@ import {
 } from "@/lib/schemas";
 import { QUICK } from "@/lib/tutoring/commands";
 import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
-import { mergeMessages, useLiveChat, type LiveChat } from "./use-live-chat";
+import { mergeMessages, useLiveChat, withVote, type LiveChat } from "./use-live-chat";
 
 /** `persistent`: state lives in the sidecar. `fallback`: React state only, nothing is saved. */
 export type ChatMode = "checking" | "persistent" | "fallback";
@@ -139,6 +139,10 @@ export function useChat(): ChatView {
       void state.mutate((current) => (current && updatedAt >= current.updatedAt ? { ...current, ...fields, updatedAt } : current), {
         revalidate: false,
       }),
+    onVote: (messageId, vote) => {
+      void state.mutate((current) => (current ? { ...current, messages: withVote(current.messages, messageId, vote) } : current), { revalidate: false });
+      setOlder((current) => withVote(current, messageId, vote));
+    },
     onResync: async () => {
       await state.mutate();
     },

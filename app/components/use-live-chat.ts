@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { openChatSocket, type ChatSocket, type SocketStatus } from "@/lib/chat-socket";
-import type { ChatMessage, SessionFields } from "@/lib/schemas";
+import type { ChatMessage, ReplyVote, SessionFields } from "@/lib/schemas";
 import type { ServerFrame } from "@/lib/socket-frames";
 
 /** What the page shows of the live side of a chat. */
@@ -20,6 +20,8 @@ export interface LiveChat {
 export interface LiveChatHandlers {
   onMessages(messages: ChatMessage[]): void;
   onFields(fields: SessionFields, updatedAt: number): void;
+  /** A reply's 👍/👎 changed, in this tab or another (null: cleared). */
+  onVote(messageId: string, vote: ReplyVote | null): void;
   /** Reload the state over HTTP; resolves once it is in. */
   onResync(): Promise<void>;
 }
@@ -60,6 +62,8 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
           return latest.current.onMessages(frame.messages);
         case "state":
           return latest.current.onFields(frame.fields, frame.updatedAt);
+        case "vote":
+          return latest.current.onVote(frame.messageId, frame.vote);
         case "activity":
           if (frame.who === "assistant") setTypingUntil(frame.until);
           return;
@@ -118,6 +122,16 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
   }, [staffWatching]);
 
   return { status, assistantTyping: typingUntil !== null, agentRead, notifyTyping };
+}
+
+/** The messages with one reply's vote set (null: cleared); the same array when no message has that id. */
+export function withVote(messages: ChatMessage[], messageId: string, vote: ReplyVote | null): ChatMessage[] {
+  if (!messages.some((message) => message.id === messageId)) return messages;
+  return messages.map((message) => {
+    if (message.id !== messageId) return message;
+    const { vote: _old, ...rest } = message;
+    return vote ? { ...rest, vote } : rest;
+  });
 }
 
 /** Adds pushed messages to a page of messages: by seq, each once, in order. */

@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from "../../lib/errors";
-import type { AnalyticsEvent } from "../../lib/analytics/events";
+import type { AnalyticsEvent, ReplyKind } from "../../lib/analytics/events";
 import type { ChatMessage, ReplyFeedback, ReplyVote } from "../../lib/schemas";
 import { sql, type CountingSql, type RowCounts } from "../sql";
 import { findKeyed } from "./store";
@@ -15,14 +15,14 @@ import { findKeyed } from "./store";
 const BUILTIN_REPLY = /^(.+):reply-(\d{1,3})$/;
 
 /** Id suffixes of the other assistant messages, and the kind each one is. */
-const SUFFIX_KINDS: [suffix: string, kind: string][] = [
+const SUFFIX_KINDS: [suffix: string, kind: ReplyKind][] = [
   [":bot-reply", "bot"], // an outside bot's or a staff member's answer (workers/bot-queue.ts)
   [":cancelled", "cancel_notice"], // a booking cancelled, by the student or the center
   [":unanswered", "unanswered"], // nobody could answer a queued message (dead-letter notice)
 ];
 
 /** The reply's kind: "assistant" for the built-in assistant, else from its id's suffix ("other" when none fits). */
-export function replyKind(messageId: string): string {
+export function replyKind(messageId: string): ReplyKind {
   if (BUILTIN_REPLY.test(messageId)) return "assistant";
   return SUFFIX_KINDS.find(([suffix]) => messageId.endsWith(suffix))?.[1] ?? "other";
 }
@@ -34,7 +34,7 @@ export function rateReply(
   db: CountingSql,
   recent: ChatMessage[],
   input: { messageId: string; vote: ReplyVote | null; now: number },
-): Result<ReplyFeedback & { events: AnalyticsEvent[]; rows: RowCounts }> {
+): Result<ReplyFeedback & { before: ReplyVote | null; events: AnalyticsEvent[]; rows: RowCounts }> {
   const { result, rows } = db.measure(() => {
     const message = recent.find((candidate) => candidate.id === input.messageId) ?? findMessage(db, input.messageId);
     return new ChatFeedback(db).rate(message, input.vote, input.now);
@@ -48,24 +48,28 @@ class ChatFeedback {
   /**
    * Sets, changes or (null) clears the vote on one assistant reply. One row
    * written per vote set or changed, one deleted per clear, none when the vote
-   * is already so. `events` counts a vote newly set or changed (up→down counts
-   * one `feedback_down`); clearing counts nothing.
+   * is already so. `events`: the center-wide `feedback_up`/`feedback_down`
+   * count a vote newly set or changed (up→down counts one `feedback_down`;
+   * clearing counts nothing), and `reply_vote` carries the change per reply
+   * kind (before → after), so per-kind counts are net.
    */
-  rate(message: ChatMessage | undefined, vote: ReplyVote | null, now: number): Result<ReplyFeedback & { events: AnalyticsEvent[] }> {
+  rate(message: ChatMessage | undefined, vote: ReplyVote | null, now: number): Result<ReplyFeedback & { before: ReplyVote | null; events: AnalyticsEvent[] }> {
     if (!message || message.role !== "assistant") return noReply();
     const kind = replyKind(message.id);
-    const before = this.db.first<{ vote: string }>(sql`SELECT vote FROM feedback WHERE message_id = ${message.id}`)?.vote ?? null;
-    const answer = { messageId: message.id, vote, kind };
+    const stored = this.db.first<{ vote: string }>(sql`SELECT vote FROM feedback WHERE message_id = ${message.id}`)?.vote;
+    const before: ReplyVote | null = stored === "up" || stored === "down" ? stored : null;
+    const answer = { messageId: message.id, vote, kind, before };
     if (before === vote) return ok({ ...answer, events: [] });
+    const change: AnalyticsEvent = { type: "reply_vote", kind, from: before, to: vote };
     if (vote === null) {
       this.db.run(sql`DELETE FROM feedback WHERE message_id = ${message.id}`);
-      return ok({ ...answer, events: [] });
+      return ok({ ...answer, events: [change] });
     }
     this.db.run(
       sql`INSERT INTO feedback (message_id, vote, kind, at) VALUES (${message.id}, ${vote}, ${kind}, ${now})
           ON CONFLICT (message_id) DO UPDATE SET vote = excluded.vote, at = excluded.at`,
     );
-    return ok({ ...answer, events: [{ type: vote === "up" ? "feedback_up" : "feedback_down" }] });
+    return ok({ ...answer, events: [{ type: vote === "up" ? "feedback_up" : "feedback_down" }, change] });
   }
 }
 

@@ -1,6 +1,6 @@
 import { z } from "../../lib/zod";
 import type { Result } from "../../lib/errors";
-import type { ChatMessage, SessionFields } from "../../lib/schemas";
+import type { ChatMessage, ReplyVote, SessionFields } from "../../lib/schemas";
 import { ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
 
@@ -139,6 +139,11 @@ export class ChatSockets {
 
   pushState(fields: SessionFields, updatedAt: number): void {
     this.broadcast({ v: 1, type: "state", fields, updatedAt });
+  }
+
+  /** A reply's 👍/👎 changed (null: cleared): every tab shows the stored vote. */
+  pushVote(messageId: string, vote: ReplyVote | null): void {
+    this.broadcast({ v: 1, type: "vote", messageId, vote });
   }
 
   /** A bot or a person took the student's message: they have read the chat and are now writing. */

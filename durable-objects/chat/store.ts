@@ -1,5 +1,5 @@
 import { z } from "../../lib/zod";
-import { AvailableTutors, DEFAULT_PAGE_SIZE, type ChatMessage, type SessionFields } from "../../lib/schemas";
+import { AvailableTutors, DEFAULT_PAGE_SIZE, type ChatMessage, type ReplyVote, type SessionFields } from "../../lib/schemas";
 import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
 import { sql, type CountingSql } from "../sql";
 import type { MemoryCopy } from "./memory";
@@ -104,6 +104,8 @@ type MessageRow = {
   content: string;
   quick_replies: string | null;
   created_at: number;
+  /** feedback.vote, joined on the message id (null: no vote, or not joined) */
+  vote?: string | null;
 };
 
 export interface NewMessage {
@@ -140,7 +142,9 @@ export function newestSeq(db: CountingSql, floor: number): number {
 
 /** The keyed message with this id, if stored (one indexed read). */
 export function findKeyed(db: CountingSql, id: string): ChatMessage | undefined {
-  const row = db.first<MessageRow>(sql`SELECT * FROM messages WHERE id = ${id} AND id NOT GLOB '*:reply-*'`);
+  const row = db.first<MessageRow>(
+    sql`SELECT m.*, f.vote FROM messages m LEFT JOIN feedback f ON f.message_id = m.id WHERE m.id = ${id} AND m.id NOT GLOB '*:reply-*'`,
+  );
   return row ? toMessage(row) : undefined;
 }
 
@@ -159,15 +163,22 @@ export function insertMessage(db: CountingSql, seq: number, message: NewMessage,
   return row ? toMessage(row) : null;
 }
 
+// Pages of messages carry each reply's vote: a LEFT JOIN on feedback's primary key, which reads a
+// feedback row only where a vote is stored (tests/workers/reply-votes.test.ts counts it).
+
 /** Messages strictly after `after`, oldest first, with one extra row to tell whether more exist. */
 export function messagesAfter(db: CountingSql, after: number, limit: number): { messages: ChatMessage[]; hasMore: boolean } {
-  const rows = db.all<MessageRow>(sql`SELECT * FROM messages WHERE seq > ${after} ORDER BY seq LIMIT ${limit + 1}`);
+  const rows = db.all<MessageRow>(
+    sql`SELECT m.*, f.vote FROM messages m LEFT JOIN feedback f ON f.message_id = m.id WHERE m.seq > ${after} ORDER BY m.seq LIMIT ${limit + 1}`,
+  );
   return { messages: rows.slice(0, limit).map(toMessage), hasMore: rows.length > limit };
 }
 
 /** The page just older than `before`, oldest first. */
 export function messagesBefore(db: CountingSql, before: number, limit: number): { messages: ChatMessage[]; hasOlder: boolean } {
-  const rows = db.all<MessageRow>(sql`SELECT * FROM messages WHERE seq < ${before} ORDER BY seq DESC LIMIT ${limit + 1}`);
+  const rows = db.all<MessageRow>(
+    sql`SELECT m.*, f.vote FROM messages m LEFT JOIN feedback f ON f.message_id = m.id WHERE m.seq < ${before} ORDER BY m.seq DESC LIMIT ${limit + 1}`,
+  );
   return { messages: rows.slice(0, limit).reverse().map(toMessage), hasOlder: rows.length > limit };
 }
 
@@ -246,6 +257,11 @@ export class RecentMessages {
     return this.messages.filter((message) => message.seq > after);
   }
 
+  /** A reply's vote changed (or was cleared): the cached copy follows, so a state read still costs no rows. */
+  setVote(messageId: string, vote: ReplyVote | null): void {
+    this.messages = this.messages.map((message) => (message.id !== messageId ? message : withVote(message, vote)));
+  }
+
   push(added: ChatMessage[]): void {
     this.messages.push(...added);
     if (this.messages.length > DEFAULT_PAGE_SIZE) {
@@ -263,7 +279,13 @@ function toMessage(row: MessageRow): ChatMessage {
     content: row.content,
     createdAt: row.created_at,
     ...(row.quick_replies ? { quickReplies: parseStored(QuickReplies, row.quick_replies, []) } : {}),
+    ...(row.role === "assistant" && (row.vote === "up" || row.vote === "down") ? { vote: row.vote } : {}),
   };
+}
+
+function withVote(message: ChatMessage, vote: ReplyVote | null): ChatMessage {
+  const { vote: _old, ...rest } = message;
+  return vote ? { ...rest, vote } : rest;
 }
 
 const QuickReplies = z.array(z.string());

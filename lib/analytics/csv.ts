@@ -1,4 +1,4 @@
-import type { AnalyticsSeries, Counter } from "./events";
+import { KIND_COUNTERS, type AnalyticsSeries, type Counter } from "./events";
 import { averageFirstReplySeconds } from "./series";
 
 /** The CSV's columns after the time: a header and the counter it reads. */
@@ -21,11 +21,14 @@ const COLUMNS: [string, Counter][] = [
  * still passes through `cell`: a spreadsheet never sees a formula or a stray quote.
  */
 export function seriesToCsv(series: AnalyticsSeries): string {
-  const header = ["time", ...COLUMNS.map(([name]) => name), "avg_first_reply_seconds"];
+  // The net 👍/👎 per reply kind (feedback_up_assistant, …; lib/analytics/feedback.ts says what they mean) come last,
+  // so the columns a spreadsheet already reads keep their places.
+  const header = ["time", ...COLUMNS.map(([name]) => name), "avg_first_reply_seconds", ...KIND_COUNTERS];
   const rows = series.buckets.map((bucket) => [
     bucket.label,
     ...COLUMNS.map(([, counter]) => String(bucket.counts[counter])),
     String(averageFirstReplySeconds(bucket.counts) ?? ""),
+    ...KIND_COUNTERS.map((counter) => String(bucket.counts[counter])),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }

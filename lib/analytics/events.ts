@@ -1,4 +1,5 @@
 import { z } from "../zod";
+import { ReplyVote } from "../schemas";
 
 /**
  * The analytics wire shapes, shared by the emitters (sidecar), the Analytics
@@ -28,6 +29,21 @@ export const PLAIN_EVENTS = [
 
 export type PlainEventType = (typeof PLAIN_EVENTS)[number];
 
+/**
+ * What kind of assistant message a vote is on, read from how its id was made
+ * (durable-objects/chat/feedback.ts `replyKind`): the built-in assistant's
+ * replies, an outside bot's or a staff member's answers, cancellation notices,
+ * "nobody could answer" notices, anything else.
+ */
+export const REPLY_KINDS = ["assistant", "bot", "cancel_notice", "unanswered", "other"] as const;
+export const ReplyKind = z.enum(REPLY_KINDS);
+export type ReplyKind = z.infer<typeof ReplyKind>;
+
+/** The per-kind vote counters: `feedback_up_assistant`, `feedback_down_bot`, … (net changes; see `increments`). */
+export type KindCounter = `feedback_${ReplyVote}_${ReplyKind}`;
+export const KIND_COUNTERS: readonly KindCounter[] = REPLY_KINDS.flatMap((kind) => [`feedback_up_${kind}`, `feedback_down_${kind}`] as const);
+export const kindCounter = (vote: ReplyVote, kind: ReplyKind): KindCounter => `feedback_${vote}_${kind}`;
+
 /** The longest wait for a first staff reply we count (older hand-offs are still counted, capped). */
 export const MAX_REPLY_WAIT_MS = 366 * 24 * 60 * 60_000;
 
@@ -35,6 +51,8 @@ export const AnalyticsEvent = z.union([
   z.object({ type: z.enum(PLAIN_EVENTS) }).strict(),
   /** Staff's first reply to a hand-off, `durationMs` after the student left it. */
   z.object({ type: z.literal("staff_first_reply"), durationMs: z.number().int().nonnegative().max(MAX_REPLY_WAIT_MS) }).strict(),
+  /** A reply's vote went `from` → `to` (null: none): set, changed or cleared (Sidecar.rateReply). */
+  z.object({ type: z.literal("reply_vote"), kind: ReplyKind, from: ReplyVote.nullable(), to: ReplyVote.nullable() }).strict(),
 ]);
 export type AnalyticsEvent = z.infer<typeof AnalyticsEvent>;
 export type AnalyticsEventType = AnalyticsEvent["type"];
@@ -44,11 +62,12 @@ export const MAX_EVENTS_PER_CALL = 100;
 export const AnalyticsBatch = z.array(AnalyticsEvent).min(1).max(MAX_EVENTS_PER_CALL);
 
 /**
- * What is stored per hour: one count per event type, plus the sum of the
- * first-reply waits, so an average over any range is exact (sum / count).
+ * What is stored per hour: one count per plain event type, the sum of the
+ * first-reply waits, so an average over any range is exact (sum / count), and
+ * the net 👍/👎 per reply kind.
  */
-export const COUNTERS = [...PLAIN_EVENTS, "staff_first_reply", "staff_first_reply_ms"] as const;
-export type Counter = (typeof COUNTERS)[number];
+export type Counter = PlainEventType | "staff_first_reply" | "staff_first_reply_ms" | KindCounter;
+export const COUNTERS: readonly [Counter, ...Counter[]] = [...PLAIN_EVENTS, "staff_first_reply", "staff_first_reply_ms", ...KIND_COUNTERS];
 export type Counts = Record<Counter, number>;
 
 export const isCounter = (name: string): name is Counter => (COUNTERS as readonly string[]).includes(name);
@@ -63,6 +82,16 @@ export function increments(event: AnalyticsEvent): [Counter, number][] {
     return [
       ["staff_first_reply", 1],
       ["staff_first_reply_ms", event.durationMs],
+    ];
+  }
+  if (event.type === "reply_vote") {
+    // Net counts: a vote set adds one to its side, a clear takes one away, a change does both
+    // (👍→👎 moves one from up to down). So a kind's counts over a range are the votes that
+    // came to stand in it, minus those taken back in it.
+    if (event.from === event.to) return [];
+    return [
+      ...(event.from ? ([[kindCounter(event.from, event.kind), -1]] as [Counter, number][]) : []),
+      ...(event.to ? ([[kindCounter(event.to, event.kind), 1]] as [Counter, number][]) : []),
     ];
   }
   return [[event.type, 1]];

@@ -1,6 +1,7 @@
 import { z } from "../zod";
 import { addDays, capitalize, DEFAULT_TIME_ZONE, formatDate, localNow, toClock, toMinutes, weekdayIndex, weekdayOf, zonedToEpoch } from "../tutoring/clock";
 import { ClockTime, WEEKDAYS, Weekday } from "../tutoring/schemas";
+import { AssistantPersona, DEFAULT_PERSONA } from "./persona";
 
 /**
  * The center's settings and booking policies (docs/architecture.md, "Center settings"), and the pure
@@ -67,14 +68,16 @@ export const CenterSettingsInput = z
       .refine((hours) => new Set(hours.map((entry) => entry.day)).size === hours.length, "each weekday at most once"),
     /** when students are reminded (lib/mail/reminders.ts); left out of an edit: kept as it was */
     reminderHours: ReminderHours.optional(),
+    /** the assistant's name, greeting and tone (lib/center/persona.ts); absent: left as stored */
+    persona: AssistantPersona.optional(),
   })
   .strict();
 export type CenterSettingsInput = z.infer<typeof CenterSettingsInput>;
 
-export const CenterPolicy = CenterSettingsInput.extend({ closedDates: z.array(ClosedDate).max(1000) });
+export const CenterPolicy = CenterSettingsInput.extend({ closedDates: z.array(ClosedDate).max(1000), persona: AssistantPersona });
 export type CenterPolicy = z.infer<typeof CenterPolicy>;
 
-/** The migration's defaults (drizzle/migrations/0005): they change nothing about booking as it was. */
+/** The migrations' defaults (drizzle/migrations/0005, 0014): they change nothing about booking or wording as it was. */
 export const DEFAULT_CENTER_POLICY: CenterPolicy = {
   name: "Tutoring Center",
   timeZone: DEFAULT_TIME_ZONE,
@@ -87,6 +90,7 @@ export const DEFAULT_CENTER_POLICY: CenterPolicy = {
   hours: WEEKDAYS.map((day) => ({ day, open: "08:00", close: "22:00" })),
   closedDates: [],
   reminderHours: [24, 1],
+  persona: DEFAULT_PERSONA,
 };
 
 export interface Slot {

@@ -273,6 +273,14 @@ export const centerSettings = sqliteTable(
     catalogVersion: integer("catalog_version").notNull().default(0),
     /** hours before a session at which students are reminded, comma-separated, largest first ("24,1"); "" = none (migration 0013) */
     reminderHours: text("reminder_hours").notNull().default("24,1"),
+    /** the assistant's display name in the chat (lib/center/persona.ts; migration 0014) */
+    assistantName: text("assistant_name").notNull().default("Assistant"),
+    /** the first message of a new chat; `{name}` stands for the display name */
+    assistantGreeting: text("assistant_greeting")
+      .notNull()
+      .default("Hi! I'm an automated tutoring assistant, not a person. I can find you a tutor by subject, day and time, and book the session."),
+    /** friendly | concise | formal: picks among the assistant's phrasings where it has more than one */
+    assistantTone: text("assistant_tone", { enum: ["friendly", "concise", "formal"] }).notNull().default("friendly"),
   },
   () => [check("center_settings_one_row", sql`id = 1`)],
 );

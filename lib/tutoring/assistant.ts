@@ -1,3 +1,4 @@
+import { DEFAULT_PERSONA, greetingText, phrasesFor } from "../center/persona";
 import { DEFAULT_CENTER_POLICY, type CenterPolicy } from "../center/policy";
 import { remembersSomething, type MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
@@ -6,7 +7,7 @@ import { moveTurn } from "./move-flow";
 import { localNow } from "./clock";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { hasCriteria, parseMessage } from "./parse";
-import { INTRO, dayText, slotText, timeText } from "./phrasing";
+import { dayText, slotText, timeText } from "./phrasing";
 import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext, TutorCatalog } from "./turn-types";
@@ -161,8 +162,9 @@ async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
       break;
   }
   if (ctx.parsed.greeting && !hasCriteria(ctx.parsed)) {
-    if (isFresh(ctx.fields)) return turn(`${INTRO} What subject would you like help with?`, subjectQuickReplies(ctx.subjects), { searchCriteria: criteria });
-    const hello = "Hi again! I'm the automated tutoring assistant. ";
+    const { persona } = ctx.policy;
+    if (isFresh(ctx.fields)) return turn(`${greetingText(persona)} ${phrasesFor(persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: criteria });
+    const hello = persona.name === DEFAULT_PERSONA.name ? "Hi again! I'm the automated tutoring assistant. " : `Hi again! I'm ${persona.name}, the automated tutoring assistant. `;
     return askNext(criteria, ctx, hello) ?? turn(`${hello}You can book this tutor, see other tutors, or change the time.`, MATCH_QUICK_REPLIES);
   }
   return searchWith(ctx);
@@ -198,9 +200,10 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   if (remembered && !result.replies.some((line) => line.content.startsWith(welcomeLine(remembered)))) {
     result = { ...result, replies: [reply(welcomeLine(remembered)), ...result.replies] };
   }
-  if (isFresh(fields) && !result.replies[0]?.content.startsWith(INTRO)) {
-    // The first thing anyone hears: this is a bot, not a person.
-    result = { ...result, replies: [reply(INTRO), ...result.replies] };
+  const greeting = greetingText(policy.persona);
+  if (isFresh(fields) && !result.replies[0]?.content.startsWith(greeting)) {
+    // The first thing anyone hears: this is a bot, not a person (the persona's rules make every greeting say so).
+    result = { ...result, replies: [reply(greeting), ...result.replies] };
   }
   if (isFresh(fields) && !result.patch.searchCriteria) {
     result = { ...result, patch: { ...result.patch, searchCriteria: criteriaOf(fields) } };

@@ -1,3 +1,4 @@
+import { phrasesFor, type Tone } from "../center/persona";
 import type { SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
@@ -66,7 +67,7 @@ function offerAlternatives(
   return turn(`${lead} ${sentence}`, [...MATCH_QUICK_REPLIES, ...wait], { ...patch, pendingMatch: next });
 }
 
-function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome): AssistantTurn {
+function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
   const info = fields.bookingInfo;
   const tutorName = info?.tutorName ?? "your tutor";
   if (outcome.ok) {
@@ -81,7 +82,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
     };
     const email = outcome.emailedTo ? ` A confirmation email with a calendar invite is on its way to ${outcome.emailedTo}.` : "";
     return turn(
-      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} You can see or cancel it under My bookings.`,
+      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} ${phrasesFor(tone).bookedSignOff}`,
       [QUICK.cancelBooking, QUICK.startOver],
       { bookingInfo: confirmed, pendingMatch: null },
     );
@@ -190,10 +191,11 @@ function waitlistOutcome(effect: Extract<AssistantEffect, { type: "join_waitlist
   return turn(`You're on the waitlist for ${session}: number ${outcome.position ?? 1} in line.`, [QUICK.leaveWaitlist, QUICK.startOver]);
 }
 
-export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): AssistantTurn {
+/** `tone`: the center's persona tone (the confirmation's sign-off); the default's wording when absent. */
+export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
   switch (effect.type) {
     case "create_booking":
-      return bookingOutcome(fields, effect, outcome);
+      return bookingOutcome(fields, effect, outcome, tone);
     case "cancel_booking":
       return cancelOutcome(fields, outcome);
     case "move_booking":

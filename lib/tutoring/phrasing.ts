@@ -1,3 +1,4 @@
+import { DEFAULT_PERSONA, greetingText } from "../center/persona";
 import { capitalize, formatDate, toClock, toMinutes } from "./clock";
 import type { RankedMatch } from "./match";
 import { DAY_PERIODS } from "./parse-when";
@@ -13,8 +14,8 @@ import type { SearchCriteria, SessionSlot, TutorMatch, TutorMode } from "./schem
 /** What "any time" stores: the whole tutoring day. */
 export const ANY_TIME = { timeFrom: "08:00", timeTo: "20:59" } as const;
 
-export const INTRO =
-  "Hi! I'm an automated tutoring assistant, not a person. I can find you a tutor by subject, day and time, and book the session.";
+/** The default greeting (lib/center/persona.ts); a center's own is `greetingText(policy.persona)`. */
+export const INTRO = greetingText(DEFAULT_PERSONA);
 
 export function modeText(mode: TutorMode | "online" | "in_person"): string {
   if (mode === "in_person") return "in person";

@@ -1,3 +1,4 @@
+import { phrasesFor } from "../center/persona";
 import { checkSlot, lastBookableDate, type SlotVerdict } from "../center/policy";
 import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
@@ -85,7 +86,7 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
 export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): AssistantTurn | undefined {
   const patch = { searchCriteria: criteria };
   if (!criteria.skill) {
-    return turn(`${lead}What subject would you like help with?`, subjectQuickReplies(ctx.subjects), patch);
+    return turn(`${lead}${phrasesFor(ctx.policy.persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), patch);
   }
   if (!hasDay(criteria)) {
     const ack = lead || `${criteria.skill}, got it. `;
@@ -217,9 +218,10 @@ function currentQuestion(criteria: SearchCriteria, ctx: TurnContext): AssistantT
 export function clarify(ctx: TurnContext, criteria: SearchCriteria): AssistantTurn {
   const misses = (criteria.misses ?? 0) + 1;
   const patch = { searchCriteria: { ...criteria, misses } };
+  const phrases = phrasesFor(ctx.policy.persona.tone);
   if (misses >= 2) {
     return turn(
-      `Sorry, I'm still not sure what you mean. I can leave a message for the tutoring center staff, or you can try something like "Python on Monday at 10".`,
+      `${phrases.stillNotUnderstood} I can leave a message for the tutoring center staff, or you can try something like "Python on Monday at 10".`,
       [QUICK.leaveMessage, QUICK.startOver],
       patch,
     );
@@ -227,5 +229,5 @@ export function clarify(ctx: TurnContext, criteria: SearchCriteria): AssistantTu
   const next = currentQuestion(criteria, ctx);
   const first = next.replies[0];
   const hint = criteria.skill ? "" : " I know subjects like " + subjectQuickReplies(ctx.subjects).join(", ") + ".";
-  return turn(`Sorry, I didn't catch that.${hint} ${first?.content ?? ""}`.trim(), first?.quickReplies, patch);
+  return turn(`${phrases.notUnderstood}${hint} ${first?.content ?? ""}`.trim(), first?.quickReplies, patch);
 }

@@ -1,3 +1,4 @@
+import { phrasesFor } from "../center/persona";
 import type { LastSession, MemoryView } from "../memory/view";
 import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { QUICK } from "./commands";
@@ -32,7 +33,7 @@ export function welcomeLine(memory: MemoryView): string {
 export async function welcomeBack(ctx: TurnContext, memory: MemoryView): Promise<AssistantTurn> {
   const hello = welcomeLine(memory);
   const last = memory.lastSession;
-  const ask = () => turn(`${hello} What subject would you like help with?`, subjectQuickReplies(ctx.subjects), { searchCriteria: { excludeTutorIds: [] } });
+  const ask = () => turn(`${hello} ${phrasesFor(ctx.policy.persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: { excludeTutorIds: [] } });
   if (!last || !last.subject) return ask();
   const criteria: SearchCriteria = {
     skill: last.subject,

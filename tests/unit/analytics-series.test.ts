@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { cell, seriesToCsv } from "../../lib/analytics/csv";
-import { AnalyticsQuery } from "../../lib/analytics/events";
+import { AnalyticsQuery, emptyCounts, increments } from "../../lib/analytics/events";
+import { feedbackByKind, helpfulText } from "../../lib/analytics/feedback";
 import { addCount, buildSeries, HOUR_MS, localHourLabel, type HourCounts } from "../../lib/analytics/series";
 
 const ZONE = "America/Los_Angeles";
@@ -52,11 +53,12 @@ describe("the analytics CSV", () => {
     addCount(hours, FALL_BACK_START, "staff_first_reply", 2);
     addCount(hours, FALL_BACK_START, "staff_first_reply_ms", 150_000);
     addCount(hours, FALL_BACK_START, "chat_started", 3);
+    addCount(hours, FALL_BACK_START, "feedback_down_bot", 1);
     const csv = seriesToCsv(buildSeries({ from: "2026-11-01", to: "2026-11-02", granularity: "day" }, ZONE, hours));
     expect(csv.split("\r\n")).toEqual([
-      "time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds",
-      "2026-11-01,3,0,0,0,0,0,0,2,0,0,75",
-      "2026-11-02,0,0,0,0,0,0,0,0,0,0,",
+      "time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other",
+      "2026-11-01,3,0,0,0,0,0,0,2,0,0,75,0,0,0,1,0,0,0,0,0,0",
+      "2026-11-02,0,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0",
       "",
     ]);
   });
@@ -67,5 +69,27 @@ describe("the analytics CSV", () => {
     expect(cell("-3")).toBe("-3");
     expect(cell("a,b")).toBe('"a,b"');
     expect(cell("2026-11-23T14:00-08:00")).toBe("2026-11-23T14:00-08:00");
+  });
+});
+
+describe("feedback per reply kind", () => {
+  it("gives each kind its net 👍/👎 and share helpful, and no share where a count is negative or there is none", () => {
+    const counts = { ...emptyCounts(), feedback_up_assistant: 3, feedback_down_assistant: 1, feedback_up_bot: -1, feedback_down_bot: 2 };
+    const rows = feedbackByKind(counts);
+    expect(rows.map((row) => [row.kind, row.up, row.down, helpfulText(row.helpful)])).toEqual([
+      ["assistant", 3, 1, "75%"],
+      ["bot", -1, 2, "—"],
+      ["cancel_notice", 0, 0, "—"],
+      ["unanswered", 0, 0, "—"],
+      ["other", 0, 0, "—"],
+      ["all", 2, 3, "40%"],
+    ]);
+  });
+
+  it("turns a vote's changes into net counts: set +1, clear -1, a change moves one", () => {
+    expect(increments({ type: "reply_vote", kind: "assistant", from: null, to: "up" })).toEqual([["feedback_up_assistant", 1]]);
+    expect(increments({ type: "reply_vote", kind: "bot", from: "up", to: "down" })).toEqual([["feedback_up_bot", -1], ["feedback_down_bot", 1]]);
+    expect(increments({ type: "reply_vote", kind: "other", from: "down", to: null })).toEqual([["feedback_down_other", -1]]);
+    expect(increments({ type: "reply_vote", kind: "other", from: "down", to: "down" })).toEqual([]);
   });
 });

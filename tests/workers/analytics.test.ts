@@ -51,6 +51,7 @@ function expected(keyOf: (at: number) => string): Map<string, Counts> {
   for (const [when, events] of DAY) {
     const counts = out.get(keyOf(when)) ?? emptyCounts();
     for (const event of events) {
+      if (event.type === "reply_vote") continue; // per-kind net counts: tests/workers/reply-votes.test.ts
       counts[event.type] += 1;
       if (event.type === "staff_first_reply") counts.staff_first_reply_ms += event.durationMs;
     }
@@ -210,7 +211,7 @@ describe("the emitters and the staff console's numbers", () => {
     expect(series.totals).toEqual(after);
 
     const csv = seriesToCsv(series).split("\r\n");
-    expect(csv[0]).toBe("time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds");
+    expect(csv[0]).toBe("time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other");
     expect(csv).toHaveLength(2 + 1 + 1); // header, two days, the final line break
     const todayRow = csv.find((line) => line.startsWith(`${today},`))!.split(",");
     expect(Number(todayRow[1]) + Number(csv[1]!.split(",")[1])).toBe(after.chat_started);

@@ -49,18 +49,20 @@ describe("feedback on assistant replies", () => {
     let before = await globalTotals();
     expect(unwrapOk(await sidecar.rateReply(sessionId, ownerId, reply.id, "up"))).toEqual({ messageId: reply.id, vote: "up", kind: "assistant" });
     expect(await feedbackRows(sessionId)).toEqual([{ message_id: reply.id, vote: "up", kind: "assistant" }]);
-    await expectDelta(before, { feedback_up: 1 });
+    await expectDelta(before, { feedback_up: 1, feedback_up_assistant: 1 });
 
     before = await globalTotals();
     unwrapOk(await sidecar.rateReply(sessionId, ownerId, reply.id, "up")); // the same vote again: nothing new
     unwrapOk(await sidecar.rateReply(sessionId, ownerId, reply.id, "down"));
     expect(await feedbackRows(sessionId)).toEqual([{ message_id: reply.id, vote: "down", kind: "assistant" }]);
-    await expectDelta(before, { feedback_down: 1 });
+    // Center-wide, a change counts one down; per kind, the vote moved from up to down.
+    await expectDelta(before, { feedback_down: 1, feedback_up_assistant: -1, feedback_down_assistant: 1 });
 
     before = await globalTotals();
     expect(unwrapOk(await sidecar.rateReply(sessionId, ownerId, reply.id, null))).toMatchObject({ vote: null });
     expect(await feedbackRows(sessionId)).toEqual([]);
     unwrapOk(await sidecar.rateReply(sessionId, ownerId, reply.id, "down")); // a vote set again after a clear counts again
+    // Per kind, the clear took the down away and the new vote put it back: net nothing.
     await expectDelta(before, { feedback_down: 1 });
   });
 

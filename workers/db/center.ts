@@ -1,3 +1,4 @@
+import { AssistantPersona, DEFAULT_PERSONA } from "../../lib/center/persona";
 import { CenterPolicy, type CenterSettingsInput, type ClosedDate } from "../../lib/center/policy";
 import { parseReminderHours } from "../../lib/mail/reminders";
 
@@ -17,6 +18,9 @@ interface SettingsRow {
   no_show_limit: number;
   no_show_window_days: number;
   reminder_hours: string;
+  assistant_name: string;
+  assistant_greeting: string;
+  assistant_tone: string;
 }
 
 /**
@@ -27,7 +31,8 @@ interface SettingsRow {
 export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<CenterPolicy> {
   const [settings, hours, closed] = await db.batch([
     db.prepare(
-      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours
+      `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours,
+         assistant_name, assistant_greeting, assistant_tone
        FROM center_settings WHERE id = 1`,
     ),
     db.prepare(`SELECT day, open, close FROM center_hours`),
@@ -47,12 +52,22 @@ export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00"
     reminderHours: parseReminderHours(row.reminder_hours),
     hours: hours?.results ?? [],
     closedDates: closed?.results ?? [],
+    persona: personaOf(row),
   });
 }
 
+/** The stored persona; a row that no longer passes the rules (edited by hand) reads as the defaults, never breaking a turn. */
+function personaOf(row: SettingsRow): AssistantPersona {
+  const parsed = AssistantPersona.safeParse({ name: row.assistant_name, greeting: row.assistant_greeting, tone: row.assistant_tone });
+  if (parsed.success) return parsed.data;
+  console.error("[center] stored assistant persona is not valid; using the defaults", parsed.error.issues);
+  return DEFAULT_PERSONA;
+}
+
 /**
- * Saves an admin's edit in one batch (D1 runs a batch as one transaction): the settings row, then
- * the opening hours replaced as a whole. `settings` has been validated by CenterSettingsInput.
+ * Saves an admin's edit in one batch (D1 runs a batch as one transaction): the settings row (with
+ * the persona, when given; absent, its columns keep what they hold), then the opening hours
+ * replaced as a whole. `settings` has been validated by CenterSettingsInput.
  */
 export async function updateCenterSettings(
   db: D1Database,
@@ -63,13 +78,16 @@ export async function updateCenterSettings(
       .prepare(
         `UPDATE center_settings SET name = ?1, time_zone = ?2, min_lead_minutes = ?3, horizon_days = ?4, weekly_cap = ?5,
            cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10,
-           reminder_hours = COALESCE(?11, reminder_hours)
+           reminder_hours = COALESCE(?11, reminder_hours),
+           assistant_name = COALESCE(?12, assistant_name), assistant_greeting = COALESCE(?13, assistant_greeting),
+           assistant_tone = COALESCE(?14, assistant_tone)
          WHERE id = 1`,
       )
       .bind(
         settings.name, settings.timeZone, settings.minLeadMinutes, settings.horizonDays, settings.weeklyCap,
         settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
         settings.reminderHours ? settings.reminderHours.join(",") : null,
+        settings.persona?.name ?? null, settings.persona?.greeting ?? null, settings.persona?.tone ?? null,
       ),
     // Only what changed is written: a weekday no longer open goes, a new or moved one is upserted, the rest stay.
     db.prepare(`DELETE FROM center_hours WHERE day NOT IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(settings.hours.map((hours) => hours.day))),

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { AnalyticsSeriesSchema, MAX_RANGE_DAYS, type Counts, type Granularity } from "@/lib/analytics/events";
 import { averageFirstReplySeconds } from "@/lib/analytics/series";
 import { z } from "@/lib/zod";
+import { FeedbackTable } from "./feedback-table";
 import { SeriesChart, type ChartLine } from "./series-chart";
 import { StaffApiError, staffApi } from "../staff-api";
 
@@ -197,6 +198,7 @@ export function AnalyticsBoard() {
           {CHARTS.map((chart) => (
             <SeriesChart key={chart.id} {...chart} buckets={buckets} granularity={series.granularity} timeZone={series.timeZone} />
           ))}
+          <FeedbackTable totals={series.totals} />
         </>
       )}
     </div>

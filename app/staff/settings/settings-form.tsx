@@ -1,19 +1,20 @@
 "use client";
 
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import type { AssistantPersona } from "@/lib/center/persona";
 import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
 import { capitalize } from "@/lib/tutoring/clock";
 import { WEEKDAYS, type Weekday } from "@/lib/tutoring/schemas";
 import { StaffApiError, staffApi } from "../staff-api";
+import { PersonaFields } from "./persona-fields";
 
-/** Calls a settings route; the answer is the policy as D1 now holds it, or the route's error in words. */
+/** Calls a settings route; the answer is the policy as D1 now holds it, or the route's StaffApiError (message and field issues). */
 async function call(path: string, init?: { method: "PUT" | "POST" | "DELETE"; body?: unknown }): Promise<CenterPolicy> {
-  try {
-    return CenterPolicy.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
-  } catch (error) {
-    throw error instanceof StaffApiError ? new Error(error.summary) : error;
-  }
+  return CenterPolicy.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
 }
+
+/** Field errors the form shows beside their field; the rest are summed up in the page's one line. */
+const FIELD_PATHS = ["persona.name", "persona.greeting", "persona.tone"];
 
 type DayHours = { closed: boolean; open: string; close: string };
 
@@ -30,6 +31,7 @@ interface Draft {
   /** "24, 1": hours before a session, comma-separated */
   reminderHours: string;
   hours: Record<Weekday, DayHours>;
+  persona: AssistantPersona;
 }
 
 function draftOf(policy: CenterPolicy): Draft {
@@ -50,11 +52,14 @@ function draftOf(policy: CenterPolicy): Draft {
     noShowWindowDays: String(policy.noShowWindowDays),
     reminderHours: (policy.reminderHours ?? []).join(", "),
     hours,
+    persona: policy.persona,
   };
 }
 
-/** Numbers go as numbers (the server refuses anything else); an empty weekly cap means none. */
-function inputOf(draft: Draft): CenterSettingsInput {
+/** Numbers go as numbers (the server refuses anything else); an empty weekly cap means none; the persona only when edited. */
+function inputOf(draft: Draft, stored: AssistantPersona): CenterSettingsInput {
+  const persona = draft.persona;
+  const edited = persona.name !== stored.name || persona.greeting !== stored.greeting || persona.tone !== stored.tone;
   const number = (text: string) => (text.trim() === "" ? Number.NaN : Number(text));
   return {
     name: draft.name,
@@ -67,6 +72,7 @@ function inputOf(draft: Draft): CenterSettingsInput {
     noShowWindowDays: number(draft.noShowWindowDays),
     reminderHours: draft.reminderHours.trim() === "" ? [] : draft.reminderHours.split(",").map(number),
     hours: WEEKDAYS.filter((day) => !draft.hours[day].closed).map((day) => ({ day, open: draft.hours[day].open, close: draft.hours[day].close })),
+    ...(edited ? { persona } : {}),
   };
 }
 
@@ -84,9 +90,18 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [status, setStatus] = useState("");
   const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  /** The first refused field, focused once the form is enabled again (a disabled field cannot take focus). */
+  const refusedField = useRef<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [closedDate, setClosedDate] = useState("");
   const [closedReason, setClosedReason] = useState("");
+
+  useEffect(() => {
+    if (busy || !refusedField.current) return;
+    document.getElementById(refusedField.current)?.focus();
+    refusedField.current = null;
+  }, [busy]);
 
   useEffect(() => {
     call("/api/staff/settings").then(
@@ -102,6 +117,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   async function change(work: () => Promise<CenterPolicy>, done: string, resetDraft: boolean) {
     setBusy(true);
     setError(null);
+    setFieldErrors({});
     setStatus("");
     try {
       const saved = await work();
@@ -109,7 +125,15 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
       if (resetDraft) setDraft(draftOf(saved));
       setStatus(done);
     } catch (caught) {
-      setError(caught instanceof Error ? caught.message : String(caught));
+      if (!(caught instanceof StaffApiError)) {
+        setError(caught instanceof Error ? caught.message : String(caught));
+        return;
+      }
+      const shown = Object.fromEntries(Object.entries(caught.fields).filter(([path]) => FIELD_PATHS.includes(path)));
+      const others = caught.issues.filter((issue) => !issue.path || !FIELD_PATHS.includes(issue.path));
+      setFieldErrors(shown);
+      setError(others.length ? new StaffApiError(caught.message, {}, others).summary : `${caught.message} Nothing was saved: check the fields marked below.`);
+      refusedField.current = Object.keys(shown)[0] ?? null;
     } finally {
       setBusy(false);
     }
@@ -118,7 +142,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   function save(event: FormEvent) {
     event.preventDefault();
     if (!draft) return;
-    void change(() => call("/api/staff/settings", { method: "PUT", body: inputOf(draft) }), "Settings saved.", true);
+    void change(() => call("/api/staff/settings", { method: "PUT", body: inputOf(draft, policy?.persona ?? draft.persona) }), "Settings saved.", true);
   }
 
   function addClosed(event: FormEvent) {
@@ -166,6 +190,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
             </span>
           </div>
         </fieldset>
+        <PersonaFields persona={draft.persona} errors={fieldErrors} disabled={!canEdit || busy} onChange={(persona) => setDraft({ ...draft, persona })} />
         <fieldset disabled={!canEdit || busy}>
           <legend>Booking policies</legend>
           {NUMBERS.map(({ key, label, unit, hint }) => (
