@@ -7,7 +7,10 @@ import { startSidecar } from "./support/sidecar";
 test.describe("moving a booking (production build + sidecar + local mail sink)", () => {
   test.beforeAll(() => startSidecar());
 
-  test("book in chat, move it to another day, see the chat say moved and the update email with the new time and SEQUENCE:1", async ({ page }) => {
+  test("book in chat, move it to another day, see the chat say moved, the bell count it live, and the update email with the new time and SEQUENCE:1", async ({ page }) => {
+    // The owner first, so the page's bell opens its socket as the chat loads (issue 11: the in-app notification).
+    expect((await page.request.get("/api/health")).ok()).toBe(true);
+    const bell = (unread: number) => page.getByRole("link", { name: `Notifications ${unread} unread`, exact: true });
     const stamp = Date.now();
     const email = `grace.${stamp}@example.com`;
     const chat = new ChatPage(page);
@@ -37,6 +40,8 @@ test.describe("moving a booking (production build + sidecar + local mail sink)",
     await expect(chat.assistantMessages().last()).toContainText(`An update email with the new time and calendar invite is on its way to ${email}.`);
     await expect(card.getByTestId("moved-from")).toBeVisible();
     await expect(card.getByTestId("booking-id")).toHaveText(booking.id);
+    // The bell: the booking, then the move, pushed live without a reload.
+    await expect(bell(2)).toBeVisible();
 
     // My bookings lists the same booking (same id) at the new time, and only it.
     const { bookings } = (await (await page.request.get("/api/bookings")).json()) as { bookings: { id: string; date: string; start: string; status: string }[] };
@@ -55,6 +60,13 @@ test.describe("moving a booking (production build + sidecar + local mail sink)",
     await expect(invite).toContainText("SEQUENCE:1");
     await expect(invite).toContainText(`UID:${booking.id}@tutor-chat.bookings`);
     await expect(invite).toContainText(new RegExp(`DTSTART;TZID=[^:]+:${movedTo.date.replaceAll("-", "")}T${start.replace(":", "")}00`));
+
+    // The in-app notification of the move, with where it moved from; opening the list reads it.
+    await page.goto("/notifications");
+    const moved = page.getByTestId("notification").filter({ hasText: "Session moved" });
+    await expect(moved).toContainText(`at ${start} is booked (moved from`);
+    await expect(moved).toContainText(`at ${booking.start})`);
+    await expect(bell(0)).toBeVisible();
 
     const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
     expect(results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical")).toEqual([]);

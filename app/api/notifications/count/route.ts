@@ -16,9 +16,12 @@ export function GET(request: Request) {
     const sidecar = await getSidecar();
     const ownerId = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), await getOwnerSecret());
     if (!ownerId) {
-      await sidecar.ping().catch((error: unknown) => {
+      try {
+        // Without the sidecar (next dev alone) the binding may throw before any promise exists.
+        await sidecar.ping();
+      } catch (error) {
         throw new AppError("persistence_unavailable:sidecar", UNAVAILABLE_MESSAGE, undefined, { cause: error });
-      });
+      }
       return json({ unread: 0, live: false } satisfies BellState);
     }
     const { unread } = await callSidecar(() => sidecar.notificationCount(ownerId), { idempotent: true });
