@@ -117,7 +117,30 @@ export async function pageOpen(chat) {
   steps.push(await step("POST socket-ticket → issueSocketTicket, GET …/socket (upgrade)", { web: 2 }, async () => (tab = await Tab.connect(chat.sessionId, chat.ownerId))));
   steps.push(await step("hello (after = lastSeq)", { wsSent: 1 }, () => tab.hello(lastSeq)));
   steps.push(await step("read receipt", { wsSent: 1 }, () => tab.read()));
+  // Every page's header: the assistant's persona (the chat page) and the bell (its count, then its own socket).
+  steps.push(await step("GET /api/assistant/persona → centerPolicy (one D1 batch)", { web: 1 }, () => call("centerPolicy")));
+  steps.push(await step("GET /api/notifications/count → notificationCount", { web: 1 }, () => call("notificationCount", chat.ownerId)));
+  let bell;
+  steps.push(await step("POST notifications socket-ticket, GET /api/notifications/socket (upgrade), hello", { web: 2, wsSent: 1 }, async () => (bell = await openBell(chat.ownerId))));
+  bell.close();
   return { steps, tab, lastSeq };
+}
+
+/** The header bell's socket (the Notifications object, hibernating), opened as the page does and answered once. */
+async function openBell(ownerId) {
+  const { value } = await call("notificationSocketTicket", ownerId);
+  const ws = new WebSocket(`${BASE_URL.replace(/^http/, "ws")}/api/notifications/socket?ticket=${encodeURIComponent(value.ticket)}`);
+  const first = new Promise((resolve, reject) => {
+    ws.addEventListener("message", (event) => resolve(event.data), { once: true });
+    ws.addEventListener("error", () => reject(new Error("the bell's socket failed to open")), { once: true });
+  });
+  await new Promise((resolve, reject) => {
+    ws.addEventListener("open", resolve, { once: true });
+    ws.addEventListener("error", () => reject(new Error("the bell's socket failed to open")), { once: true });
+  });
+  ws.send(JSON.stringify({ v: 1, type: "hello" }));
+  await first;
+  return ws;
 }
 
 export async function newChat(ownerId, content = "Hi, I need help finding a tutor") {

@@ -14,7 +14,7 @@ import type { RowCounts } from "../durable-objects/sql";
  * rowCounts() over RPC and comparing with what the registry holds.
  */
 
-export type DoClass = "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory";
+export type DoClass = "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "Waitlist" | "Notifications";
 /** Who issued a D1 statement: the sidecar's entrypoint or one of the Durable Objects. */
 export type Origin = "entrypoint" | DoClass;
 
@@ -316,6 +316,8 @@ const NAMESPACES: Record<string, DoClass> = {
   RATE_LIMITER: "RateLimiter",
   ANALYTICS: "Analytics",
   STUDENT_MEMORY: "StudentMemory",
+  WAITLIST: "Waitlist",
+  NOTIFICATIONS: "Notifications",
 };
 
 /** Same binding in, same wrapper out: code that caches per binding (workers/db/catalog.ts's subject list) behaves as in production. */

@@ -9,6 +9,8 @@ import Sidecar, {
   RateLimiter as ProductRateLimiter,
   Analytics as ProductAnalytics,
   StudentMemory as ProductStudentMemory,
+  Waitlist as ProductWaitlist,
+  Notifications as ProductNotifications,
 } from "../workers/sidecar";
 import {
   countAlarmRun,
@@ -172,6 +174,10 @@ const Method = z.enum([
   "listMessages",
   "sendMessage",
   "issueSocketTicket",
+  // Every page's header: the assistant's persona, the bell's count and its socket ticket.
+  "centerPolicy",
+  "notificationCount",
+  "notificationSocketTicket",
   "queuePending",
   "queueClaim",
   "queueClaimNext",
@@ -201,6 +207,20 @@ const PastBookingBody = z.object({
 });
 
 type EntrypointMethod = (...args: unknown[]) => Promise<unknown>;
+
+export class Waitlist extends ProductWaitlist {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "Waitlist"));
+    track("Waitlist", ctx, () => this.rowCounts());
+  }
+}
+
+export class Notifications extends ProductNotifications {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "Notifications"));
+    track("Notifications", ctx, () => this.rowCounts());
+  }
+}
 
 export default class BenchSidecar extends Sidecar {
   constructor(ctx: ExecutionContext, env: Env) {
@@ -327,6 +347,10 @@ async function verify() {
         return env.ANALYTICS.get(env.ANALYTICS.idFromString(id)).rowCounts();
       case "StudentMemory":
         return env.STUDENT_MEMORY.get(env.STUDENT_MEMORY.idFromString(id)).rowCounts();
+      case "Waitlist":
+        return env.WAITLIST.get(env.WAITLIST.idFromString(id)).rowCounts();
+      case "Notifications":
+        return env.NOTIFICATIONS.get(env.NOTIFICATIONS.idFromString(id)).rowCounts();
     }
   };
   const objects = liveObjects();
