@@ -1,5 +1,5 @@
 import type { ClientFrame, ServerFrame } from "./socket-frames";
-import { CLOSE, PING, PONG, socketPath } from "./socket-protocol";
+import { CLOSE, PING, readFrame, socketPath } from "./socket-protocol";
 
 /**
  * The browser's live connection to one chat: a reconnecting WebSocket
@@ -70,15 +70,8 @@ export function openChatSocket(options: ChatSocketOptions): ChatSocket {
       ping = setInterval(() => socket?.send(PING), PING_EVERY_MS);
     });
     socket.addEventListener("message", (event) => {
-      if (event.data === PONG || typeof event.data !== "string") return;
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      const frame = ServerFrame.safeParse(data);
-      if (frame.success) options.onFrame(frame.data);
+      const frame = readFrame(event.data, ServerFrame);
+      if (frame) options.onFrame(frame);
     });
     socket.addEventListener("close", () => {
       if (ping) clearInterval(ping);

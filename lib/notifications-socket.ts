@@ -1,5 +1,5 @@
 import type { NotificationsFrame } from "./notifications/schemas";
-import { NOTIFICATIONS_SOCKET_PATH, PING, PONG } from "./socket-protocol";
+import { NOTIFICATIONS_SOCKET_PATH, PING, readFrame } from "./socket-protocol";
 
 /**
  * The browser's live connection to the student's bell: a reconnecting
@@ -43,15 +43,8 @@ export function openNotificationsSocket(options: {
       ping = setInterval(() => socket?.send(PING), PING_EVERY_MS);
     });
     socket.addEventListener("message", (event) => {
-      if (event.data === PONG || typeof event.data !== "string") return;
-      let data: unknown;
-      try {
-        data = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      const frame = NotificationsFrame.safeParse(data);
-      if (frame.success) options.onFrame(frame.data);
+      const frame = readFrame(event.data, NotificationsFrame);
+      if (frame) options.onFrame(frame);
     });
     socket.addEventListener("close", () => {
       if (ping) clearInterval(ping);

@@ -10,6 +10,22 @@ export const FRAME_VERSION = 1;
 export const PING = "ping";
 export const PONG = "pong";
 
+/**
+ * A server frame from a socket message: null for the keep-alive's answer, a binary or unparsable
+ * message, or one the schema refuses (the chat's and the bell's sockets both read frames this way).
+ */
+export function readFrame<T>(data: unknown, schema: { safeParse(value: unknown): { success: true; data: T } | { success: false } }): T | null {
+  if (data === PONG || typeof data !== "string") return null;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const frame = schema.safeParse(parsed);
+  return frame.success ? frame.data : null;
+}
+
 /** Messages sent in one `messages` frame while catching a client up. */
 export const RESUME_PAGE = 100;
 /** The longest frame a client may send: hello, typing and read fit in a few dozen characters. */
