@@ -3,32 +3,17 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { Lease } from "../../lib/queue/schemas";
-import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import type { BookingInfo } from "../../lib/tutoring/schemas";
 import { messageQueue } from "../../workers/assistant-turn";
 import { performEffect } from "../../workers/effects";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { atReview, say } from "./memory-helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
 
-async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
-  return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
-}
 
-/** A student at the review step for the first Python tutor free on Monday at 10. */
-async function atReview() {
-  const sessionId = newSessionId();
-  const ownerId = newOwnerId();
-  await say(sessionId, ownerId, "I need help with Python on Monday at 10");
-  await say(sessionId, ownerId, "Book this tutor");
-  await say(sessionId, ownerId, "yes");
-  await say(sessionId, ownerId, "Ada Lovelace, ada@example.com");
-  const state = await say(sessionId, ownerId, "Online. Recursion");
-  expect(state.bookingInfo?.step).toBe("review");
-  return { sessionId, ownerId, state, booking: state.bookingInfo! };
-}
 
 /** Puts a (forged) booking form in the chat the way only the server could: the test plays an attacker who got past PATCH. */
 async function forgeForm(sessionId: string, ownerId: string, bookingInfo: BookingInfo) {

@@ -4,7 +4,6 @@ import ICAL from "ical.js";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { MAX_ATTEMPTS, type MailOutbox, type OutboxMessage } from "../../durable-objects/mail-outbox";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
-import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
 import { messageQueue } from "../../workers/assistant-turn";
@@ -12,8 +11,9 @@ import { performEffect } from "../../workers/effects";
 import { queueBookingMail } from "../../workers/mail";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled } from "./staff-helpers";
+import { atReview } from "./memory-helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
 const TIME_ZONE = "America/New_York";
@@ -61,22 +61,7 @@ async function makeRetryDue(bookingId: string) {
 
 const allSent = (messages: OutboxMessage[]) => messages.length > 0 && messages.every((message) => message.status === "sent");
 
-async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
-  return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
-}
 
-/** A student at the review step with the first Python tutor free on Monday at 10, who has an address on file. */
-async function atReview() {
-  const sessionId = newSessionId();
-  const ownerId = newOwnerId();
-  await say(sessionId, ownerId, "I need help with Python on Monday at 10");
-  await say(sessionId, ownerId, "Book this tutor");
-  await say(sessionId, ownerId, "yes");
-  await say(sessionId, ownerId, "Ada Lovelace, ada@example.com");
-  const state = await say(sessionId, ownerId, "Online. Recursion");
-  expect(state.bookingInfo?.step).toBe("review");
-  return { sessionId, ownerId, booking: state.bookingInfo! };
-}
 
 function parseInvite(ics: string) {
   const calendar = new ICAL.Component(ICAL.parse(ics));

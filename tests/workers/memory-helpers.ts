@@ -61,3 +61,16 @@ export async function bookPython(ownerId: string, name = "Ada Lovelace", email =
   expect(state.bookingInfo?.step).toBe("confirmed");
   return { sessionId, booking: state.bookingInfo! };
 }
+
+/** A new student at the booking form's review for the first Python tutor free on Monday at 10. */
+export async function atReview() {
+  const sessionId = newSessionId();
+  const ownerId = newOwnerId();
+  await say(sessionId, ownerId, "I need help with Python on Monday at 10");
+  await say(sessionId, ownerId, "Book this tutor");
+  await say(sessionId, ownerId, "yes");
+  await say(sessionId, ownerId, "Ada Lovelace, ada@example.com");
+  const state = await say(sessionId, ownerId, "Online. Recursion");
+  expect(state.bookingInfo?.step).toBe("review");
+  return { sessionId, ownerId, state, booking: state.bookingInfo! };
+}

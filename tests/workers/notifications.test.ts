@@ -4,7 +4,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import type { Notifications } from "../../durable-objects/notifications";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { NOTIFICATIONS_KEPT, NotificationsFrame } from "../../lib/notifications/schemas";
-import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
@@ -15,6 +14,7 @@ import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled } from "./staff-helpers";
+import { atReview, say } from "./memory-helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
 
@@ -23,22 +23,7 @@ beforeAll(seedCatalog);
 beforeEach(() => vi.stubGlobal("fetch", createFakeMailApi().fetch));
 afterEach(() => vi.unstubAllGlobals());
 
-async function say(sessionId: string, ownerId: string, content: string): Promise<ChatState> {
-  return unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
-}
 
-/** A student at the booking's review step (the first Python tutor, Monday at 10). */
-async function atReview() {
-  const sessionId = newSessionId();
-  const ownerId = newOwnerId();
-  await say(sessionId, ownerId, "I need help with Python on Monday at 10");
-  await say(sessionId, ownerId, "Book this tutor");
-  await say(sessionId, ownerId, "yes");
-  await say(sessionId, ownerId, "Ada Lovelace, ada@example.com");
-  const state = await say(sessionId, ownerId, "Online. Recursion");
-  expect(state.bookingInfo?.step).toBe("review");
-  return { sessionId, ownerId, booking: state.bookingInfo! };
-}
 
 const note = (key: string) => ({ key, kind: "booking_confirmed" as const, title: "Session booked", body: `Booking ${key}`, href: "/bookings", bookingId: key });
 
