@@ -157,6 +157,10 @@ function printStaff(b) {
   const header = ["action", "web req", "svc calls", "DO calls", "which", "DO rows r / w", "D1 stmts", "D1 rows r / w"];
   console.log(`\nStaff console, per action (admin session; the week shown held ${b.staff.weekBookings} booking(s)):\n`);
   console.log(grid(header, b.staff.steps.map(row)));
+  if (b.bookingLife) {
+    console.log("\nA booking's life, from the student's chat (no mail API in the bench: no email is queued):\n");
+    console.log(grid(header, b.bookingLife.steps.map(row)));
+  }
   const { pairs } = b.analyticsFlush;
   console.log(`\nAnalytics flush (its alarm() run through /bench/analytics-flush; pending (hour, counter) pairs: ${pairs.afterExchange} after one exchange, ${pairs.afterStaff} for the run so far):\n`);
   console.log(grid(header, b.analyticsFlush.steps.map(row)));

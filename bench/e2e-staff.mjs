@@ -5,7 +5,7 @@
 // counted: it runs outside every step. See bench/README.md, "Staff console".
 import { randomUUID } from "node:crypto";
 import { newChat, sendStep } from "./e2e-actions.mjs";
-import { call, http } from "./e2e-stack.mjs";
+import { call, hex, http } from "./e2e-stack.mjs";
 import { scenario, step } from "./e2e-units.mjs";
 
 /** The chat turns that book a session, as tests/workers/staff-schedule.test.ts makes one. */
@@ -77,7 +77,11 @@ export async function staffRun(ownerId) {
   const arming = await sendStep("builtin exchange after a flush (arms the alarm)", chat, "help");
   const afterExchange = await flushStep("Analytics alarm: flush after one exchange");
 
+  // Another student (one the memory does not know), so the form asks as it does for a first booking.
+  const bookingLife = await bookingLifeRun(`owner-${hex(16)}`);
+
   return {
+    bookingLife,
     staff: { ...scenario("staff console, one step per action (admin session)", steps), weekBookings: shown, tutorId },
     analyticsFlush: {
       ...scenario("Analytics flush: the run so far; an exchange that arms it again, and that exchange's flush", [afterStaff, arming, afterExchange]),
@@ -86,4 +90,27 @@ export async function staffRun(ownerId) {
       cycle: { ...afterExchange, doRowsWritten: afterExchange.doRowsWritten + arming.alarmWrites, alarmWrites: afterExchange.alarmWrites + arming.alarmWrites, output: undefined },
     },
   };
+}
+
+/**
+ * A booking's life from the student's side (issue 11), one counted step per chat turn: the confirm that
+ * books (the booking, its end alarm, the bell, memory), asking to move it (the offer), and the move.
+ * The turns before the confirm are setup. No mail API is configured here, so no email is queued.
+ */
+async function bookingLifeRun(ownerId) {
+  const { chat } = await newChat(ownerId);
+  for (const content of BOOKING_TURNS.slice(0, -1)) await call("sendMessage", chat.sessionId, chat.ownerId, { id: randomUUID(), content });
+  const turn = (name, content) =>
+    step(name, { web: 1 }, async () => (await call("sendMessage", chat.sessionId, chat.ownerId, { id: randomUUID(), content })).value.state.bookingInfo);
+  const steps = [];
+  const booked = await turn("confirm a booking in the chat", "Confirm booking");
+  if (booked.output?.step !== "confirmed") throw new Error(`the chat did not book (step ${booked.output?.step})`);
+  steps.push(booked);
+  const offer = await turn("ask to move it (the same tutor's free hours)", "Move my booking");
+  if (!offer.output?.moveOptions?.length) throw new Error("no move was offered");
+  steps.push(offer);
+  const moved = await turn("move it (yes): one conditional UPDATE", "yes");
+  if (!moved.output?.movedFrom) throw new Error("the booking did not move");
+  steps.push(moved);
+  return scenario("a booking's life, one step per chat turn (builtin)", steps);
 }
