@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { AssistantPersona, DEFAULT_PERSONA, greetingText } from "@/lib/center/persona";
-import type { ChatMessage } from "@/lib/schemas";
+import type { ChatMessage, ReplyVote } from "@/lib/schemas";
 import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { BookingPanel } from "./booking-panel";
 import { ChatHistory } from "./chat-list";
@@ -89,6 +89,7 @@ export function ChatApp() {
               latest={index === chat.messages.length - 1}
               seen={seen && message.seq === lastStudentSeq}
               feedbackIn={chat.mode === "persistent" ? chat.sessionId : null}
+              onVoted={chat.showVote}
               assistantName={persona.name}
               onQuickReply={(text) => void submit(quickReplyText(text, chat.messages))}
             />
@@ -209,6 +210,7 @@ function MessageBubble({
   latest,
   seen,
   feedbackIn,
+  onVoted,
   assistantName,
   onQuickReply,
 }: {
@@ -218,6 +220,8 @@ function MessageBubble({
   seen: boolean;
   /** The saved chat an assistant reply may be rated in (null in the fallback mode, which stores nothing). */
   feedbackIn: string | null;
+  /** A vote this tab stored: the chat's state shows it (and keeps it over older snapshots). */
+  onVoted: (messageId: string, vote: ReplyVote | null) => void;
   /** How the center names its assistant (lib/center/persona.ts). */
   assistantName: string;
   onQuickReply: (text: string) => void;
@@ -229,7 +233,7 @@ function MessageBubble({
         <span className="visually-hidden">{who}: </span>
         {message.content}
       </p>
-      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} />}
+      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} onVoted={onVoted} />}
       {seen && (
         <span className="receipt" data-testid="seen">
           Seen

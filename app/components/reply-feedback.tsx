@@ -15,7 +15,18 @@ const BUTTONS: { vote: ReplyVote; label: string; icon: string }[] = [
  * `stored` is the vote as the chat's state and socket carry it, so a reload or
  * another tab's vote shows here too.
  */
-export function ReplyFeedback({ sessionId, messageId, stored }: { sessionId: string; messageId: string; stored: ReplyVote | null }) {
+export function ReplyFeedback({
+  sessionId,
+  messageId,
+  stored,
+  onVoted,
+}: {
+  sessionId: string;
+  messageId: string;
+  stored: ReplyVote | null;
+  /** The vote the server stored, for the chat's state (which then passes it back as `stored`). */
+  onVoted: (messageId: string, vote: ReplyVote | null) => void;
+}) {
   const [vote, setVote] = useState<ReplyVote | null>(stored);
   useEffect(() => setVote(stored), [stored]);
   const [busy, setBusy] = useState(false);
@@ -25,7 +36,9 @@ export function ReplyFeedback({ sessionId, messageId, stored }: { sessionId: str
     setBusy(true);
     setFailed(false);
     try {
-      setVote((await new HttpChatSessionClient(sessionId).rateReply(messageId, next)).vote);
+      const saved = (await new HttpChatSessionClient(sessionId).rateReply(messageId, next)).vote;
+      setVote(saved);
+      onVoted(messageId, saved);
     } catch {
       setFailed(true);
     } finally {

@@ -16,6 +16,7 @@ import {
   FallbackTurnResponse,
   type ChatMessage,
   type ChatState,
+  type ReplyVote,
   type SessionFields,
 } from "@/lib/schemas";
 import { QUICK } from "@/lib/tutoring/commands";
@@ -51,6 +52,8 @@ export interface ChatView {
   bookTutor(match: TutorMatch): Promise<boolean>;
   loadOlder(): Promise<void>;
   startOver(): void;
+  /** Shows a reply's vote as the server stored it (this tab's, or another tab's pushed frame). */
+  showVote(messageId: string, vote: ReplyVote | null): void;
 }
 
 /** Polling, only while the live socket is down: idle for other tabs; while a reply is awaited, fast then backing off. */
@@ -100,11 +103,31 @@ export function useChat(): ChatView {
   /** The socket's status as of the last render (SWR reads its options on every render). */
   const liveStatus = useRef<LiveChat["status"]>("off");
 
+  /**
+   * When each reply's vote last changed here (this tab's own vote, or another tab's pushed frame).
+   * A state snapshot requested before that change may answer after it: its vote for that reply is
+   * older than the one shown, so the shown one is kept (keepNewerVotes).
+   */
+  const votedAt = useRef(new Map<string, number>());
+  const shown = useRef<ChatState | null | undefined>(undefined);
+  const keepNewerVotes = (next: ChatState, requestedAt: number): ChatState => {
+    const current = new Map((shown.current?.messages ?? []).map((message) => [message.id, message]));
+    let kept = false;
+    const messages = next.messages.map((message) => {
+      const mine = current.get(message.id);
+      if (!mine || (votedAt.current.get(message.id) ?? -Infinity) < requestedAt || mine.vote === message.vote) return message;
+      kept = true;
+      return withVote([message], message.id, mine.vote ?? null)[0]!;
+    });
+    return kept ? { ...next, messages } : next;
+  };
+
   const state = useSWR<ChatState | null>(
     mode === "persistent" && client ? ["chat-state", client.sessionId] : null,
     async () => {
       try {
-        return await client!.getState();
+        const requestedAt = Date.now();
+        return keepNewerVotes(await client!.getState(), requestedAt);
       } catch (caught) {
         // A session this browser no longer owns (or never stored) starts afresh.
         if (caught instanceof AppError && (caught.status === 404 || caught.status === 410)) return null;
@@ -139,16 +162,21 @@ export function useChat(): ChatView {
       void state.mutate((current) => (current && updatedAt >= current.updatedAt ? { ...current, ...fields, updatedAt } : current), {
         revalidate: false,
       }),
-    onVote: (messageId, vote) => {
-      void state.mutate((current) => (current ? { ...current, messages: withVote(current.messages, messageId, vote) } : current), { revalidate: false });
-      setOlder((current) => withVote(current, messageId, vote));
-    },
+    onVote: (messageId, vote) => showVote(messageId, vote),
     onResync: async () => {
       await state.mutate();
     },
   });
 
   liveStatus.current = live.status;
+  shown.current = state.data;
+
+  /** A reply's vote as the server stored it (this tab's own, or pushed from another tab): shown, and remembered when. */
+  function showVote(messageId: string, vote: ReplyVote | null) {
+    votedAt.current.set(messageId, Date.now());
+    void state.mutate((current) => (current ? { ...current, messages: withVote(current.messages, messageId, vote) } : current), { revalidate: false });
+    setOlder((current) => withVote(current, messageId, vote));
+  }
 
   // Polling is the fallback when the socket cannot be opened: only messages after our cursor,
   // which costs the ChatSession no storage rows when nothing is new.
@@ -228,8 +256,9 @@ export function useChat(): ChatView {
         setPending([optimistic]);
         try {
           // The same id on every attempt: a message that reached the chat before the line dropped is stored once.
+          const requestedAt = Date.now();
           const result = await retryTransient(() => target.sendMessage({ id: optimistic.id, content }), { onRetry: () => setReconnecting(true) });
-          await state.mutate(result.state, { revalidate: false });
+          await state.mutate(keepNewerVotes(result.state, requestedAt), { revalidate: false });
           if (!client) {
             await state.mutate();
             // The chat's list entry exists once the first POST has answered (not when its messages are pushed).
@@ -315,7 +344,7 @@ export function useChat(): ChatView {
   }, [updateLocal]);
 
   if (mode === "fallback") {
-    return { mode, sessionId: null, ...local, hasOlder: false, thinking, reconnecting: false, awaitingReply: false, live, savedChats, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver };
+    return { mode, sessionId: null, ...local, hasOlder: false, thinking, reconnecting: false, awaitingReply: false, live, savedChats, error, send, saveBookingDraft, bookTutor, switchTo, loadOlder, startOver, showVote };
   }
   const data = sessionId ? state.data : null;
   // The optimistic copy of a message goes once its stored copy has been pushed.
@@ -339,5 +368,6 @@ export function useChat(): ChatView {
     switchTo,
     loadOlder,
     startOver,
+    showVote,
   };
 }
