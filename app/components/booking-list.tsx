@@ -3,7 +3,8 @@
 import { useState } from "react";
 import useSWR from "swr";
 import { z } from "@/lib/zod";
-import { AppError, errorFromHttp } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { fetchJson } from "@/lib/fetch-json";
 import { BookingSummary } from "@/lib/schemas";
 import { lateCancelText } from "@/lib/tutoring/phrasing";
 import { modeLabel, slotLabel } from "./format";
@@ -12,18 +13,11 @@ const Bookings = z.object({ bookings: z.array(BookingSummary) });
 /** The cancel's answer: late when inside the center's cutoff (the cancel still happened). */
 const Cancelled = z.object({ lateCancel: z.boolean().optional(), cutoffHours: z.number().optional(), emailedTo: z.string().optional() });
 
-async function request(url: string, init?: RequestInit) {
-  const response = await fetch(url, { credentials: "same-origin", ...init });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw errorFromHttp(response.status, body);
-  return body;
-}
-
 const STATUS = { confirmed: "Confirmed", cancelled: "Cancelled", ended: "Ended" } as const;
 
 /** Every booking this browser holds, from any chat, each confirmed one with its own cancel. */
 export function BookingList() {
-  const { data, error, mutate } = useSWR("/api/bookings", async (url: string) => Bookings.parse(await request(url)).bookings);
+  const { data, error, mutate } = useSWR("/api/bookings", async (url: string) => Bookings.parse(await fetchJson(url)).bookings);
   const [status, setStatus] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
 
@@ -31,7 +25,7 @@ export function BookingList() {
     setBusy(booking.id);
     setStatus("");
     try {
-      const answer = Cancelled.safeParse(await request(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" }));
+      const answer = Cancelled.safeParse(await fetchJson(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" }));
       const late = answer.success && answer.data.lateCancel && answer.data.cutoffHours !== undefined ? ` ${lateCancelText(answer.data.cutoffHours)}` : "";
       // Said only when the sidecar queued the email (its answer names the address).
       const email = answer.success && answer.data.emailedTo ? ` A cancellation email is on its way to ${answer.data.emailedTo}.` : "";

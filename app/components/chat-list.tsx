@@ -3,20 +3,13 @@
 import { useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
 import { z } from "@/lib/zod";
-import { errorFromHttp } from "@/lib/errors";
+import { fetchJson } from "@/lib/fetch-json";
 import { ChatSummary } from "@/lib/schemas";
 
 const ChatList = z.object({ chats: z.array(ChatSummary) });
 const DATE = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric" });
 
-async function request(url: string, init?: RequestInit) {
-  const response = await fetch(url, { credentials: "same-origin", ...init });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw errorFromHttp(response.status, body);
-  return body;
-}
-
-const loadChats = async (url: string) => ChatList.parse(await request(url)).chats;
+const loadChats = async (url: string) => ChatList.parse(await fetchJson(url)).chats;
 
 /**
  * The student's chats and their trash. Delete is soft (restorable for the
@@ -44,7 +37,7 @@ export function ChatHistory({
 
   async function act(id: string, action: "delete" | "restore") {
     try {
-      await request(action === "delete" ? `/api/chats/${id}` : `/api/chats/${id}/restore`, { method: action === "delete" ? "DELETE" : "POST" });
+      await fetchJson(action === "delete" ? `/api/chats/${id}` : `/api/chats/${id}/restore`, { method: action === "delete" ? "DELETE" : "POST" });
       setStatus(action === "delete" ? "Chat moved to the trash." : "Chat restored.");
       if (action === "delete" && id === currentId) onCurrentDeleted();
       await refreshLists();

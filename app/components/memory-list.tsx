@@ -3,24 +3,18 @@
 import { useState } from "react";
 import useSWR from "swr";
 import { z } from "@/lib/zod";
-import { AppError, errorFromHttp } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { fetchJson } from "@/lib/fetch-json";
 import { ForgetMeAnswer, MemoryFacts, type ForgetMeSummary } from "@/lib/memory/page-schemas";
 import { isEditable } from "@/lib/memory/correction";
 import { KIND_LABEL, factValueText, sourceText } from "@/lib/memory/describe";
 import type { StudentFact } from "@/lib/memory/schemas";
 
-async function request(url: string, init?: RequestInit) {
-  const response = await fetch(url, { credentials: "same-origin", ...init });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw errorFromHttp(response.status, body);
-  return body;
-}
-
 const Corrected = z.object({ facts: z.array(z.unknown()) });
 
 /** Every fact the assistant holds about this browser's student: correct one, delete one, or forget everything. */
 export function MemoryList() {
-  const { data, error, mutate } = useSWR("/api/memory", async (url: string) => MemoryFacts.parse(await request(url)).facts);
+  const { data, error, mutate } = useSWR("/api/memory", async (url: string) => MemoryFacts.parse(await fetchJson(url)).facts);
   const [status, setStatus] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
@@ -43,14 +37,14 @@ export function MemoryList() {
 
   const forget = (fact: StudentFact) =>
     run(fact.id, async () => {
-      await request(`/api/memory/facts/${encodeURIComponent(fact.id)}`, { method: "DELETE" });
+      await fetchJson(`/api/memory/facts/${encodeURIComponent(fact.id)}`, { method: "DELETE" });
       return `Deleted: ${KIND_LABEL[fact.kind].toLowerCase()}.`;
     });
 
   const correct = (fact: StudentFact) =>
     run(fact.id, async () => {
       const body = JSON.stringify({ value: draft });
-      Corrected.parse(await request(`/api/memory/facts/${encodeURIComponent(fact.id)}`, { method: "PUT", headers: { "content-type": "application/json" }, body }));
+      Corrected.parse(await fetchJson(`/api/memory/facts/${encodeURIComponent(fact.id)}`, { method: "PUT", headers: { "content-type": "application/json" }, body }));
       setEditing(null);
       return `Saved: ${KIND_LABEL[fact.kind].toLowerCase()}.`;
     });
@@ -59,7 +53,7 @@ export function MemoryList() {
     setBusy("forget-me");
     setStatus("");
     try {
-      setForgotten(ForgetMeAnswer.parse(await request("/api/memory/forget-me", { method: "POST" })));
+      setForgotten(ForgetMeAnswer.parse(await fetchJson("/api/memory/forget-me", { method: "POST" })));
       setConfirming(false);
       await mutate([], { revalidate: false });
     } catch (caught) {

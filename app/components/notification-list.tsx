@@ -3,15 +3,9 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
-import { AppError, errorFromHttp } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { fetchJson } from "@/lib/fetch-json";
 import { NotificationList as NotificationListShape, type Notification } from "@/lib/notifications/schemas";
-
-async function request(url: string, init?: RequestInit) {
-  const response = await fetch(url, { credentials: "same-origin", ...init });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw errorFromHttp(response.status, body);
-  return body;
-}
 
 const WHEN = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
 
@@ -21,7 +15,7 @@ const WHEN = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: 
  * new when the page opened keep their "New" mark until it is left.
  */
 export function NotificationList() {
-  const { data, error, mutate } = useSWR("/api/notifications", async (url: string) => NotificationListShape.parse(await request(url)));
+  const { data, error, mutate } = useSWR("/api/notifications", async (url: string) => NotificationListShape.parse(await fetchJson(url)));
   const [fresh, setFresh] = useState<Set<string>>(new Set());
   const [status, setStatus] = useState("");
   const marking = useRef(false);
@@ -30,7 +24,7 @@ export function NotificationList() {
     if (!data || data.unread === 0 || marking.current) return;
     marking.current = true;
     setFresh(new Set(data.notifications.filter((item) => item.readAt === null).map((item) => item.id)));
-    request("/api/notifications/read", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ all: true }) })
+    fetchJson("/api/notifications/read", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ all: true }) })
       .then(() => mutate())
       .then(() => setStatus("All notifications are marked as read."))
       .catch((caught: unknown) => setStatus(caught instanceof Error ? caught.message : "They could not be marked as read."))

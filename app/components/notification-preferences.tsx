@@ -1,14 +1,12 @@
 "use client";
 
 import { useEffect, useState, type FormEvent } from "react";
-import { AppError, errorFromHttp } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { fetchJson } from "@/lib/fetch-json";
 import { NotificationPreferences, type NotificationPreferencesInput } from "@/lib/notifications/schemas";
 
 async function request(init?: RequestInit): Promise<NotificationPreferences> {
-  const response = await fetch("/api/notifications/preferences", { credentials: "same-origin", ...init });
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) throw errorFromHttp(response.status, body);
-  return NotificationPreferences.parse(body);
+  return NotificationPreferences.parse(await fetchJson("/api/notifications/preferences", init));
 }
 
 function hoursText(hours: number): string {
