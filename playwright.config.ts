@@ -1,7 +1,10 @@
 import { defineConfig, devices } from "@playwright/test";
+import { e2eClockOffset } from "./e2e/support/clock";
 
 const WEB_PORT = Number(process.env.WEB_PORT ?? 8787);
 const PERSIST_TO = process.env.PERSIST_TO ?? ".wrangler/state";
+// Every run at the same hour of the week (e2e/support/clock.ts); set here, inherited by every process.
+e2eClockOffset();
 
 /**
  * End-to-end tests against the OpenNext production build on workerd

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { RowCounts } from "../durable-objects/sql";
 import { createSessionId, newOwnerId, newSecretToken, randomHex, sha256Hex } from "../lib/ids";
 import { STAFF_SESSION_MS } from "../lib/staff/schemas";
+import { clock } from "../lib/time";
 import Sidecar, {
   ChatSession as ProductChatSession,
   MessageQueue as ProductMessageQueue,
@@ -297,7 +298,7 @@ export default class BenchSidecar extends Sidecar {
 /** A staff member and a live session, as sign-in leaves them (workers/db/staff.ts): D1 keeps the token's SHA-256. Uncounted. */
 async function insertStaffSession({ role, tutorId }: z.infer<typeof StaffSessionBody>) {
   const db = uncountedEnv().DB;
-  const now = Date.now();
+  const now = clock.now();
   const staffId = `staff-bench-${randomHex(8)}`;
   const token = newSecretToken();
   await db.batch([
@@ -320,7 +321,7 @@ async function insertPastBooking({ tutorId, date, start }: z.infer<typeof PastBo
       `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, status, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 'Bench Student', ?, 'online', 'Recursion', 'ended', ?, ?)`,
     )
-    .bind(bookingId, createSessionId(), newOwnerId(), tutorId, date, start, end, `${bookingId}@bench.example`, Date.now(), Date.now())
+    .bind(bookingId, createSessionId(), newOwnerId(), tutorId, date, start, end, `${bookingId}@bench.example`, clock.now(), clock.now())
     .run();
   return { bookingId };
 }

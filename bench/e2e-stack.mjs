@@ -84,11 +84,27 @@ export async function stopEndToEndWorker() {
   await stop(running);
 }
 
-function startWorker(bundleDir, botMode, registry, log) {
+/**
+ * The bench runs on the stack's clock (lib/time.ts) at a fixed hour of the week, as the e2e tests
+ * do: Wednesday 10:00 at the center, so a booking's offer, move and cancel never meet the cutoff
+ * by the hour the bench happens to run. Chosen once per run; every worker phase shares it.
+ */
+let clockOffset = null;
+async function benchClockOffset() {
+  if (clockOffset === null) {
+    const { nextWeekdayAt } = await importTs('export { nextWeekdayAt } from "./lib/time.ts";', ROOT);
+    const now = Date.now();
+    clockOffset = String(nextWeekdayAt(now, "wednesday", "10:00") - now);
+  }
+  return clockOffset;
+}
+
+function startWorker(bundleDir, botMode, registry, log, offset) {
   const args = [
     "dev", path.join(bundleDir, "e2e-sidecar.js"), "--no-bundle", "-c", CONFIG_FILE, "--port", String(E2E_PORT), "--ip", "127.0.0.1",
     "--inspector-port", "0", "--persist-to", PERSIST_TO, "--show-interactive-dev-session=false", "--log-level", "warn",
     "--var", `BOT_MODE:${botMode}`, "--var", `INTERNAL_KEY:${TOKENS.internal}`, "--var", `BOT_TOKEN:${TOKENS.bot}`,
+    "--var", `CLOCK_OFFSET_MS:${offset}`,
   ];
   const worker = start(`bench-e2e-${botMode}`, WRANGLER, args, { quiet: true, env: wranglerEnv(registry) });
   running = worker;
@@ -101,7 +117,7 @@ function startWorker(bundleDir, botMode, registry, log) {
 
 export async function withWorker(botMode, bundleDir, registry, log, run) {
   for (let attempt = 1; ; attempt++) {
-    const worker = startWorker(bundleDir, botMode, registry, log);
+    const worker = startWorker(bundleDir, botMode, registry, log, await benchClockOffset());
     try {
       await waitForHttp(`${BASE_URL}/bench/health`, { timeoutMs: 90_000, accept: (response) => response.ok });
       const health = await http("/bench/health");

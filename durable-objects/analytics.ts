@@ -3,6 +3,7 @@ import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { AnalyticsBatch, AnalyticsQuery, increments, isCounter, type AnalyticsSeries, type Counter } from "../lib/analytics/events";
 import { addCount, buildSeries, hourBucket, rangeBounds, type HourCounts } from "../lib/analytics/series";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { clock, useClockOf } from "../lib/time";
 
 /**
  * The center's counters (one object, "global": a center's whole traffic is far
@@ -44,12 +45,13 @@ export class Analytics extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => migrate(this.db, MIGRATIONS));
   }
 
   /** Counts one request's events at `now` (0 rows written: memory, then the alarm). */
-  async record(events: unknown, now: unknown = Date.now()): Promise<Result<{ recorded: number }>> {
+  async record(events: unknown, now: unknown = clock.now()): Promise<Result<{ recorded: number }>> {
     const parsed = AnalyticsBatch.safeParse(events);
     if (!parsed.success) return fail("bad_request:body", "Invalid analytics events.", zodIssues(parsed.error));
     if (typeof now !== "number" || !Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid event time.");
@@ -60,7 +62,7 @@ export class Analytics extends DurableObject<Env> {
     if (!this.dirty) {
       this.dirty = true;
       try {
-        await this.ctx.storage.setAlarm(Date.now() + FLUSH_MS);
+        await this.ctx.storage.setAlarm(clock.toPlatform(clock.now() + FLUSH_MS));
       } catch (error) {
         this.dirty = false;
         throw error;
@@ -96,7 +98,7 @@ export class Analytics extends DurableObject<Env> {
    * in one transaction, and drops hours past RETENTION_MS. Tests call it
    * instead of waiting for the alarm.
    */
-  flush(now: number = Date.now()): FlushReport {
+  flush(now: number = clock.now()): FlushReport {
     const pending = this.pending;
     let pairs = 0;
     const { rows } = this.db.measure(() =>

@@ -2,9 +2,9 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
-import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery } from "../lib/schemas";
-import type { NewAssistantMessage, ReplyVote, SendResult, SessionFields, SessionPatch } from "../lib/schemas";
+import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
+import { clock, useClockOf } from "../lib/time";
 import { refusePatch } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
 import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
@@ -77,6 +77,7 @@ export class ChatSession extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     this.sockets = new ChatSockets(ctx);
     this.admission = new ChatAdmission(env.RATE_LIMITER, () => this.messageLimit);
@@ -377,20 +378,15 @@ export class ChatSession extends DurableObject<Env> {
    * upgrade. HTTP here is only for sockets: everything else is RPC.
    */
   override async fetch(request: Request): Promise<Response> {
-    return this.sockets.open(request, Date.now(), (ownerId) => (this.authorize(ownerId) ? null : this.refusal(ownerId)));
+    return this.sockets.open(request, clock.now(), (ownerId) => (this.authorize(ownerId) ? null : this.refusal(ownerId)));
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
-    this.sockets.receive(ws, message, this.socketSource(), Date.now());
+    this.sockets.receive(ws, message, this.socketSource(), clock.now());
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    this.sockets.closed(ws);
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
-    } catch {
-      // already closed
-    }
+    this.sockets.closedByClient(ws, code);
   }
 
   override webSocketError(ws: WebSocket): void {

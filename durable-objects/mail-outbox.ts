@@ -8,6 +8,7 @@ import { bookingForMail, recordMailFailure, type BookingForMail } from "../worke
 import { reminderNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../workers/notify";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { clock, useClockOf } from "../lib/time";
 
 /**
  * The emails about one booking, queued durably and sent by this object's alarm.
@@ -131,6 +132,7 @@ export class MailOutbox extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => migrate(this.db, MIGRATIONS));
   }
@@ -160,7 +162,7 @@ export class MailOutbox extends DurableObject<Env> {
       return ok({ recipients: [], tutorWithoutAddress: false });
     }
 
-    const now = Date.now();
+    const now = clock.now();
     const sequence = (this.db.first<{ last: number | null }>(sql`SELECT MAX(sequence) AS last FROM events`)?.last ?? -1) + 1;
     const kind = kindOf(event);
     // A move back to a slot moved to before is a new move: its row gets its own id.
@@ -182,7 +184,7 @@ export class MailOutbox extends DurableObject<Env> {
       // A move's reminders replace the old ones (superseded above), at the new times.
       if (event !== "cancelled" && booking.remindersOff !== 1) this.queueReminders(booking, stored, sequence, now);
     });
-    await this.ctx.storage.setAlarm(now);
+    await this.ctx.storage.setAlarm(clock.toPlatform(now));
     return ok({ recipients: messages.map(({ role, message }) => ({ role, to: message.to })), tutorWithoutAddress });
   }
 
@@ -209,13 +211,13 @@ export class MailOutbox extends DurableObject<Env> {
 
   /** Sends what is due; never throws for a provider or D1 failure (a retry is scheduled instead). */
   override async alarm(): Promise<void> {
-    const now = Date.now();
+    const now = clock.now();
     const due = this.db.all<MailRow>(sql`SELECT * FROM mail WHERE status = 'pending' AND next_attempt_at <= ${now} ORDER BY next_attempt_at, created_at, key`);
     const mailer = mailerFromEnv(this.env);
     for (const row of due) {
       // A cancel may have arrived while an earlier send was awaited: it superseded this row.
       if (!this.db.first(sql`SELECT 1 AS found FROM mail WHERE key = ${row.key} AND status = 'pending'`)) continue;
-      if (row.kind === "reminder" && this.reminderWaits(row, Date.now())) continue;
+      if (row.kind === "reminder" && this.reminderWaits(row, clock.now())) continue;
       const attempts = row.attempts + 1;
       if (!mailer) {
         await this.giveUp(row, attempts, "Email is not configured (MAIL_API_URL, MAIL_API_TOKEN).");
@@ -225,19 +227,19 @@ export class MailOutbox extends DurableObject<Env> {
       const sent = await mailer.send(message, row.key);
       if (sent.ok) {
         this.db.run(
-          sql`UPDATE mail SET status = 'sent', attempts = ${attempts}, provider_id = ${sent.value.providerId}, sent_at = ${Date.now()}, next_attempt_at = NULL, last_error = NULL WHERE key = ${row.key}`,
+          sql`UPDATE mail SET status = 'sent', attempts = ${attempts}, provider_id = ${sent.value.providerId}, sent_at = ${clock.now()}, next_attempt_at = NULL, last_error = NULL WHERE key = ${row.key}`,
         );
         if (row.kind === "reminder") await this.notifyReminder(row);
       } else if (sent.error.code === "rejected:upstream" || attempts >= MAX_ATTEMPTS) {
         await this.giveUp(row, attempts, sent.error.message);
       } else {
-        const next = Date.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempts - 1));
+        const next = clock.now() + Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** (attempts - 1));
         console.warn(`[MailOutbox] ${row.key}: attempt ${attempts} failed, retrying`, sent.error.message);
         this.db.run(sql`UPDATE mail SET attempts = ${attempts}, last_error = ${sent.error.message}, next_attempt_at = ${next} WHERE key = ${row.key}`);
       }
     }
     const next = this.db.first<{ at: number | null }>(sql`SELECT MIN(next_attempt_at) AS at FROM mail WHERE status = 'pending'`)?.at ?? null;
-    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+    if (next !== null) await this.ctx.storage.setAlarm(clock.toPlatform(Math.max(next, clock.now())));
   }
 
   /** The student's reminders for this booking, queued with its confirmation (inside its transaction). */

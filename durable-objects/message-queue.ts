@@ -16,6 +16,7 @@ import { conflict, notFound, staleLease, type Measured } from "./queue/results";
 import * as store from "./queue/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
 import type { z } from "../lib/zod";
+import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
 
 export type { Measured } from "./queue/results";
 
@@ -74,6 +75,7 @@ export class MessageQueue extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     this.deadNotices = new DeadLetterNotices(this.db, env.CHAT_SESSION);
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -87,7 +89,7 @@ export class MessageQueue extends DurableObject<Env> {
     this.recent.load(newest, newest.length < FEED_WINDOW_ENTRIES);
     this.deadCount = store.countDeadLetters(this.db);
     this.deadNotices.load();
-    this.alarmAt = await this.ctx.storage.getAlarm();
+    this.alarmAt = fromPlatformAlarm(await this.ctx.storage.getAlarm());
     await this.syncAlarm();
   }
 
@@ -113,7 +115,7 @@ export class MessageQueue extends DurableObject<Env> {
         status: "pending",
         lease: null,
       };
-      if (!store.insertMessage(this.db, toNewRow(fresh, Date.now()))) {
+      if (!store.insertMessage(this.db, toNewRow(fresh, clock.now()))) {
         // Queued long ago and no longer open (completed or dead): report it, change nothing.
         const row = store.findMessage(this.db, message.messageId)!;
         if (row.session_id !== message.sessionId) return idTaken(message.messageId);
@@ -179,7 +181,7 @@ export class MessageQueue extends DurableObject<Env> {
       const message = this.open.get(messageId);
       if (message) {
         if (message.status !== "leased" || message.lease?.leaseId !== leaseId) return staleLease(messageId);
-        const now = Date.now();
+        const now = clock.now();
         const entry: FeedEntry = { seq: this.recent.lastSeq + 1, kind: "reply", messageId, sessionId: message.sessionId, content: reply, createdAt: now };
         this.ctx.storage.transactionSync(() =>
           store.markCompleted(this.db, { seq: message.seq, ownerId: message.ownerId, workerId: message.lease!.workerId }, entry, now),
@@ -208,7 +210,7 @@ export class MessageQueue extends DurableObject<Env> {
       const message = this.open.get(messageId);
       if (!message) return this.notOpen(messageId);
       if (message.status !== "pending") return conflict(messageId, message.status);
-      store.setPriority(this.db, message.seq, priority, Date.now());
+      store.setPriority(this.db, message.seq, priority, clock.now());
       this.open.reprioritize(message, priority);
       return ok({ messageId, priority });
     });
@@ -231,7 +233,7 @@ export class MessageQueue extends DurableObject<Env> {
       const row = store.findMessage(this.db, parsed.value);
       if (!row) return notFound(parsed.value);
       if (row.status !== "dead") return conflict(parsed.value, row.status);
-      store.markPending(this.db, row.seq, 0, Date.now());
+      store.markPending(this.db, row.seq, 0, clock.now());
       this.deadCount--;
       this.deadNotices.forget(row.message_id);
       this.open.track(fromRow({ ...row, status: "pending", attempts: 0 }));
@@ -274,7 +276,7 @@ export class MessageQueue extends DurableObject<Env> {
    * dead letters at MAX_ATTEMPTS. The alarm calls it with the clock; tests call
    * it with a later `now` instead of sleeping.
    */
-  async expireLeases(now: number = Date.now()): Promise<Result<Measured<ExpiryResult>>> {
+  async expireLeases(now: number = clock.now()): Promise<Result<Measured<ExpiryResult>>> {
     const result = this.measured(() => ok(this.expire(now)));
     await this.syncAlarm();
     return result;
@@ -282,8 +284,8 @@ export class MessageQueue extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     this.alarmAt = null; // the alarm that woke us is spent; syncAlarm sets the next one
-    await this.expireLeases(Date.now());
-    await this.deadNotices.tellStudents(Date.now());
+    await this.expireLeases(clock.now());
+    await this.deadNotices.tellStudents(clock.now());
     await this.syncAlarm();
   }
 
@@ -295,7 +297,7 @@ export class MessageQueue extends DurableObject<Env> {
   async forgetSessions(sessionIds: string[]): Promise<Result<Measured<{ sessions: number }>>> {
     const ids = new Set(sessionIds.filter((id) => SessionId.safeParse(id).success));
     const result = this.measured(() => {
-      const now = Date.now();
+      const now = clock.now();
       this.ctx.storage.transactionSync(() => {
         for (const id of ids) store.redactSession(this.db, id, now);
       });
@@ -359,7 +361,7 @@ export class MessageQueue extends DurableObject<Env> {
   }
 
   private lease(message: OpenMessage, workerId: string, leaseMs: number): Lease {
-    const now = Date.now();
+    const now = clock.now();
     const lease = { leaseId: crypto.randomUUID(), workerId, expiresAt: now + leaseMs };
     store.markLeased(this.db, message.seq, lease, now);
     this.open.leaseTo(message, lease);
@@ -374,7 +376,7 @@ export class MessageQueue extends DurableObject<Env> {
     if (next === this.alarmAt) return;
     this.alarmAt = next;
     if (next === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(next);
+    else await this.ctx.storage.setAlarm(clock.toPlatform(next));
   }
 
   /** A message that is not open: 404 if storage never saw it, else 409 with its state (one indexed read). */
@@ -396,7 +398,7 @@ export class MessageQueue extends DurableObject<Env> {
     message: string,
   ): Result<z.output<S>> {
     if (caller) {
-      const { decision, state } = takeFromBucket(LIMITS.botCallsPerToken, this.botBuckets.get(caller.bot) ?? null, Date.now());
+      const { decision, state } = takeFromBucket(LIMITS.botCallsPerToken, this.botBuckets.get(caller.bot) ?? null, clock.now());
       this.botBuckets.set(caller.bot, state);
       if (!decision.allowed) return limited("rate_limited:api", "Too many bot API calls; slow down.", decision.retryAfterMs);
     }

@@ -4,6 +4,7 @@ import { MarkRead, NewNotification, NOTIFICATIONS_KEPT, type Notification, type 
 import { OwnerId } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { clock, useClockOf } from "../lib/time";
 
 /**
  * One student's in-app notifications (the bell): one object per owner id
@@ -66,6 +67,7 @@ export class Notifications extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     // The runtime answers the bell's keep-alive itself: an idle tab never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
@@ -105,7 +107,7 @@ export class Notifications extends DurableObject<Env> {
       body: note.body,
       href: note.href ?? null,
       booking_id: note.bookingId ?? null,
-      created_at: Date.now(),
+      created_at: clock.now(),
       read_at: null,
     };
     const dropped = this.rows.slice(NOTIFICATIONS_KEPT - 1);
@@ -150,7 +152,7 @@ export class Notifications extends DurableObject<Env> {
     if (!parsed.success) return fail("bad_request:body", "Name the notifications to mark read, or all.", zodIssues(parsed.error));
     const wanted = "all" in parsed.data ? null : new Set(parsed.data.ids);
     if (wanted && !this.rows.some((row) => wanted.has(row.key))) return fail("not_found:notification", NOT_FOUND);
-    const now = Date.now();
+    const now = clock.now();
     const marking = this.rows.filter((row) => row.read_at === null && (!wanted || wanted.has(row.key)));
     if (marking.length > 0) {
       this.ctx.storage.transactionSync(() => {
@@ -176,7 +178,7 @@ export class Notifications extends DurableObject<Env> {
       return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
     }
     const ownerId = request.headers.get(NOTIFY_OWNER_HEADER) ?? "";
-    if (!this.useTicket(request.headers.get(NOTIFY_NONCE_HEADER) ?? "", Number(request.headers.get(NOTIFY_EXPIRES_HEADER)), Date.now())) {
+    if (!this.useTicket(request.headers.get(NOTIFY_NONCE_HEADER) ?? "", Number(request.headers.get(NOTIFY_EXPIRES_HEADER)), clock.now())) {
       return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
     }
     if (this.foreign(ownerId)) return Response.json({ error: { code: "not_found", message: NOT_FOUND } }, { status: 404 });

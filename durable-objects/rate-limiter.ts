@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, takeFromWindow, type Decision, type WindowState } from "../lib/rate-limits";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { clock, useClockOf } from "../lib/time";
 
 /**
  * One sliding window per key (the object's name: `{rule}:{key}`, e.g.
@@ -35,6 +36,7 @@ export class RateLimiter extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.db, MIGRATIONS);
@@ -43,13 +45,13 @@ export class RateLimiter extends DurableObject<Env> {
   }
 
   /** Counts one request against `rule` and says whether it may go ahead, or when to try again. */
-  async take(rule: WindowRuleName, now: number = Date.now()): Promise<Result<Decision>> {
+  async take(rule: WindowRuleName, now: number = clock.now()): Promise<Result<Decision>> {
     if (!WINDOW_RULES.has(rule)) return fail("bad_request:body", "Unknown limit.");
     const { decision, state } = takeFromWindow(LIMITS[rule], this.window, now);
     this.window = state;
     if (!this.dirty) {
       this.dirty = true;
-      await this.ctx.storage.setAlarm(now + FLUSH_MS);
+      await this.ctx.storage.setAlarm(clock.toPlatform(now + FLUSH_MS));
     }
     return ok(decision);
   }

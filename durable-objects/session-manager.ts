@@ -4,6 +4,7 @@ import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { createRoomBackend, type RoomBackend } from "../lib/room-backend";
 import { markBookingEnded } from "../workers/db/bookings";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
 
 /**
  * Ends one booked tutoring session on time. One object per booking, named by
@@ -84,6 +85,7 @@ export class SessionManager extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     ctx.blockConcurrencyWhile(async () => {
       const found = this.db.first(sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = '_schema'`);
@@ -109,7 +111,7 @@ export class SessionManager extends DurableObject<Env> {
       sql`INSERT INTO booking (id, booking_id, owner_id, room_id, ends_at) VALUES (1, ${bookingId}, ${ownerId}, ${roomId}, ${endsAt})
           ON CONFLICT (id) DO UPDATE SET owner_id = excluded.owner_id, room_id = excluded.room_id, ends_at = excluded.ends_at`,
     );
-    await this.ctx.storage.setAlarm(endsAt);
+    await this.ctx.storage.setAlarm(clock.toPlatform(endsAt));
     return ok((await this.status())!);
   }
 
@@ -124,7 +126,7 @@ export class SessionManager extends DurableObject<Env> {
   async status(): Promise<SessionManagerStatus | null> {
     const row = this.read();
     if (!row) return null;
-    const nextRunAt = await this.ctx.storage.getAlarm();
+    const nextRunAt = fromPlatformAlarm(await this.ctx.storage.getAlarm());
     return {
       bookingId: row.booking_id,
       ownerId: row.owner_id,
@@ -157,7 +159,7 @@ export class SessionManager extends DurableObject<Env> {
     if (row.links_removed_at === null && row.room_closed_at === null) {
       const removed = await backend.removeSharedLinks(row.booking_id);
       if (!this.read()) return; // cancelled while we waited
-      if (removed.ok) this.db.run(sql`UPDATE booking SET links_removed_at = ${Date.now()} WHERE id = 1`);
+      if (removed.ok) this.db.run(sql`UPDATE booking SET links_removed_at = ${clock.now()} WHERE id = 1`);
       else console.warn(`[SessionManager] ${row.booking_id}: shared links not removed, continuing`, removed.error.message);
     }
 
@@ -167,12 +169,12 @@ export class SessionManager extends DurableObject<Env> {
       if (!this.read()) return;
       if (!closed.ok && closed.error.code === "rejected:upstream") return this.giveUp(row.booking_id, closed.error.message);
       if (!closed.ok) return this.retryLater(row.booking_id, closed.error.message);
-      this.db.run(sql`UPDATE booking SET room_closed_at = ${Date.now()} WHERE id = 1`);
+      this.db.run(sql`UPDATE booking SET room_closed_at = ${clock.now()} WHERE id = 1`);
     }
 
     // 3. Critical: mark the booking ended. Idempotent by its WHERE, so it needs no progress mark of its own.
     try {
-      await markBookingEnded(this.env.DB, { bookingId: row.booking_id, now: Date.now() });
+      await markBookingEnded(this.env.DB, { bookingId: row.booking_id, now: clock.now() });
     } catch (error) {
       if (!this.read()) return;
       return this.retryLater(row.booking_id, `D1 update failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -201,10 +203,10 @@ export class SessionManager extends DurableObject<Env> {
    */
   private async giveUp(bookingId: string, error: string): Promise<void> {
     console.error(`[SessionManager] ${bookingId}: giving up on closing the room`, error);
-    this.db.run(sql`UPDATE booking SET last_error = ${error}, gave_up_at = ${Date.now()} WHERE id = 1`);
+    this.db.run(sql`UPDATE booking SET last_error = ${error}, gave_up_at = ${clock.now()} WHERE id = 1`);
     await this.ctx.storage.deleteAlarm();
     try {
-      await markBookingEnded(this.env.DB, { bookingId, now: Date.now() });
+      await markBookingEnded(this.env.DB, { bookingId, now: clock.now() });
     } catch (failure) {
       console.error(`[SessionManager] ${bookingId}: could not mark the booking ended`, failure);
     }
@@ -213,7 +215,7 @@ export class SessionManager extends DurableObject<Env> {
   private async retryLater(bookingId: string, error: string): Promise<void> {
     console.error(`[SessionManager] ${bookingId}: end failed, retrying in ${RETRY_DELAY_MS / 60_000} min`, error);
     this.db.run(sql`UPDATE booking SET last_error = ${error} WHERE id = 1`);
-    await this.ctx.storage.setAlarm(Date.now() + RETRY_DELAY_MS);
+    await this.ctx.storage.setAlarm(clock.toPlatform(clock.now() + RETRY_DELAY_MS));
   }
 
   private async erase(): Promise<void> {

@@ -9,6 +9,7 @@ import { DAY_MS, GRACE_DAYS, OwnerId } from "../lib/schemas";
 import { memoryProfile } from "../workers/db/memory";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { bumpMemoryVersion } from "../workers/db/memory-version";
+import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
 
 /**
  * What the assistant remembers about one student (one object per owner id:
@@ -89,6 +90,7 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
 
   constructor(ctx: DurableObjectState, env: MemoryEnv) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => this.load());
   }
@@ -105,9 +107,9 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
       const fact = factOf(row);
       if (fact) this.facts.set(fact.id, fact);
     }
-    this.alarmAt = await this.ctx.storage.getAlarm();
+    this.alarmAt = fromPlatformAlarm(await this.ctx.storage.getAlarm());
     // A memory made before retention existed has no alarm yet: its first check, once.
-    if (this.alarmAt === null) await this.scheduleBy(Date.now() + GRACE_DAYS.free * DAY_MS);
+    if (this.alarmAt === null) await this.scheduleBy(clock.now() + GRACE_DAYS.free * DAY_MS);
   }
 
   /**
@@ -116,7 +118,7 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
    */
   recall(ownerId: string): Result<{ facts: StudentFact[] }> {
     if (!this.mine(ownerId)) return notFound();
-    this.touch(Date.now());
+    this.touch(clock.now());
     return ok({ facts: this.list() });
   }
 
@@ -150,9 +152,9 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
     const learned = await this.write(ownerId, planFacts(this.facts, parsed.data, now), now);
     const touched = this.db.measure(() => this.touch(now)).rows;
     const rows = { reads: learned.rows.reads + touched.reads, writes: learned.rows.writes + touched.writes };
-    if (created && learned.changed > 0) await this.scheduleBy(Date.now() + GRACE_DAYS.free * DAY_MS);
+    if (created && learned.changed > 0) await this.scheduleBy(clock.now() + GRACE_DAYS.free * DAY_MS);
     const model = summaryModelOf(this.env);
-    if (model && learned.changed > 0) await this.scheduleBy(summaryAt(this.list(), Date.now()));
+    if (model && learned.changed > 0) await this.scheduleBy(summaryAt(this.list(), clock.now()));
     return ok({ ...learned, facts: this.list(), rows });
   }
 
@@ -263,11 +265,11 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
    * "Forget me": drops every row and any alarm, leaving 0 bytes of storage, and refuses (while
    * awake) learning from any exchange that began at or before `now` (the moment the student asked).
    */
-  async forgetAll(ownerId: string, now: number = Date.now()): Promise<Result<{ forgotten: boolean }>> {
+  async forgetAll(ownerId: string, now: number = clock.now()): Promise<Result<{ forgotten: boolean }>> {
     if (!this.mine(ownerId)) return notFound();
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
     const held = this.hasSchema;
-    this.forgottenAt = Math.max(this.forgottenAt ?? 0, now, Date.now());
+    this.forgottenAt = Math.max(this.forgottenAt ?? 0, now, clock.now());
     // A memory that held nothing has no copies to outdate: no version to move.
     await (held ? this.changing(ownerId, async () => (await this.erase(), {})) : this.erase());
     return ok({ forgotten: held });
@@ -284,7 +286,7 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
     if (!this.hasSchema || ownerId === null || this.lastUsedDay === null) return;
     const { tier } = await memoryProfile(this.env.DB, { ownerId });
     if (!this.hasSchema || this.lastUsedDay === null) return;
-    const now = Date.now();
+    const now = clock.now();
     if (now >= expiresAt(this.lastUsedDay, tier)) {
       await this.changing(ownerId, async () => (await this.erase(), {}));
       console.log(`[memory] erased after ${GRACE_DAYS[tier]} days unused (${tier})`);
@@ -330,7 +332,7 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
   private async scheduleBy(at: number): Promise<void> {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
-    await this.ctx.storage.setAlarm(at);
+    await this.ctx.storage.setAlarm(clock.toPlatform(at));
   }
 
   /** Bytes of SQLite storage this object holds (tests assert forgetAll frees them). */

@@ -9,6 +9,7 @@ import { notifyStudent } from "../workers/notify";
 import { slotStillOffered } from "../workers/db/bookings";
 import type { ChatSession } from "./chat-session";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
+import { clock, useClockOf } from "../lib/time";
 
 /**
  * The line of students waiting for one booked slot (tutor, date, start), one
@@ -64,6 +65,7 @@ export class Waitlist extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => {
       const found = this.db.first(sql`SELECT 1 AS found FROM sqlite_master WHERE type = 'table' AND name = '_schema'`);
@@ -171,7 +173,7 @@ export class Waitlist extends DurableObject<Env> {
 
   private async runAlarm(): Promise<void> {
     if (!this.hasSchema) return;
-    const now = Date.now();
+    const now = clock.now();
     const expired = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'offered'`);
     if (expired) {
       this.db.run(sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE line = ${expired.line}`);
@@ -194,7 +196,7 @@ export class Waitlist extends DurableObject<Env> {
       const until = now + OFFER_MS;
       this.db.run(sql`UPDATE entry SET state = 'offered', offered_until = ${until} WHERE line = ${next.line}`);
       if (await this.tell({ ...next, offered_until: until }, "offer", now)) {
-        await this.ctx.storage.setAlarm(until);
+        await this.ctx.storage.setAlarm(clock.toPlatform(until));
         const wanted = WaitForSlot.parse(JSON.parse(next.wanted));
         // The bell too (pushed to every open tab), after the chat has the offer it points to.
         await notifyStudent(this.env, next.owner_id, waitlistOfferNotice({ tutorId: wanted.tutorId, tutorName: wanted.tutorName, ...wanted.slot, until, minutes: OFFER_MINUTES }));

@@ -1,5 +1,6 @@
 import { DEFAULT_CENTER_POLICY } from "../lib/center/policy";
 import { localNow } from "../lib/tutoring/clock";
+import { stackNow } from "./support/clock";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 import { invite, seriousViolations, SITE, withPasskeys } from "./support/staff";
@@ -14,7 +15,7 @@ const { closedDates: _none, ...DEFAULT_SETTINGS } = DEFAULT_CENTER_POLICY;
 
 /** "4:30pm" for the first half hour at least two hours from now at the center, and its weekday. */
 function twoHoursFromNow(): { day: string; time: string } {
-  const local = localNow(new Date(Date.now() + 2 * 60 * 60_000), DEFAULT_CENTER_POLICY.timeZone);
+  const local = localNow(new Date(stackNow() + 2 * 60 * 60_000), DEFAULT_CENTER_POLICY.timeZone);
   const minutes = Math.ceil(local.minutes / 30) * 30;
   // Rounding up past midnight lands on 00:00 of the next day: stay on the last half hour instead.
   const clock = minutes >= 24 * 60 ? 23 * 60 + 30 : minutes;

@@ -2,6 +2,7 @@ import { createSessionId } from "../lib/ids";
 import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
+import { stackNow } from "./support/clock";
 
 test.describe("chat trash and restore", () => {
   test.beforeAll(() => startSidecar());
@@ -22,7 +23,7 @@ test.describe("chat trash and restore", () => {
 
     await history.getByTestId("toggle-trash").click();
     const trashed = history.getByTestId("trashed-chat").filter({ hasText: "Trash me please" });
-    const purge = new Date(Date.now() + 30 * 24 * 60 * 60 * 1000);
+    const purge = new Date(stackNow() + 30 * 24 * 60 * 60 * 1000);
     const expected = new Intl.DateTimeFormat("en-US", { month: "short", day: "numeric", year: "numeric" }).format(purge);
     await expect(trashed).toContainText(`Deleted for good on ${expected}`);
 

@@ -47,12 +47,20 @@ export const StateFrame = frame("state", { fields: SessionFields, updatedAt: z.n
 export const VoteFrame = frame("vote", { messageId: z.string().max(200), vote: ReplyVote.nullable() });
 /**
  * Someone is typing until `until` (epoch ms; the client hides it then, so a
- * lost lease needs no "stopped" message), or stopped (`until: null`).
+ * lost lease needs no "stopped" message), or stopped (`until: null`). `forMs` is the
+ * same deadline as a duration from the send: a client whose clock differs from the
+ * server's (a laptop set wrong, a test stack's shifted clock) counts from receipt.
  */
 export const ActivityFrame = frame("activity", {
   who: z.enum(["assistant", "student"]),
   until: z.number().int().nullable(),
+  forMs: z.number().int().nonnegative().nullable().optional(),
 });
+
+/** An activity frame: who is typing until when (null: stopped), with the duration from `now`. */
+export function activityFrame(who: "assistant" | "student", until: number | null, now: number): z.infer<typeof ActivityFrame> {
+  return { v: 1, type: "activity", who, until, forMs: until === null ? null : Math.max(0, until - now) };
+}
 /** Read receipts: the newest seq the student has seen, and the newest the other side (bot or staff) has. */
 export const ReceiptsFrame = frame("receipts", {
   student: z.number().int().nonnegative(),

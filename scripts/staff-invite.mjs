@@ -32,7 +32,8 @@ if (!invite.success || !baseUrl || !/^https?:$/.test(baseUrl.protocol)) {
 }
 
 const token = newSecretToken();
-const now = Date.now();
+// On the stack's clock (lib/time.ts): a test stack running at a shifted hour gets an invite valid at that hour.
+const now = Date.now() + (Number(process.env.CLOCK_OFFSET_MS) || 0);
 const expiresAt = now + STAFF_INVITE_MS;
 // `wrangler d1 execute --command` binds nothing: every value is validated above (an email, a role,
 // hex, integers) and quoted as a SQL string literal all the same.

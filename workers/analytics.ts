@@ -1,4 +1,5 @@
 import type { AnalyticsEvent } from "../lib/analytics/events";
+import { clock } from "../lib/time";
 
 /**
  * Emitting analytics from the sidecar's hot paths. One request's events go in
@@ -24,7 +25,7 @@ export function analyticsObject(env: AnalyticsEnv) {
  * runtime may cancel what is still in flight once the call has answered. From
  * a Durable Object the promise may be left to run (the object outlives the call).
  */
-export function recordAnalytics(env: AnalyticsEnv, events: readonly AnalyticsEvent[], waitUntil?: WaitUntil, now: number = Date.now()): void {
+export function recordAnalytics(env: AnalyticsEnv, events: readonly AnalyticsEvent[], waitUntil?: WaitUntil, now: number = clock.now()): void {
   if (events.length === 0) return;
   try {
     const sent = analyticsObject(env)

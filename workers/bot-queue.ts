@@ -4,6 +4,7 @@ import type { CompleteResult, Lease } from "../lib/queue/schemas";
 import type { BotCaller, Measured } from "../durable-objects/message-queue";
 import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
 import { secretMatches } from "./secrets";
+import { clock } from "../lib/time";
 
 /**
  * The queue as outside bots see it (`/api/queue/*`, `/api/conversation`,
@@ -105,7 +106,7 @@ export async function showWorking(env: Pick<TurnEnv, "CHAT_SESSION">, lease: Lea
 export async function deliverReply(env: Pick<TurnEnv, "CHAT_SESSION">, done: Measured<CompleteResult>) {
   const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done;
   if (!ownerId) return ok({ completed: true, delivered: false, duplicate, messageId, sessionId, kvStats });
-  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }], {}, Date.now());
+  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }], {}, clock.now());
   const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
   return ok({ completed: true, delivered: appended.ok, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
 }

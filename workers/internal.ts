@@ -2,6 +2,7 @@ import { AppError } from "../lib/errors";
 import { SessionId } from "../lib/schemas";
 import { hardDeleteChat } from "./hard-delete";
 import { secretMatches } from "./secrets";
+import { clock } from "../lib/time";
 
 /**
  * The sidecar's only HTTP surface besides /health: operator endpoints that
@@ -22,5 +23,5 @@ export async function handleInternal(
   }
   const id = SessionId.safeParse(match[1]);
   if (!id.success) return new AppError("bad_request:params", "Not a chat session id.").toResponse();
-  return Response.json(await hardDeleteChat(env, id.data, Date.now()));
+  return Response.json(await hardDeleteChat(env, id.data, clock.now()));
 }

@@ -6,6 +6,7 @@ import { OwnerId } from "../lib/schemas";
 import { markMemoryForgotten } from "./db/memory";
 import { hardDeleteOwnerChats } from "./hard-delete";
 import { studentMemory } from "./memory";
+import { clock } from "../lib/time";
 
 /**
  * The student's side of their memory ("What the assistant remembers", /memory):
@@ -57,7 +58,7 @@ export class MemoryPage {
     if (typeof value !== "string") return fail("bad_request:body", "Send the new value as text.");
     const corrected = correctedFact(before.kind, value);
     if (!corrected.ok) return fail("bad_request:body", corrected.message);
-    const learned = await memory.learn(owner.data, [corrected.fact], Date.now());
+    const learned = await memory.learn(owner.data, [corrected.fact], clock.now());
     if (!learned.ok) return learned;
     let facts = learned.value.facts;
     const fact = facts.find((entry) => entry.kind === before.kind && entry.value === corrected.fact.value);
@@ -79,7 +80,7 @@ export class MemoryPage {
   async forgetMe(ownerId: string): Promise<Result<ForgetMeSummary>> {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return ok({ facts: 0, chats: { deleted: 0, cleaned: 0, failed: 0 } });
-    const now = Date.now();
+    const now = clock.now();
     await markMemoryForgotten(this.env.DB, { ownerId: owner.data, now });
     const chats = await hardDeleteOwnerChats(this.env, owner.data, now);
     const memory = studentMemory(this.env, owner.data);

@@ -2,6 +2,7 @@ import { AppError } from "../lib/errors";
 import { NOTIFY_EXPIRES_HEADER, NOTIFY_NONCE_HEADER, NOTIFY_OWNER_HEADER } from "../durable-objects/notifications";
 import { notificationsOf } from "./notify";
 import { verifyTicket } from "./socket-ticket";
+import { clock } from "../lib/time";
 
 /** The claim a notifications ticket carries in place of a chat id. */
 export const NOTIFICATIONS_TICKET_SUBJECT = "notifications";
@@ -18,7 +19,7 @@ export async function openNotificationSocket(request: Request, env: Pick<Env, "N
   if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
     return new AppError("upgrade_required:socket", "This endpoint only accepts WebSocket upgrades.").toResponse();
   }
-  const claims = await verifyTicket(env.INTERNAL_KEY, new URL(request.url).searchParams.get("ticket"), Date.now(), "notifications");
+  const claims = await verifyTicket(env.INTERNAL_KEY, new URL(request.url).searchParams.get("ticket"), clock.now(), "notifications");
   if (!claims || claims.sessionId !== NOTIFICATIONS_TICKET_SUBJECT) {
     return new AppError("unauthorized:socket", "The socket ticket is missing, expired or not for notifications. Ask for a new one.").toResponse();
   }

@@ -37,6 +37,7 @@ import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notifica
 import { bookingCancelledNotice } from "../lib/notifications/messages";
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
+import { clock, useClockOf } from "../lib/time";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -65,6 +66,11 @@ function usableIp(client: { ip?: string } | undefined): string | null {
  * Every argument is validated here again: the binding is a trust boundary too.
  */
 export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi {
+  constructor(ctx: ExecutionContext, env: Env) {
+    super(ctx, env);
+    useClockOf(env);
+  }
+
   /** The bot queue API (`/api/queue/*`), every call authorized with BOT_TOKEN. */
   private get bots() {
     return new BotQueueApi(this.env);
@@ -125,7 +131,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
     const ip = usableIp(client);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {}, waitUntil: this.waitUntil }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: clock.date(), client: ip ? { ip } : {}, waitUntil: this.waitUntil }),
     );
   }
 
@@ -138,13 +144,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const id = SessionId.safeParse(sessionId);
     const owner = OwnerId.safeParse(ownerId);
     if (!id.success || !owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
-    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now: Date.now() })));
+    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now: clock.now() })));
   }
 
   async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
     const parsed = SessionPatch.safeParse(patch);
     if (!parsed.success) return fail("bad_request:body", "Invalid session fields.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, Date.now()));
+    return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, clock.now()));
   }
 
   async listTutors(query: string) {
@@ -168,7 +174,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const id = BookingId.safeParse(bookingId);
     if (!owner.success || !id.success) return fail("not_found:booking", "You have no confirmed booking with that id.");
     return this.guard(async () => {
-      const now = Date.now();
+      const now = clock.now();
       const cancelled = await cancelBooking({
         db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
       });
@@ -192,7 +198,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   async deleteChat(sessionId: string, ownerId: string) {
     return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
-      const now = Date.now();
+      const now = clock.now();
       const chat = await softDeleteChat(this.env.DB, { id, ownerId: owner, now });
       if (!chat) return fail("not_found:chat", "You have no chat with that id.");
       // D1 first: if closing the gate fails, a retry finds the row and closes it then.
@@ -203,7 +209,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   async restoreChat(sessionId: string, ownerId: string) {
     return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
-      const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now: Date.now() });
+      const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now: clock.now() });
       if (restored.ok) {
         const gate = await stub.setDeleted(owner, null);
         return gate.ok ? ok(restored.chat) : gate;
@@ -224,33 +230,33 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   // Staff sign-in (workers/staff/): each validates its arguments with lib/staff/schemas.ts.
 
   async staffInviteOptions(inviteToken: string, site: StaffSite) {
-    return this.guard(() => staffInviteOptions({ db: this.env.DB, inviteToken, site, now: Date.now() }));
+    return this.guard(() => staffInviteOptions({ db: this.env.DB, inviteToken, site, now: clock.now() }));
   }
 
   async staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite) {
-    return this.guard(() => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now: Date.now() }));
+    return this.guard(() => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now: clock.now() }));
   }
 
   async staffSignInOptions(site: StaffSite, client?: { ip?: string }) {
-    return this.guard(() => staffSignInOptions({ db: this.env.DB, limiters: this.env.RATE_LIMITER, site, ip: usableIp(client), now: Date.now() }));
+    return this.guard(() => staffSignInOptions({ db: this.env.DB, limiters: this.env.RATE_LIMITER, site, ip: usableIp(client), now: clock.now() }));
   }
 
   async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }) {
     return this.guard(() =>
-      staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: usableIp(client), now: Date.now() }),
+      staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: usableIp(client), now: clock.now() }),
     );
   }
 
   async staffSession(sessionToken: string) {
-    return this.guard(() => checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() }));
+    return this.guard(() => checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() }));
   }
 
   async staffSignOut(sessionToken: string) {
-    return this.guard(() => signOutStaff({ db: this.env.DB, sessionToken, now: Date.now() }));
+    return this.guard(() => signOutStaff({ db: this.env.DB, sessionToken, now: clock.now() }));
   }
 
   async staffInvite(sessionToken: string, invite: NewStaffInvite) {
-    return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: Date.now() }));
+    return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: clock.now() }));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */
@@ -286,7 +292,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const parsed = ReplyVote.nullable().safeParse(vote);
     if (!parsed.success) return fail("bad_request:body", "A vote is \"up\", \"down\" or null.", zodIssues(parsed.error));
     return this.withSession(sessionId, ownerId, async (stub, owner) => {
-      const now = Date.now();
+      const now = clock.now();
       const rated = await stub.rateReply(owner, id.data, parsed.data, now);
       if (!rated.ok) return rated;
       recordAnalytics(this.env, rated.value.events, this.waitUntil, now);
@@ -355,22 +361,22 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** The week's bookings (staff and admins: every tutor or one; a tutor: their own). */
   async staffScheduleWeek(sessionToken: string, query: ScheduleWeekQuery) {
-    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).week(sessionToken, query));
+    return this.guard(() => new StaffSchedule(this.env, clock.now, this.waitUntil).week(sessionToken, query));
   }
 
   /** The center cancels a session (staff and admins): the student's chat says so, with the reason. */
   async staffScheduleCancel(sessionToken: string, input: StaffCancel) {
-    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).cancel(sessionToken, input));
+    return this.guard(() => new StaffSchedule(this.env, clock.now, this.waitUntil).cancel(sessionToken, input));
   }
 
   /** Attended or no-show, once the session has started. */
   async staffScheduleAttendance(sessionToken: string, input: StaffAttendance) {
-    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).markAttendance(sessionToken, input));
+    return this.guard(() => new StaffSchedule(this.env, clock.now, this.waitUntil).markAttendance(sessionToken, input));
   }
 
   /** The session's short note. */
   async staffScheduleNote(sessionToken: string, input: StaffNote) {
-    return this.guard(() => new StaffSchedule(this.env, Date.now, this.waitUntil).note(sessionToken, input));
+    return this.guard(() => new StaffSchedule(this.env, clock.now, this.waitUntil).note(sessionToken, input));
   }
 
   // Center settings and policies (slice `policies`): workers/staff/center-settings.ts, lib/center/policy.ts.
@@ -448,7 +454,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async notificationSocketTicket(ownerId: string) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
-    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: Date.now() }, "notifications")));
+    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: clock.now() }, "notifications")));
   }
 
   /** The owner's email choices against the center's reminder times. */
@@ -486,7 +492,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** Weekly cron (`0 0 * * 0`): hard delete of chats past their tier's grace period, and old staff tokens. */
   override async scheduled(controller: ScheduledController): Promise<void> {
-    const now = controller.scheduledTime;
+    const now = clock.fromPlatform(controller.scheduledTime);
     // Independent: a failed token sweep must not stop the chats' hard delete, nor the reverse.
     const [chats, tokens] = await Promise.allSettled([runHardDelete(this.env, now), purgeExpiredStaffTokens(this.env.DB, { now })]);
     if (tokens.status === "fulfilled") console.log(`[staff-purge] sessions=${tokens.value.sessions} invites=${tokens.value.invites} challenges=${tokens.value.challenges}`);

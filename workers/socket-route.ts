@@ -3,6 +3,7 @@ import { SessionId } from "../lib/schemas";
 import { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "../durable-objects/chat-session";
 import { chatSession } from "./assistant-turn";
 import { verifyTicket } from "./socket-ticket";
+import { clock } from "../lib/time";
 
 /**
  * `GET /api/chat/session/{id}/socket?ticket=…` with `Upgrade: websocket`,
@@ -18,7 +19,7 @@ export async function openSocket(request: Request, env: Pick<Env, "CHAT_SESSION"
   }
   const sessionId = SessionId.safeParse(safeDecode(rawId));
   if (!sessionId.success) return new AppError("not_found:session", "No chat session with that id belongs to you.").toResponse();
-  const claims = await verifyTicket(env.INTERNAL_KEY, new URL(request.url).searchParams.get("ticket"), Date.now());
+  const claims = await verifyTicket(env.INTERNAL_KEY, new URL(request.url).searchParams.get("ticket"), clock.now());
   if (!claims || claims.sessionId !== sessionId.data) {
     return new AppError("unauthorized:socket", "The socket ticket is missing, expired or for another chat. Ask for a new one.").toResponse();
   }

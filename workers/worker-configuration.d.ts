@@ -8,6 +8,7 @@ interface __BaseEnv_Env {
 	ASSISTANT_MEMORY: string;
 	MAIL_FROM: string;
 	DEV_MAIL: string;
+	CLOCK_OFFSET_MS: string;
 	INTERNAL_KEY: string;
 	BOT_TOKEN: string;
 	BACKEND_API_TOKEN: string;

@@ -65,7 +65,8 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
         case "vote":
           return latest.current.onVote(frame.messageId, frame.vote);
         case "activity":
-          if (frame.who === "assistant") setTypingUntil(frame.until);
+          // From receipt, in this browser's own time: its clock need not agree with the server's.
+          if (frame.who === "assistant") setTypingUntil(frame.until === null ? null : Date.now() + (frame.forMs ?? frame.until - Date.now()));
           return;
         case "receipts":
           return setAgentRead(frame.agent);

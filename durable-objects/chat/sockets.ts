@@ -1,7 +1,8 @@
 import { z } from "../../lib/zod";
 import type { Result } from "../../lib/errors";
 import type { ChatMessage, ReplyVote, SessionFields } from "../../lib/schemas";
-import { ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
+import { activityFrame, ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
+import { clock } from "../../lib/time";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
 
 /**
@@ -150,7 +151,7 @@ export class ChatSockets {
   agentWorking(readUpTo: number, until: number): void {
     this.agentRead = Math.max(this.agentRead, readUpTo);
     this.agentTypingUntil = until;
-    this.broadcast({ v: 1, type: "activity", who: "assistant", until });
+    this.broadcast(activityFrame("assistant", until, clock.now()));
     this.broadcastReceipts();
   }
 
@@ -181,6 +182,16 @@ export class ChatSockets {
     this.broadcastPresence(ws);
   }
 
+  /** The client closed `ws` with `code`: the others hear of it, and the close is answered (1005/1006 are not codes to send). */
+  closedByClient(ws: WebSocket, code: number): void {
+    this.closed(ws);
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
+    } catch {
+      // already closed
+    }
+  }
+
   private resume(ws: WebSocket, attachment: Attachment, after: number, source: SocketSource): void {
     const lastSeq = source.lastSeq();
     if (after > lastSeq || lastSeq - after > MAX_RESUME) {
@@ -202,7 +213,7 @@ export class ChatSockets {
     this.agentRead = Math.max(this.agentRead, source.answeredSeq());
     send(ws, this.receipts());
     const typing = attachment.role === "student" ? this.agentTypingUntil : this.studentTypingUntil;
-    if (typing !== null) send(ws, { v: 1, type: "activity", who: attachment.role === "student" ? "assistant" : "student", until: typing });
+    if (typing !== null) send(ws, activityFrame(attachment.role === "student" ? "assistant" : "student", typing, clock.now()));
     send(ws, this.presence());
   }
 
@@ -210,10 +221,10 @@ export class ChatSockets {
   private typing(role: SocketRole, until: number | null): void {
     if (role === "student") {
       this.studentTypingUntil = until;
-      this.broadcast({ v: 1, type: "activity", who: "student", until }, "staff");
+      this.broadcast(activityFrame("student", until, clock.now()), "staff");
     } else {
       this.agentTypingUntil = until;
-      this.broadcast({ v: 1, type: "activity", who: "assistant", until }, "student");
+      this.broadcast(activityFrame("assistant", until, clock.now()), "student");
     }
   }
 

@@ -2,6 +2,7 @@ import type { DeadLetter } from "../../lib/queue/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
 import type { CountingSql } from "../sql";
 import * as store from "./store";
+import { clock } from "../../lib/time";
 
 /** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
 export const UNANSWERED = "Sorry, the assistant could not answer that message. Please try again, or leave a message for the tutoring center.";
@@ -74,7 +75,7 @@ export class DeadLetterNotices {
       }),
     );
     this.markTold(told.flatMap((result) => (result.status === "fulfilled" ? [result.value] : [])));
-    this.retryAt = this.waiting.size > 0 ? Date.now() + NOTICE_RETRY_MS : null;
+    this.retryAt = this.waiting.size > 0 ? clock.now() + NOTICE_RETRY_MS : null;
   }
 
   private markTold(notices: DeadLetter[]): void {

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { e2eClockOffset } from "./clock";
 
 /**
  * The sidecar worker as a process the tests can stop and start again: its pid
@@ -22,7 +23,7 @@ export async function startSidecar(options: { botMode?: "builtin" | "external" }
   const child = spawn(
     "wrangler",
     ["dev", "-c", "workers/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `BOT_MODE:${botMode}`,
-     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1"],
+     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1", "--var", `CLOCK_OFFSET_MS:${e2eClockOffset()}`],
     { detached: true, stdio: "ignore" },
   );
   child.unref();

@@ -1,5 +1,6 @@
 import { addDays, localNow, toClock, zonedToEpoch } from "../tutoring/clock";
 import { COUNTERS, emptyCounts, type AnalyticsQuery, type AnalyticsSeries, type Counter, type Counts, type SeriesBucket } from "./events";
+import { clock } from "../time";
 
 /**
  * Turning stored hour counts into a chart's series. Counts are kept per UTC
@@ -40,7 +41,7 @@ export function addCount(hours: HourCounts, bucket: number, counter: Counter, am
 }
 
 /** One bucket per hour or per local day of the range, zeros included, and the range's totals. */
-export function buildSeries(query: AnalyticsQuery, timeZone: string, hours: HourCounts, now: number = Date.now()): AnalyticsSeries {
+export function buildSeries(query: AnalyticsQuery, timeZone: string, hours: HourCounts, now: number = clock.now()): AnalyticsSeries {
   const buckets: SeriesBucket[] = [];
   if (query.granularity === "hour") {
     const { start, end } = rangeBounds(query, timeZone);

@@ -5,7 +5,7 @@ import type { SessionFields } from "../schemas";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { weekdayOf } from "./clock";
 import { matchKind } from "./match";
-import { offerQuestion, withoutMove } from "./move-flow";
+import { offerQuestion, tooLateToMove, withoutMove } from "./move-flow";
 import { cancelledText, lateCancelText, matchSentence, slotText } from "./phrasing";
 import type { BookingInfo, TutorMatch, WaitForSlot } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
@@ -160,14 +160,8 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
       if (next) return offerQuestion(kept, [next, ...later], criteriaOf(fields).skill, `${lead} `);
       return turn(`${lead} ${keepsSlot(info)} Try another day, like "move it to Friday".`, [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
     }
-    case "too_late": {
-      const hours = `${outcome.cutoffHours} hour${outcome.cutoffHours === 1 ? "" : "s"}`;
-      return turn(
-        `This session can't be moved: the center allows changes up to ${hours} before the start, and it starts in less than ${hours}. ${keepsSlot(info)} You can still cancel it, which counts as a late cancellation.`,
-        [QUICK.cancelBooking, QUICK.startOver],
-        { bookingInfo: kept },
-      );
-    }
+    case "too_late":
+      return tooLateToMove(kept, outcome.cutoffHours);
     case "policy":
       return turn(`Nothing changed. ${outcome.explanation} ${keepsSlot(info)}`, [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
     case "weekly_cap":

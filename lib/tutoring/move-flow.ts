@@ -1,3 +1,4 @@
+import { isLateCancel } from "../center/policy";
 import { QUICK } from "./commands";
 import { rankTutors, type RankedMatch } from "./match";
 import { hasCriteria } from "./parse";
@@ -74,8 +75,22 @@ async function moveOptions(ctx: TurnContext, booking: BookingInfo, skill: string
   return { options: ordered.map(toOption), asked: ordered[0] !== undefined && exact(ordered[0]) };
 }
 
-/** Looks for free slots and offers the first. */
+/**
+ * The answer when the session starts inside the center's cancellation cutoff: the move would be
+ * refused (workers/db/reschedule.ts applies the same `isLateCancel`), so nothing is offered.
+ */
+export function tooLateToMove(booking: BookingInfo, cutoffHours: number): AssistantTurn {
+  const hours = `${cutoffHours} hour${cutoffHours === 1 ? "" : "s"}`;
+  return turn(
+    `This session can't be moved: the center allows changes up to ${hours} before the start, and it starts in less than ${hours}. Your session stays on ${slotText(booking.slot)} with ${booking.tutorName}. You can still cancel it, which counts as a late cancellation.`,
+    [QUICK.cancelBooking, QUICK.startOver],
+    { bookingInfo: withoutMove(booking) },
+  );
+}
+
+/** Looks for free slots and offers the first, unless the center's cutoff already refuses any move. */
 async function offerMove(ctx: TurnContext, booking: BookingInfo, othersOnly = false): Promise<AssistantTurn> {
+  if (isLateCancel(ctx.policy, booking.slot, ctx.now)) return tooLateToMove(booking, ctx.policy.cancelCutoffHours);
   const skill = criteriaOf(ctx.fields).skill ?? ctx.parsed.skill;
   if (!skill) {
     return turn(

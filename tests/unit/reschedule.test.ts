@@ -111,3 +111,25 @@ describe("moving a booking in the chat", () => {
     expect((await say("reschedule my booking", EMPTY_SESSION_FIELDS)).text).toContain("There's no confirmed booking in this chat to move.");
   });
 });
+
+describe("a move offered only when the center would allow it", () => {
+  const at = async (instant: string, message: string) => {
+    const turn = await respond({ fields, message, now: new Date(instant), catalog });
+    return { ...turn, text: turn.replies.map((line) => line.content).join(" ") };
+  };
+
+  it("on a Sunday evening, a Monday-morning session is inside the 24-hour cutoff: nothing is offered, and it says why", async () => {
+    // Sunday, Nov 22 at 18:30 in San Francisco; the session is Monday 10:00, 15.5 hours away.
+    const late = await at("2026-11-23T02:30:00Z", "can I move it to Wednesday?");
+    expect(late.text).toBe(
+      "This session can't be moved: the center allows changes up to 24 hours before the start, and it starts in less than 24 hours. Your session stays on Monday, Nov 23 at 10:00–11:00 with Maya Chen. You can still cancel it, which counts as a late cancellation.",
+    );
+    expect(late.effect).toBeUndefined();
+    expect(late.patch.bookingInfo?.moveOptions).toBeUndefined();
+  });
+
+  it("exactly at the cutoff the move is still offered, and a minute later it is not", async () => {
+    expect((await at("2026-11-22T18:00:00Z", QUICK.reschedule)).text).toMatch(/^Maya Chen is free on .+ Move your session from Monday, Nov 23/);
+    expect((await at("2026-11-22T18:01:00Z", QUICK.reschedule)).text).toMatch(/^This session can't be moved/);
+  });
+});

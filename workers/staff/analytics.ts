@@ -4,6 +4,7 @@ import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { analyticsObject } from "../analytics";
 import { centerTimeZone } from "../db/center-time-zone";
 import { checkStaffSession } from "./sessions";
+import { clock } from "../../lib/time";
 
 /**
  * The console's analytics: counts per hour or per local day from the
@@ -15,7 +16,7 @@ export class StaffAnalytics {
 
   /** Staff and admins read the numbers; tutors do not. */
   private async staff(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
     if (!session.ok) return session;
     if (session.value.member.role === "tutor") return fail("forbidden:staff", "Analytics are for staff and admins.");
     return session;

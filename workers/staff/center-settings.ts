@@ -3,6 +3,7 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import type { StaffRole, StaffSessionInfo } from "../../lib/staff/schemas";
 import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../db/center";
 import { checkStaffSession } from "./sessions";
+import { clock } from "../../lib/time";
 
 /** Closed dates from a day before today in UTC (today somewhere on earth) on: past holidays are not shown. */
 function recentDate(now: number): string {
@@ -18,7 +19,7 @@ export class CenterSettingsDesk {
   constructor(private readonly env: Pick<Env, "DB">) {}
 
   private async member(sessionToken: unknown, roles: StaffRole[]): Promise<Result<StaffSessionInfo>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
     if (!session.ok) return session;
     if (!roles.includes(session.value.member.role)) return fail("forbidden:staff", "Only an admin can change the center's settings.");
     return session;
@@ -28,7 +29,7 @@ export class CenterSettingsDesk {
   async read(sessionToken: unknown) {
     const session = await this.member(sessionToken, ["admin", "staff", "tutor"]);
     if (!session.ok) return session;
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(Date.now()) }));
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(clock.now()) }));
   }
 
   /** Name, zone, policies and opening hours, in one transaction; `updated_by` is the admin. */
@@ -37,7 +38,7 @@ export class CenterSettingsDesk {
     if (!session.ok) return session;
     const parsed = CenterSettingsInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Those settings are not valid.", zodIssues(parsed.error));
-    const now = Date.now();
+    const now = clock.now();
     await updateCenterSettings(this.env.DB, { settings: parsed.data, staffId: session.value.member.id, now });
     return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(now) }));
   }
@@ -49,7 +50,7 @@ export class CenterSettingsDesk {
     const parsed = ClosedDate.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Give a date (YYYY-MM-DD) and a short reason.", zodIssues(parsed.error));
     await addClosedDate(this.env.DB, parsed.data);
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(Date.now()) }));
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(clock.now()) }));
   }
 
   /** Opens a closed date again; removing one that is not closed changes nothing. */
@@ -59,11 +60,11 @@ export class CenterSettingsDesk {
     const parsed = CalendarDate.safeParse(date);
     if (!parsed.success) return fail("bad_request:params", "Not a date (YYYY-MM-DD).", zodIssues(parsed.error));
     await removeClosedDate(this.env.DB, { date: parsed.data });
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(Date.now()) }));
+    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(clock.now()) }));
   }
 }
 
 /** What students see of the rules (no staff session needed): the same read, from today on. */
 export async function publicCenterPolicy(env: Pick<Env, "DB">) {
-  return ok(await readCenterPolicy(env.DB, { fromDate: recentDate(Date.now()) }));
+  return ok(await readCenterPolicy(env.DB, { fromDate: recentDate(clock.now()) }));
 }

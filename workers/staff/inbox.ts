@@ -8,6 +8,7 @@ import { deliverReply, showWorking } from "../bot-queue";
 import { latestStaffMessage } from "../db/chats";
 import { recordAnalytics, type WaitUntil } from "../analytics";
 import { checkStaffSession } from "./sessions";
+import { clock } from "../../lib/time";
 
 /** How long a staff member holds a message they opened before it goes back to the queue. */
 export const STAFF_LEASE_MS = 15 * 60_000;
@@ -32,7 +33,7 @@ export class StaffInbox {
 
   /** Staff and admins work the inbox; tutors do not. */
   private async staff(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
     if (!session.ok) return session;
     if (session.value.member.role === "tutor") return fail("forbidden:staff", "The inbox is for staff and admins.");
     return session;
@@ -83,7 +84,7 @@ export class StaffInbox {
     if (!done.ok) return done;
     // A hand-off is completed once (a retry is a duplicate): this is staff's first reply to it.
     if (!done.value.duplicate && done.value.messageId.endsWith(":handoff")) {
-      const now = Date.now();
+      const now = clock.now();
       recordAnalytics(this.env, [{ type: "staff_first_reply", durationMs: Math.min(Math.max(0, now - done.value.queuedAt), MAX_REPLY_WAIT_MS) }], this.waitUntil, now);
     }
     return deliverReply(this.env, done.value);

@@ -1,3 +1,4 @@
+import { clock } from "../../lib/time";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
@@ -28,7 +29,7 @@ const NO_BOOKING = "No booking with that id on your schedule.";
 export class StaffSchedule {
   constructor(
     private readonly env: ScheduleEnv,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = clock.now,
     /** Keeps the analytics call alive past the answer (the entrypoint's waitUntil). */
     private readonly waitUntil?: WaitUntil,
   ) {}

@@ -4,6 +4,7 @@ import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { TutorId, TutorInput, type StaffTutorDetail, type StaffTutorList } from "../../lib/staff/tutor-schemas";
 import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../db/tutors";
 import { checkStaffSession } from "./sessions";
+import { clock } from "../../lib/time";
 
 const NOT_FOUND = "There is no tutor with that id.";
 
@@ -18,7 +19,7 @@ export class StaffTutors {
 
   /** Anyone signed in to the console may look; `canEdit` says whether they may change anything. */
   private async viewer(sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: Date.now() });
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
     return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
   }
 
@@ -53,7 +54,7 @@ export class StaffTutors {
     const parsed = TutorInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
     const id = `t-${randomHex(8)}`;
-    await insertTutor(this.env.DB, { id, input: parsed.data, now: Date.now() });
+    await insertTutor(this.env.DB, { id, input: parsed.data, now: clock.now() });
     return this.detail(id, true);
   }
 
@@ -65,7 +66,7 @@ export class StaffTutors {
     if (!id.success) return fail("not_found:tutor", NOT_FOUND);
     const parsed = TutorInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
-    const outcome = await updateTutor(this.env.DB, { id: id.data, input: parsed.data, now: Date.now() });
+    const outcome = await updateTutor(this.env.DB, { id: id.data, input: parsed.data, now: clock.now() });
     if (outcome === "not_found") return fail("not_found:tutor", NOT_FOUND);
     if (outcome === "retired") return fail("conflict:tutor", "This tutor has retired; their profile can no longer be changed.");
     return this.detail(id.data, true);
@@ -81,7 +82,7 @@ export class StaffTutors {
     if (!session.ok) return session;
     const id = TutorId.safeParse(tutorId);
     if (!id.success) return fail("not_found:tutor", NOT_FOUND);
-    const retired = await retireTutor(this.env.DB, { id: id.data, now: Date.now() });
+    const retired = await retireTutor(this.env.DB, { id: id.data, now: clock.now() });
     if (!retired) return fail("not_found:tutor", NOT_FOUND);
     return this.detail(id.data, true);
   }
@@ -89,7 +90,7 @@ export class StaffTutors {
   private async detail(id: string, canEdit: boolean): Promise<Result<StaffTutorDetail>> {
     const tutor = await findStaffTutor(this.env.DB, { id });
     if (!tutor) return fail("not_found:tutor", NOT_FOUND);
-    const toRebook = canEdit && tutor.retiredAt !== null ? await futureBookingsOf(this.env.DB, { tutorId: id, now: Date.now() }) : [];
+    const toRebook = canEdit && tutor.retiredAt !== null ? await futureBookingsOf(this.env.DB, { tutorId: id, now: clock.now() }) : [];
     return ok({ tutor, toRebook, canEdit });
   }
 }
