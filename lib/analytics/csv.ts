@@ -15,20 +15,24 @@ const COLUMNS: [string, Counter][] = [
   ["feedback_down", "feedback_down"],
 ];
 
+/** Columns added after the per-kind votes, in the order they were added. */
+const LATER_COLUMNS: [string, Counter][] = [["bookings_moved", "booking_moved"]];
+
 /**
  * One row per bucket, local time first (ISO 8601: a date, or a date and hour
  * with its UTC offset). Every cell is a number or a label we format, but each
  * still passes through `cell`: a spreadsheet never sees a formula or a stray quote.
  */
 export function seriesToCsv(series: AnalyticsSeries): string {
-  // The net 👍/👎 per reply kind (feedback_up_assistant, …; lib/analytics/feedback.ts says what they mean) come last,
-  // so the columns a spreadsheet already reads keep their places.
-  const header = ["time", ...COLUMNS.map(([name]) => name), "avg_first_reply_seconds", ...KIND_COUNTERS];
+  // Columns added later go at the end, so the columns a spreadsheet already reads keep their places: the net 👍/👎
+  // per reply kind (feedback_up_assistant, …; lib/analytics/feedback.ts says what they mean), then the moves.
+  const header = ["time", ...COLUMNS.map(([name]) => name), "avg_first_reply_seconds", ...KIND_COUNTERS, ...LATER_COLUMNS.map(([name]) => name)];
   const rows = series.buckets.map((bucket) => [
     bucket.label,
     ...COLUMNS.map(([, counter]) => String(bucket.counts[counter])),
     String(averageFirstReplySeconds(bucket.counts) ?? ""),
     ...KIND_COUNTERS.map((counter) => String(bucket.counts[counter])),
+    ...LATER_COLUMNS.map(([, counter]) => String(bucket.counts[counter])),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }

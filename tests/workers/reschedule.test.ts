@@ -3,6 +3,7 @@ import { exports } from "cloudflare:workers";
 import ICAL from "ical.js";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutboxMessage } from "../../durable-objects/mail-outbox";
+import { seriesToCsv } from "../../lib/analytics/csv";
 import type { CenterPolicy } from "../../lib/center/policy";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
@@ -157,6 +158,11 @@ describe("moving a booking by chat", () => {
       const now = await totals();
       expect([now.message - counted.message, now.booking_moved - counted.booking_moved, now.booking_made - counted.booking_made]).toEqual([1, 1, 0]);
     }, { timeout: 10_000 });
+    // The staff console's CSV has the moves in their own column: its days add up to the counter.
+    const today = localNow(new Date(), TIME_ZONE).date;
+    const [header, ...days] = seriesToCsv(unwrapOk(await analyticsObject(env).series({ from: addDays(today, -1), to: today, granularity: "day" }, TIME_ZONE))).split("\r\n");
+    const movedColumn = header!.split(",").indexOf("bookings_moved");
+    expect(days.filter(Boolean).reduce((sum, line) => sum + Number(line.split(",")[movedColumn]), 0)).toBe((await totals()).booking_moved);
     expect(after).toEqual({ ...before, date: option!.slot.date, start: option!.slot.start, end: option!.slot.end });
     expect(await confirmedCount(ownerId)).toBe(1);
     expect(moved.bookingInfo).toMatchObject({ step: "confirmed", bookingId, slot: option!.slot, movedFrom: state.bookingInfo!.slot });
