@@ -1,47 +1,55 @@
 import { DurableObject } from "cloudflare:workers";
+import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
-import { AnalyticsBatch, AnalyticsQuery, increments, isCounter, type AnalyticsSeries, type Counter } from "../lib/analytics/events";
+import { AnalyticsBatch, AnalyticsQuery, increments, isCounter, RecordKey, type AnalyticsSeries, type Counter } from "../lib/analytics/events";
 import { addCount, buildSeries, hourBucket, rangeBounds, type HourCounts } from "../lib/analytics/series";
-import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, useClockOf } from "../lib/time";
+import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
 /**
  * The center's counters (one object, "global": a center's whole traffic is far
- * below one object's limits). Events add to counters in memory, keyed by
- * (UTC hour, counter); the first change sets an alarm FLUSH_MS later, and the
- * alarm writes each changed (hour, counter) once, adding to what is stored.
- * So an event costs 0 rows written, a flush at most one row per counter per
- * hour it touched, and a restart or eviction loses at most FLUSH_MS of counts.
- * Reads merge the stored hours with what memory has not written yet: a chart
- * is never behind.
+ * below one object's limits). Each `record` call adds its events to the row of
+ * their UTC hour and commits before it answers: one row written per call,
+ * however many events it carries, and nothing waits in memory, so a crash, a
+ * deploy or an eviction loses no count that was acknowledged. A call carries a
+ * key; the hour's row keeps the keys of its last RECENT_KEYS calls, so a caller
+ * that sends a call again (its answer was lost) is counted once.
  */
 
-export const FLUSH_MS = 10_000;
-
-/** Hours older than this are dropped by the flush: storage stays bounded (~400 days × 21 counters × 24 h). */
+/** Hours older than this are dropped when a new hour's row is made: storage stays bounded (~400 days × 24 rows). */
 export const RETENTION_MS = 400 * 24 * 60 * 60_000;
 
+/**
+ * How many of an hour's latest call keys its row remembers. A retry comes within a second or two
+ * of the call it repeats: 32 calls cover that at hundreds of calls a minute.
+ */
+export const RECENT_KEYS = 32;
+
 const MIGRATIONS = [
+  // v1 (replaced by v2): one row per (hour, counter), written by a flush alarm from counts held in memory.
   `CREATE TABLE counts (
-     bucket INTEGER NOT NULL,  -- the hour's start, UTC epoch ms
-     counter TEXT NOT NULL,    -- a name from COUNTERS (lib/analytics/events.ts)
-     n INTEGER NOT NULL,       -- events in that hour (for staff_first_reply_ms: the sum of the waits)
+     bucket INTEGER NOT NULL,
+     counter TEXT NOT NULL,
+     n INTEGER NOT NULL,
      PRIMARY KEY (bucket, counter)
    ) WITHOUT ROWID`,
+  // v2: one row per hour, written by each call; the flushed counts carried over.
+  `CREATE TABLE hours (
+     bucket INTEGER PRIMARY KEY,  -- the hour's start, UTC epoch ms
+     counts TEXT NOT NULL,        -- JSON {counter: n} of the counters the hour touched (names from COUNTERS in lib/analytics/events.ts;
+                                  -- for staff_first_reply_ms the sum of the waits; per-kind vote counters are net and may be negative)
+     recent TEXT NOT NULL         -- JSON array: the keys of the hour's last RECENT_KEYS calls, oldest first
+   ) WITHOUT ROWID;
+   INSERT INTO hours (bucket, counts, recent) SELECT bucket, json_group_object(counter, n), '[]' FROM counts GROUP BY bucket;
+   DROP TABLE counts`,
 ] as const;
 
-/** What one flush did: the (hour, counter) pairs it wrote and the rows that cost. */
-export interface FlushReport {
-  pairs: number;
-  rows: RowCounts;
-}
+/** An hour's row as stored (zod on read: a row we cannot read is an error, not a zero). */
+const StoredCounts = z.record(z.string(), z.number().int());
+const StoredKeys = z.array(z.string());
 
 export class Analytics extends DurableObject<Env> {
   private readonly db: CountingSql;
-  /** Counts not yet written, `bucket` → counter → amount. */
-  private pending: HourCounts = new Map();
-  /** A flush alarm is set for what `pending` holds. */
-  private dirty = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,84 +58,66 @@ export class Analytics extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => migrate(this.db, MIGRATIONS));
   }
 
-  /** Counts one request's events at `now` (0 rows written: memory, then the alarm). */
-  async record(events: unknown, now: unknown = clock.now()): Promise<Result<{ recorded: number }>> {
+  /**
+   * Counts one request's events at `now`, stored before the answer: 1 row written (0 when `key`
+   * was seen before in that hour, or the events change no counter; +1 row deleted when the call
+   * opens an hour and an hour turns RETENTION_MS old). `repeated`: this key was counted already.
+   */
+  async record(events: unknown, now: unknown = clock.now(), key?: unknown): Promise<Result<{ recorded: number; repeated: boolean }>> {
     const parsed = AnalyticsBatch.safeParse(events);
     if (!parsed.success) return fail("bad_request:body", "Invalid analytics events.", zodIssues(parsed.error));
     if (typeof now !== "number" || !Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid event time.");
-    const bucket = hourBucket(now);
+    const callKey = RecordKey.optional().safeParse(key);
+    if (!callKey.success) return fail("bad_request:body", "Invalid analytics call key.", zodIssues(callKey.error));
+
+    const counts: Partial<Record<Counter, number>> = {};
     for (const event of parsed.data) {
-      for (const [counter, amount] of increments(event)) addCount(this.pending, bucket, counter, amount);
+      for (const [counter, amount] of increments(event)) counts[counter] = (counts[counter] ?? 0) + amount;
     }
-    if (!this.dirty) {
-      this.dirty = true;
-      try {
-        await this.ctx.storage.setAlarm(clock.toPlatform(clock.now() + FLUSH_MS));
-      } catch (error) {
-        this.dirty = false;
-        throw error;
-      }
-    }
-    return ok({ recorded: parsed.data.length });
+    const repeated = this.ctx.storage.transactionSync(() => this.addToHour(hourBucket(now), counts, callKey.data));
+    return ok({ recorded: repeated ? 0 : parsed.data.length, repeated });
   }
 
-  /** The range's buckets by hour or by local day in `timeZone`, stored hours and memory merged. */
+  /** The range's buckets by hour or by local day in `timeZone`, from the stored hours. */
   async series(query: unknown, timeZone: string): Promise<Result<AnalyticsSeries>> {
     const parsed = AnalyticsQuery.safeParse(query);
     if (!parsed.success) return fail("bad_request:query", "Invalid analytics range.", zodIssues(parsed.error));
     const { start, end } = rangeBounds(parsed.data, timeZone);
     const hours: HourCounts = new Map();
-    const rows = this.db.all<{ bucket: number; counter: string; n: number }>(
-      sql`SELECT bucket, counter, n FROM counts WHERE bucket >= ${start} AND bucket < ${end}`,
-    );
-    for (const row of rows) if (isCounter(row.counter)) addCount(hours, row.bucket, row.counter, row.n);
-    for (const [bucket, counts] of this.pending) {
-      if (bucket < start || bucket >= end) continue;
-      for (const [counter, amount] of Object.entries(counts) as [Counter, number][]) addCount(hours, bucket, counter, amount);
+    const rows = this.db.all<{ bucket: number; counts: string }>(sql`SELECT bucket, counts FROM hours WHERE bucket >= ${start} AND bucket < ${end}`);
+    for (const row of rows) {
+      for (const [counter, n] of Object.entries(StoredCounts.parse(JSON.parse(row.counts)))) if (isCounter(counter)) addCount(hours, row.bucket, counter, n);
     }
     return ok(buildSeries(parsed.data, timeZone, hours));
   }
 
-  override async alarm(): Promise<void> {
-    // A throw leaves `pending` as it was; the runtime retries the alarm.
-    this.flush();
-  }
-
   /**
-   * Writes every (hour, counter) that changed since the last flush, once each,
-   * in one transaction, and drops hours past RETENTION_MS. Tests call it
-   * instead of waiting for the alarm.
+   * @deprecated The previous version flushed counts from an alarm; one it set before a deploy may
+   * still fire once. Nothing is held in memory now, so there is nothing to do.
    */
-  flush(now: number = clock.now()): FlushReport {
-    const pending = this.pending;
-    let pairs = 0;
-    const { rows } = this.db.measure(() =>
-      this.ctx.storage.transactionSync(() => {
-        for (const [bucket, counts] of pending) {
-          for (const [counter, amount] of Object.entries(counts)) {
-            pairs += 1;
-            this.db.run(
-              sql`INSERT INTO counts (bucket, counter, n) VALUES (${bucket}, ${counter}, ${amount})
-                  ON CONFLICT (bucket, counter) DO UPDATE SET n = n + excluded.n`,
-            );
-          }
-        }
-        this.db.run(sql`DELETE FROM counts WHERE bucket < ${hourBucket(now - RETENTION_MS)}`);
-      }),
-    );
-    this.pending = new Map();
-    this.dirty = false;
-    return { pairs, rows };
-  }
-
-  /** Counts not yet written, as (hour, counter) pairs: what the next flush will write. */
-  pendingPairs(): number {
-    let pairs = 0;
-    for (const counts of this.pending.values()) pairs += Object.keys(counts).length;
-    return pairs;
-  }
+  override async alarm(): Promise<void> {}
 
   rowCounts(): RowCounts {
     return this.db.counts();
+  }
+
+  /** Adds `counts` to the hour's row and remembers `key`; answers whether the key was already there (nothing changed). */
+  private addToHour(bucket: number, counts: Partial<Record<Counter, number>>, key: string | undefined): boolean {
+    const row = this.db.first<{ counts: string; recent: string }>(sql`SELECT counts, recent FROM hours WHERE bucket = ${bucket}`);
+    const stored = row ? StoredCounts.parse(JSON.parse(row.counts)) : {};
+    const recent = row ? StoredKeys.parse(JSON.parse(row.recent)) : [];
+    if (key !== undefined && recent.includes(key)) return true;
+    const changes = Object.entries(counts).filter(([, amount]) => amount !== 0);
+    // Only when needed: a call that moves no counter and carries no key (a vote set to what it was) writes nothing.
+    if (changes.length === 0 && key === undefined) return false;
+    for (const [counter, amount] of changes) stored[counter] = (stored[counter] ?? 0) + amount;
+    const keys = key === undefined ? recent : [...recent, key].slice(-RECENT_KEYS);
+    // A new hour: the one that turned RETENTION_MS old goes (a row deleted is a row written, once an hour).
+    if (!row) this.db.run(sql`DELETE FROM hours WHERE bucket < ${hourBucket(bucket - RETENTION_MS)}`);
+    this.db.run(
+      sql`INSERT INTO hours (bucket, counts, recent) VALUES (${bucket}, ${JSON.stringify(stored)}, ${JSON.stringify(keys)})
+          ON CONFLICT (bucket) DO UPDATE SET counts = excluded.counts, recent = excluded.recent`,
+    );
+    return false;
   }
 }

@@ -1,12 +1,16 @@
 import type { AnalyticsEvent } from "../lib/analytics/events";
+import { randomHex } from "../lib/ids";
 import { clock } from "../lib/time";
 
 /**
  * Emitting analytics from the sidecar's hot paths. One request's events go in
- * ONE call to the Analytics object ("global"), which counts them in memory
- * (0 rows written per event; its alarm flushes). The caller never waits for
- * it and it never throws into the caller: a lost count is logged, an answer
- * to a student is never held up or failed by it.
+ * ONE call to the Analytics object ("global"), which stores them before it
+ * answers (1 row written per call). The caller never waits for it and it never
+ * throws into the caller: a lost count is logged, an answer to a student is
+ * never held up or failed by it. A call the runtime failed in a way it marks
+ * retryable (the object was reset by a deploy, the connection dropped) is sent
+ * again with the same key, so it is counted once whether or not the first
+ * attempt was stored.
  */
 
 export type { AnalyticsEvent, AnalyticsEventType } from "../lib/analytics/events";
@@ -15,6 +19,10 @@ export type AnalyticsEnv = Pick<Env, "ANALYTICS">;
 
 /** Keeps a promise alive past the caller's answer (ExecutionContext.waitUntil in an entrypoint). */
 export type WaitUntil = (promise: Promise<unknown>) => void;
+
+/** Attempts per call, and the wait before the second (doubled before each later one). */
+export const RECORD_ATTEMPTS = 3;
+export const RECORD_RETRY_MS = 100;
 
 export function analyticsObject(env: AnalyticsEnv) {
   return env.ANALYTICS.get(env.ANALYTICS.idFromName("global"));
@@ -27,17 +35,26 @@ export function analyticsObject(env: AnalyticsEnv) {
  */
 export function recordAnalytics(env: AnalyticsEnv, events: readonly AnalyticsEvent[], waitUntil?: WaitUntil, now: number = clock.now()): void {
   if (events.length === 0) return;
-  try {
-    const sent = analyticsObject(env)
-      .record([...events], now)
-      .then(
-        (result) => {
-          if (!result.ok) console.warn("[analytics] events refused", result.error.message);
-        },
-        (error: unknown) => console.warn("[analytics] events not counted", error),
-      );
-    if (waitUntil) waitUntil(sent);
-  } catch (error) {
-    console.warn("[analytics] events not counted", error);
+  const sent = send(env, [...events], now, randomHex(12)).catch((error: unknown) => console.warn("[analytics] events not counted", error));
+  if (waitUntil) waitUntil(sent);
+}
+
+async function send(env: AnalyticsEnv, events: AnalyticsEvent[], now: number, key: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // A stub that threw is broken: each attempt gets a new one.
+      const result = await analyticsObject(env).record(events, now, key);
+      if (!result.ok) console.warn("[analytics] events refused", result.error.message);
+      return;
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS * 2 ** (attempt - 1)));
+    }
   }
+}
+
+/** Cloudflare marks a call worth repeating with `retryable`; an `overloaded` object is not helped by more calls. */
+function isRetryable(error: unknown): boolean {
+  const flags = error as { retryable?: unknown; overloaded?: unknown } | null;
+  return typeof flags === "object" && flags !== null && flags.retryable === true && flags.overloaded !== true;
 }

@@ -61,6 +61,9 @@ export type AnalyticsEventType = AnalyticsEvent["type"];
 export const MAX_EVENTS_PER_CALL = 100;
 export const AnalyticsBatch = z.array(AnalyticsEvent).min(1).max(MAX_EVENTS_PER_CALL);
 
+/** A call's idempotency key: the same key sent again (a retry) is counted once. */
+export const RecordKey = z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, "1–64 letters, digits, ':', '_' or '-'.");
+
 /**
  * What is stored per hour: one count per plain event type, the sum of the
  * first-reply waits, so an average over any range is exact (sum / count), and

@@ -1,6 +1,5 @@
-import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { Analytics } from "../../durable-objects/analytics";
 import { COUNTERS, emptyCounts, type AnalyticsEvent, type AnalyticsQuery, type Counter, type Counts } from "../../lib/analytics/events";
 import { seriesToCsv } from "../../lib/analytics/csv";
 import { addDays, localNow } from "../../lib/tutoring/clock";
@@ -86,49 +85,32 @@ async function expectScript(series: (query: AnalyticsQuery) => Promise<{ buckets
 describe("the analytics aggregator", () => {
   beforeAll(seedCatalog);
 
-  it("counts a scripted day exactly, by hour and by center-local day, before and after its flush", async () => {
+  it("counts a scripted day exactly, by hour and by center-local day, one row written per call", async () => {
     const stub = ownAnalytics();
     const read = async (query: AnalyticsQuery) => unwrapOk(await stub.series(query, ZONE));
     await read(HOUR_QUERY); // wakes the object: its schema's rows are not the events'
     const before = await stub.rowCounts();
     await replay(stub);
-    expect((await stub.rowCounts()).writes - before.writes).toBe(0);
-    await expectScript(read); // from memory alone
+    // 12 calls, 25 events over 9 hours: one row written per call, each committed before it answered.
+    expect((await stub.rowCounts()).writes - before.writes).toBe(DAY.length);
+    await expectScript(read);
+    await evictDurableObject(stub);
+    await expectScript(read); // from storage alone, in a new instance
 
-    const dirtyPairs = await runInDurableObject(stub, (instance: Analytics) => instance.pendingPairs());
-    expect(dirtyPairs).toBe([...expected((when) => String(Math.floor(when / HOUR))).values()].reduce((sum, counts) => sum + COUNTERS.filter((c) => counts[c] > 0).length, 0));
-    const flushed = await runInDurableObject(stub, (instance: Analytics) => instance.flush(TEST_NOW + 12 * HOUR));
-    expect(flushed.pairs).toBe(dirtyPairs);
-    expect(dirtyPairs).toBe(24); // the number docs/architecture.md quotes
-    expect(flushed.rows.writes).toBeGreaterThan(0);
-    expect(flushed.rows.writes).toBeLessThanOrEqual(dirtyPairs);
-    await expectScript(read); // from storage alone
-
-    // A second day's worth into the same hours updates rows in place: still one row per pair.
+    // A second day's worth into the same hours updates their rows in place: still one row per call.
+    const again = await stub.rowCounts();
     await replay(stub);
-    const again = await runInDurableObject(stub, (instance: Analytics) => instance.flush(TEST_NOW + 12 * HOUR));
-    expect(again.rows.writes).toBeLessThanOrEqual(dirtyPairs);
+    expect((await stub.rowCounts()).writes - again.writes).toBe(DAY.length);
     const doubled = unwrapOk(await stub.series(DAY_QUERY, ZONE)).totals;
     expect(doubled).toMatchObject({ message: 18, staff_first_reply: 4, staff_first_reply_ms: 240_000 });
   });
 
-  it("writes its counts from the alarm, so they outlive an eviction", async () => {
-    const stub = ownAnalytics();
-    unwrapOk(await stub.record([{ type: "chat_started" }, { type: "message" }, { type: "message" }], at(1)));
-    expect(await runInDurableObject(stub, (_instance: Analytics, state) => state.storage.getAlarm())).not.toBeNull();
-    expect(await runDurableObjectAlarm(stub)).toBe(true);
-    await evictDurableObject(stub);
-    const totals = unwrapOk(await stub.series(DAY_QUERY, ZONE)).totals;
-    expect(totals).toEqual({ ...emptyCounts(), chat_started: 1, message: 2 });
-    // Nothing pending, nothing to write: the next alarm is not even set.
-    expect(await runInDurableObject(stub, (_instance: Analytics, state) => state.storage.getAlarm())).toBeNull();
-  });
-
-  it("drops hours past its retention in the flush", async () => {
+  it("drops hours past its retention when a new hour begins", async () => {
     const stub = ownAnalytics();
     unwrapOk(await stub.record([{ type: "message" }], at(0)));
-    await runInDurableObject(stub, (instance: Analytics) => instance.flush(at(0)));
-    await runInDurableObject(stub, (instance: Analytics) => instance.flush(at(0) + 401 * 24 * HOUR));
+    unwrapOk(await stub.record([{ type: "message" }], at(0) + 400 * 24 * HOUR));
+    expect(unwrapOk(await stub.series(DAY_QUERY, ZONE)).totals.message).toBe(1);
+    unwrapOk(await stub.record([{ type: "message" }], at(0) + 401 * 24 * HOUR));
     expect(unwrapOk(await stub.series(DAY_QUERY, ZONE)).totals.message).toBe(0);
   });
 
@@ -211,7 +193,7 @@ describe("the emitters and the staff console's numbers", () => {
     expect(series.totals).toEqual(after);
 
     const csv = seriesToCsv(series).split("\r\n");
-    expect(csv[0]).toBe("time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other");
+    expect(csv[0]).toBe("time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other,bookings_moved");
     expect(csv).toHaveLength(2 + 1 + 1); // header, two days, the final line break
     const todayRow = csv.find((line) => line.startsWith(`${today},`))!.split(",");
     expect(Number(todayRow[1]) + Number(csv[1]!.split(",")[1])).toBe(after.chat_started);
