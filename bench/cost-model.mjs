@@ -67,7 +67,6 @@ export const SCENARIO = {
   reconnectsPerDay: 2, // network changes, laptop sleep, deploys
   newChatsPerDay: 1, // one of the day's exchanges is a chat's first message
   handoffsPerStudentPerMonth: 1,
-  analyticsFlushSeconds: 10, // durable-objects/analytics.ts FLUSH_MS: at most one flush per 10 s, assumed busy all month (an upper bound)
   botPollSeconds: 3, // external mode only: the seed's bot cadence, all month (an upper bound: a busy bot claims instead)
   cpuMsPerWebRequest: 10, // assumed: not measurable locally; web worker route + sidecar (billed to the same request)
   d1MsPerQueryInObject: 20, // assumed extra wall time per D1 query a Durable Object awaits in production
@@ -114,9 +113,7 @@ export function monthlyEvents(measured, mode, scenario = SCENARIO) {
     // Scale the measured window (PINGS pings) to one ping.
     { name: "keep-alive ping", count: pingsPerMonth, units: scale(pings, 1 / pings.wsPings) },
   ];
-  // The Analytics object's flush (bench/e2e-staff.mjs): armed by the first event after a flush, run 10 s later.
-  const flush = b.analyticsFlush?.cycle;
-  if (flush) events.push({ name: "Analytics flush", count: (days * 86_400) / scenario.analyticsFlushSeconds, units: flush });
+  // Analytics has no flush: each exchange's Analytics.record (1 DO call, 1 row written) is inside the exchange's units.
   if (mode === "external") {
     events.push({ name: "bot idle poll", count: (days * 86_400) / scenario.botPollSeconds, units: totalsOf(run.botIdlePoll) });
   }

@@ -149,7 +149,7 @@ export function printEndToEnd(e2e) {
   }
 }
 
-/** The staff console's actions and the Analytics flush, one row per step, with the object methods each called. */
+/** The staff console's actions and one Analytics.record call, one row per step, with the object methods each called. */
 function printStaff(b) {
   if (!b.staff) return;
   const calls = (s) => Object.entries(s.calls ?? {}).map(([name, n]) => (n === 1 ? name : `${name} ×${n}`)).join(", ") || "-";
@@ -161,11 +161,12 @@ function printStaff(b) {
     console.log("\nA booking's life, from the student's chat (no mail API in the bench: no email is queued):\n");
     console.log(grid(header, b.bookingLife.steps.map(row)));
   }
-  const { pairs } = b.analyticsFlush;
-  console.log(`\nAnalytics flush (its alarm() run through /bench/analytics-flush; pending (hour, counter) pairs: ${pairs.afterExchange} after one exchange, ${pairs.afterStaff} for the run so far):\n`);
-  console.log(grid(header, b.analyticsFlush.steps.map(row)));
+  if (b.analyticsRecord) {
+    console.log("\nAnalytics.record alone (through /bench/analytics-record, as recordAnalytics sends it; already inside every step above that records):\n");
+    console.log(grid(header, b.analyticsRecord.steps.map(row)));
+  }
   console.log(
     "D1 stmts = statements (each of a batch counts); DO calls include alarm runs; the session check (1 statement) is inside every staff call. " +
-      "Analytics.record is not awaited by the caller; the bench waits for it before closing the step.",
+      "Analytics.record is not awaited by the caller (it is stored before it answers); the bench waits for it before closing the step.",
   );
 }

@@ -172,7 +172,7 @@ export async function builtinRun() {
     coldExchanges.push(await sendStep(`cold exchange ${i + 1}: ${content}`, cold.chat, content));
   }
 
-  // The staff console's paths, and the Analytics object's flush (bench/e2e-staff.mjs).
+  // The staff console's paths, and one Analytics.record call on its own (bench/e2e-staff.mjs).
   const staffConsole = await staffRun(ownerId);
 
   const verify = await http("/bench/verify");

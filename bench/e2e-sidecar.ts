@@ -13,6 +13,7 @@ import Sidecar, {
   Waitlist as ProductWaitlist,
   Notifications as ProductNotifications,
 } from "../workers/sidecar";
+import { analyticsObject } from "../workers/analytics";
 import {
   countAlarmRun,
   countSidecarFetch,
@@ -55,7 +56,8 @@ import {
  *   POST /bench/staff-session { role }   a staff member and a session row (the token's SHA-256, as
  *                                  workers/db/staff.ts stores it) → { token, staffId }
  *   POST /bench/past-booking { tutorId, date, start }  a booking that already took place → { bookingId }
- *   POST /bench/analytics-flush    runs the Analytics object's alarm() now (counted: one alarm run) → { pairs }
+ *   POST /bench/analytics-record { events, key }  one Analytics.record call as recordAnalytics makes it (counted),
+ *                                  with the key a retry repeats → the object's answer
  */
 
 export class ChatSession extends ProductChatSession {
@@ -121,16 +123,14 @@ export class RateLimiter extends ProductRateLimiter {
   }
 }
 
-/** How far the bench moves the flush alarms of RateLimiter and Analytics: past the end of any run. */
+/** How far the bench moves the RateLimiter's flush alarm: past the end of any run. */
 const ALARM_HOLD_MS = 60 * 60_000;
 
 /**
- * The RateLimiter and Analytics objects flush a few seconds (5 s, 10 s) after
- * their first change: at a random moment of the run, inside whichever step is
- * measured then (a queue complete would show a limiter's rows). The bench
- * keeps their setAlarm calls (counted, 1 row written each) but sets them an
- * hour later; the Analytics flush runs at a known point instead
- * (/bench/analytics-flush), the limiter's not at all (its window is in memory).
+ * The RateLimiter flushes 5 s after its first change: at a random moment of
+ * the run, inside whichever step is measured then (a queue complete would show
+ * a limiter's rows). The bench keeps its setAlarm calls (counted, 1 row written
+ * each) but sets them an hour later, so the flush does not run (its window is in memory).
  */
 function holdAlarms(ctx: DurableObjectState): void {
   const setAlarm = ctx.storage.setAlarm.bind(ctx.storage);
@@ -145,19 +145,11 @@ export class Analytics extends ProductAnalytics {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, instrumentEnv(env, "Analytics"));
     track("Analytics", ctx, () => this.rowCounts());
-    holdAlarms(ctx);
   }
 
   override async alarm(): Promise<void> {
     countAlarmRun("Analytics");
     await super.alarm();
-  }
-
-  /** Bench only: the alarm's run, now (what the runtime does FLUSH_MS after the first change); the pairs it wrote. */
-  async benchFlush(): Promise<{ pairs: number }> {
-    const pairs = this.pendingPairs();
-    await this.alarm();
-    return { pairs };
   }
 }
 
@@ -201,6 +193,7 @@ const CallBody = z.object({ method: Method, args: z.array(z.unknown()).max(4) })
 const CountingBody = z.object({ on: z.boolean() });
 const SessionBody = z.object({ sessionId: z.string().min(1).max(200) });
 const StaffSessionBody = z.object({ role: z.enum(["admin", "staff", "tutor"]), tutorId: z.string().min(1).max(64).optional() });
+const AnalyticsRecordBody = z.object({ events: z.array(z.unknown()).max(100), key: z.string().max(64) });
 const PastBookingBody = z.object({
   tutorId: z.string().min(1).max(64),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -285,10 +278,10 @@ export default class BenchSidecar extends Sidecar {
         return Response.json(await insertStaffSession(StaffSessionBody.parse(await request.json())));
       case "/bench/past-booking":
         return Response.json(await insertPastBooking(PastBookingBody.parse(await request.json())));
-      case "/bench/analytics-flush": {
-        const env = uncountedEnv();
-        const analytics = env.ANALYTICS as unknown as DurableObjectNamespace<Analytics>;
-        return Response.json(await analytics.get(analytics.idFromName("global")).benchFlush());
+      case "/bench/analytics-record": {
+        const { events, key } = AnalyticsRecordBody.parse(await request.json());
+        // Through the entrypoint's counting env, to the object recordAnalytics addresses.
+        return Response.json(await analyticsObject(this.env).record(events, Date.now(), key));
       }
     }
     return Response.json({ error: `no bench route ${pathname}` }, { status: 404 });

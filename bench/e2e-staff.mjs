@@ -1,10 +1,10 @@
 // The staff console's paths in the end-to-end section (builtin mode): one
 // counted step per staff action, each through the sidecar's real RPC method
-// (the session check is inside every call), and the Analytics object's flush.
+// (the session check is inside every call), and what one Analytics.record call costs.
 // Setup (a staff session, a booking made in a chat, a past booking) is not
 // counted: it runs outside every step. See bench/README.md, "Staff console".
 import { randomUUID } from "node:crypto";
-import { newChat, sendStep } from "./e2e-actions.mjs";
+import { newChat } from "./e2e-actions.mjs";
 import { call, hex, http } from "./e2e-stack.mjs";
 import { scenario, step } from "./e2e-units.mjs";
 
@@ -70,12 +70,16 @@ export async function staffRun(ownerId) {
   steps.push(await staffStep("open analytics, 7 days by day (staffAnalytics)", "staffAnalytics", token, { from: addDays(thisWeek.today, -6), to: thisWeek.today, granularity: "day" }));
   steps.push(await staffStep("open the inbox (staffInbox)", "staffInbox", token));
 
-  // The Analytics object's flush: first of everything counted since the run began (its alarm was armed by the
-  // warm-up and held), then an exchange that arms it again, and the flush of that one exchange.
-  const flushStep = (name) => step(name, {}, () => http("/bench/analytics-flush", {}));
-  const afterStaff = await flushStep("Analytics alarm: flush of the run so far");
-  const arming = await sendStep("builtin exchange after a flush (arms the alarm)", chat, "help");
-  const afterExchange = await flushStep("Analytics alarm: flush after one exchange");
+  // What an exchange's Analytics.record costs on its own (it is inside every exchange above), as recordAnalytics
+  // sends it: one exchange's event, a new chat's two in the same hour, and the second sent again with its key
+  // (what a retry after a lost answer does).
+  const record = (name, events, key) => step(name, {}, () => http("/bench/analytics-record", { events, key }));
+  const recordSteps = [
+    await record("Analytics.record: an exchange's event (message)", [{ type: "message" }], `bench-${hex(8)}`),
+    await record("Analytics.record: a new chat's (chat_started, message)", [{ type: "chat_started" }, { type: "message" }], "bench-retried"),
+    await record("the same call again, same key (a retry): counted once", [{ type: "chat_started" }, { type: "message" }], "bench-retried"),
+  ];
+  if (!recordSteps[2].output?.value?.repeated) throw new Error("the repeated Analytics.record was counted again");
 
   // Another student (one the memory does not know), so the form asks as it does for a first booking.
   const bookingLife = await bookingLifeRun(`owner-${hex(16)}`);
@@ -83,12 +87,7 @@ export async function staffRun(ownerId) {
   return {
     bookingLife,
     staff: { ...scenario("staff console, one step per action (admin session)", steps), weekBookings: shown, tutorId },
-    analyticsFlush: {
-      ...scenario("Analytics flush: the run so far; an exchange that arms it again, and that exchange's flush", [afterStaff, arming, afterExchange]),
-      pairs: { afterStaff: afterStaff.output.pairs, afterExchange: afterExchange.output.pairs },
-      // One flush cycle, what the month adds per flush: the alarm's run and its rows, plus the setAlarm that armed it.
-      cycle: { ...afterExchange, doRowsWritten: afterExchange.doRowsWritten + arming.alarmWrites, alarmWrites: afterExchange.alarmWrites + arming.alarmWrites, output: undefined },
-    },
+    analyticsRecord: scenario("Analytics.record alone: one call per request with events, stored before it answers", recordSteps),
   };
 }
 
