@@ -177,6 +177,22 @@ export function weekAt(policy: Pick<CenterPolicy, "timeZone">, now: Date): { mon
   return weekOf(localNow(now, policy.timeZone).date);
 }
 
+/**
+ * The week a schedule opens on at `now`: this one (Monday to Sunday, center time) while the center
+ * still opens in it, else the next. On a Sunday evening after closing, "this week" is the coming one.
+ */
+export function workingWeekAt(policy: Pick<CenterPolicy, "timeZone" | "hours" | "closedDates">, now: Date): { monday: string; sunday: string } {
+  const local = localNow(now, policy.timeZone);
+  const week = weekOf(local.date);
+  const closed = new Set(policy.closedDates.map((entry) => entry.date));
+  for (let date = local.date; date <= week.sunday; date = addDays(date, 1)) {
+    const hours = policy.hours.find((entry) => entry.day === weekdayOf(date));
+    if (!hours || closed.has(date)) continue;
+    if (date > local.date || toMinutes(hours.close) > local.minutes) return week;
+  }
+  return weekOf(addDays(week.sunday, 1));
+}
+
 /** The rules a student decides by, in one line (chat page and /tutors). */
 export function bookingRulesText(policy: CenterPolicy): string {
   const rules = [

@@ -18,14 +18,38 @@ export const TutorId = z.string().regex(/^t-[a-z0-9]{1,40}$/);
 
 const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
 
-/** HH:MM on the half hour: the assistant offers sessions at :00 and :30. */
-const HalfHour = ClockTime.refine((clock) => clock.endsWith(":00") || clock.endsWith(":30"), "use a time on the hour or the half hour");
+/**
+ * What people type in a time field, as HH:MM: "9", "9:00", "09:00", "9am", "9:30 pm", "21.30".
+ * Anything else is passed on unchanged for the schema to refuse with its own message.
+ */
+export function normalizeClockInput(input: unknown): unknown {
+  if (typeof input !== "string") return input;
+  const typed = /^\s*(\d{1,2})(?:[:.](\d{2}))?\s*([ap])?\.?\s*(?:m\.?)?\s*$/i.exec(input);
+  if (!typed) return input;
+  let hours = Number(typed[1]);
+  const minutes = typed[2] ?? "00";
+  const half = typed[3]?.toLowerCase();
+  if (half) {
+    if (hours < 1 || hours > 12) return input;
+    hours = (hours % 12) + (half === "p" ? 12 : 0);
+  }
+  if (hours > 23) return input;
+  return `${String(hours).padStart(2, "0")}:${minutes}`;
+}
+
+/** HH:MM on the half hour: the assistant offers sessions at :00 and :30. One message per problem. */
+const HalfHour = z.preprocess(
+  normalizeClockInput,
+  ClockTime.refine((clock) => clock.endsWith(":00") || clock.endsWith(":30"), { message: "use a time on the hour or the half hour", when: (payload) => payload.issues.length === 0 }),
+);
 
 /** One weekly range a tutor teaches in, long enough for at least one session. */
 export const TutorHours = z
   .object({ day: Weekday, start: HalfHour, end: HalfHour })
   .strict()
   .superRefine((hours, context) => {
+    // A field already refused says so itself: comparing it would only add a wrong second error.
+    if (!ClockTime.safeParse(hours.start).success || !ClockTime.safeParse(hours.end).success) return;
     if (hours.start >= hours.end) context.addIssue({ code: "custom", path: ["end"], message: "must be after the start" });
     else if (minutesOf(hours.end) - minutesOf(hours.start) < SESSION_MINUTES)
       context.addIssue({ code: "custom", path: ["end"], message: `must be at least ${SESSION_MINUTES} minutes after the start (one session)` });

@@ -57,6 +57,22 @@ export async function stop(child, signal = "SIGTERM") {
 export const kill = (child) => stop(child, "SIGKILL");
 
 /** Resolves once `url` answers with `accept(response)`; rejects after `timeoutMs`. */
+/** The ports of `ports` something already listens on (127.0.0.1). */
+export async function portsInUse(ports) {
+  const { createServer } = await import("node:net");
+  const taken = await Promise.all(
+    ports.map(
+      (port) =>
+        new Promise((resolve) => {
+          const server = createServer();
+          server.once("error", () => resolve(port));
+          server.listen(port, "127.0.0.1", () => server.close(() => resolve(null)));
+        }),
+    ),
+  );
+  return taken.filter((port) => port !== null);
+}
+
 export async function waitForHttp(url, { timeoutMs = 120_000, accept = (response) => response.status < 500 } = {}) {
   const deadline = Date.now() + timeoutMs;
   let lastError;

@@ -9,6 +9,7 @@ import {
   startsAt,
   weekAt,
   weekOf,
+  workingWeekAt,
   type CenterPolicy,
 } from "../../lib/center/policy";
 import { EMPTY_SESSION_FIELDS } from "../../lib/schemas";
@@ -183,5 +184,24 @@ describe("the assistant under the center's rules", () => {
   it("keeps the old behaviour under the defaults: no notice needed for a later hour today", async () => {
     const turn = await respond({ fields: EMPTY_SESSION_FIELDS, message: "Python today at 4pm", now: NOW, catalog });
     expect(turn.replies.map((reply) => reply.content).join("\n")).not.toContain("notice");
+  });
+});
+
+describe("the week a schedule opens on", () => {
+  const policy = { ...DEFAULT_CENTER_POLICY, timeZone: "America/Los_Angeles" };
+  const at = (iso: string) => workingWeekAt(policy, new Date(iso));
+
+  it("is this week while the center still opens in it, Sunday included", () => {
+    // Sunday, Dec 6 2026 at 18:30 in San Francisco: open until 22:00.
+    expect(at("2026-12-07T02:30:00Z")).toEqual({ monday: "2026-11-30", sunday: "2026-12-06" });
+    expect(at("2026-12-02T18:00:00Z")).toEqual({ monday: "2026-11-30", sunday: "2026-12-06" });
+  });
+
+  it("is the next week once the center has closed for the last time this week", () => {
+    // Sunday, Dec 6 at 22:30: closed since 22:00.
+    expect(at("2026-12-07T06:30:00Z")).toEqual({ monday: "2026-12-07", sunday: "2026-12-13" });
+    // Saturday evening, with Sundays closed.
+    const noSundays = { ...policy, hours: policy.hours.filter((entry) => entry.day !== "sunday") };
+    expect(workingWeekAt(noSundays, new Date("2026-12-06T06:30:00Z"))).toEqual({ monday: "2026-12-07", sunday: "2026-12-13" });
   });
 });

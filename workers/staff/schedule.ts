@@ -12,6 +12,8 @@ import { offerFreedSlot } from "../waitlist";
 import { notifyStudent } from "../notify";
 import { bookingCancelledNotice } from "../../lib/notifications/messages";
 import { checkStaffSession } from "./sessions";
+import { readCenterPolicy } from "../db/center";
+import { workingWeekAt } from "../../lib/center/policy";
 
 type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST" | "NOTIFICATIONS">;
 
@@ -58,9 +60,10 @@ export class StaffSchedule {
     if (scope && query.data.tutorId && query.data.tutorId !== scope) return fail("forbidden:staff", "A tutor sees only their own schedule.");
     const tutorId = scope ?? query.data.tutorId ?? null;
     const now = this.now();
-    const timeZone = await this.timeZone();
+    const policy = await readCenterPolicy(this.env.DB);
+    const timeZone = policy.timeZone;
     const today = localNow(new Date(now), timeZone).date;
-    const from = mondayOf(query.data.from ?? today);
+    const from = query.data.from ? mondayOf(query.data.from) : workingWeekAt(policy, new Date(now)).monday;
     const to = addDays(from, 6);
     const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId });
     return ok({

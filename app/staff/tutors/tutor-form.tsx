@@ -168,7 +168,7 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
       <fieldset className="field">
         <legend>Weekly hours</legend>
         <p id="hours-hint" className="hint">
-          Center time, 24-hour HH:MM on the hour or half hour; each range at least an hour (one session). Ranges on one day may not overlap.
+          Center time, on the hour or half hour: type 9, 9:30, 2pm or 14:00. Each range at least an hour (one session); ranges on one day may not overlap.
         </p>
         {fieldError("hours")}
         <ol className="history-list" data-testid="hours">
@@ -194,7 +194,7 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
                     value={range.start}
                     size={6}
                     inputMode="numeric"
-                    placeholder="HH:MM"
+                    placeholder="e.g. 9am"
                     onChange={(event) => update({ start: event.target.value })}
                     {...describe(`hours.${index}.start`, "hours-hint")}
                   />
@@ -207,7 +207,7 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
                     value={range.end}
                     size={6}
                     inputMode="numeric"
-                    placeholder="HH:MM"
+                    placeholder="e.g. 9am"
                     onChange={(event) => update({ end: event.target.value })}
                     {...describe(`hours.${index}.end`, "hours-hint")}
                   />
