@@ -4,6 +4,7 @@ import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { BookingId, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
+import type { StaffRoleChange } from "../lib/staff/members";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
 import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
@@ -30,7 +31,8 @@ import { settleBooking } from "./memory";
 import { MemoryPage } from "./memory-page";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
-import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
+import { checkStaffSession, signOutStaff } from "./staff/sessions";
+import { StaffAccess } from "./staff/members";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 import { notificationsOf, notifyStudent } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
@@ -249,8 +251,50 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => signOutStaff({ db: this.env.DB, sessionToken, now: Date.now() }));
   }
 
+  /** An admin invites a colleague (409 for an existing member's address; replaces a link still open for it). */
   async staffInvite(sessionToken: string, invite: NewStaffInvite) {
-    return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: Date.now() }));
+    return this.guard(() => new StaffAccess(this.env).invite(sessionToken, invite));
+  }
+
+  // Staff access (workers/staff/members.ts): admins only, each change limited per admin.
+
+  /** Every member with role, state, last sign-in and passkeys. */
+  async staffMembers(sessionToken: string) {
+    return this.guard(() => new StaffAccess(this.env).members(sessionToken));
+  }
+
+  /** Invites not used, revoked or expired. */
+  async staffPendingInvites(sessionToken: string) {
+    return this.guard(() => new StaffAccess(this.env).pendingInvites(sessionToken));
+  }
+
+  /** A member's new role, from their next request; never leaves the center without an enabled admin (409). */
+  async staffChangeRole(sessionToken: string, memberId: string, change: StaffRoleChange) {
+    return this.guard(() => new StaffAccess(this.env).changeRole(sessionToken, memberId, change));
+  }
+
+  /** Disables a member and ends every session they hold at once. */
+  async staffDisableMember(sessionToken: string, memberId: string) {
+    return this.guard(() => new StaffAccess(this.env).disable(sessionToken, memberId));
+  }
+
+  async staffEnableMember(sessionToken: string, memberId: string) {
+    return this.guard(() => new StaffAccess(this.env).enable(sessionToken, memberId));
+  }
+
+  /** Removes one of a member's passkeys and ends the sessions it opened. */
+  async staffRemovePasskey(sessionToken: string, memberId: string, credentialId: string) {
+    return this.guard(() => new StaffAccess(this.env).removePasskey(sessionToken, memberId, credentialId));
+  }
+
+  /** A one-time link that adds a passkey to an existing member, role unchanged. */
+  async staffPasskeyLink(sessionToken: string, memberId: string) {
+    return this.guard(() => new StaffAccess(this.env).passkeyLink(sessionToken, memberId));
+  }
+
+  /** Revokes a pending invite: its link stops working at once. */
+  async staffRevokeInvite(sessionToken: string, inviteId: string) {
+    return this.guard(() => new StaffAccess(this.env).revokeInvite(sessionToken, inviteId));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */

@@ -22,7 +22,7 @@ export async function createInvite(email: string, role: StaffRole, timing: { now
   const token = newSecretToken();
   const tutor = timing.tutorId === undefined ? {} : { tutorId: timing.tutorId };
   if (!(await insertStaffInvite(env.DB, { tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, ...tutor, createdBy: null, now, expiresAt }))) {
-    throw new Error(`no tutor ${timing.tutorId}`);
+    throw new Error(`invite refused: ${email} is a member already, or there is no tutor ${timing.tutorId}`);
   }
   return token;
 }
