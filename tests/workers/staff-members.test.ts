@@ -5,7 +5,8 @@ import { LIMITS } from "../../lib/rate-limits";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { seedCatalog, unwrapOk } from "./helpers";
-import { enrolled, newEmail, register, sidecar, signIn, SITE, staffRows } from "./staff-helpers";
+import { StaffAccess } from "../../workers/staff/members";
+import { enrolled, meteredD1, newEmail, register, sidecar, signIn, SITE, staffRows } from "./staff-helpers";
 
 /**
  * Taking staff access away, and keeping it straight: an admin lists members,
@@ -274,5 +275,40 @@ describe("limits and bad input", () => {
       expect(await sidecar.staffChangeRole(admin.session.token, admin.member.id, change as never)).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
     }
     expect(await staffRows()).toEqual(before);
+  });
+});
+
+describe("what staff access costs", () => {
+  it("writes a fixed number of D1 rows per change, and none to list", async () => {
+    const admin = await newAdmin();
+    const phone = await FakeAuthenticator.create();
+    const member = await enrolled(phone, "staff");
+    unwrapOk(await signIn(phone));
+    const meter = meteredD1(env.DB);
+    const access = new StaffAccess({ DB: meter.db, RATE_LIMITER: env.RATE_LIMITER });
+    const cost = async (run: () => Promise<unknown>) => {
+      meter.reset();
+      await run();
+      return { ...meter.counts };
+    };
+    const list = await cost(async () => unwrapOk(await access.members(admin.session.token)));
+    const invite = await cost(async () => unwrapOk(await access.invite(admin.session.token, { email: newEmail("cost"), role: "staff" })));
+    const role = await cost(async () => unwrapOk(await access.changeRole(admin.session.token, member.member.id, { role: "admin" })));
+    let token = "";
+    const link = await cost(async () => (token = unwrapOk(await access.passkeyLink(admin.session.token, member.member.id)).inviteToken));
+    const laptop = await FakeAuthenticator.create();
+    await register(laptop, token);
+    // The laptop's passkey and the 1 session it opened; then the member and the phone's 2 live sessions.
+    const removePasskey = await cost(async () => unwrapOk(await access.removePasskey(admin.session.token, member.member.id, laptop.credentialId)));
+    const disable = await cost(async () => unwrapOk(await access.disable(admin.session.token, member.member.id)));
+    const enable = await cost(async () => unwrapOk(await access.enable(admin.session.token, member.member.id)));
+    const open = unwrapOk(await access.invite(admin.session.token, { email: newEmail("cost"), role: "staff" }));
+    const revoke = await cost(async () => unwrapOk(await access.revokeInvite(admin.session.token, await sha256Hex(open.inviteToken))));
+    const pending = await cost(async () => unwrapOk(await access.pendingInvites(admin.session.token)));
+    const costs = { list, pending, invite, role, link, removePasskey, disable, enable, revoke };
+    const written = Object.fromEntries(Object.entries(costs).map(([name, { rowsWritten }]) => [name, rowsWritten]));
+    const statements = Object.fromEntries(Object.entries(costs).map(([name, { statements: count }]) => [name, count]));
+    expect(written).toEqual({ list: 0, pending: 0, invite: 2, role: 1, link: 2, removePasskey: 2, disable: 3, enable: 1, revoke: 1 });
+    expect(statements).toEqual({ list: 3, pending: 2, invite: 3, role: 4, link: 3, removePasskey: 5, disable: 5, enable: 4, revoke: 2 });
   });
 });
