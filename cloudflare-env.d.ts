@@ -3,6 +3,8 @@
 interface __BaseEnv_CloudflareEnv {
 	ASSETS: Fetcher;
 	DEV_MAIL: string;
+	SITE_ORIGIN: string;
+	STAFF_RP_ID: string;
 	OWNER_COOKIE_SECRET: string;
 	SIDECAR: Fetcher /* tutor-chat-sidecar */;
 }

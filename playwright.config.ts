@@ -34,7 +34,8 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
   webServer: {
-    command: `wrangler dev -c wrangler.toml --persist-to ${PERSIST_TO} --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false --var DEV_MAIL:1`,
+    // SITE_ORIGIN: staff passkeys need a host name, not an IP (e2e/support/staff.ts opens the staff pages at localhost).
+    command: `wrangler dev -c wrangler.toml --persist-to ${PERSIST_TO} --port ${WEB_PORT} --ip 127.0.0.1 --inspector-port 0 --show-interactive-dev-session=false --var DEV_MAIL:1 --var SITE_ORIGIN:http://localhost:${WEB_PORT}`,
     url: `http://127.0.0.1:${WEB_PORT}/api/health`,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,

@@ -7,15 +7,15 @@ import { clock, useClockOf } from "../lib/time";
 /**
  * One sliding window per key (the object's name: `{rule}:{key}`, e.g.
  * `chatsPerIp:203.0.113.7`), for limits that span requests: new chats per owner
- * and per client IP, staff sign-ins per client IP. Decisions come from memory; the window is written behind
+ * and per client IP, staff sign-ins per client IP, an admin's staff-access changes. Decisions come from memory; the window is written behind
  * by an alarm a few seconds after it changed, so a flood of 1,000 decisions
  * costs at most two rows written per FLUSH_MS (the alarm and the row), and a
  * restart or eviction loses at most the last FLUSH_MS of counting.
  */
 
 /** Window rules this object serves (per-chat buckets live in the ChatSession itself). */
-export type WindowRuleName = "chatsPerOwner" | "chatsPerIp" | "staffSignInsPerIp" | "staffChallengesPerIp";
-const WINDOW_RULES: ReadonlySet<string> = new Set<WindowRuleName>(["chatsPerOwner", "chatsPerIp", "staffSignInsPerIp", "staffChallengesPerIp"]);
+export type WindowRuleName = "chatsPerOwner" | "chatsPerIp" | "staffSignInsPerIp" | "staffChallengesPerIp" | "staffAdminActionsPerMember";
+const WINDOW_RULES: ReadonlySet<string> = new Set<WindowRuleName>(["chatsPerOwner", "chatsPerIp", "staffSignInsPerIp", "staffChallengesPerIp", "staffAdminActionsPerMember"]);
 
 export const FLUSH_MS = 5_000;
 

@@ -114,6 +114,14 @@ const ROUTES: Route[] = [
   { method: "POST", path: (id) => `/api/staff/tutors/${id}/retire` },
   { method: "GET", path: (_id, q) => `/api/staff/analytics?from=${q}&to=${q}&granularity=${q}` },
   { method: "GET", path: (_id, q) => `/api/staff/analytics.csv?from=${q}&to=2026-11-01&granularity=day` },
+  { method: "GET", path: () => "/api/staff/members" },
+  { method: "PUT", path: (id) => `/api/staff/members/${id}/role`, body: true },
+  { method: "POST", path: (id) => `/api/staff/members/${id}/disable` },
+  { method: "POST", path: (id) => `/api/staff/members/${id}/enable` },
+  { method: "POST", path: (id) => `/api/staff/members/${id}/passkey-link` },
+  { method: "DELETE", path: (id) => `/api/staff/members/${id}/passkeys/${id}` },
+  { method: "GET", path: () => "/api/staff/invites" },
+  { method: "DELETE", path: (id) => `/api/staff/invites/${id}` },
 ];
 
 async function send(request: APIRequestContext, route: Route, input: { id: string; q: string; cookie: string; body: string; json: boolean; bot: boolean }) {

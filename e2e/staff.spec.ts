@@ -122,6 +122,14 @@ test.describe("every staff API route refuses who may not use it, and changes not
     { method: "POST", path: "/api/staff/tutors/t-001/retire" },
     { method: "GET", path: "/api/staff/analytics?from=2026-11-01&to=2026-11-07&granularity=day" },
     { method: "GET", path: "/api/staff/analytics.csv?from=2026-11-01&to=2026-11-07&granularity=day" },
+    { method: "GET", path: "/api/staff/members" },
+    { method: "PUT", path: "/api/staff/members/staff-0123456789abcdef0123456789abcdef/role", body: { role: "admin" } },
+    { method: "POST", path: "/api/staff/members/staff-0123456789abcdef0123456789abcdef/disable" },
+    { method: "POST", path: "/api/staff/members/staff-0123456789abcdef0123456789abcdef/enable" },
+    { method: "POST", path: "/api/staff/members/staff-0123456789abcdef0123456789abcdef/passkey-link" },
+    { method: "DELETE", path: "/api/staff/members/staff-0123456789abcdef0123456789abcdef/passkeys/AAAA" },
+    { method: "GET", path: "/api/staff/invites" },
+    { method: "DELETE", path: `/api/staff/invites/${"0".repeat(64)}` },
   ];
 
   test("no session, a student's cookie, a forged staff cookie: 4xx JSON, never staff data", async ({ request }) => {

@@ -28,6 +28,10 @@ const STATUS = {
   "not_found:invite": 404,
   /** A tutor id the staff console does not know. */
   "not_found:tutor": 404,
+  /** A staff member id the members page does not know. */
+  "not_found:staff_member": 404,
+  /** A passkey that is not (or no longer) one of that member's. */
+  "not_found:passkey": 404,
   "not_found:memory": 404,
   /** A notification id that is not one of the student's (the bell). */
   "not_found:notification": 404,
@@ -37,6 +41,10 @@ const STATUS = {
   "conflict:passkey": 409,
   /** An edit of a retired tutor. */
   "conflict:tutor": 409,
+  /** An invite to an address that already belongs to a member (their role changes on the members page), or a link for a disabled one. */
+  "conflict:staff_member": 409,
+  /** A change that would leave the center without an active admin. */
+  "conflict:last_admin": 409,
   "gone:chat": 410,
   "gone:invite": 410,
   "payload_too_large:body": 413,
@@ -46,6 +54,7 @@ const STATUS = {
   "rate_limited:chats": 429,
   "rate_limited:messages": 429,
   "rate_limited:staff_sign_in": 429,
+  "rate_limited:staff_admin": 429,
   "internal:server": 500,
   "bad_gateway:upstream": 502,
   /** The upstream refused the request itself (a 4xx): trying again would get the same answer. */

@@ -21,6 +21,11 @@ export const LIMITS = {
   staffSignInsPerIp: { kind: "window", limit: 10, windowMs: 15 * 60_000 },
   /** Sign-in challenges per client IP: each is a D1 row, so asking for them is limited too, more loosely. */
   staffChallengesPerIp: { kind: "window", limit: 60, windowMs: 15 * 60_000 },
+  /**
+   * An admin's changes to staff access (invites, passkey links, roles, disables, passkeys removed, invites
+   * revoked), per admin: each writes rows, and a hijacked admin session cannot churn the staff list.
+   */
+  staffAdminActionsPerMember: { kind: "window", limit: 60, windowMs: 15 * 60_000 },
   /** Confirmed sessions still to come, per owner and per email: nobody empties the calendar. */
   activeBookings: { kind: "count", limit: 5 },
 } as const;

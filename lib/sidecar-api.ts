@@ -9,6 +9,7 @@ import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
+import type { StaffMemberEntry, StaffMemberList, StaffPendingInviteList, StaffRoleChange } from "./staff/members";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
@@ -73,6 +74,23 @@ export interface SidecarApi {
   staffSignOut(sessionToken: string): Promise<Result<{ signedOut: true }>>;
   /** An admin's one-time invite link token (403 for other roles), valid 24 h. */
   staffInvite(sessionToken: string, invite: NewStaffInvite): Promise<Result<StaffInviteCreated>>;
+
+  // Staff access (workers/staff/members.ts): admins only (403 otherwise); each change limited per admin (429).
+  /** Every member: role, enabled or not, last sign-in, passkeys. */
+  staffMembers(sessionToken: string): Promise<Result<StaffMemberList>>;
+  /** Invites neither used, revoked nor expired. */
+  staffPendingInvites(sessionToken: string): Promise<Result<StaffPendingInviteList>>;
+  /** 404 unknown member, 409 `conflict:last_admin` when no enabled admin would remain, 400 for a tutor that does not exist. */
+  staffChangeRole(sessionToken: string, memberId: string, change: StaffRoleChange): Promise<Result<StaffMemberEntry>>;
+  /** Ends every session the member holds at once; 409 for the last enabled admin. */
+  staffDisableMember(sessionToken: string, memberId: string): Promise<Result<StaffMemberEntry>>;
+  staffEnableMember(sessionToken: string, memberId: string): Promise<Result<StaffMemberEntry>>;
+  /** 404 when the passkey is not (or no longer) this member's; the sessions it opened end. */
+  staffRemovePasskey(sessionToken: string, memberId: string, credentialId: string): Promise<Result<StaffMemberEntry>>;
+  /** A one-time link that adds a passkey to an existing, enabled member (their role stays). */
+  staffPasskeyLink(sessionToken: string, memberId: string): Promise<Result<StaffInviteCreated>>;
+  /** 404 when the invite is not pending. */
+  staffRevokeInvite(sessionToken: string, inviteId: string): Promise<Result<{ revoked: string }>>;
 
   // The hand-off inbox, for a staff session (staff and admins).
   staffInbox(sessionToken: string): Promise<Result<StaffInboxList>>;

@@ -1,5 +1,7 @@
 // `npm run staff:invite -- --email a@b.edu --role admin|staff|tutor [--tutor t-001] [--remote] [--base-url http://localhost:3000]`
 // A tutor's invite names the tutor (`--tutor`): the member then sees that tutor's schedule and sessions.
+// `--email … --new-passkey`: an existing member's link for a new or lost device (their role stays); an
+// existing member's address is refused otherwise (their role changes on /staff/members).
 // Writes a one-time staff invite (valid 24 h) into D1 and prints its link: how the first admin gets in.
 // D1 keeps only the SHA-256 of the token; the link is shown once, here, and never stored.
 import { execFileSync } from "node:child_process";
@@ -13,20 +15,29 @@ const { values } = parseArgs({
     role: { type: "string" },
     tutor: { type: "string" },
     remote: { type: "boolean", default: false },
+    "new-passkey": { type: "boolean", default: false },
     "base-url": { type: "string", default: "http://localhost:3000" },
   },
 });
 
 // The same rules and helpers as the sidecar (lib/staff/schemas.ts, lib/ids.ts), bundled for Node.
-const { NewStaffInvite, STAFF_INVITE_MS, newSecretToken, sha256Hex } = await importTs(`
-  export { NewStaffInvite, STAFF_INVITE_MS } from "./lib/staff/schemas.ts";
+const { NewStaffInvite, StaffEmail, STAFF_INVITE_MS, newSecretToken, sha256Hex } = await importTs(`
+  export { NewStaffInvite, StaffEmail, STAFF_INVITE_MS } from "./lib/staff/schemas.ts";
   export { newSecretToken, sha256Hex } from "./lib/ids.ts";`);
 
-const invite = NewStaffInvite.safeParse({ email: values.email, role: values.role, ...(values.tutor === undefined ? {} : { tutorId: values.tutor }) });
+const newPasskey = values["new-passkey"];
+// A new passkey link names only the member's email: their role stays as it is.
+const passkeyFor = newPasskey ? StaffEmail.safeParse(values.email) : null;
+const invite = passkeyFor
+  ? passkeyFor.success
+    ? { success: true, data: { email: passkeyFor.data } }
+    : passkeyFor
+  : NewStaffInvite.safeParse({ email: values.email, role: values.role, ...(values.tutor === undefined ? {} : { tutorId: values.tutor }) });
 const baseUrl = URL.canParse(values["base-url"]) ? new URL(values["base-url"]) : null;
 if (!invite.success || !baseUrl || !/^https?:$/.test(baseUrl.protocol)) {
   console.error("usage: npm run staff:invite -- --email someone@school.edu --role admin|staff|tutor [--tutor t-001 (tutors only)] [--remote] [--base-url https://tutoring.example.edu]");
-  for (const issue of invite.error?.issues ?? []) console.error(`  ${issue.path.join(".")}: ${issue.message}`);
+  console.error("       npm run staff:invite -- --email member@school.edu --new-passkey [--remote] [--base-url …]   (an existing member's new device; role unchanged)");
+  for (const issue of invite.error?.issues ?? []) console.error(`  ${issue.path.join(".") || "email"}: ${issue.message}`);
   if (!baseUrl) console.error("  base-url: not a URL");
   process.exit(1);
 }
@@ -38,28 +49,44 @@ const expiresAt = now + STAFF_INVITE_MS;
 // `wrangler d1 execute --command` binds nothing: every value is validated above (an email, a role,
 // hex, integers) and quoted as a SQL string literal all the same.
 const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
-// A tutor's invite is written only if the tutor exists and is not retired (as the console's invite is).
-const tutorId = invite.data.tutorId === undefined ? "NULL" : quote(invite.data.tutorId);
-const sql = `INSERT INTO staff_invites (token_hash, email, role, tutor_id, created_by, created_at, expires_at)
-  SELECT ${quote(await sha256Hex(token))}, ${quote(invite.data.email)}, ${quote(invite.data.role)}, ${tutorId}, NULL, ${now}, ${expiresAt}
-  WHERE ${tutorId} IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ${tutorId} AND retired_at IS NULL) RETURNING token_hash`;
+const email = quote(invite.data.email);
+const tokenHash = quote(await sha256Hex(token));
+// The same rules as the console's invites (workers/db/staff.ts): an address that is a member's already gets
+// no invite that creates a member, only a new passkey link; a tutor's invite names a live tutor; the new
+// link replaces any still open for the address (revoked in the same run, only when the new one is written).
+let guard;
+let insert;
+if (newPasskey) {
+  guard = `EXISTS (SELECT 1 FROM staff_members WHERE email = ${email} AND disabled_at IS NULL)`;
+  insert = `INSERT INTO staff_invites (token_hash, email, role, tutor_id, member_id, created_by, created_at, expires_at)
+  SELECT ${tokenHash}, m.email, m.role, m.tutor_id, m.id, NULL, ${now}, ${expiresAt} FROM staff_members m WHERE m.email = ${email} AND m.disabled_at IS NULL RETURNING role`;
+} else {
+  const tutorId = invite.data.tutorId === undefined ? "NULL" : quote(invite.data.tutorId);
+  guard = `NOT EXISTS (SELECT 1 FROM staff_members WHERE email = ${email}) AND (${tutorId} IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ${tutorId} AND retired_at IS NULL))`;
+  insert = `INSERT INTO staff_invites (token_hash, email, role, tutor_id, created_by, created_at, expires_at)
+  SELECT ${tokenHash}, ${email}, ${quote(invite.data.role)}, ${tutorId}, NULL, ${now}, ${expiresAt} WHERE ${guard} RETURNING role`;
+}
+const sql = `UPDATE staff_invites SET revoked_at = ${now} WHERE email = ${email} AND used_at IS NULL AND revoked_at IS NULL AND ${guard};
+${insert}`;
 const where = values.remote ? ["--remote"] : ["--local", "--persist-to", PERSIST_TO];
-let written;
+const d1 = (command) =>
+  JSON.parse(execFileSync("wrangler", ["d1", "execute", "DB", ...where, "-c", "workers/wrangler.toml", "--json", "--command", command], { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8" }));
+let role;
 try {
-  const output = execFileSync("wrangler", ["d1", "execute", "DB", ...where, "-c", "workers/wrangler.toml", "--json", "--command", sql], {
-    stdio: ["ignore", "pipe", "inherit"],
-    encoding: "utf8",
-  });
-  written = JSON.parse(output).some((statement) => Array.isArray(statement.results) && statement.results.length === 1);
+  role = d1(sql).flatMap((statement) => statement.results ?? []).find((row) => typeof row.role === "string")?.role;
 } catch {
   console.error("Could not write the invite (are the D1 migrations applied? `npm run setup` locally, `wrangler d1 migrations apply DB --remote` in production).");
   process.exit(1);
 }
-if (!written) {
-  console.error(`No tutor ${invite.data.tutorId} (or the tutor is retired): nothing was written.`);
+if (!role) {
+  const member = d1(`SELECT role, disabled_at AS disabledAt FROM staff_members WHERE email = ${email}`)[0]?.results?.[0];
+  if (newPasskey) console.error(member ? `${invite.data.email} is disabled: an admin enables them on /staff/members first. Nothing was written.` : `${invite.data.email} is not a staff member: invite them with --role. Nothing was written.`);
+  else if (member) console.error(`${invite.data.email} is already a staff member (${member.role}): change their role on /staff/members, or add --new-passkey for a new device. Nothing was written.`);
+  else console.error(`No tutor ${invite.data.tutorId} (or the tutor is retired): nothing was written.`);
   process.exit(1);
 }
 
 const link = new URL(`/staff/invite/${token}`, baseUrl);
-console.log(`Invite for ${invite.data.email} (${invite.data.role}${invite.data.tutorId ? `, tutor ${invite.data.tutorId}` : ""}), valid until ${new Date(expiresAt).toISOString()}, usable once:`);
+const what = newPasskey ? `New passkey for ${invite.data.email} (${role}, unchanged)` : `Invite for ${invite.data.email} (${role}${invite.data.tutorId ? `, tutor ${invite.data.tutorId}` : ""})`;
+console.log(`${what}, valid until ${new Date(expiresAt).toISOString()}, usable once:`);
 console.log(link.href);

@@ -7,18 +7,18 @@ import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
 import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
-import { acceptUserMessage, chatSession } from "./assistant-turn";
+import { acceptUserMessage } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
 import { searchDirectory } from "./db/catalog";
 import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
-import { cancelBooking } from "./effects";
-import { queueBookingMail, readDevMailbox, studentEmailed } from "./mail";
+import { readDevMailbox } from "./mail";
 import { remindersOff, setRemindersOff } from "./db/mail";
 import { ReminderPreference } from "../lib/mail/reminder-preference";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
+import { cancelMyBooking } from "./my-bookings";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
 import { StaffSchedule } from "./staff/schedule";
@@ -26,15 +26,14 @@ import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings"
 import { StaffTutors } from "./staff/tutors";
 import { StaffAnalytics } from "./staff/analytics";
 import { recordAnalytics } from "./analytics";
-import { settleBooking } from "./memory";
 import { MemoryPage } from "./memory-page";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
-import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
+import { checkStaffSession, signOutStaff } from "./staff/sessions";
+import { StaffAccess } from "./staff/members";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
-import { notificationsOf, notifyStudent } from "./notify";
+import { notificationsOf } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
-import { bookingCancelledNotice } from "../lib/notifications/messages";
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 import { clock, useClockOf } from "../lib/time";
@@ -173,21 +172,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     const owner = OwnerId.safeParse(ownerId);
     const id = BookingId.safeParse(bookingId);
     if (!owner.success || !id.success) return fail("not_found:booking", "You have no confirmed booking with that id.");
-    return this.guard(async () => {
-      const now = clock.now();
-      const cancelled = await cancelBooking({
-        db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
-      });
-      if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
-      const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
-      await notifyStudent(this.env, owner.data, bookingCancelledNotice({ bookingId: id.data, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
-      const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
-      recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
-      settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
-      // The booking stands cancelled even if its chat is in the trash or cannot be told now.
-      await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
-      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...(emailedTo ? { emailedTo } : {}) });
-    });
+    return this.guard(() => cancelMyBooking(this.env, { ownerId: owner.data, bookingId: id.data, now: clock.now() }, this.waitUntil));
   }
 
   async listChats(ownerId: string, trash: boolean) {
@@ -255,8 +240,50 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => signOutStaff({ db: this.env.DB, sessionToken, now: clock.now() }));
   }
 
+  /** An admin invites a colleague (409 for an existing member's address; replaces a link still open for it). */
   async staffInvite(sessionToken: string, invite: NewStaffInvite) {
-    return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: clock.now() }));
+    return this.guard(() => new StaffAccess(this.env).invite(sessionToken, invite));
+  }
+
+  // Staff access (workers/staff/members.ts): admins only, each change limited per admin.
+
+  /** Every member with role, state, last sign-in and passkeys. */
+  async staffMembers(sessionToken: string) {
+    return this.guard(() => new StaffAccess(this.env).members(sessionToken));
+  }
+
+  /** Invites not used, revoked or expired. */
+  async staffPendingInvites(sessionToken: string) {
+    return this.guard(() => new StaffAccess(this.env).pendingInvites(sessionToken));
+  }
+
+  /** A member's new role, from their next request; never leaves the center without an enabled admin (409). */
+  async staffChangeRole(sessionToken: string, memberId: string, change: unknown) {
+    return this.guard(() => new StaffAccess(this.env).changeRole(sessionToken, memberId, change));
+  }
+
+  /** Disables a member and ends every session they hold at once. */
+  async staffDisableMember(sessionToken: string, memberId: string) {
+    return this.guard(() => new StaffAccess(this.env).disable(sessionToken, memberId));
+  }
+
+  async staffEnableMember(sessionToken: string, memberId: string) {
+    return this.guard(() => new StaffAccess(this.env).enable(sessionToken, memberId));
+  }
+
+  /** Removes one of a member's passkeys and ends the sessions it opened. */
+  async staffRemovePasskey(sessionToken: string, memberId: string, credentialId: string) {
+    return this.guard(() => new StaffAccess(this.env).removePasskey(sessionToken, memberId, credentialId));
+  }
+
+  /** A one-time link that adds a passkey to an existing member, role unchanged. */
+  async staffPasskeyLink(sessionToken: string, memberId: string) {
+    return this.guard(() => new StaffAccess(this.env).passkeyLink(sessionToken, memberId));
+  }
+
+  /** Revokes a pending invite: its link stops working at once. */
+  async staffRevokeInvite(sessionToken: string, inviteId: string) {
+    return this.guard(() => new StaffAccess(this.env).revokeInvite(sessionToken, inviteId));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */

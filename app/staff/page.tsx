@@ -44,6 +44,11 @@ export default async function StaffHome() {
               <Link href="/staff/analytics">Analytics: chats, bookings and hand-offs by day or hour</Link>
             </li>
           )}
+          {member.role === "admin" && (
+            <li>
+              <Link href="/staff/members">Staff members: roles, passkeys, disable, pending invites</Link>
+            </li>
+          )}
         </ul>
       </nav>
       {member.role === "admin" && (

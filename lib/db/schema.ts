@@ -211,6 +211,10 @@ export const staffInvites = sqliteTable("staff_invites", {
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   usedAt: integer("used_at"),
+  /** an admin revoked it, or a newer invite to the same address replaced it: the link opens nothing (migration 0016) */
+  revokedAt: integer("revoked_at"),
+  /** a new passkey link for this existing member (their role stays); null: the invite creates a member */
+  memberId: text("member_id").references(() => staffMembers.id),
 });
 
 /** Signed-in staff: the cookie carries the token, D1 its hash. */
@@ -222,6 +226,8 @@ export const staffSessions = sqliteTable("staff_sessions", {
   createdAt: integer("created_at").notNull(),
   expiresAt: integer("expires_at").notNull(),
   revokedAt: integer("revoked_at"),
+  /** the passkey that opened it (null before migration 0016): removing that passkey ends the session */
+  credentialId: text("credential_id"),
 });
 
 /** WebAuthn challenges, each consumed once (`DELETE … RETURNING`); expired ones are swept when a new one is stored. */

@@ -1,7 +1,9 @@
+import { getCloudflareContext } from "@opennextjs/cloudflare";
 import { z } from "../zod";
 import { callSidecar } from "../chat-session-client";
 import { AppError } from "../errors";
 import type { StaffRole, StaffSessionInfo, StaffSignedIn, StaffSite } from "../staff/schemas";
+import { staffSiteFrom } from "../staff/site";
 import { json, readJsonBody, requireSameOrigin } from "./http";
 import { readCookie } from "./owner-cookie";
 import { getSidecar } from "./sidecar";
@@ -14,13 +16,30 @@ import { getSidecar } from "./sidecar";
  */
 export const STAFF_COOKIE = "tutor_staff";
 
-/** Where WebAuthn is bound: this page's origin, and its host name as the relying party id. */
-export function staffSite(request: Request): StaffSite {
-  const url = new URL(request.url);
-  // The Host header is the one the browser used (the URL a route sees on OpenNext may differ).
-  const host = request.headers.get("host") ?? url.host;
-  const origin = `${url.protocol}//${host}`;
-  return { origin, rpId: new URL(origin).hostname };
+/**
+ * Where WebAuthn is bound and invite links point: `SITE_ORIGIN` (and
+ * `STAFF_RP_ID`) from the web worker's configuration (wrangler.toml; the
+ * local stacks pass `--var SITE_ORIGIN:http://localhost:<port>`), never the
+ * request's Host header. Under `next dev` it is the dev server's own
+ * localhost port (wrangler.toml's value is the workerd stack's). A site left
+ * unconfigured refuses every ceremony (500, logged) rather than guess.
+ */
+export async function staffSite(): Promise<StaffSite> {
+  const env = (await getCloudflareContext({ async: true })).env as Partial<CloudflareEnv>;
+  const site =
+    process.env.NODE_ENV === "development"
+      ? staffSiteFrom({ siteOrigin: process.env.SITE_ORIGIN ?? `http://localhost:${process.env.PORT ?? 3000}` })
+      : staffSiteFrom({ siteOrigin: env.SITE_ORIGIN, rpId: env.STAFF_RP_ID });
+  if (!site) {
+    console.error("[staff] SITE_ORIGIN (and STAFF_RP_ID, if set) must name this site: https://… (http://localhost:<port> locally); see README, Deploying");
+    throw new AppError("internal:server", "Staff sign-in is not configured on this server.");
+  }
+  return site;
+}
+
+/** An invite's one-time link on the configured site (never on the Host a request named). */
+export async function inviteLink(inviteToken: string): Promise<string> {
+  return new URL(`/staff/invite/${inviteToken}`, (await staffSite()).origin).href;
 }
 
 /** The signed-in staff member, or 401; 403 when their role is not among `roles`. */

@@ -67,12 +67,15 @@ export type StaffSignedIn = z.infer<typeof StaffSignedIn>;
 export const StaffSessionInfo = z.object({ member: StaffMember, expiresAt: z.number().int() });
 export type StaffSessionInfo = z.infer<typeof StaffSessionInfo>;
 
+/** A role and the tutor it links to: role `tutor` names the tutor, no other role does. */
+export function withTutorRule<S extends z.ZodType<{ role: StaffRole; tutorId?: string | undefined }>>(schema: S) {
+  return schema
+    .refine(({ role, tutorId }) => role !== "tutor" || tutorId !== undefined, { path: ["tutorId"], message: "a tutor's role names the tutor (tutorId)" })
+    .refine(({ role, tutorId }) => role === "tutor" || tutorId === undefined, { path: ["tutorId"], message: "only a tutor's role names a tutor" });
+}
+
 /** An admin's invite (the console's form and the RPC argument): a tutor's invite names the tutor, no other does. */
-export const NewStaffInvite = z
-  .object({ email: StaffEmail, role: StaffRole, tutorId: StaffTutorId.optional() })
-  .strict()
-  .refine(({ role, tutorId }) => role !== "tutor" || tutorId !== undefined, { path: ["tutorId"], message: "a tutor's invite names the tutor (tutorId)" })
-  .refine(({ role, tutorId }) => role === "tutor" || tutorId === undefined, { path: ["tutorId"], message: "only a tutor's invite names a tutor" });
+export const NewStaffInvite = withTutorRule(z.object({ email: StaffEmail, role: StaffRole, tutorId: StaffTutorId.optional() }).strict());
 export type NewStaffInvite = z.infer<typeof NewStaffInvite>;
 
 /** The one time the invite token is seen: the link is `/staff/invite/{inviteToken}`. */
@@ -85,7 +88,8 @@ export type StaffInviteOptions = { options: PublicKeyCredentialCreationOptionsJS
 export type StaffSignInOptions = { options: PublicKeyCredentialRequestOptionsJSON; challengeId: string };
 
 const Base64Url = z.string().max(16_384).regex(/^[A-Za-z0-9_-]*$/);
-const CredentialId = z.string().min(1).max(1_366).regex(/^[A-Za-z0-9_-]+$/);
+/** A passkey's credential id, base64url as the authenticator reports it (at most 1,023 bytes). */
+export const CredentialId = z.string().min(1).max(1_366).regex(/^[A-Za-z0-9_-]+$/);
 /** Extension outputs are the client's to report; we ask for none, keep them opaque and small. */
 const ClientExtensionResults = z.object({}).loose();
 

@@ -150,9 +150,12 @@ export function sidecarArgs(port = SIDECAR_PORT, persistTo = PERSIST_TO, mailSin
   ];
 }
 
-/** The production build, locally: /dev/mail on (DEV_MAIL). */
+/** The production build, locally: /dev/mail on (DEV_MAIL), staff passkeys bound to this port's localhost (SITE_ORIGIN). */
 export function webPreviewArgs(port = WEB_PORT, persistTo = PERSIST_TO) {
-  return ["dev", "-c", "wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", "DEV_MAIL:1"];
+  return [
+    "dev", "-c", "wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false",
+    "--var", "DEV_MAIL:1", "--var", `SITE_ORIGIN:http://localhost:${port}`,
+  ];
 }
 
 export function mailSinkArgs(port = MAIL_SINK_PORT, persistTo = PERSIST_TO) {

@@ -14,7 +14,10 @@ import { toBase64Url } from "../../lib/base64url";
  * `create` and `get` options the way `credential.toJSON()` would, for the
  * origin it is told it runs on; the rpId it hashes is the options' unless a
  * test overrides it. With `counting`, its signature counter grows by one per
- * assertion and can be wound back to imitate a cloned authenticator.
+ * assertion and can be wound back to imitate a cloned authenticator. Every
+ * answer carries user presence and user verification (the fingerprint or PIN
+ * was checked), as the staff ceremonies require, unless a test passes
+ * `userVerified: false` (a security key touched without its PIN).
  */
 export class FakeAuthenticator {
   /** The next assertion's counter is `signCount + 1` when counting; 0 always otherwise. */
@@ -33,13 +36,15 @@ export class FakeAuthenticator {
   }
 
   /** Answers `navigator.credentials.create(options)` as run on `origin`. */
-  async register(options: PublicKeyCredentialCreationOptionsJSON, { origin, rpId = options.rp.id ?? new URL(origin).hostname }: { origin: string; rpId?: string }): Promise<RegistrationResponseJSON> {
+  async register(
+    options: PublicKeyCredentialCreationOptionsJSON,
+    { origin, rpId = options.rp.id ?? new URL(origin).hostname, userVerified = true }: { origin: string; rpId?: string; userVerified?: boolean },
+  ): Promise<RegistrationResponseJSON> {
     this.userHandle = options.user.id;
     const clientDataJSON = clientData("webauthn.create", options.challenge, origin);
     const credentialId = base64UrlBytes(this.credentialId);
     const attestedCredential = concat(new Uint8Array(16), uint16(credentialId.length), credentialId, await this.cosePublicKey());
-    // Flags: user present (0x01), user verified (0x04), attested credential data (0x40).
-    const authenticatorData = concat(await sha256(rpId), new Uint8Array([0x45]), uint32(0), attestedCredential);
+    const authenticatorData = concat(await sha256(rpId), new Uint8Array([flags(userVerified) | ATTESTED_CREDENTIAL_DATA]), uint32(0), attestedCredential);
     const attestationObject = encodeCBOR(
       new Map<string, CBORType>([
         ["fmt", "none"],
@@ -62,10 +67,13 @@ export class FakeAuthenticator {
   }
 
   /** Answers `navigator.credentials.get(options)` as run on `origin`. */
-  async signIn(options: PublicKeyCredentialRequestOptionsJSON, { origin, rpId = options.rpId ?? new URL(origin).hostname }: { origin: string; rpId?: string }): Promise<AuthenticationResponseJSON> {
+  async signIn(
+    options: PublicKeyCredentialRequestOptionsJSON,
+    { origin, rpId = options.rpId ?? new URL(origin).hostname, userVerified = true }: { origin: string; rpId?: string; userVerified?: boolean },
+  ): Promise<AuthenticationResponseJSON> {
     if (this.counting) this.signCount += 1;
     const clientDataJSON = clientData("webauthn.get", options.challenge, origin);
-    const authenticatorData = concat(await sha256(rpId), new Uint8Array([0x05]), uint32(this.counting ? this.signCount : 0));
+    const authenticatorData = concat(await sha256(rpId), new Uint8Array([flags(userVerified)]), uint32(this.counting ? this.signCount : 0));
     const signed = concat(authenticatorData, new Uint8Array(await crypto.subtle.digest("SHA-256", clientDataJSON)));
     const raw = new Uint8Array(await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, this.keys.privateKey, signed));
     return {
@@ -98,6 +106,12 @@ export class FakeAuthenticator {
     );
   }
 }
+
+/** Authenticator data flags (WebAuthn §6.1): user present, user verified, attested credential data. */
+const USER_PRESENT = 0x01;
+const USER_VERIFIED = 0x04;
+const ATTESTED_CREDENTIAL_DATA = 0x40;
+const flags = (userVerified: boolean) => USER_PRESENT | (userVerified ? USER_VERIFIED : 0);
 
 /** A signed assertion with one bit of its signature flipped. */
 export function tamperSignature(response: AuthenticationResponseJSON): AuthenticationResponseJSON {

@@ -3,7 +3,6 @@ import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../lib/ids";
 import { LIMITS } from "../../lib/rate-limits";
 import { STAFF_RP_NAME, STAFF_SESSION_MS } from "../../lib/staff/schemas";
-import { disableStaffMember } from "../../workers/db/staff";
 import { checkStaffSession } from "../../workers/staff/sessions";
 import { staffSignIn, staffSignInOptions } from "../../workers/staff/sign-in";
 import { FakeAuthenticator, tamperSignature } from "../fakes/authenticator";
@@ -22,7 +21,7 @@ describe("staff passkey registration", () => {
       rp: { name: STAFF_RP_NAME, id: SITE.rpId },
       user: { name: email.toLowerCase() },
       attestation: "none",
-      authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+      authenticatorSelection: { residentKey: "required", userVerification: "required" },
     });
 
     const authenticator = await FakeAuthenticator.create();
@@ -34,6 +33,7 @@ describe("staff passkey registration", () => {
     const options = unwrapOk(await sidecar.staffSignInOptions(SITE));
     expect(options.options.allowCredentials ?? []).toEqual([]);
     expect(options.options.rpId).toBe(SITE.rpId);
+    expect(options.options.userVerification).toBe("required");
     const signedIn = unwrapOk(await sidecar.staffSignIn(options.challengeId, await authenticator.signIn(options.options, { origin: SITE.origin }), SITE));
     expect(signedIn.member).toEqual(registered.member);
     expect(signedIn.session.token).not.toBe(registered.session.token);
@@ -80,16 +80,16 @@ describe("staff passkey registration", () => {
     expect(await sidecar.staffInviteOptions("not a token", SITE)).toMatchObject({ ok: false, error: { code: "not_found:invite" } });
   });
 
-  it("adds a passkey to the existing member when their email is invited again", async () => {
-    const email = newEmail();
-    const first = unwrapOk(await sidecar.staffInviteOptions(await createInvite(email, "tutor"), SITE));
-    expect(first.role).toBe("tutor");
-    const phone = await FakeAuthenticator.create();
-    const member = (await register(phone, await createInvite(email, "tutor"))).member;
-    const laptop = await FakeAuthenticator.create();
-    expect((await register(laptop, await createInvite(email, "tutor"))).member).toEqual(member);
-    expect(unwrapOk(await signIn(phone)).member).toEqual(member);
-    expect(unwrapOk(await signIn(laptop)).member).toEqual(member);
+  it("refuses a passkey created without user verification (no fingerprint or PIN), spending nothing but the challenge", async () => {
+    const token = await createInvite(newEmail(), "staff");
+    const authenticator = await FakeAuthenticator.create();
+    const invited = unwrapOk(await sidecar.staffInviteOptions(token, SITE));
+    const before = await staffRows();
+    const response = await authenticator.register(invited.options, { origin: SITE.origin, userVerified: false });
+    expect(await sidecar.staffRegister(token, invited.challengeId, response, SITE)).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
+    expect(await staffRows()).toEqual(before);
+    // The invite still works, with verification.
+    await register(authenticator, token);
   });
 
   it("answers 409 when a passkey already registered is offered for another invite, and spends that invite on nothing", async () => {
@@ -117,6 +117,15 @@ describe("staff passkey registration", () => {
 });
 
 describe("staff passkey sign-in", () => {
+  it("refuses an assertion without user verification, writing nothing", async () => {
+    const authenticator = await FakeAuthenticator.create();
+    await enrolled(authenticator);
+    const before = await staffRows();
+    expect(await signIn(authenticator, { userVerified: false })).toMatchObject(REFUSED);
+    expect(await staffRows()).toEqual(before);
+    unwrapOk(await signIn(authenticator));
+  });
+
   it("does not accept a challenge twice", async () => {
     const authenticator = await FakeAuthenticator.create();
     await enrolled(authenticator);
@@ -192,7 +201,8 @@ describe("staff passkey sign-in", () => {
   it("refuses a disabled member's passkey and ends their sessions", async () => {
     const authenticator = await FakeAuthenticator.create();
     const { member, session } = await enrolled(authenticator);
-    await disableStaffMember(env.DB, { id: member.id, now: Date.now() });
+    const admin = await enrolled(await FakeAuthenticator.create(), "admin");
+    unwrapOk(await sidecar.staffDisableMember(admin.session.token, member.id));
     expect(await sidecar.staffSession(session.token)).toMatchObject(REFUSED);
     expect(await signIn(authenticator)).toMatchObject(REFUSED);
   });

@@ -6,7 +6,7 @@ import type { StaffRole } from "../../lib/staff/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import SidecarEntrypoint from "../../workers/sidecar";
 import { unwrapOk } from "./helpers";
-import { enrolled, newEmail, sidecar, staffRows } from "./staff-helpers";
+import { createInvite, enrolled, newEmail, sidecar, staffRows } from "./staff-helpers";
 
 /**
  * Every staff RPC method × every caller who may not use it: an expired
@@ -17,6 +17,9 @@ import { enrolled, newEmail, sidecar, staffRows } from "./staff-helpers";
  */
 
 type Call = (token: string) => Promise<Result<unknown>>;
+
+/** A member with a passkey and an open invite, for the staff-access methods to aim at (set in beforeAll). */
+const target = { memberId: "", credentialId: "", inviteId: "" };
 const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
   { name: "staffInvite", roles: ["admin"], call: (token) => sidecar.staffInvite(token, { email: newEmail("guard"), role: "staff" }) },
   { name: "staffInbox", roles: ["admin", "staff"], call: (token) => sidecar.staffInbox(token) },
@@ -39,6 +42,15 @@ const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
   { name: "staffUpdateTutor", roles: ["admin", "staff"], call: (token) => sidecar.staffUpdateTutor(token, "t-guard", { name: "" } as never) },
   { name: "staffRetireTutor", roles: ["admin", "staff"], call: (token) => sidecar.staffRetireTutor(token, "t-guard") },
   { name: "staffAnalytics", roles: ["admin", "staff"], call: (token) => sidecar.staffAnalytics(token, { from: "2026-11-01", to: "2026-11-02", granularity: "day" }) },
+  // Staff access (workers/staff/members.ts): admins only. Each names a real member or passkey, so a call let through would change it.
+  { name: "staffMembers", roles: ["admin"], call: (token) => sidecar.staffMembers(token) },
+  { name: "staffPendingInvites", roles: ["admin"], call: (token) => sidecar.staffPendingInvites(token) },
+  { name: "staffChangeRole", roles: ["admin"], call: (token) => sidecar.staffChangeRole(token, target.memberId, { role: "admin" }) },
+  { name: "staffDisableMember", roles: ["admin"], call: (token) => sidecar.staffDisableMember(token, target.memberId) },
+  { name: "staffEnableMember", roles: ["admin"], call: (token) => sidecar.staffEnableMember(token, target.memberId) },
+  { name: "staffRemovePasskey", roles: ["admin"], call: (token) => sidecar.staffRemovePasskey(token, target.memberId, target.credentialId) },
+  { name: "staffPasskeyLink", roles: ["admin"], call: (token) => sidecar.staffPasskeyLink(token, target.memberId) },
+  { name: "staffRevokeInvite", roles: ["admin"], call: (token) => sidecar.staffRevokeInvite(token, target.inviteId) },
 ];
 
 it("lists every staff method of the sidecar's API (a new one must be added here)", () => {
@@ -73,6 +85,10 @@ beforeAll(async () => {
   const disabled = await enrolled(await FakeAuthenticator.create(), "admin");
   await env.DB.prepare("UPDATE staff_members SET disabled_at = ? WHERE id = ?").bind(Date.now(), disabled.member.id).run();
   tokens.disabled = disabled.session.token;
+  const victim = await FakeAuthenticator.create();
+  target.memberId = (await enrolled(victim, "staff")).member.id;
+  target.credentialId = victim.credentialId;
+  target.inviteId = await sha256Hex(await createInvite(newEmail("guard-invite"), "staff"));
 });
 
 describe("every staff method refuses who may not use it, and changes nothing", () => {

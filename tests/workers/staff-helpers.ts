@@ -22,7 +22,7 @@ export async function createInvite(email: string, role: StaffRole, timing: { now
   const token = newSecretToken();
   const tutor = timing.tutorId === undefined ? {} : { tutorId: timing.tutorId };
   if (!(await insertStaffInvite(env.DB, { tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, ...tutor, createdBy: null, now, expiresAt }))) {
-    throw new Error(`no tutor ${timing.tutorId}`);
+    throw new Error(`invite refused: ${email} is a member already, or there is no tutor ${timing.tutorId}`);
   }
   return token;
 }
@@ -39,18 +39,23 @@ export async function enrolled(authenticator: FakeAuthenticator, role: StaffRole
 }
 
 /** sign-in options → the authenticator's assertion (as run on `origin`/`rpId`) → staffSignIn. */
-export async function signIn(authenticator: FakeAuthenticator, { origin = SITE.origin, rpId, ip }: { origin?: string; rpId?: string; ip?: string } = {}) {
+export async function signIn(
+  authenticator: FakeAuthenticator,
+  { origin = SITE.origin, rpId, ip, userVerified }: { origin?: string; rpId?: string; ip?: string; userVerified?: boolean } = {},
+) {
   const { options, challengeId } = unwrapOk(await sidecar.staffSignInOptions(SITE));
-  return sidecar.staffSignIn(challengeId, await authenticator.signIn(options, { origin, rpId }), SITE, ip ? { ip } : undefined);
+  return sidecar.staffSignIn(challengeId, await authenticator.signIn(options, { origin, rpId, userVerified }), SITE, ip ? { ip } : undefined);
 }
 
-/** Rows in the staff tables: what a refused request must leave as it found it. */
+/** Rows in the staff tables: what a refused request must leave as it found it (members' roles and states, live sessions, open invites included). */
 export async function staffRows() {
   const row = await env.DB.prepare(
     `SELECT (SELECT COUNT(*) FROM staff_members) AS members, (SELECT COUNT(*) FROM staff_passkeys) AS passkeys,
-            (SELECT COUNT(*) FROM staff_sessions) AS sessions, (SELECT COUNT(*) FROM staff_invites WHERE used_at IS NULL) AS openInvites,
+            (SELECT COUNT(*) FROM staff_sessions) AS sessions, (SELECT COUNT(*) FROM staff_sessions WHERE revoked_at IS NULL) AS liveSessions,
+            (SELECT COUNT(*) FROM staff_invites WHERE used_at IS NULL AND revoked_at IS NULL) AS openInvites,
+            (SELECT group_concat(id || ':' || role || ':' || COALESCE(tutor_id, '') || ':' || COALESCE(disabled_at, ''), ',') FROM staff_members) AS memberState,
             (SELECT group_concat(credential_id || ':' || counter || ':' || COALESCE(last_used_at, ''), ',') FROM staff_passkeys) AS passkeyState`,
-  ).first<{ members: number; passkeys: number; sessions: number; openInvites: number; passkeyState: string | null }>();
+  ).first<{ members: number; passkeys: number; sessions: number; liveSessions: number; openInvites: number; memberState: string | null; passkeyState: string | null }>();
   if (!row) throw new Error("COUNT(*) always answers a row");
   return row;
 }

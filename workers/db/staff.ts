@@ -9,7 +9,23 @@ import type { StaffMember, StaffRole } from "../../lib/staff/schemas";
  * holds the SHA-256 hex of the token.
  */
 
-export type StaffInviteRow = { email: string; role: StaffRole; expiresAt: number; usedAt: number | null };
+/**
+ * An invite as its link finds it, with the member its address belongs to
+ * (`holder*`, null when none): an invite that creates a member is refused for
+ * an address that already is one; a passkey link (`memberId`) registers for
+ * its member, with that member's role as it is now.
+ */
+export type StaffInviteRow = {
+  email: string;
+  role: StaffRole;
+  expiresAt: number;
+  usedAt: number | null;
+  revokedAt: number | null;
+  memberId: string | null;
+  holderId: string | null;
+  holderRole: StaffRole | null;
+  holderDisabledAt: number | null;
+};
 export type StaffChallengeRow = { challenge: string; purpose: "register" | "sign_in"; inviteTokenHash: string | null; expiresAt: number };
 export type StaffPasskeyRow = {
   credentialId: string;
@@ -26,29 +42,72 @@ const toMember = (row: MemberColumns): StaffMember => ({ id: row.id, email: row.
 const MEMBER = "m.id, m.email, m.role, m.tutor_id AS tutorId";
 
 /**
- * Stores an invite. One naming a tutor is stored only if that tutor exists and
- * is not retired (decided in the same statement): false when refused.
+ * Stores an invite that creates a member, and revokes any invite still open
+ * for the same address (so only the newest link works), in one batch. Both
+ * statements carry the same guard: the address is not a member's already, and
+ * a tutor it names exists and is not retired. False when refused (nothing
+ * written): the caller reads why.
  */
 export async function insertStaffInvite(
   db: D1Database,
   invite: { tokenHash: string; email: string; role: StaffRole; tutorId?: string; createdBy: string | null; now: number; expiresAt: number },
 ): Promise<boolean> {
-  const row = await db
-    .prepare(
-      `INSERT INTO staff_invites (token_hash, email, role, tutor_id, created_by, created_at, expires_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-       WHERE ?4 IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ?4 AND retired_at IS NULL)
-       RETURNING token_hash`,
-    )
-    .bind(invite.tokenHash, invite.email, invite.role, invite.tutorId ?? null, invite.createdBy, invite.now, invite.expiresAt)
-    .first();
-  return row !== null;
+  // D1 binds exactly the parameters a statement names: each statement numbers its own.
+  const guard = (email: string, tutor: string) => `NOT EXISTS (SELECT 1 FROM staff_members m WHERE m.email = ${email})
+    AND (${tutor} IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ${tutor} AND retired_at IS NULL))`;
+  const tutorId = invite.tutorId ?? null;
+  const [, inserted] = await db.batch([
+    db
+      .prepare(`UPDATE staff_invites SET revoked_at = ?3 WHERE email = ?1 AND used_at IS NULL AND revoked_at IS NULL AND ${guard("?1", "?2")}`)
+      .bind(invite.email, tutorId, invite.now),
+    db
+      .prepare(
+        `INSERT INTO staff_invites (token_hash, email, role, tutor_id, created_by, created_at, expires_at)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ${guard("?2", "?4")}
+         RETURNING token_hash`,
+      )
+      .bind(invite.tokenHash, invite.email, invite.role, tutorId, invite.createdBy, invite.now, invite.expiresAt),
+  ]);
+  return (inserted?.results.length ?? 0) === 1;
 }
 
-/** The invite behind a link (primary key), used or not: the caller says which refusal applies. */
+/**
+ * A new passkey link for an existing, enabled member: the invite carries the
+ * member's id (registration adds the passkey to them, role unchanged) and
+ * replaces any invite still open for their address, in one batch. False
+ * when the member is unknown or disabled (nothing written).
+ */
+export async function insertStaffPasskeyLink(
+  db: D1Database,
+  link: { tokenHash: string; memberId: string; createdBy: string; now: number; expiresAt: number },
+): Promise<boolean> {
+  const [, inserted] = await db.batch([
+    db
+      .prepare(
+        `UPDATE staff_invites SET revoked_at = ?2
+         WHERE email = (SELECT m.email FROM staff_members m WHERE m.id = ?1 AND m.disabled_at IS NULL) AND used_at IS NULL AND revoked_at IS NULL`,
+      )
+      .bind(link.memberId, link.now),
+    db
+      .prepare(
+        `INSERT INTO staff_invites (token_hash, email, role, tutor_id, member_id, created_by, created_at, expires_at)
+         SELECT ?1, m.email, m.role, m.tutor_id, m.id, ?3, ?4, ?5 FROM staff_members m WHERE m.id = ?2 AND m.disabled_at IS NULL
+         RETURNING token_hash`,
+      )
+      .bind(link.tokenHash, link.memberId, link.createdBy, link.now, link.expiresAt),
+  ]);
+  return (inserted?.results.length ?? 0) === 1;
+}
+
+/** The invite behind a link (primary key), used or not, and its address's member (unique index): the caller says which refusal applies. */
 export async function findStaffInvite(db: D1Database, { tokenHash }: { tokenHash: string }): Promise<StaffInviteRow | null> {
   return db
-    .prepare("SELECT email, role, expires_at AS expiresAt, used_at AS usedAt FROM staff_invites WHERE token_hash = ?")
+    .prepare(
+      `SELECT i.email, i.role, i.expires_at AS expiresAt, i.used_at AS usedAt, i.revoked_at AS revokedAt, i.member_id AS memberId,
+              m.id AS holderId, m.role AS holderRole, m.disabled_at AS holderDisabledAt
+       FROM staff_invites i LEFT JOIN staff_members m ON m.email = i.email
+       WHERE i.token_hash = ?`,
+    )
     .bind(tokenHash)
     .first<StaffInviteRow>();
 }
@@ -84,12 +143,14 @@ export async function consumeStaffChallenge(db: D1Database, { id, now }: { id: s
 
 /**
  * A new passkey from an invite, in one batch (one transaction): the member
- * (unless the email already is one), the passkey, the first session, and the
+ * (for an invite that creates one), the passkey, the first session, and the
  * invite marked used. Every statement carries the same guard (the invite is
- * unused, unexpired, and its email's member is not disabled), which holds
+ * open: unused, unrevoked, unexpired; an invite that creates a member finds
+ * no other member at its address, so it never lends an existing member a
+ * passkey or its role; a passkey link's member is enabled), which holds
  * until the last statement marks the invite used: SQLite runs one write
- * transaction at a time, so a racing registration of the same invite finds it
- * used and writes nothing. Null when the guard failed.
+ * transaction at a time, so a racing registration of the same invite finds
+ * it used and writes nothing. Null when the guard failed.
  */
 export async function registerStaffPasskey(
   db: D1Database,
@@ -102,27 +163,34 @@ export async function registerStaffPasskey(
   },
 ): Promise<StaffMember | null> {
   const { inviteTokenHash: invite, newStaffId, passkey, session, now } = input;
-  const guard = (i: string) => `${i}.token_hash = ?1 AND ${i}.used_at IS NULL AND ${i}.expires_at > ?2
-    AND NOT EXISTS (SELECT 1 FROM staff_members d WHERE d.email = ${i}.email AND d.disabled_at IS NOT NULL)`;
-  const memberOf = "(SELECT m.id FROM staff_members m WHERE m.email = i.email)";
+  // ?1 the invite, ?2 now, ?3 the new member's id (only this batch's member may hold the address).
+  const guard = (i: string) => `${i}.token_hash = ?1 AND ${i}.used_at IS NULL AND ${i}.revoked_at IS NULL AND ${i}.expires_at > ?2
+    AND CASE WHEN ${i}.member_id IS NULL
+      THEN NOT EXISTS (SELECT 1 FROM staff_members d WHERE d.email = ${i}.email AND d.id <> ?3)
+      ELSE EXISTS (SELECT 1 FROM staff_members d WHERE d.id = ${i}.member_id AND d.email = ${i}.email AND d.disabled_at IS NULL) END`;
+  const memberOf = "COALESCE(i.member_id, ?3)";
   const results = await db.batch<Partial<MemberColumns>>([
     db
       .prepare(
-        `INSERT INTO staff_members (id, email, role, tutor_id, created_at) SELECT ?3, i.email, i.role, i.tutor_id, ?2 FROM staff_invites i WHERE ${guard("i")}
+        `INSERT INTO staff_members (id, email, role, tutor_id, created_at) SELECT ?3, i.email, i.role, i.tutor_id, ?2 FROM staff_invites i
+         WHERE i.member_id IS NULL AND ${guard("i")}
          ON CONFLICT (email) DO NOTHING`,
       )
       .bind(invite, now, newStaffId),
     db
       .prepare(
         `INSERT INTO staff_passkeys (credential_id, staff_id, public_key, counter, transports, created_at, last_used_at)
-         SELECT ?3, ${memberOf}, ?4, ?5, ?6, ?2, ?2 FROM staff_invites i WHERE ${guard("i")}`,
+         SELECT ?4, ${memberOf}, ?5, ?6, ?7, ?2, ?2 FROM staff_invites i WHERE ${guard("i")}`,
       )
-      .bind(invite, now, passkey.credentialId, passkey.publicKey, passkey.counter, passkey.transports),
+      .bind(invite, now, newStaffId, passkey.credentialId, passkey.publicKey, passkey.counter, passkey.transports),
     db
-      .prepare(`INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at) SELECT ?3, ${memberOf}, ?2, ?4 FROM staff_invites i WHERE ${guard("i")}`)
-      .bind(invite, now, session.tokenHash, session.expiresAt),
+      .prepare(
+        `INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at, credential_id)
+         SELECT ?4, ${memberOf}, ?2, ?5, ?6 FROM staff_invites i WHERE ${guard("i")}`,
+      )
+      .bind(invite, now, newStaffId, session.tokenHash, session.expiresAt, passkey.credentialId),
     // Last: this ends the guard for any statement after it, here or in a racing batch.
-    db.prepare(`UPDATE staff_invites SET used_at = ?2 WHERE ${guard("staff_invites")} RETURNING email`).bind(invite, now),
+    db.prepare(`UPDATE staff_invites SET used_at = ?2 WHERE ${guard("staff_invites")} RETURNING email`).bind(invite, now, newStaffId),
     // Read only, and only meaningful when the UPDATE above claimed the invite.
     db
       .prepare(`SELECT ${MEMBER} FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id WHERE p.credential_id = ?`)
@@ -164,8 +232,8 @@ export async function recordStaffSignIn(
     db.prepare("UPDATE staff_passkeys SET counter = ?3, last_used_at = ?4 WHERE credential_id = ?1 AND counter = ?2").bind(credentialId, previousCounter, counter, now),
     db
       .prepare(
-        `INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at)
-         SELECT ?5, p.staff_id, ?4, ?6 FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id
+        `INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at, credential_id)
+         SELECT ?5, p.staff_id, ?4, ?6, p.credential_id FROM staff_passkeys p JOIN staff_members m ON m.id = p.staff_id
          WHERE p.credential_id = ?1 AND p.counter = ?3 AND p.last_used_at = ?4 AND m.disabled_at IS NULL
          RETURNING staff_id`,
       )
@@ -192,13 +260,7 @@ export async function revokeStaffSession(db: D1Database, { tokenHash, now }: { t
   await db.prepare("UPDATE staff_sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL").bind(now, tokenHash).run();
 }
 
-/** Disables a member: their sessions stop at the next check, their passkeys sign nobody in. */
-export async function disableStaffMember(db: D1Database, { id, now }: { id: string; now: number }): Promise<boolean> {
-  const row = await db.prepare("UPDATE staff_members SET disabled_at = COALESCE(disabled_at, ?) WHERE id = ? RETURNING id").bind(now, id).first();
-  return row !== null;
-}
-
-/** How long expired or revoked sessions and used or expired invites are kept (for "who signed in when") before the weekly purge. */
+/** How long expired or revoked sessions and used, revoked or expired invites are kept (for "who signed in when") before the weekly purge. */
 export const STAFF_TOKEN_RETENTION_MS = 30 * 24 * 60 * 60_000;
 
 /**
@@ -211,7 +273,7 @@ export async function purgeExpiredStaffTokens(db: D1Database, { now }: { now: nu
   const before = now - STAFF_TOKEN_RETENTION_MS;
   const [sessions, invites, challenges] = await db.batch([
     db.prepare("DELETE FROM staff_sessions WHERE expires_at < ?1 OR revoked_at < ?1").bind(before),
-    db.prepare("DELETE FROM staff_invites WHERE expires_at < ?1 OR used_at < ?1").bind(before),
+    db.prepare("DELETE FROM staff_invites WHERE expires_at < ?1 OR used_at < ?1 OR revoked_at < ?1").bind(before),
     db.prepare("DELETE FROM staff_challenges WHERE expires_at < ?").bind(now),
   ]);
   return { sessions: sessions?.meta.changes ?? 0, invites: invites?.meta.changes ?? 0, challenges: challenges?.meta.changes ?? 0 };

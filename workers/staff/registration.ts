@@ -9,6 +9,7 @@ import {
   STAFF_CHALLENGE_MS,
   STAFF_RP_NAME,
   type StaffInviteOptions,
+  type StaffRole,
   type StaffSignedIn,
 } from "../../lib/staff/schemas";
 import { consumeStaffChallenge, findStaffInvite, insertStaffChallenge, registerStaffPasskey, type StaffInviteRow } from "../db/staff";
@@ -26,17 +27,32 @@ export const STAFF_ALGORITHMS = [-8, -7, -257];
 
 const REGISTRATION_FAILED = "The passkey could not be registered. Open the invite link again to retry.";
 
-type Invite = { tokenHash: string; row: StaffInviteRow };
+type Invite = { tokenHash: string; row: StaffInviteRow; role: StaffRole };
 
-/** The invite behind a token: 404 unknown or used, 410 expired. */
+const INVITE_INVALID = "This invite link is not valid, or was already used.";
+
+/**
+ * The invite behind a token: 404 unknown, used or revoked (a newer invite to
+ * the address replaces it), 410 expired; 409 when it would create a member
+ * at an address that already is one (an invite made before that was refused:
+ * it must not lend the member a passkey, nor hand out the invite's role);
+ * 403 for a passkey link whose member was disabled. A passkey link registers
+ * with its member's role as it is now.
+ */
 async function openInvite(db: D1Database, inviteToken: unknown, now: number): Promise<Result<Invite>> {
   const token = SecretToken.safeParse(inviteToken);
-  if (!token.success) return fail("not_found:invite", "This invite link is not valid, or was already used.");
+  if (!token.success) return fail("not_found:invite", INVITE_INVALID);
   const tokenHash = await sha256Hex(token.data);
   const row = await findStaffInvite(db, { tokenHash });
-  if (!row || row.usedAt !== null) return fail("not_found:invite", "This invite link is not valid, or was already used.");
+  if (!row || row.usedAt !== null || row.revokedAt !== null) return fail("not_found:invite", INVITE_INVALID);
   if (row.expiresAt <= now) return fail("gone:invite", "This invite link has expired. Ask an admin for a new one.");
-  return ok({ tokenHash, row });
+  if (row.memberId === null) {
+    if (row.holderId !== null) return fail("conflict:staff_member", "This address already belongs to a staff member. Ask an admin for a new passkey link from the Staff members page.");
+    return ok({ tokenHash, row, role: row.role });
+  }
+  if (row.holderId !== row.memberId || row.holderRole === null) return fail("not_found:invite", INVITE_INVALID);
+  if (row.holderDisabledAt !== null) return fail("forbidden:staff", "This staff account is disabled. Ask an admin.");
+  return ok({ tokenHash, row, role: row.holderRole });
 }
 
 /**
@@ -65,7 +81,8 @@ export async function staffInviteOptions({
   if (!where.ok) return where;
   const invite = await openInvite(db, inviteToken, now);
   if (!invite.ok) return invite;
-  const { email, role } = invite.value.row;
+  const { email } = invite.value.row;
+  const { role } = invite.value;
   const options = await generateRegistrationOptions({
     rpName: STAFF_RP_NAME,
     rpID: where.value.rpId,
@@ -74,7 +91,8 @@ export async function staffInviteOptions({
     userID: await userHandle(email),
     timeout: STAFF_CHALLENGE_MS,
     attestationType: "none",
-    authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+    // "required": a passkey that checks the person (fingerprint, face, PIN), verified again in staffRegister.
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
     supportedAlgorithmIDs: STAFF_ALGORITHMS,
   });
   const challengeId = crypto.randomUUID();
@@ -91,7 +109,7 @@ export async function staffInviteOptions({
 
 /**
  * Verifies the browser's `create` answer against the consumed challenge, the
- * site's origin and rpId, then stores it. The invite is checked first (404,
+ * site's origin and rpId, and that the authenticator verified the person, then stores it. The invite is checked first (404,
  * 410), the challenge is spent whatever follows, and a failed verification
  * writes nothing else (401).
  */
@@ -125,7 +143,7 @@ export async function staffRegister({
     expectedChallenge: challenge.challenge,
     expectedOrigin: where.value.origin,
     expectedRPID: where.value.rpId,
-    requireUserVerification: false,
+    requireUserVerification: true,
     supportedAlgorithmIDs: STAFF_ALGORITHMS,
   }).catch(() => null);
   if (!verification?.verified) return fail("unauthorized:staff", REGISTRATION_FAILED);
@@ -153,7 +171,7 @@ export async function staffRegister({
   return ok({ session: { token: session.token, expiresAt: session.expiresAt }, member });
 }
 
-/** The batch's guard refused (a racing registration won, the invite just expired, or its member is disabled): say which. */
+/** The batch's guard refused (a racing registration won, the invite was revoked or just expired, its address became a member's, or its member is disabled): say which. */
 async function whyNotRegistered(db: D1Database, inviteToken: unknown, now: number): Promise<Result<never>> {
   const invite = await openInvite(db, inviteToken, now);
   if (!invite.ok) return invite;

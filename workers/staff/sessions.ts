@@ -1,20 +1,11 @@
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { newSecretToken, sha256Hex } from "../../lib/ids";
-import {
-  NewStaffInvite,
-  SecretToken,
-  STAFF_INVITE_MS,
-  STAFF_SESSION_MS,
-  StaffSite,
-  type StaffInviteCreated,
-  type StaffSessionInfo,
-  type StaffSite as Site,
-} from "../../lib/staff/schemas";
-import { findStaffSession, insertStaffInvite, revokeStaffSession } from "../db/staff";
+import { SecretToken, STAFF_SESSION_MS, StaffSite, type StaffSessionInfo, type StaffSite as Site } from "../../lib/staff/schemas";
+import { findStaffSession, revokeStaffSession } from "../db/staff";
 
 /**
- * Staff sessions and invites: the part of staff sign-in that needs no
- * WebAuthn. Tokens are 32 random bytes handed out once; D1 holds their
+ * Staff sessions: the part of staff sign-in that needs no WebAuthn (invites
+ * are an admin's, workers/staff/members.ts). Tokens are 32 random bytes handed out once; D1 holds their
  * SHA-256, so a copy of the tables opens nothing.
  */
 
@@ -50,28 +41,4 @@ export async function signOutStaff({ db, sessionToken, now }: { db: D1Database; 
   const token = SecretToken.safeParse(sessionToken);
   if (token.success) await revokeStaffSession(db, { tokenHash: await sha256Hex(token.data), now });
   return ok({ signedOut: true });
-}
-
-/** An admin invites someone by email and role: a one-time link token, valid STAFF_INVITE_MS. */
-export async function inviteStaff({
-  db,
-  sessionToken,
-  invite,
-  now,
-}: {
-  db: D1Database;
-  sessionToken: unknown;
-  invite: unknown;
-  now: number;
-}): Promise<Result<StaffInviteCreated>> {
-  const session = await checkStaffSession({ db, sessionToken, now });
-  if (!session.ok) return session;
-  if (session.value.member.role !== "admin") return fail("forbidden:staff", "Only an admin can invite staff.");
-  const parsed = NewStaffInvite.safeParse(invite);
-  if (!parsed.success) return fail("bad_request:body", "Invalid invite.", zodIssues(parsed.error));
-  const inviteToken = newSecretToken();
-  const expiresAt = now + STAFF_INVITE_MS;
-  const stored = await insertStaffInvite(db, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
-  if (!stored) return fail("bad_request:body", "No tutor with that id (or the tutor is retired).", [{ path: "tutorId", message: "unknown tutor" }]);
-  return ok({ inviteToken, expiresAt });
 }

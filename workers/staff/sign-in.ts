@@ -30,7 +30,8 @@ export async function staffSignInOptions({
   // Each challenge is a row written: a flood of them is limited per address too (more loosely than sign-ins).
   const refused = await limitPerAddress(limiters, "staffChallengesPerIp", ip, now);
   if (refused) return refused;
-  const options = await generateAuthenticationOptions({ rpID: where.value.rpId, userVerification: "preferred", timeout: STAFF_CHALLENGE_MS });
+  // "required": the authenticator checks the person (fingerprint, face, PIN), not only that someone touched it.
+  const options = await generateAuthenticationOptions({ rpID: where.value.rpId, userVerification: "required", timeout: STAFF_CHALLENGE_MS });
   const challengeId = crypto.randomUUID();
   await insertStaffChallenge(db, { id: challengeId, challenge: options.challenge, purpose: "sign_in", inviteTokenHash: null, now, expiresAt: now + STAFF_CHALLENGE_MS });
   return ok({ options, challengeId });
@@ -39,8 +40,8 @@ export async function staffSignInOptions({
 /**
  * Verifies an assertion and opens a session. Limited per client address
  * first (the caller passes a usable, non-loopback IP or none). Whatever fails
- * after that (challenge, credential, origin, rpId, signature, counter, a
- * disabled member) answers the same 401, and only a spent challenge is
+ * after that (challenge, credential, origin, rpId, signature, counter, user
+ * verification, a disabled member) answers the same 401, and only a spent challenge is
  * written.
  */
 export async function staffSignIn({
@@ -80,7 +81,7 @@ export async function staffSignIn({
     expectedOrigin: where.value.origin,
     expectedRPID: where.value.rpId,
     credential: { id: passkey.credentialId, publicKey, counter: passkey.counter, transports: storedTransports(passkey.transports) },
-    requireUserVerification: false,
+    requireUserVerification: true,
   }).catch(() => null);
   if (!verification?.verified) return staffRefused();
 

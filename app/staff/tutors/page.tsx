@@ -4,7 +4,7 @@ import type { StaffTutor } from "@/lib/staff/tutor-schemas";
 import { subjectKey } from "@/lib/tutoring/subject-key";
 import { availabilityLabel, modeLabel } from "../../components/format";
 import { signedInStaff, StaffPage } from "../staff-page";
-import { asStaff } from "./as-staff";
+import { asStaff } from "../as-staff";
 
 export const metadata: Metadata = { title: "Tutors · Staff · Tutoring Center" };
 

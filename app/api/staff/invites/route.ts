@@ -1,17 +1,26 @@
 import { callSidecar } from "@/lib/chat-session-client";
 import { handle, json, readJsonBody } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
-import { requireStaffChange } from "@/lib/server/staff";
-import { NewStaffInvite } from "@/lib/staff/schemas";
+import { inviteLink, requireStaff, requireStaffChange } from "@/lib/server/staff";
+import { InviteBody } from "./schema";
 
-/** An admin invites a colleague: a one-time link, valid 24 h, that registers their passkey. */
+/** Invites neither used, revoked nor expired (admins only). */
+export function GET(request: Request) {
+  return handle("GET staff invites", async () => {
+    const { token } = await requireStaff(request, ["admin"]);
+    const sidecar = await getSidecar();
+    return json(await callSidecar(() => sidecar.staffPendingInvites(token)));
+  });
+}
+
+/** An admin invites a colleague: a one-time link, valid 24 h, that replaces any still open for the address; 409 for an existing member's. */
 export function POST(request: Request) {
   return handle("POST staff invite", async () => {
     const { token } = await requireStaffChange(request, ["admin"]);
-    const invite = await readJsonBody(request, NewStaffInvite);
+    const invite = await readJsonBody(request, InviteBody);
     const sidecar = await getSidecar();
-    const created = await callSidecar(() => sidecar.staffInvite(token, invite));
-    const link = new URL(`/staff/invite/${created.inviteToken}`, `${new URL(request.url).protocol}//${request.headers.get("host") ?? new URL(request.url).host}`);
-    return json({ link: link.href, expiresAt: created.expiresAt }, { status: 201 });
+    // Not repeated on a dropped call: a second invite would replace the first.
+    const created = await callSidecar(() => sidecar.staffInvite(token, invite), { idempotent: false });
+    return json({ link: await inviteLink(created.inviteToken), expiresAt: created.expiresAt }, { status: 201 });
   });
 }

@@ -10,8 +10,9 @@ export function POST(request: Request) {
     const { challengeId, response } = await readPasskeyAnswer(request);
     const sidecar = await getSidecar();
     const ip = request.headers.get("cf-connecting-ip") ?? undefined;
+    const site = await staffSite();
     // Not repeated on a dropped call: the challenge is spent by the first attempt.
-    const signed = await callSidecar(() => sidecar.staffSignIn(challengeId, response, staffSite(request), ip ? { ip } : undefined), { idempotent: false });
+    const signed = await callSidecar(() => sidecar.staffSignIn(challengeId, response, site, ip ? { ip } : undefined), { idempotent: false });
     return signedIn(request, signed);
   });
 }

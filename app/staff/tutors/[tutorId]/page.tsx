@@ -4,7 +4,7 @@ import { notFound, redirect } from "next/navigation";
 import { AppError } from "@/lib/errors";
 import { availabilityLabel, modeLabel } from "../../../components/format";
 import { currentStaff } from "../../current-staff";
-import { asStaff } from "../as-staff";
+import { asStaff } from "../../as-staff";
 import { RebookingList, RetireTutor } from "../retire-tutor";
 import { TutorForm } from "../tutor-form";
 

@@ -9,6 +9,7 @@ export function POST(request: Request) {
     requireSameOrigin(request);
     const sidecar = await getSidecar();
     const ip = request.headers.get("cf-connecting-ip") ?? undefined;
-    return json(await callSidecar(() => sidecar.staffSignInOptions(staffSite(request), ip ? { ip } : undefined)));
+    const site = await staffSite();
+    return json(await callSidecar(() => sidecar.staffSignInOptions(site, ip ? { ip } : undefined)));
   });
 }

@@ -11,6 +11,7 @@ export function POST(request: Request, { params }: Context) {
     requireSameOrigin(request);
     const { token } = await params;
     const sidecar = await getSidecar();
-    return json(await callSidecar(() => sidecar.staffInviteOptions(token, staffSite(request))));
+    const site = await staffSite();
+    return json(await callSidecar(() => sidecar.staffInviteOptions(token, site)));
   });
 }

@@ -12,6 +12,7 @@ export function POST(request: Request, { params }: Context) {
     const { token } = await params;
     const { challengeId, response } = await readPasskeyAnswer(request);
     const sidecar = await getSidecar();
-    return signedIn(request, await callSidecar(() => sidecar.staffRegister(token, challengeId, response, staffSite(request))));
+    const site = await staffSite();
+    return signedIn(request, await callSidecar(() => sidecar.staffRegister(token, challengeId, response, site)));
   });
 }

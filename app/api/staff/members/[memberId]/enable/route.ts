@@ -1,0 +1,17 @@
+import { callSidecar } from "@/lib/chat-session-client";
+import { handle, json, parseParams } from "@/lib/server/http";
+import { getSidecar } from "@/lib/server/sidecar";
+import { requireStaffChange } from "@/lib/server/staff";
+import { MemberParams, noMember } from "../../schema";
+
+type Context = { params: Promise<{ memberId: string }> };
+
+/** An admin enables a disabled member again (idempotent): their passkeys sign in; ended sessions stay ended. */
+export function POST(request: Request, { params }: Context) {
+  return handle("POST staff member enable", async () => {
+    const { token } = await requireStaffChange(request, ["admin"]);
+    const { memberId } = parseParams(await params, MemberParams, noMember());
+    const sidecar = await getSidecar();
+    return json(await callSidecar(() => sidecar.staffEnableMember(token, memberId)));
+  });
+}
