@@ -9,7 +9,7 @@ import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
-import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
+import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffMember, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
@@ -73,6 +73,9 @@ export interface SidecarApi {
   staffSignOut(sessionToken: string): Promise<Result<{ signedOut: true }>>;
   /** An admin's one-time invite link token (403 for other roles), valid 24 h. */
   staffInvite(sessionToken: string, invite: NewStaffInvite): Promise<Result<StaffInviteCreated>>;
+
+  /** The signed-in member's name on their replies in students' chats (`{ displayName }`, any role, their own; 400 when not plain text). */
+  staffSetDisplayName(sessionToken: string, input: unknown): Promise<Result<{ member: StaffMember }>>;
 
   // The hand-off inbox, for a staff session (staff and admins).
   staffInbox(sessionToken: string): Promise<Result<StaffInboxList>>;

@@ -1,5 +1,5 @@
 import { z } from "./zod";
-import { ChatMessage, ReplyVote, SessionFields } from "./schemas";
+import { ChatMessage, MessageAuthor, ReplyVote, SessionFields } from "./schemas";
 import { FRAME_VERSION } from "./socket-protocol";
 
 /**
@@ -48,10 +48,13 @@ export const VoteFrame = frame("vote", { messageId: z.string().max(200), vote: R
 /**
  * Someone is typing until `until` (epoch ms; the client hides it then, so a
  * lost lease needs no "stopped" message), or stopped (`until: null`).
+ * `author`: the person on the assistant's side (a staff member holding the
+ * student's message), so the chat names them; absent: the assistant or a bot.
  */
 export const ActivityFrame = frame("activity", {
   who: z.enum(["assistant", "student"]),
   until: z.number().int().nullable(),
+  author: MessageAuthor.optional(),
 });
 /** Read receipts: the newest seq the student has seen, and the newest the other side (bot or staff) has. */
 export const ReceiptsFrame = frame("receipts", {

@@ -30,7 +30,7 @@ import { settleBooking } from "./memory";
 import { MemoryPage } from "./memory-page";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
-import { checkStaffSession, inviteStaff, signOutStaff } from "./staff/sessions";
+import { checkStaffSession, inviteStaff, setOwnDisplayName, signOutStaff } from "./staff/sessions";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 import { notificationsOf, notifyStudent } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
@@ -251,6 +251,11 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   async staffInvite(sessionToken: string, invite: NewStaffInvite) {
     return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: Date.now() }));
+  }
+
+  /** The name the signed-in member's replies carry in students' chats (any role, their own). */
+  async staffSetDisplayName(sessionToken: string, input: unknown) {
+    return this.guard(() => setOwnDisplayName({ db: this.env.DB, sessionToken, input, now: Date.now() }));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */

@@ -152,13 +152,24 @@ describe("leaving a message for the tutoring center", () => {
   });
 
   it("after sending, says staff answer here when they can, and promises no one is answering now", () => {
-    const effect = { type: "leave_message" as const, note: "I'll be late" };
+    const effect = { type: "leave_message" as const, words: "I'll be late", note: "I'll be late" };
     const done = text(describeEffectOutcome(EMPTY_SESSION_FIELDS, effect, { ok: true }));
     expect(done).toMatch(/sent/i);
     expect(done).toMatch(/when they can/);
     expect(done).toMatch(/in this chat/);
     expect(done).not.toMatch(/right now|shortly|in a moment|someone is|is reading|will be with you/i);
     expect(text(describeEffectOutcome(EMPTY_SESSION_FIELDS, effect, { ok: false, reason: "error" }))).toMatch(/couldn't send/);
+  });
+
+  it("keeps the words after a send that failed, so 'Yes' tries again", async () => {
+    const chat = new Chat();
+    await chat.sayAll("hi", "tell the center I'll be late");
+    const yes = await chat.say(QUICK.yes);
+    const failed = describeEffectOutcome(chat.fields, yes.effect!, { ok: false, reason: "error" });
+    expect(text(failed)).toMatch(/nothing went to the tutoring center/);
+    expect(quick(failed)).toEqual([QUICK.yes, QUICK.changeIt, QUICK.cancel]);
+    chat.fields = SessionFields.parse({ ...chat.fields, ...failed.patch });
+    expect(sent(await chat.say(QUICK.yes))).toMatch(/^I'll be late/);
   });
 
   it("tells the student at once when nobody could receive a message (the fallback), without asking for one", async () => {

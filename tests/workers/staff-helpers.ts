@@ -49,8 +49,9 @@ export async function staffRows() {
   const row = await env.DB.prepare(
     `SELECT (SELECT COUNT(*) FROM staff_members) AS members, (SELECT COUNT(*) FROM staff_passkeys) AS passkeys,
             (SELECT COUNT(*) FROM staff_sessions) AS sessions, (SELECT COUNT(*) FROM staff_invites WHERE used_at IS NULL) AS openInvites,
-            (SELECT group_concat(credential_id || ':' || counter || ':' || COALESCE(last_used_at, ''), ',') FROM staff_passkeys) AS passkeyState`,
-  ).first<{ members: number; passkeys: number; sessions: number; openInvites: number; passkeyState: string | null }>();
+            (SELECT group_concat(credential_id || ':' || counter || ':' || COALESCE(last_used_at, ''), ',') FROM staff_passkeys) AS passkeyState,
+            (SELECT group_concat(id || ':' || COALESCE(display_name, ''), ',') FROM staff_members) AS names`,
+  ).first<{ members: number; passkeys: number; sessions: number; openInvites: number; passkeyState: string | null; names: string | null }>();
   if (!row) throw new Error("COUNT(*) always answers a row");
   return row;
 }

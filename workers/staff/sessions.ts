@@ -7,10 +7,12 @@ import {
   STAFF_SESSION_MS,
   StaffSite,
   type StaffInviteCreated,
+  type StaffMember,
   type StaffSessionInfo,
   type StaffSite as Site,
 } from "../../lib/staff/schemas";
-import { findStaffSession, insertStaffInvite, revokeStaffSession } from "../db/staff";
+import { StaffDisplayNameInput } from "../../lib/staff/author";
+import { findStaffSession, insertStaffInvite, revokeStaffSession, setStaffDisplayName } from "../db/staff";
 
 /**
  * Staff sessions and invites: the part of staff sign-in that needs no
@@ -74,4 +76,25 @@ export async function inviteStaff({
   const stored = await insertStaffInvite(db, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
   if (!stored) return fail("bad_request:body", "No tutor with that id (or the tutor is retired).", [{ path: "tutorId", message: "unknown tutor" }]);
   return ok({ inviteToken, expiresAt });
+}
+
+/** A member names themselves for students' chats (any role; their own name only: the session says whose). */
+export async function setOwnDisplayName({
+  db,
+  sessionToken,
+  input,
+  now,
+}: {
+  db: D1Database;
+  sessionToken: unknown;
+  input: unknown;
+  now: number;
+}): Promise<Result<{ member: StaffMember }>> {
+  const session = await checkStaffSession({ db, sessionToken, now });
+  if (!session.ok) return session;
+  const parsed = StaffDisplayNameInput.safeParse(input);
+  if (!parsed.success) return fail("bad_request:body", "A name is plain text of 1 to 60 characters, starting with a letter.", zodIssues(parsed.error));
+  const member = await setStaffDisplayName(db, { id: session.value.member.id, displayName: parsed.data.displayName });
+  // Disabled between the session check and the write: the same refusal as a session that stopped working.
+  return member ? ok({ member }) : staffRefused();
 }
