@@ -107,7 +107,8 @@ export async function builtinRun() {
   const warmStart = await counters();
   const warm = await newChat(ownerId);
   await sendStep("warm-up search", warm.chat, "Python on Monday at 10");
-  const warmHandoff = await sendStep("warm-up hand-off", warm.chat, HANDOFF_TEXT);
+  await sendStep("warm-up hand-off", warm.chat, HANDOFF_TEXT);
+  const warmHandoff = await sendStep("warm-up hand-off: yes", warm.chat, "Yes");
   await botAnswer(warm.chat, `${warmHandoff.output.id}:handoff`, TOKENS.bot, null, { context: false, workerId: "bench-staff" });
   const coldStart = await unitsSince(warmStart);
 
@@ -152,11 +153,13 @@ export async function builtinRun() {
   reconnectSteps.push(await step("read receipt", { wsSent: 1 }, () => tab.read()));
   if (reconnectSteps[1].output !== missed) notes.push(`reconnect: ${reconnectSteps[1].output} messages resumed for ${missed} missed`);
 
-  // (c) a hand-off: the assistant takes the note in the same message and queues it; staff claim and answer.
-  const handoffSend = await sendStep("POST message: leave a message for the tutoring center: …", chat, HANDOFF_TEXT, tab);
+  // (c) a hand-off: the assistant takes the note from the same message and shows it back; the student's
+  // yes queues it; staff claim and answer.
+  const handoffAsk = await sendStep("POST message: leave a message for the tutoring center: …", chat, HANDOFF_TEXT, tab);
+  const handoffSend = await sendStep("POST message: Yes (sends it)", chat, "Yes", tab);
   const handoffId = `${handoffSend.output.id}:handoff`;
   const staff = await botAnswer(chat, handoffId, TOKENS.bot, tab, { context: false, workerId: "bench-staff" });
-  const handoffSteps = [handoffSend, ...staff.steps];
+  const handoffSteps = [handoffAsk, handoffSend, ...staff.steps];
   await tab.close();
 
   // A page load the next day: the object is cold (evicted), the chat has history.

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
-import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
+import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { refusePatch } from "../lib/tutoring/patch-rules";
@@ -255,11 +255,12 @@ export class ChatSession extends DurableObject<Env> {
   /**
    * A bot or a person claimed one of this chat's messages: they have read the
    * chat, and the student sees "typing" until `until` (the lease's expiry) or
-   * their answer, whichever comes first. Memory and sockets only: 0 rows.
+   * their answer, whichever comes first; `author` names a person (staff).
+   * Memory and sockets only: 0 rows.
    */
-  agentWorking(ownerId: string, until: number): Result<{ agentRead: number }> {
+  agentWorking(ownerId: string, until: number, author?: MessageAuthor): Result<{ agentRead: number }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    this.sockets.agentWorking(this.lastSeq, until);
+    this.sockets.agentWorking(this.lastSeq, until, author);
     return ok({ agentRead: this.lastSeq });
   }
 

@@ -88,6 +88,7 @@ const ROUTES: Route[] = [
   { method: "GET", path: (_id, q) => `/api/queue/dead-letters?limit=${q}` },
   { method: "POST", path: () => "/api/queue/requeue", body: true },
   { method: "GET", path: () => "/api/staff/me" },
+  { method: "PUT", path: () => "/api/staff/me/name", body: true },
   { method: "POST", path: () => "/api/staff/invites", body: true },
   { method: "POST", path: () => "/api/staff/sign-in/options" },
   { method: "POST", path: () => "/api/staff/sign-in", body: true },

@@ -32,6 +32,7 @@ test.describe("a coordinator's two minutes", () => {
     await chat.open();
     const note = `could someone help me choose between two tutors? ${stamp}`;
     await chat.send(`Leave a message for the tutoring center: ${note}`);
+    await chat.send("Yes");
     await withPasskeys(page);
     await page.goto(invite(`coordinator-${stamp}@center.example`, "admin"));
     await page.getByTestId("register-passkey").click();

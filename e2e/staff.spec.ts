@@ -66,29 +66,44 @@ test.describe("staff sign-in with a passkey", () => {
 test.describe("the hand-off inbox", () => {
   test.beforeAll(() => startSidecar());
 
-  test("a staff member answers what a student left for the center, and the student sees it in their chat", async ({ page, browser }) => {
+  test("a staff member answers what a student left for the center, and the student sees it in their chat as theirs", async ({ page, browser }) => {
     const student = await browser.newContext();
     const chat = new ChatPage(await student.newPage());
     await chat.open();
     const note = `can someone call me about my schedule? ${Date.now()}`;
+    // The words are shown back first, question mark and all, and go only on a yes.
     await chat.send(`Leave a message for the tutoring center: ${note}`);
-    await expect(chat.assistantMessages().last()).toContainText("the reply will appear here in this chat");
+    await expect(chat.assistantMessages().last()).toContainText(`I'll send this to the tutoring center: «${note}». Send it?`);
+    await chat.clickQuickReply("Yes");
+    await expect(chat.assistantMessages().last()).toContainText("Staff answer in this chat when they can");
 
     await withPasskeys(page);
     await page.goto(invite(`desk-${Date.now()}@center.example`, "staff"));
     await page.getByTestId("register-passkey").click();
     await page.getByRole("link", { name: /^Inbox/ }).click();
+    // The name students will see on this member's replies.
+    await page.getByLabel("Your name in students' chats").fill("Sam");
+    await page.getByRole("button", { name: "Save name" }).click();
+    await expect(page.getByTestId("reply-name-preview")).toContainText("Sam · Tutoring center");
+    // The student's own words reach the inbox, not a placeholder.
     const item = page.getByTestId("inbox-item").filter({ hasText: note });
+    await expect(item).toContainText(note);
     await item.getByRole("button", { name: "Open and answer" }).click();
-    await expect(page.getByTestId("open-message")).toContainText(note);
-    // The student sees that someone has their message.
-    await expect(chat.page.getByTestId("thinking")).toBeVisible();
+    await expect(page.getByTestId("open-message").locator("blockquote")).toContainText(note);
+    // The student sees who has their message: a person, named, not the assistant.
+    await expect(chat.page.getByTestId("thinking")).toContainText("Sam from the tutoring center is typing…");
     expect(await seriousViolations(page)).toEqual([]);
 
-    await page.getByLabel(/^Your reply/).fill("Hi, this is Sam at the front desk. I will call you at 3 pm today.");
+    await page.getByLabel(/^Your reply/).fill("I will call you at 3 pm today.");
     await page.getByRole("button", { name: "Send reply" }).click();
-    await expect(page.locator("main").getByRole("status")).toContainText("Sent");
-    await expect(chat.assistantMessages().filter({ hasText: "Sam at the front desk" })).toHaveCount(1);
+    await expect(page.locator("main").getByRole("status").filter({ hasText: "Sent" })).toBeVisible();
+    const answer = chat.assistantMessages().filter({ hasText: "I will call you at 3 pm today." });
+    await expect(answer).toHaveCount(1);
+    await expect(answer.getByTestId("message-author")).toContainText("Sam · Tutoring center");
+    // Stored as theirs: a reload shows the same name.
+    await chat.page.reload();
+    await expect(chat.assistantMessages().filter({ hasText: "I will call you at 3 pm today." }).getByTestId("message-author")).toContainText("Sam · Tutoring center");
+    expect(await seriousViolations(chat.page)).toEqual([]);
     await expect(page.getByTestId("inbox-item").filter({ hasText: note })).toHaveCount(0);
     await student.close();
   });
@@ -99,6 +114,7 @@ test.describe("every staff API route refuses who may not use it, and changes not
 
   const ROUTES: { method: "GET" | "POST" | "PUT" | "DELETE"; path: string; body?: unknown }[] = [
     { method: "GET", path: "/api/staff/me" },
+    { method: "PUT", path: "/api/staff/me/name", body: { displayName: "Hijacked" } },
     { method: "POST", path: "/api/staff/invites", body: { email: "new@center.example", role: "admin" } },
     { method: "POST", path: "/api/staff/sign-in", body: { challengeId: crypto.randomUUID(), response: {} } },
     { method: "POST", path: `/api/staff/invite/${"a".repeat(43)}/register`, body: { challengeId: crypto.randomUUID(), response: {} } },

@@ -30,6 +30,14 @@ export type MessageRole = z.infer<typeof MessageRole>;
 export const ReplyVote = z.enum(["up", "down"]);
 export type ReplyVote = z.infer<typeof ReplyVote>;
 
+/**
+ * Who wrote an assistant-side message when it was not the built-in assistant: a staff member
+ * answering a hand-off, by the name they chose (lib/staff/author.ts). Absent: the assistant,
+ * under the center's persona name, as every message stored before this field existed.
+ */
+export const MessageAuthor = z.object({ kind: z.enum(["staff"]), name: z.string().min(1).max(60) });
+export type MessageAuthor = z.infer<typeof MessageAuthor>;
+
 export const ChatMessage = z.object({
   /** Monotonic per session; the paging cursor. */
   seq: z.number().int().positive(),
@@ -42,6 +50,8 @@ export const ChatMessage = z.object({
   quickReplies: z.array(z.string().max(80)).max(6).optional(),
   /** The student's stored 👍/👎 on an assistant reply (durable-objects/chat/feedback.ts); absent: none. */
   vote: ReplyVote.optional(),
+  /** A person's reply (staff), shown under their name instead of the assistant's; absent: the assistant. */
+  author: MessageAuthor.optional(),
 });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
@@ -109,6 +119,7 @@ export const NewAssistantMessage = z.object({
   id: z.string().min(1).max(80),
   content: z.string().min(1).max(MAX_MESSAGE_CHARS),
   quickReplies: z.array(z.string().max(80)).max(6).optional(),
+  author: MessageAuthor.optional(),
 });
 export type NewAssistantMessage = z.infer<typeof NewAssistantMessage>;
 

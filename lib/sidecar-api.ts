@@ -10,7 +10,7 @@ import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
 import type { StaffMemberEntry, StaffMemberList, StaffPendingInviteList, StaffRoleChange } from "./staff/members";
-import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
+import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffMember, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
@@ -91,6 +91,8 @@ export interface SidecarApi {
   staffPasskeyLink(sessionToken: string, memberId: string): Promise<Result<StaffInviteCreated>>;
   /** 404 when the invite is not pending. */
   staffRevokeInvite(sessionToken: string, inviteId: string): Promise<Result<{ revoked: string }>>;
+  /** The signed-in member's name on their replies in students' chats (`{ displayName }`, any role, their own; 400 when not plain text). */
+  staffSetDisplayName(sessionToken: string, input: unknown): Promise<Result<{ member: StaffMember }>>;
 
   // The hand-off inbox, for a staff session (staff and admins).
   staffInbox(sessionToken: string): Promise<Result<StaffInboxList>>;

@@ -1,5 +1,5 @@
 import { z } from "./zod";
-import { ChatMessage, ReplyVote, SessionFields } from "./schemas";
+import { ChatMessage, MessageAuthor, ReplyVote, SessionFields } from "./schemas";
 import { FRAME_VERSION } from "./socket-protocol";
 
 /**
@@ -50,11 +50,14 @@ export const VoteFrame = frame("vote", { messageId: z.string().max(200), vote: R
  * lost lease needs no "stopped" message), or stopped (`until: null`). `forMs` is the
  * same deadline as a duration from the send: a client whose clock differs from the
  * server's (a laptop set wrong, a test stack's shifted clock) counts from receipt.
+ * `author`: the person on the assistant's side (a staff member holding the
+ * student's message), so the chat names them; absent: the assistant or a bot.
  */
 export const ActivityFrame = frame("activity", {
   who: z.enum(["assistant", "student"]),
   until: z.number().int().nullable(),
   forMs: z.number().int().nonnegative().nullable().optional(),
+  author: MessageAuthor.optional(),
 });
 
 /** An activity frame: who is typing until when (null: stopped), with the duration from `now`. */

@@ -1,6 +1,7 @@
 import { fail, ok } from "../lib/errors";
 import type { QueueResult } from "../lib/sidecar-api";
 import type { CompleteResult, Lease } from "../lib/queue/schemas";
+import type { MessageAuthor } from "../lib/schemas";
 import type { BotCaller, Measured } from "../durable-objects/message-queue";
 import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
 import { secretMatches } from "./secrets";
@@ -87,10 +88,10 @@ const BOT: BotCaller = { bot: "BOT_TOKEN" };
  * written, until the lease's expiry or the answer. Best effort: a claim
  * stands even if the chat could not be told.
  */
-export async function showWorking(env: Pick<TurnEnv, "CHAT_SESSION">, lease: Lease): Promise<void> {
+export async function showWorking(env: Pick<TurnEnv, "CHAT_SESSION">, lease: Lease, author?: MessageAuthor): Promise<void> {
   if (!lease.ownerId) return;
   try {
-    await chatSession(env, lease.sessionId).agentWorking(lease.ownerId, lease.leaseExpiresAt);
+    await chatSession(env, lease.sessionId).agentWorking(lease.ownerId, lease.leaseExpiresAt, author);
   } catch (error) {
     console.warn("[queue] could not show the claim in the chat", error);
   }
@@ -102,11 +103,13 @@ export async function showWorking(env: Pick<TurnEnv, "CHAT_SESSION">, lease: Lea
  * delivers it; if it landed, its id makes this a no-op. Bots and staff alike.
  * `delivered` says whether the chat has it now (a chat in the trash, or one
  * that could not be reached, does not), so no caller claims more than happened.
+ * `author`: a staff member's reply is stored as theirs (their name and kind), not the assistant's.
  */
-export async function deliverReply(env: Pick<TurnEnv, "CHAT_SESSION">, done: Measured<CompleteResult>) {
+export async function deliverReply(env: Pick<TurnEnv, "CHAT_SESSION">, done: Measured<CompleteResult>, author?: MessageAuthor) {
   const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done;
   if (!ownerId) return ok({ completed: true, delivered: false, duplicate, messageId, sessionId, kvStats });
-  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content: reply.slice(0, 4_000) }], {}, clock.now());
+  const content = reply.slice(0, 4_000);
+  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content, ...(author ? { author } : {}) }], {}, clock.now());
   const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
   return ok({ completed: true, delivered: appended.ok, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
 }

@@ -29,7 +29,7 @@ import { recordAnalytics } from "./analytics";
 import { MemoryPage } from "./memory-page";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
-import { checkStaffSession, signOutStaff } from "./staff/sessions";
+import { checkStaffSession, setOwnDisplayName, signOutStaff } from "./staff/sessions";
 import { StaffAccess } from "./staff/members";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 import { notificationsOf } from "./notify";
@@ -284,6 +284,11 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** Revokes a pending invite: its link stops working at once. */
   async staffRevokeInvite(sessionToken: string, inviteId: string) {
     return this.guard(() => new StaffAccess(this.env).revokeInvite(sessionToken, inviteId));
+  }
+
+  /** The name the signed-in member's replies carry in students' chats (any role, their own). */
+  async staffSetDisplayName(sessionToken: string, input: unknown) {
+    return this.guard(() => setOwnDisplayName({ db: this.env.DB, sessionToken, input, now: Date.now() }));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */

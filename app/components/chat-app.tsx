@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { AssistantPersona, DEFAULT_PERSONA, greetingText } from "@/lib/center/persona";
 import type { ChatMessage, ReplyVote } from "@/lib/schemas";
+import { authorLabel, typingLabel } from "@/lib/staff/author";
 import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { BookingPanel } from "./booking-panel";
 import { ChatHistory } from "./chat-list";
@@ -33,6 +34,8 @@ export function ChatApp() {
   // "Typing" means someone is writing an answer right now: this tab waiting on the built-in
   // assistant, a bot or a person holding the message, or (without a live socket) a reply we poll for.
   const typing = chat.thinking || chat.live.assistantTyping || (chat.awaitingReply && chat.live.status !== "open");
+  // A person holding the student's message is named; the assistant keeps its persona name.
+  const person = !chat.thinking && chat.live.typingAuthor;
   const lastStudentSeq = chat.messages.findLast((message) => message.role === "user")?.seq ?? 0;
   const seen = chat.mode === "persistent" && lastStudentSeq > 0 && chat.live.agentRead >= lastStudentSeq;
 
@@ -94,12 +97,17 @@ export function ChatApp() {
               onQuickReply={(text) => void submit(quickReplyText(text, chat.messages))}
             />
           ))}
-          {typing && (
-            <p className="bubble assistant thinking" data-testid="thinking">
-              <span className="visually-hidden">{named ? `${persona.name} is typing` : "The assistant is typing"}</span>
-              <span aria-hidden="true">…</span>
-            </p>
-          )}
+          {typing &&
+            (person ? (
+              <p className="bubble assistant thinking staff" data-testid="thinking">
+                {typingLabel(person)}
+              </p>
+            ) : (
+              <p className="bubble assistant thinking" data-testid="thinking">
+                <span className="visually-hidden">{named ? `${persona.name} is typing` : "The assistant is typing"}</span>
+                <span aria-hidden="true">…</span>
+              </p>
+            ))}
           {chat.awaitingReply && !typing && (
             <p className="awaiting" data-testid="awaiting">
               Sent. Waiting for an answer.
@@ -227,10 +235,19 @@ function MessageBubble({
   onQuickReply: (text: string) => void;
 }) {
   const who = message.role === "user" ? "You" : assistantName;
+  // A person's reply (staff) says whose it is, visibly: it is not the assistant's.
+  const author = message.role === "assistant" && message.author ? authorLabel(message.author) : null;
   return (
     <div className={`bubble-row ${message.role}`} data-testid={`message-${message.role}`} data-seq={message.seq} data-message-id={message.id}>
-      <p className={`bubble ${message.role}`}>
-        <span className="visually-hidden">{who}: </span>
+      <p className={`bubble ${message.role}${author ? " staff" : ""}`}>
+        {author ? (
+          <span className="bubble-author" data-testid="message-author">
+            {author}
+            <span className="visually-hidden">: </span>
+          </span>
+        ) : (
+          <span className="visually-hidden">{who}: </span>
+        )}
         {message.content}
       </p>
       {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} onVoted={onVoted} />}

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { openChatSocket, type ChatSocket, type SocketStatus } from "@/lib/chat-socket";
-import type { ChatMessage, ReplyVote, SessionFields } from "@/lib/schemas";
+import type { ChatMessage, MessageAuthor, ReplyVote, SessionFields } from "@/lib/schemas";
 import type { ServerFrame } from "@/lib/socket-frames";
 
 /** What the page shows of the live side of a chat. */
@@ -11,6 +11,8 @@ export interface LiveChat {
   status: SocketStatus | "off";
   /** A bot or a person holds the student's message and is writing an answer. */
   assistantTyping: boolean;
+  /** Who is writing it, when a person (a staff member): the typing line names them. */
+  typingAuthor: MessageAuthor | null;
   /** The newest seq the other side (bot or staff) has read. */
   agentRead: number;
   /** Tell whoever is answering that the student is typing (only sent when staff is watching). */
@@ -43,6 +45,7 @@ const TYPING_EVERY_MS = 3_000;
 export function useLiveChat(client: SocketTickets | null, enabled: boolean, lastSeq: number, handlers: LiveChatHandlers): LiveChat {
   const [status, setStatus] = useState<SocketStatus | "off">("off");
   const [typingUntil, setTypingUntil] = useState<number | null>(null);
+  const [typingAuthor, setTypingAuthor] = useState<MessageAuthor | null>(null);
   const [agentRead, setAgentRead] = useState(0);
   const [staffWatching, setStaffWatching] = useState(false);
   const socket = useRef<ChatSocket | null>(null);
@@ -67,6 +70,7 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
         case "activity":
           // From receipt, in this browser's own time: its clock need not agree with the server's.
           if (frame.who === "assistant") setTypingUntil(frame.until === null ? null : Date.now() + (frame.forMs ?? frame.until - Date.now()));
+          if (frame.who === "assistant") setTypingAuthor(frame.until === null ? null : (frame.author ?? null));
           return;
         case "receipts":
           return setAgentRead(frame.agent);
@@ -94,6 +98,7 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
       socket.current = null;
       setStatus("off");
       setTypingUntil(null);
+      setTypingAuthor(null);
       setAgentRead(0);
     };
   }, [client, sessionId]);
@@ -101,7 +106,10 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
   // "Typing" hides itself at its deadline: a lost lease needs no message to end it.
   useEffect(() => {
     if (typingUntil === null) return;
-    const timer = setTimeout(() => setTypingUntil(null), Math.max(0, typingUntil - Date.now()));
+    const timer = setTimeout(() => {
+      setTypingUntil(null);
+      setTypingAuthor(null);
+    }, Math.max(0, typingUntil - Date.now()));
     return () => clearTimeout(timer);
   }, [typingUntil]);
 
@@ -122,7 +130,7 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
     socket.current?.send({ v: 1, type: "typing", typing: true });
   }, [staffWatching]);
 
-  return { status, assistantTyping: typingUntil !== null, agentRead, notifyTyping };
+  return { status, assistantTyping: typingUntil !== null, typingAuthor: typingUntil !== null ? typingAuthor : null, agentRead, notifyTyping };
 }
 
 /** The messages with one reply's vote set (null: cleared); the same array when no message has that id. */

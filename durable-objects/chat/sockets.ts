@@ -1,6 +1,6 @@
 import { z } from "../../lib/zod";
 import type { Result } from "../../lib/errors";
-import type { ChatMessage, ReplyVote, SessionFields } from "../../lib/schemas";
+import type { ChatMessage, MessageAuthor, ReplyVote, SessionFields } from "../../lib/schemas";
 import { activityFrame, ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
 import { clock } from "../../lib/time";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
@@ -45,6 +45,8 @@ export class ChatSockets {
   private agentRead = 0;
   /** The assistant (an outside bot or staff holding a lease) is typing until then. */
   private agentTypingUntil: number | null = null;
+  /** Who that is, when a person: the typing line names them. */
+  private agentTypingAuthor: MessageAuthor | undefined;
   private studentTypingUntil: number | null = null;
   /** Socket tickets already used (nonce → expiry), so a ticket opens one socket; memory only (a ticket lives 60 s). */
   private readonly usedTickets = new Map<string, number>();
@@ -125,7 +127,10 @@ export class ChatSockets {
     const firstSeq = added[0]!.seq;
     const lastSeq = added.at(-1)!.seq;
     // An answer ends the assistant's typing; a student's message ends theirs.
-    if (added.some((message) => message.role === "assistant")) this.agentTypingUntil = null;
+    if (added.some((message) => message.role === "assistant")) {
+      this.agentTypingUntil = null;
+      this.agentTypingAuthor = undefined;
+    }
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = attachmentOf(ws);
       if (!attachment || attachment.cursor === null) continue;
@@ -147,11 +152,12 @@ export class ChatSockets {
     this.broadcast({ v: 1, type: "vote", messageId, vote });
   }
 
-  /** A bot or a person took the student's message: they have read the chat and are now writing. */
-  agentWorking(readUpTo: number, until: number): void {
+  /** A bot or a person (`author`: a staff member, named) took the student's message: they have read the chat and are now writing. */
+  agentWorking(readUpTo: number, until: number, author?: MessageAuthor): void {
     this.agentRead = Math.max(this.agentRead, readUpTo);
     this.agentTypingUntil = until;
-    this.broadcast(activityFrame("assistant", until, clock.now()));
+    this.agentTypingAuthor = author;
+    this.broadcast({ ...activityFrame("assistant", until, clock.now()), ...(author ? { author } : {}) });
     this.broadcastReceipts();
   }
 
@@ -213,7 +219,8 @@ export class ChatSockets {
     this.agentRead = Math.max(this.agentRead, source.answeredSeq());
     send(ws, this.receipts());
     const typing = attachment.role === "student" ? this.agentTypingUntil : this.studentTypingUntil;
-    if (typing !== null) send(ws, activityFrame(attachment.role === "student" ? "assistant" : "student", typing, clock.now()));
+    const author = attachment.role === "student" && this.agentTypingAuthor ? { author: this.agentTypingAuthor } : {};
+    if (typing !== null) send(ws, { ...activityFrame(attachment.role === "student" ? "assistant" : "student", typing, clock.now()), ...author });
     send(ws, this.presence());
   }
 
@@ -223,8 +230,10 @@ export class ChatSockets {
       this.studentTypingUntil = until;
       this.broadcast(activityFrame("student", until, clock.now()), "staff");
     } else {
+      // A staff socket's typing: keeps the name of whoever holds the message, if a person does.
       this.agentTypingUntil = until;
-      this.broadcast(activityFrame("assistant", until, clock.now()), "student");
+      const author = until !== null && this.agentTypingAuthor ? { author: this.agentTypingAuthor } : {};
+      this.broadcast({ ...activityFrame("assistant", until, clock.now()), ...author }, "student");
     }
   }
 

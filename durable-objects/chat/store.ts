@@ -1,5 +1,5 @@
 import { z } from "../../lib/zod";
-import { AvailableTutors, DEFAULT_PAGE_SIZE, type ChatMessage, type ReplyVote, type SessionFields } from "../../lib/schemas";
+import { AvailableTutors, DEFAULT_PAGE_SIZE, MessageAuthor, type ChatMessage, type ReplyVote, type SessionFields } from "../../lib/schemas";
 import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
 import { sql, type CountingSql } from "../sql";
 import type { MemoryCopy } from "./memory";
@@ -79,6 +79,9 @@ export const MIGRATIONS = [
   // the memory version they were read at, so a woken object need not ask the memory object again.
   `ALTER TABLE session ADD COLUMN memory_facts TEXT;
    ALTER TABLE session ADD COLUMN memory_version INTEGER;`,
+  // Who wrote a reply that is not the assistant's (a staff member's, as JSON { kind, name }); null for
+  // every other message, so older rows read as the assistant's, as they were.
+  `ALTER TABLE messages ADD COLUMN author TEXT;`,
 ] as const;
 
 export type SessionRow = {
@@ -104,6 +107,8 @@ type MessageRow = {
   content: string;
   quick_replies: string | null;
   created_at: number;
+  /** JSON MessageAuthor, or null (the student's, or the assistant's) */
+  author: string | null;
   /** feedback.vote, joined on the message id (null: no vote, or not joined) */
   vote?: string | null;
 };
@@ -113,6 +118,7 @@ export interface NewMessage {
   role: ChatMessage["role"];
   content: string;
   quickReplies?: string[];
+  author?: MessageAuthor;
 }
 
 export function readSession(db: CountingSql): SessionRow | undefined {
@@ -154,9 +160,10 @@ export function findKeyed(db: CountingSql, id: string): ChatMessage | undefined 
  */
 export function insertMessage(db: CountingSql, seq: number, message: NewMessage, now: number): ChatMessage | null {
   const quickReplies = message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null;
+  const author = message.author ? JSON.stringify(message.author) : null;
   const row = db.first<MessageRow>(
-    sql`INSERT INTO messages (seq, id, role, content, quick_replies, created_at)
-        VALUES (${seq}, ${message.id}, ${message.role}, ${message.content}, ${quickReplies}, ${now})
+    sql`INSERT INTO messages (seq, id, role, content, quick_replies, created_at, author)
+        VALUES (${seq}, ${message.id}, ${message.role}, ${message.content}, ${quickReplies}, ${now}, ${author})
         ON CONFLICT (id) WHERE id NOT GLOB '*:reply-*' DO NOTHING
         RETURNING *`,
   );
@@ -280,7 +287,15 @@ function toMessage(row: MessageRow): ChatMessage {
     createdAt: row.created_at,
     ...(row.quick_replies ? { quickReplies: parseStored(QuickReplies, row.quick_replies, []) } : {}),
     ...(row.role === "assistant" && (row.vote === "up" || row.vote === "down") ? { vote: row.vote } : {}),
+    ...authorOf(row),
   };
+}
+
+/** A stored author that does not read as one is dropped: the reply then shows as the assistant's, never breaks the page. */
+function authorOf(row: MessageRow): { author?: MessageAuthor } {
+  if (row.role !== "assistant" || !row.author) return {};
+  const author = parseStored(MessageAuthor.nullable(), row.author, null);
+  return author ? { author } : {};
 }
 
 function withVote(message: ChatMessage, vote: ReplyVote | null): ChatMessage {

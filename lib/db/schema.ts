@@ -177,6 +177,8 @@ export const staffMembers = sqliteTable(
     createdAt: integer("created_at").notNull(),
     /** epoch ms; a disabled member's sessions stop working and they cannot sign in */
     disabledAt: integer("disabled_at"),
+    /** the name students see on the member's replies ("Sam · Tutoring center"); null: read from the email */
+    displayName: text("display_name"),
   },
   (table) => [uniqueIndex("staff_members_email").on(table.email), check("staff_members_email_lower", sql`email = lower(email)`)],
 );

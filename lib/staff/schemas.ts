@@ -53,8 +53,11 @@ export type StaffSite = z.infer<typeof StaffSite>;
 /** A tutor's id in the catalog (`t-001`): what a tutor-role member is linked to. */
 export const StaffTutorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expected a tutor id such as t-001");
 
-/** `tutorId`: for role `tutor`, the tutor whose schedule and sessions they see. */
-export const StaffMember = z.object({ id: z.string(), email: z.string(), role: StaffRole, tutorId: z.string().optional() });
+/**
+ * `tutorId`: for role `tutor`, the tutor whose schedule and sessions they see. `displayName`: what
+ * students see on their replies, if they set one (lib/staff/author.ts reads one from the email otherwise).
+ */
+export const StaffMember = z.object({ id: z.string(), email: z.string(), role: StaffRole, tutorId: z.string().optional(), displayName: z.string().optional() });
 export type StaffMember = z.infer<typeof StaffMember>;
 
 /** A new session: the token goes into the staff cookie, and is never shown again. */

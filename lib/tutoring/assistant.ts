@@ -7,7 +7,8 @@ import { moveTurn } from "./move-flow";
 import { localNow } from "./clock";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { hasCriteria, parseMessage } from "./parse";
-import { dayText, slotText, timeText } from "./phrasing";
+import { handoffTurn, startHandoff } from "./handoff-flow";
+import { slotText } from "./phrasing";
 import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext, TutorCatalog } from "./turn-types";
@@ -36,27 +37,12 @@ export interface AssistantInput {
   timeZone?: string;
   /** What the student's memory holds (lib/memory/view.ts); absent in the fallback, which then says nothing of it. */
   memory?: MemoryView;
+  /** False where nothing can be queued for staff (the stateless fallback): "leave a message" says so at once. Default true. */
+  staffReachable?: boolean;
 }
 
 function isFresh(fields: SessionFields): boolean {
   return !fields.searchCriteria && !fields.pendingMatch && !fields.bookingInfo && fields.availableTutors.length === 0;
-}
-
-/** What staff need to pick up where the assistant left off. */
-function leaveMessageNote(ctx: TurnContext): string {
-  const criteria = criteriaOf(ctx.fields);
-  const parts = [ctx.parsed.note ?? "The student asked to leave a message for the tutoring center."];
-  if (criteria.skill) {
-    const day = criteria.day ? `on ${dayText(criteria)}${criteria.date ? ` (${criteria.date})` : ""}` : criteria.date ? "on any day" : "";
-    const when = [day, timeText(criteria)].filter(Boolean).join(" ");
-    parts.push(`They were looking for ${criteria.skill}${when ? ` ${when}` : ""}.`);
-  }
-  const booking = ctx.fields.bookingInfo;
-  if (booking) {
-    parts.push(`Booking (${booking.step}) with ${booking.tutorName} on ${slotText(booking.slot)}.`);
-    if (booking.studentName || booking.studentEmail) parts.push(`Contact: ${[booking.studentName, booking.studentEmail].filter(Boolean).join(", ")}.`);
-  }
-  return parts.join(" ").slice(0, 2000);
 }
 
 const HELP =
@@ -79,11 +65,7 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
         availableTutors: [],
       });
     case "leave_message":
-      return {
-        replies: [reply("Okay, I'm passing your message to the tutoring center staff.")],
-        patch: calm,
-        effect: { type: "leave_message", note: leaveMessageNote(ctx) },
-      };
+      return startHandoff(ctx);
     case "help":
       return turn(HELP, [QUICK.leaveMessage, QUICK.startOver], calm);
     case "cancel_booking":
@@ -176,14 +158,24 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   const today = localNow(input.now, input.timeZone ?? policy.timeZone);
   const subjects = await catalog.subjects();
   const booking = fields.bookingInfo;
-  // While the student types a name or a topic, only whole-message commands count.
-  const strict = inForm(booking) && (booking.step === "contact" || booking.step === "details");
-  const ctx: TurnContext = { fields, message, parsed: parseMessage(message, { subjects, today, strict }), today, now: input.now, policy, catalog, subjects };
+  const draft = criteriaOf(fields).handoff;
+  // While the student types a name, a topic or a message for the center, only whole-message commands count.
+  const strict = (inForm(booking) && (booking.step === "contact" || booking.step === "details")) || draft?.step === "ask";
+  const parsed = parseMessage(message, { subjects, today, strict });
+  // Outside a hand-off, "change it" means what it always did: move the booking.
+  if (!draft && parsed.intent === "edit_message") {
+    if (strict) delete parsed.intent;
+    else parsed.intent = "reschedule";
+  }
+  const staffReachable = input.staffReachable ?? true;
+  const ctx: TurnContext = { fields, message, parsed, today, now: input.now, policy, catalog, subjects, staffReachable };
   if (input.memory) ctx.memory = input.memory;
   const remembered = isFresh(fields) && remembersSomething(input.memory) ? input.memory : undefined;
 
+  // A message for the center in the making: the answer is its words, or yes, change or cancel.
+  let result = draft ? handoffTurn(ctx, draft) : undefined;
   // A returning student's first message that asks for nothing in particular: greet them and make one offer.
-  let result = remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed) ? await welcomeBack(ctx, remembered) : undefined;
+  if (!result && remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed)) result = await welcomeBack(ctx, remembered);
   result ??= globalCommand(ctx);
   if (!result && booking?.step === "confirmed") result = await moveTurn(ctx, booking);
   if (!result && inForm(booking)) {

@@ -4,6 +4,7 @@ import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { weekdayOf } from "./clock";
+import { keepDraft } from "./handoff-flow";
 import { matchKind } from "./match";
 import { offerQuestion, tooLateToMove, withoutMove } from "./move-flow";
 import { cancelledText, lateCancelText, matchSentence, slotText } from "./phrasing";
@@ -195,9 +196,13 @@ export function describeEffectOutcome(fields: SessionFields, effect: AssistantEf
     case "move_booking":
       return moveOutcome(fields, effect, outcome);
     case "leave_message":
+      // Honest about what happens next: staff read the center's messages when they can, nobody is promised now.
       return outcome.ok
-        ? turn("Your message is in the tutoring center's queue. When someone there answers, the reply will appear here in this chat.", [QUICK.startOver])
-        : turn("Sorry, I couldn't send your message just now. Please try again in a moment.", [QUICK.leaveMessage]);
+        ? turn(
+            "Sent: your message is with the tutoring center. Staff answer in this chat when they can; their reply stays here, so you can close this page and come back.",
+            [QUICK.startOver],
+          )
+        : turn("Sorry, I couldn't send your message just now, so nothing went to the tutoring center. Send it again?", [QUICK.yes, QUICK.changeIt, QUICK.cancel], keepDraft(fields, effect.words));
     case "join_waitlist":
     case "leave_waitlist":
       return waitlistOutcome(effect, outcome);

@@ -21,7 +21,8 @@ const UNSAVED_EFFECT = {
  * row) cannot happen here; the reply says so instead of pretending.
  */
 export async function fallbackTurn(request: FallbackTurnRequest, now: Date): Promise<FallbackTurnResponse> {
-  const turn = await respond({ fields: request.fields, message: request.content, now, catalog: seedCatalog, policy: DEFAULT_CENTER_POLICY });
+  // Nothing can be queued for staff here: "leave a message" says so before the student writes one.
+  const turn = await respond({ fields: request.fields, message: request.content, now, catalog: seedCatalog, policy: DEFAULT_CENTER_POLICY, staffReachable: false });
   const replies = turn.replies.map((reply, index) => ({ id: `fallback-${now.getTime()}-${index}`, ...reply }));
   if (turn.effect) {
     // Storage is out of reach: say so instead of claiming the booking or the message went through.

@@ -21,7 +21,9 @@ export type Intent =
   | "deny"
   | "thanks"
   | "join_waitlist"
-  | "leave_waitlist";
+  | "leave_waitlist"
+  /** "Change it": rewrite the message about to go to the center (elsewhere read as a move, see assistant.ts). */
+  | "edit_message";
 
 export interface IntentParse {
   intent?: Intent;
@@ -29,11 +31,12 @@ export interface IntentParse {
   greeting: boolean;
   /** The message with any greeting removed, for the other parsers. */
   rest: string;
-  /** Text the student wants passed on with "leave a message: ...". */
+  /** Text the student wants passed on with "leave a message: ..." or "tell the center ...", punctuation kept. */
   note?: string;
 }
 
 const WHOLE: Array<[Intent, RegExp]> = [
+  ["edit_message", /^((change|edit|rewrite|reword) (it|the message|my message)|edit)$/],
   ["join_waitlist", /^((join|get on)( the)? wait ?list|(put|add) me (on|to) the wait ?list|wait ?list( me)?)$/],
   ["leave_waitlist", /^((leave|get off)( the)? wait ?list|(take|remove) me (off|from) the wait ?list)$/],
   ["start_over", /^(start over|start again|start from scratch|start fresh|restart|reset|new search|begin again|clear( everything)?)$/],
@@ -63,11 +66,28 @@ const CONTAINED: Array<[Intent, RegExp]> = [
   ["change_day", /\b(change the day|different day|another day)\b/],
 ];
 
-const LEAVE_MESSAGE = /^(leave (a |me a )?message( for the tutoring center)?|message the tutoring center|talk to (a |an )?(human|person|real person|staff)|human|agent|real person|operator)\s*[:,-]?\s*(.*)$/i;
+const CENTER = "(?:the )?(?:tutoring )?(?:center|centre|staff|front desk)";
+/** A request to pass something on, and what follows it (the words to pass on, if any). */
+const LEAVE_MESSAGE = new RegExp(
+  `^(?:leave (?:a |me a )?message(?: for ${CENTER})?|message ${CENTER}|talk to (?:a |an )?(?:human|person|real person|staff)|human|agent|real person|operator` +
+    `|tell ${CENTER}(?: that)?|let ${CENTER} know(?: that)?)(?:\\s*[:,-]\\s*|\\s+|$)(?<note>.*)$`,
+  "is",
+);
 
 const GREETING = /^(hi there|hello there|hey there|good (morning|afternoon|evening)|hiya|hello|hey|hi|howdy|yo|greetings)\b[\s,!.]*/i;
 const LEADING_FILLER = /^(ok|okay|um+|uh+|so|well|please|pls|actually|then|and|oh|ah|alright|can you|could you|can i|could i|would you|i want to|i'?d like to|i would like to|i wanna|let'?s|lets|let me|just)\b[\s,]*/i;
 const TRAILING_FILLER = /[\s,]*\b(please|pls|thanks|thank you|now|then|instead)$/i;
+
+/** Leading filler only: the words passed on keep their ending ("?", "please"). */
+function stripLeadingFiller(text: string): string {
+  let current = text;
+  for (let i = 0; i < 6; i++) {
+    const next = current.replace(LEADING_FILLER, "").trim();
+    if (next === current || next === "") break;
+    current = next;
+  }
+  return current;
+}
 
 function stripFiller(text: string): string {
   let current = text.replace(/[.!?]+$/, "").trim();
@@ -94,8 +114,10 @@ export function parseIntent(text: string, strict = false): IntentParse {
   const core = spoken.toLowerCase();
   const leave = LEAVE_MESSAGE.exec(spoken);
   if (leave) {
-    const note = leave[6]?.trim();
-    return { intent: "leave_message", greeting, rest, ...(note ? { note } : {}) };
+    // Whether words came with it is read without trailing filler ("leave a message please" has none);
+    // the words themselves are taken as typed, so "can captions be on?" keeps its question mark.
+    const said = leave.groups?.note?.trim() ? LEAVE_MESSAGE.exec(stripLeadingFiller(rest))?.groups?.note?.trim() : undefined;
+    return { intent: "leave_message", greeting, rest, ...(said ? { note: said } : {}) };
   }
   for (const [intent, pattern] of WHOLE) {
     if (pattern.test(core)) return { intent, greeting, rest };

@@ -54,6 +54,19 @@ export const WaitForSlot = z.object({
 });
 export type WaitForSlot = z.infer<typeof WaitForSlot>;
 
+/** The longest message passed on to the center; a longer one is sent back to be shortened, never cut. */
+export const MAX_HANDOFF_CHARS = 2_000;
+
+/**
+ * A message for the tutoring center being written (lib/tutoring/handoff-flow.ts): asked for
+ * (`ask`), or shown back for a yes (`confirm`, with the student's words as they will be sent).
+ */
+export const HandoffDraft = z.object({
+  step: z.enum(["ask", "confirm"]),
+  words: z.string().min(1).max(MAX_HANDOFF_CHARS).optional(),
+});
+export type HandoffDraft = z.infer<typeof HandoffDraft>;
+
 /** What the student asked for; every part optional until the assistant has asked for it. */
 export const SearchCriteria = z.object({
   skill: z.string().min(1).max(80).optional(),
@@ -70,6 +83,8 @@ export const SearchCriteria = z.object({
   misses: z.number().int().min(0).max(100).optional(),
   /** The slot that was just taken from under the student: "Join the waitlist" joins its line. */
   waitFor: WaitForSlot.optional(),
+  /** A message for the tutoring center in the making: the next message answers it, not the search. */
+  handoff: HandoffDraft.optional(),
 });
 export type SearchCriteria = z.infer<typeof SearchCriteria>;
 

@@ -57,7 +57,8 @@ export type AssistantEffect =
   | { type: "cancel_booking"; bookingId: string }
   /** Move a confirmed booking to another slot (same id), atomically in D1: workers/db/reschedule.ts. */
   | { type: "move_booking"; bookingId: string; to: { tutorId: string; date: string; start: string; end: string } }
-  | { type: "leave_message"; note: string }
+  /** A message for the tutoring center, sent after the student said yes: `words` as they wrote them, `note` what staff receive (the words, then the chat's context). */
+  | { type: "leave_message"; words: string; note: string }
   /** Joins the line for a slot someone else holds (durable-objects/waitlist.ts). */
   | { type: "join_waitlist"; wanted: WaitForSlot; subject: string }
   | { type: "leave_waitlist"; tutorId: string; tutorName: string; slot: SessionSlot };
@@ -83,4 +84,6 @@ export interface TurnContext {
   subjects: readonly string[];
   /** What the student's memory holds (the sidecar only; the fallback has none). */
   memory?: MemoryView;
+  /** A message for the center can be queued (false in the stateless fallback, which stores nothing). */
+  staffReachable: boolean;
 }

@@ -54,6 +54,8 @@ export function scriptFor(index, count) {
     else if (i % 7 === 0) script.push("start over");
     else if (i % 7 === 1) script.push(pick(SEARCHES));
     else if (index % 10 === 3 && i === 5) script.push(HANDOFF);
+    // The assistant shows the note back and sends it on a yes.
+    else if (index % 10 === 3 && i === 6) script.push("yes");
     else script.push(random() < 0.4 ? pick(SEARCHES) : pick(FOLLOW_UPS));
   }
   return script;

@@ -450,15 +450,17 @@ describe("when the assistant cannot help", () => {
 
   it("returns a leave_message effect carrying what the student was looking for", async () => {
     const chat = new Chat();
-    await chat.sayAll("hi", "python", "monday", "qwerty", "zxcv");
-    const turn = await chat.say("Leave a message for the tutoring center");
+    await chat.sayAll("hi", "python", "monday", "qwerty", "zxcv", "Leave a message for the tutoring center", "Is anyone free on Monday?");
+    const turn = await chat.say("Yes");
     expect(turn.effect?.type).toBe("leave_message");
     expect(turn.effect?.type === "leave_message" ? turn.effect.note : "").toContain("Python on Monday");
   });
 
   it("passes on the student's own words", async () => {
-    const turn = await new Chat().say("talk to a human: I need a tutor for Latin");
-    expect(turn.effect).toMatchObject({ type: "leave_message", note: expect.stringContaining("I need a tutor for Latin") });
+    const chat = new Chat();
+    await chat.say("talk to a human: I need a tutor for Latin");
+    const turn = await chat.say("Yes");
+    expect(turn.effect).toMatchObject({ type: "leave_message", words: "I need a tutor for Latin", note: expect.stringContaining("I need a tutor for Latin") });
   });
 
   it("explains what it can do on 'help'", async () => {

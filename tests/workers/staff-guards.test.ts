@@ -22,6 +22,7 @@ type Call = (token: string) => Promise<Result<unknown>>;
 const target = { memberId: "", credentialId: "", inviteId: "" };
 const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
   { name: "staffInvite", roles: ["admin"], call: (token) => sidecar.staffInvite(token, { email: newEmail("guard"), role: "staff" }) },
+  { name: "staffSetDisplayName", roles: ["admin", "staff", "tutor"], call: (token) => sidecar.staffSetDisplayName(token, { displayName: "Hijacked" }) },
   { name: "staffInbox", roles: ["admin", "staff"], call: (token) => sidecar.staffInbox(token) },
   { name: "staffClaim", roles: ["admin", "staff"], call: (token) => sidecar.staffClaim(token, "m-guard:handoff") },
   { name: "staffReply", roles: ["admin", "staff"], call: (token) => sidecar.staffReply(token, { messageId: "m-guard:handoff", leaseId: "l", reply: "hi" }) },

@@ -54,8 +54,9 @@ export async function staffRows() {
             (SELECT COUNT(*) FROM staff_sessions) AS sessions, (SELECT COUNT(*) FROM staff_sessions WHERE revoked_at IS NULL) AS liveSessions,
             (SELECT COUNT(*) FROM staff_invites WHERE used_at IS NULL AND revoked_at IS NULL) AS openInvites,
             (SELECT group_concat(id || ':' || role || ':' || COALESCE(tutor_id, '') || ':' || COALESCE(disabled_at, ''), ',') FROM staff_members) AS memberState,
-            (SELECT group_concat(credential_id || ':' || counter || ':' || COALESCE(last_used_at, ''), ',') FROM staff_passkeys) AS passkeyState`,
-  ).first<{ members: number; passkeys: number; sessions: number; liveSessions: number; openInvites: number; memberState: string | null; passkeyState: string | null }>();
+            (SELECT group_concat(credential_id || ':' || counter || ':' || COALESCE(last_used_at, ''), ',') FROM staff_passkeys) AS passkeyState,
+            (SELECT group_concat(id || ':' || COALESCE(display_name, ''), ',') FROM staff_members) AS names`,
+  ).first<{ members: number; passkeys: number; sessions: number; liveSessions: number; openInvites: number; memberState: string | null; passkeyState: string | null; names: string | null }>();
   if (!row) throw new Error("COUNT(*) always answers a row");
   return row;
 }

@@ -7,11 +7,12 @@ import { FakeAuthenticator } from "../fakes/authenticator";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
 
-/** A student leaves a message for the center (a hand-off, queued at priority 8). */
+/** A student leaves a message for the center and says yes to sending it (a hand-off, queued at priority 8). */
 async function leaveMessage(note: string) {
   const sessionId = newSessionId();
   const ownerId = newOwnerId();
   unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: `Leave a message for the tutoring center: ${note}` }));
+  unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: "Yes" }));
   return { sessionId, ownerId };
 }
 
@@ -28,7 +29,9 @@ describe("the hand-off inbox", () => {
     expect(waiting).toMatchObject({ handoff: true, sessionId });
 
     const claimed = unwrapOk(await sidecar.staffClaim(session.token, waiting!.messageId));
-    expect(claimed.transcript.at(-1)).toMatchObject({ role: "user", content: expect.stringContaining(note) });
+    // The chat up to the student's yes: their request, and the words they agreed to send.
+    expect(claimed.transcript.at(-1)).toMatchObject({ role: "user", content: "Yes" });
+    expect(claimed.transcript.filter((line) => line.content.includes(note)).map((line) => line.role)).toEqual(["user", "assistant"]);
     expect(unwrapOk(await sidecar.staffInbox(session.token)).messages.some((message) => message.messageId === waiting!.messageId)).toBe(false);
 
     const reply = { messageId: waiting!.messageId, leaseId: claimed.lease.leaseId, reply: "Sam here, I will call you at 3 pm." };

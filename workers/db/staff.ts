@@ -36,10 +36,16 @@ export type StaffPasskeyRow = {
   disabledAt: number | null;
 };
 
-type MemberColumns = { id: string; email: string; role: StaffRole; tutorId: string | null };
-const toMember = (row: MemberColumns): StaffMember => ({ id: row.id, email: row.email, role: row.role, ...(row.tutorId ? { tutorId: row.tutorId } : {}) });
+type MemberColumns = { id: string; email: string; role: StaffRole; tutorId: string | null; displayName: string | null };
+const toMember = (row: MemberColumns): StaffMember => ({
+  id: row.id,
+  email: row.email,
+  role: row.role,
+  ...(row.tutorId ? { tutorId: row.tutorId } : {}),
+  ...(row.displayName ? { displayName: row.displayName } : {}),
+});
 /** The member's columns as `toMember` reads them, from `staff_members` aliased `m`. */
-const MEMBER = "m.id, m.email, m.role, m.tutor_id AS tutorId";
+const MEMBER = "m.id, m.email, m.role, m.tutor_id AS tutorId, m.display_name AS displayName";
 
 /**
  * Stores an invite that creates a member, and revokes any invite still open
@@ -277,4 +283,16 @@ export async function purgeExpiredStaffTokens(db: D1Database, { now }: { now: nu
     db.prepare("DELETE FROM staff_challenges WHERE expires_at < ?").bind(now),
   ]);
   return { sessions: sessions?.meta.changes ?? 0, invites: invites?.meta.changes ?? 0, challenges: challenges?.meta.changes ?? 0 };
+}
+
+/** A member's name in students' chats (one row; a disabled member's is not changed). The member, or null. */
+export async function setStaffDisplayName(db: D1Database, { id, displayName }: { id: string; displayName: string }): Promise<StaffMember | null> {
+  const row = await db
+    .prepare(
+      `UPDATE staff_members SET display_name = ?2 WHERE id = ?1 AND disabled_at IS NULL
+       RETURNING id, email, role, tutor_id AS tutorId, display_name AS displayName`,
+    )
+    .bind(id, displayName)
+    .first<MemberColumns>();
+  return row ? toMember(row) : null;
 }

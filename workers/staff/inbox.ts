@@ -2,6 +2,7 @@ import { fail, ok, type Result } from "../../lib/errors";
 import { z } from "../../lib/zod";
 import { MAX_REPLY_CHARS } from "../../lib/queue/schemas";
 import { MAX_REPLY_WAIT_MS } from "../../lib/analytics/events";
+import { staffAuthor } from "../../lib/staff/author";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { messageQueue, type TurnEnv } from "../assistant-turn";
 import { deliverReply, showWorking } from "../bot-queue";
@@ -55,7 +56,8 @@ export class StaffInbox {
     if (!session.ok) return session;
     const claimed = await messageQueue(this.env).claim({ messageId, workerId: `staff:${session.value.member.id}`, leaseMs: STAFF_LEASE_MS });
     if (!claimed.ok) return claimed;
-    await showWorking(this.env, claimed.value);
+    // The student sees who: "Sam from the tutoring center is typing…", not the assistant.
+    await showWorking(this.env, claimed.value, staffAuthor(session.value.member));
     const left = await latestStaffMessage(this.env.DB, { sessionId: claimed.value.sessionId });
     return ok({ lease: claimed.value, transcript: left ? readTranscript(left.transcript) : [] });
   }
@@ -87,7 +89,8 @@ export class StaffInbox {
       const now = clock.now();
       recordAnalytics(this.env, [{ type: "staff_first_reply", durationMs: Math.min(Math.max(0, now - done.value.queuedAt), MAX_REPLY_WAIT_MS) }], this.waitUntil, now);
     }
-    return deliverReply(this.env, done.value);
+    // Stored as the member's reply (their name and kind): the chat shows it under their name, not the assistant's.
+    return deliverReply(this.env, done.value, staffAuthor(session.value.member));
   }
 }
 

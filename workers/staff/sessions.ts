@@ -1,7 +1,8 @@
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { newSecretToken, sha256Hex } from "../../lib/ids";
-import { SecretToken, STAFF_SESSION_MS, StaffSite, type StaffSessionInfo, type StaffSite as Site } from "../../lib/staff/schemas";
-import { findStaffSession, revokeStaffSession } from "../db/staff";
+import { SecretToken, STAFF_SESSION_MS, StaffSite, type StaffMember, type StaffSessionInfo, type StaffSite as Site } from "../../lib/staff/schemas";
+import { StaffDisplayNameInput } from "../../lib/staff/author";
+import { findStaffSession, revokeStaffSession, setStaffDisplayName } from "../db/staff";
 
 /**
  * Staff sessions: the part of staff sign-in that needs no WebAuthn (invites
@@ -41,4 +42,25 @@ export async function signOutStaff({ db, sessionToken, now }: { db: D1Database; 
   const token = SecretToken.safeParse(sessionToken);
   if (token.success) await revokeStaffSession(db, { tokenHash: await sha256Hex(token.data), now });
   return ok({ signedOut: true });
+}
+
+/** A member names themselves for students' chats (any role; their own name only: the session says whose). */
+export async function setOwnDisplayName({
+  db,
+  sessionToken,
+  input,
+  now,
+}: {
+  db: D1Database;
+  sessionToken: unknown;
+  input: unknown;
+  now: number;
+}): Promise<Result<{ member: StaffMember }>> {
+  const session = await checkStaffSession({ db, sessionToken, now });
+  if (!session.ok) return session;
+  const parsed = StaffDisplayNameInput.safeParse(input);
+  if (!parsed.success) return fail("bad_request:body", "A name is plain text of 1 to 60 characters, starting with a letter.", zodIssues(parsed.error));
+  const member = await setStaffDisplayName(db, { id: session.value.member.id, displayName: parsed.data.displayName });
+  // Disabled between the session check and the write: the same refusal as a session that stopped working.
+  return member ? ok({ member }) : staffRefused();
 }

@@ -1,0 +1,1 @@
+export { StaffDisplayNameInput as DisplayNameBody } from "@/lib/staff/author";
