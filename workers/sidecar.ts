@@ -26,7 +26,6 @@ import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings"
 import { StaffTutors } from "./staff/tutors";
 import { StaffAnalytics } from "./staff/analytics";
 import { recordAnalytics } from "./analytics";
-import { settleBooking } from "./memory";
 import { MemoryPage } from "./memory-page";
 import { mintTicket } from "./socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
@@ -170,14 +169,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(async () => {
       const now = Date.now();
       const cancelled = await cancelBooking({
-        db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
+        db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, memory: this.env, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
       });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
       const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
       await notifyStudent(this.env, owner.data, bookingCancelledNotice({ bookingId: id.data, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
-      settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
       return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...(emailedTo ? { emailedTo } : {}) });

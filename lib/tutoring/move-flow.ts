@@ -106,7 +106,7 @@ function moveEffect(booking: BookingInfo & { bookingId: string }, option: MoveOp
     effect: {
       type: "move_booking",
       bookingId: booking.bookingId,
-      to: { tutorId: option.tutorId, date: option.slot.date, start: option.slot.start, end: option.slot.end },
+      to: { tutorId: option.tutorId, tutorName: option.tutorName, date: option.slot.date, start: option.slot.start, end: option.slot.end },
     },
   };
 }

@@ -55,8 +55,8 @@ export type AssistantEffect =
       booking: BookingRequest;
     }
   | { type: "cancel_booking"; bookingId: string }
-  /** Move a confirmed booking to another slot (same id), atomically in D1: workers/db/reschedule.ts. */
-  | { type: "move_booking"; bookingId: string; to: { tutorId: string; date: string; start: string; end: string } }
+  /** Move a confirmed booking to another slot (same id), atomically in D1: workers/db/reschedule.ts. `tutorName` for the student's memory. */
+  | { type: "move_booking"; bookingId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string } }
   | { type: "leave_message"; note: string }
   /** Joins the line for a slot someone else holds (durable-objects/waitlist.ts). */
   | { type: "join_waitlist"; wanted: WaitForSlot; subject: string }

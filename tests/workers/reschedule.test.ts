@@ -6,6 +6,7 @@ import type { OutboxMessage } from "../../durable-objects/mail-outbox";
 import type { CenterPolicy } from "../../lib/center/policy";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
+import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
 import { addDays, localNow, nextDateFor, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { describeEffectOutcome } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
@@ -105,7 +106,8 @@ async function inserted(slot: BookingSlot, ownerId = newOwnerId()) {
 }
 
 function moveEffect(bookingId: string, to: BookingSlot): Extract<AssistantEffect, { type: "move_booking" }> {
-  return { type: "move_booking", bookingId, to };
+  const tutorName = SEED_TUTORS.find((tutor) => tutor.id === to.tutorId)?.name ?? to.tutorId;
+  return { type: "move_booking", bookingId, to: { ...to, tutorName } };
 }
 
 function effectContext(ownerId: string) {
