@@ -1,7 +1,7 @@
 import { QUICK } from "./commands";
 import { rankTutors, type RankedMatch } from "./match";
 import { hasCriteria } from "./parse";
-import { slotText } from "./phrasing";
+import { keptText, slotText } from "./phrasing";
 import type { BookingInfo, MoveOption, SearchCriteria } from "./schemas";
 import { avoidOf, mergeCriteria } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
@@ -131,7 +131,7 @@ export async function moveTurn(ctx: TurnContext, booking: BookingInfo): Promise<
       return moveEffect(confirmed, first);
     case "deny":
     case "cancel":
-      return turn(`Okay, nothing changed: your session stays on ${slotText(booking.slot)} with ${booking.tutorName}.`, [QUICK.reschedule, QUICK.cancelBooking], {
+      return turn(keptText(booking), [QUICK.reschedule, QUICK.cancelBooking], {
         bookingInfo: withoutMove(booking),
       });
     case "other_tutors": {
