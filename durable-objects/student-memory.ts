@@ -2,7 +2,8 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { planFacts, type FactPlan } from "../lib/memory/facts";
 import { dayOf, expiresAt, nextCheck } from "../lib/memory/retention";
-import { FactId, FactSource, NewFacts, SettledBooking, StudentFact, TutorDetail, type NewFact } from "../lib/memory/schemas";
+import { movedLesson, settledLesson, type BookingLesson } from "../lib/memory/booking-change";
+import { FactId, FactSource, MovedBooking, NewFacts, SettledBooking, StudentFact, TutorDetail } from "../lib/memory/schemas";
 import { summaryAt, summaryDue, summaryModelOf, writeSummary, type SummaryConfig } from "../lib/memory/summary";
 import type { TextModel } from "../lib/tutoring/rephrase";
 import { DAY_MS, GRACE_DAYS, OwnerId } from "../lib/schemas";
@@ -175,24 +176,38 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
   }
 
   /**
-   * A booking's outcome decided outside the chat (the staff schedule's attendance or cancel, My
-   * bookings): the tutor fact that remembers that booking takes it. 1 row when it changes, else 0.
+   * A booking's outcome decided outside the chat's turn (the student's cancel in a chat or on My
+   * bookings, the center's cancel, attendance): the tutor fact that remembers that booking takes it
+   * (lib/memory/booking-change.ts). 1 row when it changes (2 for the student's cancel: the last
+   * interaction too), else 0; nothing when no fact remembers that booking.
    */
-  async settle(ownerId: string, bookingId: unknown, outcome: unknown, now: number): Promise<Result<Learned>> {
+  async settle(ownerId: string, bookingId: unknown, outcome: unknown, now: number, cancelledBy?: unknown): Promise<Result<Learned>> {
     if (!this.mine(ownerId)) return notFound();
-    const parsed = SettledBooking.safeParse({ bookingId, outcome });
+    const parsed = SettledBooking.safeParse({ bookingId, outcome, ...(cancelledBy === undefined ? {} : { cancelledBy }) });
     if (!parsed.success) return fail("bad_request:body", "Invalid booking outcome.", zodIssues(parsed.error));
+    return this.changeBooking(ownerId, settledLesson(this.facts.values(), parsed.data), now);
+  }
+
+  /**
+   * A booking moved (the chat's move): the tutor fact that remembers it takes the new weekly hour
+   * and tutor, and the last interaction says so: 2 rows, +1 when the tutor changed (the old
+   * tutor's fact is deleted); nothing when no fact remembers that booking.
+   */
+  async moved(ownerId: string, move: unknown, now: number): Promise<Result<Learned>> {
+    if (!this.mine(ownerId)) return notFound();
+    const parsed = MovedBooking.safeParse(move);
+    if (!parsed.success) return fail("bad_request:body", "Invalid move.", zodIssues(parsed.error));
+    return this.changeBooking(ownerId, movedLesson(this.facts.values(), parsed.data), now);
+  }
+
+  private async changeBooking(ownerId: string, lesson: BookingLesson, now: number): Promise<Result<Learned>> {
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
-    const fact = [...this.facts.values()].find((entry) => entry.detail?.bookingId === parsed.data.bookingId);
-    if (!fact?.detail) return ok(unchanged(this.list()));
-    const settled: NewFact = {
-      kind: "tutor",
-      value: fact.value,
-      detail: { ...fact.detail, outcome: parsed.data.outcome },
-      source: { type: "booking", bookingId: parsed.data.bookingId },
-      confidence: fact.confidence,
-    };
-    return ok(await this.write(ownerId, planFacts(this.facts, [settled], now), now));
+    if (lesson.facts.length === 0 && lesson.drop.length === 0) return ok(unchanged(this.list()));
+    // Planned as if the dropped facts were gone already, so a kind's cap does not evict one more.
+    const kept = new Map([...this.facts].filter(([id]) => !lesson.drop.includes(id)));
+    const plan = planFacts(kept, lesson.facts, now);
+    plan.deletes.push(...lesson.drop.filter((id) => this.facts.has(id)));
+    return ok(await this.write(ownerId, plan, now));
   }
 
   /** Stores the day of use when it changed (at most one row per UTC day; an older `now` never moves it back). */

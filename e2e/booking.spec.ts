@@ -81,7 +81,11 @@ test.describe("booking a tutor (production build + sidecar)", () => {
     await booking.next("Confirm booking");
     const bookingId = await page.getByTestId("booking-id").textContent();
     await booking.confirmation.getByRole("button", { name: "Cancel booking" }).click();
-    await expect(chat.assistantMessages().last()).toContainText("cancelled");
+    // Asked first: nothing is cancelled until the student says yes.
+    await expect(chat.assistantMessages().last()).toContainText(/Cancel Spanish with .+\? This can't be undone\./);
+    expect((await (await page.request.get("/api/bookings")).json()).bookings).toContainEqual(expect.objectContaining({ id: bookingId, status: "confirmed" }));
+    await chat.clickQuickReply("Yes");
+    await expect(chat.assistantMessages().last()).toContainText("is cancelled");
     const { bookings } = await (await page.request.get("/api/bookings")).json();
     expect(bookings).toContainEqual(expect.objectContaining({ id: bookingId, status: "cancelled" }));
   });

@@ -44,6 +44,45 @@ test.describe("the bell: in-app notifications (production build + sidecar)", () 
     await other.close();
   });
 
+  test("a brand-new browser's bell goes live once the page has minted the owner: a booking in that tab shows 1 unread without a reload", async ({ browser }) => {
+    // A new context: no owner cookie, and no /api/health call before the page's own.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const countAnswers: unknown[] = [];
+    page.on("response", async (response) => {
+      if (response.url().endsWith("/api/notifications/count")) countAnswers.push(await response.json().catch(() => null));
+    });
+    // The first visit at its slowest: the page's /api/health (which mints the owner) is held until the
+    // bell's first count has answered, so that count comes from a browser with no owner yet.
+    const firstCount = page.waitForResponse((response) => response.url().endsWith("/api/notifications/count"));
+    await page.route("**/api/health", async (route) => {
+      await firstCount;
+      await route.continue();
+    });
+    const chat = new ChatPage(page);
+    await chat.open();
+    expect(await (await firstCount).json()).toEqual({ unread: 0, live: false });
+    await page.unroute("**/api/health");
+    const bell = (unread: number) => page.getByRole("link", { name: `Notifications ${unread} unread`, exact: true });
+    await expect(bell(0)).toBeVisible();
+    // Set in the page: a reload would lose it.
+    await page.evaluate(() => document.documentElement.setAttribute("data-same-page", "yes"));
+
+    await chat.send("I need help with Python on Monday at 10");
+    await chat.send("Book this tutor");
+    await chat.send("yes");
+    await chat.send(`${lettersName("Mary", Date.now())}, mary@example.edu`);
+    await chat.send("Online. Recursion and list comprehensions");
+    await chat.send("Confirm booking");
+    await expect(page.getByTestId("booking-id")).toBeVisible();
+
+    await expect(bell(1)).toBeVisible();
+    await expect(page.locator("html")).toHaveAttribute("data-same-page", "yes");
+    // Two counts, no polling: the first (no owner yet), and one when the page said the owner exists; then the socket.
+    expect(countAnswers).toEqual([{ unread: 0, live: false }, { unread: 0, live: true }]);
+    await context.close();
+  });
+
   test("the preferences page works by keyboard, keeps what was saved, and passes axe", async ({ page }) => {
     await page.goto("/bookings");
     await page.getByRole("link", { name: "notification preferences" }).click();

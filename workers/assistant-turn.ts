@@ -127,6 +127,7 @@ export async function builtinTurn(input: {
         mail: env,
         waitlists: env.WAITLIST,
         notify: env,
+        memory: env,
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome, policy.persona.tone);
@@ -142,10 +143,13 @@ export async function builtinTurn(input: {
   }
 }
 
-/** What an effect that happened teaches the student's memory: a booking, a cancel, a message left. */
+/**
+ * What an effect that happened teaches the student's memory with the exchange: a booking, a message
+ * left. A cancel or a move reaches the memory from the effect itself, by its booking id
+ * (workers/effects.ts), as a cancel on My bookings or by the center does.
+ */
 function lessonOf(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): TurnLesson | undefined {
   if (!outcome.ok) return undefined;
-  const subject = fields.searchCriteria?.skill ?? "";
   switch (effect.type) {
     case "create_booking": {
       const { booking } = effect;
@@ -156,17 +160,12 @@ function lessonOf(fields: SessionFields, effect: AssistantEffect, outcome: Effec
         mode: booking.mode, studentName: booking.studentName, studentEmail: booking.studentEmail,
       };
     }
-    case "cancel_booking": {
-      const info = fields.bookingInfo;
-      if (!info || info.bookingId !== effect.bookingId) return undefined;
-      return { type: "cancelled", tutorId: info.tutorId, tutorName: info.tutorName, subject, slot: info.slot, mode: info.mode ?? "online" };
-    }
     case "leave_message":
       return { type: "left_message" };
+    case "cancel_booking":
+    case "move_booking":
     case "join_waitlist":
     case "leave_waitlist":
-    case "move_booking":
-      // The memory's last session keeps the slot it was booked at; a move teaches it nothing new.
       return undefined;
   }
 }

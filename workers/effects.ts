@@ -3,7 +3,7 @@ import type { ChatMessage } from "../lib/schemas";
 import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { WaitUntil } from "./analytics";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
-import { zonedToEpoch } from "../lib/tutoring/clock";
+import { weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
 import { moveConfirmedBooking } from "./db/reschedule";
@@ -13,6 +13,7 @@ import { movedEvent, queueBookingMail, studentEmailed, type MailEnv } from "./ma
 import type { Waitlist } from "../durable-objects/waitlist";
 import { offerFreedSlot, waitlistFor } from "./waitlist";
 import { notifyStudent, type NotifyEnv } from "./notify";
+import { moveInMemory, settleBooking, type MemoryEnv } from "./memory";
 import { bookingCancelledNotice, bookingConfirmedNotice, bookingMovedNotice } from "../lib/notifications/messages";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
@@ -51,6 +52,8 @@ export async function performEffect(
     waitlists?: DurableObjectNamespace<Waitlist>;
     /** The student's bell (the Notifications object); without it nothing is added. */
     notify?: Partial<NotifyEnv>;
+    /** The student's memory (a cancel or a move changes what it offers "again"); without it nothing is sent. */
+    memory?: MemoryEnv;
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
@@ -77,7 +80,7 @@ export async function performEffect(
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({
-          db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, bookingId: effect.bookingId, ownerId: context.ownerId, now,
+          db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, memory: context.memory, bookingId: effect.bookingId, ownerId: context.ownerId, now,
         });
         if (!cancelled) return { ok: false, reason: "not_found" };
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
@@ -97,6 +100,11 @@ export async function performEffect(
         if (!moved.already) context.events?.push({ type: "booking_moved" });
         // The hour it left is free now: its waitlist offers it to the first in line (not awaited).
         if (!moved.already && context.waitlists) offerFreedSlot({ WAITLIST: context.waitlists }, moved.from, { cancelledBy: context.ownerId, now });
+        // The memory's weekly hour and tutor become the new ones, so the next chat offers these "again" (not awaited).
+        if (!moved.already) {
+          const { tutorId, tutorName, date, start } = effect.to;
+          moveInMemory(context.memory, context.ownerId, { bookingId: effect.bookingId, to: { tutorId, tutorName, day: weekdayOf(date), start } }, now);
+        }
         const timeZone = context.policy.timeZone;
         // The same SessionManager (named by the booking id) moves its alarm to the new end.
         await scheduleEnd(context.sessionManagers, { bookingId: effect.bookingId, ownerId: context.ownerId, date: effect.to.date, end: effect.to.end, timeZone });
@@ -166,9 +174,10 @@ async function bookingIdFor(sessionId: string, messageId: string): Promise<strin
 }
 
 /**
- * Cancels one of the owner's confirmed bookings (one conditional UPDATE: another
- * owner's booking, or one already cancelled or ended, is "not found") and drops
- * its SessionManager's alarm: no room to close for a session that will not happen.
+ * The student cancels one of their confirmed bookings, from a chat or My bookings (one conditional
+ * UPDATE: another owner's booking, or one already cancelled or ended, is "not found"), and drops its
+ * SessionManager's alarm: no room to close for a session that will not happen. The freed slot goes
+ * to its waitlist and the student's memory stops offering it "again" (both not awaited).
  * Returns the chat it was booked from and whether the cancel was late, or null.
  */
 export async function cancelBooking(input: {
@@ -176,6 +185,8 @@ export async function cancelBooking(input: {
   sessionManagers: DurableObjectNamespace<SessionManager>;
   /** The freed slot is offered to its waitlist's first in line, without holding up the answer. */
   waitlists: DurableObjectNamespace<Waitlist> | undefined;
+  /** The student's memory: the tutor fact that remembers this booking is marked cancelled by the student. */
+  memory: MemoryEnv | undefined;
   waitUntil?: WaitUntil;
   bookingId: string;
   ownerId: string;
@@ -185,6 +196,7 @@ export async function cancelBooking(input: {
   if (!cancelled) return null;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();
   if (input.waitlists) offerFreedSlot({ WAITLIST: input.waitlists }, cancelled.slot, { cancelledBy: input.ownerId, now: input.now, waitUntil: input.waitUntil });
+  settleBooking(input.memory, input.ownerId, { bookingId: input.bookingId, outcome: "cancelled", cancelledBy: "student" }, input.now, input.waitUntil);
   return cancelled;
 }
 

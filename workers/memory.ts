@@ -1,4 +1,4 @@
-import type { NewFact, StudentFact, TutorOutcome } from "../lib/memory/schemas";
+import type { MovedBooking, NewFact, SettledBooking, StudentFact } from "../lib/memory/schemas";
 
 /**
  * The sidecar's side of a student's memory (durable-objects/student-memory.ts,
@@ -61,21 +61,33 @@ export function learnAfterTurn(
 type WaitUntil = (promise: Promise<unknown>) => void;
 
 /**
- * A booking's outcome decided outside the chat (a staff cancel or attendance, My bookings), sent
- * to the student's memory without holding up the answer. From an entrypoint pass its waitUntil.
+ * A booking's outcome decided after its chat turn (the student's cancel in a chat or on My bookings,
+ * the center's cancel, attendance), sent to the student's memory without holding up the answer.
+ * From an entrypoint pass its waitUntil; a Durable Object's pending call keeps it alive by itself.
+ * Without `env` (a caller given no memory) nothing is sent.
  */
-export function settleBooking(env: MemoryEnv, ownerId: string, bookingId: string, outcome: TutorOutcome, now: number, waitUntil?: WaitUntil): void {
+export function settleBooking(env: MemoryEnv | undefined, ownerId: string, settled: SettledBooking, now: number, waitUntil?: WaitUntil): void {
+  if (!env) return;
+  send("outcome", () => studentMemory(env, ownerId).settle(ownerId, settled.bookingId, settled.outcome, now, settled.cancelledBy), waitUntil);
+}
+
+/** A booking moved: its weekly hour and tutor become the memory's (`StudentMemory.moved`), not awaited. */
+export function moveInMemory(env: MemoryEnv | undefined, ownerId: string, moved: MovedBooking, now: number, waitUntil?: WaitUntil): void {
+  if (!env) return;
+  send("move", () => studentMemory(env, ownerId).moved(ownerId, moved, now), waitUntil);
+}
+
+/** One un-awaited call to the memory: a refusal or a failure is logged, never thrown. */
+function send(what: string, call: () => Promise<{ ok: boolean; error?: { message: string } }>, waitUntil?: WaitUntil): void {
   try {
-    const sent = studentMemory(env, ownerId)
-      .settle(ownerId, bookingId, outcome, now)
-      .then(
-        (result) => {
-          if (!result.ok) console.warn("[memory] outcome refused", result.error.message);
-        },
-        (error: unknown) => console.warn("[memory] outcome not learned", error),
-      );
+    const sent = call().then(
+      (result) => {
+        if (!result.ok) console.warn(`[memory] ${what} refused`, result.error?.message);
+      },
+      (error: unknown) => console.warn(`[memory] ${what} not learned`, error),
+    );
     if (waitUntil) waitUntil(sent);
   } catch (error) {
-    console.warn("[memory] outcome not learned", error);
+    console.warn(`[memory] ${what} not learned`, error);
   }
 }

@@ -288,7 +288,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** The name the signed-in member's replies carry in students' chats (any role, their own). */
   async staffSetDisplayName(sessionToken: string, input: unknown) {
-    return this.guard(() => setOwnDisplayName({ db: this.env.DB, sessionToken, input, now: Date.now() }));
+    return this.guard(() => setOwnDisplayName({ db: this.env.DB, sessionToken, input, now: clock.now() }));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */

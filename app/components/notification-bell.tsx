@@ -5,6 +5,7 @@ import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { BellState } from "@/lib/notifications/schemas";
 import { openNotificationsSocket, type NotificationsSocket } from "@/lib/notifications-socket";
+import { onOwner } from "@/lib/owner-signal";
 
 // The bell is on every page: its two answers are checked by hand here so the header does not load
 // zod on first paint (the socket loads the frame schema with partysocket, on demand).
@@ -34,22 +35,30 @@ async function ticket(): Promise<string> {
 export function NotificationBell() {
   const [unread, setUnread] = useState<number | null>(null);
   const socket = useRef<NotificationsSocket | null>(null);
+  /** Numbers each count asked for: only the newest answer counts (an older one may say "no owner yet"). */
+  const asked = useRef(0);
   const pathname = usePathname();
 
   // Once the socket is open it keeps the count (its hello after every reconnect included): no more HTTP.
   const refresh = useCallback(async () => {
     if (socket.current) return;
+    const mine = ++asked.current;
     const state = await loadBell();
+    if (mine !== asked.current || socket.current) return;
     if (!state) return setUnread(null);
     setUnread(state.unread);
-    if (state.live && !socket.current) socket.current = openNotificationsSocket({ ticket, onFrame: (frame) => setUnread(frame.unread) });
+    if (state.live) socket.current = openNotificationsSocket({ ticket, onFrame: (frame) => setUnread(frame.unread) });
   }, []);
 
-  // Until the socket opens, on every page: a browser's first visit has no owner yet (its first
-  // booking mints one), so the page after it opens the socket. Not on focus: an idle tab sends nothing.
+  // Until the socket opens: on every page, and when a page says the browser now has an owner. A first
+  // visit's bell asks before the page's /api/health has minted the owner (the count answers "not live":
+  // nothing can have been sent to no one), and the chat page never navigates; its health check says
+  // so (lib/owner-signal.ts, other tabs too), and the bell asks once more and opens its socket.
+  // Not on focus, never on a timer: an idle tab sends nothing.
   useEffect(() => {
     void refresh();
   }, [pathname, refresh]);
+  useEffect(() => onOwner(() => void refresh()), [refresh]);
   useEffect(
     () => () => {
       socket.current?.close();

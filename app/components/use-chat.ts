@@ -10,6 +10,7 @@ import {
   startSession,
 } from "@/lib/chat-session-client";
 import { AppError } from "@/lib/errors";
+import { announceOwner } from "@/lib/owner-signal";
 import { retryTransient } from "@/lib/send-retry";
 import {
   EMPTY_SESSION_FIELDS,
@@ -60,10 +61,13 @@ export interface ChatView {
 const IDLE_POLL_MS = 5_000;
 const AWAIT_POLL_MS = { first: 700, factor: 1.5, max: 8_000 };
 
+/** Whether the chat is saved; a yes also means the browser holds an owner cookie now (the route mints it), which the bell waits for. */
 async function checkPersistence(): Promise<boolean> {
   const response = await fetch("/api/health", { cache: "no-store" });
   const body: unknown = await response.json().catch(() => null);
-  return typeof body === "object" && body !== null && "persistence" in body && body.persistence === true;
+  const persistent = typeof body === "object" && body !== null && "persistence" in body && body.persistence === true;
+  if (persistent) announceOwner();
+  return persistent;
 }
 
 export function useChat(): ChatView {

@@ -29,8 +29,9 @@ const OUTCOME = { booked: "booked", cancelled: "cancelled", attended: "attended"
 /** The value as a student reads it: a tutor with the session's pattern, a mode in words. */
 export function factValueText(fact: Pick<StudentFact, "kind" | "value" | "detail">): string {
   if (fact.kind === "tutor" && fact.detail) {
-    const { subject, day, start, mode, outcome } = fact.detail;
-    return `${fact.value} (${[subject, `${day.charAt(0).toUpperCase()}${day.slice(1)}s at ${start}`, mode === "in_person" ? "in person" : "online", OUTCOME[outcome]].filter(Boolean).join(", ")})`;
+    const { subject, day, start, mode, outcome, cancelledBy } = fact.detail;
+    const ended = cancelledBy === "center" ? "cancelled by the center" : OUTCOME[outcome];
+    return `${fact.value} (${[subject, `${day.charAt(0).toUpperCase()}${day.slice(1)}s at ${start}`, mode === "in_person" ? "in person" : "online", ended].filter(Boolean).join(", ")})`;
   }
   if (fact.kind === "preferred_mode") return fact.value === "in_person" ? "In person" : "Online";
   return fact.value;

@@ -5,9 +5,10 @@ import { MAX_FACTS_PER_EXCHANGE, type FactSource, type NewFact } from "./schemas
 
 /**
  * What one exchange teaches: the student's statements (lib/memory/extract.ts)
- * and what the turn did (a confirmed booking, a cancel, a message left for
- * staff). Pure; the ChatSession sends the result to the student's memory
- * after the reply. A confirmed booking teaches 6 facts (name, email, subject,
+ * and what the turn did (a confirmed booking, a message left for staff; a
+ * cancel or a move is learned by its booking id instead, from the effect:
+ * lib/memory/booking-change.ts). Pure; the ChatSession sends the result to
+ * the student's memory after the reply. A confirmed booking teaches 6 facts (name, email, subject,
  * tutor with its slot pattern and mode, preferred mode, last interaction) and
  * a message at most 4 more: MAX_FACTS_PER_EXCHANGE bounds the rows written.
  */
@@ -25,7 +26,6 @@ export type TurnLesson =
       studentName: string;
       studentEmail: string;
     }
-  | { type: "cancelled"; tutorId: string; tutorName: string; subject: string; slot: SessionSlot; mode: "online" | "in_person" }
   | { type: "left_message" };
 
 const BOOKED = 0.9;
@@ -36,7 +36,7 @@ function lessonFacts(lesson: TurnLesson, chatId: string, seq: number): NewFact[]
   if (lesson.type === "left_message") {
     return [{ kind: "last_interaction", value: "Left a message for the tutoring center.", source: { type: "chat", chatId, seq }, confidence: BOOKED }];
   }
-  const source: FactSource = { type: "booking", chatId, ...(lesson.type === "booked" ? { bookingId: lesson.bookingId } : {}) };
+  const source: FactSource = { type: "booking", chatId, bookingId: lesson.bookingId };
   const when = `${capitalize(lesson.slot.day)} ${lesson.slot.start}`;
   const subject = lesson.subject || "a session";
   const tutor: NewFact = {
@@ -48,15 +48,12 @@ function lessonFacts(lesson: TurnLesson, chatId: string, seq: number): NewFact[]
       day: lesson.slot.day,
       start: lesson.slot.start,
       mode: lesson.mode,
-      outcome: lesson.type === "booked" ? "booked" : "cancelled",
-      ...(lesson.type === "booked" ? { bookingId: lesson.bookingId } : {}),
+      outcome: "booked",
+      bookingId: lesson.bookingId,
     },
     source,
     confidence: BOOKED,
   };
-  if (lesson.type === "cancelled") {
-    return [tutor, { kind: "last_interaction", value: `Cancelled ${subject} with ${lesson.tutorName}, ${when}.`, source, confidence: BOOKED }];
-  }
   return [
     { kind: "name", value: lesson.studentName, source, confidence: BOOKED },
     { kind: "email", value: lesson.studentEmail, source, confidence: BOOKED },

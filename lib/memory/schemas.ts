@@ -33,6 +33,10 @@ export const SINGLE_KINDS: ReadonlySet<FactKind> = new Set<FactKind>(["name", "e
 export const TutorOutcome = z.enum(["booked", "cancelled", "attended", "no_show"]);
 export type TutorOutcome = z.infer<typeof TutorOutcome>;
 
+/** Who cancelled a session: the student's own cancel ends the preference, the center's does not. */
+export const CancelledBy = z.enum(["student", "center"]);
+export type CancelledBy = z.infer<typeof CancelledBy>;
+
 /** A tutor fact's particulars: the last session's pattern (weekday + start) and how it ended. */
 export const TutorDetail = z.object({
   tutorId: z.string().min(1).max(64),
@@ -42,6 +46,8 @@ export const TutorDetail = z.object({
   mode: z.enum(["online", "in_person"]),
   outcome: TutorOutcome,
   bookingId: z.string().max(64).optional(),
+  /** With outcome "cancelled": who cancelled (absent in facts stored before it was kept: read as the student). */
+  cancelledBy: CancelledBy.optional(),
 });
 export type TutorDetail = z.infer<typeof TutorDetail>;
 
@@ -91,5 +97,15 @@ export type StudentFact = z.infer<typeof StudentFact>;
 
 export const FactId = z.string().min(1).max(120);
 
-/** A booking's outcome learned outside the chat (`StudentMemory.settle`). */
-export const SettledBooking = z.object({ bookingId: z.string().min(1).max(64), outcome: TutorOutcome });
+/** A booking's outcome learned outside the chat (`StudentMemory.settle`); `cancelledBy` only with "cancelled". */
+export const SettledBooking = z
+  .object({ bookingId: z.string().min(1).max(64), outcome: TutorOutcome, cancelledBy: CancelledBy.optional() })
+  .refine((settled) => settled.cancelledBy === undefined || settled.outcome === "cancelled", "only a cancel says who cancelled");
+export type SettledBooking = z.infer<typeof SettledBooking>;
+
+/** A booking moved to another slot, maybe another tutor (`StudentMemory.moved`): its weekly hour and tutor become these. */
+export const MovedBooking = z.object({
+  bookingId: z.string().min(1).max(64),
+  to: z.object({ tutorId: z.string().min(1).max(64), tutorName: z.string().trim().min(1).max(FACT_VALUE_MAX), day: Weekday, start: ClockTime }),
+});
+export type MovedBooking = z.infer<typeof MovedBooking>;

@@ -14,7 +14,7 @@ export interface AvoidWindow {
   to: number;
 }
 
-export interface LastSession extends Omit<TutorDetail, "outcome" | "bookingId"> {
+export interface LastSession extends Omit<TutorDetail, "outcome" | "bookingId" | "cancelledBy"> {
   tutorName: string;
 }
 
@@ -27,7 +27,7 @@ export interface MemoryView {
   /** Tutor names (as the student said them) never to offer. */
   avoidTutors: string[];
   avoidTimes: AvoidWindow[];
-  /** The newest session booked (or attended) and not cancelled: the repeat offer's pattern. */
+  /** The newest session booked, attended or cancelled by the center (not by the student): the repeat offer's pattern. */
   lastSession?: LastSession;
 }
 
@@ -80,6 +80,14 @@ export function avoidsTutor(names: readonly string[], tutorName: string): boolea
   });
 }
 
+/**
+ * Whether a tutor fact's session is one to offer again: booked or attended, or cancelled by the
+ * center (the student still wanted it); not one the student cancelled, nor a no-show.
+ */
+export function offeredAgain(detail: TutorDetail): boolean {
+  return detail.outcome === "booked" || detail.outcome === "attended" || (detail.outcome === "cancelled" && detail.cancelledBy === "center");
+}
+
 function newest(facts: StudentFact[]): StudentFact | undefined {
   return facts.reduce<StudentFact | undefined>((best, fact) => (!best || fact.learnedAt > best.learnedAt ? fact : best), undefined);
 }
@@ -94,13 +102,13 @@ export function memoryView(facts: readonly StudentFact[], now: number): MemoryVi
   const email = newest(of("email"))?.value;
   const mode = newest(of("preferred_mode"))?.value;
   const goal = newest(of("goal").filter((fact) => now - fact.learnedAt < GOAL_TTL_MS))?.value;
-  const session = newest(of("tutor").filter((fact) => fact.detail && (fact.detail.outcome === "booked" || fact.detail.outcome === "attended")));
+  const session = newest(of("tutor").filter((fact) => fact.detail && offeredAgain(fact.detail)));
   if (name) view.name = name;
   if (email) view.email = email;
   if (mode === "online" || mode === "in_person") view.preferredMode = mode;
   if (goal) view.goal = goal;
   if (session?.detail && !avoidsTutor(view.avoidTutors, session.value)) {
-    const { outcome: _outcome, bookingId: _bookingId, ...pattern } = session.detail;
+    const { outcome: _outcome, bookingId: _bookingId, cancelledBy: _cancelledBy, ...pattern } = session.detail;
     view.lastSession = { ...pattern, tutorName: session.value };
   }
   return view;

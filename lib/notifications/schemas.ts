@@ -47,7 +47,8 @@ export type UnreadCount = z.infer<typeof UnreadCount>;
 /**
  * What the bell loads (GET /api/notifications/count). `live` is false for a browser with no
  * owner cookie yet: nothing can have been sent to it, and the route mints no owner for it (a
- * second owner minted in parallel with the page's /api/health would race it), so no socket opens.
+ * second owner minted in parallel with the page's /api/health would race it), so no socket opens
+ * until a page says the browser has an owner (lib/owner-signal.ts) and the bell asks again.
  */
 export const BellState = UnreadCount.extend({ live: z.boolean() });
 export type BellState = z.infer<typeof BellState>;

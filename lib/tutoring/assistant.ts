@@ -3,6 +3,7 @@ import { DEFAULT_CENTER_POLICY, type CenterPolicy } from "../center/policy";
 import { remembersSomething, type MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
+import { answerCancelQuestion, askToCancel, withoutCancelQuestion } from "./cancel-flow";
 import { moveTurn } from "./move-flow";
 import { localNow } from "./clock";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
@@ -69,13 +70,8 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
     case "help":
       return turn(HELP, [QUICK.leaveMessage, QUICK.startOver], calm);
     case "cancel_booking":
-      if (booking?.step === "confirmed" && booking.bookingId) {
-        return {
-          replies: [reply(`Cancelling your session with ${booking.tutorName} on ${slotText(booking.slot)}...`)],
-          patch: {},
-          effect: { type: "cancel_booking", bookingId: booking.bookingId },
-        };
-      }
+      // Asked first: only a yes cancels (cancel-flow.ts).
+      if (booking?.step === "confirmed" && booking.bookingId) return askToCancel(ctx, booking);
       if (inForm(booking)) return undefined;
       return turn("There's no confirmed booking in this chat. Bookings from all your chats are under My bookings, where each one can be cancelled.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
     case "reschedule":
@@ -153,7 +149,10 @@ async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
 }
 
 export async function respond(input: AssistantInput): Promise<AssistantTurn> {
-  const { fields, message, catalog } = input;
+  const { message, catalog } = input;
+  // An open cancel question is answered now or closed: no other flow sees (or keeps) it.
+  const asked = input.fields.bookingInfo?.cancelAsked ? input.fields.bookingInfo : undefined;
+  const fields = asked ? { ...input.fields, bookingInfo: withoutCancelQuestion(asked) } : input.fields;
   const policy = input.policy ?? DEFAULT_CENTER_POLICY;
   const today = localNow(input.now, input.timeZone ?? policy.timeZone);
   const subjects = await catalog.subjects();
@@ -176,6 +175,7 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   let result = draft ? handoffTurn(ctx, draft) : undefined;
   // A returning student's first message that asks for nothing in particular: greet them and make one offer.
   if (!result && remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed)) result = await welcomeBack(ctx, remembered);
+  if (asked) result ??= answerCancelQuestion(ctx, asked);
   result ??= globalCommand(ctx);
   if (!result && booking?.step === "confirmed") result = await moveTurn(ctx, booking);
   if (!result && inForm(booking)) {
@@ -188,6 +188,7 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
     }
   }
   result ??= await searchTurn(ctx);
+  if (asked && result.patch.bookingInfo === undefined) result = { ...result, patch: { ...result.patch, bookingInfo: fields.bookingInfo } };
 
   if (remembered && !result.replies.some((line) => line.content.startsWith(welcomeLine(remembered)))) {
     result = { ...result, replies: [reply(welcomeLine(remembered)), ...result.replies] };

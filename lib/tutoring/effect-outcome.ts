@@ -143,7 +143,7 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
     option.tutorId === to.tutorId && option.slot.date === to.date && option.slot.start === to.start;
   const kept = withoutMove(info);
   if (outcome.ok) {
-    const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: info.tutorName, slot: { ...info.slot, ...to, day: weekdayOf(to.date) } };
+    const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: to.tutorName, slot: { day: weekdayOf(to.date), date: to.date, start: to.start, end: to.end } };
     const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
     const email = outcome.emailedTo ? ` An update email with the new time and calendar invite is on its way to ${outcome.emailedTo}.` : "";
     const reference = info.bookingId ? ` Your booking number stays ${info.bookingId}.` : "";

@@ -2,7 +2,7 @@ import { isLateCancel } from "../center/policy";
 import { QUICK } from "./commands";
 import { rankTutors, type RankedMatch } from "./match";
 import { hasCriteria } from "./parse";
-import { slotText } from "./phrasing";
+import { keptText, slotText } from "./phrasing";
 import type { BookingInfo, MoveOption, SearchCriteria } from "./schemas";
 import { avoidOf, mergeCriteria } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
@@ -121,7 +121,7 @@ function moveEffect(booking: BookingInfo & { bookingId: string }, option: MoveOp
     effect: {
       type: "move_booking",
       bookingId: booking.bookingId,
-      to: { tutorId: option.tutorId, date: option.slot.date, start: option.slot.start, end: option.slot.end },
+      to: { tutorId: option.tutorId, tutorName: option.tutorName, date: option.slot.date, start: option.slot.start, end: option.slot.end },
     },
   };
 }
@@ -146,7 +146,7 @@ export async function moveTurn(ctx: TurnContext, booking: BookingInfo): Promise<
       return moveEffect(confirmed, first);
     case "deny":
     case "cancel":
-      return turn(`Okay, nothing changed: your session stays on ${slotText(booking.slot)} with ${booking.tutorName}.`, [QUICK.reschedule, QUICK.cancelBooking], {
+      return turn(keptText(booking), [QUICK.reschedule, QUICK.cancelBooking], {
         bookingInfo: withoutMove(booking),
       });
     case "other_tutors": {

@@ -105,6 +105,21 @@ export function cancelledText(booking: { tutorName: string; slot: SessionSlot } 
   return `Your session${booking ? ` with ${booking.tutorName} on ${slotText(booking.slot)}` : ""} is cancelled.`;
 }
 
+/** The question before a cancel in the chat: nothing is cancelled until the student says yes. */
+export function cancelQuestionText(booking: { tutorName: string; slot: SessionSlot }, subject: string | undefined): string {
+  return `Cancel ${subject || "your session"} with ${booking.tutorName} on ${slotText(booking.slot)}? This can't be undone.`;
+}
+
+/** Said with the cancel question when the session starts inside the center's cutoff. */
+export function lateCancelWarningText(cutoffHours: number): string {
+  return `It's less than ${cutoffHours} hour${cutoffHours === 1 ? "" : "s"} before the start, so it will count as a late cancellation.`;
+}
+
+/** A change the student did not go ahead with (a cancel or a move): the booking as it stays. */
+export function keptText(booking: { tutorName: string; slot: SessionSlot }): string {
+  return `Okay, nothing changed: your session stays on ${slotText(booking.slot)} with ${booking.tutorName}.`;
+}
+
 /** Said after a cancel inside the center's cutoff (the cancel itself went through). */
 export function lateCancelText(cutoffHours: number): string {
   return `It was less than ${cutoffHours} hour${cutoffHours === 1 ? "" : "s"} before the start, so it counts as a late cancellation.`;

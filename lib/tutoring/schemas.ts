@@ -122,6 +122,8 @@ export const BookingInfo = z.object({
   meetingLink: z.string().max(500).optional(),
   /** A confirmed booking's move in progress: the slots offered, the first the one asked about (lib/tutoring/move-flow.ts). */
   moveOptions: z.array(MoveOption).max(6).optional(),
+  /** The assistant asked "Cancel …? This can't be undone." and waits for yes or no (lib/tutoring/cancel-flow.ts). */
+  cancelAsked: z.literal(true).optional(),
   /** Where the booking was before its latest move, for "moved from Mon 10:00". */
   movedFrom: SessionSlot.optional(),
   /** The form was opened by a waitlist offer: a booking made from it tells the slot's Waitlist. */

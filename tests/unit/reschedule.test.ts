@@ -89,7 +89,7 @@ describe("moving a booking in the chat", () => {
     const offer = await say("reschedule my booking");
     const option = offer.fields.bookingInfo!.moveOptions![0]!;
     const yes = await say("yes", offer.fields);
-    expect(yes.effect).toEqual({ type: "move_booking", bookingId: "bk-1", to: { tutorId: option.tutorId, date: option.slot.date, start: option.slot.start, end: option.slot.end } });
+    expect(yes.effect).toEqual({ type: "move_booking", bookingId: "bk-1", to: { tutorId: option.tutorId, tutorName: option.tutorName, date: option.slot.date, start: option.slot.start, end: option.slot.end } });
 
     const moved = describeEffectOutcome(offer.fields, yes.effect!, { ok: true, bookingId: "bk-1" });
     expect(moved.replies[0]!.content).toBe(`Done: your session is moved to ${slotText(option.slot)} with Maya Chen (moved from Monday, Nov 23 at 10:00–11:00). Your booking number stays bk-1.`);

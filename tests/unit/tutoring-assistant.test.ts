@@ -411,13 +411,17 @@ describe("effect outcomes", () => {
     expect(quick(outcome)).toContain("Confirm booking");
   });
 
-  it("cancels a confirmed booking through a cancel_booking effect", async () => {
+  it("cancels a confirmed booking through a cancel_booking effect, once the student says yes", async () => {
     const { chat, confirm } = await chatAtReview();
     if (!confirm.effect) throw new Error("expected an effect");
     chat.fields = SessionFields.parse({ ...chat.fields, ...describeEffectOutcome(chat.fields, confirm.effect, { ok: true, bookingId: "bk-7" }).patch });
     const plainCancel = await chat.say("cancel");
     expect(plainCancel.effect).toBeUndefined();
-    const cancel = await chat.say("cancel my booking");
+    // Asked first (tests/unit/cancel-confirm.test.ts); only the yes cancels.
+    const asked = await chat.say("cancel my booking");
+    expect(asked.effect).toBeUndefined();
+    expect(quick(asked)).toEqual(["Yes", "No"]);
+    const cancel = await chat.say("yes");
     expect(cancel.effect).toEqual({ type: "cancel_booking", bookingId: "bk-7" });
     const outcome = describeEffectOutcome(chat.fields, cancel.effect ?? { type: "cancel_booking", bookingId: "" }, { ok: true });
     expect(outcome.patch.bookingInfo?.step).toBe("cancelled");

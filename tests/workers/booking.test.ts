@@ -74,7 +74,11 @@ describe("booking through the assistant", () => {
   it("frees the slot when the student cancels their booking", async () => {
     const student = await toReview("Katherine Johnson");
     const booked = (await say(student.sessionId, student.ownerId, "Confirm booking")).bookingInfo!;
-    const cancelled = await say(student.sessionId, student.ownerId, "Cancel my booking");
+    // Asked first: nothing is cancelled until the student says yes.
+    const asked = await say(student.sessionId, student.ownerId, "Cancel my booking");
+    expect(asked.bookingInfo).toMatchObject({ step: "confirmed", cancelAsked: true });
+    expect(await confirmedBookings(booked.tutorId, booked.slot.date, booked.slot.start)).toHaveLength(1);
+    const cancelled = await say(student.sessionId, student.ownerId, "Yes");
     expect(cancelled.bookingInfo?.step).toBe("cancelled");
     const { results } = await env.DB.prepare("SELECT status FROM bookings WHERE id = ?").bind(booked.bookingId!).all();
     expect(results).toEqual([{ status: "cancelled" }]);

@@ -144,11 +144,14 @@ describe("the center's booking policies, through the sidecar", () => {
     const late = await book(ownerId, `Python on ${spoken(monday)} at 10am`);
     expect([early.state.bookingInfo?.step, late.state.bookingInfo?.step]).toEqual(["confirmed", "confirmed"]);
 
-    const onTime = await say(early.sessionId, ownerId, "Cancel my booking");
+    expect(lastReply(await say(early.sessionId, ownerId, "Cancel my booking"))).not.toContain("late");
+    const onTime = await say(early.sessionId, ownerId, "Yes");
     expect(lastReply(onTime)).not.toContain("late");
-    // Two to three weeks ahead is inside a 30-day cutoff.
+    // Two to three weeks ahead is inside a 30-day cutoff: the question warns before, the answer says so after.
     await setPolicy({ cancelCutoffHours: 24 * 30 });
-    const cancelled = await say(late.sessionId, ownerId, "Cancel my booking");
+    const asked = await say(late.sessionId, ownerId, "Cancel my booking");
+    expect(lastReply(asked)).toContain("This can't be undone. It's less than 720 hours before the start, so it will count as a late cancellation.");
+    const cancelled = await say(late.sessionId, ownerId, "Yes");
     expect(cancelled.bookingInfo?.step).toBe("cancelled");
     expect(lastReply(cancelled)).toContain("It was less than 720 hours before the start, so it counts as a late cancellation.");
     const rows = await bookingRows(ownerId);

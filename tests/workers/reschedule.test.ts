@@ -7,6 +7,7 @@ import { seriesToCsv } from "../../lib/analytics/csv";
 import type { CenterPolicy } from "../../lib/center/policy";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
+import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
 import { addDays, localNow, nextDateFor, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { describeEffectOutcome } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
@@ -106,7 +107,8 @@ async function inserted(slot: BookingSlot, ownerId = newOwnerId()) {
 }
 
 function moveEffect(bookingId: string, to: BookingSlot): Extract<AssistantEffect, { type: "move_booking" }> {
-  return { type: "move_booking", bookingId, to };
+  const tutorName = SEED_TUTORS.find((tutor) => tutor.id === to.tutorId)?.name ?? to.tutorId;
+  return { type: "move_booking", bookingId, to: { ...to, tutorName } };
 }
 
 function effectContext(ownerId: string) {

@@ -199,7 +199,8 @@ describe("the waitlist", () => {
   it("offers the slot when its booking is cancelled in the chat or by the center's staff, too", async () => {
     const inChat = await contested("I need help with Python on Monday at 14", ["Ada", "Grace"]);
     await inChat.others[0]!.say(QUICK.joinWaitlist);
-    expect((await inChat.holder.say(QUICK.cancelBooking)).bookingInfo?.step).toBe("cancelled");
+    expect((await inChat.holder.say(QUICK.cancelBooking)).bookingInfo?.step).toBe("confirmed");
+    expect((await inChat.holder.say(QUICK.yes)).bookingInfo?.step).toBe("cancelled");
     await offered(inChat.others[0]!);
 
     const byStaff = await contested("I need help with Python on Tuesday at 14", ["Ada", "Grace"]);

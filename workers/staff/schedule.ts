@@ -95,7 +95,8 @@ export class StaffSchedule {
     const cancelled = await cancelByStaff(this.env.DB, { bookingId, reason, now });
     if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
     recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
-    settleBooking(this.env, cancelled.ownerId, bookingId, "cancelled", now, this.waitUntil);
+    // The center's cancel, not the student's change of mind: the memory keeps offering that hour "again".
+    settleBooking(this.env, cancelled.ownerId, { bookingId, outcome: "cancelled", cancelledBy: "center" }, now, this.waitUntil);
     offerFreedSlot(this.env, cancelled, { cancelledBy: cancelled.ownerId, now, waitUntil: this.waitUntil });
     try {
       await this.env.SESSION_MANAGER.get(this.env.SESSION_MANAGER.idFromName(bookingId)).cancel();
@@ -126,7 +127,7 @@ export class StaffSchedule {
     if (marked) {
       // A no-show counts once, when first marked; a correction back to attended is not subtracted.
       if (parsed.data.attendance === "no_show" && marked.previous !== "no_show") recordAnalytics(this.env, [{ type: "no_show" }], this.waitUntil, now);
-      settleBooking(this.env, marked.ownerId, parsed.data.bookingId, parsed.data.attendance, now, this.waitUntil);
+      settleBooking(this.env, marked.ownerId, { bookingId: parsed.data.bookingId, outcome: parsed.data.attendance }, now, this.waitUntil);
       return ok(parsed.data);
     }
     const why = await whyScheduleRefused(this.env.DB, scope);
