@@ -4,6 +4,7 @@ import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { WaitUntil } from "./analytics";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
+import { storedContactProblem } from "../lib/tutoring/parse-contact";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
 import { moveConfirmedBooking } from "./db/reschedule";
@@ -57,6 +58,9 @@ export async function performEffect(
   try {
     switch (effect.type) {
       case "create_booking": {
+        // The name and email go into emails and invites: the contact step's rules again, whatever state the form was saved in.
+        const contact = storedContactProblem(effect.booking.studentName, effect.booking.studentEmail);
+        if (contact) return { ok: false, reason: "contact", field: contact };
         // One id per (chat, message): a retried message finds its own booking instead of booking twice.
         const id = await bookingIdFor(context.sessionId, context.messageId);
         const timeZone = context.policy.timeZone;

@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
-import { BookingId, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
+import { BookingId, type ChatState, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
@@ -9,7 +9,7 @@ import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage, chatSession } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
-import { searchDirectory } from "./db/catalog";
+import { searchDirectory, teachesSubject } from "./db/catalog";
 import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
@@ -144,7 +144,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
     const parsed = SessionPatch.safeParse(patch);
     if (!parsed.success) return fail("bad_request:body", "Invalid session fields.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, Date.now()));
+    return this.withSession(sessionId, ownerId, async (stub, owner): Promise<Result<ChatState>> => {
+      // A search's subject may name a booking's emails: only a subject some tutor teaches (D1, which the object's patch cannot await).
+      const skill = parsed.data.searchCriteria?.skill;
+      if (skill !== undefined && !(await teachesSubject(this.env.DB, { skill }))) {
+        return fail("bad_request:body", "Unknown subject.", [{ path: "searchCriteria.skill", message: "Not a subject any tutor teaches: the assistant sets it from the catalog." }]);
+      }
+      return stub.patch(owner, parsed.data, Date.now());
+    });
   }
 
   async listTutors(query: string) {

@@ -24,7 +24,9 @@ export type BookingRefusal =
   /** A rule of the center's (lead time, horizon, closed date, opening hours), worded for the student. */
   | { ok: false; reason: "policy"; rule: SlotRule; explanation: string }
   /** The student already holds `cap` sessions in that week. */
-  | { ok: false; reason: "weekly_cap"; cap: number };
+  | { ok: false; reason: "weekly_cap"; cap: number }
+  /** The form's name or email is not one the contact step takes (a saved form is re-checked when the booking is made). */
+  | { ok: false; reason: "contact"; field: "name" | "email" };
 
 /** Why a move was not made: a booking refusal about the new slot, or the ORIGINAL slot inside the center's cutoff. */
 export type MoveRefusal = BookingRefusal | { ok: false; reason: "too_late"; cutoffHours: number };
@@ -104,6 +106,13 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
     return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}. ${outcome.explanation}`);
   }
   if (outcome.reason === "policy") return turn(`Nothing was booked. ${outcome.explanation} Want to try a different time?`, [QUICK.changeTime, QUICK.startOver], { bookingInfo: null });
+  if (outcome.reason === "contact" && info) {
+    const { studentName: _name, studentEmail: _email, ...rest } = info;
+    const which = outcome.field === "name" ? "that name (a name is letters only, with no links or line breaks)" : "that email address";
+    return turn(`Nothing was booked: I can't book with ${which}. What's your name and email? For example: Ada Lovelace, ada@example.com`, undefined, {
+      bookingInfo: { ...rest, step: "contact" },
+    });
+  }
   if (outcome.reason === "weekly_cap") {
     return turn(
       `Nothing was booked: you already have ${outcome.cap} session${outcome.cap === 1 ? "" : "s"} that week, the center's limit. Want to try another week?`,
