@@ -10,7 +10,7 @@ import { recordStaffMessage } from "./db/chats";
 import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
-import { movedEvent, queueBookingMail, studentEmailed, type MailEnv } from "./mail";
+import { movedEvent, queueBookingMail, studentEmailOutcome, type MailEnv } from "./mail";
 import type { Waitlist } from "../durable-objects/waitlist";
 import { offerFreedSlot, waitlistFor } from "./waitlist";
 import { notifyStudent, type NotifyEnv } from "./notify";
@@ -74,24 +74,24 @@ export async function performEffect(
         if (booked && effect.booking.fromWaitlist && context.waitlists) await tellWaitlistBooked(context.waitlists, effect.booking, context.ownerId, id);
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         // A retried message finds the outbox's record of this event: the same answer, no second email.
-        const emailedTo = studentEmailed(await queueBookingMail(context.mail, id, "confirmed"));
+        const email = studentEmailOutcome(await queueBookingMail(context.mail, id, "confirmed"));
         // Keyed by booking and event: the retried message adds no second notification.
         await notifyStudent(context.notify, context.ownerId, bookingConfirmedNotice({ bookingId: id, ...effect.booking }));
-        return { ok: true, bookingId: id, ...(emailedTo ? { emailedTo } : {}) };
+        return { ok: true, bookingId: id, ...email };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({
           db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, bookingId: effect.bookingId, ownerId: context.ownerId, now,
         });
         if (!cancelled) return { ok: false, reason: "not_found" };
-        const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
+        const email = studentEmailOutcome(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
         await notifyStudent(context.notify, context.ownerId, bookingCancelledNotice({ bookingId: effect.bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
         return {
           ok: true,
           bookingId: effect.bookingId,
           ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}),
-          ...(emailedTo ? { emailedTo } : {}),
+          ...email,
         };
       }
       case "move_booking": {
@@ -105,11 +105,11 @@ export async function performEffect(
         // The same SessionManager (named by the booking id) moves its alarm to the new end.
         await scheduleEnd(context.sessionManagers, { bookingId: effect.bookingId, ownerId: context.ownerId, date: effect.to.date, end: effect.to.end, timeZone });
         // Once per move (the event names the new slot): a retried effect finds it, and no second email goes out.
-        const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
+        const email = studentEmailOutcome(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
         if (!moved.already) {
           await notifyStudent(context.notify, context.ownerId, bookingMovedNotice({ bookingId: effect.bookingId, ...effect.to, from: moved.from, movedAt: now }));
         }
-        return { ok: true, bookingId: effect.bookingId, ...(emailedTo ? { emailedTo } : {}) };
+        return { ok: true, bookingId: effect.bookingId, ...email };
       }
       case "join_waitlist": {
         if (!context.waitlists) return { ok: false, reason: "error" };

@@ -14,8 +14,9 @@ import { listBookings } from "./db/bookings";
 import { listChats, restoreChat, softDeleteChat } from "./db/chats";
 import { purgeExpiredStaffTokens } from "./db/staff";
 import { cancelBooking } from "./effects";
-import { queueBookingMail, readDevMailbox, studentEmailed } from "./mail";
+import { queueBookingMail, readDevMailbox, studentEmailOutcome } from "./mail";
 import { remindersOff, setRemindersOff } from "./db/mail";
+import { mailStopInfo, stopMail } from "./mail-stop";
 import { ReminderPreference } from "../lib/mail/reminder-preference";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
@@ -180,14 +181,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
         db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
       });
       if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
-      const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
+      const email = studentEmailOutcome(await queueBookingMail(this.env, id.data, "cancelled"));
       await notifyStudent(this.env, owner.data, bookingCancelledNotice({ bookingId: id.data, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
       recordAnalytics(this.env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], this.waitUntil, now);
       settleBooking(this.env, owner.data, id.data, "cancelled", now, this.waitUntil);
       // The booking stands cancelled even if its chat is in the trash or cannot be told now.
       await chatSession(this.env, cancelled.sessionId).bookingCancelled(owner.data, id.data, now, lateCutoffHours).catch(() => undefined);
-      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...(emailedTo ? { emailedTo } : {}) });
+      return ok({ bookingId: id.data, status: "cancelled" as const, lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...email });
     });
   }
 
@@ -328,6 +329,16 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** What the local mail sink holds, for /dev/mail. 404 unless DEV_MAIL is "1" (only the local stack sets it). */
   async devMailbox() {
     return this.guard(() => readDevMailbox(this.env));
+  }
+
+  /** The "stop these emails" link's page: the address its token names, stopped or not (workers/mail-stop.ts). */
+  async mailStopInfo(token: string) {
+    return this.guard(() => mailStopInfo(this.env, token));
+  }
+
+  /** One click: every email to the address the token names stops (the suppression list the MailOutbox honours). */
+  async stopMail(token: string) {
+    return this.guard(() => stopMail(this.env, token, Date.now()));
   }
 
   // Reminders (issue 11, slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.

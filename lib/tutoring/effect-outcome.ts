@@ -1,4 +1,5 @@
 import { phrasesFor, type Tone } from "../center/persona";
+import { withheldText, type EmailWithheld } from "../mail/recipients";
 import type { SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
@@ -35,10 +36,26 @@ export type EffectOutcome =
   /**
    * `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late.
    * `emailedTo`: the student's email about it is queued (durably, sent with retries); absent, none was.
+   * `emailWithheld`: no email goes to the student's address, and why (its owner stopped them, or today's cap).
    * `position`: the student's place in a waitlist's line (1 is next); `left`: whether leaving found them on it.
    */
-  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string; position?: number; left?: boolean }
+  | {
+      ok: true;
+      bookingId?: string;
+      meetingLink?: string;
+      lateCancel?: { cutoffHours: number };
+      emailedTo?: string;
+      emailWithheld?: EmailWithheld;
+      position?: number;
+      left?: boolean;
+    }
   | MoveRefusal;
+
+/** What the chat says of the student's email: on its way only when queued, else why none will go, else nothing (email off). */
+function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: string): string {
+  if (outcome.emailedTo) return ` ${onItsWay} ${outcome.emailedTo}.`;
+  return outcome.emailWithheld ? ` ${withheldText(outcome.emailWithheld)}` : "";
+}
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -82,7 +99,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       ...(outcome.bookingId ? { bookingId: outcome.bookingId } : {}),
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
-    const email = outcome.emailedTo ? ` A confirmation email with a calendar invite is on its way to ${outcome.emailedTo}.` : "";
+    const email = emailNote(outcome, "A confirmation email with a calendar invite is on its way to");
     return turn(
       `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} ${phrasesFor(tone).bookedSignOff}`,
       [QUICK.cancelBooking, QUICK.startOver],
@@ -127,7 +144,7 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
   const info = fields.bookingInfo;
   if (outcome.ok) {
     const late = outcome.lateCancel ? ` ${lateCancelText(outcome.lateCancel.cutoffHours)}` : "";
-    const email = outcome.emailedTo ? ` A cancellation email is on its way to ${outcome.emailedTo}.` : "";
+    const email = emailNote(outcome, "A cancellation email is on its way to");
     return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
@@ -153,7 +170,7 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
   if (outcome.ok) {
     const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: info.tutorName, slot: { ...info.slot, ...to, day: weekdayOf(to.date) } };
     const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
-    const email = outcome.emailedTo ? ` An update email with the new time and calendar invite is on its way to ${outcome.emailedTo}.` : "";
+    const email = emailNote(outcome, "An update email with the new time and calendar invite is on its way to");
     const reference = info.bookingId ? ` Your booking number stays ${info.bookingId}.` : "";
     return turn(
       `Done: your session is moved to ${slotText(chosen.slot)} with ${chosen.tutorName} (moved from ${slotText(info.slot)}).${reference}${email}`,
