@@ -280,7 +280,8 @@ export class MailOutbox extends DurableObject<Env> {
 
   /**
    * Whether the row's address may not be written to now (stopped since it was queued; a reminder past
-   * today's cap): then the row is marked so, for good. A D1 failure here is a failed attempt, tried again.
+   * today's cap): then the row is marked so, for good. If D1 cannot answer, nothing is sent now: the row
+   * is tried again in FIRST_BACKOFF_MS, without spending an attempt (the provider was never asked).
    */
   private async withheldNow(row: MailRow, now: number): Promise<boolean> {
     const to = MailMessage.shape.to.parse(JSON.parse(row.message).to);
