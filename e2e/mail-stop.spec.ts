@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { bookInChat, lettersName } from "./support/booking";
@@ -35,6 +36,8 @@ test.describe("stop these emails (one-click link in every email)", () => {
     await expect(page.getByText(email)).toBeVisible();
     await page.reload(); // a mail scanner opening the link twice still stops nothing
     await expect(page.getByRole("heading", { level: 1 })).toHaveText("Stop these emails?");
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+    expect(results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical")).toEqual([]);
     await page.getByRole("button", { name: "Stop emails to this address" }).click();
     await expect(page.getByTestId("mail-stop-done")).toHaveText(`Done: we will send no more emails to ${email}.`);
 
