@@ -9,6 +9,7 @@ import base from "./playwright.config";
  */
 const DEV_PORT = Number(process.env.DEV_PORT ?? 3010);
 process.env.SIDECAR_PORT ??= "8798";
+process.env.SITE_URL ??= `http://localhost:${DEV_PORT}`;
 process.env.WRANGLER_REGISTRY_PATH ??= path.resolve(".wrangler/e2e-dev-registry");
 
 export default defineConfig({

@@ -29,6 +29,8 @@ export default defineConfig({
                 // (tests/fakes/mail-api.ts) as the global fetch see a message delivered.
                 MAIL_API_URL: "http://127.0.0.1:9",
                 MAIL_API_TOKEN: "test-mail-token",
+                // Where the "stop these emails" link in every email points (the web worker; not served in these tests).
+                SITE_URL: "https://tutoring.example",
               },
               // A real D1 that no migration ever touched: the sidecar with its storage gone.
               d1Databases: { EMPTY_DB: "empty-db" },

@@ -5,7 +5,7 @@ import type { AnalyticsEvent } from "../lib/analytics/events";
 import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
-import { refusePatch } from "../lib/tutoring/patch-rules";
+import { patchRefusal } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
 import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
@@ -321,8 +321,8 @@ export class ChatSession extends DurableObject<Env> {
   patch(ownerId: string, patch: SessionPatch, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
-    const refusal = refusePatch(this.fields, patch);
-    if (refusal) return fail("conflict:booking", refusal);
+    const refused = patchRefusal(this.fields, patch);
+    if (refused) return fail(refused.code, refused.message, refused.issues);
     const fieldsBefore = this.fields;
     this.applyFields(patch, now);
     this.announce([], fieldsBefore);

@@ -5,6 +5,10 @@ import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booki
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
 import { inQuietHours, parseReminderHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
 import { bookingForMail, recordMailFailure, type BookingForMail } from "../workers/db/mail";
+import type { MailWithheld, WithheldRecipient } from "../lib/mail/recipients";
+import { withStopLink } from "../lib/mail/stop-link";
+import { admitAtSend, admitNow } from "../workers/mail-recipients";
+import { stopLinkFor } from "../workers/mail-stop";
 import { reminderNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../workers/notify";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
@@ -31,6 +35,11 @@ import { clock, useClockOf } from "../lib/time";
  * pending row, reminders included; a move (event `moved:{tutor}:{date}T{start}`) sends the
  * same invite with SEQUENCE one higher and the new times, and queues reminders at them; a reminder is never sent at or after the
  * session's start (`not_after`) nor in the center's quiet hours (`time_zone`).
+ *
+ * Every message carries its "stop these emails" link (lib/mail/stop-link.ts). A message to an address
+ * that was stopped, or to a student's unconfirmed address past today's cap (lib/mail/recipients.ts),
+ * is recorded `suppressed` or `capped` and never sent nor retried: decided when it is queued (and
+ * answered as `withheld`, so nobody says it is on its way) and checked again before each send.
  */
 
 /** The first retry waits this long, then twice as long each time, up to MAX_BACKOFF_MS. */
@@ -53,6 +62,8 @@ export type EnqueueMail = z.infer<typeof EnqueueMail>;
 export interface MailQueued {
   /** Who this event's messages go to (empty: nothing to send, e.g. a confirmation after the cancel). */
   recipients: { role: MailRole; to: string }[];
+  /** Whose message will not be sent, and why: the address was stopped, or is past today's cap. */
+  withheld: WithheldRecipient[];
   /** The tutor has no address on file, so only the student is emailed. */
   tutorWithoutAddress: boolean;
 }
@@ -63,8 +74,11 @@ export interface OutboxMessage {
   sequence: number;
   role: MailRole;
   to: string;
-  /** skipped: a reminder whose time came in quiet hours or after the session began, so never sent */
-  status: "pending" | "sent" | "failed" | "superseded" | "skipped";
+  /**
+   * skipped: a reminder whose time came in quiet hours or after the session began, so never sent;
+   * suppressed / capped: withheld from its address (stopped by its owner / past today's cap), never sent
+   */
+  status: "pending" | "sent" | "failed" | "superseded" | "skipped" | MailWithheld;
   attempts: number;
   nextAttemptAt: number | null;
   lastError: string | null;
@@ -150,16 +164,17 @@ export class MailOutbox extends DurableObject<Env> {
     const seen = this.recorded(event);
     if (seen) return ok(this.queuedFor(seen.event, seen.tutor_without_address === 1));
     if (event !== "cancelled" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
-      return ok({ recipients: [], tutorWithoutAddress: false });
+      return ok({ recipients: [], withheld: [], tutorWithoutAddress: false });
     }
     const booking = await bookingForMail(this.env.DB, { bookingId });
     if (!booking) return fail("not_found:booking", "No booking with that id.");
-    if (event !== "cancelled" && booking.status !== "confirmed") return ok({ recipients: [], tutorWithoutAddress: false });
-    // Checked again after the await: another call for the same event may have got here first, or the cancel.
+    if (event !== "cancelled" && booking.status !== "confirmed") return ok({ recipients: [], withheld: [], tutorWithoutAddress: false });
+    const people = await this.admit(booking, Date.now());
+    // Checked again after the awaits: another call for the same event may have got here first, or the cancel.
     const again = this.recorded(event);
     if (again) return ok(this.queuedFor(again.event, again.tutor_without_address === 1));
     if (event !== "cancelled" && this.db.first(sql`SELECT 1 AS found FROM events WHERE event = 'cancelled'`)) {
-      return ok({ recipients: [], tutorWithoutAddress: false });
+      return ok({ recipients: [], withheld: [], tutorWithoutAddress: false });
     }
 
     const now = clock.now();
@@ -168,24 +183,46 @@ export class MailOutbox extends DurableObject<Env> {
     // A move back to a slot moved to before is a new move: its row gets its own id.
     const stored = this.db.first(sql`SELECT 1 AS found FROM events WHERE event = ${event}`) ? `${event}#${sequence}` : event;
     // A student who turned these emails off gets none (their tutor still does); said nowhere, since none is queued.
-    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) }).filter(
-      ({ role }) => role !== "student" || booking.changeEmailsOff !== 1,
-    );
+    const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) })
+      .filter(({ role }) => role !== "student" || booking.changeEmailsOff !== 1)
+      .map(({ role, message }) => ({ role, message: withStopLink(message, people[role].link), withheld: people[role].withheld }));
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${stored}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
       this.db.run(sql`UPDATE mail SET status = 'superseded', next_attempt_at = NULL WHERE status = 'pending'`);
-      for (const { role, message } of messages) {
+      for (const { role, message, withheld } of messages) {
+        // A withheld message is kept as the record of why it was not sent; nothing will try it.
         this.db.run(
-          sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, next_attempt_at, created_at)
-              VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${stored}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)}, ${now}, ${now})`,
+          sql`INSERT INTO mail (key, booking_id, event, kind, sequence, role, message, status, next_attempt_at, created_at)
+              VALUES (${`${bookingId}:${kind}:${sequence}:${role}`}, ${bookingId}, ${stored}, ${kind}, ${sequence}, ${role}, ${JSON.stringify(message)},
+                      ${withheld ?? "pending"}, ${withheld ? null : now}, ${now})`,
         );
       }
-      // A move's reminders replace the old ones (superseded above), at the new times.
-      if (event !== "cancelled" && booking.remindersOff !== 1) this.queueReminders(booking, stored, sequence, now);
+      // A move's reminders replace the old ones (superseded above), at the new times; none for an address that stopped our emails.
+      if (event !== "cancelled" && booking.remindersOff !== 1 && people.student.withheld !== "suppressed") {
+        this.queueReminders(booking, stored, sequence, now, people.student.link);
+      }
     });
     await this.ctx.storage.setAlarm(clock.toPlatform(now));
-    return ok({ recipients: messages.map(({ role, message }) => ({ role, to: message.to })), tutorWithoutAddress });
+    return ok({
+      recipients: messages.filter(({ withheld }) => !withheld).map(({ role, message }) => ({ role, to: message.to })),
+      withheld: messages.flatMap(({ role, message, withheld }) => (withheld ? [{ role, to: message.to, reason: withheld }] : [])),
+      tutorWithoutAddress,
+    });
+  }
+
+  /**
+   * Each recipient's stop link, and whether their message of this change may go now (workers/mail-recipients.ts):
+   * the student's address counted toward today's cap when they get one, the tutor's checked for a stop.
+   */
+  private async admit(booking: BookingForMail, now: number): Promise<Record<MailRole, { link: string; withheld: MailWithheld | null }>> {
+    const student = {
+      link: await stopLinkFor(this.env, booking.studentEmail),
+      withheld: booking.changeEmailsOff === 1 ? null : await admitNow(this.env.DB, { role: "student", to: booking.studentEmail, now }),
+    };
+    if (!booking.tutorEmail) return { student, tutor: { link: "", withheld: null } };
+    const tutor = { link: await stopLinkFor(this.env, booking.tutorEmail), withheld: await admitNow(this.env.DB, { role: "tutor", to: booking.tutorEmail, now }) };
+    return { student, tutor };
   }
 
   /** Every message this booking has had, oldest first: for staff and tests. */
@@ -219,6 +256,7 @@ export class MailOutbox extends DurableObject<Env> {
       if (!this.db.first(sql`SELECT 1 AS found FROM mail WHERE key = ${row.key} AND status = 'pending'`)) continue;
       if (row.kind === "reminder" && this.reminderWaits(row, clock.now())) continue;
       const attempts = row.attempts + 1;
+      if (await this.withheldNow(row, Date.now())) continue;
       if (!mailer) {
         await this.giveUp(row, attempts, "Email is not configured (MAIL_API_URL, MAIL_API_TOKEN).");
         continue;
@@ -242,10 +280,31 @@ export class MailOutbox extends DurableObject<Env> {
     if (next !== null) await this.ctx.storage.setAlarm(clock.toPlatform(Math.max(next, clock.now())));
   }
 
+  /**
+   * Whether the row's address may not be written to now (stopped since it was queued; a reminder past
+   * today's cap): then the row is marked so, for good. If D1 cannot answer, nothing is sent now: the row
+   * is tried again in FIRST_BACKOFF_MS, without spending an attempt (the provider was never asked).
+   */
+  private async withheldNow(row: MailRow, now: number): Promise<boolean> {
+    const to = MailMessage.shape.to.parse(JSON.parse(row.message).to);
+    let withheld: MailWithheld | null;
+    try {
+      withheld = await admitAtSend(this.env.DB, { role: row.role, to, kind: row.kind, attempts: row.attempts, now });
+    } catch (error) {
+      const next = now + FIRST_BACKOFF_MS;
+      console.warn(`[MailOutbox] ${row.key}: could not check the address, retrying`, error);
+      this.db.run(sql`UPDATE mail SET last_error = ${"The address could not be checked."}, next_attempt_at = ${next} WHERE key = ${row.key}`);
+      return true;
+    }
+    if (!withheld) return false;
+    this.db.run(sql`UPDATE mail SET status = ${withheld}, next_attempt_at = NULL WHERE key = ${row.key}`);
+    return true;
+  }
+
   /** The student's reminders for this booking, queued with its confirmation (inside its transaction). */
-  private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number): void {
+  private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number, stopLink: string): void {
     const start = sessionStart(booking);
-    const message = JSON.stringify(reminderMessage(booking));
+    const message = JSON.stringify(withStopLink(reminderMessage(booking), stopLink));
     // The center's offsets, less those the student turned off.
     const off = new Set(parseReminderHours(booking.reminderHoursOff));
     const hours = parseReminderHours(booking.reminderHours).filter((offset) => !off.has(offset));
@@ -314,12 +373,19 @@ export class MailOutbox extends DurableObject<Env> {
     return latest && baseEvent(latest.event) === event ? latest : null;
   }
 
-  /** Who the event's messages go to; a superseded one (a confirmation overtaken by its cancel) goes to no one. */
+  /** Who the event's messages go to, and whose were withheld; a superseded one (a confirmation overtaken by its cancel) goes to no one. */
   private queuedFor(event: string, tutorWithoutAddress: boolean): MailQueued {
-    const rows = this.db.all<{ role: MailRole; message: string }>(
-      sql`SELECT role, message FROM mail WHERE event = ${event} AND kind = ${kindOf(baseEvent(event))} AND status <> 'superseded' ORDER BY key`,
-    );
-    return { recipients: rows.map((row) => ({ role: row.role, to: MailMessage.shape.to.parse(JSON.parse(row.message).to) })), tutorWithoutAddress };
+    const rows = this.db
+      .all<{ role: MailRole; message: string; status: OutboxMessage["status"] }>(
+        sql`SELECT role, message, status FROM mail WHERE event = ${event} AND kind = ${kindOf(baseEvent(event))} AND status <> 'superseded' ORDER BY key`,
+      )
+      .map((row) => ({ role: row.role, status: row.status, to: MailMessage.shape.to.parse(JSON.parse(row.message).to) }));
+    const withheld = (status: OutboxMessage["status"]): status is MailWithheld => status === "suppressed" || status === "capped";
+    return {
+      recipients: rows.filter((row) => !withheld(row.status)).map(({ role, to }) => ({ role, to })),
+      withheld: rows.flatMap(({ role, to, status }) => (withheld(status) ? [{ role, to, reason: status }] : [])),
+      tutorWithoutAddress,
+    };
   }
 }
 

@@ -48,7 +48,8 @@ const student = { cookie: "", sessionId: "" };
 
 const pathId = fc.oneof(fc.constant(SESSION), fc.constant("<student's chat>"), fc.constant("bk-0123456789abcdef0123456789abcdef"), fc.constantFrom("constructor", "__proto__", "%zz", "..", "session-1-2"), fc.string({ minLength: 1, maxLength: 60 }));
 
-type Route = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean };
+/** `form`: the route reads an HTML form, so a non-JSON body goes as one. */
+type Route = { method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; path: (id: string, q: string) => string; body?: boolean; form?: boolean };
 const ROUTES: Route[] = [
   { method: "GET", path: () => "/api/health" },
   { method: "GET", path: (id) => `/api/chat/session/${id}` },
@@ -75,6 +76,8 @@ const ROUTES: Route[] = [
   { method: "GET", path: (_id, q) => `/api/notifications/socket?ticket=${q}` },
   { method: "GET", path: () => "/api/notifications/preferences" },
   { method: "PUT", path: () => "/api/notifications/preferences", body: true },
+  { method: "GET", path: (_id, q) => `/api/mail/stop?token=${q}` },
+  { method: "POST", path: (_id, q) => `/api/mail/stop?token=${q}`, body: true, form: true },
   { method: "POST", path: () => "/api/assistant", body: true },
   { method: "GET", path: () => "/api/assistant/persona" },
   { method: "GET", path: (_id, q) => `/tutors?q=${q}` },
@@ -131,7 +134,7 @@ async function send(request: APIRequestContext, route: Route, input: { id: strin
   const headers: Record<string, string> = {};
   if (input.cookie) headers.cookie = input.cookie === "<student's cookie>" ? student.cookie : input.cookie;
   if (input.bot) headers.authorization = "Bearer not-the-token";
-  if (route.body) headers["content-type"] = input.json ? "application/json" : "text/plain";
+  if (route.body) headers["content-type"] = input.json ? "application/json" : route.form ? "application/x-www-form-urlencoded" : "text/plain";
   // A Buffer goes out byte for byte (a string with a JSON content type would be JSON-encoded again).
   return request.fetch(url, { method: route.method, headers, data: route.body ? Buffer.from(input.body) : undefined, maxRedirects: 0 });
 }

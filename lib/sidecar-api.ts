@@ -3,6 +3,8 @@ import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, ReplyFeedback, ReplyVote, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
 import type { SinkMessageList } from "./mail/sink";
+import type { EmailWithheld } from "./mail/recipients";
+import type { MailStopState } from "./mail/stop-link";
 import type { StudentFact } from "./memory/schemas";
 import type { ForgetMeSummary } from "./memory/page-schemas";
 import type { AnalyticsSeries } from "./analytics/events";
@@ -39,7 +41,10 @@ export interface SidecarApi {
   /** The owner's bookings, newest first. */
   listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
   /** Cancels one of the owner's confirmed bookings (404 for anything else); `lateCancel` when inside the center's cutoff. */
-  cancelBooking(ownerId: string, bookingId: string): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailedTo?: string }>>;
+  cancelBooking(
+    ownerId: string,
+    bookingId: string,
+  ): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailedTo?: string; emailWithheld?: EmailWithheld }>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */
@@ -118,6 +123,10 @@ export interface SidecarApi {
   // Booking emails (slice `mail`).
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */
   devMailbox(): Promise<Result<SinkMessageList>>;
+  /** The "stop these emails" link's page: the address its signed token names, and whether it is stopped (400 for a bad token). */
+  mailStopInfo(token: string): Promise<Result<MailStopState>>;
+  /** One click (RFC 8058): nothing more is emailed to the address the token names (400 for a bad token). */
+  stopMail(token: string): Promise<Result<MailStopState>>;
 
   // Reminders (slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.
   /** Whether the owner turned session reminders off. */

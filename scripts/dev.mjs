@@ -7,7 +7,8 @@ await clearDeadRegistration("tutor-chat-sidecar");
 const mailSink = start("mail", "wrangler", mailSinkArgs());
 await waitForHttp(`http://127.0.0.1:${MAIL_SINK_PORT}/health`);
 
-const sidecar = start("sidecar", "wrangler", sidecarArgs());
+// next dev's address: the "stop these emails" link in every email points there.
+const sidecar = start("sidecar", "wrangler", sidecarArgs(undefined, undefined, undefined, `http://localhost:${process.env.PORT ?? "3000"}`));
 await waitForHttp(`http://127.0.0.1:${SIDECAR_PORT}/health`);
 const web = start("web", "next", ["dev", "--port", process.env.PORT ?? "3000"]);
 stopAllOnExit([mailSink, sidecar, web]);

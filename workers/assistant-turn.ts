@@ -14,7 +14,7 @@ import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST" | "NOTIFICATIONS"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 

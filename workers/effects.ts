@@ -4,12 +4,13 @@ import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { WaitUntil } from "./analytics";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
+import { storedContactProblem } from "../lib/tutoring/parse-contact";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
 import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
-import { movedEvent, queueBookingMail, studentEmailed, type MailEnv } from "./mail";
+import { movedEvent, queueBookingMail, studentEmailOutcome, type MailEnv } from "./mail";
 import type { Waitlist } from "../durable-objects/waitlist";
 import { offerFreedSlot, waitlistFor } from "./waitlist";
 import { notifyStudent, type NotifyEnv } from "./notify";
@@ -60,6 +61,9 @@ export async function performEffect(
   try {
     switch (effect.type) {
       case "create_booking": {
+        // The name and email go into emails and invites: the contact step's rules again, whatever state the form was saved in.
+        const contact = storedContactProblem(effect.booking.studentName, effect.booking.studentEmail);
+        if (contact) return { ok: false, reason: "contact", field: contact };
         // One id per (chat, message): a retried message finds its own booking instead of booking twice.
         const id = await bookingIdFor(context.sessionId, context.messageId);
         const timeZone = context.policy.timeZone;
@@ -73,24 +77,24 @@ export async function performEffect(
         if (booked && effect.booking.fromWaitlist && context.waitlists) await tellWaitlistBooked(context.waitlists, effect.booking, context.ownerId, id);
         await scheduleEnd(context.sessionManagers, { bookingId: id, ownerId: context.ownerId, date: effect.booking.date, end: effect.booking.end, timeZone });
         // A retried message finds the outbox's record of this event: the same answer, no second email.
-        const emailedTo = studentEmailed(await queueBookingMail(context.mail, id, "confirmed"));
+        const email = studentEmailOutcome(await queueBookingMail(context.mail, id, "confirmed"));
         // Keyed by booking and event: the retried message adds no second notification.
         await notifyStudent(context.notify, context.ownerId, bookingConfirmedNotice({ bookingId: id, ...effect.booking }));
-        return { ok: true, bookingId: id, ...(emailedTo ? { emailedTo } : {}) };
+        return { ok: true, bookingId: id, ...email };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({
           db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, memory: context.memory, bookingId: effect.bookingId, ownerId: context.ownerId, now,
         });
         if (!cancelled) return { ok: false, reason: "not_found" };
-        const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
+        const email = studentEmailOutcome(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
         await notifyStudent(context.notify, context.ownerId, bookingCancelledNotice({ bookingId: effect.bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
         return {
           ok: true,
           bookingId: effect.bookingId,
           ...(cancelled.lateCancel ? { lateCancel: { cutoffHours: cancelled.cutoffHours } } : {}),
-          ...(emailedTo ? { emailedTo } : {}),
+          ...email,
         };
       }
       case "move_booking": {
@@ -109,11 +113,11 @@ export async function performEffect(
         // The same SessionManager (named by the booking id) moves its alarm to the new end.
         await scheduleEnd(context.sessionManagers, { bookingId: effect.bookingId, ownerId: context.ownerId, date: effect.to.date, end: effect.to.end, timeZone });
         // Once per move (the event names the new slot): a retried effect finds it, and no second email goes out.
-        const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
+        const email = studentEmailOutcome(await queueBookingMail(context.mail, effect.bookingId, movedEvent(effect.to)));
         if (!moved.already) {
           await notifyStudent(context.notify, context.ownerId, bookingMovedNotice({ bookingId: effect.bookingId, ...effect.to, from: moved.from, movedAt: now }));
         }
-        return { ok: true, bookingId: effect.bookingId, ...(emailedTo ? { emailedTo } : {}) };
+        return { ok: true, bookingId: effect.bookingId, ...email };
       }
       case "join_waitlist": {
         if (!context.waitlists) return { ok: false, reason: "error" };

@@ -2,17 +2,19 @@ import { fail, ok, type Result } from "../lib/errors";
 import { mailConfigured } from "../lib/mail/mailer";
 import { SinkMessageList } from "../lib/mail/sink";
 import type { MailEventId, MailQueued } from "../durable-objects/mail-outbox";
+import type { MailWithheld } from "../lib/mail/recipients";
 
-export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN">;
+export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL">;
 
 /**
  * Queues the emails for a change to a booking in its MailOutbox. Null when
- * email is not configured or the queue could not be reached: then nothing was
- * queued and nobody may say an email is on its way. Never throws: the booking
- * or cancel it follows has happened either way.
+ * email is not configured (the provider, and SITE_URL for the stop link every
+ * email carries) or the queue could not be reached: then nothing was queued and
+ * nobody may say an email is on its way. Never throws: the booking or cancel it
+ * follows has happened either way.
  */
 export async function queueBookingMail(env: MailEnv | undefined, bookingId: string, event: MailEventId): Promise<MailQueued | null> {
-  if (!env || !mailConfigured(env)) return null;
+  if (!env || !mailConfigured(env) || !env.SITE_URL) return null;
   try {
     const queued = await env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId)).enqueue({ bookingId, event });
     if (!queued.ok) {
@@ -34,6 +36,19 @@ export function movedEvent(to: { tutorId: string; date: string; start: string })
 /** The student's address when their email was queued: what the chat may say. */
 export function studentEmailed(queued: MailQueued | null): string | undefined {
   return queued?.recipients.find((recipient) => recipient.role === "student")?.to;
+}
+
+/** The student's address and why no email goes to it (stopped, or past today's cap): what the chat says instead. */
+export function studentWithheld(queued: MailQueued | null): { to: string; reason: MailWithheld } | undefined {
+  const withheld = queued?.withheld.find((recipient) => recipient.role === "student");
+  return withheld ? { to: withheld.to, reason: withheld.reason } : undefined;
+}
+
+/** What an effect's outcome carries about the student's email: queued (`emailedTo`) or withheld (`emailWithheld`). */
+export function studentEmailOutcome(queued: MailQueued | null): { emailedTo?: string; emailWithheld?: { to: string; reason: MailWithheld } } {
+  const emailedTo = studentEmailed(queued);
+  const emailWithheld = studentWithheld(queued);
+  return { ...(emailedTo ? { emailedTo } : {}), ...(emailWithheld ? { emailWithheld } : {}) };
 }
 
 /**

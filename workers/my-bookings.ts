@@ -3,7 +3,7 @@ import { bookingCancelledNotice } from "../lib/notifications/messages";
 import { recordAnalytics, type WaitUntil } from "./analytics";
 import { chatSession } from "./assistant-turn";
 import { cancelBooking } from "./effects";
-import { queueBookingMail, studentEmailed } from "./mail";
+import { queueBookingMail, studentEmailOutcome } from "./mail";
 import { notifyStudent } from "./notify";
 
 export interface MyBookingCancelled {
@@ -25,11 +25,11 @@ export async function cancelMyBooking(
 ): Promise<Result<MyBookingCancelled>> {
   const cancelled = await cancelBooking({ db: env.DB, sessionManagers: env.SESSION_MANAGER, waitlists: env.WAITLIST, memory: env, waitUntil, bookingId, ownerId, now });
   if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
-  const emailedTo = studentEmailed(await queueBookingMail(env, bookingId, "cancelled"));
+  const email = studentEmailOutcome(await queueBookingMail(env, bookingId, "cancelled"));
   await notifyStudent(env, ownerId, bookingCancelledNotice({ bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
   const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;
   recordAnalytics(env, [{ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : [])], waitUntil, now);
   // The booking stands cancelled even if its chat is in the trash or cannot be told now.
   await chatSession(env, cancelled.sessionId).bookingCancelled(ownerId, bookingId, now, lateCutoffHours).catch(() => undefined);
-  return ok({ bookingId, status: "cancelled", lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...(emailedTo ? { emailedTo } : {}) });
+  return ok({ bookingId, status: "cancelled", lateCancel: cancelled.lateCancel, cutoffHours: cancelled.cutoffHours, ...email });
 }

@@ -1,7 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
-import { BookingId, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
+import { BookingId, type ChatState, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
 import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
@@ -9,12 +9,14 @@ import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
 import { acceptUserMessage } from "./assistant-turn";
 import { BotQueueApi } from "./bot-queue";
-import { searchDirectory } from "./db/catalog";
+import { searchDirectory, teachesSubject } from "./db/catalog";
 import { listBookings } from "./db/bookings";
-import { listChats, restoreChat, softDeleteChat } from "./db/chats";
+import { listChats } from "./db/chats";
+import { trashChat, untrashChat } from "./chat-trash";
 import { purgeExpiredStaffTokens } from "./db/staff";
 import { readDevMailbox } from "./mail";
 import { remindersOff, setRemindersOff } from "./db/mail";
+import { mailStopInfo, stopMail } from "./mail-stop";
 import { ReminderPreference } from "../lib/mail/reminder-preference";
 import { runHardDelete } from "./hard-delete";
 import { handleInternal } from "./internal";
@@ -149,7 +151,14 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
     const parsed = SessionPatch.safeParse(patch);
     if (!parsed.success) return fail("bad_request:body", "Invalid session fields.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, clock.now()));
+    return this.withSession(sessionId, ownerId, async (stub, owner): Promise<Result<ChatState>> => {
+      // A search's subject may name a booking's emails: only a subject some tutor teaches (D1, which the object's patch cannot await).
+      const skill = parsed.data.searchCriteria?.skill;
+      if (skill !== undefined && !(await teachesSubject(this.env.DB, { skill }))) {
+        return fail("bad_request:body", "Unknown subject.", [{ path: "searchCriteria.skill", message: "Not a subject any tutor teaches: the assistant sets it from the catalog." }]);
+      }
+      return stub.patch(owner, parsed.data, clock.now());
+    });
   }
 
   async listTutors(query: string) {
@@ -182,34 +191,11 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   async deleteChat(sessionId: string, ownerId: string) {
-    return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
-      const now = clock.now();
-      const chat = await softDeleteChat(this.env.DB, { id, ownerId: owner, now });
-      if (!chat) return fail("not_found:chat", "You have no chat with that id.");
-      // D1 first: if closing the gate fails, a retry finds the row and closes it then.
-      const gate = await stub.setDeleted(owner, chat.deletedAt ?? now);
-      return gate.ok ? ok(chat) : gate;
-    });
+    return this.withSession(sessionId, ownerId, (stub, owner, id) => trashChat(this.env.DB, stub, { id, ownerId: owner, now: clock.now() }));
   }
 
   async restoreChat(sessionId: string, ownerId: string) {
-    return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
-      const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now: clock.now() });
-      if (restored.ok) {
-        const gate = await stub.setDeleted(owner, null);
-        return gate.ok ? ok(restored.chat) : gate;
-      }
-      if (restored.reason === "expired") return fail("gone:chat", "This chat was deleted too long ago to restore.");
-      // Live in D1 but still closed in its object: an earlier restore stopped half-way. Finish it.
-      if (restored.reason === "live") {
-        const state = await stub.getState(owner);
-        if (!state.ok && state.error.code === "gone:chat") {
-          const gate = await stub.setDeleted(owner, null);
-          return gate.ok ? ok(restored.chat) : gate;
-        }
-      }
-      return fail("not_found:chat", "There is no chat with that id in your trash.");
-    });
+    return this.withSession(sessionId, ownerId, (stub, owner, id) => untrashChat(this.env.DB, stub, { id, ownerId: owner, now: clock.now() }));
   }
 
   // Staff sign-in (workers/staff/): each validates its arguments with lib/staff/schemas.ts.
@@ -359,6 +345,16 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   /** What the local mail sink holds, for /dev/mail. 404 unless DEV_MAIL is "1" (only the local stack sets it). */
   async devMailbox() {
     return this.guard(() => readDevMailbox(this.env));
+  }
+
+  /** The "stop these emails" link's page: the address its token names, stopped or not (workers/mail-stop.ts). */
+  async mailStopInfo(token: string) {
+    return this.guard(() => mailStopInfo(this.env, token));
+  }
+
+  /** One click: every email to the address the token names stops (the suppression list the MailOutbox honours). */
+  async stopMail(token: string) {
+    return this.guard(() => stopMail(this.env, token, Date.now()));
   }
 
   // Reminders (issue 11, slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.

@@ -1,6 +1,7 @@
 import { z } from "../lib/zod";
 import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import { SOCKET_TICKET_TTL_MS } from "../lib/socket-protocol";
+import { derivedHmacKey } from "./secrets";
 
 /**
  * Socket tickets. A browser cannot put headers on a WebSocket, and the sidecar
@@ -34,11 +35,9 @@ const PURPOSE_LABEL: Record<TicketPurpose, string> = {
   notifications: "tutor-chat notifications socket ticket v1",
 };
 
-async function ticketKey(internalKey: string, purpose: TicketPurpose): Promise<CryptoKey> {
+function ticketKey(internalKey: string, purpose: TicketPurpose): Promise<CryptoKey> {
   // A key of its own, derived from INTERNAL_KEY, so a ticket can never stand in for the key itself.
-  const base = await crypto.subtle.importKey("raw", encoder.encode(internalKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const derived = await crypto.subtle.sign("HMAC", base, encoder.encode(PURPOSE_LABEL[purpose]));
-  return crypto.subtle.importKey("raw", derived, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  return derivedHmacKey(internalKey, PURPOSE_LABEL[purpose]);
 }
 
 export async function mintTicket(

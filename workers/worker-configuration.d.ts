@@ -9,6 +9,7 @@ interface __BaseEnv_Env {
 	MAIL_FROM: string;
 	DEV_MAIL: string;
 	CLOCK_OFFSET_MS: string;
+	SITE_URL: string;
 	INTERNAL_KEY: string;
 	BOT_TOKEN: string;
 	BACKEND_API_TOKEN: string;
@@ -37,7 +38,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_MEMORY" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "MAIL_API_TOKEN" | "MAIL_API_URL">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_MEMORY" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "SITE_URL" | "MAIL_API_TOKEN" | "MAIL_API_URL">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -7,11 +7,12 @@ import { AppError } from "@/lib/errors";
 import { fetchJson } from "@/lib/fetch-json";
 import { BookingSummary } from "@/lib/schemas";
 import { lateCancelText } from "@/lib/tutoring/phrasing";
+import { EmailWithheld, withheldText } from "@/lib/mail/recipients";
 import { modeLabel, slotLabel } from "./format";
 
 const Bookings = z.object({ bookings: z.array(BookingSummary) });
 /** The cancel's answer: late when inside the center's cutoff (the cancel still happened). */
-const Cancelled = z.object({ lateCancel: z.boolean().optional(), cutoffHours: z.number().optional(), emailedTo: z.string().optional() });
+const Cancelled = z.object({ lateCancel: z.boolean().optional(), cutoffHours: z.number().optional(), emailedTo: z.string().optional(), emailWithheld: EmailWithheld.optional() });
 
 const STATUS = { confirmed: "Confirmed", cancelled: "Cancelled", ended: "Ended" } as const;
 
@@ -27,8 +28,9 @@ export function BookingList() {
     try {
       const answer = Cancelled.safeParse(await fetchJson(`/api/bookings/${encodeURIComponent(booking.id)}/cancel`, { method: "POST" }));
       const late = answer.success && answer.data.lateCancel && answer.data.cutoffHours !== undefined ? ` ${lateCancelText(answer.data.cutoffHours)}` : "";
-      // Said only when the sidecar queued the email (its answer names the address).
-      const email = answer.success && answer.data.emailedTo ? ` A cancellation email is on its way to ${answer.data.emailedTo}.` : "";
+      // Said only when the sidecar queued the email (its answer names the address), or why none will go.
+      const withheld = answer.success && answer.data.emailWithheld ? ` ${withheldText(answer.data.emailWithheld)}` : "";
+      const email = answer.success && answer.data.emailedTo ? ` A cancellation email is on its way to ${answer.data.emailedTo}.` : withheld;
       setStatus(`Your session with ${booking.tutorName} is cancelled.${late}${email}`);
       await mutate();
     } catch (caught) {

@@ -2,7 +2,7 @@
 
 import { useEffect, useId, useRef, useState } from "react";
 import { QUICK, contactMessage, detailsMessage } from "@/lib/tutoring/commands";
-import { contactProblem, isValidEmail, isValidName } from "@/lib/tutoring/parse-contact";
+import { contactProblem, isStoredEmail, isStoredName, isValidEmail, isValidName } from "@/lib/tutoring/parse-contact";
 import type { BookingInfo, TutorMode } from "@/lib/tutoring/schemas";
 import { modeLabel, slotLabel } from "./format";
 
@@ -171,6 +171,18 @@ function Summary({ info }: { info: BookingInfo }) {
   );
 }
 
+/**
+ * The typed name and email as a saved draft may hold them (the server refuses anything else: lib/tutoring/patch-rules.ts):
+ * trimmed, and each only when empty or the contact step would take it; a half-typed address keeps the last good one.
+ */
+function draftContact(name: string, email: string): Partial<Pick<BookingInfo, "studentName" | "studentEmail">> {
+  const [typedName, typedEmail] = [name.trim(), email.trim()];
+  return {
+    ...(typedName === "" || isStoredName(typedName) ? { studentName: typedName } : {}),
+    ...(typedEmail === "" || isStoredEmail(typedEmail) ? { studentEmail: typedEmail } : {}),
+  };
+}
+
 /** Debounced draft saving of the form's own fields. */
 function useDraft(props: Props) {
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -220,7 +232,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
           aria-describedby={error ? errorId : undefined}
           onChange={(event) => {
             setName(event.target.value);
-            draft.save({ studentName: event.target.value, studentEmail: email });
+            draft.save(draftContact(event.target.value, email));
           }}
         />
       </div>
@@ -237,7 +249,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
           aria-describedby={error ? errorId : undefined}
           onChange={(event) => {
             setEmail(event.target.value);
-            draft.save({ studentName: name, studentEmail: event.target.value });
+            draft.save(draftContact(name, event.target.value));
           }}
         />
         <span className="hint">For this booking: the center writes to you here about it.</span>

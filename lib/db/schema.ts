@@ -65,6 +65,24 @@ export const profiles = sqliteTable("profiles", {
   reminderHoursOff: text("reminder_hours_off").notNull().default(""),
 });
 
+/**
+ * The addresses booking emails go to (migration 0015): whether its owner stopped them ("this wasn't me /
+ * stop these emails", the link in every email), whether its owner confirmed it, and today's count for
+ * the daily cap on unconfirmed addresses (lib/mail/recipients.ts). A row appears with the first email.
+ */
+export const mailRecipients = sqliteTable("mail_recipients", {
+  /** the address, lower case */
+  address: text("address").primaryKey(),
+  /** its owner confirmed it (student accounts, later): no daily cap. Nothing sets it yet. */
+  verified: integer("verified", { mode: "boolean" }).notNull().default(false),
+  /** epoch ms of "stop these emails": nothing more is sent to it */
+  suppressedAt: integer("suppressed_at"),
+  /** the UTC date (YYYY-MM-DD) `sentToday` counts */
+  day: text("day").notNull().default(""),
+  /** emails counted to it on `day` */
+  sentToday: integer("sent_today").notNull().default(0),
+});
+
 export const chats = sqliteTable(
   "chats",
   {

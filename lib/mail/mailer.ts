@@ -11,7 +11,7 @@ import { fail, ok, type Result } from "../errors";
  *   POST {MAIL_API_URL}/emails
  *   Authorization: Bearer {MAIL_API_TOKEN}
  *   Idempotency-Key: {key}            (Resend: ≤ 256 characters, remembered 24 h)
- *   { from, to: [..], subject, text, attachments: [{ filename, content (base64), content_type }] }
+ *   { from, to: [..], subject, text, attachments: [{ filename, content (base64), content_type }], headers: { .. } }
  *   → 200 { id }
  *
  * `fetch` is injected so the sender is the same code in both places and tests
@@ -35,6 +35,8 @@ export const MailMessage = z.object({
   subject: z.string().min(1).max(200),
   text: z.string().min(1).max(20_000),
   attachments: z.array(MailAttachment).max(2),
+  /** Extra headers, e.g. RFC 8058's List-Unsubscribe pair (lib/mail/stop-link.ts); Resend takes them as `headers`. */
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(2_000).regex(/^[^\r\n]*$/)).optional(),
 });
 export type MailMessage = z.infer<typeof MailMessage>;
 
@@ -80,6 +82,7 @@ export function createHttpMailer(options: HttpMailerOptions): Mailer {
             subject: message.subject,
             text: message.text,
             attachments: message.attachments.map((file) => ({ filename: file.filename, content: file.content, content_type: file.contentType })),
+            ...(message.headers ? { headers: message.headers } : {}),
           }),
           signal: timeout.signal,
         });

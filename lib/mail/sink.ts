@@ -10,6 +10,8 @@ export const SinkMessage = z.object({
   subject: z.string(),
   text: z.string(),
   attachments: z.array(z.object({ filename: z.string(), contentType: z.string(), /** base64 */ content: z.string() })),
+  /** Extra headers the message was sent with (List-Unsubscribe…); none on messages kept before the sink stored them. */
+  headers: z.record(z.string(), z.string()).default({}),
 });
 export type SinkMessage = z.infer<typeof SinkMessage>;
 

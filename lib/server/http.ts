@@ -27,6 +27,31 @@ export async function readJsonBody<S extends z.ZodType>(request: Request, schema
   return parsed.data;
 }
 
+/**
+ * Reads a small HTML-form body (`application/x-www-form-urlencoded`, or `multipart/form-data` as
+ * RFC 8058 also allows) of at most `limit` bytes, counted while streaming. A wrong content type,
+ * too many bytes or a body that does not parse is a 4xx.
+ */
+export async function readFormBody(request: Request, limit = 4 * 1024): Promise<URLSearchParams> {
+  const type = request.headers.get("content-type") ?? "";
+  const urlEncoded = type.toLowerCase().startsWith("application/x-www-form-urlencoded");
+  if (!urlEncoded && !type.toLowerCase().startsWith("multipart/form-data")) {
+    throw new AppError("unsupported_media_type:body", "Send the form as application/x-www-form-urlencoded or multipart/form-data.");
+  }
+  if (Number(request.headers.get("content-length") ?? "0") > limit) throw new AppError("payload_too_large:body", `The form is larger than ${limit} bytes.`);
+  const text = await readLimited(request, limit).catch((error: unknown) => {
+    throw error instanceof AppError ? new AppError("payload_too_large:body", `The form is larger than ${limit} bytes.`) : error;
+  });
+  if (urlEncoded) return new URLSearchParams(text);
+  try {
+    // The boundary in the header is case-sensitive: passed on as sent.
+    const form = await new Response(text, { headers: { "content-type": type } }).formData();
+    return new URLSearchParams([...form].flatMap(([name, value]) => (typeof value === "string" ? [[name, value] as [string, string]] : [])));
+  } catch {
+    throw new AppError("bad_request:body", "The form could not be read.");
+  }
+}
+
 function tooLarge() {
   return new AppError("payload_too_large:body", `The body is larger than ${MAX_BODY_BYTES / 1024} KB.`);
 }

@@ -2,6 +2,7 @@ import { z } from "../zod";
 import { BookingId } from "../schemas";
 import type { BookingRequest } from "../tutoring/turn-types";
 import { StaffTutorId } from "./schemas";
+import type { MailWithheld } from "../mail/recipients";
 
 /**
  * The staff schedule (workers/staff/schedule.ts): every shape that crosses the
@@ -77,5 +78,8 @@ export type ScheduleWeek = {
   canCancel: boolean;
 };
 
-/** `studentEmailed`: the cancellation email to the student is queued (false: email is off, or it could not be queued). */
-export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean; studentEmailed: boolean };
+/**
+ * `studentEmailed`: the cancellation email to the student is queued (false: email is off, or it could not be queued);
+ * `studentEmailWithheld`: why none goes to the student's address (its owner stopped our emails, or today's cap).
+ */
+export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean; studentEmailed: boolean; studentEmailWithheld?: MailWithheld };

@@ -1,4 +1,5 @@
 import { phrasesFor, type Tone } from "../center/persona";
+import { withheldText, type EmailWithheld } from "../mail/recipients";
 import type { SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
@@ -25,7 +26,9 @@ export type BookingRefusal =
   /** A rule of the center's (lead time, horizon, closed date, opening hours), worded for the student. */
   | { ok: false; reason: "policy"; rule: SlotRule; explanation: string }
   /** The student already holds `cap` sessions in that week. */
-  | { ok: false; reason: "weekly_cap"; cap: number };
+  | { ok: false; reason: "weekly_cap"; cap: number }
+  /** The form's name or email is not one the contact step takes (a saved form is re-checked when the booking is made). */
+  | { ok: false; reason: "contact"; field: "name" | "email" };
 
 /** Why a move was not made: a booking refusal about the new slot, or the ORIGINAL slot inside the center's cutoff. */
 export type MoveRefusal = BookingRefusal | { ok: false; reason: "too_late"; cutoffHours: number };
@@ -34,10 +37,26 @@ export type EffectOutcome =
   /**
    * `lateCancel`: a cancel inside the center's cutoff; it happened, and counts as late.
    * `emailedTo`: the student's email about it is queued (durably, sent with retries); absent, none was.
+   * `emailWithheld`: no email goes to the student's address, and why (its owner stopped them, or today's cap).
    * `position`: the student's place in a waitlist's line (1 is next); `left`: whether leaving found them on it.
    */
-  | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string; position?: number; left?: boolean }
+  | {
+      ok: true;
+      bookingId?: string;
+      meetingLink?: string;
+      lateCancel?: { cutoffHours: number };
+      emailedTo?: string;
+      emailWithheld?: EmailWithheld;
+      position?: number;
+      left?: boolean;
+    }
   | MoveRefusal;
+
+/** What the chat says of the student's email: on its way only when queued, else why none will go, else nothing (email off). */
+function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: string): string {
+  if (outcome.emailedTo) return ` ${onItsWay} ${outcome.emailedTo}.`;
+  return outcome.emailWithheld ? ` ${withheldText(outcome.emailWithheld)}` : "";
+}
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -81,7 +100,7 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       ...(outcome.bookingId ? { bookingId: outcome.bookingId } : {}),
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
-    const email = outcome.emailedTo ? ` A confirmation email with a calendar invite is on its way to ${outcome.emailedTo}.` : "";
+    const email = emailNote(outcome, "A confirmation email with a calendar invite is on its way to");
     return turn(
       `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} ${phrasesFor(tone).bookedSignOff}`,
       [QUICK.cancelBooking, QUICK.startOver],
@@ -105,6 +124,13 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
     return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}. ${outcome.explanation}`);
   }
   if (outcome.reason === "policy") return turn(`Nothing was booked. ${outcome.explanation} Want to try a different time?`, [QUICK.changeTime, QUICK.startOver], { bookingInfo: null });
+  if (outcome.reason === "contact" && info) {
+    const { studentName: _name, studentEmail: _email, ...rest } = info;
+    const which = outcome.field === "name" ? "that name (a name is letters only, with no links or line breaks)" : "that email address";
+    return turn(`Nothing was booked: I can't book with ${which}. What's your name and email? For example: Ada Lovelace, ada@example.com`, undefined, {
+      bookingInfo: { ...rest, step: "contact" },
+    });
+  }
   if (outcome.reason === "weekly_cap") {
     return turn(
       `Nothing was booked: you already have ${outcome.cap} session${outcome.cap === 1 ? "" : "s"} that week, the center's limit. Want to try another week?`,
@@ -119,7 +145,7 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
   const info = fields.bookingInfo;
   if (outcome.ok) {
     const late = outcome.lateCancel ? ` ${lateCancelText(outcome.lateCancel.cutoffHours)}` : "";
-    const email = outcome.emailedTo ? ` A cancellation email is on its way to ${outcome.emailedTo}.` : "";
+    const email = emailNote(outcome, "A cancellation email is on its way to");
     return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
@@ -145,7 +171,7 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
   if (outcome.ok) {
     const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: to.tutorName, slot: { day: weekdayOf(to.date), date: to.date, start: to.start, end: to.end } };
     const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
-    const email = outcome.emailedTo ? ` An update email with the new time and calendar invite is on its way to ${outcome.emailedTo}.` : "";
+    const email = emailNote(outcome, "An update email with the new time and calendar invite is on its way to");
     const reference = info.bookingId ? ` Your booking number stays ${info.bookingId}.` : "";
     return turn(
       `Done: your session is moved to ${slotText(chosen.slot)} with ${chosen.tutorName} (moved from ${slotText(info.slot)}).${reference}${email}`,

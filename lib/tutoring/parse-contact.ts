@@ -15,6 +15,13 @@ const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
 const NAME_LEAD = /^(hi|hello|hey|sure|ok|okay|yes|it'?s|this is|i'?m|i am|my name is|name is|name|call me|and)\b[\s:,-]*/i;
 const EMAIL_LEAD = /\b(my email is|email is|email address is|my email|email address|email|e-mail|and|at)[\s:,-]*$/i;
 const NAME = /^\p{L}[\p{L}'.-]*(?: \p{L}[\p{L}'.-]*){0,4}$/u;
+/**
+ * A web address inside a name ("evil.example", "www.site.com"): a dot between letters with two or more after it.
+ * Initials ("J.R.R. Tolkien", "Ada L.") have at most one letter after each dot. A name reaches emails and invites.
+ */
+const ADDRESS_IN_NAME = /\p{L}\.\p{L}{2}/u;
+/** Line breaks, tabs and invisible format characters (bidi overrides, zero-width): never part of a name as stored. */
+const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 /** Words that show a sentence, not a name ("I don't know", "what do you need"). */
 const NOT_NAME_WORDS = new Set(
   "i me my you your what why how who which when where don't dont know want need help not no yes book tutor email name please thanks sorry the is are do does can".split(" "),
@@ -42,7 +49,7 @@ function extractName(text: string): string | undefined {
     if (next === candidate) break;
     candidate = next;
   }
-  if (!candidate || candidate.length > 120 || !NAME.test(candidate)) return undefined;
+  if (!candidate || candidate.length > 120 || !NAME.test(candidate) || ADDRESS_IN_NAME.test(candidate)) return undefined;
   if (candidate.toLowerCase().split(" ").some((word) => NOT_NAME_WORDS.has(word))) return undefined;
   // Students often type in lowercase; a name reads better capitalized.
   if (candidate === candidate.toLowerCase()) {
@@ -61,7 +68,7 @@ const WHOLE_EMAIL = new RegExp(`^(?:${EMAIL.source})$`, "i");
 
 /** An address the parser reads back whole: "ada@exa_mple.com" or "josé@example.com" are not. */
 export function isValidEmail(email: string): boolean {
-  return WHOLE_EMAIL.test(email.trim());
+  return !CONTROL.test(email) && WHOLE_EMAIL.test(email.trim());
 }
 
 /**
@@ -69,8 +76,28 @@ export function isValidEmail(email: string): boolean {
  * around it. "Hi Kim" is not one: the parser would take "Hi" for a greeting.
  */
 export function isValidName(name: string): boolean {
+  if (CONTROL.test(name)) return false;
   const typed = trimName(name);
   return typed !== "" && extractName(typed)?.toLowerCase() === typed.toLowerCase();
+}
+
+/**
+ * A name or email as a booking keeps it and its emails and invites use it (a saved form, a booking
+ * being made): the contact step's rules, and nothing around it left to trim. Empty is "not given yet".
+ */
+export function isStoredName(name: string): boolean {
+  return name === name.trim() && isValidName(name);
+}
+
+export function isStoredEmail(email: string): boolean {
+  return email === email.trim() && isValidEmail(email);
+}
+
+/** The first of a booking's name and email that is not one it may store, or null. */
+export function storedContactProblem(name: string, email: string): "name" | "email" | null {
+  if (!isStoredName(name)) return "name";
+  if (!isStoredEmail(email)) return "email";
+  return null;
 }
 
 /** The booking form's contact check: the first field the assistant would refuse, or null. */

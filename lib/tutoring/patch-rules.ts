@@ -1,4 +1,5 @@
 import type { SessionFields, SessionPatch } from "../schemas";
+import { isStoredEmail, isStoredName } from "./parse-contact";
 
 /**
  * What a client may change directly with PATCH. Booking steps advance only
@@ -36,7 +37,32 @@ export function refusePatch(current: SessionFields, patch: SessionPatch): string
   if (patch.availableTutors !== undefined && canonical(patch.availableTutors) !== canonical(current.availableTutors)) {
     return "The tutors shown come from the assistant's search.";
   }
+  // The slot just taken (and the contact details riding with it) is the assistant's record, never the client's.
+  const waitFor = patch.searchCriteria?.waitFor;
+  if (waitFor && canonical(waitFor) !== canonical(current.searchCriteria?.waitFor)) {
+    return "The slot to wait for is kept by the assistant.";
+  }
   return null;
+}
+
+/**
+ * The names and emails a patch would save, checked with the contact step's rules as a booking
+ * stores them (`isStoredName`, `isStoredEmail`): they end up in emails and calendar invites, so a
+ * draft may hold one only if the assistant would have taken it. Empty is "not given yet".
+ * Field problems for a 400; none when the patch's contact fields are fine.
+ */
+export function contactIssues(patch: SessionPatch): { path: string; message: string }[] {
+  const people = [
+    { at: "bookingInfo", fields: patch.bookingInfo },
+    { at: "searchCriteria.waitFor", fields: patch.searchCriteria?.waitFor },
+  ];
+  return people.flatMap(({ at, fields }) => {
+    const issues: { path: string; message: string }[] = [];
+    const { studentName: name, studentEmail: email } = fields ?? {};
+    if (name && !isStoredName(name)) issues.push({ path: `${at}.studentName`, message: "A name is letters only (no line breaks, links or symbols), as the chat's contact step takes it." });
+    if (email && !isStoredEmail(email)) issues.push({ path: `${at}.studentEmail`, message: "Not an email address the chat's contact step takes, like ada@example.com." });
+    return issues;
+  });
 }
 
 /** JSON with sorted keys, so two equal values compare equal whatever order their keys were built in. */
@@ -46,4 +72,15 @@ function canonical(value: unknown): string {
       ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
       : inner,
   );
+}
+
+/** Why a patch is refused: a contact field the contact step would not take (400, per field), else a rule of `refusePatch` (409); null: apply it. */
+export function patchRefusal(
+  current: SessionFields,
+  patch: SessionPatch,
+): { code: "bad_request:body" | "conflict:booking"; message: string; issues?: { path: string; message: string }[] } | null {
+  const issues = contactIssues(patch);
+  if (issues.length > 0) return { code: "bad_request:body", message: "The name or email is not one a booking can use.", issues };
+  const refusal = refusePatch(current, patch);
+  return refusal ? { code: "conflict:booking", message: refusal } : null;
 }

@@ -105,7 +105,7 @@ export class Stack {
   }
 
   async startSidecar() {
-    const args = [...sidecarArgs(this.sidecarPort, this.persistTo), "--var", `BOT_MODE:${this.botMode}`];
+    const args = [...sidecarArgs(this.sidecarPort, this.persistTo, undefined, this.baseUrl), "--var", `BOT_MODE:${this.botMode}`];
     this.sidecar = this.spawn("sidecar", path.join(BIN, "wrangler"), args);
     await waitForHttp(`http://127.0.0.1:${this.sidecarPort}/health`, { accept: (response) => response.ok });
   }

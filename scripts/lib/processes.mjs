@@ -142,11 +142,14 @@ export async function clearDeadRegistration(workerName, registry = devRegistryPa
   if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
 }
 
-/** The sidecar mails through the local sink, and lets /dev/mail read it (DEV_MAIL). */
-export function sidecarArgs(port = SIDECAR_PORT, persistTo = PERSIST_TO, mailSinkPort = MAIL_SINK_PORT) {
+/**
+ * The sidecar mails through the local sink, and lets /dev/mail read it (DEV_MAIL); `siteUrl` is where
+ * the web worker answers, for the "stop these emails" link every email carries (SITE_URL).
+ */
+export function sidecarArgs(port = SIDECAR_PORT, persistTo = PERSIST_TO, mailSinkPort = MAIL_SINK_PORT, siteUrl = `http://localhost:${WEB_PORT}`) {
   return [
     "dev", "-c", "workers/wrangler.toml", "--persist-to", persistTo, "--port", String(port), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false",
-    "--var", `MAIL_API_URL:http://127.0.0.1:${mailSinkPort}`, "--var", "DEV_MAIL:1",
+    "--var", `MAIL_API_URL:http://127.0.0.1:${mailSinkPort}`, "--var", "DEV_MAIL:1", "--var", `SITE_URL:${siteUrl}`,
   ];
 }
 

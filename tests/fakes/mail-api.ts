@@ -11,7 +11,14 @@
 export interface FakeMailRequest {
   idempotencyKey: string | null;
   authorization: string | null;
-  body: { from: string; to: string[]; subject: string; text: string; attachments: { filename: string; content: string; content_type: string }[] };
+  body: {
+    from: string;
+    to: string[];
+    subject: string;
+    text: string;
+    attachments: { filename: string; content: string; content_type: string }[];
+    headers?: Record<string, string>;
+  };
   /** What the fake answered: an HTTP status, or "network_error" while down. */
   outcome: number | "network_error";
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { contactMessage } from "../../lib/tutoring/commands";
-import { contactProblem, parseContact } from "../../lib/tutoring/parse-contact";
+import { contactProblem, isStoredEmail, isStoredName, parseContact } from "../../lib/tutoring/parse-contact";
 
 /** Names with whether the assistant takes them as typed. */
 const NAMES: Array<[string, boolean]> = [
@@ -27,6 +27,11 @@ const NAMES: Array<[string, boolean]> = [
   ["Ada, Lovelace", false],
   ["ada@example.com", false],
   ["a".repeat(121), false],
+  ["J.R.R. Tolkien", true],
+  // A name goes into emails and invites: no web address in it.
+  ["evil.example", false],
+  ["Ada www.evil.com", false],
+  ["Ada Evil.Example", false],
 ];
 
 /** Addresses with whether the assistant reads them back whole. */
@@ -84,5 +89,24 @@ describe("the booking form and the assistant share one rule for names and emails
   it("names the field the assistant would refuse first", () => {
     expect(contactProblem("Hi", "ada@example")).toBe("name");
     expect(contactProblem("Ada", "ada@example")).toBe("email");
+  });
+});
+
+describe("a name or email as a booking stores it", () => {
+  it("refuses line breaks, tabs and invisible characters the form could be sent", () => {
+    for (const name of ["Ada\nLovelace", "Ada\tLovelace", "Ada\u202eLovelace", "Ada\u200bLovelace", "Ada\nAccount locked: https://evil.example/login"]) {
+      expect(isStoredName(name), JSON.stringify(name)).toBe(false);
+      expect(contactProblem(name, "ada@example.com"), JSON.stringify(name)).toBe("name");
+    }
+    expect(isStoredEmail("ada@example.com\n")).toBe(false);
+    expect(isStoredEmail("ada@example.com\u200b")).toBe(false);
+  });
+
+  it("keeps nothing around it to trim, and takes what the assistant stores", () => {
+    expect(isStoredName(" Ada Lovelace")).toBe(false);
+    expect(isStoredEmail("ada@example.com ")).toBe(false);
+    const read = parseContact("Ada Lovelace, ada@example.com");
+    expect(isStoredName(read.name!)).toBe(true);
+    expect(isStoredEmail(read.email!)).toBe(true);
   });
 });

@@ -40,3 +40,16 @@ export async function insertChat(id: string, ownerId: string, deletedDaysAgo: nu
     .bind(id, ownerId, TEST_NOW, TEST_NOW, deletedAt === null ? 0 : 1, deletedAt)
     .run();
 }
+
+/**
+ * Addresses whose owners confirmed them (`mail_recipients.verified`): the daily cap on emails to an
+ * unconfirmed address (lib/mail/recipients.ts) does not apply. For suites that email one address
+ * many times while testing something else; tests/workers/mail-recipients.test.ts tests the cap itself.
+ */
+export async function verifiedAddresses(...emails: string[]) {
+  await env.DB.batch(
+    emails.map((email) =>
+      env.DB.prepare("INSERT INTO mail_recipients (address, verified) VALUES (?1, 1) ON CONFLICT (address) DO UPDATE SET verified = 1").bind(email.toLowerCase()),
+    ),
+  );
+}

@@ -11,7 +11,7 @@ import { performEffect } from "../../workers/effects";
 import { queueBookingMail } from "../../workers/mail";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { enrolled } from "./staff-helpers";
 import { atReview } from "./memory-helpers";
 
@@ -22,6 +22,8 @@ let fake: FakeMailApi;
 beforeAll(async () => {
   await seedCatalog();
   await env.DB.prepare("UPDATE center_settings SET time_zone = ?1, name = 'Riverside Tutoring' WHERE id = 1").bind(TIME_ZONE).run();
+  // These tests email ada@example.com many times about other things than the daily cap.
+  await verifiedAddresses("ada@example.com");
 });
 
 // The outbox calls the global fetch; the sidecar shares this isolate, so the fake mail API answers every send.

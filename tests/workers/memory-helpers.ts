@@ -63,13 +63,13 @@ export async function bookPython(ownerId: string, name = "Ada Lovelace", email =
 }
 
 /** A new student at the booking form's review for the first Python tutor free on Monday at 10. */
-export async function atReview() {
+export async function atReview(email = "ada@example.com") {
   const sessionId = newSessionId();
   const ownerId = newOwnerId();
   await say(sessionId, ownerId, "I need help with Python on Monday at 10");
   await say(sessionId, ownerId, "Book this tutor");
   await say(sessionId, ownerId, "yes");
-  await say(sessionId, ownerId, "Ada Lovelace, ada@example.com");
+  await say(sessionId, ownerId, `Ada Lovelace, ${email}`);
   const state = await say(sessionId, ownerId, "Online. Recursion");
   expect(state.bookingInfo?.step).toBe("review");
   return { sessionId, ownerId, state, booking: state.bookingInfo! };

@@ -5,6 +5,7 @@ import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "..
 import { LIMITS } from "../../lib/rate-limits";
 import type { BookingSummary } from "../../lib/schemas";
 import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { skillKeys } from "../../lib/tutoring/subject-key";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 
@@ -52,15 +53,21 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
  * horizon_days ahead and not closed, the slot inside the weekday's opening
  * hours, and the student under the weekly cap for the session's week.
  * Whatever the client sent, only what the center offers gets booked, and no
- * one script empties the calendar. False when refused or already booked.
+ * one script empties the calendar. The subject stored is the tutor's own
+ * (`tutor_subjects.subject` of the subject asked for, else empty): the student's
+ * search never reaches an email as typed. False when refused or already booked.
  */
 export async function insertOfferedBooking(db: D1Database, booking: OfferedBooking): Promise<boolean> {
   if (!isCalendarDate(booking.date) || booking.start >= booking.end) return false;
   const week = weekOf(booking.date);
+  // The subject kept (and named in every email and invite) is the tutor's own spelling of it, never the client's text.
+  const subject = skillKeys(booking.subject);
   const row = await db
     .prepare(
       `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at, reminders_off)
-       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?19, 'confirmed', ?12, ?12,
+       SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
+              COALESCE((SELECT ts.subject FROM tutor_subjects ts WHERE ts.tutor_id = t.id AND ts.subject_key IN (?19, ?20) ORDER BY ts.subject_key = ?19 DESC LIMIT 1), ''),
+              'confirmed', ?12, ?12,
               COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0)
        FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE t.id = ?4
@@ -81,7 +88,7 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
       localNow(new Date(booking.now), booking.timeZone).date, LIMITS.activeBookings.limit,
-      startsAt(booking, booking), week.monday, week.sunday, booking.subject,
+      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1),
     )
     .first<{ id: string }>();
   return row !== null;

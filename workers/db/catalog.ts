@@ -72,6 +72,16 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
 
 type Orm = ReturnType<typeof drizzle<typeof schema>>;
 
+/** Whether a tutor still teaching teaches `skill` (or the subject its alias stands for): one indexed read, at most one row. */
+export async function teachesSubject(db: D1Database, { skill }: { skill: string }): Promise<boolean> {
+  const keys = skillKeys(skill);
+  const row = await db
+    .prepare("SELECT 1 AS found FROM tutor_subjects s JOIN tutors t ON t.id = s.tutor_id WHERE s.subject_key IN (?1, ?2) AND t.retired_at IS NULL LIMIT 1")
+    .bind(keys[0], keys.at(-1))
+    .first<{ found: number }>();
+  return row !== null;
+}
+
 /** These tutors' profiles, retired ones left out (the catalog's and the directory's one reader). */
 export async function loadTutors(orm: Orm, ids: string[]): Promise<Tutor[]> {
   if (ids.length === 0) return [];

@@ -19,17 +19,20 @@ export interface BookingForMail extends BookingMailFacts {
 
 /**
  * One booking with its tutor, the center's name, zone and reminder times, and the student's email
- * preferences as they are now: one statement, every join by primary key.
+ * preferences as they are now: one statement, every join by primary key. The subject is read back
+ * through the tutor's own subjects (the catalog's spelling, or none): no text a client wrote into a
+ * booking row, even one made before the booking stored only the catalog's subject, reaches an email.
  */
 export async function bookingForMail(db: D1Database, { bookingId }: { bookingId: string }): Promise<BookingForMail | null> {
   return db
     .prepare(
       `SELECT b.id, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
-              b.subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, t.name AS tutorName, t.email AS tutorEmail,
+              COALESCE(ts.subject, '') AS subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, t.name AS tutorName, t.email AS tutorEmail,
               COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone,
               COALESCE(s.reminder_hours, '24,1') AS reminderHours, COALESCE(p.change_emails_off, 0) AS changeEmailsOff,
               COALESCE(p.reminder_hours_off, '') AS reminderHoursOff
        FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1 LEFT JOIN profiles p ON p.owner_id = b.owner_id
+            LEFT JOIN tutor_subjects ts ON ts.tutor_id = b.tutor_id AND ts.subject = b.subject
        WHERE b.id = ?1`,
     )
     .bind(bookingId)

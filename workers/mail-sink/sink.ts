@@ -22,6 +22,7 @@ const Incoming = z.object({
   text: z.string().max(100_000).optional(),
   html: z.string().max(100_000).optional(),
   attachments: z.array(z.object({ filename: z.string().min(1).max(255), content: z.string().max(1_000_000), content_type: z.string().max(255).optional() })).max(10).optional(),
+  headers: z.record(z.string().max(100), z.string().max(2_000)).optional(),
 });
 
 const LIST_LIMIT = 100;
@@ -53,6 +54,7 @@ export class MailSinkBox extends DurableObject<SinkEnv> {
       subject: body.subject,
       text: body.text ?? "",
       attachments: (body.attachments ?? []).map((file) => ({ filename: file.filename, contentType: file.content_type ?? "application/octet-stream", content: file.content })),
+      headers: body.headers ?? {},
     };
     this.ctx.storage.sql.exec("INSERT INTO messages (id, idempotency_key, received_at, message) VALUES (?, ?, ?, ?)", id, idempotencyKey, receivedAt, JSON.stringify(message));
     return id;

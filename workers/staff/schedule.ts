@@ -7,7 +7,7 @@ import { settleBooking } from "../memory";
 import { recordAnalytics, type WaitUntil } from "../analytics";
 import { chatSession } from "../assistant-turn";
 import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
-import { queueBookingMail } from "../mail";
+import { queueBookingMail, studentEmailed, studentWithheld } from "../mail";
 import { offerFreedSlot } from "../waitlist";
 import { notifyStudent } from "../notify";
 import { bookingCancelledNotice } from "../../lib/notifications/messages";
@@ -15,7 +15,7 @@ import { checkStaffSession } from "./sessions";
 import { readCenterPolicy } from "../db/center";
 import { workingWeekAt } from "../../lib/center/policy";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST" | "NOTIFICATIONS">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS">;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -111,7 +111,12 @@ export class StaffSchedule {
       .centerCancelled(cancelled.ownerId, { bookingId, tutorName: cancelled.tutorName, slot }, reason, now)
       .then((result) => result.ok)
       .catch(() => false);
-    return ok({ bookingId, status: "cancelled", studentTold: told, studentEmailed: emailed !== null && emailed.recipients.length > 0 });
+    // Only the student's own message counts (the tutor's copy is not theirs); a withheld one says why instead.
+    const withheld = studentWithheld(emailed);
+    return ok({
+      bookingId, status: "cancelled", studentTold: told, studentEmailed: studentEmailed(emailed) !== undefined,
+      ...(withheld ? { studentEmailWithheld: withheld.reason } : {}),
+    });
   }
 
   /** Attended or no-show, once the session has started at the center; never on a cancelled booking. */

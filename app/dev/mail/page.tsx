@@ -38,6 +38,7 @@ export default async function DevMailPage() {
             <p>
               To {message.to.join(", ")} · from {message.from} · <time dateTime={new Date(message.receivedAt).toISOString()}>{new Date(message.receivedAt).toISOString()}</time>
             </p>
+            <StopLink headers={message.headers} />
             <pre className="mail-text">{message.text}</pre>
             {message.attachments.map((file) => (
               <details key={file.filename} data-testid="dev-mail-attachment">
@@ -51,6 +52,21 @@ export default async function DevMailPage() {
         ))}
       </ol>
     </div>
+  );
+}
+
+/** The message's one-click stop link (RFC 8058 List-Unsubscribe), as a mail client would offer it. */
+function StopLink({ headers }: { headers: Record<string, string> }) {
+  const url = /^<([^>]+)>$/.exec(headers["List-Unsubscribe"] ?? "")?.[1];
+  if (!url) return null;
+  return (
+    <p>
+      List-Unsubscribe:{" "}
+      <a href={url} data-testid="dev-mail-stop-link">
+        Stop these emails
+      </a>{" "}
+      ({headers["List-Unsubscribe-Post"] ?? "no one-click"})
+    </p>
   );
 }
 

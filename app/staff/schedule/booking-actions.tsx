@@ -3,9 +3,16 @@
 import { useId, useState } from "react";
 import { MAX_CANCEL_REASON_CHARS, MAX_TUTOR_NOTE_CHARS, type ScheduleBooking } from "@/lib/staff/schedule";
 import { z } from "@/lib/zod";
+import { MailWithheld } from "@/lib/mail/recipients";
 import { staffApi } from "../staff-api";
 
-const Cancelled = z.object({ studentTold: z.boolean(), studentEmailed: z.boolean() });
+const Cancelled = z.object({ studentTold: z.boolean(), studentEmailed: z.boolean(), studentEmailWithheld: MailWithheld.optional() });
+
+/** Why no cancellation email goes to the student, when the server said one was withheld. */
+const WITHHELD = {
+  suppressed: " No email was sent: the student's address asked us to stop emailing it.",
+  capped: " No email was sent: the student's address already had today's most emails for an address its owner has not confirmed.",
+} as const;
 
 type Open = "cancel" | "note" | null;
 
@@ -40,9 +47,10 @@ export function BookingActions({ booking, canCancel, onDone }: { booking: Schedu
 
   const cancel = () =>
     act(async () => {
-      const { studentTold, studentEmailed } = Cancelled.parse(await staffApi("/api/staff/schedule/cancel", { body: { bookingId: booking.id, reason } }));
+      const answer = Cancelled.parse(await staffApi("/api/staff/schedule/cancel", { body: { bookingId: booking.id, reason } }));
+      const { studentTold, studentEmailed, studentEmailWithheld } = answer;
       setReason("");
-      const emailed = studentEmailed ? " A cancellation email to the student is on its way." : "";
+      const emailed = studentEmailed ? " A cancellation email to the student is on its way." : studentEmailWithheld ? WITHHELD[studentEmailWithheld] : "";
       return studentTold
         ? `Cancelled ${who}. The student's chat says so, with your reason.${emailed}`
         : `Cancelled ${who}, but the student's chat could not take the message (it may be in their trash): tell them another way.${emailed}`;

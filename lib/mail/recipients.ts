@@ -1,0 +1,58 @@
+import { z } from "../zod";
+import type { MailRole } from "./booking-mail";
+
+/**
+ * Who may be emailed, and how often. Anyone can type anyone's address into the
+ * chat, so a booking email may reach a stranger: every email carries a one-click
+ * "this wasn't me / stop these emails" link (lib/mail/stop-link.ts) whose POST puts
+ * the address on the suppression list, and an address its owner has not confirmed
+ * gets at most MAIL_DAILY_CAP emails a day. Kept in D1 (`mail_recipients`,
+ * workers/db/mail-recipients.ts); decided when a message is queued, and again when
+ * it is sent.
+ */
+
+/** The most emails in one UTC day to a student's address its owner has not confirmed (`verified`). */
+export const MAIL_DAILY_CAP = 5;
+
+/**
+ * Why a message is not sent to an address: its owner stopped them (`suppressed`), or it had
+ * MAIL_DAILY_CAP today and is not confirmed (`capped`). Neither is tried again.
+ */
+export const MailWithheld = z.enum(["suppressed", "capped"]);
+export type MailWithheld = z.infer<typeof MailWithheld>;
+
+/** An answer's "no email to this address, because": the chat's effect outcome, My bookings' cancel. */
+export const EmailWithheld = z.object({ to: z.string(), reason: MailWithheld });
+export type EmailWithheld = z.infer<typeof EmailWithheld>;
+
+/** A recipient whose message is withheld, as the outbox answers it. */
+export interface WithheldRecipient {
+  role: MailRole;
+  to: string;
+  reason: MailWithheld;
+}
+
+/** How an address is kept: trimmed, lower case (a student's is stored that way by the chat already). */
+export function recipientAddress(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/** The day a count belongs to: the UTC date, YYYY-MM-DD. */
+export function mailDay(now: number): string {
+  return new Date(now).toISOString().slice(0, 10);
+}
+
+/**
+ * Which recipients the daily cap counts: a student's address, typed in a chat by whoever booked.
+ * A tutor's address was entered by staff (tutors.email), so it is never capped, only stoppable.
+ */
+export function countsTowardCap(role: MailRole): boolean {
+  return role === "student";
+}
+
+/** What the chat, My bookings and the staff console say instead of "on its way": the honest reason. */
+export function withheldText({ to, reason }: { to: string; reason: MailWithheld }): string {
+  return reason === "suppressed"
+    ? `No email will be sent to ${to} because that address asked us to stop emailing it.`
+    : `No email will be sent to ${to} because it already had ${MAIL_DAILY_CAP} emails from us today, the most we send in a day to an address its owner has not confirmed.`;
+}

@@ -1,0 +1,207 @@
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import type { MailOutbox, OutboxMessage } from "../../durable-objects/mail-outbox";
+import { MAIL_DAILY_CAP } from "../../lib/mail/recipients";
+import { queueBookingMail } from "../../workers/mail";
+import { createFakeMailApi, type FakeMailApi, type FakeMailRequest } from "../fakes/mail-api";
+import { newOwnerId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
+import { atReview, lastReplies, say, sidecar } from "./memory-helpers";
+
+/**
+ * Mail to a person who never asked for it is stoppable and bounded: every email carries a signed
+ * one-click stop link (RFC 8058), a stopped address gets nothing more, and an address its owner has
+ * not confirmed gets at most MAIL_DAILY_CAP emails a day. Nothing says an email went when it did not.
+ */
+
+let fake: FakeMailApi;
+
+beforeAll(async () => {
+  await seedCatalog();
+});
+
+beforeEach(() => {
+  fake = createFakeMailApi();
+  vi.stubGlobal("fetch", fake.fetch);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+const outbox = (bookingId: string) => env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId));
+
+/** The outbox's messages (reminders aside) once none is pending any more. */
+async function settled(bookingId: string, count = 1): Promise<OutboxMessage[]> {
+  return vi.waitFor(
+    async () => {
+      const messages = (await outbox(bookingId).messages()).filter((message) => message.kind !== "reminder");
+      if (messages.length < count || messages.some((message) => message.status === "pending")) throw new Error("not settled yet");
+      return messages;
+    },
+    { timeout: 10_000, interval: 20 },
+  );
+}
+
+/** The stop link's token, read from the email as a mail client would: the List-Unsubscribe header. */
+function stopToken(request: FakeMailRequest): string {
+  const url = /^<(.+)>$/.exec(request.body.headers?.["List-Unsubscribe"] ?? "")?.[1];
+  if (!url) throw new Error(`no List-Unsubscribe header: ${JSON.stringify(request.body.headers)}`);
+  return new URL(url).searchParams.get("token")!;
+}
+
+let slot = 0;
+/** A confirmed booking in D1 (its own slot) for `email`, with its confirmation queued: what the outbox answered. */
+async function bookedFor(email: string) {
+  const bookingId = `bk-${crypto.randomUUID()}`;
+  const start = `${String(8 + Math.floor(slot / 2)).padStart(2, "0")}:${slot % 2 ? "30" : "00"}`;
+  slot++;
+  await env.DB.prepare(
+    `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, status, created_at, updated_at)
+     VALUES (?1, 'session-1', ?2, 't-001', '2027-02-01', ?3, '23:59', 'Ada', ?4, 'online', 'confirmed', 1, 1)`,
+  )
+    .bind(bookingId, newOwnerId(), start, email)
+    .run();
+  return { bookingId, queued: await queueBookingMail(env, bookingId, "confirmed") };
+}
+
+describe("every email carries a one-click stop link", () => {
+  it("has RFC 8058's headers and the link in its text, signed for its own address", async () => {
+    const { bookingId } = await bookedFor("ada.link@example.com");
+    await settled(bookingId);
+    const [request] = fake.requests;
+    const url = `https://tutoring.example/api/mail/stop?token=${encodeURIComponent(stopToken(request!))}`;
+    expect(request!.body.headers).toEqual({ "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" });
+    expect(request!.body.text).toContain(`Stop all emails to ada.link@example.com: ${url}`);
+    expect(unwrapOk(await sidecar.mailStopInfo(stopToken(request!)))).toEqual({ address: "ada.link@example.com", stopped: false });
+  });
+
+  it("refuses a token that is not one it signed, or names another address, and stops nothing", async () => {
+    const { bookingId } = await bookedFor("ada.forged@example.com");
+    await settled(bookingId);
+    const [payload, signature] = stopToken(fake.requests[0]!).split(".");
+    const otherPayload = btoa(JSON.stringify({ v: 1, a: "someone@example.com" })).replace(/=+$/, "").replace(/\+/g, "-").replace(/\//g, "_");
+    for (const token of [`${otherPayload}.${signature}`, `${payload}.${signature!.slice(0, -2)}AA`, payload!, "", "x".repeat(2_000), "a.b.c"]) {
+      expect(await sidecar.stopMail(token), token.slice(0, 40)).toMatchObject({ ok: false, error: { code: "bad_request:query" } });
+    }
+    const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM mail_recipients WHERE suppressed_at IS NOT NULL").first("n");
+    expect(row).toBe(0);
+  });
+});
+
+describe("a stopped address gets nothing more", () => {
+  it("after one click the next booking email is withheld, and the chat says so instead of 'on its way'", async () => {
+    const email = "stranger@elsewhere.example";
+    const { sessionId, ownerId } = await atReview(email);
+    const booked = await say(sessionId, ownerId, "Confirm booking");
+    expect(lastReplies(booked)).toContain(`on its way to ${email}`);
+    const bookingId = booked.bookingInfo!.bookingId!;
+    await settled(bookingId);
+    expect(fake.requests.map((request) => request.body.to)).toEqual([[email]]);
+
+    // The stranger presses "stop" (the page's button, or their mail client's one-click POST).
+    expect(unwrapOk(await sidecar.stopMail(stopToken(fake.requests[0]!)))).toEqual({ address: email, stopped: true });
+    expect(unwrapOk(await sidecar.mailStopInfo(stopToken(fake.requests[0]!)))).toEqual({ address: email, stopped: true });
+
+    // The cancel: recorded as suppressed, not sent, not retried; the chat says why.
+    await say(sessionId, ownerId, "cancel my booking");
+    const cancelled = await say(sessionId, ownerId, "yes");
+    const words = lastReplies(cancelled);
+    expect(words).toContain(`No email will be sent to ${email} because that address asked us to stop emailing it.`);
+    expect(words).not.toContain("on its way");
+    const messages = await settled(bookingId, 2);
+    expect(messages.map((message) => [message.kind, message.status, message.nextAttemptAt])).toEqual([
+      ["confirmation", "sent", null],
+      ["cancellation", "suppressed", null],
+    ]);
+    await runDurableObjectAlarm(outbox(bookingId));
+    expect(fake.requests).toHaveLength(1);
+
+    // A new booking to the same address: booked, and no email, said as such.
+    const again = await atReview(email);
+    const rebooked = await say(again.sessionId, again.ownerId, "Confirm booking");
+    expect(rebooked.bookingInfo?.step).toBe("confirmed");
+    expect(lastReplies(rebooked)).toContain(`No email will be sent to ${email} because that address asked us to stop emailing it.`);
+    expect(lastReplies(rebooked)).not.toContain("on its way");
+    // No reminders are even queued for it.
+    expect((await outbox(rebooked.bookingInfo!.bookingId!).messages()).map((message) => [message.kind, message.status])).toEqual([["confirmation", "suppressed"]]);
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it("My bookings' cancel answers why no email went instead of an address it went to", async () => {
+    const email = "stopped.list@example.com";
+    const { bookingId, queued } = await bookedFor(email);
+    expect(queued?.recipients).toEqual([{ role: "student", to: email }]);
+    await settled(bookingId);
+    unwrapOk(await sidecar.stopMail(stopToken(fake.requests[0]!)));
+    const ownerId = (await env.DB.prepare("SELECT owner_id FROM bookings WHERE id = ?1").bind(bookingId).first<string>("owner_id"))!;
+    const answer = unwrapOk(await sidecar.cancelBooking(ownerId, bookingId));
+    expect(answer.emailedTo).toBeUndefined();
+    expect(answer.emailWithheld).toEqual({ to: email, reason: "suppressed" });
+  });
+
+  it("a reminder queued before the stop is not sent when its time comes", async () => {
+    const email = "reminded@example.com";
+    const { bookingId } = await bookedFor(email);
+    await settled(bookingId);
+    unwrapOk(await sidecar.stopMail(stopToken(fake.requests[0]!)));
+    // The first reminder falls due (its time, moved to now).
+    await runInDurableObject(outbox(bookingId), async (_instance: MailOutbox, state) => {
+      state.storage.sql.exec("UPDATE mail SET next_attempt_at = 0 WHERE kind = 'reminder' AND key LIKE '%reminder-24h%'");
+    });
+    await runDurableObjectAlarm(outbox(bookingId));
+    const reminder = (await outbox(bookingId).messages()).find((message) => message.key.includes("reminder-24h"));
+    expect(reminder).toMatchObject({ status: "suppressed", nextAttemptAt: null, attempts: 0 });
+    expect(fake.requests).toHaveLength(1);
+  });
+});
+
+describe(`at most ${MAIL_DAILY_CAP} emails a day to an address its owner has not confirmed`, () => {
+  it(`sends the ${MAIL_DAILY_CAP}th, withholds the ${MAIL_DAILY_CAP + 1}th (recorded as capped, never tried), and counts afresh the next day`, async () => {
+    const email = "capped@example.com";
+    const booked = [];
+    for (let n = 1; n <= MAIL_DAILY_CAP; n++) {
+      const { bookingId, queued } = await bookedFor(email);
+      expect(queued?.recipients, `email ${n}`).toEqual([{ role: "student", to: email }]);
+      expect(queued?.withheld ?? [], `email ${n}`).toEqual([]);
+      booked.push(bookingId);
+    }
+    const sixth = await bookedFor(email);
+    expect(sixth.queued?.recipients).toEqual([]);
+    expect(sixth.queued).toEqual({ recipients: [], withheld: [{ role: "student", to: email, reason: "capped" }], tutorWithoutAddress: true });
+    for (const bookingId of booked) await settled(bookingId);
+    const [withheld] = await settled(sixth.bookingId);
+    expect(withheld).toMatchObject({ status: "capped", attempts: 0, nextAttemptAt: null });
+    expect(fake.requests.filter((request) => request.body.to[0] === email)).toHaveLength(MAIL_DAILY_CAP);
+    // Asking again for the same event answers the same: still withheld, nothing queued twice.
+    expect(await queueBookingMail(env, sixth.bookingId, "confirmed")).toEqual(sixth.queued);
+
+    // A new UTC day: the count starts again.
+    await env.DB.prepare("UPDATE mail_recipients SET day = '2000-01-01' WHERE address = ?1").bind(email).run();
+    const nextDay = await bookedFor(email);
+    expect(nextDay.queued?.recipients).toEqual([{ role: "student", to: email }]);
+    await settled(nextDay.bookingId);
+  });
+
+  it("an address its owner confirmed is not capped", async () => {
+    const email = "confirmed@example.com";
+    await verifiedAddresses(email);
+    for (let n = 1; n <= MAIL_DAILY_CAP + 1; n++) {
+      const { bookingId, queued } = await bookedFor(email);
+      expect(queued?.withheld, `email ${n}`).toEqual([]);
+      await settled(bookingId);
+    }
+  });
+
+  it("the chat says why when an address has had its emails for the day", async () => {
+    const email = "busy@example.com";
+    // Five emails went to it today (about other bookings; five bookings of its own would meet the student's booking limit).
+    await env.DB.prepare("INSERT INTO mail_recipients (address, day, sent_today) VALUES (?1, ?2, ?3)")
+      .bind(email, new Date().toISOString().slice(0, 10), MAIL_DAILY_CAP)
+      .run();
+    const { sessionId, ownerId } = await atReview(email);
+    const booked = await say(sessionId, ownerId, "Confirm booking");
+    expect(booked.bookingInfo?.step).toBe("confirmed");
+    expect(lastReplies(booked)).toContain(`No email will be sent to ${email} because it already had ${MAIL_DAILY_CAP} emails from us today`);
+    expect(lastReplies(booked)).not.toContain("on its way");
+  });
+});
