@@ -4,7 +4,7 @@ import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { WaitUntil } from "./analytics";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
-import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
+import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused, type StudentCancel } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
 import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
@@ -79,7 +79,7 @@ export async function performEffect(
         const cancelled = await cancelBooking({
           db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, bookingId: effect.bookingId, ownerId: context.ownerId, now,
         });
-        if (!cancelled) return { ok: false, reason: "not_found" };
+        if (!cancelled.ok) return cancelled.reason === "started" ? { ok: false, reason: "started", slot: cancelled.slot } : { ok: false, reason: "not_found" };
         const emailedTo = studentEmailed(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
         await notifyStudent(context.notify, context.ownerId, bookingCancelledNotice({ bookingId: effect.bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
@@ -167,9 +167,10 @@ async function bookingIdFor(sessionId: string, messageId: string): Promise<strin
 
 /**
  * Cancels one of the owner's confirmed bookings (one conditional UPDATE: another
- * owner's booking, or one already cancelled or ended, is "not found") and drops
- * its SessionManager's alarm: no room to close for a session that will not happen.
- * Returns the chat it was booked from and whether the cancel was late, or null.
+ * owner's booking, or one already cancelled or ended, is "not found"; a session
+ * already started is refused) and drops its SessionManager's alarm: no room to
+ * close for a session that will not happen. The chat (its `cancel_booking`
+ * effect) and My bookings (`Sidecar.cancelBooking`) both come here.
  */
 export async function cancelBooking(input: {
   db: D1Database;
@@ -180,9 +181,9 @@ export async function cancelBooking(input: {
   bookingId: string;
   ownerId: string;
   now: number;
-}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } } | null> {
+}): Promise<StudentCancel> {
   const cancelled = await cancelConfirmedBooking(input.db, input);
-  if (!cancelled) return null;
+  if (!cancelled.ok) return cancelled;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();
   if (input.waitlists) offerFreedSlot({ WAITLIST: input.waitlists }, cancelled.slot, { cancelledBy: input.ownerId, now: input.now, waitUntil: input.waitUntil });
   return cancelled;

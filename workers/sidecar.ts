@@ -35,6 +35,7 @@ import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
 import { notificationsOf, notifyStudent } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
 import { bookingCancelledNotice } from "../lib/notifications/messages";
+import { startedCancelText } from "../lib/center/policy";
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 
@@ -172,7 +173,10 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
       const cancelled = await cancelBooking({
         db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
       });
-      if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+      if (!cancelled.ok) {
+        if (cancelled.reason === "started") return fail("already_started:booking", startedCancelText(cancelled.slot, "student"));
+        return fail("not_found:booking", "You have no confirmed booking with that id.");
+      }
       const emailedTo = studentEmailed(await queueBookingMail(this.env, id.data, "cancelled"));
       await notifyStudent(this.env, owner.data, bookingCancelledNotice({ bookingId: id.data, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
       const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;

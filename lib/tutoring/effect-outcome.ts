@@ -1,5 +1,5 @@
 import { phrasesFor, type Tone } from "../center/persona";
-import type { SlotRule } from "../center/policy";
+import { startedCancelText, type SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
@@ -36,7 +36,9 @@ export type EffectOutcome =
    * `position`: the student's place in a waitlist's line (1 is next); `left`: whether leaving found them on it.
    */
   | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string; position?: number; left?: boolean }
-  | MoveRefusal;
+  | MoveRefusal
+  /** A cancel of a session whose start has come (`hasStarted`): refused, nothing changed. */
+  | { ok: false; reason: "started"; slot: { date: string; start: string } };
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -122,6 +124,7 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
     return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
+  if (outcome.reason === "started") return turn(startedCancelText(outcome.slot, "student"), [QUICK.leaveMessage, QUICK.startOver]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
 }
 

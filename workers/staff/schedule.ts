@@ -10,6 +10,7 @@ import { queueBookingMail } from "../mail";
 import { offerFreedSlot } from "../waitlist";
 import { notifyStudent } from "../notify";
 import { bookingCancelledNotice } from "../../lib/notifications/messages";
+import { startedCancelText } from "../../lib/center/policy";
 import { checkStaffSession } from "./sessions";
 
 type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "WAITLIST" | "NOTIFICATIONS">;
@@ -75,7 +76,8 @@ export class StaffSchedule {
   }
 
   /**
-   * The center cancels a confirmed booking (staff and admins): the row says
+   * The center cancels a confirmed booking (staff and admins) that has not started (one that has
+   * is refused: staff mark attendance instead): the row says
    * who and why, the SessionManager's alarm is dropped (no room to close),
    * and the student's chat says so, live. `studentTold` is false when the
    * chat could not take it (in the trash, or out of reach): the cancel stands.
@@ -88,8 +90,10 @@ export class StaffSchedule {
     if (!parsed.success) return fail("bad_request:body", "Name the booking and say why it is cancelled.", zodIssues(parsed.error));
     const { bookingId, reason } = parsed.data;
     const now = this.now();
-    const cancelled = await cancelByStaff(this.env.DB, { bookingId, reason, now });
-    if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
+    const outcome = await cancelByStaff(this.env.DB, { bookingId, reason, now });
+    if (!outcome.ok && outcome.reason === "started") return fail("already_started:booking", startedCancelText(outcome.slot, "staff"));
+    if (!outcome.ok) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
+    const { cancelled } = outcome;
     recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
     settleBooking(this.env, cancelled.ownerId, bookingId, "cancelled", now, this.waitUntil);
     offerFreedSlot(this.env, cancelled, { cancelledBy: cancelled.ownerId, now, waitUntil: this.waitUntil });
