@@ -6,6 +6,7 @@ import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { zonedToEpoch } from "../lib/tutoring/clock";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused, type StudentCancel } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
+import { recordWaitlistJoin } from "./db/forget-me";
 import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
@@ -109,6 +110,8 @@ export async function performEffect(
       }
       case "join_waitlist": {
         if (!context.waitlists) return { ok: false, reason: "error" };
+        // The owner's index of lines (for Forget me) first: an entry is never in a line without it.
+        await recordWaitlistJoin(context.db, { ownerId: context.ownerId, tutorId: effect.wanted.tutorId, date: effect.wanted.slot.date, start: effect.wanted.slot.start });
         const joined = await waitlistFor(context.waitlists, { tutorId: effect.wanted.tutorId, ...effect.wanted.slot }).join(
           { ownerId: context.ownerId, chatId: context.sessionId, wanted: effect.wanted, subject: effect.subject },
           now,

@@ -1,4 +1,5 @@
 import type { NewFact, StudentFact, TutorOutcome } from "../lib/memory/schemas";
+import { OWNER_ID_PATTERN } from "../lib/schemas";
 
 /**
  * The sidecar's side of a student's memory (durable-objects/student-memory.ts,
@@ -65,6 +66,8 @@ type WaitUntil = (promise: Promise<unknown>) => void;
  * to the student's memory without holding up the answer. From an entrypoint pass its waitUntil.
  */
 export function settleBooking(env: MemoryEnv, ownerId: string, bookingId: string, outcome: TutorOutcome, now: number, waitUntil?: WaitUntil): void {
+  // A booking whose student asked to be forgotten belongs to nobody (workers/db/forget-me.ts): no memory to tell.
+  if (!OWNER_ID_PATTERN.test(ownerId)) return;
   try {
     const sent = studentMemory(env, ownerId)
       .settle(ownerId, bookingId, outcome, now)
