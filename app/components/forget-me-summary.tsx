@@ -11,8 +11,8 @@ export function ForgetMeExplained() {
     <>
       <p>
         Deletes everything above, every chat from this browser (including chats in the trash), your notifications, your places on waitlists, your email
-        preferences, and the text and addresses of the emails about your bookings. This browser then gets a new identity; the old one stops working. This
-        cannot be undone.
+        preferences, and the text and addresses of the emails about your bookings. This browser then gets a new identity; the old one holds nothing
+        and can no longer be used to chat or book. This cannot be undone.
       </p>
       <p data-testid="forget-me-kept">
         Kept: your bookings, because they are the tutoring center&apos;s record of its sessions (tutor, time, your name and email, attendance).{" "}
@@ -34,7 +34,7 @@ export function ForgetMeSummaryView({ summary }: { summary: ForgetMeSummary }) {
         Deleted {count(facts, "fact")}, {count(chats.deleted, "chat")} (with their messages), {count(notifications, "notification")}, your place on{" "}
         {count(waitlists, "waitlist")}, the text and addresses of the emails about {count(mail, "booking")}, and your email preferences (back to the defaults).
         {chats.failed > 0 ? ` ${chats.failed} of those chats are gone from your list; their stored copies will be erased by the weekly cleanup.` : ""} This
-        browser has a new identity; the old one no longer works anywhere.
+        browser has a new identity; the old one holds nothing and can no longer be used to chat or book.
       </p>
       <h3>Kept, and why</h3>
       <ul data-testid="forgotten-kept">
