@@ -6,6 +6,7 @@
 import { default as nextHandler } from "./.open-next/worker.js";
 import type { ExecutionContext } from "@cloudflare/workers-types";
 import { AppError } from "./lib/errors";
+import { SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "./lib/security-headers";
 import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "./lib/socket-protocol";
 
 export default {
@@ -50,19 +51,12 @@ function newNonce(): string {
   return btoa(String.fromCharCode(...bytes));
 }
 
-/** Headers every page and API answer carries besides the CSP. */
-const SECURITY_HEADERS: Record<string, string> = {
-  "x-frame-options": "DENY",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "strict-origin-when-cross-origin",
-  "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
-};
-
+/** Pages and API answers: the CSP, the other security headers (static assets get those from public/_headers). */
 function withSecurityHeaders(response: Response, url: URL, policy: string): Response {
   const secured = new Response(response.body, response);
   secured.headers.set("content-security-policy", policy);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) if (!secured.headers.has(name)) secured.headers.set(name, value);
-  if (url.protocol === "https:") secured.headers.set("strict-transport-security", "max-age=31536000; includeSubDomains");
+  if (url.protocol === "https:") secured.headers.set("strict-transport-security", STRICT_TRANSPORT_SECURITY);
   return secured;
 }
 

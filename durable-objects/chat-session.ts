@@ -80,7 +80,7 @@ export class ChatSession extends DurableObject<Env> {
     useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     this.sockets = new ChatSockets(ctx);
-    this.admission = new ChatAdmission(env.RATE_LIMITER, () => this.messageLimit);
+    this.admission = new ChatAdmission(env.RATE_LIMITER, env.DB, () => this.messageLimit);
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());

@@ -77,8 +77,9 @@ export interface OutboxMessage {
   /**
    * skipped: a reminder whose time came in quiet hours or after the session began, so never sent;
    * suppressed / capped: withheld from its address (stopped by its owner / past today's cap), never sent
+   * forgotten: not sent, because the student asked to be forgotten before it was (`forget`)
    */
-  status: "pending" | "sent" | "failed" | "superseded" | "skipped" | MailWithheld;
+  status: "pending" | "sent" | "failed" | "superseded" | "skipped" | MailWithheld | "forgotten";
   attempts: number;
   nextAttemptAt: number | null;
   lastError: string | null;
@@ -232,13 +233,32 @@ export class MailOutbox extends DurableObject<Env> {
       kind: row.kind,
       sequence: row.sequence,
       role: row.role,
-      to: MailMessage.shape.to.parse(JSON.parse(row.message).to),
+      to: addressOf(row.message),
       status: row.status,
       attempts: row.attempts,
       nextAttemptAt: row.next_attempt_at,
       lastError: row.last_error,
       sentAt: row.sent_at,
     }));
+  }
+
+  /**
+   * "Forget me" (workers/forget-me.ts): the emails' contents and addresses go, their record stays
+   * (key = booking, kind, sequence, role; status, attempts, times). `keepPending`, for a session
+   * still to come: rows not sent yet (its reminders) keep their body, so they still go out;
+   * otherwise (a past or cancelled booking) they will not be sent (`forgotten`). One row written
+   * per row erased; a repeat writes nothing. Answers how many rows were erased.
+   */
+  async forget(input: { keepPending: boolean }): Promise<Result<{ erased: number }>> {
+    const keepPending = input?.keepPending === true;
+    const erased = this.ctx.storage.transactionSync(() => {
+      if (!keepPending) this.db.run(sql`UPDATE mail SET status = 'forgotten', next_attempt_at = NULL WHERE status = 'pending'`);
+      return this.db.all<{ key: string }>(
+        sql`UPDATE mail SET message = '', last_error = NULL, provider_id = NULL
+            WHERE status <> 'pending' AND (message <> '' OR last_error IS NOT NULL OR provider_id IS NOT NULL) RETURNING key`,
+      ).length;
+    });
+    return ok({ erased });
   }
 
   /** Rows read and written by this instance so far. */
@@ -353,7 +373,7 @@ export class MailOutbox extends DurableObject<Env> {
   private async giveUp(row: MailRow, attempts: number, error: string): Promise<void> {
     console.error(`[MailOutbox] ${row.key}: giving up`, error);
     this.db.run(sql`UPDATE mail SET status = 'failed', attempts = ${attempts}, last_error = ${error}, next_attempt_at = NULL WHERE key = ${row.key}`);
-    const to = MailMessage.shape.to.parse(JSON.parse(row.message).to);
+    const to = addressOf(row.message);
     try {
       await recordMailFailure(this.env.DB, { bookingId: row.booking_id, error: `The ${row.kind} email to ${to} was not delivered: ${error}` });
     } catch (failure) {
@@ -379,7 +399,7 @@ export class MailOutbox extends DurableObject<Env> {
       .all<{ role: MailRole; message: string; status: OutboxMessage["status"] }>(
         sql`SELECT role, message, status FROM mail WHERE event = ${event} AND kind = ${kindOf(baseEvent(event))} AND status <> 'superseded' ORDER BY key`,
       )
-      .map((row) => ({ role: row.role, status: row.status, to: MailMessage.shape.to.parse(JSON.parse(row.message).to) }));
+      .map((row) => ({ role: row.role, status: row.status, to: addressOf(row.message) }));
     const withheld = (status: OutboxMessage["status"]): status is MailWithheld => status === "suppressed" || status === "capped";
     return {
       recipients: rows.filter((row) => !withheld(row.status)).map(({ role, to }) => ({ role, to })),
@@ -387,6 +407,11 @@ export class MailOutbox extends DurableObject<Env> {
       tutorWithoutAddress,
     };
   }
+}
+
+/** A stored message's address; "" once "Forget me" erased it. */
+function addressOf(message: string): string {
+  return message === "" ? "" : MailMessage.shape.to.parse(JSON.parse(message).to);
 }
 
 /** The address inside `Name <address>` (the invite's organizer is the sender). */

@@ -164,6 +164,28 @@ export class Notifications extends DurableObject<Env> {
     return ok({ marked: marking.length, unread: this.unread() });
   }
 
+  /**
+   * "Forget me": every notification and the owner row go (`deleteAll`, so the object stores nothing,
+   * like one never notified) and every open bell is closed (its tab reconnects as the browser's new
+   * owner). A repeat, or an object never used, answers 0.
+   */
+  async forgetAll(ownerId: string): Promise<Result<{ deleted: number }>> {
+    if (this.foreign(ownerId)) return fail("not_found:notification", NOT_FOUND);
+    const deleted = this.rows.length;
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.close(1000, "forgotten");
+      } catch {
+        // already closed
+      }
+    }
+    if (this.hasSchema) await this.ctx.storage.deleteAll();
+    this.hasSchema = false;
+    this.ownerId = null;
+    this.rows = [];
+    return ok({ deleted });
+  }
+
   /** Rows read and written by this instance so far (tests and the docs' cost table). */
   rowCounts(): RowCounts {
     return this.db.counts();

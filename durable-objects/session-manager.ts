@@ -115,6 +115,17 @@ export class SessionManager extends DurableObject<Env> {
     return ok((await this.status())!);
   }
 
+  /**
+   * The booking changed hands ("Forget me" gives the student's browser a new owner id): the end is
+   * carried out for the new owner. 1 row written; nothing held, nothing written. Answers whether one was held.
+   */
+  async handOver(ownerId: string): Promise<boolean> {
+    const owner = ScheduleRequest.shape.ownerId.safeParse(ownerId);
+    if (!owner.success || !this.read()) return false;
+    this.db.run(sql`UPDATE booking SET owner_id = ${owner.data} WHERE id = 1`);
+    return true;
+  }
+
   /** The booking was cancelled: forget it. No backend call is made afterwards. Returns whether one was scheduled. */
   async cancel(): Promise<boolean> {
     const existed = this.read() !== null;

@@ -145,7 +145,9 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
         return null;
       });
       if (!profile) return fail("persistence_unavailable:storage", "Could not check whether the student asked to be forgotten.");
-      if (profile.forgottenAt !== null) this.forgottenAt = Math.max(this.forgottenAt ?? 0, profile.forgottenAt);
+      // A forgotten owner id is dead: no exchange, whenever it began, may bring its memory back.
+      if (profile.ownerForgotten) this.forgottenAt = Number.MAX_SAFE_INTEGER;
+      else if (profile.forgottenAt !== null) this.forgottenAt = Math.max(this.forgottenAt ?? 0, profile.forgottenAt);
       // Other calls ran while D1 answered: a forgetAll, or a learn that created the memory.
       if (this.refusesStale(now) || !this.mine(ownerId)) return forgotten();
     }
@@ -165,8 +167,9 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
    * write a fact back. Every exchange carries the time it began (`now`), so a learn from an
    * exchange that began at or before the forget is refused. This object remembers the moment while
    * it stays awake (free); if it was evicted or restarted in between, the first learn that would
-   * create the memory again reads the moment from D1 (profiles.memory_forgotten_at, written by
-   * Forget me before anything is deleted). The times come from two clocks (the chat's object and
+   * create the memory again reads D1: Forget me records the owner id as forgotten before anything is
+   * deleted (`forgotten_owners`), and such an id learns nothing ever again (an older Forget me left
+   * its moment in profiles.memory_forgotten_at). The times come from two clocks (the chat's object and
    * the sidecar's entrypoint); Cloudflare keeps them within milliseconds, and "at or before" errs
    * towards refusing. A chat's D1 row could not serve: a new chat's first learn can arrive before
    * its row is recorded, so "no such chat" cannot tell "deleted" from "not yet written".
@@ -279,15 +282,17 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
   /**
    * "Forget me": drops every row and any alarm, leaving 0 bytes of storage, and refuses (while
    * awake) learning from any exchange that began at or before `now` (the moment the student asked).
+   * Answers whether there was a memory and how many facts it held.
    */
-  async forgetAll(ownerId: string, now: number = clock.now()): Promise<Result<{ forgotten: boolean }>> {
+  async forgetAll(ownerId: string, now: number = clock.now()): Promise<Result<{ forgotten: boolean; facts: number }>> {
     if (!this.mine(ownerId)) return notFound();
     if (!Number.isSafeInteger(now) || now < 0) return fail("bad_request:body", "Invalid time.");
     const held = this.hasSchema;
+    const facts = this.facts.size;
     this.forgottenAt = Math.max(this.forgottenAt ?? 0, now, clock.now());
     // A memory that held nothing has no copies to outdate: no version to move.
     await (held ? this.changing(ownerId, async () => (await this.erase(), {})) : this.erase());
-    return ok({ forgotten: held });
+    return ok({ forgotten: held, facts });
   }
 
   /**

@@ -149,6 +149,25 @@ export class Waitlist extends DurableObject<Env> {
     return ok({ booked: true });
   }
 
+  /**
+   * "Forget me": every entry of the owner's goes, whatever its state (with it the form's name and
+   * email); an offer they held passes to the next in line. A repeat removes nothing.
+   */
+  forget(ownerId: string, now: number): Promise<Result<{ removed: number }>> {
+    return this.oneAtATime(() => this.runForget(ownerId, now));
+  }
+
+  private async runForget(ownerId: string, now: number): Promise<Result<{ removed: number }>> {
+    if (!OwnerId.safeParse(ownerId).success) return fail("bad_request:params", "Invalid owner.");
+    if (!this.hasSchema) return ok({ removed: 0 });
+    const gone = this.db.all<{ state: string }>(sql`DELETE FROM entry WHERE owner_id = ${ownerId} RETURNING state`);
+    if (gone.some((entry) => entry.state === "offered")) {
+      await this.ctx.storage.deleteAlarm();
+      await this.offerNext(now);
+    }
+    return ok({ removed: gone.length });
+  }
+
   /** The line as it stands, oldest first (tests read it). */
   entries(): WaitlistEntry[] {
     if (!this.hasSchema) return [];

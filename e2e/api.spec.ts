@@ -211,6 +211,22 @@ test.describe("security headers", () => {
     }
   });
 
+  test("static assets carry them too, though Workers static assets answer them before worker.ts runs (public/_headers)", async ({ request }) => {
+    const html = await (await request.get("/")).text();
+    const script = /src="(\/_next\/static\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script, "a script under /_next/static").toBeTruthy();
+    for (const path of [script!, "/BUILD_ID"]) {
+      const response = await request.get(path);
+      expect(response.status(), path).toBe(200);
+      const headers = response.headers();
+      expect(headers["x-content-type-options"], path).toBe("nosniff");
+      expect(headers["x-frame-options"], path).toBe("DENY");
+      expect(headers["referrer-policy"], path).toBe("strict-origin-when-cross-origin");
+      expect(headers["permissions-policy"], path).toContain("camera=()");
+      expect(headers["strict-transport-security"], path).toContain("max-age=31536000");
+    }
+  });
+
   test("scripts run only with the answer's own nonce, new on every answer", async ({ request }) => {
     const nonces = new Set<string>();
     for (const path of ["/", "/tutors", "/bookings", "/"]) {

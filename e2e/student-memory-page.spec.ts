@@ -2,7 +2,7 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./support/test";
 import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
-import { bookByForm } from "./support/booking";
+import { bookByForm, bookInChat, lettersName } from "./support/booking";
 import { startSidecar } from "./support/sidecar";
 
 test.describe("the memory page (production build + sidecar)", () => {
@@ -44,5 +44,37 @@ test.describe("the memory page (production build + sidecar)", () => {
     await chat.clickQuickReply("Yes");
     await booking.expectStep("contact");
     await expect(chat.assistantMessages().last()).toContainText("What's your name and email?");
+  });
+
+  test("Forget me says what is kept before and after, gives the browser a new owner (the old one is refused) and keeps the upcoming session on My bookings", async ({ page, request }) => {
+    const chat = new ChatPage(page);
+    const stamp = Date.now();
+    const booked = await bookInChat(chat, lettersName("Ada", stamp), `ada-${stamp}@example.edu`);
+    const ownerCookie = async () => (await page.context().cookies()).find((cookie) => cookie.name === "tutor_owner")?.value;
+    const before = await ownerCookie();
+    expect(before).toBeTruthy();
+
+    await page.goto("/memory");
+    await page.getByRole("button", { name: "Forget me…" }).click();
+    await expect(page.getByTestId("forget-me-kept")).toContainText("Nothing is cancelled");
+    await page.getByRole("button", { name: /^Yes, forget me/ }).click();
+    const kept = page.getByTestId("forgotten-kept");
+    await expect(kept).toContainText("1 upcoming session: still booked, nothing was cancelled.");
+    await expect(page.getByTestId("forgotten")).toContainText("This browser has a new identity");
+
+    const after = await ownerCookie();
+    expect(after).toBeTruthy();
+    expect(after).not.toBe(before);
+    // The upcoming session is still this browser's, on My bookings.
+    const { bookings } = (await (await page.request.get("/api/bookings")).json()) as { bookings: { id: string; status: string }[] };
+    expect(bookings).toEqual([expect.objectContaining({ id: booked.id, status: "confirmed" })]);
+    // The old cookie is dead: a new chat is refused (410) and the cookie dropped.
+    const refused = await request.post(`/api/chat/session/session-${Date.now()}-${"a".repeat(32)}/messages`, {
+      headers: { cookie: `tutor_owner=${before}` },
+      data: { content: "hi" },
+    });
+    expect(refused.status()).toBe(410);
+    expect(await refused.json()).toMatchObject({ error: { code: "gone" } });
+    expect(refused.headers()["set-cookie"] ?? "").toMatch(/tutor_owner=;.*Max-Age=0/);
   });
 });

@@ -45,8 +45,12 @@ const STATUS = {
   "conflict:staff_member": 409,
   /** A change that would leave the center without an active admin. */
   "conflict:last_admin": 409,
+  /** A cancel of a session whose start time has come (chat, My bookings, staff): staff mark attendance instead. */
+  "already_started:booking": 409,
   "gone:chat": 410,
   "gone:invite": 410,
+  /** An owner id whose student asked to be forgotten: it is dead; the browser gets a new one. */
+  "gone:owner": 410,
   "payload_too_large:body": 413,
   "unsupported_media_type:body": 415,
   "upgrade_required:socket": 426,

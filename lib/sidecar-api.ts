@@ -6,7 +6,7 @@ import type { SinkMessageList } from "./mail/sink";
 import type { EmailWithheld } from "./mail/recipients";
 import type { MailStopState } from "./mail/stop-link";
 import type { StudentFact } from "./memory/schemas";
-import type { ForgetMeSummary } from "./memory/page-schemas";
+import type { ForgetMeResult } from "./memory/page-schemas";
 import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
@@ -117,8 +117,12 @@ export interface SidecarApi {
   memoryForget(ownerId: string, factId: string): Promise<Result<{ facts: StudentFact[] }>>;
   /** Rewrites a name, email, preference or goal with the student's value (source "student edit"); 400 otherwise. */
   memoryCorrect(ownerId: string, factId: string, value: string): Promise<Result<{ fact: StudentFact; facts: StudentFact[] }>>;
-  /** "Forget me": every chat of the owner hard-deleted and the memory's storage deleted. */
-  forgetMe(ownerId: string): Promise<Result<ForgetMeSummary>>;
+  /**
+   * "Forget me": everything the owner id holds but the center's booking records is deleted, and the
+   * id is refused from then on; answers what went and the browser's new owner id (upcoming sessions
+   * moved to it). A retry within minutes answers the same new id.
+   */
+  forgetMe(ownerId: string): Promise<Result<ForgetMeResult>>;
 
   // Booking emails (slice `mail`).
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */

@@ -5,8 +5,9 @@ import type { WaitUntil } from "./analytics";
 import type { AssistantEffect, EffectOutcome } from "../lib/tutoring/assistant";
 import { weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
 import { storedContactProblem } from "../lib/tutoring/parse-contact";
-import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
+import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused, type StudentCancel } from "./db/bookings";
 import { recordStaffMessage } from "./db/chats";
+import { recordWaitlistJoin } from "./db/forget-me";
 import { moveConfirmedBooking } from "./db/reschedule";
 import type { MessageQueue } from "../durable-objects/message-queue";
 import type { SessionManager } from "../durable-objects/session-manager";
@@ -86,7 +87,7 @@ export async function performEffect(
         const cancelled = await cancelBooking({
           db: context.db, sessionManagers: context.sessionManagers, waitlists: context.waitlists, memory: context.memory, bookingId: effect.bookingId, ownerId: context.ownerId, now,
         });
-        if (!cancelled) return { ok: false, reason: "not_found" };
+        if (!cancelled.ok) return cancelled.reason === "started" ? { ok: false, reason: "started", slot: cancelled.slot } : { ok: false, reason: "not_found" };
         const email = studentEmailOutcome(await queueBookingMail(context.mail, effect.bookingId, "cancelled"));
         await notifyStudent(context.notify, context.ownerId, bookingCancelledNotice({ bookingId: effect.bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
         context.events?.push({ type: "booking_cancelled" }, ...(cancelled.lateCancel ? [{ type: "booking_late_cancelled" } as const] : []));
@@ -121,6 +122,8 @@ export async function performEffect(
       }
       case "join_waitlist": {
         if (!context.waitlists) return { ok: false, reason: "error" };
+        // The owner's index of lines (for Forget me) first: an entry is never in a line without it.
+        await recordWaitlistJoin(context.db, { ownerId: context.ownerId, tutorId: effect.wanted.tutorId, date: effect.wanted.slot.date, start: effect.wanted.slot.start });
         const joined = await waitlistFor(context.waitlists, { tutorId: effect.wanted.tutorId, ...effect.wanted.slot }).join(
           { ownerId: context.ownerId, chatId: context.sessionId, wanted: effect.wanted, subject: effect.subject },
           now,
@@ -179,10 +182,10 @@ async function bookingIdFor(sessionId: string, messageId: string): Promise<strin
 
 /**
  * The student cancels one of their confirmed bookings, from a chat or My bookings (one conditional
- * UPDATE: another owner's booking, or one already cancelled or ended, is "not found"), and drops its
- * SessionManager's alarm: no room to close for a session that will not happen. The freed slot goes
- * to its waitlist and the student's memory stops offering it "again" (both not awaited).
- * Returns the chat it was booked from and whether the cancel was late, or null.
+ * UPDATE: another owner's booking, or one already cancelled or ended, is "not found"; a session
+ * already started is refused), and drops its SessionManager's alarm: no room to close for a
+ * session that will not happen. The freed slot goes to its waitlist and the student's memory stops
+ * offering it "again" (both not awaited).
  */
 export async function cancelBooking(input: {
   db: D1Database;
@@ -195,9 +198,9 @@ export async function cancelBooking(input: {
   bookingId: string;
   ownerId: string;
   now: number;
-}): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } } | null> {
+}): Promise<StudentCancel> {
   const cancelled = await cancelConfirmedBooking(input.db, input);
-  if (!cancelled) return null;
+  if (!cancelled.ok) return cancelled;
   await input.sessionManagers.get(input.sessionManagers.idFromName(input.bookingId)).cancel();
   if (input.waitlists) offerFreedSlot({ WAITLIST: input.waitlists }, cancelled.slot, { cancelledBy: input.ownerId, now: input.now, waitUntil: input.waitUntil });
   settleBooking(input.memory, input.ownerId, { bookingId: input.bookingId, outcome: "cancelled", cancelledBy: "student" }, input.now, input.waitUntil);

@@ -1,6 +1,6 @@
 import { fail, ok, type Result } from "../lib/errors";
 import { mailConfigured } from "../lib/mail/mailer";
-import { SinkMessageList } from "../lib/mail/sink";
+import { isLoopbackUrl, SinkMessageList } from "../lib/mail/sink";
 import type { MailEventId, MailQueued } from "../durable-objects/mail-outbox";
 import type { MailWithheld } from "../lib/mail/recipients";
 
@@ -53,12 +53,15 @@ export function studentEmailOutcome(queued: MailQueued | null): { emailedTo?: st
 
 /**
  * The local sink's messages (GET {MAIL_API_URL}/emails), for /dev/mail. Only
- * with DEV_MAIL=1, which only the local stack sets: in production the same URL
- * is the provider's, and nothing here may read it.
+ * with DEV_MAIL=1, which only the local stack sets, AND a mail API on a
+ * loopback address: in production the same URL is the provider's, and nothing
+ * here may read it or send it the key, whatever DEV_MAIL says.
  */
 export async function readDevMailbox(env: Pick<Env, "DEV_MAIL" | "MAIL_API_URL" | "MAIL_API_TOKEN">): Promise<Result<SinkMessageList>> {
   if (env.DEV_MAIL !== "1") return fail("not_found:route", "Not found.");
   if (!mailConfigured(env)) return ok({ messages: [] });
+  if (!isLoopbackUrl(env.MAIL_API_URL)) return fail("not_found:route", "Not found.");
+  const sink = new URL(env.MAIL_API_URL).origin;
   let response: Response;
   try {
     response = await fetch(`${env.MAIL_API_URL.replace(/\/+$/, "")}/emails`, { headers: { authorization: `Bearer ${env.MAIL_API_TOKEN}` } });
@@ -67,5 +70,5 @@ export async function readDevMailbox(env: Pick<Env, "DEV_MAIL" | "MAIL_API_URL" 
   }
   const list = SinkMessageList.safeParse(await response.json().catch(() => null));
   if (!response.ok || !list.success) return fail("bad_gateway:upstream", `The mail sink answered ${response.status}.`);
-  return ok(list.data);
+  return ok({ messages: list.data.messages, sink });
 }

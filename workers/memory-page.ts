@@ -1,10 +1,9 @@
 import { fail, ok, type Result } from "../lib/errors";
 import { correctedFact } from "../lib/memory/correction";
-import type { ForgetMeSummary } from "../lib/memory/page-schemas";
+import type { ForgetMeResult } from "../lib/memory/page-schemas";
 import { FactId, type StudentFact } from "../lib/memory/schemas";
 import { OwnerId } from "../lib/schemas";
-import { markMemoryForgotten } from "./db/memory";
-import { hardDeleteOwnerChats } from "./hard-delete";
+import { forgetOwner, type ForgetEnv } from "./forget-me";
 import { studentMemory } from "./memory";
 import { clock } from "../lib/time";
 
@@ -15,7 +14,7 @@ import { clock } from "../lib/time";
  * fact ids are simply not there: 404, nothing changed.
  */
 
-type PageEnv = Pick<Env, "STUDENT_MEMORY" | "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE">;
+type PageEnv = ForgetEnv;
 
 function noFact(): Result<never> {
   return fail("not_found:memory", "The assistant remembers no such fact about you.");
@@ -71,23 +70,11 @@ export class MemoryPage {
     return ok({ fact, facts });
   }
 
-  /**
-   * "Forget me": the moment recorded in D1 (1 row: the memory refuses facts from exchanges begun
-   * before it, even if one arrives after the memory object restarted), every chat of the owner
-   * hard-deleted (as the weekly run does), then the memory's storage deleted (`deleteAll`).
-   * Chats first, so no open chat teaches it again; a turn already in flight is refused by the memory.
-   */
-  async forgetMe(ownerId: string): Promise<Result<ForgetMeSummary>> {
+  /** "Forget me" (workers/forget-me.ts): everything the owner id holds but the center's booking records, and the id itself. */
+  async forgetMe(ownerId: string): Promise<Result<ForgetMeResult>> {
     const owner = OwnerId.safeParse(ownerId);
-    if (!owner.success) return ok({ facts: 0, chats: { deleted: 0, cleaned: 0, failed: 0 } });
-    const now = clock.now();
-    await markMemoryForgotten(this.env.DB, { ownerId: owner.data, now });
-    const chats = await hardDeleteOwnerChats(this.env, owner.data, now);
-    const memory = studentMemory(this.env, owner.data);
-    const held = await memory.recall(owner.data);
-    if (!held.ok) return held;
-    const forgot = await memory.forgetAll(owner.data, now);
-    if (!forgot.ok) return forgot;
-    return ok({ facts: held.value.facts.length, chats });
+    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
+    return forgetOwner(this.env, owner.data, clock.now());
   }
+
 }

@@ -1,4 +1,5 @@
 import type { MovedBooking, NewFact, SettledBooking, StudentFact } from "../lib/memory/schemas";
+import { OWNER_ID_PATTERN } from "../lib/schemas";
 
 /**
  * The sidecar's side of a student's memory (durable-objects/student-memory.ts,
@@ -67,7 +68,8 @@ type WaitUntil = (promise: Promise<unknown>) => void;
  * Without `env` (a caller given no memory) nothing is sent.
  */
 export function settleBooking(env: MemoryEnv | undefined, ownerId: string, settled: SettledBooking, now: number, waitUntil?: WaitUntil): void {
-  if (!env) return;
+  // A booking whose student asked to be forgotten belongs to nobody (workers/db/forget-me.ts): no memory to tell.
+  if (!env || !OWNER_ID_PATTERN.test(ownerId)) return;
   send("outcome", () => studentMemory(env, ownerId).settle(ownerId, settled.bookingId, settled.outcome, now, settled.cancelledBy), waitUntil);
 }
 

@@ -1,3 +1,4 @@
+import { startedCancelText } from "../lib/center/policy";
 import { fail, ok, type Result } from "../lib/errors";
 import { bookingCancelledNotice } from "../lib/notifications/messages";
 import { recordAnalytics, type WaitUntil } from "./analytics";
@@ -24,7 +25,10 @@ export async function cancelMyBooking(
   waitUntil: WaitUntil,
 ): Promise<Result<MyBookingCancelled>> {
   const cancelled = await cancelBooking({ db: env.DB, sessionManagers: env.SESSION_MANAGER, waitlists: env.WAITLIST, memory: env, waitUntil, bookingId, ownerId, now });
-  if (!cancelled) return fail("not_found:booking", "You have no confirmed booking with that id.");
+  if (!cancelled.ok) {
+    if (cancelled.reason === "started") return fail("already_started:booking", startedCancelText(cancelled.slot, "student"));
+    return fail("not_found:booking", "You have no confirmed booking with that id.");
+  }
   const email = studentEmailOutcome(await queueBookingMail(env, bookingId, "cancelled"));
   await notifyStudent(env, ownerId, bookingCancelledNotice({ bookingId, date: cancelled.slot.date, start: cancelled.slot.start, by: "you" }));
   const lateCutoffHours = cancelled.lateCancel ? cancelled.cutoffHours : undefined;

@@ -39,6 +39,8 @@ import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notifica
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 import { clock, useClockOf } from "../lib/time";
+import { startedCancelText } from "../lib/center/policy";
+import { refuseForgotten } from "./db/forget-me";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -335,7 +337,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => new MemoryPage(this.env).correct(ownerId, factId, value));
   }
 
-  /** "Forget me": every chat of the owner hard-deleted, then the memory's storage; says what went. */
+  /** "Forget me" (workers/forget-me.ts): all the owner id holds but the center's booking records; says what went and the browser's new id. */
   async forgetMe(ownerId: string) {
     return this.guard(() => new MemoryPage(this.env).forgetMe(ownerId));
   }
@@ -373,6 +375,8 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     if (!parsed.success) return fail("bad_request:body", "Invalid reminder preference.", zodIssues(parsed.error));
     return this.guard(async () => {
+      const refused = await refuseForgotten(this.env.DB, { ownerId: owner.data });
+      if (refused) return refused;
       await setRemindersOff(this.env.DB, { ownerId: owner.data, off: parsed.data.remindersOff });
       return ok(parsed.data);
     });
@@ -502,6 +506,9 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     if (!parsed.success) return fail("bad_request:body", "Invalid notification preferences.", zodIssues(parsed.error));
     return this.guard(async () => {
+      // A forgotten owner id gets no profile again (one read by key; saving is rare).
+      const refused = await refuseForgotten(this.env.DB, { ownerId: owner.data });
+      if (refused) return refused;
       await saveNotificationPreferences(this.env.DB, { ownerId: owner.data, preferences: parsed.data });
       return ok(await readNotificationPreferences(this.env.DB, { ownerId: owner.data }));
     });

@@ -9,6 +9,7 @@ import { ForgetMeAnswer, MemoryFacts, type ForgetMeSummary } from "@/lib/memory/
 import { isEditable } from "@/lib/memory/correction";
 import { KIND_LABEL, factValueText, sourceText } from "@/lib/memory/describe";
 import type { StudentFact } from "@/lib/memory/schemas";
+import { ForgetMeExplained, ForgetMeSummaryView } from "./forget-me-summary";
 
 const Corrected = z.object({ facts: z.array(z.unknown()) });
 
@@ -63,19 +64,7 @@ export function MemoryList() {
     }
   }
 
-  if (forgotten) {
-    const { facts, chats } = forgotten;
-    return (
-      <section aria-labelledby="forgotten-heading" data-testid="forgotten">
-        <h2 id="forgotten-heading">The assistant has forgotten you</h2>
-        <p>
-          Deleted {facts} {facts === 1 ? "fact" : "facts"} and {chats.deleted} {chats.deleted === 1 ? "chat" : "chats"} (with their messages).
-          {chats.failed > 0 ? ` ${chats.failed} of those chats are gone from your list; their stored copies will be erased by the weekly cleanup.` : ""}
-        </p>
-        <p>Your bookings stay with the tutoring center; cancel any you no longer want on My bookings.</p>
-      </section>
-    );
-  }
+  if (forgotten) return <ForgetMeSummaryView summary={forgotten} />;
   if (error) {
     const offline = error instanceof AppError && error.status === 503;
     return (
@@ -146,11 +135,11 @@ export function MemoryList() {
       )}
       <section aria-labelledby="forget-me-heading">
         <h2 id="forget-me-heading">Forget me</h2>
-        <p>Deletes everything above and every chat from this browser, including chats in the trash. This cannot be undone.</p>
+        <ForgetMeExplained />
         {confirming ? (
           <p>
             <button type="button" className="button" disabled={busy === "forget-me"} onClick={() => void forgetMe()}>
-              Yes, forget me and delete my chats
+              Yes, forget me and delete my chats (my bookings stay)
             </button>{" "}
             <button type="button" className="button secondary" onClick={() => setConfirming(false)}>
               No, keep everything

@@ -1,5 +1,6 @@
 import { limited, type Result } from "../../lib/errors";
 import { takeFromBucket, type BucketRule, type BucketState } from "../../lib/rate-limits";
+import { isForgotten, ownerForgotten } from "../../workers/db/forget-me";
 
 /** Where a request came from, for the per-address limit on new chats. */
 export interface ClientContext {
@@ -11,13 +12,17 @@ export interface ClientContext {
  * before anything is stored: a new chat counts against its
  * owner's and its address's hourly limits, kept by RateLimiter objects (one
  * call each, only when a chat is born); every new message takes a token from
- * the chat's own bucket, kept here in memory (0 calls, 0 rows).
+ * the chat's own bucket, kept here in memory (0 calls, 0 rows). A new chat is
+ * also refused to an owner id whose student asked to be forgotten (one D1
+ * read by key, beside the limiter calls: no added wait).
  */
 export class ChatAdmission {
   private bucket: BucketState | null = null;
 
   constructor(
     private readonly limiters: Env["RATE_LIMITER"],
+    /** Where forgotten owner ids are recorded (`forgotten_owners`). */
+    private readonly db: D1Database,
     /** Read on every message, so a subclass of ChatSession (the benchmark's) can lift it. */
     private readonly messageRule: () => BucketRule,
   ) {}
@@ -25,10 +30,12 @@ export class ChatAdmission {
   /** Null when the chat may be created. */
   async newChat(ownerId: string, client: ClientContext): Promise<Result<never> | null> {
     const limiter = (name: string) => this.limiters.get(this.limiters.idFromName(name));
-    const decisions = await Promise.all([
+    const [forgotten, ...decisions] = await Promise.all([
+      isForgotten(this.db, { ownerId }),
       limiter(`chatsPerOwner:${ownerId}`).take("chatsPerOwner"),
       ...(client.ip ? [limiter(`chatsPerIp:${client.ip}`).take("chatsPerIp")] : []),
     ]);
+    if (forgotten) return ownerForgotten();
     for (const decision of decisions) {
       if (!decision.ok) return decision;
       if (!decision.value.allowed) {

@@ -165,6 +165,23 @@ export function isLateCancel(policy: Pick<CenterPolicy, "timeZone" | "cancelCuto
   return startsAt(policy, slot) - now.getTime() < policy.cancelCutoffHours * 3_600_000;
 }
 
+/**
+ * A session has started once its start time has come at the center. From then on nobody cancels it:
+ * not the student (chat, My bookings) and not staff, who mark attendance instead. Every cancel path
+ * asks this one rule (workers/db/bookings.ts `cancelConfirmedBooking`, workers/db/schedule.ts `cancelByStaff`).
+ */
+export function hasStarted(policy: Pick<CenterPolicy, "timeZone">, slot: Pick<Slot, "date" | "start">, now: Date): boolean {
+  return startsAt(policy, slot) <= now.getTime();
+}
+
+/** Why a started session's cancel is refused: for the student (chat, My bookings) or for staff. */
+export function startedCancelText(slot: Pick<Slot, "date" | "start">, audience: "student" | "staff"): string {
+  const when = `${formatDate(slot.date)} at ${slot.start}`;
+  return audience === "staff"
+    ? `This session has already started (${when}), so it cannot be cancelled: mark attendance instead.`
+    : `This session has already started (${when}), so it can no longer be cancelled. If you cannot attend, leave a message for the tutoring center.`;
+}
+
 /** The week (Monday to Sunday) a center-local date belongs to. */
 export function weekOf(date: string): { monday: string; sunday: string } {
   const sinceMonday = (weekdayIndex(weekdayOf(date)) + 6) % 7;

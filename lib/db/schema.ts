@@ -155,6 +155,34 @@ export const bookings = sqliteTable(
   ],
 );
 
+/**
+ * Owner ids whose student asked to be forgotten ("Forget me", workers/forget-me.ts), as the SHA-256
+ * hex of the id: the id is refused from then on (no new chat, no preferences, no memory), and kept
+ * nowhere itself (migration 0018).
+ */
+export const forgottenOwners = sqliteTable("forgotten_owners", {
+  ownerHash: text("owner_hash").primaryKey(),
+  /** epoch ms of the first Forget me; a retry within minutes of it gets the same new owner id */
+  forgottenAt: integer("forgotten_at").notNull(),
+});
+
+/**
+ * The slots whose waitlist an owner joined (one Waitlist object per slot holds the line): what
+ * "Forget me" asks to drop the owner's entries. Written by the first join of a slot (INSERT OR
+ * IGNORE), read only by Forget me (migration 0018).
+ */
+export const waitlistJoins = sqliteTable(
+  "waitlist_joins",
+  {
+    ownerId: text("owner_id").notNull(),
+    tutorId: text("tutor_id").notNull(),
+    /** YYYY-MM-DD */
+    date: text("date").notNull(),
+    start: text("start").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.ownerId, table.tutorId, table.date, table.start] })],
+);
+
 /** "Leave a message for the tutoring center": requests the assistant could not handle. */
 export const staffMessages = sqliteTable(
   "staff_messages",

@@ -15,5 +15,37 @@ export const SinkMessage = z.object({
 });
 export type SinkMessage = z.infer<typeof SinkMessage>;
 
-export const SinkMessageList = z.object({ messages: z.array(SinkMessage) });
+export const SinkMessageList = z.object({
+  messages: z.array(SinkMessage),
+  /** The origin the sidecar read them from (a loopback address); absent from an older sidecar, whose list is not shown. */
+  sink: z.string().optional(),
+});
 export type SinkMessageList = z.infer<typeof SinkMessageList>;
+
+/** 127.0.0.0/8 written as a dotted quad: every address in it is this machine. */
+const LOOPBACK_V4 = /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
+
+/**
+ * Whether a mail API URL points at this machine (127.0.0.0/8, localhost, ::1) over http(s): only
+ * then is it the local mail sink. The provider's URL never is, so `/dev/mail` never reads the
+ * provider's mail, nor sends it the API key, even with DEV_MAIL set by mistake.
+ */
+export function isLoopbackUrl(url: string | undefined): boolean {
+  if (!url) return false;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") return false;
+  return parsed.hostname === "localhost" || parsed.hostname === "[::1]" || LOOPBACK_V4.test(parsed.hostname);
+}
+
+/**
+ * Whether /dev/mail may show the sidecar's answer: only a list read from a loopback sink. The web
+ * worker and the sidecar deploy apart, so the page checks again what the sidecar checked.
+ */
+export function devMailboxShown(answer: { ok: true; value: SinkMessageList } | { ok: false; error: unknown }): boolean {
+  return answer.ok && isLoopbackUrl(answer.value.sink);
+}

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { AppError, toAppError, zodIssues } from "../errors";
 import { MAX_BODY_BYTES } from "../schemas";
-import type { Owner } from "./owner-cookie";
+import { CLEARED_OWNER_COOKIE, type Owner } from "./owner-cookie";
 
 /**
  * Reads a JSON body: refuses a wrong content type, more than MAX_BODY_BYTES
@@ -125,11 +125,18 @@ export function json(data: unknown, init: { status?: number; owner?: Owner } = {
   return Response.json(data, { status: init.status ?? 200, headers });
 }
 
-/** Runs a route body; every failure leaves as a JSON error with its status, never a stack trace. */
+/**
+ * Runs a route body; every failure leaves as a JSON error with its status, never a stack trace.
+ * An owner id whose student asked to be forgotten (410 `gone`, code `gone:owner`) also loses its
+ * cookie, so the browser's next request starts afresh with a new owner.
+ */
 export async function handle(context: string, body: () => Promise<Response>): Promise<Response> {
   try {
     return await body();
   } catch (error) {
-    return toAppError(error, context).toResponse();
+    const appError = toAppError(error, context);
+    const response = appError.toResponse();
+    if (appError.code === "gone:owner") response.headers.append("set-cookie", CLEARED_OWNER_COOKIE);
+    return response;
   }
 }

@@ -58,8 +58,18 @@ export function readCookie(header: string | null, name: string): string | undefi
 export async function identifyOwner(request: Request, secret: string): Promise<Owner> {
   const existing = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), secret);
   if (existing) return { id: existing };
-  const id = newOwnerId();
-  const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
+  return ownerWithCookie(request, newOwnerId(), secret);
+}
+
+/** `id` as this browser's owner from now on ("Forget me" hands the browser a new one): the signed cookie to set. */
+export async function ownerWithCookie(request: Request, id: string, secret: string): Promise<Owner> {
   const value = encodeURIComponent(await signOwnerId(id, secret));
-  return { id, setCookie: `${OWNER_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}${secure}` };
+  return { id, setCookie: `${OWNER_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}${secureFlag(request)}` };
+}
+
+/** Drops the browser's owner cookie (its id was forgotten): the next request gets a fresh owner. */
+export const CLEARED_OWNER_COOKIE = `${OWNER_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+
+function secureFlag(request: Request): string {
+  return new URL(request.url).protocol === "https:" ? "; Secure" : "";
 }

@@ -1,5 +1,7 @@
+import { AppError } from "../errors";
+import { OwnerId } from "../schemas";
 import { requireSameOrigin } from "./http";
-import { identifyOwner, type Owner } from "./owner-cookie";
+import { identifyOwner, ownerWithCookie, type Owner } from "./owner-cookie";
 import { getOwnerSecret, getSidecar } from "./sidecar";
 import type { SidecarApi } from "../sidecar-api";
 
@@ -9,4 +11,14 @@ export async function openOwnerRoute(request: Request): Promise<{ owner: Owner; 
   const sidecar = await getSidecar();
   const owner = await identifyOwner(request, await getOwnerSecret());
   return { owner, sidecar };
+}
+
+/**
+ * The browser's new owner after "Forget me": the id the sidecar answered, signed into the cookie
+ * (the old id is refused from then on). An id that is not one is the sidecar's fault, not the caller's.
+ */
+export async function rotatedOwner(request: Request, newOwnerId: string): Promise<Owner> {
+  const id = OwnerId.safeParse(newOwnerId);
+  if (!id.success) throw new AppError("internal:server", "Your data was deleted, but this browser could not be given a new identity. Please reload the page.");
+  return ownerWithCookie(request, id.data, await getOwnerSecret());
 }

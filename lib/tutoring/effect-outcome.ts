@@ -1,6 +1,6 @@
 import { phrasesFor, type Tone } from "../center/persona";
 import { withheldText, type EmailWithheld } from "../mail/recipients";
-import type { SlotRule } from "../center/policy";
+import { startedCancelText, type SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
@@ -50,7 +50,9 @@ export type EffectOutcome =
       position?: number;
       left?: boolean;
     }
-  | MoveRefusal;
+  | MoveRefusal
+  /** A cancel of a session whose start has come (`hasStarted`): refused, nothing changed. */
+  | { ok: false; reason: "started"; slot: { date: string; start: string } };
 
 /** What the chat says of the student's email: on its way only when queued, else why none will go, else nothing (email off). */
 function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: string): string {
@@ -149,6 +151,7 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
     return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
+  if (outcome.reason === "started") return turn(startedCancelText(outcome.slot, "student"), [QUICK.leaveMessage, QUICK.startOver]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
 }
 

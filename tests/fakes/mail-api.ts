@@ -5,7 +5,8 @@
  * Durable Objects share the test's isolate, so the MailOutbox calls it. It
  * records every request, answers like the provider (200 `{ id }`; the same id
  * again for a repeated Idempotency-Key, without "sending" twice), and can be
- * told to fail.
+ * told to fail. Like the local mail sink (workers/mail-sink/), it also answers `GET /emails` with
+ * what it accepted, which is what /dev/mail reads.
  */
 
 export interface FakeMailRequest {
@@ -25,6 +26,8 @@ export interface FakeMailRequest {
 
 export interface FakeMailApi {
   readonly requests: FakeMailRequest[];
+  /** Every URL fetched through the fake, sends and reads alike, in order. */
+  readonly urls: string[];
   /** The messages the provider accepted and would deliver: one per Idempotency-Key. */
   delivered(): FakeMailRequest[];
   fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
@@ -34,11 +37,14 @@ export interface FakeMailApi {
 
 export function createFakeMailApi(): FakeMailApi {
   const requests: FakeMailRequest[] = [];
+  const urls: string[] = [];
   const failures: number[] = [];
   const accepted = new Map<string, { id: string; request: FakeMailRequest }>();
 
   async function fakeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const request = new Request(input, init);
+    urls.push(request.url);
+    if (request.method === "GET" && new URL(request.url).pathname === "/emails") return Response.json({ messages: [...accepted.values()].map(sinkMessageOf) });
     if (request.method !== "POST" || new URL(request.url).pathname !== "/emails") return Response.json({ message: "not found" }, { status: 404 });
     const entry: FakeMailRequest = {
       idempotencyKey: request.headers.get("idempotency-key"),
@@ -63,11 +69,27 @@ export function createFakeMailApi(): FakeMailApi {
 
   return {
     requests,
+    urls,
     delivered: () => [...accepted.values()].map((value) => value.request),
     fetch: fakeFetch,
     failNext(times = 1, status = 500) {
       failures.push(...Array<number>(times).fill(status));
     },
+  };
+}
+
+/** An accepted message as the sink lists it (lib/mail/sink.ts `SinkMessage`). */
+function sinkMessageOf({ id, request }: { id: string; request: FakeMailRequest }) {
+  const { body } = request;
+  return {
+    id,
+    receivedAt: 0,
+    idempotencyKey: request.idempotencyKey,
+    from: body.from,
+    to: body.to,
+    subject: body.subject,
+    text: body.text,
+    attachments: body.attachments.map((file) => ({ filename: file.filename, contentType: file.content_type, content: file.content })),
   };
 }
 

@@ -83,7 +83,7 @@ describe("a chat's copy of its owner's memory", () => {
     expect(unwrapOk(await memory.learn(ownerId, [fact], 1_000))).toMatchObject({ changed: 1, version: 1 });
     expect(unwrapOk(await memory.learn(ownerId, [fact], 2_000))).toMatchObject({ changed: 0, version: null });
     expect(await memoryVersion(env.DB, { ownerId })).toBe(1);
-    expect(unwrapOk(await memory.forgetAll(ownerId))).toEqual({ forgotten: true });
+    expect(unwrapOk(await memory.forgetAll(ownerId))).toMatchObject({ forgotten: true });
     expect(await memoryVersion(env.DB, { ownerId })).toBe(2);
   });
 });

@@ -212,7 +212,7 @@ describe("student memory through the assistant", () => {
     await learned(ownerId, "email");
     const memory = studentMemory(env, ownerId);
     expect(await memory.storageBytes()).toBeGreaterThan(0);
-    expect(unwrapOk(await memory.forgetAll(ownerId))).toEqual({ forgotten: true });
+    expect(unwrapOk(await memory.forgetAll(ownerId))).toMatchObject({ forgotten: true });
     expect(await memory.storageBytes()).toBe(await emptyBytes());
     expect(unwrapOk(await memory.recall(ownerId)).facts).toEqual([]);
     const fresh = await say(newSessionId(), ownerId, "hi");

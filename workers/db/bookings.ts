@@ -1,7 +1,7 @@
 import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
-import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
+import { checkSlot, hasStarted, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
 import type { BookingSummary } from "../../lib/schemas";
 import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
@@ -131,15 +131,19 @@ export async function whyBookingRefused(
   return { ok: false, reason: row?.taken ? "slot_taken" : "unavailable" };
 }
 
+/** What a student's cancel found: done (late or not), a session already started (refused), or no such confirmed booking. */
+export type StudentCancel =
+  | { ok: true; sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } }
+  | { ok: false; reason: "not_found" }
+  | { ok: false; reason: "started"; slot: { date: string; start: string } };
+
 /**
- * A student's cancel: the booking and the center's cutoff in one read, then one conditional UPDATE
- * (another owner's booking, or one already cancelled or ended, is "not found": null). A cancel less
- * than cancel_cutoff_hours before the start is marked late; it still happens.
+ * The student cancels one of their confirmed bookings: one read (the booking, owner-checked, with
+ * the center's zone and cutoff), then one conditional UPDATE. A session whose start has come
+ * (`hasStarted`) is refused and nothing is written; another owner's booking, or one already
+ * cancelled or ended, is not found. A cancel inside the cutoff happens and counts as late.
  */
-export async function cancelConfirmedBooking(
-  db: D1Database,
-  { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number },
-): Promise<{ sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } } | null> {
+export async function cancelConfirmedBooking(db: D1Database, { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number }): Promise<StudentCancel> {
   const found = await db
     .prepare(
       `SELECT b.tutor_id AS tutorId, b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
@@ -148,15 +152,16 @@ export async function cancelConfirmedBooking(
     )
     .bind(bookingId, ownerId)
     .first<{ tutorId: string; date: string; start: string; timeZone: string; cutoffHours: number }>();
-  if (!found) return null;
+  if (!found) return { ok: false, reason: "not_found" };
+  if (hasStarted({ timeZone: found.timeZone }, found, new Date(now))) return { ok: false, reason: "started", slot: { date: found.date, start: found.start } };
   const lateCancel = isLateCancel({ timeZone: found.timeZone, cancelCutoffHours: found.cutoffHours }, found, new Date(now));
   const [cancelled] = await drizzle(db, { schema })
     .update(schema.bookings)
     .set({ status: "cancelled", updatedAt: now, cancelledBy: "student", lateCancel })
     .where(and(eq(schema.bookings.id, bookingId), eq(schema.bookings.ownerId, ownerId), eq(schema.bookings.status, "confirmed")))
     .returning({ sessionId: schema.bookings.sessionId });
-  if (!cancelled) return null;
-  return { sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
+  if (!cancelled) return { ok: false, reason: "not_found" };
+  return { ok: true, sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
 }
 
 /**

@@ -1,3 +1,5 @@
+import { hasStarted } from "../../lib/center/policy";
+import { DEFAULT_TIME_ZONE } from "../../lib/tutoring/clock";
 import type { ScheduleBooking } from "../../lib/staff/schedule";
 
 /**
@@ -5,6 +7,8 @@ import type { ScheduleBooking } from "../../lib/staff/schedule";
  * may happen is decided inside one conditional UPDATE each (a confirmed
  * booking, the caller's tutor, a session already started), never by a read
  * followed by a write; a refusal reads the booking once afterwards to say why.
+ * The cancel reads first, to ask the one rule for a started session
+ * (`hasStarted`); its UPDATE still requires the booking to be confirmed.
  */
 
 type WeekRow = Omit<ScheduleBooking, "lateCancel" | "flagged" | "started"> & { lateCancel: number };
@@ -57,26 +61,36 @@ export async function listScheduleWeek(
 
 export type CancelledByStaff = { sessionId: string; ownerId: string; tutorId: string; tutorName: string; date: string; start: string; end: string };
 
+/** What the center's cancel found: done, a session already started (refused: staff mark attendance), or no confirmed booking. */
+export type StaffCancelOutcome = { ok: true; cancelled: CancelledByStaff } | { ok: false; reason: "not_found" } | { ok: false; reason: "started"; slot: { date: string; start: string } };
+
 /**
- * The center cancels a confirmed booking: one conditional UPDATE (anything
- * else — cancelled, ended, unknown — is null), marked as the staff's doing
- * with the reason, never late for the student. The tutor's name is read in
- * the same batch for the chat's message.
+ * The center cancels a confirmed booking: one read (the booking, its tutor's name for the chat's
+ * message, the center's zone), then one conditional UPDATE (anything not confirmed by then is not
+ * found), marked as the staff's doing with the reason, never late for the student. A session whose
+ * start has come (`hasStarted`, lib/center/policy.ts) is refused before anything is written.
  */
-export async function cancelByStaff(db: D1Database, { bookingId, reason, now }: { bookingId: string; reason: string; now: number }): Promise<CancelledByStaff | null> {
-  const [updated, tutor] = await db.batch<Record<string, unknown>>([
-    db
-      .prepare(
-        `UPDATE bookings SET status = 'cancelled', cancelled_by = 'staff', cancel_reason = ?2, late_cancel = 0, updated_at = ?3
-         WHERE id = ?1 AND status = 'confirmed'
-         RETURNING session_id AS sessionId, owner_id AS ownerId, tutor_id AS tutorId, date, start, "end"`,
-      )
-      .bind(bookingId, reason, now),
-    db.prepare("SELECT t.name AS tutorName FROM bookings b JOIN tutors t ON t.id = b.tutor_id WHERE b.id = ?").bind(bookingId),
-  ]);
-  const row = updated?.results[0] as Omit<CancelledByStaff, "tutorName"> | undefined;
-  if (!row) return null;
-  return { ...row, tutorName: String((tutor?.results[0] as { tutorName?: string } | undefined)?.tutorName ?? "your tutor") };
+export async function cancelByStaff(db: D1Database, { bookingId, reason, now }: { bookingId: string; reason: string; now: number }): Promise<StaffCancelOutcome> {
+  const found = await db
+    .prepare(
+      `SELECT b.date, b.start, t.name AS tutorName, s.time_zone AS timeZone
+       FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1
+       WHERE b.id = ?1 AND b.status = 'confirmed'`,
+    )
+    .bind(bookingId)
+    .first<{ date: string; start: string; tutorName: string; timeZone: string | null }>();
+  if (!found) return { ok: false, reason: "not_found" };
+  if (hasStarted({ timeZone: found.timeZone ?? DEFAULT_TIME_ZONE }, found, new Date(now))) return { ok: false, reason: "started", slot: { date: found.date, start: found.start } };
+  const row = await db
+    .prepare(
+      `UPDATE bookings SET status = 'cancelled', cancelled_by = 'staff', cancel_reason = ?2, late_cancel = 0, updated_at = ?3
+       WHERE id = ?1 AND status = 'confirmed'
+       RETURNING session_id AS sessionId, owner_id AS ownerId, tutor_id AS tutorId, date, start, "end"`,
+    )
+    .bind(bookingId, reason, now)
+    .first<Omit<CancelledByStaff, "tutorName">>();
+  if (!row) return { ok: false, reason: "not_found" };
+  return { ok: true, cancelled: { ...row, tutorName: found.tutorName } };
 }
 
 /** The scope of a change: `tutorId` null for staff and admins, the member's tutor for a tutor. */

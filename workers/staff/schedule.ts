@@ -11,6 +11,7 @@ import { queueBookingMail, studentEmailed, studentWithheld } from "../mail";
 import { offerFreedSlot } from "../waitlist";
 import { notifyStudent } from "../notify";
 import { bookingCancelledNotice } from "../../lib/notifications/messages";
+import { startedCancelText } from "../../lib/center/policy";
 import { checkStaffSession } from "./sessions";
 import { readCenterPolicy } from "../db/center";
 import { workingWeekAt } from "../../lib/center/policy";
@@ -79,7 +80,8 @@ export class StaffSchedule {
   }
 
   /**
-   * The center cancels a confirmed booking (staff and admins): the row says
+   * The center cancels a confirmed booking (staff and admins) that has not started (one that has
+   * is refused: staff mark attendance instead): the row says
    * who and why, the SessionManager's alarm is dropped (no room to close),
    * and the student's chat says so, live. `studentTold` is false when the
    * chat could not take it (in the trash, or out of reach): the cancel stands.
@@ -92,8 +94,10 @@ export class StaffSchedule {
     if (!parsed.success) return fail("bad_request:body", "Name the booking and say why it is cancelled.", zodIssues(parsed.error));
     const { bookingId, reason } = parsed.data;
     const now = this.now();
-    const cancelled = await cancelByStaff(this.env.DB, { bookingId, reason, now });
-    if (!cancelled) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
+    const outcome = await cancelByStaff(this.env.DB, { bookingId, reason, now });
+    if (!outcome.ok && outcome.reason === "started") return fail("already_started:booking", startedCancelText(outcome.slot, "staff"));
+    if (!outcome.ok) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
+    const { cancelled } = outcome;
     recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
     // The center's cancel, not the student's change of mind: the memory keeps offering that hour "again".
     settleBooking(this.env, cancelled.ownerId, { bookingId, outcome: "cancelled", cancelledBy: "center" }, now, this.waitUntil);

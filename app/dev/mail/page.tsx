@@ -2,22 +2,29 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { devMailEnabled } from "@/lib/server/dev-mail";
 import { getSidecar } from "@/lib/server/sidecar";
-import type { SinkMessage } from "@/lib/mail/sink";
+import { devMailboxShown, type SinkMessage } from "@/lib/mail/sink";
 
 export const metadata: Metadata = { title: "Local mail · Tutoring Center", robots: { index: false } };
 
-/** What the local mail sink received (dev and the local production build only; 404 when deployed). */
+/**
+ * What the local mail sink received (dev and the local production build only; 404 when deployed).
+ * Shown only when the sidecar read it from a loopback address (`devMailboxShown`): never the
+ * provider's mail, even with DEV_MAIL set by mistake, and even from an older sidecar that did not check.
+ */
 export default async function DevMailPage() {
   if (!(await devMailEnabled())) notFound();
   let messages: SinkMessage[] = [];
   let problem: string | null = null;
+  let shown = true;
   try {
     const result = await (await getSidecar()).devMailbox();
-    if (result.ok) messages = result.value.messages;
-    else problem = result.error.message;
+    if (!result.ok && result.error.code !== "not_found:route") problem = result.error.message;
+    else if (devMailboxShown(result) && result.ok) messages = result.value.messages;
+    else shown = false;
   } catch {
     problem = "The sidecar is not running, so there is no mail to show.";
   }
+  if (!shown) notFound();
   return (
     <div className="directory">
       <h1>Local mail</h1>

@@ -1,11 +1,16 @@
 import { callSidecar } from "@/lib/chat-session-client";
 import { handle, json } from "@/lib/server/http";
-import { openOwnerRoute } from "@/lib/server/owner-route";
+import { openOwnerRoute, rotatedOwner } from "@/lib/server/owner-route";
 
-/** "Forget me": every chat of the caller hard-deleted and their memory's storage deleted; answers what went. */
+/**
+ * "Forget me": everything the caller's owner id holds but the center's booking records is deleted;
+ * answers what went and what was kept, and gives the browser a new owner id (the old one is dead).
+ * A retry within minutes lands on the same new id.
+ */
 export function POST(request: Request) {
   return handle("POST memory forget-me", async () => {
     const { owner, sidecar } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.forgetMe(owner.id)), { owner });
+    const { newOwnerId, ...summary } = await callSidecar(() => sidecar.forgetMe(owner.id));
+    return json(summary, { owner: await rotatedOwner(request, newOwnerId) });
   });
 }
