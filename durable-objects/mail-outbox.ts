@@ -170,7 +170,7 @@ export class MailOutbox extends DurableObject<Env> {
     const booking = await bookingForMail(this.env.DB, { bookingId });
     if (!booking) return fail("not_found:booking", "No booking with that id.");
     if (event !== "cancelled" && booking.status !== "confirmed") return ok({ recipients: [], withheld: [], tutorWithoutAddress: false });
-    const people = await this.admit(booking, Date.now());
+    const people = await this.admit(booking, clock.now());
     // Checked again after the awaits: another call for the same event may have got here first, or the cancel.
     const again = this.recorded(event);
     if (again) return ok(this.queuedFor(again.event, again.tutor_without_address === 1));
@@ -276,7 +276,7 @@ export class MailOutbox extends DurableObject<Env> {
       if (!this.db.first(sql`SELECT 1 AS found FROM mail WHERE key = ${row.key} AND status = 'pending'`)) continue;
       if (row.kind === "reminder" && this.reminderWaits(row, clock.now())) continue;
       const attempts = row.attempts + 1;
-      if (await this.withheldNow(row, Date.now())) continue;
+      if (await this.withheldNow(row, clock.now())) continue;
       if (!mailer) {
         await this.giveUp(row, attempts, "Email is not configured (MAIL_API_URL, MAIL_API_TOKEN).");
         continue;

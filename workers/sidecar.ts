@@ -39,7 +39,6 @@ import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notifica
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 import { clock, useClockOf } from "../lib/time";
-import { startedCancelText } from "../lib/center/policy";
 import { refuseForgotten } from "./db/forget-me";
 
 export { ChatSession } from "../durable-objects/chat-session";
@@ -356,7 +355,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** One click: every email to the address the token names stops (the suppression list the MailOutbox honours). */
   async stopMail(token: string) {
-    return this.guard(() => stopMail(this.env, token, Date.now()));
+    return this.guard(() => stopMail(this.env, token, clock.now()));
   }
 
   // Reminders (issue 11, slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.
