@@ -1,4 +1,4 @@
-import { isLateCancel } from "../center/policy";
+import { hasStarted, isLateCancel, startedCancelText } from "../center/policy";
 import { QUICK } from "./commands";
 import { withoutMove } from "./move-flow";
 import { cancelQuestionText, keptText, lateCancelWarningText, slotText } from "./phrasing";
@@ -21,8 +21,14 @@ export function withoutCancelQuestion(booking: BookingInfo): BookingInfo {
   return rest;
 }
 
-/** Asks whether to cancel the confirmed booking (an open move offer is closed). */
+/**
+ * Asks whether to cancel the confirmed booking (an open move offer is closed); a session that has
+ * already started is refused at once, as the cancel itself would be (`hasStarted`), never asked about.
+ */
 export function askToCancel(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
+  if (hasStarted(ctx.policy, booking.slot, ctx.now)) {
+    return turn(startedCancelText(booking.slot, "student"), [QUICK.startOver], { bookingInfo: withoutMove(withoutCancelQuestion(booking)) });
+  }
   const late = isLateCancel(ctx.policy, booking.slot, ctx.now) ? ` ${lateCancelWarningText(ctx.policy.cancelCutoffHours)}` : "";
   return turn(`${cancelQuestionText(booking, criteriaOf(ctx.fields).skill)}${late}`, [QUICK.yes, QUICK.no], {
     bookingInfo: { ...withoutMove(withoutCancelQuestion(booking)), cancelAsked: true },

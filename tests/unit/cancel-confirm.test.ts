@@ -100,6 +100,14 @@ describe("cancelling a booking in the chat asks first", () => {
     expect(late.quickReplies).toEqual([QUICK.yes, QUICK.no]);
   });
 
+  it("refuses at once, without asking, once the session has started (the cancel would be refused)", async () => {
+    // Monday, Nov 23 at 10:05 in San Francisco: five minutes into the session.
+    const started = await say("cancel my booking", fields, new Date("2026-11-23T18:05:00Z"));
+    expect(started.text).toBe("This session has already started (Monday, Nov 23 at 10:00), so it can no longer be cancelled. If you cannot attend, leave a message for the tutoring center.");
+    expect(started.effect).toBeUndefined();
+    expect(started.fields.bookingInfo?.cancelAsked).toBeUndefined();
+  });
+
   it("names the session without a subject when the chat has none", async () => {
     const asked = await say("cancel my booking", { ...fields, searchCriteria: { excludeTutorIds: [] } });
     expect(asked.text).toBe("Cancel your session with Maya Chen on Monday, Nov 23 at 10:00–11:00? This can't be undone.");

@@ -170,7 +170,11 @@ describe("the emitters and the staff console's numbers", () => {
 
     before = await globalTotals();
     const note = `please call me ${crypto.randomUUID()}`;
+    // The assistant shows the words back first; the hand-off is counted when the yes sends it.
     await say(`Leave a message for the tutoring center: ${note}`);
+    await expectDelta(before, { message: 1 });
+    before = await globalTotals();
+    await say("yes");
     await expectDelta(before, { message: 1, handoff: 1 });
 
     const { session } = await enrolled(await FakeAuthenticator.create(), "staff");

@@ -61,10 +61,11 @@ export class StaffSchedule {
     if (scope && query.data.tutorId && query.data.tutorId !== scope) return fail("forbidden:staff", "A tutor sees only their own schedule.");
     const tutorId = scope ?? query.data.tutorId ?? null;
     const now = this.now();
-    const policy = await readCenterPolicy(this.env.DB);
-    const timeZone = policy.timeZone;
+    // The week asked for needs only the zone; the default week needs the opening hours too (workingWeekAt).
+    const policy = query.data.from ? null : await readCenterPolicy(this.env.DB);
+    const timeZone = policy?.timeZone ?? (await this.timeZone());
     const today = localNow(new Date(now), timeZone).date;
-    const from = query.data.from ? mondayOf(query.data.from) : workingWeekAt(policy, new Date(now)).monday;
+    const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(query.data.from!);
     const to = addDays(from, 6);
     const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId });
     return ok({
