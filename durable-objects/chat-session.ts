@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
-import { LIMITS, type BucketRule } from "../lib/rate-limits";
+import { LIMITS, type BucketRule, type ClientContext } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
 import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery } from "../lib/schemas";
 import type { NewAssistantMessage, ReplyVote, SendResult, SessionFields, SessionPatch } from "../lib/schemas";
@@ -11,7 +11,7 @@ import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutor
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../workers/assistant-turn";
-import { ChatAdmission, type ClientContext } from "./chat/admission";
+import { ChatAdmission } from "./chat/admission";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
@@ -48,7 +48,6 @@ export interface Stored {
   events: AnalyticsEvent[];
 }
 
-export type { ClientContext } from "./chat/admission";
 
 export { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "./chat/sockets";
 
@@ -78,8 +77,8 @@ export class ChatSession extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.db = new CountingSql(ctx.storage.sql);
-    this.sockets = new ChatSockets(ctx);
-    this.admission = new ChatAdmission(env.RATE_LIMITER, () => this.messageLimit);
+    this.sockets = new ChatSockets(ctx, this.db);
+    this.admission = new ChatAdmission(env, () => ({ messagesPerChat: this.messageLimit, patchesPerChat: LIMITS.patchesPerChat, votesPerChat: LIMITS.votesPerChat }));
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -171,6 +170,7 @@ export class ChatSession extends DurableObject<Env> {
       transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
       now: new Date(now),
       memory: () => this.memory.recall(ownerId, now),
+      client,
     });
     // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
     if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
@@ -305,7 +305,8 @@ export class ChatSession extends DurableObject<Env> {
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */
   rateReply(ownerId: string, messageId: string, vote: ReplyVote | null, now: number) {
-    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    const refused = this.authorize(ownerId) ? this.admission.vote(now) : this.refusal(ownerId);
+    if (refused) return refused;
     const rated = rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
     if (rated.ok && rated.value.before !== vote) {
       // The page's copy and every open tab follow the stored vote: a reload or a second tab shows it pressed.
@@ -319,6 +320,8 @@ export class ChatSession extends DurableObject<Env> {
   patch(ownerId: string, patch: SessionPatch, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
+    const tooFast = this.admission.patch(now);
+    if (tooFast) return tooFast;
     const refusal = refusePatch(this.fields, patch);
     if (refusal) return fail("conflict:booking", refusal);
     const fieldsBefore = this.fields;
@@ -364,6 +367,7 @@ export class ChatSession extends DurableObject<Env> {
     this.sockets.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.sockets.forgetTickets();
     this.meta = null;
     this.fields = EMPTY_SESSION_FIELDS;
     this.lastSeq = 0;
@@ -385,12 +389,7 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   override webSocketClose(ws: WebSocket, code: number): void {
-    this.sockets.closed(ws);
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
-    } catch {
-      // already closed
-    }
+    this.sockets.closed(ws, code);
   }
 
   override webSocketError(ws: WebSocket): void {
@@ -432,7 +431,7 @@ export class ChatSession extends DurableObject<Env> {
       const known = store.findKeyed(this.db, messageId);
       if (known) return { done: ok(this.stored(known, { sessionCreated: false, touchList: false, before })) };
     }
-    const refused = (isNew ? await this.admission.newChat(ownerId, client) : null) ?? this.admission.message(now);
+    const refused = (isNew ? await this.admission.newChat(ownerId, client, now) : null) ?? this.admission.message(now);
     return refused ? { done: refused } : { isNew, before };
   }
 

@@ -14,6 +14,8 @@ import type { Waitlist } from "../durable-objects/waitlist";
 import { offerFreedSlot, waitlistFor } from "./waitlist";
 import { notifyStudent, type NotifyEnv } from "./notify";
 import { bookingCancelledNotice, bookingConfirmedNotice, bookingMovedNotice } from "../lib/notifications/messages";
+import type { LimiterRule } from "../lib/rate-limits";
+import { takeLimits, type LimiterEnv } from "./limits";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -51,10 +53,14 @@ export async function performEffect(
     waitlists?: DurableObjectNamespace<Waitlist>;
     /** The student's bell (the Notifications object); without it nothing is added. */
     notify?: Partial<NotifyEnv>;
+    /** The limits on cancels, moves and waitlist joins, by owner and by the client's address; without them none is taken. */
+    limits?: { env: LimiterEnv; address?: string };
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
   try {
+    const tooFast = await limitEffect(effect, context, now);
+    if (tooFast) return tooFast;
     switch (effect.type) {
       case "create_booking": {
         // One id per (chat, message): a retried message finds its own booking instead of booking twice.
@@ -157,6 +163,21 @@ export async function performEffect(
     console.error("[effects] failed", effect.type, error);
     return { ok: false, reason: "error" };
   }
+}
+
+/** The limits an effect takes before it does anything (lib/rate-limits.ts): cancels and moves, and waitlist joins. */
+const EFFECT_LIMITS: Partial<Record<AssistantEffect["type"], readonly [LimiterRule, LimiterRule]>> = {
+  cancel_booking: ["bookingChangesPerOwner", "bookingChangesPerIp"],
+  move_booking: ["bookingChangesPerOwner", "bookingChangesPerIp"],
+  join_waitlist: ["waitlistJoinsPerOwner", "waitlistJoinsPerIp"],
+};
+
+/** Null when the effect may go ahead; otherwise the outcome that says why not, and when to try again. */
+async function limitEffect(effect: AssistantEffect, context: { ownerId: string; limits?: { env: LimiterEnv; address?: string } }, now: number): Promise<EffectOutcome | null> {
+  const rules = EFFECT_LIMITS[effect.type];
+  if (!rules || !context.limits) return null;
+  const refused = await takeLimits(context.limits.env, [[rules[0], context.ownerId], [rules[1], context.limits.address]], now);
+  return refused && !refused.ok ? { ok: false, reason: "rate_limited", message: refused.error.message } : null;
 }
 
 /** `bk-` and 32 hex digits of SHA-256(session id, message id): stable across retries, unguessable from outside. */

@@ -1,5 +1,4 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { BookingId, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
@@ -37,6 +36,8 @@ import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notifica
 import { bookingCancelledNotice } from "../lib/notifications/messages";
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
+import { clientAddress } from "../lib/rate-limits";
+import { takeLimits, type LimitTake } from "./limits";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -48,16 +49,17 @@ export { MailOutbox } from "../durable-objects/mail-outbox";
 export { Waitlist } from "../durable-objects/waitlist";
 export { Notifications } from "../durable-objects/notifications";
 
-const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+/** The caller as the web worker saw it: `ip` is CF-Connecting-IP, keyed by `clientAddress` (an IPv6 client by its /64). */
+type Caller = { ip?: string } | undefined;
 
-/**
- * The caller's address, when it can key a limit: anything odd is not used, nor is loopback
- * (a local `wrangler dev`, where every request comes from 127.0.0.1; Cloudflare never forwards that).
- */
-function usableIp(client: { ip?: string } | undefined): string | null {
-  const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
-  return ip.success ? ip.data : null;
+/** The caller's address key for a limit: null for loopback and anything that is not an address. */
+function usableIp(client: Caller): string | null {
+  return clientAddress(typeof client === "object" && client !== null ? client.ip : undefined);
+}
+
+/** An owner id as a limit's key (anything else keys nothing; the method refuses it anyway). */
+function ownerKey(ownerId: unknown): string | null {
+  return OwnerId.safeParse(ownerId).success ? (ownerId as string) : null;
 }
 
 /**
@@ -120,12 +122,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.withSession(sessionId, ownerId, (stub, owner) => stub.listMessages(owner, parsed.data));
   }
 
-  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: { ip?: string }) {
+  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: Caller) {
     const parsed = NewUserMessage.safeParse(message);
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
-    const ip = usableIp(client);
+    const address = usableIp(client);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: ip ? { ip } : {}, waitUntil: this.waitUntil }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: new Date(), client: address ? { address } : {}, waitUntil: this.waitUntil }),
     );
   }
 
@@ -134,17 +136,20 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
    * after verifying the owner cookie; the chat's object checks ownership when
    * the socket arrives, so minting costs no Durable Object call.
    */
-  async issueSocketTicket(sessionId: string, ownerId: string) {
+  async issueSocketTicket(sessionId: string, ownerId: string, client?: Caller) {
     const id = SessionId.safeParse(sessionId);
     const owner = OwnerId.safeParse(ownerId);
     if (!id.success || !owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
-    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now: Date.now() })));
+    return this.limited([["socketTicketsPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async (now) =>
+      ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now })),
+    );
   }
 
-  async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
+  /** The chat's own bucket limits PATCHes per chat; the address's is taken here first. */
+  async patchState(sessionId: string, ownerId: string, patch: SessionPatch, client?: Caller) {
     const parsed = SessionPatch.safeParse(patch);
     if (!parsed.success) return fail("bad_request:body", "Invalid session fields.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, Date.now()));
+    return this.limited([["writesPerIp", usableIp(client)]], (now) => this.withSession(sessionId, ownerId, (stub, owner) => stub.patch(owner, parsed.data, now)));
   }
 
   async listTutors(query: string) {
@@ -163,12 +168,11 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
    * Cancels one of the owner's confirmed bookings, from whichever chat it was
    * made in; that chat says so (live) if its booking form shows it.
    */
-  async cancelBooking(ownerId: string, bookingId: string) {
+  async cancelBooking(ownerId: string, bookingId: string, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     const id = BookingId.safeParse(bookingId);
     if (!owner.success || !id.success) return fail("not_found:booking", "You have no confirmed booking with that id.");
-    return this.guard(async () => {
-      const now = Date.now();
+    return this.limited([["bookingChangesPerOwner", owner.data], ["bookingChangesPerIp", usableIp(client)]], async (now) => {
       const cancelled = await cancelBooking({
         db: this.env.DB, sessionManagers: this.env.SESSION_MANAGER, waitlists: this.env.WAITLIST, waitUntil: this.waitUntil, bookingId: id.data, ownerId: owner.data, now,
       });
@@ -190,20 +194,19 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(async () => ok(await listChats(this.env.DB, { ownerId: owner.data, trash: trash === true })));
   }
 
-  async deleteChat(sessionId: string, ownerId: string) {
-    return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
-      const now = Date.now();
+  async deleteChat(sessionId: string, ownerId: string, client?: Caller) {
+    return this.limited(this.trashLimits(ownerId, client), (now) => this.withSession(sessionId, ownerId, async (stub, owner, id) => {
       const chat = await softDeleteChat(this.env.DB, { id, ownerId: owner, now });
       if (!chat) return fail("not_found:chat", "You have no chat with that id.");
       // D1 first: if closing the gate fails, a retry finds the row and closes it then.
       const gate = await stub.setDeleted(owner, chat.deletedAt ?? now);
       return gate.ok ? ok(chat) : gate;
-    });
+    }));
   }
 
-  async restoreChat(sessionId: string, ownerId: string) {
-    return this.withSession(sessionId, ownerId, async (stub, owner, id) => {
-      const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now: Date.now() });
+  async restoreChat(sessionId: string, ownerId: string, client?: Caller) {
+    return this.limited(this.trashLimits(ownerId, client), (now) => this.withSession(sessionId, ownerId, async (stub, owner, id) => {
+      const restored = await restoreChat(this.env.DB, { id, ownerId: owner, now });
       if (restored.ok) {
         const gate = await stub.setDeleted(owner, null);
         return gate.ok ? ok(restored.chat) : gate;
@@ -218,24 +221,30 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
         }
       }
       return fail("not_found:chat", "There is no chat with that id in your trash.");
-    });
+    }));
+  }
+
+  private trashLimits(ownerId: string, client: Caller): LimitTake[] {
+    return [["chatTrashPerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]];
   }
 
   // Staff sign-in (workers/staff/): each validates its arguments with lib/staff/schemas.ts.
 
-  async staffInviteOptions(inviteToken: string, site: StaffSite) {
-    return this.guard(() => staffInviteOptions({ db: this.env.DB, inviteToken, site, now: Date.now() }));
+  /** Each call writes a challenge row: limited per address like sign-in options. */
+  async staffInviteOptions(inviteToken: string, site: StaffSite, client?: Caller) {
+    return this.limited([["staffChallengesPerIp", usableIp(client)]], (now) => staffInviteOptions({ db: this.env.DB, inviteToken, site, now }));
   }
 
-  async staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite) {
-    return this.guard(() => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now: Date.now() }));
+  /** A registration attempt spends a challenge: limited per address like sign-ins. */
+  async staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite, client?: Caller) {
+    return this.limited([["staffSignInsPerIp", usableIp(client)]], (now) => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now }));
   }
 
-  async staffSignInOptions(site: StaffSite, client?: { ip?: string }) {
+  async staffSignInOptions(site: StaffSite, client?: Caller) {
     return this.guard(() => staffSignInOptions({ db: this.env.DB, limiters: this.env.RATE_LIMITER, site, ip: usableIp(client), now: Date.now() }));
   }
 
-  async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }) {
+  async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: Caller) {
     return this.guard(() =>
       staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: usableIp(client), now: Date.now() }),
     );
@@ -250,7 +259,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   async staffInvite(sessionToken: string, invite: NewStaffInvite) {
-    return this.guard(() => inviteStaff({ db: this.env.DB, sessionToken, invite, now: Date.now() }));
+    return this.guard(() => inviteStaff({ db: this.env.DB, limiters: this.env, sessionToken, invite, now: Date.now() }));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */
@@ -280,18 +289,17 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   // Reply feedback (issue 9, slice `feedback`): the student's 👍/👎 on an assistant reply, kept by the chat's object.
 
   /** Sets, changes or (null) clears the owner's vote on one assistant reply; 404 for any other message. Counts a vote set or changed. */
-  async rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null) {
+  async rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null, client?: Caller) {
     const id = MessageIdParam.safeParse(messageId);
     if (!id.success) return fail("not_found:message", "This chat has no assistant reply with that id.");
     const parsed = ReplyVote.nullable().safeParse(vote);
     if (!parsed.success) return fail("bad_request:body", "A vote is \"up\", \"down\" or null.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, async (stub, owner) => {
-      const now = Date.now();
+    return this.limited([["writesPerIp", usableIp(client)]], (now) => this.withSession(sessionId, ownerId, async (stub, owner) => {
       const rated = await stub.rateReply(owner, id.data, parsed.data, now);
       if (!rated.ok) return rated;
       recordAnalytics(this.env, rated.value.events, this.waitUntil, now);
       return ok({ messageId: rated.value.messageId, vote: rated.value.vote, kind: rated.value.kind });
-    });
+    }));
   }
 
   // Student memory (slice memory2): the student's memory page (workers/memory-page.ts), own memory only.
@@ -302,18 +310,18 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   /** Deletes one fact; 404 when the owner's memory holds no such fact. */
-  async memoryForget(ownerId: string, factId: string) {
-    return this.guard(() => new MemoryPage(this.env).forget(ownerId, factId));
+  async memoryForget(ownerId: string, factId: string, client?: Caller) {
+    return this.limited([["memoryEditsPerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).forget(ownerId, factId));
   }
 
   /** The student's own value for a name, email, preference or goal (400 for another kind or a bad value). */
-  async memoryCorrect(ownerId: string, factId: string, value: string) {
-    return this.guard(() => new MemoryPage(this.env).correct(ownerId, factId, value));
+  async memoryCorrect(ownerId: string, factId: string, value: string, client?: Caller) {
+    return this.limited([["memoryEditsPerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).correct(ownerId, factId, value));
   }
 
   /** "Forget me": every chat of the owner hard-deleted, then the memory's storage; says what went. */
-  async forgetMe(ownerId: string) {
-    return this.guard(() => new MemoryPage(this.env).forgetMe(ownerId));
+  async forgetMe(ownerId: string, client?: Caller) {
+    return this.limited([["forgetMePerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).forgetMe(ownerId));
   }
 
   // Booking emails (slice `mail`): durable-objects/mail-outbox.ts sends them; this reads the local sink.
@@ -333,12 +341,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   /** Turns reminders off or on for bookings the owner makes from now on. */
-  async setReminderPreference(ownerId: string, preference: ReminderPreference) {
+  async setReminderPreference(ownerId: string, preference: ReminderPreference, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     const parsed = ReminderPreference.safeParse(preference);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     if (!parsed.success) return fail("bad_request:body", "Invalid reminder preference.", zodIssues(parsed.error));
-    return this.guard(async () => {
+    return this.limited([["preferencesPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async () => {
       await setRemindersOff(this.env.DB, { ownerId: owner.data, off: parsed.data.remindersOff });
       return ok(parsed.data);
     });
@@ -438,17 +446,19 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   /** Marks some of the owner's notifications (by id) or all of them read; 404 when none of the ids is theirs. */
-  async markNotificationsRead(ownerId: string, input: MarkRead) {
+  async markNotificationsRead(ownerId: string, input: MarkRead, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
-    return this.guard(() => notificationsOf(this.env, owner.data).markRead(owner.data, input));
+    return this.limited([["notificationReadsPerOwner", owner.data], ["writesPerIp", usableIp(client)]], () => notificationsOf(this.env, owner.data).markRead(owner.data, input));
   }
 
   /** A one-use, 60-second ticket for the owner's bell socket (signed apart from chat tickets: neither opens the other). */
-  async notificationSocketTicket(ownerId: string) {
+  async notificationSocketTicket(ownerId: string, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
-    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: Date.now() }, "notifications")));
+    return this.limited([["socketTicketsPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async (now) =>
+      ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now }, "notifications")),
+    );
   }
 
   /** The owner's email choices against the center's reminder times. */
@@ -462,12 +472,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
    * Saves them (one D1 row). Confirmation and cancellation emails follow the choice from the next
    * one queued; reminders, for sessions booked from now on (each booking's are queued when it is made).
    */
-  async setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput) {
+  async setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     const parsed = NotificationPreferencesInput.safeParse(input);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     if (!parsed.success) return fail("bad_request:body", "Invalid notification preferences.", zodIssues(parsed.error));
-    return this.guard(async () => {
+    return this.limited([["preferencesPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async () => {
       await saveNotificationPreferences(this.env.DB, { ownerId: owner.data, preferences: parsed.data });
       return ok(await readNotificationPreferences(this.env.DB, { ownerId: owner.data }));
     });
@@ -508,6 +518,17 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
     const stub = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(id.data));
     return this.guard(() => work(stub, owner.data, id.data));
+  }
+
+  /**
+   * A write behind its limits (lib/rate-limits.ts): one RateLimiter call per keyed take, in
+   * parallel, then `work`, or the 429 result of the first take that refused.
+   */
+  private limited<T>(takes: readonly LimitTake[], work: (now: number) => Promise<Result<T>> | Result<T>): Promise<Result<T>> {
+    return this.guard(async () => {
+      const now = Date.now();
+      return (await takeLimits(this.env, takes, now)) ?? work(now);
+    });
   }
 
   /** Unexpected failures leave as a logged, generic `internal` result, never as a stack trace. */

@@ -36,7 +36,9 @@ export type EffectOutcome =
    * `position`: the student's place in a waitlist's line (1 is next); `left`: whether leaving found them on it.
    */
   | { ok: true; bookingId?: string; meetingLink?: string; lateCancel?: { cutoffHours: number }; emailedTo?: string; position?: number; left?: boolean }
-  | MoveRefusal;
+  | MoveRefusal
+  /** Past a limit of the student's (lib/rate-limits.ts: cancels and moves, waitlist joins): nothing was done; `message` says why and when. */
+  | { ok: false; reason: "rate_limited"; message: string };
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
   return match.tutor.id === booking.tutorId && match.slot.date === booking.date && match.slot.start === booking.start;
@@ -122,6 +124,7 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
     return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
+  if (outcome.reason === "rate_limited") return turn(`Nothing changed: ${outcome.message}`, [QUICK.leaveMessage, QUICK.startOver]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
 }
 
@@ -176,6 +179,8 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
       });
     case "not_found":
       return turn("I couldn't find that booking; it may have been cancelled. Nothing was moved.", [QUICK.startOver], { bookingInfo: kept });
+    case "rate_limited":
+      return turn(`Nothing changed: ${outcome.message} ${keepsSlot(info)}`, [QUICK.leaveMessage, QUICK.startOver], { bookingInfo: kept });
     default:
       return turn("Sorry, something went wrong and nothing changed. Want me to try again?", [QUICK.yes, QUICK.no]);
   }
@@ -184,6 +189,7 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
 function waitlistOutcome(effect: Extract<AssistantEffect, { type: "join_waitlist" | "leave_waitlist" }>, outcome: EffectOutcome): AssistantTurn {
   const { tutorName, slot } = effect.type === "join_waitlist" ? effect.wanted : effect;
   const session = `${tutorName} on ${slotText(slot)}`;
+  if (!outcome.ok && outcome.reason === "rate_limited") return turn(`Nothing changed: ${outcome.message}`, [QUICK.startOver]);
   if (!outcome.ok) return turn("Sorry, I couldn't reach the waitlist just now. Please try again in a moment.", [effect.type === "join_waitlist" ? QUICK.joinWaitlist : QUICK.leaveWaitlist]);
   if (effect.type === "leave_waitlist") {
     return turn(outcome.left ? `You're off the waitlist for ${session}.` : `You weren't on the waitlist for ${session}.`, [QUICK.startOver]);

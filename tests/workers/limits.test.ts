@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { LIMITS } from "../../lib/rate-limits";
 import type { Result } from "../../lib/errors";
 import type { SidecarApi } from "../../lib/sidecar-api";
@@ -16,6 +16,14 @@ import { createInvite, enrolled, newEmail, SITE } from "./staff-helpers";
  */
 
 const sidecar = exports.default as unknown as SidecarApi;
+
+// The clock stands still (the sidecar's objects share this isolate): a bucket refills with time,
+// and a test of "exactly its number" must not depend on how fast the machine runs it.
+beforeAll(() => {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now());
+});
+afterAll(() => vi.useRealTimers());
 
 /** Calls `call` until it is refused for going too fast; how many went through before (at most `max`). */
 async function allowedBeforeRefusal(call: (i: number) => Promise<Result<unknown>>, code: string, max = 400): Promise<number> {
@@ -153,7 +161,7 @@ describe("the chat's own writes", () => {
     for (let i = 0; i <= LIMITS.waitlistJoinsPerOwner.limit; i++) {
       const sessionId = newSessionId();
       unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: "hello" }));
-      const waitFor = { tutorId: "t-001", tutorName: "Maya Chen", slot: { day: "Monday", date: "2027-03-01", start: `${10 + i}:00`, end: `${11 + i}:00` } };
+      const waitFor = { tutorId: "t-001", tutorName: "Maya Chen", slot: { day: "monday", date: "2027-03-01", start: `${10 + i}:00`, end: `${11 + i}:00` } };
       unwrapOk(await sidecar.patchState(sessionId, ownerId, { searchCriteria: { excludeTutorIds: [], waitFor } as never }));
       replies.push(unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: QUICK.joinWaitlist })).state.messages.at(-1)!.content);
     }
@@ -202,7 +210,7 @@ describe("the student's other writes", () => {
 
 describe("staff", () => {
   it("limits invites per admin, invite options and registrations per address, and changes per member", async () => {
-    const admin = await enrolled(new FakeAuthenticator(), "admin");
+    const admin = await enrolled(await FakeAuthenticator.create(), "admin");
     const invites = await allowedBeforeRefusal(() => sidecar.staffInvite(admin.session.token, { email: newEmail(), role: "staff" }), "rate_limited:staff");
     expect(invites).toBe(LIMITS.staffInvitesPerMember.limit);
 
@@ -213,7 +221,7 @@ describe("staff", () => {
     const registrations = await allowedBeforeRefusal(() => sidecar.staffRegister(token, "no-such-challenge", {}, SITE, { ip: registerIp }), "rate_limited:staff_sign_in");
     expect(registrations).toBe(LIMITS.staffSignInsPerIp.limit);
 
-    const staff = await enrolled(new FakeAuthenticator(), "staff");
+    const staff = await enrolled(await FakeAuthenticator.create(), "staff");
     const notes = await allowedBeforeRefusal(
       () => sidecar.staffScheduleNote(staff.session.token, { bookingId: `bk-${"0".repeat(32)}`, note: "x" }),
       "rate_limited:staff",

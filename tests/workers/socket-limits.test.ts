@@ -1,7 +1,7 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { LIMITS } from "../../lib/rate-limits";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol";
@@ -72,7 +72,7 @@ describe("socket frames", () => {
     expect(await peer.closed()).toBe(CLOSE.tooManyFrames);
     expect(peer.received).toBeGreaterThanOrEqual(LIMITS.chatFramesPerSocket.capacity);
     expect(peer.received).toBeLessThan(flood);
-    expect(await chatSession(chat.sessionId).socketCount()).toBe(0);
+    await vi.waitFor(async () => expect(await chatSession(chat.sessionId).socketCount()).toBe(0));
   });
 
   it("closes a bell socket that floods frames, and one that sends a frame larger than any the bell sends", async () => {

@@ -11,6 +11,7 @@ import {
   type StaffSite as Site,
 } from "../../lib/staff/schemas";
 import { findStaffSession, insertStaffInvite, revokeStaffSession } from "../db/staff";
+import { takeLimits, type LimiterEnv } from "../limits";
 
 /**
  * Staff sessions and invites: the part of staff sign-in that needs no
@@ -55,11 +56,13 @@ export async function signOutStaff({ db, sessionToken, now }: { db: D1Database; 
 /** An admin invites someone by email and role: a one-time link token, valid STAFF_INVITE_MS. */
 export async function inviteStaff({
   db,
+  limiters,
   sessionToken,
   invite,
   now,
 }: {
   db: D1Database;
+  limiters: LimiterEnv;
   sessionToken: unknown;
   invite: unknown;
   now: number;
@@ -69,9 +72,21 @@ export async function inviteStaff({
   if (session.value.member.role !== "admin") return fail("forbidden:staff", "Only an admin can invite staff.");
   const parsed = NewStaffInvite.safeParse(invite);
   if (!parsed.success) return fail("bad_request:body", "Invalid invite.", zodIssues(parsed.error));
+  const tooMany = await takeLimits(limiters, [["staffInvitesPerMember", session.value.member.id]], now);
+  if (tooMany) return tooMany;
   const inviteToken = newSecretToken();
   const expiresAt = now + STAFF_INVITE_MS;
   const stored = await insertStaffInvite(db, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
   if (!stored) return fail("bad_request:body", "No tutor with that id (or the tutor is retired).", [{ path: "tutorId", message: "unknown tutor" }]);
   return ok({ inviteToken, expiresAt });
+}
+
+/**
+ * A change by a signed-in member (inbox, schedule, settings, tutors), after their role was checked:
+ * null when it may go ahead, else the 429 of LIMITS.staffChangesPerMember (one RateLimiter call).
+ * The sidecar always has the binding; a desk built over a bare D1 (a test metering its statements) does not.
+ */
+export async function limitStaffChange(env: Partial<LimiterEnv>, session: StaffSessionInfo, now: number): Promise<Result<never> | null> {
+  if (!env.RATE_LIMITER) return null;
+  return takeLimits({ RATE_LIMITER: env.RATE_LIMITER }, [["staffChangesPerMember", session.member.id]], now);
 }

@@ -1,5 +1,5 @@
 import { callSidecar } from "@/lib/chat-session-client";
-import { handle, json, requireSameOrigin } from "@/lib/server/http";
+import { callerOf, handle, json, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { staffSite } from "@/lib/server/staff";
 
@@ -11,6 +11,6 @@ export function POST(request: Request, { params }: Context) {
     requireSameOrigin(request);
     const { token } = await params;
     const sidecar = await getSidecar();
-    return json(await callSidecar(() => sidecar.staffInviteOptions(token, staffSite(request))));
+    return json(await callSidecar(() => sidecar.staffInviteOptions(token, staffSite(request), callerOf(request))));
   });
 }

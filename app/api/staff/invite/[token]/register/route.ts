@@ -1,5 +1,5 @@
 import { callSidecar } from "@/lib/chat-session-client";
-import { handle, requireSameOrigin } from "@/lib/server/http";
+import { callerOf, handle, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { readPasskeyAnswer, signedIn, staffSite } from "@/lib/server/staff";
 
@@ -12,6 +12,6 @@ export function POST(request: Request, { params }: Context) {
     const { token } = await params;
     const { challengeId, response } = await readPasskeyAnswer(request);
     const sidecar = await getSidecar();
-    return signedIn(request, await callSidecar(() => sidecar.staffRegister(token, challengeId, response, staffSite(request))));
+    return signedIn(request, await callSidecar(() => sidecar.staffRegister(token, challengeId, response, staffSite(request), callerOf(request))));
   });
 }
