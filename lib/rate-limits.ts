@@ -89,7 +89,7 @@ export const LIMITS = {
   /** "Forget me" per owner: hard-deletes every chat (a call per chat) and writes D1; once is what anyone needs. */
   forgetMePerOwner: {
     kind: "window", limit: 5, windowMs: HOUR, key: "owner", where: "RateLimiter", code: "rate_limited:memory",
-    message: "\u201cForget me\u201d was asked several times in the last hour, and everything was already deleted. Please try again in {wait}.",
+    message: "\u201cForget me\u201d was asked several times in the last hour. Please try again in {wait}.",
   },
   /** Email preferences per owner (both routes): one D1 row each, saved by pressing Save. */
   preferencesPerOwner: {
