@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
-import { LIMITS, type BucketRule } from "../lib/rate-limits";
+import { LIMITS, type BucketRule, type ClientContext } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
 import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
@@ -11,7 +11,7 @@ import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutor
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../workers/assistant-turn";
-import { ChatAdmission, type ClientContext } from "./chat/admission";
+import { ChatAdmission } from "./chat/admission";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
@@ -48,7 +48,6 @@ export interface Stored {
   events: AnalyticsEvent[];
 }
 
-export type { ClientContext } from "./chat/admission";
 
 export { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "./chat/sockets";
 
@@ -71,7 +70,8 @@ export class ChatSession extends DurableObject<Env> {
   private listedAt: number | null = null;
   /** The pace a student may send at (lib/rate-limits.ts); the benchmark's subclass lifts it. */
   protected readonly messageLimit: BucketRule = LIMITS.messagesPerChat;
-  private readonly admission: ChatAdmission;
+  /** The chat's limits: the message rule read on every take, so the subclass's lift applies. */
+  private readonly admission = new ChatAdmission(this.env, this.env.DB, () => ({ messagesPerChat: this.messageLimit, patchesPerChat: LIMITS.patchesPerChat, votesPerChat: LIMITS.votesPerChat }));
   /** The owner's memory, as this chat last read or learned it (kept in the session row once it exists). */
   private readonly memory = new ChatMemory(this.env, (copy) => this.meta?.ownerId === copy.ownerId && store.writeMemoryCopy(this.db, copy));
 
@@ -79,8 +79,7 @@ export class ChatSession extends DurableObject<Env> {
     super(ctx, env);
     useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
-    this.sockets = new ChatSockets(ctx);
-    this.admission = new ChatAdmission(env.RATE_LIMITER, env.DB, () => this.messageLimit);
+    this.sockets = new ChatSockets(ctx, this.db);
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -172,6 +171,7 @@ export class ChatSession extends DurableObject<Env> {
       transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
       now: new Date(now),
       memory: () => this.memory.recall(ownerId, now),
+      client,
     });
     // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
     if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
@@ -307,7 +307,8 @@ export class ChatSession extends DurableObject<Env> {
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */
   rateReply(ownerId: string, messageId: string, vote: ReplyVote | null, now: number) {
-    if (!this.authorize(ownerId)) return this.refusal(ownerId);
+    const refused = this.authorize(ownerId) ? this.admission.vote(now) : this.refusal(ownerId);
+    if (refused) return refused;
     const rated = rateReply(this.db, this.recent().page.messages, { messageId, vote, now });
     if (rated.ok && rated.value.before !== vote) {
       // The page's copy and every open tab follow the stored vote: a reload or a second tab shows it pressed.
@@ -321,6 +322,8 @@ export class ChatSession extends DurableObject<Env> {
   patch(ownerId: string, patch: SessionPatch, now: number): Result<ChatState> {
     const meta = this.authorize(ownerId);
     if (!meta) return this.refusal(ownerId);
+    const tooFast = this.admission.patch(now);
+    if (tooFast) return tooFast;
     const refused = patchRefusal(this.fields, patch);
     if (refused) return fail(refused.code, refused.message, refused.issues);
     const fieldsBefore = this.fields;
@@ -366,6 +369,7 @@ export class ChatSession extends DurableObject<Env> {
     this.sockets.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.sockets.forgetTickets();
     this.meta = null;
     this.fields = EMPTY_SESSION_FIELDS;
     this.lastSeq = 0;
@@ -429,7 +433,7 @@ export class ChatSession extends DurableObject<Env> {
       const known = store.findKeyed(this.db, messageId);
       if (known) return { done: ok(this.stored(known, { sessionCreated: false, touchList: false, before })) };
     }
-    const refused = (isNew ? await this.admission.newChat(ownerId, client) : null) ?? this.admission.message(now);
+    const refused = (isNew ? await this.admission.newChat(ownerId, client, now) : null) ?? this.admission.message(now);
     return refused ? { done: refused } : { isNew, before };
   }
 

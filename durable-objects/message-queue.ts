@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
-import { fail, limited, ok, zodIssues, type Result } from "../lib/errors";
-import { LIMITS, takeFromBucket, type BucketState } from "../lib/rate-limits";
+import { fail, ok, zodIssues, type Result } from "../lib/errors";
+import { LIMITS, refusal, takeFromBucket, type BucketState } from "../lib/rate-limits";
 import { SessionId } from "../lib/schemas";
 import {
   ClaimInput, ClaimNextInput, CompleteInput, ConversationQuery, EnqueueInput, FeedQuery,
@@ -400,7 +400,7 @@ export class MessageQueue extends DurableObject<Env> {
     if (caller) {
       const { decision, state } = takeFromBucket(LIMITS.botCallsPerToken, this.botBuckets.get(caller.bot) ?? null, clock.now());
       this.botBuckets.set(caller.bot, state);
-      if (!decision.allowed) return limited("rate_limited:api", "Too many bot API calls; slow down.", decision.retryAfterMs);
+      if (!decision.allowed) return refusal("botCallsPerToken", decision.retryAfterMs);
     }
     const parsed = schema.safeParse(input);
     return parsed.success ? ok(parsed.data) : fail(code, message, zodIssues(parsed.error));

@@ -1,10 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { MarkRead, NewNotification, NOTIFICATIONS_KEPT, type Notification, type NotificationList, type NotificationsFrame, type UnreadCount } from "../lib/notifications/schemas";
+import { LIMITS, takeFromBucket, type BucketState } from "../lib/rate-limits";
 import { OwnerId } from "../lib/schemas";
-import { PING, PONG } from "../lib/socket-protocol";
+import { CLOSE, MAX_CLIENT_FRAME_CHARS, PING, PONG } from "../lib/socket-protocol";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, useClockOf } from "../lib/time";
+import { UsedTickets } from "./used-tickets";
 
 /**
  * One student's in-app notifications (the bell): one object per owner id
@@ -15,8 +17,10 @@ import { clock, useClockOf } from "../lib/time";
  * nothing. Like StudentMemory, a student never notified has no tables at all.
  *
  * The bell's tabs hold hibernating WebSockets here (opened by a one-use ticket
- * the sidecar checked, workers/notification-socket.ts); every add and every
- * read pushes the new unread count to each of them.
+ * the sidecar checked, workers/notification-socket.ts, spent here durably);
+ * every add and every read pushes the new unread count to each of them. A bell
+ * sends one short hello per connect: a longer frame closes its socket, and so
+ * do more frames than LIMITS.bellFramesPerSocket (counted in memory).
  */
 
 const MIGRATIONS = [
@@ -62,13 +66,16 @@ export class Notifications extends DurableObject<Env> {
   /** Every kept notification, newest first, with its seq: read once per wake. */
   private rows: Row[] = [];
   private hasSchema = false;
-  /** Socket tickets already used (nonce → expiry): one ticket, one socket; memory only (a ticket lives 60 s). */
-  private readonly usedTickets = new Map<string, number>();
+  /** Socket tickets spent here, kept until they expire: one ticket, one socket, even after a restart. */
+  private readonly tickets: UsedTickets;
+  /** Each open bell's frame bucket: memory only, so a woken object starts them full. */
+  private readonly frames = new Map<WebSocket, BucketState>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
+    this.tickets = new UsedTickets(this.db);
     // The runtime answers the bell's keep-alive itself: an idle tab never wakes the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -192,29 +199,39 @@ export class Notifications extends DurableObject<Env> {
   }
 
   /**
-   * The bell's socket upgrade, forwarded by the sidecar after it checked the ticket:
-   * the ticket's nonce is spent here (one ticket, one socket), another owner gets 404.
+   * The bell's socket upgrade, forwarded by the sidecar after it checked the ticket: a ticket
+   * already spent here is refused, another owner gets 404, and only then is the ticket spent,
+   * in storage (one row; the first socket also makes the used tickets' table).
    */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
     }
     const ownerId = request.headers.get(NOTIFY_OWNER_HEADER) ?? "";
-    if (!this.useTicket(request.headers.get(NOTIFY_NONCE_HEADER) ?? "", Number(request.headers.get(NOTIFY_EXPIRES_HEADER)), clock.now())) {
-      return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
-    }
+    const nonce = request.headers.get(NOTIFY_NONCE_HEADER) ?? "";
+    const expiresAt = Number(request.headers.get(NOTIFY_EXPIRES_HEADER));
+    const now = clock.now();
+    const used = () => Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
+    if (!this.tickets.isFresh(nonce, expiresAt, now)) return used();
     if (this.foreign(ownerId)) return Response.json({ error: { code: "not_found", message: NOT_FOUND } }, { status: 404 });
+    if (!this.tickets.spend(nonce, expiresAt, now)) return used();
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     return new Response(null, { status: 101, webSocket: pair[0] });
   }
 
-  /** Any text from a bell (its hello after each connect) is answered with the current count. */
-  override async webSocketMessage(ws: WebSocket): Promise<void> {
+  /** A bell's hello (after each connect) is answered with the current count; a long frame or a flood closes the socket. */
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (size > MAX_CLIENT_FRAME_CHARS) return this.closeSocket(ws, CLOSE.tooLarge, "frame too large");
+    const { decision, state } = takeFromBucket(LIMITS.bellFramesPerSocket, this.frames.get(ws) ?? null, clock.now());
+    this.frames.set(ws, state);
+    if (!decision.allowed) return this.closeSocket(ws, CLOSE.tooManyFrames, "too many frames");
     send(ws, { v: 1, type: "notifications", unread: this.unread(), latest: null });
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    this.frames.delete(ws);
     try {
       ws.close(code === 1005 || code === 1006 ? 1000 : code, "closed");
     } catch {
@@ -231,11 +248,13 @@ export class Notifications extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) send(ws, frame);
   }
 
-  private useTicket(nonce: string, expiresAt: number, now: number): boolean {
-    for (const [seen, expiry] of this.usedTickets) if (expiry <= now) this.usedTickets.delete(seen);
-    if (!nonce || !Number.isFinite(expiresAt) || expiresAt <= now || this.usedTickets.has(nonce)) return false;
-    this.usedTickets.set(nonce, expiresAt);
-    return true;
+  private closeSocket(ws: WebSocket, code: number, reason: string): void {
+    this.frames.delete(ws);
+    try {
+      ws.close(code, reason);
+    } catch {
+      // already closing
+    }
   }
 }
 

@@ -82,18 +82,20 @@ export class CountingSql {
 
 /**
  * Brings the schema up to `migrations.length`, one additive step at a time,
- * gated on a stored version so a wake-up never re-runs DDL.
+ * gated on a stored version so a wake-up never re-runs DDL. A part of an
+ * object's storage made apart from the rest (e.g. its used socket tickets)
+ * keeps its own version in a table of its own (`versionTable`, a constant).
  */
-export function migrate(db: CountingSql, migrations: readonly string[]): void {
-  db.exec("CREATE TABLE IF NOT EXISTS _schema (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)");
-  const current = db.first<{ version: number }>(sql`SELECT version FROM _schema WHERE id = 1`)?.version ?? 0;
+export function migrate(db: CountingSql, migrations: readonly string[], versionTable: "_schema" | `_schema_${string}` = "_schema"): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${versionTable} (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
+  const current = db.first<{ version: number }>({ text: `SELECT version FROM ${versionTable} WHERE id = 1`, values: [] })?.version ?? 0;
   for (let version = current; version < migrations.length; version++) {
     db.exec(migrations[version]!);
   }
   if (current < migrations.length) {
-    db.run(
-      sql`INSERT INTO _schema (id, version) VALUES (1, ${migrations.length})
-          ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
-    );
+    db.run({
+      text: `INSERT INTO ${versionTable} (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+      values: [migrations.length],
+    });
   }
 }

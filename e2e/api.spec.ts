@@ -161,6 +161,48 @@ test.describe("rate limits over HTTP", () => {
   });
 });
 
+test.describe("rate limits over HTTP: every write path", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("answers 300 PATCHes in a row with 429 and Retry-After past the chat's limit, and keeps what was saved before it", async ({ request }) => {
+    const sessionId = await createSession(request);
+    const started = Date.now();
+    const statuses: number[] = [];
+    let refusal: Awaited<ReturnType<APIRequestContext["patch"]>> | null = null;
+    for (let i = 0; i < 300; i++) {
+      // A field the server takes as sent (a skill must be one a tutor teaches, so a made-up one would be a 400).
+      const response = await request.patch(`/api/chat/session/${sessionId}`, { data: { searchCriteria: { excludeTutorIds: [`tutor-${i}`] } } });
+      statuses.push(response.status());
+      if (response.status() === 429) refusal ??= response;
+    }
+    // The bucket refills one PATCH per refill while the loop runs: at most that many more went through.
+    const refilled = Math.ceil((Date.now() - started) / LIMITS.patchesPerChat.refillEveryMs);
+    const saved = statuses.filter((status) => status === 200).length;
+    expect(saved).toBeGreaterThanOrEqual(LIMITS.patchesPerChat.capacity);
+    expect(saved).toBeLessThanOrEqual(LIMITS.patchesPerChat.capacity + refilled);
+    expect(statuses.filter((status) => status !== 200 && status !== 429)).toEqual([]);
+    expect(Number(refusal!.headers()["retry-after"])).toBeGreaterThan(0);
+    expect(await refusal!.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringMatching(/wait/i), retryAfterSeconds: expect.any(Number) } });
+    const lastSaved = statuses.lastIndexOf(200);
+    const state = await (await request.get(`/api/chat/session/${sessionId}`)).json();
+    expect(state.searchCriteria.excludeTutorIds).toEqual([`tutor-${lastSaved}`]);
+  });
+
+  test("limits socket tickets per browser, the chat's and the bell's together", async ({ request }) => {
+    const sessionId = await createSession(request);
+    let first429: number | null = null;
+    for (let i = 0; i < LIMITS.socketTicketsPerOwner.capacity + 200 && first429 === null; i++) {
+      const response = await request.post(i % 2 ? "/api/notifications/socket-ticket" : `/api/chat/session/${sessionId}/socket-ticket`);
+      if (response.status() === 429) {
+        first429 = i;
+        expect(Number(response.headers()["retry-after"])).toBeGreaterThan(0);
+      } else expect(response.status()).toBe(200);
+    }
+    expect(first429, "no 429 at all").not.toBeNull();
+    expect(first429).toBeGreaterThanOrEqual(LIMITS.socketTicketsPerOwner.capacity);
+  });
+});
+
 test.describe("chat sockets at the edge", () => {
   test.beforeAll(() => startSidecar());
 

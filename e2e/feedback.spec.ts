@@ -20,6 +20,9 @@ test.describe("👍/👎 on assistant replies", () => {
     await expect(helped).toHaveAttribute("aria-pressed", "true");
     await expect(notHelped).toHaveAttribute("aria-pressed", "false");
 
+    // The socket's vote frame can show 👍 pressed before the vote's own answer re-enables the buttons;
+    // a disabled button takes no focus, and Enter would then land elsewhere.
+    await expect(notHelped).toBeEnabled();
     await notHelped.focus();
     await page.keyboard.press("Enter");
     await expect(notHelped).toHaveAttribute("aria-pressed", "true");

@@ -101,9 +101,13 @@ export class BindingChatSessionClient implements ChatSessionTransport {
     private readonly sidecar: SidecarApi,
     readonly sessionId: string,
     private readonly ownerId: string,
-    /** The caller's address (CF-Connecting-IP), for the per-address limit on new chats. */
+    /** The caller's address (CF-Connecting-IP), for the limits by address (new chats, every other write). */
     private readonly clientIp?: string,
   ) {}
+
+  private get client() {
+    return this.clientIp ? { ip: this.clientIp } : undefined;
+  }
 
   getState() {
     return callSidecar(() => this.sidecar.getState(this.sessionId, this.ownerId));
@@ -114,20 +118,20 @@ export class BindingChatSessionClient implements ChatSessionTransport {
   }
 
   sendMessage(message: NewUserMessage) {
-    return callSidecar(() => this.sidecar.sendMessage(this.sessionId, this.ownerId, message, this.clientIp ? { ip: this.clientIp } : undefined));
+    return callSidecar(() => this.sidecar.sendMessage(this.sessionId, this.ownerId, message, this.client));
   }
 
   patchState(patch: SessionPatch) {
-    return callSidecar(() => this.sidecar.patchState(this.sessionId, this.ownerId, patch));
+    return callSidecar(() => this.sidecar.patchState(this.sessionId, this.ownerId, patch, this.client));
   }
 
   socketTicket() {
-    return callSidecar(() => this.sidecar.issueSocketTicket(this.sessionId, this.ownerId));
+    return callSidecar(() => this.sidecar.issueSocketTicket(this.sessionId, this.ownerId, this.client));
   }
 
   /** Idempotent: the same vote again writes and counts nothing. */
   rateReply(messageId: string, vote: ReplyVote | null) {
-    return callSidecar(() => this.sidecar.rateReply(this.sessionId, this.ownerId, messageId, vote));
+    return callSidecar(() => this.sidecar.rateReply(this.sessionId, this.ownerId, messageId, vote, this.client));
   }
 }
 

@@ -16,6 +16,12 @@ import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptio
 import type { ReminderPreference } from "./mail/reminder-preference";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
+/**
+ * The caller as the web worker saw it (`CF-Connecting-IP`), for the limits by address
+ * (lib/rate-limits.ts keys an IPv6 client by its /64). Absent locally: nothing is limited by address.
+ */
+export type ClientIp = { ip?: string };
+
 /** A bot queue answer: its data plus `kvStats`, the exact SQLite rows read and written to serve it. */
 export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>;
 
@@ -24,7 +30,8 @@ export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>
  * service binding. The sidecar's entrypoint `implements` this, so the two
  * workers cannot drift apart; arguments are validated again on the far side.
  * Methods return `Result`s: a 4xx crosses the binding as data, while a thrown
- * error means the sidecar itself could not be reached.
+ * error means the sidecar itself could not be reached. Every write is limited
+ * (lib/rate-limits.ts); those limited by address take the caller's `client`.
  */
 export interface SidecarApi {
   /** Cheap liveness probe. */
@@ -32,10 +39,10 @@ export interface SidecarApi {
   getState(sessionId: string, ownerId: string): Promise<Result<ChatState>>;
   listMessages(sessionId: string, ownerId: string, query: MessagePageQuery): Promise<Result<MessagePage>>;
   /** Stores the user's message (creating the session on first use) and runs the assistant's turn. */
-  sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: { ip?: string }): Promise<Result<SendResult>>;
-  patchState(sessionId: string, ownerId: string, patch: SessionPatch): Promise<Result<ChatState>>;
+  sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: ClientIp): Promise<Result<SendResult>>;
+  patchState(sessionId: string, ownerId: string, patch: SessionPatch, client?: ClientIp): Promise<Result<ChatState>>;
   /** A one-use, short-lived ticket that opens this chat's socket (the socket itself crosses by `fetch`). */
-  issueSocketTicket(sessionId: string, ownerId: string): Promise<Result<SocketTicketResponse>>;
+  issueSocketTicket(sessionId: string, ownerId: string, client?: ClientIp): Promise<Result<SocketTicketResponse>>;
   /** The tutor directory, optionally narrowed to a subject prefix. */
   listTutors(query: string): Promise<Result<Tutor[]>>;
   /** The owner's bookings, newest first. */
@@ -44,13 +51,14 @@ export interface SidecarApi {
   cancelBooking(
     ownerId: string,
     bookingId: string,
+    client?: ClientIp,
   ): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailedTo?: string; emailWithheld?: EmailWithheld }>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */
-  deleteChat(sessionId: string, ownerId: string): Promise<Result<ChatSummary>>;
+  deleteChat(sessionId: string, ownerId: string, client?: ClientIp): Promise<Result<ChatSummary>>;
   /** Back from the trash within the tier's grace period; `gone` after it. */
-  restoreChat(sessionId: string, ownerId: string): Promise<Result<ChatSummary>>;
+  restoreChat(sessionId: string, ownerId: string, client?: ClientIp): Promise<Result<ChatSummary>>;
 
   // The bot queue. `token` is the caller's bearer token, checked by the sidecar (which alone holds BOT_TOKEN).
   queuePending(token: string, limit: unknown): Promise<QueueResult>;
@@ -66,13 +74,13 @@ export interface SidecarApi {
   // Staff sign-in with passkeys (workers/staff/). `site` is the page's origin and the WebAuthn rpId, as the
   // web worker knows them; tokens are the bearer secrets the web worker keeps in its staff cookie.
   /** Registration options for an invite link: 404 unknown or used, 410 expired. */
-  staffInviteOptions(inviteToken: string, site: StaffSite): Promise<Result<StaffInviteOptions>>;
+  staffInviteOptions(inviteToken: string, site: StaffSite, client?: ClientIp): Promise<Result<StaffInviteOptions>>;
   /** Verifies the browser's RegistrationResponseJSON, stores the passkey (and member), spends the invite, opens a session. */
-  staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite): Promise<Result<StaffSignedIn>>;
+  staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite, client?: ClientIp): Promise<Result<StaffSignedIn>>;
   /** Sign-in options for discoverable passkeys (no allowCredentials). */
-  staffSignInOptions(site: StaffSite, client?: { ip?: string }): Promise<Result<StaffSignInOptions>>;
+  staffSignInOptions(site: StaffSite, client?: ClientIp): Promise<Result<StaffSignInOptions>>;
   /** Verifies the browser's AuthenticationResponseJSON: a session, a generic 401, or a 429 per client IP. */
-  staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }): Promise<Result<StaffSignedIn>>;
+  staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: ClientIp): Promise<Result<StaffSignedIn>>;
   /** Who holds this session token (401 when unknown, expired, revoked or disabled). */
   staffSession(sessionToken: string): Promise<Result<StaffSessionInfo>>;
   /** Revokes the session; idempotent. */
@@ -108,21 +116,21 @@ export interface SidecarApi {
 
   // Reply feedback (slice `feedback`): one vote per assistant reply, changeable; null clears it.
   /** The owner's 👍/👎 on an assistant reply of their chat (404 for a student's message or an unknown id). */
-  rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null): Promise<Result<ReplyFeedback>>;
+  rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null, client?: ClientIp): Promise<Result<ReplyFeedback>>;
 
   // Student memory (slice memory2): the owner's own StudentMemory only; another owner's fact ids are 404.
   /** Every fact held about the owner, newest first. */
   memoryFacts(ownerId: string): Promise<Result<{ facts: StudentFact[] }>>;
   /** Deletes one fact (404 when not held). */
-  memoryForget(ownerId: string, factId: string): Promise<Result<{ facts: StudentFact[] }>>;
+  memoryForget(ownerId: string, factId: string, client?: ClientIp): Promise<Result<{ facts: StudentFact[] }>>;
   /** Rewrites a name, email, preference or goal with the student's value (source "student edit"); 400 otherwise. */
-  memoryCorrect(ownerId: string, factId: string, value: string): Promise<Result<{ fact: StudentFact; facts: StudentFact[] }>>;
+  memoryCorrect(ownerId: string, factId: string, value: string, client?: ClientIp): Promise<Result<{ fact: StudentFact; facts: StudentFact[] }>>;
   /**
    * "Forget me": everything the owner id holds but the center's booking records is deleted, and the
    * id is refused from then on; answers what went and the browser's new owner id (upcoming sessions
    * moved to it). A retry within minutes answers the same new id.
    */
-  forgetMe(ownerId: string): Promise<Result<ForgetMeResult>>;
+  forgetMe(ownerId: string, client?: ClientIp): Promise<Result<ForgetMeResult>>;
 
   // Booking emails (slice `mail`).
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */
@@ -136,7 +144,7 @@ export interface SidecarApi {
   /** Whether the owner turned session reminders off. */
   reminderPreference(ownerId: string): Promise<Result<ReminderPreference>>;
   /** Reminders off or on for the owner's bookings made from now on (those already made keep theirs). */
-  setReminderPreference(ownerId: string, preference: ReminderPreference): Promise<Result<ReminderPreference>>;
+  setReminderPreference(ownerId: string, preference: ReminderPreference, client?: ClientIp): Promise<Result<ReminderPreference>>;
 
   // Staff schedule (workers/staff/schedule.ts). Staff and admins: every tutor, and cancel; a tutor: their own sessions.
   /** Monday to Sunday of the week holding `from` (default this week at the center). */
@@ -180,11 +188,11 @@ export interface SidecarApi {
   /** The unread count only (no storage written). */
   notificationCount(ownerId: string): Promise<Result<UnreadCount>>;
   /** `{ ids }` or `{ all: true }`; 404 when none of the ids is the owner's. */
-  markNotificationsRead(ownerId: string, input: MarkRead): Promise<Result<UnreadCount & { marked: number }>>;
+  markNotificationsRead(ownerId: string, input: MarkRead, client?: ClientIp): Promise<Result<UnreadCount & { marked: number }>>;
   /** A one-use ticket for the bell's socket (GET /api/notifications/socket?ticket=…). */
-  notificationSocketTicket(ownerId: string): Promise<Result<SocketTicketResponse>>;
+  notificationSocketTicket(ownerId: string, client?: ClientIp): Promise<Result<SocketTicketResponse>>;
   /** Email on/off for confirmations and changes, and for each of the center's reminder times. */
   notificationPreferences(ownerId: string): Promise<Result<NotificationPreferences>>;
   /** Saves them; answers them as stored. */
-  setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput): Promise<Result<NotificationPreferences>>;
+  setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput, client?: ClientIp): Promise<Result<NotificationPreferences>>;
 }

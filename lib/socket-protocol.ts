@@ -40,6 +40,10 @@ export const CLOSE = {
   gone: 4410,
   /** The ticket was refused: fetch a new one before reconnecting. */
   unauthorized: 4401,
+  /** A frame longer than MAX_CLIENT_FRAME_CHARS on a socket that answers none (the bell's). */
+  tooLarge: 4413,
+  /** More frames than the socket's limit (lib/rate-limits.ts): reconnect later, with a new ticket. */
+  tooManyFrames: 4429,
 } as const;
 
 /** Socket tickets: minted by the web worker after it verified the owner cookie, good for one connect. */

@@ -1,4 +1,4 @@
-import type { ClientContext } from "../durable-objects/chat-session";
+import type { ClientContext } from "../lib/rate-limits";
 import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
 import type { TurnLesson } from "../lib/memory/learn";
@@ -14,7 +14,7 @@ import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
 
@@ -97,6 +97,8 @@ export async function builtinTurn(input: {
   now: Date;
   /** The student's memory (the ChatSession's copy, or one call to their StudentMemory); undefined when none. */
   memory?: () => Promise<MemoryView | undefined>;
+  /** Where the message came from, for the limits on cancels, moves and waitlist joins by address. */
+  client?: ClientContext;
 }): Promise<{ replies: AssistantReply[]; patch: Partial<SessionFields>; events: AnalyticsEvent[]; lesson?: TurnLesson }> {
   const { env, fields, now } = input;
   // Filled by the effect as it happens, so a turn that fails afterwards still counts a booking it made.
@@ -128,6 +130,7 @@ export async function builtinTurn(input: {
         waitlists: env.WAITLIST,
         notify: env,
         memory: env,
+        limits: { env, ...(input.client?.address ? { address: input.client.address } : {}) },
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);
       const followUp = describeEffectOutcome({ ...fields, ...turn.patch }, turn.effect, outcome, policy.persona.tone);

@@ -17,6 +17,8 @@ import { offerFreedSlot, waitlistFor } from "./waitlist";
 import { notifyStudent, type NotifyEnv } from "./notify";
 import { moveInMemory, settleBooking, type MemoryEnv } from "./memory";
 import { bookingCancelledNotice, bookingConfirmedNotice, bookingMovedNotice } from "../lib/notifications/messages";
+import type { LimiterRule } from "../lib/rate-limits";
+import { takeLimits, type LimiterEnv } from "./limits";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -56,10 +58,14 @@ export async function performEffect(
     notify?: Partial<NotifyEnv>;
     /** The student's memory (a cancel or a move changes what it offers "again"); without it nothing is sent. */
     memory?: MemoryEnv;
+    /** The limits on cancels, moves and waitlist joins, by owner and by the client's address; without them none is taken. */
+    limits?: { env: LimiterEnv; address?: string };
   },
 ): Promise<EffectOutcome> {
   const now = context.now.getTime();
   try {
+    const tooFast = await limitEffect(effect, context, now);
+    if (tooFast) return tooFast;
     switch (effect.type) {
       case "create_booking": {
         // The name and email go into emails and invites: the contact step's rules again, whatever state the form was saved in.
@@ -172,6 +178,21 @@ export async function performEffect(
     console.error("[effects] failed", effect.type, error);
     return { ok: false, reason: "error" };
   }
+}
+
+/** The limits an effect takes before it does anything (lib/rate-limits.ts): cancels and moves, and waitlist joins. */
+const EFFECT_LIMITS: Partial<Record<AssistantEffect["type"], readonly [LimiterRule, LimiterRule]>> = {
+  cancel_booking: ["bookingChangesPerOwner", "bookingChangesPerIp"],
+  move_booking: ["bookingChangesPerOwner", "bookingChangesPerIp"],
+  join_waitlist: ["waitlistJoinsPerOwner", "waitlistJoinsPerIp"],
+};
+
+/** Null when the effect may go ahead; otherwise the outcome that says why not, and when to try again. */
+async function limitEffect(effect: AssistantEffect, context: { ownerId: string; limits?: { env: LimiterEnv; address?: string } }, now: number): Promise<EffectOutcome | null> {
+  const rules = EFFECT_LIMITS[effect.type];
+  if (!rules || !context.limits) return null;
+  const refused = await takeLimits(context.limits.env, [[rules[0], context.ownerId], [rules[1], context.limits.address]], now);
+  return refused && !refused.ok ? { ok: false, reason: "rate_limited", message: refused.error.message } : null;
 }
 
 /** `bk-` and 32 hex digits of SHA-256(session id, message id): stable across retries, unguessable from outside. */

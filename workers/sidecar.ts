@@ -1,5 +1,4 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { z } from "../lib/zod";
 import { fail, ok, toAppError, zodIssues, type Result } from "../lib/errors";
 import { BookingId, type ChatState, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, OwnerId, ReplyVote, SessionId, SessionPatch } from "../lib/schemas";
 import type { SidecarApi } from "../lib/sidecar-api";
@@ -40,6 +39,7 @@ import { NotificationPreferencesInput, type MarkRead } from "../lib/notification
 import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
 import { clock, useClockOf } from "../lib/time";
 import { refuseForgotten } from "./db/forget-me";
+import { chatTrashTakes, ownerKey, takeLimits, usableIp, type Caller, type LimitTake } from "./limits";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -50,18 +50,6 @@ export { StudentMemory } from "../durable-objects/student-memory";
 export { MailOutbox } from "../durable-objects/mail-outbox";
 export { Waitlist } from "../durable-objects/waitlist";
 export { Notifications } from "../durable-objects/notifications";
-
-const ClientIp = z.string().min(2).max(64).regex(/^[0-9a-fA-F:.]+$/);
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
-
-/**
- * The caller's address, when it can key a limit: anything odd is not used, nor is loopback
- * (a local `wrangler dev`, where every request comes from 127.0.0.1; Cloudflare never forwards that).
- */
-function usableIp(client: { ip?: string } | undefined): string | null {
-  const ip = ClientIp.refine((value) => !LOOPBACK.test(value)).safeParse(client?.ip);
-  return ip.success ? ip.data : null;
-}
 
 /**
  * The sidecar's front door: typed RPC for the web worker's SIDECAR binding.
@@ -128,12 +116,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.withSession(sessionId, ownerId, (stub, owner) => stub.listMessages(owner, parsed.data));
   }
 
-  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: { ip?: string }) {
+  async sendMessage(sessionId: string, ownerId: string, message: NewUserMessage, client?: Caller) {
     const parsed = NewUserMessage.safeParse(message);
     if (!parsed.success) return fail("bad_request:body", "Invalid message.", zodIssues(parsed.error));
-    const ip = usableIp(client);
+    const address = usableIp(client);
     return this.withSession(sessionId, ownerId, (_stub, owner, id) =>
-      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: clock.date(), client: ip ? { ip } : {}, waitUntil: this.waitUntil }),
+      acceptUserMessage({ env: this.env, sessionId: id, ownerId: owner, message: parsed.data, now: clock.date(), client: address ? { address } : {}, waitUntil: this.waitUntil }),
     );
   }
 
@@ -142,24 +130,29 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
    * after verifying the owner cookie; the chat's object checks ownership when
    * the socket arrives, so minting costs no Durable Object call.
    */
-  async issueSocketTicket(sessionId: string, ownerId: string) {
+  async issueSocketTicket(sessionId: string, ownerId: string, client?: Caller) {
     const id = SessionId.safeParse(sessionId);
     const owner = OwnerId.safeParse(ownerId);
     if (!id.success || !owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
-    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now: clock.now() })));
+    return this.limited([["socketTicketsPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async (now) =>
+      ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: id.data, ownerId: owner.data, now })),
+    );
   }
 
-  async patchState(sessionId: string, ownerId: string, patch: SessionPatch) {
+  /** The chat's own bucket limits PATCHes per chat; the address's is taken here first. */
+  async patchState(sessionId: string, ownerId: string, patch: SessionPatch, client?: Caller) {
     const parsed = SessionPatch.safeParse(patch);
     if (!parsed.success) return fail("bad_request:body", "Invalid session fields.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, async (stub, owner): Promise<Result<ChatState>> => {
-      // A search's subject may name a booking's emails: only a subject some tutor teaches (D1, which the object's patch cannot await).
-      const skill = parsed.data.searchCriteria?.skill;
-      if (skill !== undefined && !(await teachesSubject(this.env.DB, { skill }))) {
-        return fail("bad_request:body", "Unknown subject.", [{ path: "searchCriteria.skill", message: "Not a subject any tutor teaches: the assistant sets it from the catalog." }]);
-      }
-      return stub.patch(owner, parsed.data, clock.now());
-    });
+    return this.limited([["writesPerIp", usableIp(client)]], (now) =>
+      this.withSession(sessionId, ownerId, async (stub, owner): Promise<Result<ChatState>> => {
+        // A search's subject may name a booking's emails: only a subject some tutor teaches (D1, which the object's patch cannot await).
+        const skill = parsed.data.searchCriteria?.skill;
+        if (skill !== undefined && !(await teachesSubject(this.env.DB, { skill }))) {
+          return fail("bad_request:body", "Unknown subject.", [{ path: "searchCriteria.skill", message: "Not a subject any tutor teaches: the assistant sets it from the catalog." }]);
+        }
+        return stub.patch(owner, parsed.data, now);
+      }),
+    );
   }
 
   async listTutors(query: string) {
@@ -178,11 +171,13 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
    * Cancels one of the owner's confirmed bookings, from whichever chat it was
    * made in; that chat says so (live) if its booking form shows it.
    */
-  async cancelBooking(ownerId: string, bookingId: string) {
+  async cancelBooking(ownerId: string, bookingId: string, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     const id = BookingId.safeParse(bookingId);
     if (!owner.success || !id.success) return fail("not_found:booking", "You have no confirmed booking with that id.");
-    return this.guard(() => cancelMyBooking(this.env, { ownerId: owner.data, bookingId: id.data, now: clock.now() }, this.waitUntil));
+    return this.limited([["bookingChangesPerOwner", owner.data], ["bookingChangesPerIp", usableIp(client)]], (now) =>
+      cancelMyBooking(this.env, { ownerId: owner.data, bookingId: id.data, now }, this.waitUntil),
+    );
   }
 
   async listChats(ownerId: string, trash: boolean) {
@@ -191,29 +186,31 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(async () => ok(await listChats(this.env.DB, { ownerId: owner.data, trash: trash === true })));
   }
 
-  async deleteChat(sessionId: string, ownerId: string) {
-    return this.withSession(sessionId, ownerId, (stub, owner, id) => trashChat(this.env.DB, stub, { id, ownerId: owner, now: clock.now() }));
+  async deleteChat(sessionId: string, ownerId: string, client?: Caller) {
+    return this.limited(chatTrashTakes(ownerId, client), (now) => this.withSession(sessionId, ownerId, (stub, owner, id) => trashChat(this.env.DB, stub, { id, ownerId: owner, now })));
   }
 
-  async restoreChat(sessionId: string, ownerId: string) {
-    return this.withSession(sessionId, ownerId, (stub, owner, id) => untrashChat(this.env.DB, stub, { id, ownerId: owner, now: clock.now() }));
+  async restoreChat(sessionId: string, ownerId: string, client?: Caller) {
+    return this.limited(chatTrashTakes(ownerId, client), (now) => this.withSession(sessionId, ownerId, (stub, owner, id) => untrashChat(this.env.DB, stub, { id, ownerId: owner, now })));
   }
 
   // Staff sign-in (workers/staff/): each validates its arguments with lib/staff/schemas.ts.
 
-  async staffInviteOptions(inviteToken: string, site: StaffSite) {
-    return this.guard(() => staffInviteOptions({ db: this.env.DB, inviteToken, site, now: clock.now() }));
+  /** Each call writes a challenge row: limited per address like sign-in options. */
+  async staffInviteOptions(inviteToken: string, site: StaffSite, client?: Caller) {
+    return this.limited([["staffChallengesPerIp", usableIp(client)]], (now) => staffInviteOptions({ db: this.env.DB, inviteToken, site, now }));
   }
 
-  async staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite) {
-    return this.guard(() => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now: clock.now() }));
+  /** A registration attempt spends a challenge: limited per address like sign-ins. */
+  async staffRegister(inviteToken: string, challengeId: string, response: unknown, site: StaffSite, client?: Caller) {
+    return this.limited([["staffSignInsPerIp", usableIp(client)]], (now) => staffRegister({ db: this.env.DB, inviteToken, challengeId, response, site, now }));
   }
 
-  async staffSignInOptions(site: StaffSite, client?: { ip?: string }) {
+  async staffSignInOptions(site: StaffSite, client?: Caller) {
     return this.guard(() => staffSignInOptions({ db: this.env.DB, limiters: this.env.RATE_LIMITER, site, ip: usableIp(client), now: clock.now() }));
   }
 
-  async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: { ip?: string }) {
+  async staffSignIn(challengeId: string, response: unknown, site: StaffSite, client?: Caller) {
     return this.guard(() =>
       staffSignIn({ db: this.env.DB, limiters: this.env.RATE_LIMITER, challengeId, response, site, ip: usableIp(client), now: clock.now() }),
     );
@@ -275,7 +272,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
 
   /** The name the signed-in member's replies carry in students' chats (any role, their own). */
   async staffSetDisplayName(sessionToken: string, input: unknown) {
-    return this.guard(() => setOwnDisplayName({ db: this.env.DB, sessionToken, input, now: clock.now() }));
+    return this.guard(() => setOwnDisplayName({ db: this.env.DB, limiters: this.env, sessionToken, input, now: clock.now() }));
   }
 
   /** The hand-off inbox (staff and admins): waiting messages, from the queue's memory. */
@@ -305,18 +302,17 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   // Reply feedback (issue 9, slice `feedback`): the student's 👍/👎 on an assistant reply, kept by the chat's object.
 
   /** Sets, changes or (null) clears the owner's vote on one assistant reply; 404 for any other message. Counts a vote set or changed. */
-  async rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null) {
+  async rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null, client?: Caller) {
     const id = MessageIdParam.safeParse(messageId);
     if (!id.success) return fail("not_found:message", "This chat has no assistant reply with that id.");
     const parsed = ReplyVote.nullable().safeParse(vote);
     if (!parsed.success) return fail("bad_request:body", "A vote is \"up\", \"down\" or null.", zodIssues(parsed.error));
-    return this.withSession(sessionId, ownerId, async (stub, owner) => {
-      const now = clock.now();
+    return this.limited([["writesPerIp", usableIp(client)]], (now) => this.withSession(sessionId, ownerId, async (stub, owner) => {
       const rated = await stub.rateReply(owner, id.data, parsed.data, now);
       if (!rated.ok) return rated;
       recordAnalytics(this.env, rated.value.events, this.waitUntil, now);
       return ok({ messageId: rated.value.messageId, vote: rated.value.vote, kind: rated.value.kind });
-    });
+    }));
   }
 
   // Student memory (slice memory2): the student's memory page (workers/memory-page.ts), own memory only.
@@ -327,18 +323,18 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   /** Deletes one fact; 404 when the owner's memory holds no such fact. */
-  async memoryForget(ownerId: string, factId: string) {
-    return this.guard(() => new MemoryPage(this.env).forget(ownerId, factId));
+  async memoryForget(ownerId: string, factId: string, client?: Caller) {
+    return this.limited([["memoryEditsPerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).forget(ownerId, factId));
   }
 
   /** The student's own value for a name, email, preference or goal (400 for another kind or a bad value). */
-  async memoryCorrect(ownerId: string, factId: string, value: string) {
-    return this.guard(() => new MemoryPage(this.env).correct(ownerId, factId, value));
+  async memoryCorrect(ownerId: string, factId: string, value: string, client?: Caller) {
+    return this.limited([["memoryEditsPerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).correct(ownerId, factId, value));
   }
 
   /** "Forget me" (workers/forget-me.ts): all the owner id holds but the center's booking records; says what went and the browser's new id. */
-  async forgetMe(ownerId: string) {
-    return this.guard(() => new MemoryPage(this.env).forgetMe(ownerId));
+  async forgetMe(ownerId: string, client?: Caller) {
+    return this.limited([["forgetMePerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).forgetMe(ownerId));
   }
 
   // Booking emails (slice `mail`): durable-objects/mail-outbox.ts sends them; this reads the local sink.
@@ -368,12 +364,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   /** Turns reminders off or on for bookings the owner makes from now on. */
-  async setReminderPreference(ownerId: string, preference: ReminderPreference) {
+  async setReminderPreference(ownerId: string, preference: ReminderPreference, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     const parsed = ReminderPreference.safeParse(preference);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     if (!parsed.success) return fail("bad_request:body", "Invalid reminder preference.", zodIssues(parsed.error));
-    return this.guard(async () => {
+    return this.limited([["preferencesPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async () => {
       const refused = await refuseForgotten(this.env.DB, { ownerId: owner.data });
       if (refused) return refused;
       await setRemindersOff(this.env.DB, { ownerId: owner.data, off: parsed.data.remindersOff });
@@ -475,17 +471,19 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
   }
 
   /** Marks some of the owner's notifications (by id) or all of them read; 404 when none of the ids is theirs. */
-  async markNotificationsRead(ownerId: string, input: MarkRead) {
+  async markNotificationsRead(ownerId: string, input: MarkRead, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
-    return this.guard(() => notificationsOf(this.env, owner.data).markRead(owner.data, input));
+    return this.limited([["notificationReadsPerOwner", owner.data], ["writesPerIp", usableIp(client)]], () => notificationsOf(this.env, owner.data).markRead(owner.data, input));
   }
 
   /** A one-use, 60-second ticket for the owner's bell socket (signed apart from chat tickets: neither opens the other). */
-  async notificationSocketTicket(ownerId: string) {
+  async notificationSocketTicket(ownerId: string, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
-    return this.guard(async () => ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now: clock.now() }, "notifications")));
+    return this.limited([["socketTicketsPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async (now) =>
+      ok(await mintTicket(this.env.INTERNAL_KEY, { sessionId: NOTIFICATIONS_TICKET_SUBJECT, ownerId: owner.data, now }, "notifications")),
+    );
   }
 
   /** The owner's email choices against the center's reminder times. */
@@ -499,12 +497,12 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
    * Saves them (one D1 row). Confirmation and cancellation emails follow the choice from the next
    * one queued; reminders, for sessions booked from now on (each booking's are queued when it is made).
    */
-  async setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput) {
+  async setNotificationPreferences(ownerId: string, input: NotificationPreferencesInput, client?: Caller) {
     const owner = OwnerId.safeParse(ownerId);
     const parsed = NotificationPreferencesInput.safeParse(input);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");
     if (!parsed.success) return fail("bad_request:body", "Invalid notification preferences.", zodIssues(parsed.error));
-    return this.guard(async () => {
+    return this.limited([["preferencesPerOwner", owner.data], ["writesPerIp", usableIp(client)]], async () => {
       // A forgotten owner id gets no profile again (one read by key; saving is rare).
       const refused = await refuseForgotten(this.env.DB, { ownerId: owner.data });
       if (refused) return refused;
@@ -548,6 +546,17 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
     const stub = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(id.data));
     return this.guard(() => work(stub, owner.data, id.data));
+  }
+
+  /**
+   * A write behind its limits (lib/rate-limits.ts): one RateLimiter call per keyed take, in
+   * parallel, then `work`, or the 429 result of the first take that refused.
+   */
+  private limited<T>(takes: readonly LimitTake[], work: (now: number) => Promise<Result<T>> | Result<T>): Promise<Result<T>> {
+    return this.guard(async () => {
+      const now = clock.now();
+      return (await takeLimits(this.env, takes, now)) ?? work(now);
+    });
   }
 
   /** Unexpected failures leave as a logged, generic `internal` result, never as a stack trace. */

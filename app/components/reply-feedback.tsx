@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from "react";
 import { HttpChatSessionClient } from "@/lib/chat-session-client";
+import { AppError } from "@/lib/errors";
 import type { ReplyVote } from "@/lib/schemas";
 
 const BUTTONS: { vote: ReplyVote; label: string; icon: string }[] = [
@@ -30,17 +31,18 @@ export function ReplyFeedback({
   const [vote, setVote] = useState<ReplyVote | null>(stored);
   useEffect(() => setVote(stored), [stored]);
   const [busy, setBusy] = useState(false);
-  const [failed, setFailed] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
 
   async function rate(next: ReplyVote | null) {
     setBusy(true);
-    setFailed(false);
+    setFailed(null);
     try {
       const saved = (await new HttpChatSessionClient(sessionId).rateReply(messageId, next)).vote;
       setVote(saved);
       onVoted(messageId, saved);
-    } catch {
-      setFailed(true);
+    } catch (caught) {
+      // Too many votes too fast: the server's words say so and when to try again (as the chat's error line does for messages).
+      setFailed(caught instanceof AppError && caught.status === 429 ? caught.message : "Your feedback was not saved. Please try again.");
     } finally {
       setBusy(false);
     }
@@ -63,7 +65,7 @@ export function ReplyFeedback({
       ))}
       {failed && (
         <span className="feedback-error" role="status">
-          Your feedback was not saved. Please try again.
+          {failed}
         </span>
       )}
     </div>

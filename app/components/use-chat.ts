@@ -298,7 +298,11 @@ export function useChat(): ChatView {
       draftSave.current = client
         .patchState({ bookingInfo: info })
         .then((next) => state.mutate(next, { revalidate: false }))
-        .catch(() => undefined); // a lost draft only costs retyping; the form still works
+        .catch((caught: unknown) => {
+          // A lost draft only costs retyping and the form still works, so nothing is said, unless the
+          // chat refused it for going too fast: then the error line says so, as it does for messages.
+          if (caught instanceof AppError && caught.status === 429) setError(caught.message);
+        });
     },
     [client, mode, state, updateLocal],
   );

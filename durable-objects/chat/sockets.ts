@@ -1,9 +1,12 @@
 import { z } from "../../lib/zod";
 import type { Result } from "../../lib/errors";
+import { LIMITS, takeFromBucket, type BucketState } from "../../lib/rate-limits";
 import type { ChatMessage, MessageAuthor, ReplyVote, SessionFields } from "../../lib/schemas";
 import { activityFrame, ClientFrame, SocketRole, type ServerFrame } from "../../lib/socket-frames";
 import { clock } from "../../lib/time";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, MAX_RESUME, RESUME_PAGE } from "../../lib/socket-protocol";
+import type { CountingSql } from "../sql";
+import { UsedTickets } from "../used-tickets";
 
 /**
  * The live side of one chat: its hibernating WebSockets. The object accepts
@@ -48,37 +51,45 @@ export class ChatSockets {
   /** Who that is, when a person: the typing line names them. */
   private agentTypingAuthor: MessageAuthor | undefined;
   private studentTypingUntil: number | null = null;
-  /** Socket tickets already used (nonce → expiry), so a ticket opens one socket; memory only (a ticket lives 60 s). */
-  private readonly usedTickets = new Map<string, number>();
+  /** Each open socket's frame bucket (LIMITS.chatFramesPerSocket): memory only, so a woken object starts them full. */
+  private readonly frames = new Map<WebSocket, BucketState>();
 
-  constructor(private readonly ctx: DurableObjectState) {}
+  /** The tickets spent here, kept in the chat's storage until they expire (durable-objects/used-tickets.ts). */
+  private readonly tickets: UsedTickets;
 
-  /** Spends a ticket's nonce: false when it is missing, expired or already used. */
-  private useTicket(nonce: string, expiresAt: number, now: number): boolean {
-    for (const [seen, expiry] of this.usedTickets) if (expiry <= now) this.usedTickets.delete(seen);
-    if (!nonce || !Number.isFinite(expiresAt) || expiresAt <= now || this.usedTickets.has(nonce)) return false;
-    this.usedTickets.set(nonce, expiresAt);
-    return true;
+  constructor(
+    private readonly ctx: DurableObjectState,
+    db: CountingSql,
+  ) {
+    this.tickets = new UsedTickets(db);
+  }
+
+  /** The chat's storage was deleted (a hard delete): no spent ticket is remembered any more. */
+  forgetTickets(): void {
+    this.tickets.forget();
   }
 
   /**
-   * A socket upgrade the sidecar forwarded after checking its ticket: the
-   * ticket's nonce is spent here (one ticket, one socket), then `refuse` says
-   * whether its owner may open this chat (404 for anyone else, 410 in the trash).
+   * A socket upgrade the sidecar forwarded after checking its ticket: a
+   * ticket already spent here is refused, then `refuse` says whether its owner
+   * may open this chat (404 for anyone else, 410 in the trash); only then is
+   * the ticket spent, durably (one ticket, one socket, even after a restart).
    */
   open(request: Request, now: number, refuse: (ownerId: string) => Result<never> | null): Response {
     if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
       return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
     }
     const ownerId = request.headers.get(SOCKET_OWNER_HEADER) ?? "";
-    if (!this.useTicket(request.headers.get(SOCKET_NONCE_HEADER) ?? "", Number(request.headers.get(SOCKET_EXPIRES_HEADER)), now)) {
-      return Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
-    }
+    const nonce = request.headers.get(SOCKET_NONCE_HEADER) ?? "";
+    const expiresAt = Number(request.headers.get(SOCKET_EXPIRES_HEADER));
+    const used = () => Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
+    if (!this.tickets.isFresh(nonce, expiresAt, now)) return used();
     const refusal = refuse(ownerId);
     if (refusal && !refusal.ok) {
       const gone = refusal.error.code === "gone:chat";
       return Response.json({ error: { code: gone ? "gone" : "not_found", message: refusal.error.message } }, { status: gone ? 410 : 404 });
     }
+    if (!this.tickets.spend(nonce, expiresAt, now)) return used();
     return this.accept(ownerId, "student");
   }
 
@@ -97,6 +108,14 @@ export class ChatSockets {
   receive(ws: WebSocket, data: string | ArrayBuffer, source: SocketSource, now: number): void {
     const attachment = attachmentOf(ws);
     if (!attachment) return ws.close(1011, "unknown socket");
+    // Every frame wakes the object, a valid one or not: past its socket's limit, the socket is closed
+    // (the client reconnects with a new ticket, itself limited per owner and per address).
+    const { decision, state } = takeFromBucket(LIMITS.chatFramesPerSocket, this.frames.get(ws) ?? null, now);
+    this.frames.set(ws, state);
+    if (!decision.allowed) {
+      this.frames.delete(ws);
+      return ws.close(CLOSE.tooManyFrames, "too many frames");
+    }
     // Refused before parsing: a frame of megabytes is not worth reading.
     if (typeof data !== "string" || data.length > MAX_CLIENT_FRAME_CHARS) {
       return send(ws, { v: 1, type: "error", code: "bad_request", message: `Frames are JSON text of at most ${MAX_CLIENT_FRAME_CHARS} characters.` });
@@ -183,8 +202,9 @@ export class ChatSockets {
     }
   }
 
-  /** A socket closed: the others learn who is still here. */
+  /** A socket closed or failed: its frame bucket goes, and the others learn who is still here. */
   closed(ws: WebSocket): void {
+    this.frames.delete(ws);
     this.broadcastPresence(ws);
   }
 

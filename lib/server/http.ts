@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { AppError, toAppError, zodIssues } from "../errors";
 import { MAX_BODY_BYTES } from "../schemas";
+import type { ClientIp } from "../sidecar-api";
 import { CLEARED_OWNER_COOKIE, type Owner } from "./owner-cookie";
 
 /**
@@ -104,6 +105,15 @@ function hostOf(origin: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The caller's address as Cloudflare saw it (`CF-Connecting-IP`, set on every request it
+ * forwards), for the sidecar's limits by address; absent locally, where nothing is limited by it.
+ */
+export function callerOf(request: Request): ClientIp | undefined {
+  const ip = request.headers.get("cf-connecting-ip");
+  return ip ? { ip } : undefined;
 }
 
 export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.infer<S> {

@@ -1,16 +1,19 @@
 import { AppError } from "../errors";
 import { OwnerId } from "../schemas";
-import { requireSameOrigin } from "./http";
+import { callerOf, requireSameOrigin } from "./http";
 import { identifyOwner, ownerWithCookie, type Owner } from "./owner-cookie";
 import { getOwnerSecret, getSidecar } from "./sidecar";
-import type { SidecarApi } from "../sidecar-api";
+import type { ClientIp, SidecarApi } from "../sidecar-api";
 
-/** Reaches the sidecar (503 without it) and identifies the caller, for routes scoped to an owner. */
-export async function openOwnerRoute(request: Request): Promise<{ owner: Owner; sidecar: SidecarApi }> {
+/**
+ * Reaches the sidecar (503 without it) and identifies the caller, for routes scoped to an owner;
+ * `client` is the caller's address, which every write passes on for its limit by address.
+ */
+export async function openOwnerRoute(request: Request): Promise<{ owner: Owner; sidecar: SidecarApi; client: ClientIp | undefined }> {
   requireSameOrigin(request);
   const sidecar = await getSidecar();
   const owner = await identifyOwner(request, await getOwnerSecret());
-  return { owner, sidecar };
+  return { owner, sidecar, client: callerOf(request) };
 }
 
 /**

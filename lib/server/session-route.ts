@@ -1,7 +1,7 @@
 import { z } from "../zod";
 import { AppError } from "../errors";
 import { SessionId } from "../schemas";
-import { parseParams, requireSameOrigin } from "./http";
+import { callerOf, parseParams, requireSameOrigin } from "./http";
 import { identifyOwner, type Owner } from "./owner-cookie";
 import { chatSessionClient, getOwnerSecret } from "./sidecar";
 
@@ -22,5 +22,5 @@ export async function openSessionRoute(
   const { sessionId } = parseParams(await params, SessionParams, unknownSession);
   const owner = await identifyOwner(request, await getOwnerSecret());
   // Cloudflare sets CF-Connecting-IP on every request it forwards; locally it may be absent.
-  return { owner, client: await chatSessionClient(sessionId, owner.id, request.headers.get("cf-connecting-ip") ?? undefined) };
+  return { owner, client: await chatSessionClient(sessionId, owner.id, callerOf(request)?.ip) };
 }

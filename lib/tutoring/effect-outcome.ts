@@ -52,7 +52,9 @@ export type EffectOutcome =
     }
   | MoveRefusal
   /** A cancel of a session whose start has come (`hasStarted`): refused, nothing changed. */
-  | { ok: false; reason: "started"; slot: { date: string; start: string } };
+  | { ok: false; reason: "started"; slot: { date: string; start: string } }
+  /** Past a limit of the student's (lib/rate-limits.ts: cancels and moves, waitlist joins): nothing was done; `message` says why and when. */
+  | { ok: false; reason: "rate_limited"; message: string };
 
 /** What the chat says of the student's email: on its way only when queued, else why none will go, else nothing (email off). */
 function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: string): string {
@@ -152,6 +154,7 @@ function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): Assistant
   }
   if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
   if (outcome.reason === "started") return turn(startedCancelText(outcome.slot, "student"), [QUICK.leaveMessage, QUICK.startOver]);
+  if (outcome.reason === "rate_limited") return turn(`Nothing changed: ${outcome.message}`, [QUICK.leaveMessage, QUICK.startOver]);
   return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
 }
 
@@ -200,6 +203,8 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
       });
     case "not_found":
       return turn("I couldn't find that booking; it may have been cancelled. Nothing was moved.", [QUICK.startOver], { bookingInfo: kept });
+    case "rate_limited":
+      return turn(`Nothing changed: ${outcome.message} ${keepsSlot(info)}`, [QUICK.leaveMessage, QUICK.startOver], { bookingInfo: kept });
     default:
       return turn("Sorry, something went wrong and nothing changed. Want me to try again?", [QUICK.yes, QUICK.no]);
   }
@@ -208,6 +213,7 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
 function waitlistOutcome(effect: Extract<AssistantEffect, { type: "join_waitlist" | "leave_waitlist" }>, outcome: EffectOutcome): AssistantTurn {
   const { tutorName, slot } = effect.type === "join_waitlist" ? effect.wanted : effect;
   const session = `${tutorName} on ${slotText(slot)}`;
+  if (!outcome.ok && outcome.reason === "rate_limited") return turn(`Nothing changed: ${outcome.message}`, [QUICK.startOver]);
   if (!outcome.ok) return turn("Sorry, I couldn't reach the waitlist just now. Please try again in a moment.", [effect.type === "join_waitlist" ? QUICK.joinWaitlist : QUICK.leaveWaitlist]);
   if (effect.type === "leave_waitlist") {
     return turn(outcome.left ? `You're off the waitlist for ${session}.` : `You weren't on the waitlist for ${session}.`, [QUICK.startOver]);

@@ -55,3 +55,92 @@ describe("token bucket", () => {
     expect(at(2_000).allowed).toBe(true);
   });
 });
+
+describe("client addresses", () => {
+  it("keys an IPv6 address by its /64, whatever its spelling, and an IPv4 address by itself", async () => {
+    const { clientAddress } = await import("../../lib/rate-limits");
+    const sameNetwork = ["2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0DB8:0001:0002:0000:0000:0000:0001", "2001:db8:1:2:a:b:192.0.2.1"];
+    expect(new Set(sameNetwork.map(clientAddress)).size).toBe(1);
+    expect(clientAddress("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(clientAddress("2001:db8:1:3::1")).not.toBe(clientAddress("2001:db8:1:2::1"));
+    expect(clientAddress("2001:db8::1")).toBe("2001:db8:0:0::/64");
+    expect(clientAddress("203.0.113.7")).toBe("203.0.113.7");
+    expect(clientAddress("203.0.113.8")).toBe("203.0.113.8");
+    // An IPv4 client seen through an IPv6 socket is the same client.
+    expect(clientAddress("::ffff:203.0.113.7")).toBe("203.0.113.7");
+  });
+
+  it("keys nothing by an address it cannot read, or by loopback (a local dev server's every request)", async () => {
+    const { clientAddress } = await import("../../lib/rate-limits");
+    for (const ip of [undefined, "", "127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "not-an-ip", "1.2.3", "1.2.3.4.5", "300.1.1.1", "1:2:3:4:5:6:7:8:9", "1::2::3", ":::", "12345::1", "2001:db8::1%eth0"]) {
+      expect(clientAddress(ip), String(ip)).toBeNull();
+    }
+  });
+});
+
+describe("the limit table", async () => {
+  const { LIMITS, refusal } = await import("../../lib/rate-limits");
+  const { AppError } = await import("../../lib/errors");
+
+  for (const [name, rule] of Object.entries(LIMITS)) {
+    if (rule.kind === "bucket") {
+      it(`${name}: allows ${rule.capacity} at once, refuses the next with a wait, and one more after that wait`, () => {
+        let state: BucketState | null = null;
+        const now = 1_000_000;
+        for (let i = 0; i < rule.capacity; i++) {
+          const taken = takeFromBucket(rule, state, now);
+          expect(taken.decision.allowed).toBe(true);
+          state = taken.state;
+        }
+        const refused = takeFromBucket(rule, state, now);
+        expect(refused.decision).toEqual({ allowed: false, retryAfterMs: rule.refillEveryMs });
+        expect(takeFromBucket(rule, refused.state, now + rule.refillEveryMs).decision.allowed).toBe(true);
+      });
+    }
+    if (rule.kind === "window") {
+      it(`${name}: allows ${rule.limit} in its window, refuses the next with a wait within the window`, () => {
+        let state: WindowState | null = null;
+        const now = 7 * rule.windowMs + 1;
+        for (let i = 0; i < rule.limit; i++) {
+          const taken = takeFromWindow(rule, state, now);
+          expect(taken.decision.allowed).toBe(true);
+          state = taken.state;
+        }
+        const refused = takeFromWindow(rule, state, now).decision;
+        expect(refused.allowed).toBe(false);
+        const wait = (refused as { retryAfterMs: number }).retryAfterMs;
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(rule.windowMs);
+      });
+    }
+  }
+
+  it("names for every rule the key it counts by, where it is kept, and what the student or member is told", () => {
+    for (const [name, rule] of Object.entries(LIMITS)) {
+      expect(rule, name).toMatchObject({ key: expect.any(String), where: expect.any(String) });
+      if (rule.kind !== "count") expect(rule, name).toMatchObject({ code: expect.stringMatching(/^rate_limited:/), message: expect.stringMatching(/\S/) });
+    }
+  });
+
+  it("keeps in a RateLimiter's memory only buckets that refill within a minute (an idle object is evicted later than that)", () => {
+    for (const [name, rule] of Object.entries(LIMITS)) {
+      if (rule.kind === "bucket" && rule.where === "RateLimiter") expect(rule.capacity * rule.refillEveryMs, name).toBeLessThanOrEqual(60_000);
+    }
+  });
+
+  it("answers a refusal as a 429 with Retry-After in seconds and the rule's message", async () => {
+    const refused = refusal("patchesPerChat", 2_500);
+    expect(refused.ok).toBe(false);
+    const response = AppError.fromWire((refused as Extract<typeof refused, { ok: false }>).error).toResponse();
+    expect(response.status).toBe(429);
+    expect(response.headers.get("retry-after")).toBe("3");
+    expect(await response.json()).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/wait/i), retryAfterSeconds: 3 } });
+  });
+
+  it("are all listed in the architecture doc's rate limit table", async () => {
+    const { readFileSync } = await import("node:fs");
+    const doc = readFileSync("docs/architecture.md", "utf8");
+    const section = doc.slice(doc.indexOf("## Rate limits"), doc.indexOf("\n## ", doc.indexOf("## Rate limits") + 1));
+    for (const name of Object.keys(LIMITS)) expect(section, name).toContain(`\`${name}\``);
+  });
+});

@@ -1,11 +1,12 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "../../durable-objects/chat-session";
 import { toBase64Url } from "../../lib/base64url";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { ClientFrame, ServerFrame } from "../../lib/socket-frames";
+import { LIMITS } from "../../lib/rate-limits";
 import { FRAME_VERSION, PING, SOCKET_TICKET_TTL_MS, socketPath } from "../../lib/socket-protocol";
 import { mintTicket } from "../../workers/socket-ticket";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, STRANGER, unwrapOk } from "./helpers";
@@ -135,6 +136,18 @@ function isClientFrame(text: string): boolean {
 
 const REJECTED = { v: FRAME_VERSION, type: "error", code: "bad_request", message: expect.any(String) };
 
+/**
+ * Thousands of frames in seconds are a flood, which closes a socket (LIMITS.chatFramesPerSocket).
+ * These properties are about what each frame does, not about the pace: they run on a test clock
+ * (the chat's object shares this isolate) moved on by one refill per frame sent, so the limit
+ * never comes into it. tests/workers/socket-limits.test.ts floods on purpose.
+ */
+function paceFrames(): (frames: number) => void {
+  vi.useFakeTimers({ toFake: ["Date"] });
+  vi.setSystemTime(Date.now());
+  return (frames) => vi.setSystemTime(Date.now() + frames * LIMITS.chatFramesPerSocket.refillEveryMs);
+}
+
 // ---- frames ---------------------------------------------------------------------
 
 /** Each client frame type, the field it carries and a value of the right type: what the look-alikes bend. */
@@ -191,13 +204,16 @@ const rejectedFrame: fc.Arbitrary<string | Uint8Array> = fc.oneof(
 
 describe("a chat socket fed random frames", () => {
   beforeAll(seedCatalog);
+  afterEach(() => vi.useRealTimers());
 
   it("answers every rejected frame with one error frame, stays open, and changes nothing", async () => {
     const chat = await newChat();
     const { socket, markerAnswer } = await openSocket(chat);
     const before = await chatRecord(chat);
+    const pace = paceFrames();
     await fc.assert(
       fc.asyncProperty(rejectedFrame, async (frame) => {
+        pace(2);
         const answer = await socket.exchange([frame]);
         expect(answer[0]).toEqual(REJECTED);
         // The marker hello is answered exactly as before: same fields, receipts and presence.
@@ -239,8 +255,10 @@ describe("a chat socket fed random frames", () => {
     const chat = await newChat();
     const { socket, lastSeq } = await openSocket(chat);
     const before = await chatRecord(chat);
+    const pace = paceFrames();
     await fc.assert(
       fc.asyncProperty(fc.array(clientFrame, { minLength: 1, maxLength: 4 }), async (frames) => {
+        pace(frames.length + 1);
         // A hello from a cursor the chat has reached is answered down to a presence frame; one from the future gets only `resync`.
         const opened = frames.filter(({ frame }) => frame.type === "hello" && frame.after <= lastSeq).length;
         const answer = await socket.exchange(

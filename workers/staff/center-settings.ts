@@ -2,7 +2,7 @@ import { CalendarDate, CenterSettingsInput, ClosedDate } from "../../lib/center/
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import type { StaffRole, StaffSessionInfo } from "../../lib/staff/schemas";
 import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../db/center";
-import { checkStaffSession } from "./sessions";
+import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 
 /** Closed dates from a day before today in UTC (today somewhere on earth) on: past holidays are not shown. */
@@ -16,13 +16,15 @@ function recentDate(now: number): string {
  * (the binding is a trust boundary) and answered with the policy as D1 now holds it.
  */
 export class CenterSettingsDesk {
-  constructor(private readonly env: Pick<Env, "DB">) {}
+  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
 
-  private async member(sessionToken: unknown, roles: StaffRole[]): Promise<Result<StaffSessionInfo>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
+  /** A member with one of `roles`; a `change` counts against their limit. */
+  private async member(sessionToken: unknown, roles: StaffRole[], change = false): Promise<Result<StaffSessionInfo>> {
+    const now = clock.now();
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now });
     if (!session.ok) return session;
     if (!roles.includes(session.value.member.role)) return fail("forbidden:staff", "Only an admin can change the center's settings.");
-    return session;
+    return (change && (await limitStaffChange(this.env, session.value, now))) || session;
   }
 
   /** The policy as the assistant and the booking INSERT apply it. */
@@ -34,7 +36,7 @@ export class CenterSettingsDesk {
 
   /** Name, zone, policies and opening hours, in one transaction; `updated_by` is the admin. */
   async update(sessionToken: unknown, input: unknown) {
-    const session = await this.member(sessionToken, ["admin"]);
+    const session = await this.member(sessionToken, ["admin"], true);
     if (!session.ok) return session;
     const parsed = CenterSettingsInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Those settings are not valid.", zodIssues(parsed.error));
@@ -45,7 +47,7 @@ export class CenterSettingsDesk {
 
   /** Closes the center on a date (a second add changes the reason). */
   async addClosedDate(sessionToken: unknown, input: unknown) {
-    const session = await this.member(sessionToken, ["admin"]);
+    const session = await this.member(sessionToken, ["admin"], true);
     if (!session.ok) return session;
     const parsed = ClosedDate.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Give a date (YYYY-MM-DD) and a short reason.", zodIssues(parsed.error));
@@ -55,7 +57,7 @@ export class CenterSettingsDesk {
 
   /** Opens a closed date again; removing one that is not closed changes nothing. */
   async removeClosedDate(sessionToken: unknown, date: unknown) {
-    const session = await this.member(sessionToken, ["admin"]);
+    const session = await this.member(sessionToken, ["admin"], true);
     if (!session.ok) return session;
     const parsed = CalendarDate.safeParse(date);
     if (!parsed.success) return fail("bad_request:params", "Not a date (YYYY-MM-DD).", zodIssues(parsed.error));

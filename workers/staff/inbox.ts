@@ -8,7 +8,7 @@ import { messageQueue, type TurnEnv } from "../assistant-turn";
 import { deliverReply, showWorking } from "../bot-queue";
 import { latestStaffMessage } from "../db/chats";
 import { recordAnalytics, type WaitUntil } from "../analytics";
-import { checkStaffSession } from "./sessions";
+import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 
 /** How long a staff member holds a message they opened before it goes back to the queue. */
@@ -17,7 +17,7 @@ export const STAFF_LEASE_MS = 15 * 60_000;
 /** A transcript line as stored with a hand-off. */
 const TranscriptLine = z.object({ role: z.string(), content: z.string() });
 
-type InboxEnv = TurnEnv & Pick<Env, "DB" | "ANALYTICS">;
+type InboxEnv = TurnEnv & Pick<Env, "DB" | "ANALYTICS"> & Partial<Pick<Env, "RATE_LIMITER">>;
 
 /**
  * The hand-off inbox: what students left for the center, answered by staff
@@ -32,12 +32,13 @@ export class StaffInbox {
     private readonly waitUntil?: WaitUntil,
   ) {}
 
-  /** Staff and admins work the inbox; tutors do not. */
-  private async staff(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
+  /** Staff and admins work the inbox; tutors do not. A `change` counts against the member's limit. */
+  private async staff(sessionToken: unknown, change = false): Promise<Result<StaffSessionInfo>> {
+    const now = clock.now();
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now });
     if (!session.ok) return session;
     if (session.value.member.role === "tutor") return fail("forbidden:staff", "The inbox is for staff and admins.");
-    return session;
+    return (change && (await limitStaffChange(this.env, session.value, now))) || session;
   }
 
   /** Waiting messages, best first (from the queue's memory: 0 rows), and the dead letters' count. */
@@ -52,7 +53,7 @@ export class StaffInbox {
 
   /** Takes a message (the student sees someone is on it) and reads what the student left with it. */
   async claim(sessionToken: unknown, messageId: unknown) {
-    const session = await this.staff(sessionToken);
+    const session = await this.staff(sessionToken, true);
     if (!session.ok) return session;
     const claimed = await messageQueue(this.env).claim({ messageId, workerId: `staff:${session.value.member.id}`, leaseMs: STAFF_LEASE_MS });
     if (!claimed.ok) return claimed;
@@ -71,14 +72,14 @@ export class StaffInbox {
 
   /** Puts a dead letter back in the inbox, its attempts reset. */
   async requeue(sessionToken: unknown, messageId: unknown) {
-    const session = await this.staff(sessionToken);
+    const session = await this.staff(sessionToken, true);
     if (!session.ok) return session;
     return messageQueue(this.env).requeue(messageId);
   }
 
   /** Answers a claimed message: stored once by the queue, then appended to the student's chat. */
   async reply(sessionToken: unknown, input: unknown) {
-    const session = await this.staff(sessionToken);
+    const session = await this.staff(sessionToken, true);
     if (!session.ok) return session;
     const parsed = z.object({ messageId: z.string(), leaseId: z.string(), reply: z.string().trim().min(1).max(MAX_REPLY_CHARS) }).safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Write a reply to send.");

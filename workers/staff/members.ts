@@ -1,5 +1,5 @@
 import { clock } from "../../lib/time";
-import { fail, limited, ok, zodIssues, type Result } from "../../lib/errors";
+import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { newSecretToken, sha256Hex } from "../../lib/ids";
 import { StaffInviteId, StaffMemberId, StaffRoleChange, type StaffMemberEntry, type StaffMemberList, type StaffPendingInviteList } from "../../lib/staff/members";
 import { CredentialId, NewStaffInvite, STAFF_INVITE_MS, type StaffInviteCreated, type StaffSessionInfo } from "../../lib/staff/schemas";
@@ -18,6 +18,7 @@ import {
   type MemberChange,
 } from "../db/staff-members";
 import { checkStaffSession } from "./sessions";
+import { takeLimits } from "../limits";
 
 type AccessEnv = Pick<Env, "DB" | "RATE_LIMITER">;
 
@@ -54,11 +55,8 @@ export class StaffAccess {
   private async change(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
     const session = await this.admin(sessionToken);
     if (!session.ok) return session;
-    const limiters = this.env.RATE_LIMITER;
-    const decision = await limiters.get(limiters.idFromName(`staffAdminActionsPerMember:${session.value.member.id}`)).take("staffAdminActionsPerMember", this.now());
-    if (!decision.ok) return decision;
-    if (!decision.value.allowed) return limited("rate_limited:staff_admin", "Too many changes to staff access in a short time. Please wait a few minutes.", decision.value.retryAfterMs);
-    return session;
+    const tooMany = await takeLimits(this.env, [["staffAdminActionsPerMember", session.value.member.id]], this.now());
+    return tooMany ?? session;
   }
 
   /** Every member, enabled first, with role, last sign-in and passkeys. */
@@ -86,8 +84,11 @@ export class StaffAccess {
     if (!session.ok) return session;
     const parsed = NewStaffInvite.safeParse(invite);
     if (!parsed.success) return fail("bad_request:body", "Invalid invite.", zodIssues(parsed.error));
-    const inviteToken = newSecretToken();
     const now = this.now();
+    // Besides the change: each invite is a working link for a day, so fewer of them (LIMITS.staffInvitesPerMember).
+    const tooMany = await takeLimits(this.env, [["staffInvitesPerMember", session.value.member.id]], now);
+    if (tooMany) return tooMany;
+    const inviteToken = newSecretToken();
     const expiresAt = now + STAFF_INVITE_MS;
     const stored = await insertStaffInvite(this.env.DB, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
     if (stored) return ok({ inviteToken, expiresAt });

@@ -12,11 +12,11 @@ import { offerFreedSlot } from "../waitlist";
 import { notifyStudent } from "../notify";
 import { bookingCancelledNotice } from "../../lib/notifications/messages";
 import { startedCancelText } from "../../lib/center/policy";
-import { checkStaffSession } from "./sessions";
+import { checkStaffSession, limitStaffChange } from "./sessions";
 import { readCenterPolicy } from "../db/center";
 import { workingWeekAt } from "../../lib/center/policy";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS">;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS"> & Partial<Pick<Env, "RATE_LIMITER">>;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };
@@ -37,10 +37,12 @@ export class StaffSchedule {
     private readonly waitUntil?: WaitUntil,
   ) {}
 
-  /** The signed-in member and the tutor they are limited to; a tutor not linked to one is refused. */
-  private async viewer(sessionToken: unknown): Promise<Result<Viewer>> {
+  /** The signed-in member and the tutor they are limited to; a tutor not linked to one is refused. A `change` counts against the member's limit. */
+  private async viewer(sessionToken: unknown, change = false): Promise<Result<Viewer>> {
     const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: this.now() });
     if (!session.ok) return session;
+    const tooFast = change ? await limitStaffChange(this.env, session.value, this.now()) : null;
+    if (tooFast) return tooFast;
     const { member } = session.value;
     if (member.role !== "tutor") return ok({ session: session.value, tutorId: null });
     if (!member.tutorId) return fail("forbidden:staff", "Your account is not linked to a tutor yet: ask an admin.");
@@ -88,7 +90,7 @@ export class StaffSchedule {
    * chat could not take it (in the trash, or out of reach): the cancel stands.
    */
   async cancel(sessionToken: unknown, input: unknown): Promise<Result<StaffCancelled>> {
-    const viewer = await this.viewer(sessionToken);
+    const viewer = await this.viewer(sessionToken, true);
     if (!viewer.ok) return viewer;
     if (viewer.value.session.member.role === "tutor") return fail("forbidden:staff", "Only staff and admins cancel sessions.");
     const parsed = StaffCancel.safeParse(input);
@@ -126,7 +128,7 @@ export class StaffSchedule {
 
   /** Attended or no-show, once the session has started at the center; never on a cancelled booking. */
   async markAttendance(sessionToken: unknown, input: unknown): Promise<Result<{ bookingId: string; attendance: "attended" | "no_show" }>> {
-    const viewer = await this.viewer(sessionToken);
+    const viewer = await this.viewer(sessionToken, true);
     if (!viewer.ok) return viewer;
     const parsed = StaffAttendance.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Name the booking and whether the student attended.", zodIssues(parsed.error));
@@ -148,7 +150,7 @@ export class StaffSchedule {
 
   /** The session's short note (empty clears it): a tutor on their own sessions, staff and admins on any. */
   async note(sessionToken: unknown, input: unknown): Promise<Result<{ bookingId: string; note: string | null }>> {
-    const viewer = await this.viewer(sessionToken);
+    const viewer = await this.viewer(sessionToken, true);
     if (!viewer.ok) return viewer;
     const parsed = StaffNote.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Name the booking; a note has at most 500 characters.", zodIssues(parsed.error));

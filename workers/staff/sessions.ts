@@ -3,6 +3,7 @@ import { newSecretToken, sha256Hex } from "../../lib/ids";
 import { SecretToken, STAFF_SESSION_MS, StaffSite, type StaffMember, type StaffSessionInfo, type StaffSite as Site } from "../../lib/staff/schemas";
 import { StaffDisplayNameInput } from "../../lib/staff/author";
 import { findStaffSession, revokeStaffSession, setStaffDisplayName } from "../db/staff";
+import { takeLimits, type LimiterEnv } from "../limits";
 
 /**
  * Staff sessions: the part of staff sign-in that needs no WebAuthn (invites
@@ -47,11 +48,14 @@ export async function signOutStaff({ db, sessionToken, now }: { db: D1Database; 
 /** A member names themselves for students' chats (any role; their own name only: the session says whose). */
 export async function setOwnDisplayName({
   db,
+  limiters,
   sessionToken,
   input,
   now,
 }: {
   db: D1Database;
+  /** The member's change limit (LIMITS.staffChangesPerMember); absent, none is taken. */
+  limiters?: Partial<LimiterEnv>;
   sessionToken: unknown;
   input: unknown;
   now: number;
@@ -60,7 +64,19 @@ export async function setOwnDisplayName({
   if (!session.ok) return session;
   const parsed = StaffDisplayNameInput.safeParse(input);
   if (!parsed.success) return fail("bad_request:body", "A name is plain text of 1 to 60 characters, starting with a letter.", zodIssues(parsed.error));
+  const tooMany = await limitStaffChange(limiters ?? {}, session.value, now);
+  if (tooMany) return tooMany;
   const member = await setStaffDisplayName(db, { id: session.value.member.id, displayName: parsed.data.displayName });
   // Disabled between the session check and the write: the same refusal as a session that stopped working.
   return member ? ok({ member }) : staffRefused();
+}
+
+/**
+ * A change by a signed-in member (inbox, schedule, settings, tutors), after their role was checked:
+ * null when it may go ahead, else the 429 of LIMITS.staffChangesPerMember (one RateLimiter call).
+ * The sidecar always has the binding; a desk built over a bare D1 (a test metering its statements) does not.
+ */
+export async function limitStaffChange(env: Partial<LimiterEnv>, session: StaffSessionInfo, now: number): Promise<Result<never> | null> {
+  if (!env.RATE_LIMITER) return null;
+  return takeLimits({ RATE_LIMITER: env.RATE_LIMITER }, [["staffChangesPerMember", session.member.id]], now);
 }

@@ -1,9 +1,10 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import { fromBase64Url } from "../../lib/base64url";
-import { limited, ok, type Result } from "../../lib/errors";
+import { ok, type Result } from "../../lib/errors";
 import { AuthenticationResponse, ChallengeId, STAFF_CHALLENGE_MS, StoredTransports, type StaffSignedIn, type StaffSignInOptions } from "../../lib/staff/schemas";
 import { consumeStaffChallenge, findStaffPasskey, insertStaffChallenge, recordStaffSignIn } from "../db/staff";
 import { newStaffSessionToken, parseStaffSite, staffRefused } from "./sessions";
+import { takeLimits } from "../limits";
 
 /**
  * Signing in with a passkey: options for `navigator.credentials.get`
@@ -107,15 +108,6 @@ function storedTransports(json: string): string[] {
 }
 
 /** One window per client address (none without a usable address, as for new chats). */
-async function limitPerAddress(
-  limiters: Env["RATE_LIMITER"],
-  rule: "staffSignInsPerIp" | "staffChallengesPerIp",
-  ip: string | null,
-  now: number,
-): Promise<Result<never> | null> {
-  if (!ip) return null;
-  const decision = await limiters.get(limiters.idFromName(`${rule}:${ip}`)).take(rule, now);
-  if (!decision.ok) return decision;
-  if (decision.value.allowed) return null;
-  return limited("rate_limited:staff_sign_in", "Too many sign-in attempts. Please wait a few minutes.", decision.value.retryAfterMs);
+function limitPerAddress(limiters: Env["RATE_LIMITER"], rule: "staffSignInsPerIp" | "staffChallengesPerIp", ip: string | null, now: number): Promise<Result<never> | null> {
+  return takeLimits({ RATE_LIMITER: limiters }, [[rule, ip]], now);
 }

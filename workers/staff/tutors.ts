@@ -3,7 +3,7 @@ import { randomHex } from "../../lib/ids";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { TutorId, TutorInput, type StaffTutorDetail, type StaffTutorList } from "../../lib/staff/tutor-schemas";
 import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../db/tutors";
-import { checkStaffSession } from "./sessions";
+import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 
 const NOT_FOUND = "There is no tutor with that id.";
@@ -15,7 +15,7 @@ const NOT_FOUND = "There is no tutor with that id.";
  * each message, so an edit applies to the next message in every chat.
  */
 export class StaffTutors {
-  constructor(private readonly env: Pick<Env, "DB">) {}
+  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
 
   /** Anyone signed in to the console may look; `canEdit` says whether they may change anything. */
   private async viewer(sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
@@ -23,12 +23,12 @@ export class StaffTutors {
     return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
   }
 
-  /** Staff and admins change tutors; tutors do not. */
+  /** Staff and admins change tutors (within their limit of changes); tutors do not. */
   private async editor(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
     const session = await this.viewer(sessionToken);
     if (!session.ok) return session;
     if (!session.value.canEdit) return fail("forbidden:staff", "Only staff and admins can change tutors.");
-    return session;
+    return (await limitStaffChange(this.env, session.value, clock.now())) ?? session;
   }
 
   /** Every tutor, retired ones flagged. */

@@ -9,8 +9,8 @@ import { openOwnerRoute, rotatedOwner } from "@/lib/server/owner-route";
  */
 export function POST(request: Request) {
   return handle("POST memory forget-me", async () => {
-    const { owner, sidecar } = await openOwnerRoute(request);
-    const { newOwnerId, ...summary } = await callSidecar(() => sidecar.forgetMe(owner.id));
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    const { newOwnerId, ...summary } = await callSidecar(() => sidecar.forgetMe(owner.id, client));
     return json(summary, { owner: await rotatedOwner(request, newOwnerId) });
   });
 }

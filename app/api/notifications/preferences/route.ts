@@ -15,7 +15,7 @@ export function GET(request: Request) {
 export function PUT(request: Request) {
   return handle("PUT notification preferences", async () => {
     const body = await readJsonBody(request, NotificationPreferencesInput);
-    const { owner, sidecar } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.setNotificationPreferences(owner.id, body), { idempotent: true }), { owner });
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    return json(await callSidecar(() => sidecar.setNotificationPreferences(owner.id, body, client), { idempotent: true }), { owner });
   });
 }

@@ -7,7 +7,7 @@ import { openOwnerRoute } from "@/lib/server/owner-route";
 export function POST(request: Request) {
   return handle("POST notifications read", async () => {
     const body = await readJsonBody(request, MarkRead);
-    const { owner, sidecar } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.markNotificationsRead(owner.id, body), { idempotent: true }), { owner });
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    return json(await callSidecar(() => sidecar.markNotificationsRead(owner.id, body, client), { idempotent: true }), { owner });
   });
 }

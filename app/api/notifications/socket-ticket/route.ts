@@ -8,7 +8,7 @@ import { openOwnerRoute } from "@/lib/server/owner-route";
  */
 export function POST(request: Request) {
   return handle("POST notification socket ticket", async () => {
-    const { owner, sidecar } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.notificationSocketTicket(owner.id), { idempotent: true }), { owner });
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    return json(await callSidecar(() => sidecar.notificationSocketTicket(owner.id, client), { idempotent: true }), { owner });
   });
 }

@@ -1,5 +1,5 @@
 import { callSidecar } from "@/lib/chat-session-client";
-import { handle, requireSameOrigin } from "@/lib/server/http";
+import { callerOf, handle, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { readPasskeyAnswer, signedIn, staffSite } from "@/lib/server/staff";
 
@@ -9,10 +9,9 @@ export function POST(request: Request) {
     requireSameOrigin(request);
     const { challengeId, response } = await readPasskeyAnswer(request);
     const sidecar = await getSidecar();
-    const ip = request.headers.get("cf-connecting-ip") ?? undefined;
     const site = await staffSite();
     // Not repeated on a dropped call: the challenge is spent by the first attempt.
-    const signed = await callSidecar(() => sidecar.staffSignIn(challengeId, response, site, ip ? { ip } : undefined), { idempotent: false });
+    const signed = await callSidecar(() => sidecar.staffSignIn(challengeId, response, site, callerOf(request)), { idempotent: false });
     return signedIn(request, signed);
   });
 }

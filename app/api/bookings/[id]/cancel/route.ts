@@ -8,7 +8,7 @@ type Context = { params: Promise<{ id: string }> };
 export function POST(request: Request, { params }: Context) {
   return handle("POST booking cancel", async () => {
     const { id } = await params;
-    const { owner, sidecar } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.cancelBooking(owner.id, id)), { owner });
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    return json(await callSidecar(() => sidecar.cancelBooking(owner.id, id, client)), { owner });
   });
 }

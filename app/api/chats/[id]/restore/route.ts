@@ -10,7 +10,7 @@ type Context = { params: Promise<{ id: string }> };
 export function POST(request: Request, { params }: Context) {
   return handle("POST restore chat", async () => {
     const { id } = parseParams(await params, ChatParams, new AppError("not_found:chat", "You have no chat with that id."));
-    const { owner, sidecar } = await openOwnerRoute(request);
-    return json({ chat: await callSidecar(() => sidecar.restoreChat(id, owner.id)) }, { owner });
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    return json({ chat: await callSidecar(() => sidecar.restoreChat(id, owner.id, client)) }, { owner });
   });
 }

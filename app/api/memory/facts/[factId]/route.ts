@@ -13,8 +13,8 @@ const NO_FACT = new AppError("not_found:memory", "The assistant remembers no suc
 export function DELETE(request: Request, { params }: Context) {
   return handle("DELETE memory fact", async () => {
     const { factId } = parseParams(await params, FactParams, NO_FACT);
-    const { owner, sidecar } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.memoryForget(owner.id, factId)), { owner });
+    const { owner, sidecar, client } = await openOwnerRoute(request);
+    return json(await callSidecar(() => sidecar.memoryForget(owner.id, factId, client)), { owner });
   });
 }
 
@@ -22,8 +22,8 @@ export function DELETE(request: Request, { params }: Context) {
 export function PUT(request: Request, { params }: Context) {
   return handle("PUT memory fact", async () => {
     const { factId } = parseParams(await params, FactParams, NO_FACT);
-    const { owner, sidecar } = await openOwnerRoute(request);
+    const { owner, sidecar, client } = await openOwnerRoute(request);
     const { value } = await readJsonBody(request, FactCorrection);
-    return json(await callSidecar(() => sidecar.memoryCorrect(owner.id, factId, value)), { owner });
+    return json(await callSidecar(() => sidecar.memoryCorrect(owner.id, factId, value, client)), { owner });
   });
 }

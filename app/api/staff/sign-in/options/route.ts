@@ -1,5 +1,5 @@
 import { callSidecar } from "@/lib/chat-session-client";
-import { handle, json, requireSameOrigin } from "@/lib/server/http";
+import { callerOf, handle, json, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { staffSite } from "@/lib/server/staff";
 
@@ -8,8 +8,7 @@ export function POST(request: Request) {
   return handle("POST staff sign-in options", async () => {
     requireSameOrigin(request);
     const sidecar = await getSidecar();
-    const ip = request.headers.get("cf-connecting-ip") ?? undefined;
     const site = await staffSite();
-    return json(await callSidecar(() => sidecar.staffSignInOptions(site, ip ? { ip } : undefined)));
+    return json(await callSidecar(() => sidecar.staffSignInOptions(site, callerOf(request))));
   });
 }

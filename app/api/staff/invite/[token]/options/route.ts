@@ -1,5 +1,5 @@
 import { callSidecar } from "@/lib/chat-session-client";
-import { handle, json, requireSameOrigin } from "@/lib/server/http";
+import { callerOf, handle, json, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { staffSite } from "@/lib/server/staff";
 
@@ -12,6 +12,6 @@ export function POST(request: Request, { params }: Context) {
     const { token } = await params;
     const sidecar = await getSidecar();
     const site = await staffSite();
-    return json(await callSidecar(() => sidecar.staffInviteOptions(token, site)));
+    return json(await callSidecar(() => sidecar.staffInviteOptions(token, site, callerOf(request))));
   });
 }

@@ -1,5 +1,5 @@
 import { callSidecar } from "@/lib/chat-session-client";
-import { handle, requireSameOrigin } from "@/lib/server/http";
+import { callerOf, handle, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { readPasskeyAnswer, signedIn, staffSite } from "@/lib/server/staff";
 
@@ -13,6 +13,6 @@ export function POST(request: Request, { params }: Context) {
     const { challengeId, response } = await readPasskeyAnswer(request);
     const sidecar = await getSidecar();
     const site = await staffSite();
-    return signedIn(request, await callSidecar(() => sidecar.staffRegister(token, challengeId, response, site)));
+    return signedIn(request, await callSidecar(() => sidecar.staffRegister(token, challengeId, response, site, callerOf(request))));
   });
 }
