@@ -52,7 +52,7 @@ describe("the limit table at its boundaries, in the RateLimiter", () => {
     expect(limiterRules.map(([name]) => name).sort()).toEqual(
       [
         "bookingChangesPerIp", "bookingChangesPerOwner", "chatTrashPerOwner", "chatsPerIp", "chatsPerOwner", "forgetMePerOwner", "memoryEditsPerOwner",
-        "notificationReadsPerOwner", "preferencesPerOwner", "socketTicketsPerOwner", "staffChallengesPerIp", "staffChangesPerMember",
+        "notificationReadsPerOwner", "preferencesPerOwner", "socketTicketsPerOwner", "staffAdminActionsPerMember", "staffChallengesPerIp", "staffChangesPerMember",
         "staffInvitesPerMember", "staffSignInsPerIp", "waitlistJoinsPerIp", "waitlistJoinsPerOwner", "writesPerIp",
       ].sort(),
     );
@@ -118,7 +118,8 @@ describe("the chat's own writes", () => {
     const outcomes: string[] = [];
     let writesAtRefusal: number | null = null;
     for (let i = 0; i < 300; i++) {
-      const result = await sidecar.patchState(sessionId, ownerId, { searchCriteria: { skill: `Python ${i}`, excludeTutorIds: [] } });
+      // A field the server takes as sent (a skill must be one a tutor teaches).
+      const result = await sidecar.patchState(sessionId, ownerId, { searchCriteria: { excludeTutorIds: [`tutor-${i}`] } });
       outcomes.push(result.ok ? "ok" : result.error.code);
       if (!result.ok && writesAtRefusal === null) writesAtRefusal = (await stub.rowCounts()).writes;
     }
@@ -126,7 +127,7 @@ describe("the chat's own writes", () => {
     expect(outcomes.slice(LIMITS.patchesPerChat.capacity).every((outcome) => outcome === "rate_limited:session")).toBe(true);
     expect((await stub.rowCounts()).writes).toBe(writesAtRefusal);
     const state = unwrapOk(await sidecar.getState(sessionId, ownerId));
-    expect(state.searchCriteria?.skill).toBe(`Python ${LIMITS.patchesPerChat.capacity - 1}`);
+    expect(state.searchCriteria?.excludeTutorIds).toEqual([`tutor-${LIMITS.patchesPerChat.capacity - 1}`]);
   });
 
   it("limits votes per chat", async () => {
@@ -155,15 +156,28 @@ describe("the chat's own writes", () => {
     expect(allowed).toBe(LIMITS.chatTrashPerOwner.capacity);
   });
 
-  it("limits waitlist joins per owner: a forged wait for a slot is joined only so often", async () => {
-    const ownerId = newOwnerId();
-    const replies: string[] = [];
-    for (let i = 0; i <= LIMITS.waitlistJoinsPerOwner.limit; i++) {
+  it("limits waitlist joins per owner: past the limit a join is refused in words, nothing joined", async () => {
+    // The slot to wait for is the assistant's record (a PATCH cannot set it): each of one owner's chats
+    // reaches the review of the same slot, another student books it, and each chat is offered its waitlist.
+    const say = async (sessionId: string, ownerId: string, content: string) => unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content })).state;
+    const toReview = async (ownerId: string, name: string) => {
       const sessionId = newSessionId();
-      unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: "hello" }));
-      const waitFor = { tutorId: "t-001", tutorName: "Maya Chen", slot: { day: "monday", date: "2027-03-01", start: `${10 + i}:00`, end: `${11 + i}:00` } };
-      unwrapOk(await sidecar.patchState(sessionId, ownerId, { searchCriteria: { excludeTutorIds: [], waitFor } as never }));
-      replies.push(unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { content: QUICK.joinWaitlist })).state.messages.at(-1)!.content);
+      for (const content of ["I need help with Python on Monday at 10", QUICK.book, "yes", `${name}, ${name.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}@example.com`]) {
+        await say(sessionId, ownerId, content);
+      }
+      expect((await say(sessionId, ownerId, "Online. Recursion and list comprehensions")).bookingInfo?.step).toBe("review");
+      return sessionId;
+    };
+    const ownerId = newOwnerId();
+    const chats: string[] = [];
+    for (let i = 0; i <= LIMITS.waitlistJoinsPerOwner.limit; i++) chats.push(await toReview(ownerId, "Ada"));
+    const holder = newOwnerId();
+    const held = await toReview(holder, "Grace");
+    expect((await say(held, holder, QUICK.confirm)).bookingInfo?.step).toBe("confirmed");
+    const replies: string[] = [];
+    for (const sessionId of chats) {
+      expect((await say(sessionId, ownerId, QUICK.confirm)).messages.at(-1)?.quickReplies).toContain(QUICK.joinWaitlist);
+      replies.push((await say(sessionId, ownerId, QUICK.joinWaitlist)).messages.at(-1)!.content);
     }
     expect(replies.slice(0, -1).every((reply) => /You're on the waitlist/.test(reply))).toBe(true);
     expect(replies.at(-1)).toMatch(/^Nothing changed: .*waitlist/i);
