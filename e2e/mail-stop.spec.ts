@@ -44,6 +44,8 @@ test.describe("stop these emails (one-click link in every email)", () => {
     // Cancel, then book again: the chat says why no email goes, and the sink gets nothing new.
     await chat.open();
     await chat.send("cancel my booking");
+    await expect(chat.assistantMessages().last()).toContainText("This can't be undone.");
+    await chat.send("yes");
     await expect(chat.assistantMessages().last()).toContainText(`No email will be sent to ${email} because that address asked us to stop emailing it.`);
     await expect(chat.assistantMessages().last()).not.toContainText("on its way");
     await bookInChat(chat, lettersName("Ada", stamp), email);
