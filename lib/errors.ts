@@ -10,6 +10,8 @@ const STATUS = {
   "bad_request:query": 400,
   "bad_request:params": 400,
   "bad_request:frame": 400,
+  /** An owner id the web worker would never send (it mints them): the sidecar's one answer for it. */
+  "bad_request:owner": 400,
   "unauthorized:bot": 401,
   "unauthorized:socket": 401,
   /** Staff sign-in or session: one generic message whichever part failed. */

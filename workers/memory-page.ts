@@ -2,7 +2,6 @@ import { fail, ok, type Result } from "../lib/errors";
 import { correctedFact } from "../lib/memory/correction";
 import type { ForgetMeResult } from "../lib/memory/page-schemas";
 import { FactId, type StudentFact } from "../lib/memory/schemas";
-import { OwnerId } from "../lib/schemas";
 import { forgetOwner, type ForgetEnv } from "../services/forget-me";
 import { clock } from "../lib/time";
 import { studentMemory } from "../services/objects";
@@ -11,7 +10,8 @@ import { studentMemory } from "../services/objects";
  * The student's side of their memory ("What the assistant remembers", /memory):
  * list, delete or correct a fact, and "Forget me". Every call addresses only
  * the caller's own StudentMemory (`idFromName(ownerId)`), so another owner's
- * fact ids are simply not there: 404, nothing changed.
+ * fact ids are simply not there: 404, nothing changed. The owner id is checked
+ * before (workers/rpc/base.ts `withOwner`).
  */
 
 type PageEnv = ForgetEnv;
@@ -25,17 +25,14 @@ export class MemoryPage {
 
   /** Every fact held about the owner, newest first (0 rows: the object keeps them in memory). */
   async facts(ownerId: string): Promise<Result<{ facts: StudentFact[] }>> {
-    const owner = OwnerId.safeParse(ownerId);
-    if (!owner.success) return ok({ facts: [] });
-    return studentMemory(this.env, owner.data).recall(owner.data);
+    return studentMemory(this.env, ownerId).recall(ownerId);
   }
 
   /** Deletes one fact (1 row); an id the owner's memory does not hold is 404. */
   async forget(ownerId: string, factId: string): Promise<Result<{ facts: StudentFact[] }>> {
-    const owner = OwnerId.safeParse(ownerId);
     const id = FactId.safeParse(factId);
-    if (!owner.success || !id.success) return noFact();
-    const forgot = await studentMemory(this.env, owner.data).forget(owner.data, id.data);
+    if (!id.success) return noFact();
+    const forgot = await studentMemory(this.env, ownerId).forget(ownerId, id.data);
     if (!forgot.ok) return forgot;
     return forgot.value.forgotten ? ok({ facts: forgot.value.facts }) : noFact();
   }
@@ -46,25 +43,24 @@ export class MemoryPage {
    * text, so a changed goal is learned anew and the old one forgotten (2 rows).
    */
   async correct(ownerId: string, factId: string, value: string): Promise<Result<{ fact: StudentFact; facts: StudentFact[] }>> {
-    const owner = OwnerId.safeParse(ownerId);
     const id = FactId.safeParse(factId);
-    if (!owner.success || !id.success) return noFact();
-    const memory = studentMemory(this.env, owner.data);
-    const held = await memory.recall(owner.data);
+    if (!id.success) return noFact();
+    const memory = studentMemory(this.env, ownerId);
+    const held = await memory.recall(ownerId);
     if (!held.ok) return held;
     const before = held.value.facts.find((fact) => fact.id === id.data);
     if (!before) return noFact();
     if (typeof value !== "string") return fail("bad_request:body", "Send the new value as text.");
     const corrected = correctedFact(before.kind, value);
     if (!corrected.ok) return fail("bad_request:body", corrected.message);
-    const learned = await memory.learn(owner.data, [corrected.fact], clock.now());
+    const learned = await memory.learn(ownerId, [corrected.fact], clock.now());
     if (!learned.ok) return learned;
     let facts = learned.value.facts;
     const fact = facts.find((entry) => entry.kind === before.kind && entry.value === corrected.fact.value);
     // A student edit always wins (lib/memory/facts.ts): not finding it would be a bug, not bad input.
     if (!fact) return fail("internal:server", "The correction was not kept.");
     if (fact.id !== before.id) {
-      const forgot = await memory.forget(owner.data, before.id);
+      const forgot = await memory.forget(ownerId, before.id);
       if (forgot.ok) facts = forgot.value.facts;
     }
     return ok({ fact, facts });
@@ -72,9 +68,6 @@ export class MemoryPage {
 
   /** "Forget me" (services/forget-me.ts): everything the owner id holds but the center's booking records, and the id itself. */
   async forgetMe(ownerId: string): Promise<Result<ForgetMeResult>> {
-    const owner = OwnerId.safeParse(ownerId);
-    if (!owner.success) return fail("bad_request:params", "Invalid owner.");
-    return forgetOwner(this.env, owner.data, clock.now());
+    return forgetOwner(this.env, ownerId, clock.now());
   }
-
 }

@@ -43,20 +43,3 @@ export async function bookingForMail(db: D1Database, { bookingId }: { bookingId:
 export async function recordMailFailure(db: D1Database, { bookingId, error }: { bookingId: string; error: string }): Promise<void> {
   await db.prepare("UPDATE bookings SET mail_error = ?2 WHERE id = ?1").bind(bookingId, error.slice(0, 500)).run();
 }
-
-/** Whether the student has turned session reminders off (no profile row: on). One read by key. */
-export async function remindersOff(db: D1Database, { ownerId }: { ownerId: string }): Promise<boolean> {
-  const row = await db.prepare("SELECT reminders_off AS off FROM profiles WHERE owner_id = ?1").bind(ownerId).first<{ off: number }>();
-  return row?.off === 1;
-}
-
-/**
- * The student's reminder choice, for bookings made from now on (each booking copied the choice when
- * it was made, so its reminders already queued stay as they were). One row written, by key.
- */
-export async function setRemindersOff(db: D1Database, { ownerId, off }: { ownerId: string; off: boolean }): Promise<void> {
-  await db
-    .prepare("INSERT INTO profiles (owner_id, reminders_off) VALUES (?1, ?2) ON CONFLICT (owner_id) DO UPDATE SET reminders_off = excluded.reminders_off")
-    .bind(ownerId, off ? 1 : 0)
-    .run();
-}
