@@ -74,11 +74,13 @@ export async function performEffect(
         // One id per (chat, message): a retried message finds its own booking instead of booking twice.
         const id = await bookingIdFor(context.sessionId, context.messageId);
         const timeZone = context.policy.timeZone;
-        const booked = await insertOfferedBooking(context.db, { id, sessionId: context.sessionId, ownerId: context.ownerId, ...effect.booking, now, timeZone });
+        let reference = await insertOfferedBooking(context.db, { id, sessionId: context.sessionId, ownerId: context.ownerId, ...effect.booking, now, timeZone });
+        const booked = reference !== null;
         if (!booked) {
           const existing = await findBookingOwner(context.db, { id });
           if (!existing) return whyBookingRefused(context.db, { ...effect.booking, ownerId: context.ownerId, now }, context.policy);
           if (existing.ownerId !== context.ownerId || existing.sessionId !== context.sessionId) return { ok: false, reason: "error" };
+          reference = existing.reference;
         }
         if (booked) context.events?.push({ type: "booking_made" });
         if (booked && effect.booking.fromWaitlist && context.waitlists) await tellWaitlistBooked(context.waitlists, effect.booking, context.ownerId, id);
@@ -87,7 +89,7 @@ export async function performEffect(
         const email = studentEmailOutcome(await queueBookingMail(context.mail, id, "confirmed"));
         // Keyed by booking and event: the retried message adds no second notification.
         await notifyStudent(context.notify, context.ownerId, bookingConfirmedNotice({ bookingId: id, ...effect.booking }));
-        return { ok: true, bookingId: id, ...email };
+        return { ok: true, bookingId: id, ...(reference ? { reference } : {}), ...email };
       }
       case "cancel_booking": {
         const cancelled = await cancelBooking({

@@ -6,7 +6,7 @@ import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf,
 import { settleBooking } from "../memory";
 import { recordAnalytics, type WaitUntil } from "../analytics";
 import { chatSession } from "../assistant-turn";
-import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../db/schedule";
+import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, scheduleDateOf, setTutorNote, whyScheduleRefused } from "../db/schedule";
 import { queueBookingMail, studentEmailed, studentWithheld } from "../mail";
 import { offerFreedSlot } from "../waitlist";
 import { notifyStudent } from "../notify";
@@ -58,18 +58,22 @@ export class StaffSchedule {
     const viewer = await this.viewer(sessionToken);
     if (!viewer.ok) return viewer;
     const query = ScheduleWeekQuery.safeParse(input ?? {});
-    if (!query.success) return fail("bad_request:query", "Invalid week (from=YYYY-MM-DD, tutor=t-001).", zodIssues(query.error));
+    if (!query.success) return fail("bad_request:query", "Invalid week (from=YYYY-MM-DD, tutor=t-001) or booking number (K7MQ-2XPD).", zodIssues(query.error));
     const { tutorId: scope } = viewer.value;
     if (scope && query.data.tutorId && query.data.tutorId !== scope) return fail("forbidden:staff", "A tutor sees only their own schedule.");
     const tutorId = scope ?? query.data.tutorId ?? null;
     const now = this.now();
+    // A booking number asked for: the week of that booking (on this viewer's schedule), showing only it.
+    const { reference } = query.data;
+    const found = reference ? await scheduleDateOf(this.env.DB, { reference, tutorId }) : null;
+    if (reference && !found) return fail("not_found:booking", `No booking ${reference} on your schedule.`);
     // The week asked for needs only the zone; the default week needs the opening hours too (workingWeekAt).
-    const policy = query.data.from ? null : await readCenterPolicy(this.env.DB);
+    const policy = query.data.from || found ? null : await readCenterPolicy(this.env.DB);
     const timeZone = policy?.timeZone ?? (await this.timeZone());
     const today = localNow(new Date(now), timeZone).date;
-    const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(query.data.from!);
+    const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(found ?? query.data.from!);
     const to = addDays(from, 6);
-    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId });
+    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId, reference });
     return ok({
       from,
       to,
@@ -77,6 +81,7 @@ export class StaffSchedule {
       timeZone,
       tutorId,
       tutors,
+      ...(reference ? { reference } : {}),
       bookings: bookings.map((booking) => ({ ...booking, started: zonedToEpoch(booking.date, booking.start, timeZone) <= now })),
       canCancel: viewer.value.session.member.role !== "tutor",
     });
