@@ -152,7 +152,11 @@ async function clearDeadRegistration(workerName: string): Promise<void> {
   };
   const entry = read();
   if (!entry) return;
-  if (await listening(entry.debugPortAddress)) return;
+  // A process group just killed may still be closing its sockets: give it two seconds to go.
+  for (let tries = 0; await listening(entry.debugPortAddress); tries++) {
+    if (tries >= 20) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
 }
 
