@@ -22,20 +22,29 @@ export default tseslint.config(
       "react-hooks/exhaustive-deps": "warn",
     },
   },
-  // Layers: lib/ is shared by the browser, the web worker and the sidecar, so it imports none of them;
-  // pages and routes reach Durable Objects only through the sidecar (lib/server/sidecar.ts).
+  // Layers, type imports included: workers/ (the sidecar's entry) → durable-objects/ → services/ → lib/.
+  // lib/ is shared by the browser, the web worker and the sidecar, so it imports none of them; pages and
+  // routes reach Durable Objects only through the sidecar (lib/server/sidecar.ts); nothing imports the entry.
   {
     files: ["lib/**/*.{ts,tsx}"],
     ignores: ["lib/zod.ts"],
-    rules: { "no-restricted-imports": layer("lib/ never imports app/, workers/ or durable-objects/.", "(^|/)(app|workers|durable-objects)/|^@/app/") },
+    rules: { "no-restricted-imports": layer("lib/ never imports app/, workers/, services/ or durable-objects/.", "(^|/)(app|workers|services|durable-objects)/|^@/app/") },
   },
   {
     files: ["app/**/*.{ts,tsx}"],
-    rules: { "no-restricted-imports": layer("Pages and routes reach Durable Objects only through the sidecar (lib/server/sidecar.ts).", "(^|/)(workers|durable-objects)/") },
+    rules: { "no-restricted-imports": layer("Pages and routes reach Durable Objects only through the sidecar (lib/server/sidecar.ts).", "(^|/)(workers|services|durable-objects)/") },
   },
   {
-    files: ["{workers,durable-objects}/**/*.ts"],
-    rules: { "no-restricted-imports": layer() },
+    files: ["services/**/*.ts"],
+    rules: { "no-restricted-imports": layer("services/ sits under the objects and the entry: it names objects through Env bindings (services/objects.ts), never by importing them.", "(^|/)(workers|durable-objects|app)/") },
+  },
+  {
+    files: ["durable-objects/**/*.ts"],
+    rules: { "no-restricted-imports": layer("Objects call services/ and lib/, never the sidecar's entry (workers/).", "(^|/)(workers|app)/") },
+  },
+  {
+    files: ["workers/**/*.ts"],
+    rules: { "no-restricted-imports": layer("Nothing imports the sidecar's entry point (workers/sidecar.ts).", "(^|/)sidecar$") },
   },
   // No import cycles anywhere, and files small enough to read (split by role past ~400 lines of code).
   {
@@ -51,7 +60,7 @@ export default tseslint.config(
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
-    files: ["{app,lib,workers,durable-objects,scripts,bench}/**/*.{ts,tsx,mjs}", "*.ts"],
+    files: ["{app,lib,workers,services,durable-objects,scripts,bench}/**/*.{ts,tsx,mjs}", "*.ts"],
     rules: { "max-lines": ["error", { max: 400, skipBlankLines: true, skipComments: true }] },
   },
   {

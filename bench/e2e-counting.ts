@@ -320,7 +320,7 @@ const NAMESPACES: Record<string, DoClass> = {
   NOTIFICATIONS: "Notifications",
 };
 
-/** Same binding in, same wrapper out: code that caches per binding (workers/db/catalog.ts's subject list) behaves as in production. */
+/** Same binding in, same wrapper out: code that caches per binding (services/db/catalog.ts's subject list) behaves as in production. */
 const wrappedBindings = new WeakMap<object, Map<Origin, object>>();
 const wrappedEnvs = new WeakMap<object, Map<Origin, Env>>();
 let rawEnv: Env | null = null;

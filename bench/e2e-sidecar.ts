@@ -13,7 +13,7 @@ import Sidecar, {
   Waitlist as ProductWaitlist,
   Notifications as ProductNotifications,
 } from "../workers/sidecar";
-import { analyticsObject } from "../workers/analytics";
+import { analyticsObject } from "../services/objects";
 import {
   countAlarmRun,
   countSidecarFetch,
@@ -54,7 +54,7 @@ import {
  * Staff (bench/e2e-staff.mjs), uncounted setup straight into D1:
  *
  *   POST /bench/staff-session { role }   a staff member and a session row (the token's SHA-256, as
- *                                  workers/db/staff.ts stores it) → { token, staffId }
+ *                                  services/db/staff.ts stores it) → { token, staffId }
  *   POST /bench/past-booking { tutorId, date, start }  a booking that already took place → { bookingId }
  *   POST /bench/analytics-record { events, key }  one Analytics.record call as recordAnalytics makes it (counted),
  *                                  with the key a retry repeats → the object's answer
@@ -288,7 +288,7 @@ export default class BenchSidecar extends Sidecar {
   }
 }
 
-/** A staff member and a live session, as sign-in leaves them (workers/db/staff.ts): D1 keeps the token's SHA-256. Uncounted. */
+/** A staff member and a live session, as sign-in leaves them (services/db/staff.ts): D1 keeps the token's SHA-256. Uncounted. */
 async function insertStaffSession({ role, tutorId }: z.infer<typeof StaffSessionBody>) {
   const db = uncountedEnv().DB;
   const now = clock.now();

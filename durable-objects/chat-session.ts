@@ -10,7 +10,7 @@ import { QUICK } from "../lib/tutoring/commands";
 import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
-import { builtinTurn } from "../workers/assistant-turn";
+import { builtinTurn } from "../services/assistant-turn";
 import { ChatAdmission } from "./chat/admission";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
@@ -49,7 +49,6 @@ export interface Stored {
 }
 
 
-export { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "./chat/sockets";
 
 /** The D1 list entry's `updated_at` is refreshed at most this often. */
 const LIST_TOUCH_MS = 60 * 60 * 1000;

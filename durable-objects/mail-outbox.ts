@@ -1,16 +1,16 @@
 import { DurableObject } from "cloudflare:workers";
-import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booking-mail";
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
 import { inQuietHours, parseReminderHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
-import { bookingForMail, recordMailFailure, type BookingForMail } from "../workers/db/mail";
-import type { MailWithheld, WithheldRecipient } from "../lib/mail/recipients";
+import { bookingForMail, recordMailFailure, type BookingForMail } from "../services/db/mail";
+import type { MailWithheld } from "../lib/mail/recipients";
 import { withStopLink } from "../lib/mail/stop-link";
-import { admitAtSend, admitNow } from "../workers/mail-recipients";
-import { stopLinkFor } from "../workers/mail-stop";
+import { admitAtSend, admitNow } from "../services/mail-recipients";
+import { stopLinkFor } from "../services/mail-stop";
 import { reminderNotice } from "../lib/notifications/messages";
-import { notifyStudent } from "../workers/notify";
+import { notifyStudent } from "../services/notify";
+import { EnqueueMail, MailEvent, MailEventId, type MailQueued } from "../lib/mail/outbox";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, useClockOf } from "../lib/time";
 
@@ -48,25 +48,6 @@ export const MAX_BACKOFF_MS = 60 * 60_000;
 /** About 2 hours of trying (30 s … 1 h) before a message counts as undeliverable. */
 export const MAX_ATTEMPTS = 8;
 
-export const MailEvent = z.enum(["confirmed", "cancelled"]);
-export type MailEvent = z.infer<typeof MailEvent>;
-
-/** A move to a new slot: `moved:{tutorId}:{date}T{start}` (workers/mail.ts `movedEvent`), one event per move. */
-export const MovedEvent = z.string().regex(/^moved:[A-Za-z0-9_-]{1,64}:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, "expected moved:{tutor}:{date}T{start}");
-export const MailEventId = z.union([MailEvent, MovedEvent]);
-export type MailEventId = z.infer<typeof MailEventId>;
-
-export const EnqueueMail = z.object({ bookingId: z.string().min(1).max(128), event: MailEventId });
-export type EnqueueMail = z.infer<typeof EnqueueMail>;
-
-export interface MailQueued {
-  /** Who this event's messages go to (empty: nothing to send, e.g. a confirmation after the cancel). */
-  recipients: { role: MailRole; to: string }[];
-  /** Whose message will not be sent, and why: the address was stopped, or is past today's cap. */
-  withheld: WithheldRecipient[];
-  /** The tutor has no address on file, so only the student is emailed. */
-  tutorWithoutAddress: boolean;
-}
 
 export interface OutboxMessage {
   key: string;
@@ -213,7 +194,7 @@ export class MailOutbox extends DurableObject<Env> {
   }
 
   /**
-   * Each recipient's stop link, and whether their message of this change may go now (workers/mail-recipients.ts):
+   * Each recipient's stop link, and whether their message of this change may go now (services/mail-recipients.ts):
    * the student's address counted toward today's cap when they get one, the tutor's checked for a stop.
    */
   private async admit(booking: BookingForMail, now: number): Promise<Record<MailRole, { link: string; withheld: MailWithheld | null }>> {
@@ -243,7 +224,7 @@ export class MailOutbox extends DurableObject<Env> {
   }
 
   /**
-   * "Forget me" (workers/forget-me.ts): the emails' contents and addresses go, their record stays
+   * "Forget me" (services/forget-me.ts): the emails' contents and addresses go, their record stays
    * (key = booking, kind, sequence, role; status, attempts, times). `keepPending`, for a session
    * still to come: rows not sent yet (its reminders) keep their body, so they still go out;
    * otherwise (a past or cancelled booking) they will not be sent (`forgotten`). One row written

@@ -77,7 +77,7 @@ export class MessageQueue extends DurableObject<Env> {
     super(ctx, env);
     useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
-    this.deadNotices = new DeadLetterNotices(this.db, env.CHAT_SESSION);
+    this.deadNotices = new DeadLetterNotices(this.db, env);
     void ctx.blockConcurrencyWhile(async () => this.load());
   }
 

@@ -53,11 +53,6 @@ type Row = {
   read_at: number | null;
 };
 
-/** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
-export const NOTIFY_OWNER_HEADER = "x-notify-owner";
-export const NOTIFY_NONCE_HEADER = "x-ticket-nonce";
-export const NOTIFY_EXPIRES_HEADER = "x-ticket-expires";
-
 const NOT_FOUND = "No such notification of yours.";
 
 export class Notifications extends DurableObject<Env> {
@@ -204,17 +199,10 @@ export class Notifications extends DurableObject<Env> {
    * in storage (one row; the first socket also makes the used tickets' table).
    */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
-    }
-    const ownerId = request.headers.get(NOTIFY_OWNER_HEADER) ?? "";
-    const nonce = request.headers.get(NOTIFY_NONCE_HEADER) ?? "";
-    const expiresAt = Number(request.headers.get(NOTIFY_EXPIRES_HEADER));
-    const now = clock.now();
-    const used = () => Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
-    if (!this.tickets.isFresh(nonce, expiresAt, now)) return used();
-    if (this.foreign(ownerId)) return Response.json({ error: { code: "not_found", message: NOT_FOUND } }, { status: 404 });
-    if (!this.tickets.spend(nonce, expiresAt, now)) return used();
+    const admitted = this.tickets.admit(request, clock.now(), (ownerId) =>
+      this.foreign(ownerId) ? Response.json({ error: { code: "not_found", message: NOT_FOUND } }, { status: 404 }) : null,
+    );
+    if (admitted instanceof Response) return admitted;
     const pair = new WebSocketPair();
     this.ctx.acceptWebSocket(pair[1]);
     return new Response(null, { status: 101, webSocket: pair[0] });

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { createRoomBackend, type RoomBackend } from "../lib/room-backend";
-import { markBookingEnded } from "../workers/db/bookings";
+import { markBookingEnded } from "../services/db/bookings";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
 

@@ -7,9 +7,9 @@ import { FactId, FactSource, MovedBooking, NewFacts, SettledBooking, StudentFact
 import { summaryAt, summaryDue, summaryModelOf, writeSummary, type SummaryConfig } from "../lib/memory/summary";
 import type { TextModel } from "../lib/tutoring/rephrase";
 import { DAY_MS, GRACE_DAYS, OwnerId } from "../lib/schemas";
-import { memoryProfile } from "../workers/db/memory";
+import { memoryProfile } from "../services/db/memory";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
-import { bumpMemoryVersion } from "../workers/db/memory-version";
+import { bumpMemoryVersion } from "../services/db/memory-version";
 import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
 
 /**

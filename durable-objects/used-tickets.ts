@@ -1,5 +1,6 @@
 import { z } from "../lib/zod";
 import { migrate, sql, type CountingSql } from "./sql";
+import { isWebSocketUpgrade, readSocketPass } from "../lib/socket-door";
 
 /**
  * The socket tickets an object has spent (nonce → expiry), kept in its own storage until they
@@ -54,6 +55,22 @@ export class UsedTickets {
     this.db.run(sql`INSERT INTO used_tickets (id, nonces) VALUES (1, ${json}) ON CONFLICT (id) DO UPDATE SET nonces = excluded.nonces`);
     this.spent = live;
     return true;
+  }
+
+  /**
+   * The object's side of the socket door (lib/socket-door.ts): an upgrade whose pass is fresh here;
+   * `refuse` answers for an owner who may not open it (404 or 410); only then is the ticket spent.
+   * The owner it admits, or the response that refuses.
+   */
+  admit(request: Request, now: number, refuse: (ownerId: string) => Response | null): { ownerId: string } | Response {
+    if (!isWebSocketUpgrade(request)) return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
+    const pass = readSocketPass(request);
+    const used = () => Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
+    if (!this.isFresh(pass.nonce, pass.expiresAt, now)) return used();
+    const refusal = refuse(pass.ownerId);
+    if (refusal) return refusal;
+    if (!this.spend(pass.nonce, pass.expiresAt, now)) return used();
+    return { ownerId: pass.ownerId };
   }
 
   /** The object's storage was deleted (a hard delete): nothing is remembered any more. */

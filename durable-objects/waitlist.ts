@@ -5,11 +5,11 @@ import { QUICK } from "../lib/tutoring/commands";
 import { WaitForSlot } from "../lib/tutoring/schemas";
 import { OFFER_MINUTES, OFFER_MS, WaitlistJoin, offerExpiredText, offerNotice } from "../lib/tutoring/waitlist";
 import { waitlistOfferNotice } from "../lib/notifications/messages";
-import { notifyStudent } from "../workers/notify";
-import { slotStillOffered } from "../workers/db/bookings";
-import type { ChatSession } from "./chat-session";
+import { notifyStudent } from "../services/notify";
+import { slotStillOffered } from "../services/db/bookings";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, useClockOf } from "../lib/time";
+import { chatSession } from "../services/objects";
 
 /**
  * The line of students waiting for one booked slot (tutor, date, start), one
@@ -228,7 +228,7 @@ export class Waitlist extends DurableObject<Env> {
   /** Pushes the offer (or its end) to the student's chat; false when the chat is in the trash or out of reach. */
   private async tell(entry: EntryRow, kind: "offer" | "expired", now: number): Promise<boolean> {
     const wanted = WaitForSlot.parse(JSON.parse(entry.wanted));
-    const chat = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(entry.chat_id));
+    const chat = chatSession(this.env, entry.chat_id);
     // One notice per offer and per end of one: keyed by the offer's deadline, never reused in a chat.
     const key = `waitlist:${entry.offered_until}:${kind}`;
     try {
@@ -245,7 +245,7 @@ export class Waitlist extends DurableObject<Env> {
   }
 
   /** The offer and the booking form it opens, in one transaction of the chat's. */
-  private offerTo(chat: DurableObjectStub<ChatSession>, ownerId: string, id: string, wanted: WaitForSlot, now: number) {
+  private offerTo(chat: ReturnType<typeof chatSession>, ownerId: string, id: string, wanted: WaitForSlot, now: number) {
     const { content, quickReplies, bookingInfo } = offerNotice(wanted);
     return chat.appendAssistantTurn(ownerId, [{ id, content, quickReplies }], { bookingInfo }, now);
   }

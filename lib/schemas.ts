@@ -165,7 +165,7 @@ export type FallbackTurnResponse = z.infer<typeof FallbackTurnResponse>;
 
 export const DirectoryQuery = z.object({ q: z.string().trim().max(80).default("") });
 
-/** `bk-` and 32 hex digits (workers/effects.ts); older bookings carry `bk-` and a UUID. */
+/** `bk-` and 32 hex digits (services/effects.ts); older bookings carry `bk-` and a UUID. */
 export const BookingId = z.string().regex(/^bk-[0-9a-f-]{32,36}$/);
 
 export const BookingSummary = z.object({

@@ -51,7 +51,7 @@ const expiresAt = now + STAFF_INVITE_MS;
 const quote = (text) => `'${String(text).replaceAll("'", "''")}'`;
 const email = quote(invite.data.email);
 const tokenHash = quote(await sha256Hex(token));
-// The same rules as the console's invites (workers/db/staff.ts): an address that is a member's already gets
+// The same rules as the console's invites (services/db/staff.ts): an address that is a member's already gets
 // no invite that creates a member, only a new passkey link; a tutor's invite names a live tutor; the new
 // link replaces any still open for the address (revoked in the same run, only when the new one is written).
 let guard;

@@ -3,9 +3,10 @@ import type { QueueResult } from "../lib/sidecar-api";
 import type { CompleteResult, Lease } from "../lib/queue/schemas";
 import type { MessageAuthor } from "../lib/schemas";
 import type { BotCaller, Measured } from "../durable-objects/message-queue";
-import { chatSession, messageQueue, type TurnEnv } from "./assistant-turn";
-import { secretMatches } from "./secrets";
+import { type TurnEnv } from "../services/assistant-turn";
+import { secretMatches } from "../services/secrets";
 import { clock } from "../lib/time";
+import { chatSession, messageQueue } from "../services/objects";
 
 /**
  * The queue as outside bots see it (`/api/queue/*`, `/api/conversation`,

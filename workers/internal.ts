@@ -1,7 +1,7 @@
 import { AppError } from "../lib/errors";
 import { SessionId } from "../lib/schemas";
-import { hardDeleteChat } from "./hard-delete";
-import { secretMatches } from "./secrets";
+import { hardDeleteChat } from "../services/hard-delete";
+import { secretMatches } from "../services/secrets";
 import { clock } from "../lib/time";
 
 /**

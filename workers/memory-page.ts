@@ -3,9 +3,9 @@ import { correctedFact } from "../lib/memory/correction";
 import type { ForgetMeResult } from "../lib/memory/page-schemas";
 import { FactId, type StudentFact } from "../lib/memory/schemas";
 import { OwnerId } from "../lib/schemas";
-import { forgetOwner, type ForgetEnv } from "./forget-me";
-import { studentMemory } from "./memory";
+import { forgetOwner, type ForgetEnv } from "../services/forget-me";
 import { clock } from "../lib/time";
+import { studentMemory } from "../services/objects";
 
 /**
  * The student's side of their memory ("What the assistant remembers", /memory):
@@ -70,7 +70,7 @@ export class MemoryPage {
     return ok({ fact, facts });
   }
 
-  /** "Forget me" (workers/forget-me.ts): everything the owner id holds but the center's booking records, and the id itself. */
+  /** "Forget me" (services/forget-me.ts): everything the owner id holds but the center's booking records, and the id itself. */
   async forgetMe(ownerId: string): Promise<Result<ForgetMeResult>> {
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("bad_request:params", "Invalid owner.");

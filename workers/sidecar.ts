@@ -6,40 +6,40 @@ import type { NewStaffInvite, StaffSite } from "../lib/staff/schemas";
 import type { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote } from "../lib/staff/schedule";
 import type { TutorInputDraft } from "../lib/staff/tutor-schemas";
 import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
-import { acceptUserMessage } from "./assistant-turn";
+import { acceptUserMessage } from "../services/assistant-turn";
 import { BotQueueApi } from "./bot-queue";
-import { searchDirectory, teachesSubject } from "./db/catalog";
-import { listBookings } from "./db/bookings";
-import { listChats } from "./db/chats";
-import { trashChat, untrashChat } from "./chat-trash";
-import { purgeExpiredStaffTokens } from "./db/staff";
-import { readDevMailbox } from "./mail";
-import { remindersOff, setRemindersOff } from "./db/mail";
-import { mailStopInfo, stopMail } from "./mail-stop";
+import { searchDirectory, teachesSubject } from "../services/db/catalog";
+import { listBookings } from "../services/db/bookings";
+import { listChats } from "../services/db/chats";
+import { trashChat, untrashChat } from "../services/chat-trash";
+import { purgeExpiredStaffTokens } from "../services/db/staff";
+import { readDevMailbox } from "../services/mail";
+import { remindersOff, setRemindersOff } from "../services/db/mail";
+import { mailStopInfo, stopMail } from "../services/mail-stop";
 import { ReminderPreference } from "../lib/mail/reminder-preference";
-import { runHardDelete } from "./hard-delete";
+import { runHardDelete } from "../services/hard-delete";
 import { handleInternal } from "./internal";
-import { cancelMyBooking } from "./my-bookings";
+import { cancelMyBooking } from "../services/my-bookings";
 import { openSocket } from "./socket-route";
 import { StaffInbox } from "./staff/inbox";
 import { StaffSchedule } from "./staff/schedule";
 import { CenterSettingsDesk, publicCenterPolicy } from "./staff/center-settings";
 import { StaffTutors } from "./staff/tutors";
 import { StaffAnalytics } from "./staff/analytics";
-import { recordAnalytics } from "./analytics";
+import { recordAnalytics } from "../services/analytics";
 import { MemoryPage } from "./memory-page";
-import { mintTicket } from "./socket-ticket";
+import { mintTicket } from "../services/socket-ticket";
 import { staffInviteOptions, staffRegister } from "./staff/registration";
 import { checkStaffSession, setOwnDisplayName, signOutStaff } from "./staff/sessions";
 import { StaffAccess } from "./staff/members";
 import { staffSignIn, staffSignInOptions } from "./staff/sign-in";
-import { notificationsOf } from "./notify";
 import { NOTIFICATIONS_TICKET_SUBJECT, openNotificationSocket } from "./notification-socket";
 import { NotificationPreferencesInput, type MarkRead } from "../lib/notifications/schemas";
-import { readNotificationPreferences, saveNotificationPreferences } from "./db/notification-preferences";
+import { readNotificationPreferences, saveNotificationPreferences } from "../services/db/notification-preferences";
 import { clock, useClockOf } from "../lib/time";
-import { refuseForgotten } from "./db/forget-me";
-import { chatTrashTakes, ownerKey, takeLimits, usableIp, type Caller, type LimitTake } from "./limits";
+import { refuseForgotten } from "../services/db/forget-me";
+import { chatTrashTakes, ownerKey, takeLimits, usableIp, type Caller, type LimitTake } from "../services/limits";
+import { chatSession, notificationsOf } from "../services/objects";
 
 export { ChatSession } from "../durable-objects/chat-session";
 export { MessageQueue } from "../durable-objects/message-queue";
@@ -332,7 +332,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.limited([["memoryEditsPerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).correct(ownerId, factId, value));
   }
 
-  /** "Forget me" (workers/forget-me.ts): all the owner id holds but the center's booking records; says what went and the browser's new id. */
+  /** "Forget me" (services/forget-me.ts): all the owner id holds but the center's booking records; says what went and the browser's new id. */
   async forgetMe(ownerId: string, client?: Caller) {
     return this.limited([["forgetMePerOwner", ownerKey(ownerId)], ["writesPerIp", usableIp(client)]], () => new MemoryPage(this.env).forgetMe(ownerId));
   }
@@ -344,7 +344,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     return this.guard(() => readDevMailbox(this.env));
   }
 
-  /** The "stop these emails" link's page: the address its token names, stopped or not (workers/mail-stop.ts). */
+  /** The "stop these emails" link's page: the address its token names, stopped or not (services/mail-stop.ts). */
   async mailStopInfo(token: string) {
     return this.guard(() => mailStopInfo(this.env, token));
   }
@@ -544,7 +544,7 @@ export default class Sidecar extends WorkerEntrypoint<Env> implements SidecarApi
     if (!id.success) return fail("not_found:session", "No chat session with that id belongs to you.");
     const owner = OwnerId.safeParse(ownerId);
     if (!owner.success) return fail("not_found:session", "No chat session with that id belongs to you.");
-    const stub = this.env.CHAT_SESSION.get(this.env.CHAT_SESSION.idFromName(id.data));
+    const stub = chatSession(this.env, id.data);
     return this.guard(() => work(stub, owner.data, id.data));
   }
 

@@ -1,7 +1,7 @@
 import type { Result } from "../../lib/errors";
 import { refusal, takeFromBucket, type BucketRule, type BucketState, type ClientContext } from "../../lib/rate-limits";
-import { isForgotten, ownerForgotten } from "../../workers/db/forget-me";
-import { takeLimits, type LimiterEnv } from "../../workers/limits";
+import { isForgotten, ownerForgotten } from "../../services/db/forget-me";
+import { takeLimits, type LimiterEnv } from "../../services/limits";
 
 /** The chat's own buckets (lib/rate-limits.ts, `where: "ChatSession"`), besides each socket's frames (chat/sockets.ts). */
 type ChatRule = "messagesPerChat" | "patchesPerChat" | "votesPerChat";

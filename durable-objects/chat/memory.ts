@@ -2,8 +2,8 @@ import { z } from "../../lib/zod";
 import { factsFromExchange, type TurnLesson } from "../../lib/memory/learn";
 import { StudentFact } from "../../lib/memory/schemas";
 import { memoryView, type MemoryView } from "../../lib/memory/view";
-import { learnAfterTurn, recallFacts, type MemoryEnv } from "../../workers/memory";
-import { memoryVersion } from "../../workers/db/memory-version";
+import { learnAfterTurn, recallFacts, type MemoryEnv } from "../../services/memory";
+import { memoryVersion } from "../../services/db/memory-version";
 
 /** `ownerId`'s facts as of `version` (their `profiles.memory_version` when the facts were read). */
 export interface MemoryCopy {

@@ -38,11 +38,6 @@ export interface SocketSource {
   answeredSeq(): number;
 }
 
-/** Headers the sidecar sets on a socket upgrade after checking its ticket (nobody else reaches this object). */
-export const SOCKET_OWNER_HEADER = "x-chat-owner";
-export const SOCKET_NONCE_HEADER = "x-ticket-nonce";
-export const SOCKET_EXPIRES_HEADER = "x-ticket-expires";
-
 export class ChatSockets {
   /** The other side (bot or staff) has read up to here; memory only (rebuilt from the history after eviction). */
   private agentRead = 0;
@@ -76,21 +71,13 @@ export class ChatSockets {
    * the ticket spent, durably (one ticket, one socket, even after a restart).
    */
   open(request: Request, now: number, refuse: (ownerId: string) => Result<never> | null): Response {
-    if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "upgrade_required", message: "This endpoint only accepts WebSocket upgrades." } }, { status: 426 });
-    }
-    const ownerId = request.headers.get(SOCKET_OWNER_HEADER) ?? "";
-    const nonce = request.headers.get(SOCKET_NONCE_HEADER) ?? "";
-    const expiresAt = Number(request.headers.get(SOCKET_EXPIRES_HEADER));
-    const used = () => Response.json({ error: { code: "unauthorized", message: "That socket ticket was already used. Ask for a new one." } }, { status: 401 });
-    if (!this.tickets.isFresh(nonce, expiresAt, now)) return used();
-    const refusal = refuse(ownerId);
-    if (refusal && !refusal.ok) {
+    const admitted = this.tickets.admit(request, now, (ownerId) => {
+      const refusal = refuse(ownerId);
+      if (!refusal || refusal.ok) return null;
       const gone = refusal.error.code === "gone:chat";
       return Response.json({ error: { code: gone ? "gone" : "not_found", message: refusal.error.message } }, { status: gone ? 410 : 404 });
-    }
-    if (!this.tickets.spend(nonce, expiresAt, now)) return used();
-    return this.accept(ownerId, "student");
+    });
+    return admitted instanceof Response ? admitted : this.accept(admitted.ownerId, "student");
   }
 
   /** Accepts a socket for `ownerId`; it receives nothing until its hello. */

@@ -3,6 +3,7 @@ import { QUICK } from "../../lib/tutoring/commands";
 import type { CountingSql } from "../sql";
 import * as store from "./store";
 import { clock } from "../../lib/time";
+import { chatSession } from "../../services/objects";
 
 /** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
 export const UNANSWERED = "Sorry, the assistant could not answer that message. Please try again, or leave a message for the tutoring center.";
@@ -24,7 +25,7 @@ export class DeadLetterNotices {
 
   constructor(
     private readonly db: CountingSql,
-    private readonly chats: Env["CHAT_SESSION"],
+    private readonly env: Pick<Env, "CHAT_SESSION">,
   ) {}
 
   get size(): number {
@@ -62,7 +63,7 @@ export class DeadLetterNotices {
     const told = await Promise.allSettled(
       notices.map(async (notice) => {
         if (!notice.ownerId) return notice;
-        const session = this.chats.get(this.chats.idFromName(notice.sessionId));
+        const session = chatSession(this.env, notice.sessionId);
         const appended = await session.appendAssistantTurn(
           notice.ownerId,
           [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: [QUICK.tryAgain, QUICK.leaveMessage] }],

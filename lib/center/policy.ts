@@ -7,7 +7,7 @@ import { AssistantPersona, DEFAULT_PERSONA } from "./persona";
  * The center's settings and booking policies (docs/architecture.md, "Center settings"), and the pure
  * rules both workers and the stateless fallback apply: whether a slot may be booked at `now` and, if
  * not, why, worded for the student; whether a cancel is late; which week a date belongs to.
- * The booking INSERT enforces the same rules in SQL (workers/db/bookings.ts); these decide what the
+ * The booking INSERT enforces the same rules in SQL (services/db/bookings.ts); these decide what the
  * assistant offers and how it explains a refusal.
  */
 
@@ -168,7 +168,7 @@ export function isLateCancel(policy: Pick<CenterPolicy, "timeZone" | "cancelCuto
 /**
  * A session has started once its start time has come at the center. From then on nobody cancels it:
  * not the student (chat, My bookings) and not staff, who mark attendance instead. Every cancel path
- * asks this one rule (workers/db/bookings.ts `cancelConfirmedBooking`, workers/db/schedule.ts `cancelByStaff`).
+ * asks this one rule (services/db/bookings.ts `cancelConfirmedBooking`, services/db/schedule.ts `cancelByStaff`).
  */
 export function hasStarted(policy: Pick<CenterPolicy, "timeZone">, slot: Pick<Slot, "date" | "start">, now: Date): boolean {
   return startsAt(policy, slot) <= now.getTime();

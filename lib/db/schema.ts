@@ -160,7 +160,7 @@ export const bookings = sqliteTable(
 );
 
 /**
- * Owner ids whose student asked to be forgotten ("Forget me", workers/forget-me.ts), as the SHA-256
+ * Owner ids whose student asked to be forgotten ("Forget me", services/forget-me.ts), as the SHA-256
  * hex of the id: the id is refused from then on (no new chat, no preferences, no memory), and kept
  * nowhere itself (migration 0018).
  */
@@ -211,7 +211,7 @@ export const chatCleanupFailures = sqliteTable("chat_cleanup_failures", {
   updatedAt: integer("updated_at").notNull(),
 });
 
-// Staff sign-in with passkeys (workers/staff/, every query in workers/db/staff.ts). Tokens (invites,
+// Staff sign-in with passkeys (workers/staff/, every query in services/db/staff.ts). Tokens (invites,
 // sessions) are stored only as the SHA-256 hex of the token: a leaked table opens no session.
 
 /** The people who run the center. Never deleted (bookings and notes will name them): disabled instead. */

@@ -7,7 +7,7 @@ import type { MailRole } from "./booking-mail";
  * "this wasn't me / stop these emails" link (lib/mail/stop-link.ts) whose POST puts
  * the address on the suppression list, and an address its owner has not confirmed
  * gets at most MAIL_DAILY_CAP emails a day. Kept in D1 (`mail_recipients`,
- * workers/db/mail-recipients.ts); decided when a message is queued, and again when
+ * services/db/mail-recipients.ts); decided when a message is queued, and again when
  * it is sent.
  */
 

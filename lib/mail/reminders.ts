@@ -9,7 +9,7 @@ import type { MailMessage } from "./mailer";
  *
  * The offsets are the center's (`center_settings.reminder_hours`, set on /staff/settings), less the
  * ones the student turned off (`profiles.reminder_hours_off`, /notifications/preferences): both read
- * with the booking in the MailOutbox's one D1 statement (workers/db/mail.ts).
+ * with the booking in the MailOutbox's one D1 statement (services/db/mail.ts).
  */
 
 /** The default hours before the session's start at which the student is reminded, earliest first. */

@@ -10,7 +10,7 @@ import type { MailMessage } from "./mailer";
  *
  * A GET of the link shows a page with one button; a POST with `List-Unsubscribe=One-Click` (the
  * button, or the mail provider on the reader's behalf) stops every email to that address. The token
- * is signed and names the address (workers/mail-stop.ts).
+ * is signed and names the address (services/mail-stop.ts).
  */
 
 /** The path the link opens, on the web worker (app/api/mail/stop/route.ts). */

@@ -13,7 +13,7 @@ import { MAX_FACTS_PER_EXCHANGE, type FactSource, type NewFact } from "./schemas
  * a message at most 4 more: MAX_FACTS_PER_EXCHANGE bounds the rows written.
  */
 
-/** What the turn did that memory cares about (workers/assistant-turn.ts fills it). */
+/** What the turn did that memory cares about (services/assistant-turn.ts fills it). */
 export type TurnLesson =
   | {
       type: "booked";

@@ -4,7 +4,7 @@ import type { NewNotification } from "./schemas";
 /**
  * What the bell says about a booking's events: one key per booking × event
  * (× sequence for events that repeat), so a retried effect adds nothing. Pure;
- * workers/notify.ts adds them.
+ * services/notify.ts adds them.
  */
 
 interface SessionFacts {

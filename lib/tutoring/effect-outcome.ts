@@ -19,7 +19,7 @@ import type { AssistantEffect, AssistantTurn } from "./turn-types";
  * passed to staff. Pure, like `respond`.
  */
 
-/** Why a booking was not made: D1's answer, read after the INSERT refused (workers/db/bookings.ts). */
+/** Why a booking was not made: D1's answer, read after the INSERT refused (services/db/bookings.ts). */
 export type BookingRefusal =
   /** `unavailable`: the center does not offer that slot (outside the tutor's hours, a mode they do not teach, or overlapping another booking). */
   | { ok: false; reason: "slot_taken" | "unavailable" | "limit" | "not_found" | "error" }

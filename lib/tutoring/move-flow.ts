@@ -12,7 +12,7 @@ import type { AssistantTurn, BookedSlot, TurnContext } from "./turn-types";
  * Moving a confirmed booking from the chat ("can I move it to Tuesday?", "reschedule my booking").
  * The assistant offers free slots with the same tutor first, then with others who teach the
  * subject (said as such), keeps them in `bookingInfo.moveOptions`, and on "yes" returns a
- * `move_booking` effect: the caller moves the row in D1 (workers/db/reschedule.ts) and
+ * `move_booking` effect: the caller moves the row in D1 (services/db/reschedule.ts) and
  * `describeEffectOutcome` words what happened. Pure, like the rest of the assistant.
  */
 
@@ -77,7 +77,7 @@ async function moveOptions(ctx: TurnContext, booking: BookingInfo, skill: string
 
 /**
  * The answer when the session starts inside the center's cancellation cutoff: the move would be
- * refused (workers/db/reschedule.ts applies the same `isLateCancel`), so nothing is offered.
+ * refused (services/db/reschedule.ts applies the same `isLateCancel`), so nothing is offered.
  */
 export function tooLateToMove(booking: BookingInfo, cutoffHours: number): AssistantTurn {
   const hours = `${cutoffHours} hour${cutoffHours === 1 ? "" : "s"}`;

@@ -7,7 +7,7 @@ import { isStoredEmail, isStoredName } from "./parse-contact";
  * may save form drafts but never move a step, invent a booking, or point the
  * pending match at anything but a match the server showed, exactly as shown.
  * The tutors shown are the server's alone. (The booking itself is checked
- * again against D1 when it is made: workers/effects.ts.)
+ * again against D1 when it is made: services/effects.ts.)
  * Returns a reason when the patch is refused, otherwise null.
  */
 export function refusePatch(current: SessionFields, patch: SessionPatch): string | null {

@@ -55,7 +55,7 @@ export type AssistantEffect =
       booking: BookingRequest;
     }
   | { type: "cancel_booking"; bookingId: string }
-  /** Move a confirmed booking to another slot (same id), atomically in D1: workers/db/reschedule.ts. `tutorName` for the student's memory. */
+  /** Move a confirmed booking to another slot (same id), atomically in D1: services/db/reschedule.ts. `tutorName` for the student's memory. */
   | { type: "move_booking"; bookingId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string } }
   /** A message for the tutoring center, sent after the student said yes: `words` as they wrote them, `note` what staff receive (the words, then the chat's context). */
   | { type: "leave_message"; words: string; note: string }

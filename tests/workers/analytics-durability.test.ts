@@ -3,10 +3,11 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Analytics } from "../../durable-objects/analytics";
 import { COUNTERS, emptyCounts, type AnalyticsEvent, type Counter, type Counts } from "../../lib/analytics/events";
 import { addDays, localNow } from "../../lib/tutoring/clock";
-import { analyticsObject, RECORD_ATTEMPTS, recordAnalytics } from "../../workers/analytics";
+import { RECORD_ATTEMPTS, recordAnalytics } from "../../services/analytics";
 import { loseAnswers } from "../fakes/lost-answer-namespace";
 import { newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { sidecar } from "./staff-helpers";
+import { analyticsObject } from "../../services/objects";
 
 const ZONE = "America/Los_Angeles";
 const DAY_QUERY = { from: "2026-11-20", to: "2026-11-22", granularity: "day" } as const;

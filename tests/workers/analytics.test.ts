@@ -4,11 +4,11 @@ import { COUNTERS, emptyCounts, type AnalyticsEvent, type AnalyticsQuery, type C
 import { seriesToCsv } from "../../lib/analytics/csv";
 import { addDays, localNow } from "../../lib/tutoring/clock";
 import type { ChatState } from "../../lib/schemas";
-import { analyticsObject } from "../../workers/analytics";
-import { acceptUserMessage } from "../../workers/assistant-turn";
+import { acceptUserMessage } from "../../services/assistant-turn";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
+import { analyticsObject } from "../../services/objects";
 
 const ZONE = "America/Los_Angeles";
 const HOUR = 60 * 60_000;

@@ -4,7 +4,7 @@ import { BOOKING_REFERENCE_PATTERN } from "../../lib/ids";
 import type { ChatState } from "../../lib/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
 import { DEFAULT_TIME_ZONE, zonedToEpoch } from "../../lib/tutoring/clock";
-import { insertOfferedBooking } from "../../workers/db/bookings";
+import { insertOfferedBooking } from "../../services/db/bookings";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";

@@ -6,9 +6,10 @@ import type { ChatSession } from "../../durable-objects/chat-session";
 import { UNANSWERED } from "../../durable-objects/message-queue";
 import { LIMITS } from "../../lib/rate-limits";
 import { DEFAULT_PAGE_SIZE } from "../../lib/schemas";
-import { acceptUserMessage, messageQueue } from "../../workers/assistant-turn";
+import { acceptUserMessage } from "../../services/assistant-turn";
 import { BotQueueApi } from "../../workers/bot-queue";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { messageQueue } from "../../services/objects";
 
 const external = { ...env, BOT_MODE: "external" };
 const bots = new BotQueueApi(external);

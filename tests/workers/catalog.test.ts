@@ -1,6 +1,6 @@
 import { env } from "cloudflare:test";
 import { catalogSeedStatements } from "../../lib/db/catalog-seed";
-import { createD1Catalog } from "../../workers/db/catalog";
+import { createD1Catalog } from "../../services/db/catalog";
 import { catalogContract } from "../catalog-contract";
 
 // The same contract as the in-memory catalog (tests/unit/tutoring-match.test.ts), on a real local D1.

@@ -6,7 +6,7 @@ import { addDays, localNow, nextDateFor } from "../../lib/tutoring/clock";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
-import { readCenterPolicy, updateCenterSettings } from "../../workers/db/center";
+import { readCenterPolicy, updateCenterSettings } from "../../services/db/center";
 import { enrolled, meteredD1, sidecar } from "./staff-helpers";
 
 // The sidecar reads the wall clock, so dates here are computed from it: far enough ahead that

@@ -3,7 +3,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DAY_MS, GRACE_DAYS } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
-import { restoreChat, softDeleteChat } from "../../workers/db/chats";
+import { restoreChat, softDeleteChat } from "../../services/db/chats";
 import { insertChat, newOwnerId, newSessionId, seedCatalog, setTier, TEST_NOW, unwrapOk } from "./helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;

@@ -5,12 +5,11 @@ import { emptyCounts, type Counter, type Counts } from "../../lib/analytics/even
 import type { ChatState } from "../../lib/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
 import { DEFAULT_TIME_ZONE, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
-import { studentMemory } from "../../workers/memory";
-import { notificationsOf } from "../../workers/notify";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
+import { notificationsOf, studentMemory } from "../../services/objects";
 
 /**
  * A day in the life of the center, scripted through the sidecar's RPC entry at a fixed Wednesday

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { readDevMailbox } from "../../workers/mail";
+import { readDevMailbox } from "../../services/mail";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
 
 /**

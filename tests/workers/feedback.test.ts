@@ -2,11 +2,11 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { COUNTERS, type Counter, type Counts } from "../../lib/analytics/events";
 import { addDays, localNow } from "../../lib/tutoring/clock";
-import { analyticsObject } from "../../workers/analytics";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { replyKind } from "../../durable-objects/chat/feedback";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { sidecar } from "./staff-helpers";
+import { analyticsObject } from "../../services/objects";
 
 const ZONE = "America/Los_Angeles";
 

@@ -5,7 +5,7 @@ import { sha256Hex } from "../../lib/ids";
 import type { ChatState } from "../../lib/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
 import { waitlistName } from "../../lib/tutoring/waitlist";
-import { hardDeleteOwnerChats } from "../../workers/hard-delete";
+import { hardDeleteOwnerChats } from "../../services/hard-delete";
 import { MemoryPage } from "../../workers/memory-page";
 import { createFakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";

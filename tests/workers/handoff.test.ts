@@ -2,12 +2,12 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ChatMessage } from "../../lib/schemas";
 import type { QueuedMessage } from "../../lib/queue/schemas";
-import { messageQueue } from "../../workers/assistant-turn";
-import { handoffId } from "../../workers/effects";
+import { handoffId } from "../../services/effects";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { connect } from "./socket-helpers";
 import { createInvite, enrolled, register, sidecar } from "./staff-helpers";
+import { messageQueue } from "../../services/objects";
 
 /**
  * A message for the tutoring center, end to end inside workerd: what the

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { DAY_MS, GRACE_DAYS, type Tier } from "../../lib/schemas";
-import { runHardDelete } from "../../workers/hard-delete";
+import { runHardDelete } from "../../services/hard-delete";
 import { chatSession, insertChat, newOwnerId, newSessionId, setTier, TEST_NOW, unwrapOk } from "./helpers";
 
 // Its own file: D1 is shared by the tests of a file, and this run deletes every expired chat it finds.
@@ -112,7 +112,8 @@ describe("weekly hard delete", () => {
   });
 
   it("leaves no copy of a chat's text: object, queue rows, feed, staff messages, D1", async () => {
-    const { acceptUserMessage, messageQueue } = await import("../../workers/assistant-turn");
+    const { acceptUserMessage } = await import("../../services/assistant-turn");
+    const { messageQueue } = await import("../../services/objects");
     const { BotQueueApi } = await import("../../workers/bot-queue");
     const external = { ...env, BOT_MODE: "external" };
     const bots = new BotQueueApi(external);
@@ -147,7 +148,7 @@ describe("weekly hard delete", () => {
   });
 
   it("finishes a cleanup that an interrupted run left pending", async () => {
-    const { deleteExpiredChats } = await import("../../workers/db/chats");
+    const { deleteExpiredChats } = await import("../../services/db/chats");
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     unwrapOk(await chatSession(sessionId).addUserMessage(ownerId, sessionId, { id: "m1", content: "left behind?" }, NOW));

@@ -5,11 +5,11 @@ import type { ChatSession } from "../../durable-objects/chat-session";
 import { Lease } from "../../lib/queue/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import type { BookingInfo } from "../../lib/tutoring/schemas";
-import { messageQueue } from "../../workers/assistant-turn";
-import { performEffect } from "../../workers/effects";
+import { performEffect } from "../../services/effects";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { atReview, say } from "./memory-helpers";
+import { messageQueue } from "../../services/objects";
 
 const sidecar = exports.default as unknown as SidecarApi;
 
@@ -93,7 +93,7 @@ describe("what a client sends cannot book what the center did not offer", () => 
       },
     };
     const context = {
-      db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId, ownerId,
+      env, sessionId, ownerId,
       messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: DEFAULT_CENTER_POLICY,
     };
     const first = await performEffect(effect, context);
@@ -109,7 +109,7 @@ describe("what a client sends cannot book what the center did not offer", () => 
 
 describe("no lost replies", () => {
   it("delivers a bot's reply on a retried complete when the first append never happened", async () => {
-    const { acceptUserMessage } = await import("../../workers/assistant-turn");
+    const { acceptUserMessage } = await import("../../services/assistant-turn");
     const { BotQueueApi } = await import("../../workers/bot-queue");
     const external = { ...env, BOT_MODE: "external" };
     const bots = new BotQueueApi(external);
@@ -198,7 +198,7 @@ describe("the chat's D1 record and its object agree after a failure", () => {
   });
 
   it("reopens the chat's object on a retried restore after D1 was restored but the object was not", async () => {
-    const { restoreChat } = await import("../../workers/db/chats");
+    const { restoreChat } = await import("../../services/db/chats");
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     await say(sessionId, ownerId, "trash and back");
@@ -218,7 +218,7 @@ describe("the chat's D1 record and its object agree after a failure", () => {
 
 describe("a failure while answering is never silence", () => {
   it("stores the student's message with an honest apology when the built-in turn fails", async () => {
-    const { TURN_FAILED } = await import("../../workers/assistant-turn");
+    const { TURN_FAILED } = await import("../../services/assistant-turn");
     // A fake of an outside system: a D1 that is down.
     const downDb = new Proxy(env.DB, {
       get(target, property) {

@@ -3,8 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import type { OutboxMessage } from "../../durable-objects/mail-outbox";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import type { SessionPatch } from "../../lib/schemas";
-import { messageQueue } from "../../workers/assistant-turn";
-import { performEffect } from "../../workers/effects";
+import { performEffect } from "../../services/effects";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { seedCatalog, unwrapOk } from "./helpers";
 import { atReview, lastReplies, say, sidecar } from "./memory-helpers";
@@ -124,8 +123,8 @@ async function bookDirectly(booking: { studentName: string; studentEmail: string
     booking: { tutorId: form.tutorId, date: form.slot.date, start: form.slot.start, end: form.slot.end, mode: "online" as const, intake: "Recursion", ...booking },
   };
   const context = {
-    db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId, ownerId,
-    messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: DEFAULT_CENTER_POLICY, mail: env,
+    env, sessionId, ownerId,
+    messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: DEFAULT_CENTER_POLICY,
   };
   return { outcome: await performEffect(effect, context), sessionId };
 }

@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MailOutbox, OutboxMessage } from "../../durable-objects/mail-outbox";
 import { MAIL_DAILY_CAP } from "../../lib/mail/recipients";
-import { queueBookingMail } from "../../workers/mail";
+import { queueBookingMail } from "../../services/mail";
 import { createFakeMailApi, type FakeMailApi, type FakeMailRequest } from "../fakes/mail-api";
 import { newOwnerId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { atReview, lastReplies, say, sidecar } from "./memory-helpers";

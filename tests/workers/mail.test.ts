@@ -6,9 +6,8 @@ import { MAX_ATTEMPTS, type MailOutbox, type OutboxMessage } from "../../durable
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
-import { messageQueue } from "../../workers/assistant-turn";
-import { performEffect } from "../../workers/effects";
-import { queueBookingMail } from "../../workers/mail";
+import { performEffect } from "../../services/effects";
+import { queueBookingMail } from "../../services/mail";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
@@ -90,8 +89,8 @@ describe("booking emails", () => {
       },
     };
     const context = {
-      db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId, ownerId,
-      messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: { ...DEFAULT_CENTER_POLICY, timeZone: TIME_ZONE }, mail: env,
+      env, sessionId, ownerId,
+      messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: { ...DEFAULT_CENTER_POLICY, timeZone: TIME_ZONE },
     };
     const first = await performEffect(effect, context);
     const retry = await performEffect(effect, context);

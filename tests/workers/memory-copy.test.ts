@@ -2,7 +2,7 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { StudentFact } from "../../lib/memory/schemas";
 import { z } from "../../lib/zod";
-import { memoryVersion } from "../../workers/db/memory-version";
+import { memoryVersion } from "../../services/db/memory-version";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { bookPython, facts, lastReplies, learned, say, sidecar } from "./memory-helpers";
 

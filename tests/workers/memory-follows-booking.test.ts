@@ -6,11 +6,11 @@ import type { StudentFact } from "../../lib/memory/schemas";
 import type { ChatState } from "../../lib/schemas";
 import { addDays, localNow, nextDateFor } from "../../lib/tutoring/clock";
 import { DEFAULT_TIME_ZONE } from "../../lib/tutoring/assistant";
-import { studentMemory } from "../../workers/memory";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { lastReplies, say, sidecar } from "./memory-helpers";
 import { enrolled } from "./staff-helpers";
+import { studentMemory } from "../../services/objects";
 
 /**
  * The student's memory follows what happens to a booking after it was made: a move (the weekly

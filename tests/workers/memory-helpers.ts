@@ -4,8 +4,8 @@ import { expect, vi } from "vitest";
 import type { StudentFact } from "../../lib/memory/schemas";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
-import { studentMemory } from "../../workers/memory";
 import { newOwnerId, newSessionId, unwrapOk } from "./helpers";
+import { studentMemory } from "../../services/objects";
 
 /** What the student-memory suites share: a chat turn, its replies, a fact landing, a booking made by chat. */
 

@@ -7,14 +7,14 @@ import { NOTIFICATIONS_KEPT, NotificationsFrame } from "../../lib/notifications/
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
-import { messageQueue } from "../../workers/assistant-turn";
-import { performEffect } from "../../workers/effects";
-import { notificationsOf, notifyStudent } from "../../workers/notify";
+import { performEffect } from "../../services/effects";
+import { notifyStudent } from "../../services/notify";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled } from "./staff-helpers";
 import { atReview, say } from "./memory-helpers";
+import { notificationsOf } from "../../services/objects";
 
 const sidecar = exports.default as unknown as SidecarApi;
 
@@ -63,8 +63,8 @@ describe("the bell: notifications per student", () => {
       },
     };
     const context = {
-      db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId, ownerId,
-      messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: DEFAULT_CENTER_POLICY, mail: env, notify: env,
+      env, sessionId, ownerId,
+      messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy: DEFAULT_CENTER_POLICY,
     };
     const first = await performEffect(effect, context);
     expect(await performEffect(effect, context)).toEqual(first);

@@ -4,7 +4,7 @@ import { DEFAULT_PERSONA, type AssistantPersona } from "../../lib/center/persona
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { EMPTY_SESSION_FIELDS, type ChatState } from "../../lib/schemas";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
-import { builtinTurn } from "../../workers/assistant-turn";
+import { builtinTurn } from "../../services/assistant-turn";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";

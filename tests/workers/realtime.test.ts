@@ -119,7 +119,8 @@ describe("chat sockets", () => {
 
   it("shows the assistant typing when a bot claims, then its reply and the receipt", async () => {
     const external = { ...env, BOT_MODE: "external" };
-    const { acceptUserMessage, messageQueue } = await import("../../workers/assistant-turn");
+    const { acceptUserMessage } = await import("../../services/assistant-turn");
+    const { messageQueue } = await import("../../services/objects");
     const { BotQueueApi } = await import("../../workers/bot-queue");
     const bots = new BotQueueApi(external);
     const sessionId = newSessionId();
@@ -158,7 +159,7 @@ describe("a hand-off to the tutoring center", () => {
 
   it("queues the student's message for staff and brings their answer into the chat live", async () => {
     const { BotQueueApi } = await import("../../workers/bot-queue");
-    const { handoffId } = await import("../../workers/effects");
+    const { handoffId } = await import("../../services/effects");
     const staff = new BotQueueApi(env);
     const { sessionId, ownerId } = await newChat("hello");
     const { socket } = await connect(sessionId, ownerId);

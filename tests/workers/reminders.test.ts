@@ -4,7 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import type { OutboxMessage } from "../../durable-objects/mail-outbox";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
-import { insertOfferedBooking } from "../../workers/db/bookings";
+import { insertOfferedBooking } from "../../services/db/bookings";
 import { BOOKING_REFERENCE_PATTERN } from "../../lib/ids";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";

@@ -8,9 +8,9 @@ import type { ChatState, ReplyVote } from "../../lib/schemas";
 import { ServerFrame } from "../../lib/socket-frames";
 import { socketPath } from "../../lib/socket-protocol";
 import { addDays, localNow } from "../../lib/tutoring/clock";
-import { analyticsObject } from "../../workers/analytics";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { sidecar } from "./staff-helpers";
+import { analyticsObject } from "../../services/objects";
 
 const ZONE = "America/Los_Angeles";
 

@@ -11,15 +11,14 @@ import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
 import { addDays, localNow, nextDateFor, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { describeEffectOutcome } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
-import { analyticsObject } from "../../workers/analytics";
-import { messageQueue } from "../../workers/assistant-turn";
-import { readCenterPolicy } from "../../workers/db/center";
-import { moveConfirmedBooking, type BookingSlot } from "../../workers/db/reschedule";
-import { performEffect } from "../../workers/effects";
-import { movedEvent } from "../../workers/mail";
+import { readCenterPolicy } from "../../services/db/center";
+import { moveConfirmedBooking, type BookingSlot } from "../../services/db/reschedule";
+import { performEffect } from "../../services/effects";
+import { movedEvent } from "../../services/mail";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { meteredD1 } from "./staff-helpers";
+import { analyticsObject } from "../../services/objects";
 
 /**
  * Moving a confirmed booking (issue 11): by chat end to end, the one-statement move in D1 and its
@@ -113,8 +112,8 @@ function moveEffect(bookingId: string, to: BookingSlot): Extract<AssistantEffect
 
 function effectContext(ownerId: string) {
   return {
-    db: env.DB, sessionManagers: env.SESSION_MANAGER, queue: messageQueue(env), sessionId: newSessionId(), ownerId,
-    messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy, mail: env,
+    env, sessionId: newSessionId(), ownerId,
+    messageId: crypto.randomUUID(), transcript: [], now: new Date(), policy,
   };
 }
 

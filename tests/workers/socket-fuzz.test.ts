@@ -2,13 +2,14 @@ import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import fc from "fast-check";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SOCKET_EXPIRES_HEADER, SOCKET_NONCE_HEADER, SOCKET_OWNER_HEADER } from "../../durable-objects/chat-session";
+import { SOCKET_PASS_HEADERS } from "../../lib/socket-door";
+const { owner: SOCKET_OWNER_HEADER, nonce: SOCKET_NONCE_HEADER, expires: SOCKET_EXPIRES_HEADER } = SOCKET_PASS_HEADERS;
 import { toBase64Url } from "../../lib/base64url";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { ClientFrame, ServerFrame } from "../../lib/socket-frames";
 import { LIMITS } from "../../lib/rate-limits";
 import { FRAME_VERSION, PING, SOCKET_TICKET_TTL_MS, socketPath } from "../../lib/socket-protocol";
-import { mintTicket } from "../../workers/socket-ticket";
+import { mintTicket } from "../../services/socket-ticket";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, STRANGER, unwrapOk } from "./helpers";
 
 /**

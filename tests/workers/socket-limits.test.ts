@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { LIMITS } from "../../lib/rate-limits";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol";
-import { notificationsOf } from "../../workers/notify";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { notificationsOf } from "../../services/objects";
 
 /**
  * A socket's frames are limited where they arrive (the object's memory: no call, no row), and a

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { newSecretToken, randomHex, sha256Hex } from "../../lib/ids";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { STAFF_INVITE_MS, type StaffRole, type StaffSignedIn } from "../../lib/staff/schemas";
-import { insertStaffInvite } from "../../workers/db/staff";
+import { insertStaffInvite } from "../../services/db/staff";
 import type { FakeAuthenticator } from "../fakes/authenticator";
 import { unwrapOk } from "./helpers";
 

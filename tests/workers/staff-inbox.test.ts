@@ -1,11 +1,11 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { MAX_ATTEMPTS } from "../../lib/queue/schemas";
-import { messageQueue } from "../../workers/assistant-turn";
 import { BotQueueApi } from "../../workers/bot-queue";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
+import { messageQueue } from "../../services/objects";
 
 /** A student leaves a message for the center and says yes to sending it (a hand-off, queued at priority 8). */
 async function leaveMessage(note: string) {

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sha256Hex } from "../../lib/ids";
-import { insertStaffChallenge, purgeExpiredStaffTokens, STAFF_TOKEN_RETENTION_MS } from "../../workers/db/staff";
+import { insertStaffChallenge, purgeExpiredStaffTokens, STAFF_TOKEN_RETENTION_MS } from "../../services/db/staff";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { unwrapOk } from "./helpers";
 import { createInvite, enrolled, newEmail, sidecar } from "./staff-helpers";

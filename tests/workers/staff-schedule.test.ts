@@ -2,6 +2,9 @@ import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NewStaffInvite } from "../../lib/staff/schemas";
 import { addDays, localNow } from "../../lib/tutoring/clock";
+import { workingWeekAt } from "../../lib/center/policy";
+import { clock } from "../../lib/time";
+import { readCenterPolicy } from "../../services/db/center";
 import { StaffSchedule } from "../../workers/staff/schedule";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
@@ -96,11 +99,13 @@ describe("the staff schedule", () => {
     expect(await sidecar.staffScheduleWeek("A".repeat(43), {})).toMatchObject({ ok: false, error: { code: "unauthorized:staff" } });
   });
 
-  it("defaults to this week at the center, today included", async () => {
+  it("defaults to the center's working week: this one while the center still opens in it, else the next", async () => {
     const token = await staffToken("admin");
     const week = unwrapOk(await sidecar.staffScheduleWeek(token, {}));
     expect(week.today).toBe(today());
-    expect(week.from <= today() && today() <= week.to).toBe(true);
+    // The rule at fixed instants (a Sunday evening included) is tests/unit/center-policy.test.ts; here, the desk applies it to its clock.
+    const working = workingWeekAt(await readCenterPolicy(env.DB), clock.date());
+    expect({ from: week.from, to: week.to }).toEqual({ from: working.monday, to: working.sunday });
     expect(localNow(new Date(`${week.from}T12:00:00Z`), "UTC").weekday).toBe("monday");
   });
 
@@ -191,7 +196,7 @@ describe("the staff schedule", () => {
     await insertBooking({ tutorId: "t-007", date: addDays(now, -1), start: "06:00", email, status: "ended", attendance: "no_show" });
     await insertBooking({ tutorId: "t-007", date: addDays(now, -2), start: "06:00", email, status: "ended", attendance: "no_show" });
     await insertBooking({ tutorId: "t-007", date: addDays(now, -30), start: "06:00", email, status: "ended", attendance: "no_show" }); // outside 30 days
-    const row = async () => unwrapOk(await sidecar.staffScheduleWeek(token, { tutorId: "t-007" })).bookings.find((booking) => booking.id === shown)!;
+    const row = async () => unwrapOk(await sidecar.staffScheduleWeek(token, { tutorId: "t-007", from: now })).bookings.find((booking) => booking.id === shown)!;
     expect(await row()).toMatchObject({ noShows: 2, noShowLimit: 3, noShowWindowDays: 30, flagged: false });
     await insertBooking({ tutorId: "t-007", date: addDays(now, -29), start: "06:00", email, status: "ended", attendance: "no_show" });
     expect(await row()).toMatchObject({ noShows: 3, flagged: true });

@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { factsFromExchange } from "../../lib/memory/learn";
 import { DAY_MS } from "../../lib/schemas";
 import type { StudentMemory } from "../../workers/sidecar";
-import { studentMemory } from "../../workers/memory";
 import { newOwnerId, newSessionId, setTier, unwrapOk } from "./helpers";
 import { emptyBytes, facts, sidecar } from "./memory-helpers";
+import { studentMemory } from "../../services/objects";
 
 /** The student memory's lifecycle: "Forget me" against a turn still in flight, and retention by tier. */
 

@@ -1,8 +1,8 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
-import { studentMemory } from "../../workers/memory";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { bookPython, emptyBytes, lastReplies, learned, say, sidecar } from "./memory-helpers";
+import { studentMemory } from "../../services/objects";
 
 describe("the student's memory page over the sidecar", () => {
   beforeAll(seedCatalog);

@@ -3,10 +3,10 @@ import { describe, expect, it, vi } from "vitest";
 import { factsFromExchange } from "../../lib/memory/learn";
 import { SUMMARY_EVERY_MS } from "../../lib/memory/summary";
 import type { StudentMemory } from "../../workers/sidecar";
-import { studentMemory } from "../../workers/memory";
 import { FakeWorkersAi } from "../fakes/workers-ai";
 import { newOwnerId, newSessionId, unwrapOk } from "./helpers";
 import { emptyBytes, facts, sidecar } from "./memory-helpers";
+import { studentMemory } from "../../services/objects";
 
 /**
  * The optional model-written summary (ASSISTANT_MEMORY=llm with an `AI` binding). The test

@@ -1,11 +1,11 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { factsFromExchange } from "../../lib/memory/learn";
-import { studentMemory } from "../../workers/memory";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled } from "./staff-helpers";
 import { bookPython, emptyBytes, facts, lastReplies, learned, say, sidecar } from "./memory-helpers";
+import { studentMemory } from "../../services/objects";
 
 describe("student memory through the assistant", () => {
   beforeAll(seedCatalog);

@@ -7,8 +7,8 @@ import type { BookingInfo } from "../../lib/tutoring/schemas";
 import { waitlistName } from "../../lib/tutoring/waitlist";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, STRANGER, TEST_NOW, unwrapOk } from "./helpers";
 import { FakeAuthenticator } from "../fakes/authenticator";
-import { notificationsOf } from "../../workers/notify";
 import { enrolled, sidecar } from "./staff-helpers";
+import { notificationsOf } from "../../services/objects";
 
 type Student = { sessionId: string; ownerId: string; say: (content: string) => Promise<ChatState> };
 

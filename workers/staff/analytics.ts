@@ -1,10 +1,10 @@
 import { fail, zodIssues, type Result } from "../../lib/errors";
 import { AnalyticsQuery, type AnalyticsSeries } from "../../lib/analytics/events";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
-import { analyticsObject } from "../analytics";
-import { centerTimeZone } from "../db/center-time-zone";
+import { centerTimeZone } from "../../services/db/center-time-zone";
 import { checkStaffSession } from "./sessions";
 import { clock } from "../../lib/time";
+import { analyticsObject } from "../../services/objects";
 
 /**
  * The console's analytics: counts per hour or per local day from the

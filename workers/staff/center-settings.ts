@@ -1,7 +1,7 @@
 import { CalendarDate, CenterSettingsInput, ClosedDate } from "../../lib/center/policy";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import type { StaffRole, StaffSessionInfo } from "../../lib/staff/schemas";
-import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../db/center";
+import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../../services/db/center";
 import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 

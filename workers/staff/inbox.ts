@@ -4,12 +4,13 @@ import { MAX_REPLY_CHARS } from "../../lib/queue/schemas";
 import { MAX_REPLY_WAIT_MS } from "../../lib/analytics/events";
 import { staffAuthor } from "../../lib/staff/author";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
-import { messageQueue, type TurnEnv } from "../assistant-turn";
+import { type TurnEnv } from "../../services/assistant-turn";
 import { deliverReply, showWorking } from "../bot-queue";
-import { latestStaffMessage } from "../db/chats";
-import { recordAnalytics, type WaitUntil } from "../analytics";
+import { latestStaffMessage } from "../../services/db/chats";
+import { recordAnalytics, type WaitUntil } from "../../services/analytics";
 import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
+import { messageQueue } from "../../services/objects";
 
 /** How long a staff member holds a message they opened before it goes back to the queue. */
 export const STAFF_LEASE_MS = 15 * 60_000;

@@ -3,7 +3,7 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { newSecretToken, sha256Hex } from "../../lib/ids";
 import { StaffInviteId, StaffMemberId, StaffRoleChange, type StaffMemberEntry, type StaffMemberList, type StaffPendingInviteList } from "../../lib/staff/members";
 import { CredentialId, NewStaffInvite, STAFF_INVITE_MS, type StaffInviteCreated, type StaffSessionInfo } from "../../lib/staff/schemas";
-import { insertStaffInvite, insertStaffPasskeyLink } from "../db/staff";
+import { insertStaffInvite, insertStaffPasskeyLink } from "../../services/db/staff";
 import {
   disableStaffMember,
   enableStaffMember,
@@ -16,9 +16,9 @@ import {
   setStaffRole,
   whyInviteRefused,
   type MemberChange,
-} from "../db/staff-members";
+} from "../../services/db/staff-members";
 import { checkStaffSession } from "./sessions";
-import { takeLimits } from "../limits";
+import { takeLimits } from "../../services/limits";
 
 type AccessEnv = Pick<Env, "DB" | "RATE_LIMITER">;
 
@@ -34,8 +34,8 @@ const ROLE_LABEL = { admin: "Admin", staff: "Staff", tutor: "Tutor" } as const;
  * existing ones, revoke). Admins only, every change limited per admin
  * (LIMITS.staffAdminActionsPerMember). The rules that span members (one
  * enabled admin at least, one open invite per address, no invite for an
- * existing member's address) are decided in SQL (workers/db/staff-members.ts,
- * workers/db/staff.ts).
+ * existing member's address) are decided in SQL (services/db/staff-members.ts,
+ * services/db/staff.ts).
  */
 export class StaffAccess {
   constructor(

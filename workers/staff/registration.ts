@@ -12,14 +12,14 @@ import {
   type StaffRole,
   type StaffSignedIn,
 } from "../../lib/staff/schemas";
-import { consumeStaffChallenge, findStaffInvite, insertStaffChallenge, registerStaffPasskey, type StaffInviteRow } from "../db/staff";
+import { consumeStaffChallenge, findStaffInvite, insertStaffChallenge, registerStaffPasskey, type StaffInviteRow } from "../../services/db/staff";
 import { newStaffSessionToken, parseStaffSite } from "./sessions";
 
 /**
  * Registering a passkey from an invite link: options for
  * `navigator.credentials.create`, then the browser's answer verified and
  * stored with the member, the first session and the spent invite in one
- * D1 batch (workers/db/staff.ts `registerStaffPasskey`).
+ * D1 batch (services/db/staff.ts `registerStaffPasskey`).
  */
 
 /** What we accept: EdDSA, ES256, RS256 (listed, so the library does not probe the runtime for more). */

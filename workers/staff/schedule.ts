@@ -3,17 +3,14 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
-import { settleBooking } from "../memory";
-import { recordAnalytics, type WaitUntil } from "../analytics";
-import { chatSession } from "../assistant-turn";
-import { cancelByStaff, centerTimeZone, listScheduleWeek, markAttendance, scheduleDateOf, setTutorNote, whyScheduleRefused } from "../db/schedule";
-import { queueBookingMail, studentEmailed, studentWithheld } from "../mail";
-import { offerFreedSlot } from "../waitlist";
-import { notifyStudent } from "../notify";
-import { bookingCancelledNotice } from "../../lib/notifications/messages";
+import { settleBooking } from "../../services/memory";
+import { recordAnalytics, type WaitUntil } from "../../services/analytics";
+import { centerTimeZone, listScheduleWeek, markAttendance, scheduleDateOf, setTutorNote, whyScheduleRefused } from "../../services/db/schedule";
+import { studentEmailed, studentWithheld } from "../../services/mail";
+import { cancelBooking } from "../../services/bookings";
 import { startedCancelText } from "../../lib/center/policy";
 import { checkStaffSession, limitStaffChange } from "./sessions";
-import { readCenterPolicy } from "../db/center";
+import { readCenterPolicy } from "../../services/db/center";
 import { workingWeekAt } from "../../lib/center/policy";
 
 type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS"> & Partial<Pick<Env, "RATE_LIMITER">>;
@@ -101,32 +98,13 @@ export class StaffSchedule {
     const parsed = StaffCancel.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Name the booking and say why it is cancelled.", zodIssues(parsed.error));
     const { bookingId, reason } = parsed.data;
-    const now = this.now();
-    const outcome = await cancelByStaff(this.env.DB, { bookingId, reason, now });
-    if (!outcome.ok && outcome.reason === "started") return fail("already_started:booking", startedCancelText(outcome.slot, "staff"));
-    if (!outcome.ok) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
-    const { cancelled } = outcome;
-    recordAnalytics(this.env, [{ type: "booking_cancelled" }], this.waitUntil, now);
-    // The center's cancel, not the student's change of mind: the memory keeps offering that hour "again".
-    settleBooking(this.env, cancelled.ownerId, { bookingId, outcome: "cancelled", cancelledBy: "center" }, now, this.waitUntil);
-    offerFreedSlot(this.env, cancelled, { cancelledBy: cancelled.ownerId, now, waitUntil: this.waitUntil });
-    try {
-      await this.env.SESSION_MANAGER.get(this.env.SESSION_MANAGER.idFromName(bookingId)).cancel();
-    } catch (error) {
-      // The booking is cancelled; a lingering alarm only finds it not confirmed and closes an unused room.
-      console.error("[schedule] could not drop the session's end for", bookingId, error);
-    }
-    const emailed = await queueBookingMail(this.env, bookingId, "cancelled");
-    await notifyStudent(this.env, cancelled.ownerId, bookingCancelledNotice({ bookingId, ...cancelled, by: "center", reason }));
-    const slot = { day: weekdayOf(cancelled.date), date: cancelled.date, start: cancelled.start, end: cancelled.end };
-    const told = await chatSession(this.env, cancelled.sessionId)
-      .centerCancelled(cancelled.ownerId, { bookingId, tutorName: cancelled.tutorName, slot }, reason, now)
-      .then((result) => result.ok)
-      .catch(() => false);
+    const cancelled = await cancelBooking(this.env, { bookingId, who: { by: "center", reason }, now: this.now(), tellChat: true, waitUntil: this.waitUntil });
+    if (!cancelled.ok && cancelled.reason === "started") return fail("already_started:booking", startedCancelText(cancelled.slot, "staff"));
+    if (!cancelled.ok) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
     // Only the student's own message counts (the tutor's copy is not theirs); a withheld one says why instead.
-    const withheld = studentWithheld(emailed);
+    const withheld = studentWithheld(cancelled.mail);
     return ok({
-      bookingId, status: "cancelled", studentTold: told, studentEmailed: studentEmailed(emailed) !== undefined,
+      bookingId, status: "cancelled", studentTold: cancelled.chatTold, studentEmailed: studentEmailed(cancelled.mail) !== undefined,
       ...(withheld ? { studentEmailWithheld: withheld.reason } : {}),
     });
   }

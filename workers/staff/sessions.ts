@@ -2,8 +2,8 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { newSecretToken, sha256Hex } from "../../lib/ids";
 import { SecretToken, STAFF_SESSION_MS, StaffSite, type StaffMember, type StaffSessionInfo, type StaffSite as Site } from "../../lib/staff/schemas";
 import { StaffDisplayNameInput } from "../../lib/staff/author";
-import { findStaffSession, revokeStaffSession, setStaffDisplayName } from "../db/staff";
-import { takeLimits, type LimiterEnv } from "../limits";
+import { findStaffSession, revokeStaffSession, setStaffDisplayName } from "../../services/db/staff";
+import { takeLimits, type LimiterEnv } from "../../services/limits";
 
 /**
  * Staff sessions: the part of staff sign-in that needs no WebAuthn (invites

@@ -2,9 +2,9 @@ import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@si
 import { fromBase64Url } from "../../lib/base64url";
 import { ok, type Result } from "../../lib/errors";
 import { AuthenticationResponse, ChallengeId, STAFF_CHALLENGE_MS, StoredTransports, type StaffSignedIn, type StaffSignInOptions } from "../../lib/staff/schemas";
-import { consumeStaffChallenge, findStaffPasskey, insertStaffChallenge, recordStaffSignIn } from "../db/staff";
+import { consumeStaffChallenge, findStaffPasskey, insertStaffChallenge, recordStaffSignIn } from "../../services/db/staff";
 import { newStaffSessionToken, parseStaffSite, staffRefused } from "./sessions";
-import { takeLimits } from "../limits";
+import { takeLimits } from "../../services/limits";
 
 /**
  * Signing in with a passkey: options for `navigator.credentials.get`

@@ -2,7 +2,7 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { randomHex } from "../../lib/ids";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { TutorId, TutorInput, type StaffTutorDetail, type StaffTutorList } from "../../lib/staff/tutor-schemas";
-import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../db/tutors";
+import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../../services/db/tutors";
 import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 

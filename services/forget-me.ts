@@ -6,9 +6,7 @@ import type { ForgetMeResult } from "../lib/memory/page-schemas";
 import { DEFAULT_TIME_ZONE } from "../lib/tutoring/clock";
 import { deleteProfile, forgetWaitlistSlots, handOverBookings, ownerBookings, ownerWaitlistSlots, recordForgotten, type OwnedBooking } from "./db/forget-me";
 import { hardDeleteOwnerChats } from "./hard-delete";
-import { studentMemory } from "./memory";
-import { notificationsOf } from "./notify";
-import { waitlistFor } from "./waitlist";
+import { mailOutbox, notificationsOf, sessionManager, studentMemory, waitlistFor } from "./objects";
 
 /**
  * "Forget me" (the memory page): everything the student's owner id holds that is not the center's
@@ -68,7 +66,7 @@ export async function forgetOwner(env: ForgetEnv, ownerId: string, now: number):
     deleteProfile(env.DB, { ownerId }),
     // Each upcoming session's end is carried out for its new owner (a failure is logged: the end still happens).
     ...upcoming.map((booking) =>
-      env.SESSION_MANAGER.get(env.SESSION_MANAGER.idFromName(booking.id))
+      sessionManager(env, booking.id)
         .handOver(successor)
         .catch((error: unknown) => console.error("[forget-me] session end not handed over", booking.id, error)),
     ),
@@ -110,7 +108,7 @@ async function ownedBookings(env: ForgetEnv, ownerId: string, now: number): Prom
 async function eraseMail(env: ForgetEnv, bookings: OwnedBooking[], upcoming: Set<string>): Promise<number | null> {
   if (!mailConfigured(env)) return 0;
   const erased = await Promise.allSettled(
-    bookings.map((booking) => env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(booking.id)).forget({ keepPending: upcoming.has(booking.id) })),
+    bookings.map((booking) => mailOutbox(env, booking.id).forget({ keepPending: upcoming.has(booking.id) })),
   );
   let touched = 0;
   for (const result of erased) {
@@ -131,7 +129,7 @@ async function eraseMail(env: ForgetEnv, bookings: OwnedBooking[], upcoming: Set
  */
 async function leaveWaitlists(env: ForgetEnv, ownerId: string, now: number): Promise<number | null> {
   const slots = await ownerWaitlistSlots(env.DB, { ownerId });
-  const left = await Promise.allSettled(slots.map((slot) => waitlistFor(env.WAITLIST, slot).forget(ownerId, now)));
+  const left = await Promise.allSettled(slots.map((slot) => waitlistFor(env, slot).forget(ownerId, now)));
   let removed = 0;
   const done: typeof slots = [];
   left.forEach((result, index) => {

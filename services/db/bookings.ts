@@ -10,7 +10,7 @@ import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 import { newBookingReference, withNewReference } from "../../lib/ids";
 
-/** D1 queries about bookings (workers/db/ holds every D1 query). */
+/** D1 queries about bookings (services/db/ holds every D1 query). */
 
 /**
  * A student's confirmed sessions from `today` on, by owner or by email (the

@@ -1,7 +1,7 @@
 import { DAY_MS, GRACE_DAYS, type ChatSummary, type Tier } from "../../lib/schemas";
 
 /**
- * D1 queries about chats (workers/db/ holds every D1 query: each a named
+ * D1 queries about chats (services/db/ holds every D1 query: each a named
  * function taking the database and one object argument). The record of chats: created with the session, soft deleted into a
  * trash, restorable for the owner's tier's grace period, hard deleted by the
  * weekly cron. Plain prepared statements: the cron's exact SQL matters (one

@@ -4,7 +4,7 @@ import { parseReminderHours } from "../../lib/mail/reminders";
 /**
  * D1 queries for the student's email preferences (/notifications/preferences): kept in `profiles`
  * by owner (migration 0013), beside `reminders_off` (0010). The MailOutbox reads them with the
- * booking in its one statement (workers/db/mail.ts `bookingForMail`).
+ * booking in its one statement (services/db/mail.ts `bookingForMail`).
  */
 
 /** The student's choices against the center's reminder times: one statement (the settings row, the profile by key). */

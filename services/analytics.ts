@@ -1,6 +1,7 @@
 import type { AnalyticsEvent } from "../lib/analytics/events";
 import { randomHex } from "../lib/ids";
 import { clock } from "../lib/time";
+import { analyticsObject } from "./objects";
 
 /**
  * Emitting analytics from the sidecar's hot paths. One request's events go in
@@ -23,10 +24,6 @@ export type WaitUntil = (promise: Promise<unknown>) => void;
 /** Attempts per call, and the wait before the second (doubled before each later one). */
 export const RECORD_ATTEMPTS = 3;
 export const RECORD_RETRY_MS = 100;
-
-export function analyticsObject(env: AnalyticsEnv) {
-  return env.ANALYTICS.get(env.ANALYTICS.idFromName("global"));
-}
 
 /**
  * Counts `events` at `now`. From a WorkerEntrypoint pass `ctx.waitUntil`: the

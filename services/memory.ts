@@ -1,5 +1,6 @@
 import type { MovedBooking, NewFact, SettledBooking, StudentFact } from "../lib/memory/schemas";
 import { OWNER_ID_PATTERN } from "../lib/schemas";
+import { studentMemory } from "./objects";
 
 /**
  * The sidecar's side of a student's memory (durable-objects/student-memory.ts,
@@ -8,10 +9,6 @@ import { OWNER_ID_PATTERN } from "../lib/schemas";
  */
 
 export type MemoryEnv = Pick<Env, "STUDENT_MEMORY">;
-
-export function studentMemory(env: MemoryEnv, ownerId: string) {
-  return env.STUDENT_MEMORY.get(env.STUDENT_MEMORY.idFromName(ownerId));
-}
 
 /**
  * One DO call: every fact held about `ownerId` (none when it knows nothing), or null when the

@@ -1,6 +1,7 @@
 import type { Result } from "../lib/errors";
 import { clientAddress, refusal, type LimiterRule } from "../lib/rate-limits";
 import { OwnerId } from "../lib/schemas";
+import { rateLimiter } from "./objects";
 
 /**
  * The limits kept by `RateLimiter` objects (lib/rate-limits.ts, `where: "RateLimiter"`), as the
@@ -20,7 +21,7 @@ export type LimitTake = readonly [LimiterRule, string | null | undefined];
  */
 export async function takeLimits(env: LimiterEnv, takes: readonly LimitTake[], now: number): Promise<Result<never> | null> {
   const keyed = takes.filter((take): take is readonly [LimiterRule, string] => typeof take[1] === "string" && take[1].length > 0);
-  const decisions = await Promise.all(keyed.map(([rule, key]) => env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`${rule}:${key}`)).take(rule, now)));
+  const decisions = await Promise.all(keyed.map(([rule, key]) => rateLimiter(env, rule, key).take(rule, now)));
   for (const [index, decision] of decisions.entries()) {
     if (!decision.ok) return decision;
     if (!decision.value.allowed) return refusal(keyed[index]![0], decision.value.retryAfterMs);

@@ -1,13 +1,13 @@
-import type { ChatSession } from "../durable-objects/chat-session";
 import { fail, ok, type Result } from "../lib/errors";
 import type { ChatSummary } from "../lib/schemas";
 import { restoreChat, softDeleteChat } from "./db/chats";
+import type { chatSession } from "./objects";
 
 /**
  * A chat to the trash and back (`DELETE /api/chats/[id]`, `POST …/restore`): D1's row decides,
  * then the chat's own object closes or opens its gate. D1 first, so a retry finishes a half-done step.
  */
-type ChatStub = DurableObjectStub<ChatSession>;
+type ChatStub = ReturnType<typeof chatSession>;
 
 export async function trashChat(db: D1Database, stub: ChatStub, { id, ownerId, now }: { id: string; ownerId: string; now: number }): Promise<Result<ChatSummary>> {
   const chat = await softDeleteChat(db, { id, ownerId, now });

@@ -3,7 +3,7 @@ import { DEFAULT_TIME_ZONE } from "../../lib/tutoring/clock";
 import type { ScheduleBooking } from "../../lib/staff/schedule";
 
 /**
- * D1 queries for the staff schedule (workers/db/ holds every D1 query). What
+ * D1 queries for the staff schedule (services/db/ holds every D1 query). What
  * may happen is decided inside one conditional UPDATE each (a confirmed
  * booking, the caller's tutor, a session already started), never by a read
  * followed by a write; a refusal reads the booking once afterwards to say why.

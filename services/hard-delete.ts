@@ -1,4 +1,5 @@
 import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, deleteOwnerChatsNow, ownerChatIds, recordCleanupFailures } from "./db/chats";
+import { chatSession, messageQueue } from "./objects";
 
 const BATCH = 100;
 
@@ -58,13 +59,13 @@ export async function hardDeleteOwnerChats(env: CleanupEnv, ownerId: string, now
 
 /** Empties the objects and the queue's copies, 100 chats at a time with settled promises. */
 async function cleanUpChats(env: CleanupEnv, chats: { id: string; attempts: number }[], now: number): Promise<{ failed: number }> {
-  const queue = env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
+  const queue = messageQueue(env);
   let failed = 0;
   for (let start = 0; start < chats.length; start += BATCH) {
     const batch = chats.slice(start, start + BATCH);
     const [redacted, ...destroyed] = await Promise.allSettled([
       queue.forgetSessions(batch.map(({ id }) => id)),
-      ...batch.map(({ id }) => env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(id)).destroy()),
+      ...batch.map(({ id }) => chatSession(env, id).destroy()),
     ]);
     const queueError = redacted!.status === "rejected" ? reason(redacted!.reason) : !redacted!.value.ok ? redacted!.value.error.message : null;
     const failures: { id: string; attempts: number; error: string }[] = [];

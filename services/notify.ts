@@ -1,11 +1,7 @@
 import type { NewNotification } from "../lib/notifications/schemas";
+import { notificationsOf } from "./objects";
 
 export type NotifyEnv = Pick<Env, "NOTIFICATIONS">;
-
-/** The student's Notifications object (one per owner id). */
-export function notificationsOf(env: NotifyEnv, ownerId: string) {
-  return env.NOTIFICATIONS.get(env.NOTIFICATIONS.idFromName(ownerId));
-}
 
 /**
  * Adds an in-app notification to the student's bell (pushed live to their open

@@ -1,11 +1,6 @@
-import type { Waitlist } from "../durable-objects/waitlist";
-import { waitlistName, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
+import type { WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import type { WaitUntil } from "./analytics";
-
-/** The one Waitlist object for a slot. */
-export function waitlistFor(namespace: DurableObjectNamespace<Waitlist>, slot: WaitlistSlotKey): DurableObjectStub<Waitlist> {
-  return namespace.get(namespace.idFromName(waitlistName(slot)));
-}
+import { waitlistFor } from "./objects";
 
 /**
  * A confirmed booking of `slot` was cancelled (the chat, My bookings, the staff
@@ -16,12 +11,12 @@ export function waitlistFor(namespace: DurableObjectNamespace<Waitlist>, slot: W
  * who gave the slot up (never offered it back).
  */
 export function offerFreedSlot(
-  env: { WAITLIST: DurableObjectNamespace<Waitlist> },
+  env: Pick<Env, "WAITLIST">,
   slot: WaitlistSlotKey,
   input: { cancelledBy: string | null; now: number; waitUntil?: WaitUntil | undefined },
 ): void {
   try {
-    const offered = waitlistFor(env.WAITLIST, slot)
+    const offered = waitlistFor(env, slot)
       .slotFreed(input.cancelledBy, input.now)
       .then(
         () => undefined,

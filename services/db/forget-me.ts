@@ -2,7 +2,7 @@ import { fail, type Result } from "../../lib/errors";
 import { sha256Hex } from "../../lib/ids";
 
 /**
- * D1 queries for "Forget me" (workers/forget-me.ts): the tombstone of a forgotten owner id (its
+ * D1 queries for "Forget me" (services/forget-me.ts): the tombstone of a forgotten owner id (its
  * SHA-256 only), the owner's bookings and waitlist slots to clean up, and the bookings' new owner.
  */
 

@@ -1,7 +1,7 @@
 import type { StaffMember, StaffRole } from "../../lib/staff/schemas";
 
 /**
- * D1 queries for staff sign-in (workers/db/ holds every D1 query: each a
+ * D1 queries for staff sign-in (services/db/ holds every D1 query: each a
  * named function taking the database and one object argument). Plain
  * prepared statements: what must happen at most once (an invite, a challenge,
  * a counter step) is decided by SQLite inside one statement or one batch

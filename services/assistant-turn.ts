@@ -12,20 +12,12 @@ import { createD1Catalog } from "./db/catalog";
 import { readCenterPolicy } from "./db/center";
 import { performEffect } from "./effects";
 import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
+import { chatSession, messageQueue } from "./objects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
 export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER"> & {
   AI?: Parameters<typeof workersAiRephraser>[0];
 };
-
-/** The one queue for work that needs someone outside the chat: external bots and hand-offs to staff. */
-export function messageQueue(env: Pick<TurnEnv, "MESSAGE_QUEUE">) {
-  return env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
-}
-
-export function chatSession(env: Pick<TurnEnv, "CHAT_SESSION">, sessionId: string) {
-  return env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
-}
 
 /**
  * A student's message, from the sidecar's front door.
@@ -116,9 +108,7 @@ export async function builtinTurn(input: {
     let patch = turn.patch;
     if (turn.effect) {
       const outcome = await performEffect(turn.effect, {
-        db: env.DB,
-        sessionManagers: env.SESSION_MANAGER,
-        queue: messageQueue(env),
+        env,
         sessionId: input.sessionId,
         ownerId: input.ownerId,
         messageId: input.messageId,
@@ -126,10 +116,6 @@ export async function builtinTurn(input: {
         now,
         policy,
         events,
-        mail: env,
-        waitlists: env.WAITLIST,
-        notify: env,
-        memory: env,
         limits: { env, ...(input.client?.address ? { address: input.client.address } : {}) },
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);

@@ -1,8 +1,9 @@
 import { fail, ok, type Result } from "../lib/errors";
 import { mailConfigured } from "../lib/mail/mailer";
 import { isLoopbackUrl, SinkMessageList } from "../lib/mail/sink";
-import type { MailEventId, MailQueued } from "../durable-objects/mail-outbox";
+import type { MailEventId, MailQueued } from "../lib/mail/outbox";
 import type { MailWithheld } from "../lib/mail/recipients";
+import { mailOutbox } from "./objects";
 
 export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL">;
 
@@ -16,7 +17,7 @@ export type MailEnv = Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN
 export async function queueBookingMail(env: MailEnv | undefined, bookingId: string, event: MailEventId): Promise<MailQueued | null> {
   if (!env || !mailConfigured(env) || !env.SITE_URL) return null;
   try {
-    const queued = await env.MAIL_OUTBOX.get(env.MAIL_OUTBOX.idFromName(bookingId)).enqueue({ bookingId, event });
+    const queued = await mailOutbox(env, bookingId).enqueue({ bookingId, event });
     if (!queued.ok) {
       console.error("[mail] not queued for", bookingId, event, queued.error.message);
       return null;
