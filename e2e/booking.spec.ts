@@ -3,6 +3,8 @@ import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";
 import { saveScreenshot } from "./support/screenshots";
 import { startSidecar } from "./support/sidecar";
+import { shownBooking } from "./support/booking";
+import { BOOKING_REFERENCE_PATTERN } from "../lib/ids";
 
 test.describe("booking a tutor (production build + sidecar)", () => {
   test.beforeAll(() => startSidecar());
@@ -44,15 +46,16 @@ test.describe("booking a tutor (production build + sidecar)", () => {
 
     await booking.next("Confirm booking");
     await expect(booking.confirmation).toBeVisible();
-    const bookingId = await page.getByTestId("booking-id").textContent();
+    const { id: bookingId, reference } = await shownBooking(page);
     expect(bookingId).toMatch(/^bk-/);
+    expect(reference).toMatch(BOOKING_REFERENCE_PATTERN);
     await saveScreenshot(page, "booking-confirmation");
 
     const { bookings } = await (await page.request.get("/api/bookings")).json();
-    expect(bookings).toContainEqual(expect.objectContaining({ id: bookingId, tutorName, status: "confirmed", start: "10:00" }));
+    expect(bookings).toContainEqual(expect.objectContaining({ id: bookingId, reference, tutorName, status: "confirmed", start: "10:00" }));
 
     await page.reload();
-    await expect(booking.confirmation).toContainText(bookingId!);
+    await expect(booking.confirmation).toContainText(reference);
   });
 
   test("shows a different tutor for 'show me other tutors' after a reload", async ({ page }) => {
@@ -79,7 +82,7 @@ test.describe("booking a tutor (production build + sidecar)", () => {
     await booking.fillDetails("Online", "Conversation practice");
     await booking.next();
     await booking.next("Confirm booking");
-    const bookingId = await page.getByTestId("booking-id").textContent();
+    const { id: bookingId } = await shownBooking(page);
     await booking.confirmation.getByRole("button", { name: "Cancel booking" }).click();
     // Asked first: nothing is cancelled until the student says yes.
     await expect(chat.assistantMessages().last()).toContainText(/Cancel Spanish with .+\? This can't be undone\./);
@@ -131,6 +134,6 @@ test.describe("booking a tutor (production build + sidecar)", () => {
     await tabTo((el) => el.name === "Confirm booking", "Confirm booking");
     await page.keyboard.press("Enter");
     await expect(page.getByTestId("booking-confirmation")).toBeVisible();
-    await expect(page.getByTestId("booking-id")).toHaveText(/^bk-/);
+    await expect(page.getByTestId("booking-reference")).toHaveText(BOOKING_REFERENCE_PATTERN);
   });
 });

@@ -2,6 +2,8 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
+import { shownBooking } from "./support/booking";
+import { BOOKING_REFERENCE_PATTERN } from "../lib/ids";
 
 test.describe("booking emails (production build + sidecar + local mail sink)", () => {
   test.beforeAll(() => startSidecar());
@@ -18,8 +20,9 @@ test.describe("booking emails (production build + sidecar + local mail sink)", (
     await chat.send("yes");
     // Said because the email was queued, not before.
     await expect(chat.assistantMessages().last()).toContainText(`A confirmation email with a calendar invite is on its way to ${email}.`);
-    const bookingId = (await page.getByTestId("booking-id").textContent())?.trim();
+    const { id: bookingId, reference } = await shownBooking(page);
     expect(bookingId).toMatch(/^bk-/);
+    expect(reference).toMatch(BOOKING_REFERENCE_PATTERN);
 
     // The outbox sends from its alarm: the sink has it moments later.
     const message = page.getByTestId("dev-mail-message").filter({ hasText: email });
@@ -28,7 +31,7 @@ test.describe("booking emails (production build + sidecar + local mail sink)", (
       await expect(message).toBeVisible({ timeout: 1_000 });
     }).toPass({ timeout: 20_000 });
     await expect(message.getByRole("heading")).toContainText("Booked: Python tutoring with");
-    await expect(message).toContainText(`Booking number: ${bookingId}`);
+    await expect(message).toContainText(`Booking number: ${reference}`);
     const invite = message.getByTestId("dev-mail-attachment");
     await invite.getByText("Attachment: invite.ics").click();
     await expect(invite).toContainText("METHOD:REQUEST");

@@ -12,7 +12,7 @@ test.describe("My bookings (production build + sidecar)", () => {
       await page.getByTestId("new-chat").click();
       for (const text of [request, "Book this tutor", "yes", "Ada Lovelace, ada@example.com", "Online. Recursion", "Confirm booking"]) await chat.send(text);
       await expect(page.getByTestId("booking-confirmation")).toBeVisible();
-      return page.getByTestId("booking-id").textContent();
+      return page.getByTestId("booking-number").getAttribute("data-booking-id");
     };
     const first = await bookFrom("I need help with Python on Monday at 10");
     const second = await bookFrom("I need help with Statistics on Tuesday at 2pm");

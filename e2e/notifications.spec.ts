@@ -74,7 +74,7 @@ test.describe("the bell: in-app notifications (production build + sidecar)", () 
     await chat.send(`${lettersName("Mary", Date.now())}, mary@example.edu`);
     await chat.send("Online. Recursion and list comprehensions");
     await chat.send("Confirm booking");
-    await expect(page.getByTestId("booking-id")).toBeVisible();
+    await expect(page.getByTestId("booking-reference")).toBeVisible();
 
     await expect(bell(1)).toBeVisible();
     await expect(page.locator("html")).toHaveAttribute("data-same-page", "yes");

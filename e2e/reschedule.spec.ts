@@ -35,11 +35,12 @@ test.describe("moving a booking (production build + sidecar + local mail sink)",
     await yes.focus();
     await page.keyboard.press("Enter");
     await expect(chat.assistantMessages().last()).toContainText(`Done: your session is moved to ${day} at ${start}–${end}`);
-    await expect(chat.assistantMessages().last()).toContainText(`Your booking number stays ${booking.id}.`);
+    await expect(chat.assistantMessages().last()).toContainText(`Your booking number stays ${booking.reference}.`);
     // Said because the update was queued, not before.
     await expect(chat.assistantMessages().last()).toContainText(`An update email with the new time and calendar invite is on its way to ${email}.`);
     await expect(card.getByTestId("moved-from")).toBeVisible();
-    await expect(card.getByTestId("booking-id")).toHaveText(booking.id);
+    await expect(card.getByTestId("booking-number")).toHaveAttribute("data-booking-id", booking.id);
+    await expect(card.getByTestId("booking-reference")).toHaveText(booking.reference);
     // The bell: the booking, then the move, pushed live without a reload.
     await expect(bell(2)).toBeVisible();
 

@@ -42,3 +42,55 @@ export function newSecretToken(bytes = 32): string {
 export async function sha256Hex(text: string): Promise<string> {
   return toHex(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
 }
+
+/**
+ * The symbols of a booking reference: Crockford's base32 without 0 and 1 (it already lacks I, L, O
+ * and U), so nothing read out at a desk or copied by hand can be mistaken for something else.
+ */
+export const REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ";
+/** A booking reference as stored and shown: two groups of four, "K7MQ-2XPD" (30^8 ≈ 6.6·10^11 of them). */
+export const BOOKING_REFERENCE_PATTERN = /^[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}$/;
+
+/**
+ * A new booking reference: 8 symbols drawn uniformly from REFERENCE_ALPHABET (bytes of 240 and up
+ * are redrawn, so no symbol is likelier than another), grouped "XXXX-XXXX". Not a secret and not
+ * an id: the booking's id stays its key, and the unique index on bookings.reference makes the
+ * writer draw again on the rare collision.
+ */
+export function newBookingReference(): string {
+  const symbols: string[] = [];
+  while (symbols.length < 8) {
+    for (const byte of crypto.getRandomValues(new Uint8Array(12))) {
+      if (byte < 240 && symbols.length < 8) symbols.push(REFERENCE_ALPHABET[byte % REFERENCE_ALPHABET.length]!);
+    }
+  }
+  return `${symbols.slice(0, 4).join("")}-${symbols.slice(4).join("")}`;
+}
+
+/**
+ * What someone typed for a reference, in the stored form, or null when it cannot be one: case,
+ * spaces and the dash are forgiven ("k7mq 2xpd", "K7MQ2XPD").
+ */
+export function parseBookingReference(input: string): string | null {
+  const compact = input.toUpperCase().replace(/[\s-]/g, "");
+  if (compact.length !== 8) return null;
+  const grouped = `${compact.slice(0, 4)}-${compact.slice(4)}`;
+  return BOOKING_REFERENCE_PATTERN.test(grouped) ? grouped : null;
+}
+
+/** How many references one booking may draw before its write gives up (30^8 of them: a second draw is already rare). */
+const REFERENCE_DRAWS = 5;
+
+/**
+ * Runs `write` with a new reference, and again with another while `taken(error)` says the unique
+ * index refused the one drawn; any other error, or the last draw's, is thrown.
+ */
+export async function withNewReference<T>(write: (reference: string) => Promise<T>, taken: (error: unknown) => boolean, mint: () => string = newBookingReference): Promise<T> {
+  for (let draw = 1; ; draw++) {
+    try {
+      return await write(mint());
+    } catch (error) {
+      if (draw >= REFERENCE_DRAWS || !taken(error)) throw error;
+    }
+  }
+}

@@ -170,6 +170,8 @@ export const BookingId = z.string().regex(/^bk-[0-9a-f-]{32,36}$/);
 
 export const BookingSummary = z.object({
   id: z.string(),
+  /** the short reference shown as the booking number ("K7MQ-2XPD"); null for a row written by hand, absent from a sidecar deployed before it */
+  reference: z.string().nullable().optional(),
   sessionId: z.string(),
   tutorId: z.string(),
   tutorName: z.string(),

@@ -144,18 +144,20 @@ export async function createBooking(
   const contact = storedContactProblem(booking.studentName, booking.studentEmail);
   if (contact) return { ok: false, reason: "contact", field: contact };
   const timeZone = policy.timeZone;
-  const booked = await insertOfferedBooking(env.DB, { id, sessionId, ownerId, ...booking, now, timeZone });
+  let reference = await insertOfferedBooking(env.DB, { id, sessionId, ownerId, ...booking, now, timeZone });
+  const booked = reference !== null;
   if (!booked) {
     const existing = await findBookingOwner(env.DB, { id });
     if (!existing) return whyBookingRefused(env.DB, { ...booking, ownerId, now }, policy);
     if (existing.ownerId !== ownerId || existing.sessionId !== sessionId) return { ok: false, reason: "error" };
+    reference = existing.reference;
   }
   if (booked) count(env, input.countInto, [{ type: "booking_made" }], now);
   if (booked && booking.fromWaitlist) await tellWaitlistBooked(env, booking, ownerId, id);
   await scheduleEnd(env, { bookingId: id, ownerId, date: booking.date, end: booking.end, timeZone });
   const mail = await queueBookingMail(env, id, "confirmed");
   await notifyStudent(env, ownerId, bookingConfirmedNotice({ bookingId: id, ...booking }));
-  return { ok: true, bookingId: id, mail };
+  return { ok: true, bookingId: id, ...(reference ? { reference } : {}), mail };
 }
 
 /** The one move: the new slot is taken in the write that frees the old one (services/db/reschedule.ts). */

@@ -63,6 +63,11 @@ export function BookingList() {
               <span className="history-title">
                 {booking.tutorName} · {slotLabel(booking)} · {modeLabel(booking.mode)}
               </span>
+              {booking.reference && (
+                <span>
+                  Booking number <strong data-testid="booking-reference">{booking.reference}</strong>
+                </span>
+              )}
               <span>{STATUS[booking.status]}</span>
               {booking.status === "confirmed" && (
                 <button

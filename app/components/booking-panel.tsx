@@ -104,8 +104,8 @@ function Step(props: Props) {
         <>
           <Summary info={info} />
           {info.bookingId && (
-            <p>
-              Booking number: <strong data-testid="booking-id">{info.bookingId}</strong>
+            <p data-testid="booking-number" data-booking-id={info.bookingId}>
+              Booking number: <strong data-testid="booking-reference">{info.reference ?? info.bookingId}</strong>
             </p>
           )}
           <p>

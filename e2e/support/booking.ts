@@ -1,6 +1,15 @@
-import { expect } from "@playwright/test";
+import { expect, type Page } from "@playwright/test";
 import type { BookingForm } from "../pages/booking";
 import type { ChatPage } from "../pages/chat";
+
+/** The confirmed booking the chat's panel shows: its id (the key, in every API) and its booking number (the short reference). */
+export async function shownBooking(page: Page): Promise<{ id: string; reference: string }> {
+  const number = page.getByTestId("booking-number");
+  const id = await number.getAttribute("data-booking-id");
+  const reference = (await number.getByTestId("booking-reference").textContent())?.trim();
+  if (!id || !reference) throw new Error("no confirmed booking shown");
+  return { id, reference };
+}
 
 /** Books Python on Monday at 10 through the chat, as a student types it; returns the booking as My bookings lists it. */
 export async function bookInChat(chat: ChatPage, name: string, email: string) {
@@ -11,8 +20,8 @@ export async function bookInChat(chat: ChatPage, name: string, email: string) {
   await chat.send(`${name}, ${email}`);
   await chat.send("Online. Recursion and list comprehensions");
   await chat.send("Confirm booking");
-  const bookingId = (await chat.page.getByTestId("booking-id").textContent())?.trim();
-  const { bookings } = (await (await chat.page.request.get("/api/bookings")).json()) as { bookings: { id: string; date: string; start: string }[] };
+  const { id: bookingId } = await shownBooking(chat.page);
+  const { bookings } = (await (await chat.page.request.get("/api/bookings")).json()) as { bookings: { id: string; reference: string; date: string; start: string }[] };
   const booking = bookings.find((entry) => entry.id === bookingId);
   if (!booking) throw new Error(`booking ${bookingId} not in My bookings`);
   return booking;

@@ -1,5 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { z } from "../../lib/zod";
 import { e2eClockOffset } from "./clock";
 
 /**
@@ -44,6 +48,28 @@ export async function stopSidecar(): Promise<void> {
   await stopByPidFile(PID_FILE);
 }
 
+/**
+ * A crash of the sidecar and its restart: its process group is killed at once (SIGKILL: no
+ * clean-up, nothing still in memory is written), then the same sidecar is started again on the
+ * same persistence folder, port and bot mode (`whileDown` runs in between). Returns once the web
+ * worker reaches it again (`/api/health` says `persistence: true`), so the next request is served
+ * by the new process.
+ */
+export async function crashAndRestartSidecar(whileDown?: () => Promise<void>): Promise<void> {
+  const mode = runningMode() === "external" ? "external" : "builtin";
+  await stopByPidFile(PID_FILE, "SIGKILL");
+  await whileDown?.();
+  // A killed wrangler leaves its dev-registry entry: the new one would stay unregistered for 90 s.
+  await clearDeadRegistration("tutor-chat-sidecar");
+  await startSidecar({ botMode: mode });
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (await webReachesSidecar()) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the web worker did not reach the restarted sidecar within 90 s");
+}
+
 /** The local mail sink the sidecar mails through (workers/mail-sink/); started once for the whole run. */
 export async function startMailSink(): Promise<void> {
   if (await healthy(MAIL_SINK_PORT)) return;
@@ -66,14 +92,14 @@ export async function stopMailSink(): Promise<void> {
   await stopByPidFile(MAIL_SINK_PID_FILE);
 }
 
-async function stopByPidFile(file: string): Promise<void> {
+async function stopByPidFile(file: string, signal: "SIGTERM" | "SIGKILL" = "SIGTERM"): Promise<void> {
   if (!existsSync(file)) return;
   const pid = Number(readFileSync(file, "utf8"));
   rmSync(file);
   // A pid file left by a killed run may name a pid reused by something else: only stop our wrangler.
   if (!isWrangler(pid)) return;
   try {
-    process.kill(-pid, "SIGTERM");
+    process.kill(-pid, signal);
   } catch {
     return;
   }
@@ -99,6 +125,67 @@ function isWrangler(pid: number): boolean {
 
 function runningMode(): string {
   return existsSync(MODE_FILE) ? readFileSync(MODE_FILE, "utf8") : "builtin";
+}
+
+/** Whether the web worker under test reaches the sidecar through its binding (its health check says persistence). */
+async function webReachesSidecar(): Promise<boolean> {
+  try {
+    const response = await fetch(`${SITE_URL}/api/health`, { signal: AbortSignal.timeout(2_000) });
+    return response.ok && ((await response.json()) as { persistence?: unknown }).persistence === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Withdraws a worker's dev-registry entry when the process that wrote it is dead (nothing listens
+ * at its debug address any more), as scripts/lib/processes.mjs does before `npm run dev` and the tests.
+ */
+async function clearDeadRegistration(workerName: string): Promise<void> {
+  const file = path.join(devRegistryPath(), workerName);
+  const read = () => {
+    try {
+      return RegistryEntry.safeParse(JSON.parse(readFileSync(file, "utf8"))).data;
+    } catch {
+      return undefined;
+    }
+  };
+  const entry = read();
+  if (!entry) return;
+  // A process group just killed may still be closing its sockets: give it two seconds to go.
+  for (let tries = 0; await listening(entry.debugPortAddress); tries++) {
+    if (tries >= 20) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  if (read()?.instanceId === entry.instanceId) rmSync(file, { force: true });
+}
+
+/** What a dev-registry entry holds that says whether its process lives (wrangler writes more). */
+const RegistryEntry = z.object({ debugPortAddress: z.string(), instanceId: z.unknown() });
+
+/** The dev registry folder wrangler uses (the environment's, as the test runner sets it, else wrangler's default). */
+function devRegistryPath(): string {
+  const fromEnv = process.env.CLOUDFLARE_DEV_REGISTRY_PATH || process.env.WRANGLER_REGISTRY_PATH;
+  if (fromEnv) return path.resolve(fromEnv);
+  const legacy = path.join(os.homedir(), ".wrangler");
+  if (existsSync(legacy)) return path.join(legacy, "registry");
+  return path.join(process.env.XDG_CONFIG_HOME || path.join(os.homedir(), ".config"), ".wrangler", "registry");
+}
+
+/** Whether something accepts TCP connections at `host:port`; a timeout counts as yes. */
+function listening(address: string): Promise<boolean> {
+  const host = address.slice(0, address.lastIndexOf(":"));
+  const port = Number(address.slice(address.lastIndexOf(":") + 1));
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (alive: boolean) => {
+      socket.destroy();
+      resolve(alive);
+    };
+    socket.setTimeout(1_000, () => done(true));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
 }
 
 async function sidecarHealthy(): Promise<boolean> {

@@ -106,6 +106,8 @@ export const bookings = sqliteTable(
   "bookings",
   {
     id: text("id").primaryKey(),
+    /** the short reference people read out and type ("K7MQ-2XPD", lib/ids.ts); null only for rows written by hand (migration 0033) */
+    reference: text("reference"),
     sessionId: text("session_id").notNull(),
     ownerId: text("owner_id").notNull(),
     tutorId: text("tutor_id")
@@ -152,6 +154,8 @@ export const bookings = sqliteTable(
     index("bookings_by_date").on(table.date, table.tutorId, table.start),
     // The schedule's no-show flag: a student's no-shows in the last N days (only no-show rows are indexed).
     index("bookings_no_shows").on(table.studentEmail, table.date).where(sql`attendance = 'no_show'`),
+    // One booking per reference: staff find it by the reference, and a new one's collision is redrawn.
+    uniqueIndex("bookings_by_reference").on(table.reference),
   ],
 );
 

@@ -13,6 +13,8 @@ export type MailRole = "student" | "tutor";
 
 export interface BookingMailFacts extends Omit<BookingRequest, "tutorId" | "intake"> {
   id: string;
+  /** the short reference the email gives as the booking number ("K7MQ-2XPD"); null: a row written by hand, the id is given */
+  reference: string | null;
   cancelReason: string | null;
   tutorName: string;
   /** null: the tutor has no address on file and gets no copy (tutors.email, migration 0009) */
@@ -22,6 +24,11 @@ export interface BookingMailFacts extends Omit<BookingRequest, "tutorId" | "inta
 }
 
 const TUTOR_SUBJECT = { confirmation: "New session", update: "Moved session", cancellation: "Cancelled" } as const;
+
+/** What an email calls the booking: its short reference, or its id for a row that has none. The calendar UID stays the id. */
+export function bookingNumber(booking: Pick<BookingMailFacts, "id" | "reference">): string {
+  return booking.reference ?? booking.id;
+}
 
 /** The base64 of UTF-8 text (an attachment's `content`), without Node's Buffer. */
 export function base64Utf8(text: string): string {
@@ -45,6 +52,7 @@ export function bookingMessages(
   const slot = slotText({ day: weekdayOf(booking.date), date: booking.date, start: booking.start, end: booking.end });
   const topic = booking.subject ? `${booking.subject} tutoring` : "Tutoring";
   const where = booking.mode === "online" ? "Online" : `In person at ${booking.centerName}`;
+  const number = bookingNumber(booking);
   const attendees = [{ name: booking.studentName, email: booking.studentEmail }, ...(booking.tutorEmail ? [{ name: booking.tutorName, email: booking.tutorEmail }] : [])];
   const ics = bookingInvite(
     {
@@ -54,7 +62,7 @@ export function bookingMessages(
       end: booking.end,
       timeZone: booking.timeZone,
       summary: `${topic}: ${booking.studentName} with ${booking.tutorName}`,
-      description: `Booking ${booking.id} at ${booking.centerName}.`,
+      description: `Booking ${number} at ${booking.centerName}.`,
       location: where,
       organizer: { name: booking.centerName, email: options.organizerEmail },
       attendees,
@@ -68,7 +76,7 @@ export function bookingMessages(
   const when = `${slot} (${booking.timeZone})`;
   const reason = booking.cancelReason ? `\nReason: ${booking.cancelReason}` : "";
   const text = (greeting: string, line: string) =>
-    [`Hello ${greeting},`, "", line, "", `When: ${when}`, `Where: ${where}`, `Booking number: ${booking.id}`, "", `— ${booking.centerName}`].join("\n");
+    [`Hello ${greeting},`, "", line, "", `When: ${when}`, `Where: ${where}`, `Booking number: ${number}`, "", `— ${booking.centerName}`].join("\n");
   const student: MailMessage =
     kind === "update"
       ? {

@@ -1,6 +1,6 @@
 import { addDays, localNow, toMinutes, weekdayOf, zonedToEpoch } from "../tutoring/clock";
 import { slotText } from "../tutoring/phrasing";
-import type { BookingMailFacts } from "./booking-mail";
+import { bookingNumber, type BookingMailFacts } from "./booking-mail";
 import type { MailMessage } from "./mailer";
 
 /**
@@ -107,7 +107,7 @@ export function reminderMessage(booking: BookingMailFacts): MailMessage {
       "",
       `When: ${slot} (${booking.timeZone})`,
       `Where: ${where}`,
-      `Booking number: ${booking.id}`,
+      `Booking number: ${bookingNumber(booking)}`,
       "",
       "If you cannot come, please cancel it from My bookings so someone else can have the time.",
       "",

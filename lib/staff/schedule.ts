@@ -1,5 +1,6 @@
 import { z } from "../zod";
 import { BookingId } from "../schemas";
+import { BOOKING_REFERENCE_PATTERN, parseBookingReference } from "../ids";
 import type { BookingRequest } from "../tutoring/turn-types";
 import { StaffTutorId } from "./schemas";
 import type { MailWithheld } from "../mail/recipients";
@@ -20,8 +21,18 @@ export const CalendarDate = z
   .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
   .refine((date) => !Number.isNaN(Date.parse(`${date}T00:00:00Z`)) && new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), "not a calendar date");
 
-/** Which week (any day in it; absent: this week at the center) and, optionally, one tutor. */
-export const ScheduleWeekQuery = z.object({ from: CalendarDate.optional(), tutorId: StaffTutorId.optional() }).strict();
+/** A booking number as staff type it ("k7mq 2xpd", "K7MQ2XPD"), read as the stored "K7MQ-2XPD". */
+export const BookingReference = z
+  .string()
+  .max(20)
+  .transform((input) => parseBookingReference(input) ?? input)
+  .pipe(z.string().regex(BOOKING_REFERENCE_PATTERN, "a booking number looks like K7MQ-2XPD"));
+
+/**
+ * Which week (any day in it; absent: this week at the center) and, optionally, one tutor; or one
+ * booking by its number (`reference`): its week, with only that booking.
+ */
+export const ScheduleWeekQuery = z.object({ from: CalendarDate.optional(), tutorId: StaffTutorId.optional(), reference: BookingReference.optional() }).strict();
 export type ScheduleWeekQuery = z.infer<typeof ScheduleWeekQuery>;
 
 export const StaffCancel = z
@@ -44,6 +55,8 @@ export type StaffNote = z.infer<typeof StaffNote>;
  */
 export type ScheduleBooking = BookingRequest & {
   id: string;
+  /** the booking number staff read out and search by ("K7MQ-2XPD"); null for a row written by hand */
+  reference: string | null;
   tutorName: string;
   status: "confirmed" | "cancelled" | "ended";
   attendance: "attended" | "no_show" | null;
@@ -73,6 +86,8 @@ export type ScheduleWeek = {
   tutorId: string | null;
   /** Tutors to filter by. */
   tutors: { id: string; name: string }[];
+  /** The booking number searched for: `bookings` holds only that booking (absent: the whole week). */
+  reference?: string;
   bookings: ScheduleBooking[];
   /** What the viewer may do: staff and admins cancel; everyone in scope marks and notes. */
   canCancel: boolean;

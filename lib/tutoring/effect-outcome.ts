@@ -43,6 +43,8 @@ export type EffectOutcome =
   | {
       ok: true;
       bookingId?: string;
+      /** the booking's short reference ("K7MQ-2XPD"), what the student is told and reads out */
+      reference?: string;
       meetingLink?: string;
       lateCancel?: { cutoffHours: number };
       emailedTo?: string;
@@ -97,11 +99,13 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
   if (outcome.ok) {
     if (!info) return turn("You're booked!", [QUICK.startOver]);
     const link = outcome.meetingLink ? ` Join here: ${outcome.meetingLink}` : "";
-    const reference = outcome.bookingId ? ` Your booking number is ${outcome.bookingId}.` : "";
+    const number = outcome.reference ?? outcome.bookingId;
+    const reference = number ? ` Your booking number is ${number}.` : "";
     const confirmed = {
       ...info,
       step: "confirmed" as const,
       ...(outcome.bookingId ? { bookingId: outcome.bookingId } : {}),
+      ...(outcome.reference ? { reference: outcome.reference } : {}),
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
     const email = emailNote(outcome, "A confirmation email with a calendar invite is on its way to");
@@ -178,7 +182,8 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
     const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: to.tutorName, slot: { day: weekdayOf(to.date), date: to.date, start: to.start, end: to.end } };
     const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
     const email = emailNote(outcome, "An update email with the new time and calendar invite is on its way to");
-    const reference = info.bookingId ? ` Your booking number stays ${info.bookingId}.` : "";
+    const number = info.reference ?? info.bookingId;
+    const reference = number ? ` Your booking number stays ${number}.` : "";
     return turn(
       `Done: your session is moved to ${slotText(chosen.slot)} with ${chosen.tutorName} (moved from ${slotText(info.slot)}).${reference}${email}`,
       [QUICK.reschedule, QUICK.cancelBooking, QUICK.startOver],

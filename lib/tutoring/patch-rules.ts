@@ -24,6 +24,7 @@ export function refusePatch(current: SessionFields, patch: SessionPatch): string
         after.tutorName === before.tutorName &&
         JSON.stringify(after.slot) === JSON.stringify(before.slot) &&
         after.bookingId === before.bookingId &&
+        after.reference === before.reference &&
         after.meetingLink === before.meetingLink;
       if (!sameForm) return "Only the form's fields can be saved; its step advances through the assistant.";
       if (before.step === "confirmed" || before.step === "cancelled") return "A finished booking cannot be edited.";

@@ -119,6 +119,8 @@ export const BookingInfo = z.object({
   mode: z.enum(["online", "in_person"]).optional(),
   intake: z.string().max(1000).optional(),
   bookingId: z.string().max(64).optional(),
+  /** The booking's short reference ("K7MQ-2XPD"), shown as its booking number; the id stays its key. */
+  reference: z.string().max(16).optional(),
   meetingLink: z.string().max(500).optional(),
   /** A confirmed booking's move in progress: the slots offered, the first the one asked about (lib/tutoring/move-flow.ts). */
   moveOptions: z.array(MoveOption).max(6).optional(),

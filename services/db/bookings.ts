@@ -8,6 +8,7 @@ import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { skillKeys } from "../../lib/tutoring/subject-key";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
+import { newBookingReference, withNewReference } from "../../lib/ids";
 
 /** D1 queries about bookings (services/db/ holds every D1 query). */
 
@@ -55,20 +56,21 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
  * Whatever the client sent, only what the center offers gets booked, and no
  * one script empties the calendar. The subject stored is the tutor's own
  * (`tutor_subjects.subject` of the subject asked for, else empty): the student's
- * search never reaches an email as typed. False when refused or already booked.
+ * search never reaches an email as typed. The new booking's reference (`mint`, drawn again when
+ * another booking holds it); null when refused or already booked.
  */
-export async function insertOfferedBooking(db: D1Database, booking: OfferedBooking): Promise<boolean> {
-  if (!isCalendarDate(booking.date) || booking.start >= booking.end) return false;
+export async function insertOfferedBooking(db: D1Database, booking: OfferedBooking, mint = newBookingReference): Promise<string | null> {
+  if (!isCalendarDate(booking.date) || booking.start >= booking.end) return null;
   const week = weekOf(booking.date);
   // The subject kept (and named in every email and invite) is the tutor's own spelling of it, never the client's text.
   const subject = skillKeys(booking.subject);
-  const row = await db
+  const row = await withNewReference((reference) => db
     .prepare(
-      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at, reminders_off)
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at, reminders_off, reference)
        SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
               COALESCE((SELECT ts.subject FROM tutor_subjects ts WHERE ts.tutor_id = t.id AND ts.subject_key IN (?19, ?20) ORDER BY ts.subject_key = ?19 DESC LIMIT 1), ''),
               'confirmed', ?12, ?12,
-              COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0)
+              COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0), ?21
        FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE t.id = ?4
          AND t.retired_at IS NULL
@@ -82,22 +84,28 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
          AND EXISTS (SELECT 1 FROM center_hours h WHERE h.day = ?13 AND h.open <= ?6 AND h.close >= ?7)
          AND (s.weekly_cap IS NULL OR (${WEEK_COUNT("?17", "?18", "?3", "?9")}) < s.weekly_cap)
        ON CONFLICT (id) DO NOTHING
-       RETURNING id`,
+       RETURNING reference`,
     )
     .bind(
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
       localNow(new Date(booking.now), booking.timeZone).date, LIMITS.activeBookings.limit,
-      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1),
+      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1), reference,
     )
-    .first<{ id: string }>();
-  return row !== null;
+    .first<{ reference: string }>(), referenceTaken, mint);
+  return row?.reference ?? null;
 }
 
-/** Who a booking belongs to (a retried booking message finds its own), or null. */
-export async function findBookingOwner(db: D1Database, { id }: { id: string }): Promise<{ ownerId: string; sessionId: string } | null> {
+/** The unique index on bookings.reference refused the reference drawn (and only that index). */
+function referenceTaken(error: unknown): boolean {
+  const text = error instanceof Error ? `${error.message} ${String(error.cause ?? "")}` : String(error);
+  return /UNIQUE constraint failed: bookings\.reference/i.test(text);
+}
+
+/** Who a booking belongs to, and its reference (a retried booking message finds its own), or null. */
+export async function findBookingOwner(db: D1Database, { id }: { id: string }): Promise<{ ownerId: string; sessionId: string; reference: string | null } | null> {
   const row = await drizzle(db, { schema })
-    .select({ ownerId: schema.bookings.ownerId, sessionId: schema.bookings.sessionId })
+    .select({ ownerId: schema.bookings.ownerId, sessionId: schema.bookings.sessionId, reference: schema.bookings.reference })
     .from(schema.bookings)
     .where(eq(schema.bookings.id, id))
     .get();
@@ -193,6 +201,7 @@ export async function listBookings(db: D1Database, { ownerId }: { ownerId: strin
   return drizzle(db, { schema })
     .select({
       id: schema.bookings.id,
+      reference: schema.bookings.reference,
       sessionId: schema.bookings.sessionId,
       tutorId: schema.bookings.tutorId,
       tutorName: schema.tutors.name,

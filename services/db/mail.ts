@@ -26,7 +26,7 @@ export interface BookingForMail extends BookingMailFacts {
 export async function bookingForMail(db: D1Database, { bookingId }: { bookingId: string }): Promise<BookingForMail | null> {
   return db
     .prepare(
-      `SELECT b.id, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
+      `SELECT b.id, b.reference, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
               COALESCE(ts.subject, '') AS subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, t.name AS tutorName, t.email AS tutorEmail,
               COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone,
               COALESCE(s.reminder_hours, '24,1') AS reminderHours, COALESCE(p.change_emails_off, 0) AS changeEmailsOff,

@@ -25,17 +25,17 @@ export async function centerTimeZone(db: D1Database): Promise<string | null> {
  * each with its tutor's name and the student's no-shows in the center's
  * window ending `today` (index bookings_no_shows, which holds only no-shows).
  * The limit and the window come from the settings row in the same statement.
- * Beside it, in the same batch, the tutors to filter by.
+ * With `reference`, only that booking. Beside it, in the same batch, the tutors to filter by.
  */
 export async function listScheduleWeek(
   db: D1Database,
-  { from, to, today, tutorId }: { from: string; to: string; today: string; tutorId: string | null },
+  { from, to, today, tutorId, reference }: { from: string; to: string; today: string; tutorId: string | null; reference?: string },
 ): Promise<{ bookings: Omit<ScheduleBooking, "started">[]; tutors: { id: string; name: string }[] }> {
   const [week, tutors] = await db.batch<Record<string, unknown>>([
     db
       .prepare(
         `WITH s AS (SELECT no_show_limit AS noShowLimit, no_show_window_days AS noShowWindowDays FROM center_settings WHERE id = 1)
-         SELECT b.id, b.tutor_id AS tutorId, t.name AS tutorName, b.date, b.start, b."end", b.student_name AS studentName,
+         SELECT b.id, b.reference, b.tutor_id AS tutorId, t.name AS tutorName, b.date, b.start, b."end", b.student_name AS studentName,
                 b.student_email AS studentEmail, b.mode, b.intake, b.subject, b.status, b.attendance, b.tutor_note AS tutorNote,
                 b.cancelled_by AS cancelledBy, b.late_cancel AS lateCancel, b.cancel_reason AS cancelReason, b.mail_error AS mailError,
                 (SELECT COUNT(*) FROM bookings n
@@ -43,11 +43,11 @@ export async function listScheduleWeek(
                     AND n.date > date(?3, '-' || s.noShowWindowDays || ' days') AND n.date <= ?3) AS noShows,
                 s.noShowLimit, s.noShowWindowDays
          FROM bookings b JOIN tutors t ON t.id = b.tutor_id CROSS JOIN s
-         WHERE b.date >= ?1 AND b.date <= ?2 AND (?4 IS NULL OR b.tutor_id = ?4)
+         WHERE b.date >= ?1 AND b.date <= ?2 AND (?4 IS NULL OR b.tutor_id = ?4) AND (?5 IS NULL OR b.reference = ?5)
          ORDER BY b.date, b.start, t.name
          LIMIT 1000`,
       )
-      .bind(from, to, today, tutorId),
+      .bind(from, to, today, tutorId, reference ?? null),
     tutorId === null
       ? db.prepare("SELECT id, name FROM tutors WHERE retired_at IS NULL ORDER BY name")
       : db.prepare("SELECT id, name FROM tutors WHERE id = ?").bind(tutorId),
@@ -57,6 +57,12 @@ export async function listScheduleWeek(
     bookings: rows.map((row) => ({ ...row, lateCancel: row.lateCancel === 1, flagged: row.noShows >= row.noShowLimit })),
     tutors: (tutors?.results ?? []) as { id: string; name: string }[],
   };
+}
+
+/** The date of the booking with this number, on the viewer's schedule (a tutor's own only), or null. One read (index bookings_by_reference). */
+export async function scheduleDateOf(db: D1Database, { reference, tutorId }: { reference: string; tutorId: string | null }): Promise<string | null> {
+  const row = await db.prepare("SELECT date FROM bookings WHERE reference = ?1 AND (?2 IS NULL OR tutor_id = ?2)").bind(reference, tutorId).first<{ date: string }>();
+  return row?.date ?? null;
 }
 
 export type CancelledByStaff = { sessionId: string; ownerId: string; tutorId: string; tutorName: string; date: string; start: string; end: string };

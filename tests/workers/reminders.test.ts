@@ -5,6 +5,7 @@ import type { OutboxMessage } from "../../durable-objects/mail-outbox";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { zonedToEpoch } from "../../lib/tutoring/clock";
 import { insertOfferedBooking } from "../../services/db/bookings";
+import { BOOKING_REFERENCE_PATTERN } from "../../lib/ids";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";
 
@@ -179,7 +180,7 @@ describe("session reminders", () => {
         id, sessionId: "session-1", ownerId, tutorId: "t-001", date: "2027-01-13", start, end, studentName: "Grace",
         studentEmail: `grace-${ownerId}@example.com`, mode: "online" as const, intake: "", subject: "Python", now, timeZone: TIME_ZONE,
       };
-      expect(await insertOfferedBooking(env.DB, offer)).toBe(true);
+      expect(await insertOfferedBooking(env.DB, offer)).toMatch(BOOKING_REFERENCE_PATTERN);
       unwrapOk(await outbox(id).enqueue({ bookingId: id, event: "confirmed" }));
       return id;
     }

@@ -168,7 +168,10 @@ describe("moving a booking by chat", () => {
     expect(await confirmedCount(ownerId)).toBe(1);
     expect(moved.bookingInfo).toMatchObject({ step: "confirmed", bookingId, slot: option!.slot, movedFrom: state.bookingInfo!.slot });
     expect(moved.bookingInfo?.moveOptions).toBeUndefined();
-    expect(lastReply(moved)).toMatch(/^Done: your session is moved to .+ \(moved from .+\)\. Your booking number stays bk-/);
+    // The booking number the student was given (its short reference) stays; so does the id.
+    expect(moved.bookingInfo?.reference).toBe(state.bookingInfo?.reference);
+    expect(lastReply(moved)).toMatch(/^Done: your session is moved to .+ \(moved from .+\)\. Your booking number stays [2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}\./);
+    expect(lastReply(moved)).toContain(`stays ${state.bookingInfo?.reference}.`);
     expect(lastReply(moved)).toContain("An update email with the new time and calendar invite is on its way to ada@example.com.");
 
     // The SessionManager's alarm follows the booking to its new end.

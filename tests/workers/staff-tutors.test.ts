@@ -38,9 +38,9 @@ async function catalogRows() {
   return row;
 }
 
-/** A confirmed booking straight through the booking INSERT, as the assistant's effect makes it. */
-function bookDirectly(tutorId: string, date: string, start: string, end: string, studentName = "Rosalind Franklin") {
-  return insertOfferedBooking(env.DB, {
+/** A confirmed booking straight through the booking INSERT, as the assistant's effect makes it; whether it was made. */
+async function bookDirectly(tutorId: string, date: string, start: string, end: string, studentName = "Rosalind Franklin") {
+  const reference = await insertOfferedBooking(env.DB, {
     id: `bk-${crypto.randomUUID().replaceAll("-", "")}`,
     sessionId: newSessionId(),
     ownerId: newOwnerId(),
@@ -56,6 +56,7 @@ function bookDirectly(tutorId: string, date: string, start: string, end: string,
     now: Date.now(),
     timeZone: DEFAULT_CENTER_POLICY.timeZone,
   });
+  return reference !== null;
 }
 
 describe("the tutor editor", () => {

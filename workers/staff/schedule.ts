@@ -5,7 +5,7 @@ import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { settleBooking } from "../../services/memory";
 import { recordAnalytics, type WaitUntil } from "../../services/analytics";
-import { centerTimeZone, listScheduleWeek, markAttendance, setTutorNote, whyScheduleRefused } from "../../services/db/schedule";
+import { centerTimeZone, listScheduleWeek, markAttendance, scheduleDateOf, setTutorNote, whyScheduleRefused } from "../../services/db/schedule";
 import { studentEmailed, studentWithheld } from "../../services/mail";
 import { cancelBooking } from "../../services/bookings";
 import { startedCancelText } from "../../lib/center/policy";
@@ -55,18 +55,22 @@ export class StaffSchedule {
     const viewer = await this.viewer(sessionToken);
     if (!viewer.ok) return viewer;
     const query = ScheduleWeekQuery.safeParse(input ?? {});
-    if (!query.success) return fail("bad_request:query", "Invalid week (from=YYYY-MM-DD, tutor=t-001).", zodIssues(query.error));
+    if (!query.success) return fail("bad_request:query", "Invalid week (from=YYYY-MM-DD, tutor=t-001) or booking number (K7MQ-2XPD).", zodIssues(query.error));
     const { tutorId: scope } = viewer.value;
     if (scope && query.data.tutorId && query.data.tutorId !== scope) return fail("forbidden:staff", "A tutor sees only their own schedule.");
     const tutorId = scope ?? query.data.tutorId ?? null;
     const now = this.now();
+    // A booking number asked for: the week of that booking (on this viewer's schedule), showing only it.
+    const { reference } = query.data;
+    const found = reference ? await scheduleDateOf(this.env.DB, { reference, tutorId }) : null;
+    if (reference && !found) return fail("not_found:booking", `No booking ${reference} on your schedule.`);
     // The week asked for needs only the zone; the default week needs the opening hours too (workingWeekAt).
-    const policy = query.data.from ? null : await readCenterPolicy(this.env.DB);
+    const policy = query.data.from || found ? null : await readCenterPolicy(this.env.DB);
     const timeZone = policy?.timeZone ?? (await this.timeZone());
     const today = localNow(new Date(now), timeZone).date;
-    const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(query.data.from!);
+    const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(found ?? query.data.from!);
     const to = addDays(from, 6);
-    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId });
+    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId, reference });
     return ok({
       from,
       to,
@@ -74,6 +78,7 @@ export class StaffSchedule {
       timeZone,
       tutorId,
       tutors,
+      ...(reference ? { reference } : {}),
       bookings: bookings.map((booking) => ({ ...booking, started: zonedToEpoch(booking.date, booking.start, timeZone) <= now })),
       canCancel: viewer.value.session.member.role !== "tutor",
     });

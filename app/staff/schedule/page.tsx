@@ -10,10 +10,10 @@ export default async function StaffSchedulePage({ searchParams }: { searchParams
   const session = await signedInStaff();
   // A malformed address shows this week rather than an error page.
   const query = ScheduleQuery.safeParse(await searchParams);
-  const { from, tutor } = query.success ? query.data : {};
+  const { from, tutor, ref } = query.success ? query.data : {};
   return (
     <StaffPage title="Schedule">
-      <ScheduleBoard from={from ?? null} tutor={tutor ?? null} role={session.member.role} />
+      <ScheduleBoard from={from ?? null} tutor={tutor ?? null} reference={ref ?? null} role={session.member.role} />
     </StaffPage>
   );
 }

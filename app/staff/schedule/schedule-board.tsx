@@ -37,7 +37,30 @@ function byTutor(bookings: ScheduleBooking[]): [string, ScheduleBooking[]][] {
   return [...groups];
 }
 
-export function ScheduleBoard({ from, tutor, role }: { from: string | null; tutor: string | null; role: StaffRole }) {
+/** Find a booking by the number the student reads out: the schedule then shows it alone, in its week. */
+function FindBooking({ reference }: { reference: string | null }) {
+  const router = useRouter();
+  const [typed, setTyped] = useState(reference ?? "");
+  return (
+    <form
+      role="search"
+      className="schedule-find"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const wanted = typed.trim();
+        router.push(wanted ? `/staff/schedule?ref=${encodeURIComponent(wanted)}` : "/staff/schedule");
+      }}
+    >
+      <label htmlFor="schedule-ref">Booking number </label>
+      <input id="schedule-ref" value={typed} onChange={(event) => setTyped(event.target.value)} placeholder="K7MQ-2XPD" maxLength={20} autoComplete="off" spellCheck={false} />{" "}
+      <button type="submit" className="button secondary">
+        Find
+      </button>
+    </form>
+  );
+}
+
+export function ScheduleBoard({ from, tutor, reference, role }: { from: string | null; tutor: string | null; reference: string | null; role: StaffRole }) {
   const router = useRouter();
   const [week, setWeek] = useState<ScheduleWeek | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -48,6 +71,7 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
       const query = new URLSearchParams();
       if (from) query.set("from", from);
       if (tutor) query.set("tutor", tutor);
+      if (reference) query.set("ref", reference);
       // The sidecar's answer (lib/staff/schedule.ts ScheduleWeek); not re-validated: we do not parse our own output.
       // Our own sidecar's answer, typed by the RPC surface (lib/sidecar-api.ts) it passed through.
       setWeek((await staffApi(`/api/staff/schedule?${query}`)) as ScheduleWeek);
@@ -55,7 +79,7 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     }
-  }, [from, tutor]);
+  }, [from, tutor, reference]);
 
   useEffect(() => {
     void refresh();
@@ -76,7 +100,14 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
     [refresh],
   );
 
-  if (!week) return error ? <p className="error" role="alert">{error}</p> : <p>Loading the week…</p>;
+  if (!week) {
+    return (
+      <div className="stack">
+        <FindBooking reference={reference} />
+        {error ? <p className="error" role="alert">{error}</p> : <p>Loading the week…</p>}
+      </div>
+    );
+  }
   const days = Array.from({ length: 7 }, (_, index) => addDays(week.from, index));
   return (
     <div className="stack">
@@ -84,6 +115,12 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
       <p role="status" className="subtitle" data-testid="schedule-status">
         {status ?? ""}
       </p>
+      <FindBooking reference={reference} />
+      {week.reference && (
+        <p data-testid="schedule-found">
+          Showing booking {week.reference} only. <Link href={weekHref(week.from, tutor)}>Show the whole week</Link>
+        </p>
+      )}
       <nav aria-label="Weeks" className="schedule-weeks">
         <Link href={weekHref(addDays(week.from, -7), tutor)}>← Previous week</Link>
         <span>
@@ -127,6 +164,12 @@ export function ScheduleBoard({ from, tutor, role }: { from: string | null; tuto
                             {booking.start}–{booking.end}
                           </strong>{" "}
                           · {booking.studentName} ({booking.studentEmail}) · {MODE[booking.mode]}
+                          {booking.reference && (
+                            <>
+                              {" "}
+                              · Booking <span data-testid="booking-reference">{booking.reference}</span>
+                            </>
+                          )}
                           {booking.flagged && (
                             <span className="badge" data-testid="no-show-flag">
                               {booking.noShows} no-shows in {booking.noShowWindowDays} days
