@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { loadCenterTimeZone } from "@/lib/server/center";
+import { CenterTimeProvider } from "./components/center-time";
 import { NotificationBell } from "./components/notification-bell";
+import { SiteChrome } from "./components/site-chrome";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -13,26 +16,36 @@ export const viewport: Viewport = { width: "device-width", initialScale: 1 };
 // Rendered per request so every page carries that response's CSP nonce on its scripts (worker.ts).
 export const dynamic = "force-dynamic";
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/** The student's menu; the staff console has its own header (app/staff/layout.tsx). */
+function StudentHeader() {
+  return (
+    <header className="site-header">
+      <Link className="brand" href="/">
+        Tutoring Center
+      </Link>
+      <nav aria-label="Main">
+        <Link href="/">Chat</Link>
+        <Link href="/tutors">Tutors</Link>
+        <Link href="/bookings">My bookings</Link>
+        <Link href="/memory">Memory</Link>
+        <NotificationBell />
+      </nav>
+    </header>
+  );
+}
+
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every time on the site is shown in the center's zone (app/components/center-time.tsx).
+  const timeZone = await loadCenterTimeZone();
   return (
     <html lang="en">
       <body>
         <a className="skip-link" href="#main">
           Skip to content
         </a>
-        <header className="site-header">
-          <Link className="brand" href="/">
-            Tutoring Center
-          </Link>
-          <nav aria-label="Main">
-            <Link href="/">Chat</Link>
-            <Link href="/tutors">Tutors</Link>
-            <Link href="/bookings">My bookings</Link>
-            <Link href="/memory">Memory</Link>
-            <NotificationBell />
-          </nav>
-        </header>
-        <main id="main">{children}</main>
+        <CenterTimeProvider timeZone={timeZone}>
+          <SiteChrome header={<StudentHeader />}>{children}</SiteChrome>
+        </CenterTimeProvider>
       </body>
     </html>
   );

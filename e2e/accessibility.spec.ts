@@ -56,6 +56,26 @@ test.describe("accessibility (axe, WCAG 2.1 AA)", () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  test.describe("at phone width", () => {
+    test.use({ viewport: { width: 360, height: 740 } });
+
+    test("the header and its bell stay on their dark background, with no serious violations", async ({ page }) => {
+      // An owner first, so the bell (drawn only for a browser that has one) is in the header.
+      expect((await page.request.get("/api/health")).ok()).toBe(true);
+      for (const path of ["/", "/tutors", "/notifications"]) {
+        await page.goto(path);
+        const bell = page.getByTestId("notification-bell");
+        await expect(bell).toBeVisible();
+        // White on the page's light background, where the header overflowed: axe's color-contrast.
+        expect(await seriousViolations(page)).toEqual([]);
+        const header = (await page.locator(".site-header").boundingBox())!;
+        const box = (await bell.boundingBox())!;
+        expect(box.x + box.width).toBeLessThanOrEqual(360);
+        expect(box.y + box.height).toBeLessThanOrEqual(header.y + header.height);
+      }
+    });
+  });
+
   test("the message list is a live region", async ({ page }) => {
     await page.goto("/");
     await expect(page.getByRole("log", { name: "Conversation" })).toHaveAttribute("aria-live", "polite");

@@ -109,6 +109,67 @@ test.describe("the bell: in-app notifications (production build + sidecar)", () 
   });
 });
 
+/** "10:05": an instant's time of day in `timeZone`, worked out here and not by the site's own code. */
+function clockIn(iso: string, timeZone: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(iso));
+}
+
+test.describe("times for a student whose browser is in Berlin", () => {
+  test.use({ timezoneId: "Europe/Berlin" });
+  test.beforeAll(() => startSidecar());
+
+  test("every page names the center's zone, and the bell's times are the center's, as the chat's are", async ({ page }) => {
+    expect((await page.request.get("/api/health")).ok()).toBe(true);
+    const chat = new ChatPage(page);
+    await chat.open();
+    const note = page.getByTestId("zone-note");
+    await expect(note).toHaveText("All times are Pacific Time (Los Angeles), the center's time zone.");
+
+    const booking = await bookInChat(chat, lettersName("Lena", Date.now()), "lena@example.de");
+    // The chat says the session's time at the center.
+    await expect(page.getByTestId("booking-confirmation")).toContainText(booking.start);
+    const bell = page.getByRole("link", { name: "Notifications 1 unread", exact: true });
+    await bell.click();
+    const item = page.getByTestId("notification").first();
+    await expect(item).toContainText(`at ${booking.start}`);
+    await expect(note).toBeVisible();
+    // When it came: at the center too (not Berlin's clock beside the center's), marked PT.
+    const when = item.locator("time");
+    const iso = (await when.getAttribute("datetime"))!;
+    await expect(when).toHaveText(new RegExp(` ${clockIn(iso, "America/Los_Angeles")} PT$`));
+    expect(clockIn(iso, "Europe/Berlin")).not.toBe(clockIn(iso, "America/Los_Angeles"));
+
+    for (const path of ["/tutors", "/bookings"]) {
+      await page.goto(path);
+      await expect(page.getByTestId("zone-note")).toHaveText("All times are Pacific Time (Los Angeles), the center's time zone.");
+    }
+    await expect(page.getByTestId("booking").first()).toContainText(booking.start);
+  });
+});
+
+test.describe("times for a student in the center's own zone", () => {
+  test.use({ timezoneId: "America/Los_Angeles" });
+  test.beforeAll(() => startSidecar());
+
+  test("no page adds a zone note, and the bell's times carry no zone mark", async ({ page }) => {
+    expect((await page.request.get("/api/health")).ok()).toBe(true);
+    const chat = new ChatPage(page);
+    await chat.open();
+    await bookInChat(chat, lettersName("Luz", Date.now()), "luz@example.com");
+    await page.getByRole("link", { name: "Notifications 1 unread", exact: true }).click();
+    const when = page.getByTestId("notification").first().locator("time");
+    const iso = (await when.getAttribute("datetime"))!;
+    await expect(when).toHaveText(new RegExp(` ${clockIn(iso, "America/Los_Angeles")}$`));
+    await expect(page.getByTestId("zone-note")).toHaveCount(0);
+    for (const path of ["/", "/tutors", "/bookings"]) {
+      await page.goto(path);
+      // The bell is drawn in the browser: once it shows, the page is hydrated and any note would be there.
+      await expect(page.getByTestId("notification-bell")).toBeVisible();
+      await expect(page.getByTestId("zone-note")).toHaveCount(0);
+    }
+  });
+});
+
 test.describe("the bell without the sidecar", () => {
   test.beforeAll(stopSidecar);
   test.afterAll(() => startSidecar());

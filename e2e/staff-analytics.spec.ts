@@ -30,7 +30,7 @@ test.describe("staff analytics (production build + sidecar)", () => {
     await page.goto(invite(`numbers-${Date.now()}@center.example`, "staff"));
     await page.getByTestId("register-passkey").click();
     await expect(page.getByTestId("staff-member")).toContainText("(Staff)");
-    await page.getByRole("link", { name: /^Analytics/ }).click();
+    await page.getByRole("main").getByRole("link", { name: /^Analytics/ }).click();
     await expect(page.getByRole("heading", { name: "Analytics", level: 1 })).toBeVisible();
     const before = await totals(page);
 

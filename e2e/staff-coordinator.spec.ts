@@ -56,7 +56,7 @@ test.describe("a coordinator's two minutes", () => {
     await checkPage();
 
     // The week with the booking in it ("Monday" is today's or the coming one).
-    await tabTo(page, page.getByRole("link", { name: /^Schedule/ }));
+    await tabTo(page, page.getByRole("main").getByRole("link", { name: /^Schedule/ }));
     await page.keyboard.press("Enter");
     await expect(page.getByRole("heading", { level: 1, name: "Schedule" })).toBeVisible();
     const row = page.getByTestId(`day-${booking.date}`).getByTestId("schedule-booking").filter({ hasText: name });
@@ -71,7 +71,7 @@ test.describe("a coordinator's two minutes", () => {
     // The inbox: open the student's message and answer it.
     await tabTo(page, page.getByRole("link", { name: "← Staff console" }));
     await page.keyboard.press("Enter");
-    await tabTo(page, page.getByRole("link", { name: /^Inbox/ }));
+    await tabTo(page, page.getByRole("main").getByRole("link", { name: /^Inbox/ }));
     await page.keyboard.press("Enter");
     await tabTo(page, page.getByTestId("inbox-item").filter({ hasText: note }).getByRole("button", { name: "Open and answer" }));
     await page.keyboard.press("Enter");

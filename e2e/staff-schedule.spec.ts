@@ -2,6 +2,7 @@ import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 import { bookInChat, lettersName } from "./support/booking";
+import { startBookingNow } from "./support/d1";
 import { invite, seriousViolations, SITE, withPasskeys } from "./support/staff";
 
 test.describe("the staff schedule", () => {
@@ -18,7 +19,7 @@ test.describe("the staff schedule", () => {
     await withPasskeys(page);
     await page.goto(invite(`desk-${stamp}@center.example`, "staff"));
     await page.getByTestId("register-passkey").click();
-    await page.getByRole("link", { name: /^Schedule/ }).click();
+    await page.getByRole("main").getByRole("link", { name: /^Schedule/ }).click();
     await expect(page.getByRole("heading", { name: "Schedule", level: 1 })).toBeVisible();
     await expect(page.locator('[aria-current="date"]')).toHaveCount(1);
     expect(await seriousViolations(page)).toEqual([]);
@@ -54,13 +55,67 @@ test.describe("the staff schedule", () => {
     await withPasskeys(page);
     await page.goto(invite(`tutor-${Date.now()}@center.example`, "tutor", "t-003"));
     await page.getByTestId("register-passkey").click();
-    await page.getByRole("link", { name: /^Schedule/ }).click();
+    await page.getByRole("main").getByRole("link", { name: /^Schedule/ }).click();
     await expect(page.getByText("Loading the week…")).toHaveCount(0);
     await expect(page.getByLabel("Tutor")).toHaveCount(0);
     for (const name of await page.getByRole("heading", { level: 3 }).allTextContents()) expect(name).toBe("Priya Natarajan");
     await expect(page.getByRole("button", { name: "Cancel session…" })).toHaveCount(0);
+    // The staff header offers a tutor only what a tutor may use.
+    const header = page.getByRole("navigation", { name: "Staff console" });
+    expect(await header.getByRole("link").allTextContents()).toEqual(["Console", "Schedule", "Tutors", "Settings"]);
+    await expect(header.getByRole("link", { name: "Schedule" })).toHaveAttribute("aria-current", "page");
     expect(await seriousViolations(page)).toEqual([]);
     const refused = await page.request.post(`${SITE}/api/staff/schedule/cancel`, { headers: { origin: SITE }, data: { bookingId: `bk-${"0".repeat(32)}`, reason: "no" } });
     expect(refused.status()).toBe(403);
+  });
+
+  test("a session under way: the attendance recorded shows pressed, and it can no longer be cancelled", async ({ page, browser }) => {
+    const student = await browser.newContext();
+    const stamp = Date.now();
+    const name = lettersName("Ines", stamp);
+    const booking = await bookInChat(new ChatPage(await student.newPage()), name, `ines-${stamp}@example.com`);
+    await student.close();
+    const slot = startBookingNow(booking.id);
+
+    await withPasskeys(page);
+    await page.goto(invite(`desk-started-${stamp}@center.example`, "staff"));
+    await page.getByTestId("register-passkey").click();
+    await expect(page.getByTestId("staff-member")).toContainText("(Staff)");
+    await page.goto(`${SITE}/staff/schedule?from=${slot.date}`);
+    const row = page.getByTestId(`day-${slot.date}`).getByTestId("schedule-booking").filter({ hasText: name });
+    await expect(row).toContainText(slot.start);
+    const attended = row.getByRole("button", { name: "Attended" });
+    const noShow = row.getByRole("button", { name: "No-show" });
+    await expect(attended).toHaveAttribute("aria-pressed", "false");
+    await expect(noShow).toHaveAttribute("aria-pressed", "false");
+    // It has started: staff mark attendance instead of cancelling.
+    await expect(row.getByRole("button", { name: "Cancel session…" })).toHaveCount(0);
+
+    const look = (button: typeof attended) => button.evaluate((element) => getComputedStyle(element).backgroundColor);
+    const unpressed = await look(attended);
+    await attended.click();
+    await expect(page.getByTestId("schedule-status")).toContainText("as attended");
+    await expect(row.getByTestId("booking-status")).toHaveText("Confirmed · attended");
+    await expect(attended).toHaveAttribute("aria-pressed", "true");
+    await expect(noShow).toHaveAttribute("aria-pressed", "false");
+    // Pressed looks pressed (not only to a screen reader), the other does not; both keep their contrast.
+    expect(await look(attended)).not.toBe(unpressed);
+    expect(await look(noShow)).toBe(unpressed);
+    await expect(row.getByRole("button", { name: "Cancel session…" })).toHaveCount(0);
+    expect(await seriousViolations(page)).toEqual([]);
+
+    await noShow.click();
+    await expect(row.getByTestId("booking-status")).toHaveText("Confirmed · no-show");
+    await expect(noShow).toHaveAttribute("aria-pressed", "true");
+    await expect(attended).toHaveAttribute("aria-pressed", "false");
+    expect(await look(noShow)).not.toBe(unpressed);
+    expect(await look(attended)).toBe(unpressed);
+
+    // The sidecar refuses the cancel all the same, saying why, and changes nothing.
+    const refused = await page.request.post(`${SITE}/api/staff/schedule/cancel`, { headers: { origin: SITE }, data: { bookingId: booking.id, reason: "too late" } });
+    expect(refused.status()).toBe(409);
+    expect(JSON.stringify(await refused.json())).toContain("already started");
+    await page.reload();
+    await expect(row.getByTestId("booking-status")).toHaveText("Confirmed · no-show");
   });
 });

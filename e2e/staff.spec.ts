@@ -20,12 +20,32 @@ test.describe("staff sign-in with a passkey", () => {
     await expect(page.getByTestId("staff-member")).toContainText(`Signed in as ${email} (Admin)`);
     expect(await seriousViolations(page)).toEqual([]);
 
+    // The staff header, not the student's menu: every section an admin uses, and the way home from each.
+    const header = page.getByRole("navigation", { name: "Staff console" });
+    expect(await header.getByRole("link").allTextContents()).toEqual(["Console", "Inbox", "Schedule", "Tutors", "Settings", "Analytics", "Members"]);
+    await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+    await expect(page.getByRole("link", { name: "My bookings" })).toHaveCount(0);
+    await expect(page.getByTestId("notification-bell")).toHaveCount(0);
+    await header.getByRole("link", { name: "Tutors" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Tutors" })).toBeVisible();
+    await expect(header.getByRole("link", { name: "Tutors" })).toHaveAttribute("aria-current", "page");
+    await expect(page.getByRole("navigation", { name: "Main" })).toHaveCount(0);
+    await header.getByRole("link", { name: "Console" }).click();
+    await expect(page.getByTestId("staff-member")).toContainText(email);
+    // Back on a student's page, the student's menu again.
+    await page.goto(`${SITE}/tutors`);
+    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My bookings" })).toBeVisible();
+    await expect(page.getByRole("navigation", { name: "Staff console" })).toHaveCount(0);
+    await page.goto(`${SITE}/staff`);
+
     // The link worked once.
     const again = await page.request.post(`${new URL(page.url()).origin}/api/staff/invite/${"x".repeat(43)}/options`, { headers: { origin: SITE } });
     expect(again.status()).toBe(404);
 
     await page.getByTestId("sign-out").click();
     await expect(page.getByRole("heading", { name: "Staff sign-in" })).toBeVisible();
+    // Signed out, the header offers no section any more.
+    await expect(page.getByRole("navigation", { name: "Staff console" })).toHaveCount(0);
     expect((await page.request.get(`${SITE}/api/staff/me`)).status()).toBe(401);
     await page.goto(`${SITE}/staff`);
     await expect(page).toHaveURL(/\/staff\/sign-in$/);
@@ -80,7 +100,22 @@ test.describe("the hand-off inbox", () => {
     await withPasskeys(page);
     await page.goto(invite(`desk-${Date.now()}@center.example`, "staff"));
     await page.getByTestId("register-passkey").click();
-    await page.getByRole("link", { name: /^Inbox/ }).click();
+    // The first answer held back, as on a slow first load: the inbox says it is loading, not a bare "Waiting".
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route(
+      "**/api/staff/inbox",
+      async (route) => {
+        await held;
+        await route.continue();
+      },
+      { times: 1 },
+    );
+    await page.getByRole("main").getByRole("link", { name: /^Inbox/ }).click();
+    await expect(page.getByTestId("inbox-state")).toHaveText("Loading the inbox…");
+    release();
+    await expect(page.getByTestId("inbox-item").first()).toBeVisible();
+    await expect(page.getByTestId("inbox-state")).toHaveCount(0);
     // The name students will see on this member's replies.
     await page.getByLabel("Your name in students' chats").fill("Sam");
     await page.getByRole("button", { name: "Save name" }).click();

@@ -7,6 +7,7 @@ import type { ChatMessage, ReplyVote } from "@/lib/schemas";
 import { authorLabel, typingLabel } from "@/lib/staff/author";
 import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { BookingPanel } from "./booking-panel";
+import { ZoneNote } from "./center-time";
 import { ChatHistory } from "./chat-list";
 import { ReplyFeedback } from "./reply-feedback";
 import { TutorCard } from "./tutor-card";
@@ -54,6 +55,7 @@ export function ChatApp() {
             <p className="subtitle" data-testid="assistant-intro">
               {named ? `${persona.name}, an automated assistant,` : "An automated assistant"} matches you with a tutor and books your session.
             </p>
+            <ZoneNote />
           </div>
           <button type="button" className="button secondary" onClick={chat.startOver} data-testid="new-chat">
             New chat

@@ -6,8 +6,7 @@ import useSWR from "swr";
 import { AppError } from "@/lib/errors";
 import { fetchJson } from "@/lib/fetch-json";
 import { NotificationList as NotificationListShape, type Notification } from "@/lib/notifications/schemas";
-
-const WHEN = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short" });
+import { When } from "./center-time";
 
 /**
  * The student's notifications, newest first. Opening the page marks them read
@@ -67,7 +66,7 @@ function NotificationItem({ item, fresh }: { item: Notification; fresh: boolean 
         {fresh ? <span className="badge">New</span> : null} {item.title}
       </span>
       <span>{item.body}</span>
-      <time dateTime={new Date(item.createdAt).toISOString()}>{WHEN.format(new Date(item.createdAt))}</time>
+      <When at={item.createdAt} />
       {item.href ? <Link href={item.href}>{item.href === "/bookings" ? "My bookings" : "Open"}</Link> : null}
     </li>
   );

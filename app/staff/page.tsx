@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { loadDirectory } from "@/lib/server/directory";
+import { consoleSections } from "@/lib/staff/console-sections";
 import { currentStaff } from "./current-staff";
 import { InviteColleague, SignOut } from "./passkeys";
 
@@ -25,30 +26,11 @@ export default async function StaffHome() {
       <SignOut />
       <nav aria-label="Staff">
         <ul>
-          {member.role !== "tutor" && (
-            <li>
-              <Link href="/staff/inbox">Inbox: messages students left for the center</Link>
+          {consoleSections(member.role).map(({ href, description }) => (
+            <li key={href}>
+              <Link href={href}>{description}</Link>
             </li>
-          )}
-          <li>
-            <Link href="/staff/schedule">{member.role === "tutor" ? "Schedule: your sessions this week" : "Schedule: the week's sessions by tutor"}</Link>
-          </li>
-          <li>
-            <Link href="/staff/tutors">Tutors: subjects, weekly hours, add and retire</Link>
-          </li>
-          <li>
-            <Link href="/staff/settings">Center settings: booking policies, opening hours and closed dates</Link>
-          </li>
-          {member.role !== "tutor" && (
-            <li>
-              <Link href="/staff/analytics">Analytics: chats, bookings and hand-offs by day or hour</Link>
-            </li>
-          )}
-          {member.role === "admin" && (
-            <li>
-              <Link href="/staff/members">Staff members: roles, passkeys, disable, pending invites</Link>
-            </li>
-          )}
+          ))}
         </ul>
       </nav>
       {member.role === "admin" && (

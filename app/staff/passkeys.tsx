@@ -9,6 +9,7 @@ import {
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { z } from "@/lib/zod";
+import { When } from "../components/center-time";
 import { staffApi } from "./staff-api";
 
 /** The ceremonies POST their JSON; a refusal throws the route's message. */
@@ -27,6 +28,15 @@ const Ceremony = z.object({ options: z.looseObject({ challenge: z.string().min(1
 function ceremonyMessage(error: unknown): string {
   if (error instanceof Error && error.name === "NotAllowedError") return "The passkey prompt was closed or timed out. Try again when you are ready.";
   return error instanceof Error ? error.message : "Something went wrong. Please try again.";
+}
+
+/**
+ * Signing in or out changes who the console is for: after the move, the whole page is rendered
+ * again, the staff header too (app/staff/layout.tsx, which client-side navigation keeps as it was).
+ */
+function goAsNewMember(router: ReturnType<typeof useRouter>, path: string) {
+  router.push(path);
+  router.refresh();
 }
 
 function useCeremony(run: () => Promise<void>) {
@@ -52,7 +62,7 @@ export function RegisterPasskey({ token }: { token: string }) {
     const ceremony = Ceremony.parse(await post(`/api/staff/invite/${encodeURIComponent(token)}/options`));
     const response = await startRegistration({ optionsJSON: ceremony.options as unknown as PublicKeyCredentialCreationOptionsJSON });
     await post(`/api/staff/invite/${encodeURIComponent(token)}/register`, { challengeId: ceremony.challengeId, response });
-    router.push("/staff");
+    goAsNewMember(router, "/staff");
   });
   return (
     <div className="stack">
@@ -70,7 +80,7 @@ export function SignInWithPasskey() {
     const ceremony = Ceremony.parse(await post("/api/staff/sign-in/options"));
     const response = await startAuthentication({ optionsJSON: ceremony.options as unknown as PublicKeyCredentialRequestOptionsJSON });
     await post("/api/staff/sign-in", { challengeId: ceremony.challengeId, response });
-    router.push("/staff");
+    goAsNewMember(router, "/staff");
   });
   return (
     <div className="stack">
@@ -86,7 +96,7 @@ export function SignOut() {
   const router = useRouter();
   const { busy, start } = useCeremony(async () => {
     await post("/api/staff/sign-out");
-    router.push("/staff/sign-in");
+    goAsNewMember(router, "/staff/sign-in");
   });
   return (
     <button type="button" className="button secondary" disabled={busy} onClick={() => void start()} data-testid="sign-out">
@@ -139,7 +149,7 @@ export function InviteColleague({ tutors }: { tutors: { id: string; name: string
       {error && <p className="error" role="alert">{error}</p>}
       {created && (
         <p role="status" data-testid="invite-link">
-          Send this link to your colleague; it works once, until {new Date(created.expiresAt).toLocaleString()}: <code>{created.link}</code>
+          Send this link to your colleague; it works once, until <When at={created.expiresAt} />: <code>{created.link}</code>
         </p>
       )}
     </form>

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { DirectoryQuery } from "@/lib/schemas";
 import { loadBookingRules, loadDirectory } from "@/lib/server/directory";
+import { ZoneNote } from "../components/center-time";
 import { availabilityLabel, modeLabel } from "../components/format";
 
 export const metadata: Metadata = { title: "Tutors · Tutoring Center" };
@@ -19,6 +20,7 @@ export default async function TutorsPage({ searchParams }: { searchParams: Promi
           {rules}
         </p>
       )}
+      <ZoneNote />
       <form className="search" role="search" action="/tutors">
         <label htmlFor="tutor-search" className="visually-hidden">
           Search by subject

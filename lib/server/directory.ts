@@ -2,6 +2,7 @@ import { bookingRulesText } from "../center/policy";
 import { callSidecar } from "../chat-session-client";
 import { searchSeedDirectory } from "../tutoring/directory";
 import type { Tutor } from "../tutoring/schemas";
+import { loadCenterPolicy } from "./center";
 import { getSidecar } from "./sidecar";
 
 /** The tutor directory from D1 through the sidecar, or from the seed catalog when it is out of reach. */
@@ -16,10 +17,6 @@ export async function loadDirectory(query: string): Promise<{ tutors: Tutor[]; l
 
 /** The center's booking rules in a line for students, or null when the live settings are out of reach (nothing is guessed). */
 export async function loadBookingRules(): Promise<string | null> {
-  try {
-    const sidecar = await getSidecar();
-    return bookingRulesText(await callSidecar(() => sidecar.centerPolicy()));
-  } catch {
-    return null;
-  }
+  const policy = await loadCenterPolicy();
+  return policy && bookingRulesText(policy);
 }

@@ -98,3 +98,19 @@ export type ScheduleWeek = {
  * `studentEmailWithheld`: why none goes to the student's address (its owner stopped our emails, or today's cap).
  */
 export type StaffCancelled = { bookingId: string; status: "cancelled"; studentTold: boolean; studentEmailed: boolean; studentEmailWithheld?: MailWithheld };
+
+/**
+ * What the schedule offers on one booking. Attendance: once it has started, unless cancelled
+ * (marking again corrects it). Cancel: staff and admins, a confirmed session that has not
+ * started and has no attendance (the sidecar refuses a started one all the same; attendance
+ * means it happened).
+ */
+export function scheduleActions(
+  booking: Pick<ScheduleBooking, "status" | "started" | "attendance">,
+  canCancel: boolean,
+): { markAttendance: boolean; cancel: boolean } {
+  return {
+    markAttendance: booking.started && booking.status !== "cancelled",
+    cancel: canCancel && booking.status === "confirmed" && !booking.started && booking.attendance === null,
+  };
+}

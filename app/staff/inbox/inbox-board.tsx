@@ -1,7 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { inboxStateText } from "@/lib/staff/inbox-state";
 import { z } from "@/lib/zod";
+import { When } from "../../components/center-time";
 import { staffApi } from "../staff-api";
 
 const Waiting = z.object({
@@ -82,6 +84,7 @@ export function InboxBoard() {
     }
   }
 
+  const waitingText = inboxStateText(inbox && { waiting: inbox.messages.length, leased: inbox.leased }, error !== null);
   return (
     <div className="stack">
       {error && <p className="error" role="alert">{error}</p>}
@@ -102,7 +105,9 @@ export function InboxBoard() {
               </ol>
             </details>
           )}
-          <p className="subtitle">Yours until {new Date(open.lease.leaseExpiresAt).toLocaleTimeString()}; after that it goes back to the inbox.</p>
+          <p className="subtitle">
+            Yours until <When at={open.lease.leaseExpiresAt} />; after that it goes back to the inbox.
+          </p>
           <label htmlFor="staff-reply">Your reply (the student sees it in their chat)</label>
           <textarea id="staff-reply" rows={4} value={reply} onChange={(event) => setReply(event.target.value)} />
           <button type="button" className="button" disabled={reply.trim() === ""} onClick={() => void send()}>
@@ -110,18 +115,23 @@ export function InboxBoard() {
           </button>
         </section>
       ) : null}
-      <section aria-labelledby="waiting">
-        <h2 id="waiting">Waiting {inbox ? `(${inbox.total})` : ""}</h2>
+      <section aria-labelledby="waiting" aria-busy={inbox === null && error === null}>
+        <h2 id="waiting">Waiting{inbox ? ` (${inbox.total})` : ""}</h2>
         <button type="button" className="button secondary" onClick={() => void refresh()}>
           Refresh
         </button>
-        {inbox && inbox.messages.length === 0 && <p>Nothing is waiting. {inbox.leased > 0 ? `${inbox.leased} being answered.` : ""}</p>}
+        {/* Loading is announced; the empty word is read in place (the page's one status says what was done). */}
+        {waitingText && (
+          <p role={inbox ? undefined : "status"} data-testid="inbox-state">
+            {waitingText}
+          </p>
+        )}
         <ul className="inbox" data-testid="inbox">
           {inbox?.messages.map((message) => (
             <li key={message.messageId} data-testid="inbox-item">
               <p>
                 <strong>{message.handoff ? "Message for the center" : "Question for the assistant"}</strong> ·{" "}
-                {new Date(message.createdAt).toLocaleString()}
+                <When at={message.createdAt} />
               </p>
               <p>{message.content}</p>
               <button type="button" className="button" onClick={() => void claim(message.messageId)}>

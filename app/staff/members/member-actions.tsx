@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import type { StaffRole } from "@/lib/staff/schemas";
 import { z } from "@/lib/zod";
+import { When } from "../../components/center-time";
 import { staffApi, StaffApiError } from "../staff-api";
 
 const ROLE_LABEL = { admin: "Admin", staff: "Staff", tutor: "Tutor" } as const;
@@ -177,7 +178,7 @@ export function MemberActions({ member, passkeys, tutors }: { member: Member; pa
         {link && (
           <>
             {" "}
-            Until {new Date(link.expiresAt).toLocaleString()}: <code>{link.link}</code>
+            Until <When at={link.expiresAt} />: <code>{link.link}</code>
           </>
         )}
       </p>

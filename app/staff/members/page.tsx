@@ -1,4 +1,6 @@
 import type { Metadata } from "next";
+import { formatInstant } from "@/lib/center/time-zone";
+import { loadCenterTimeZone } from "@/lib/server/center";
 import { loadDirectory } from "@/lib/server/directory";
 import type { StaffMemberEntry, StaffPendingInvite } from "@/lib/staff/members";
 import { asStaff } from "../as-staff";
@@ -9,11 +11,10 @@ export const metadata: Metadata = { title: "Staff members · Staff · Tutoring C
 
 const ROLE_LABEL = { admin: "Admin", staff: "Staff", tutor: "Tutor" } as const;
 
-/** Dates as the server renders them (the same text in every browser): UTC, said so. */
-const AT = new Intl.DateTimeFormat("en-US", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
-const at = (epochMs: number) => `${AT.format(epochMs)} UTC`;
+/** Times as the server renders them (the same text in every browser): the center's, its zone named. */
+type At = (epochMs: number) => string;
 
-function MemberRow({ member, you, tutors }: { member: StaffMemberEntry; you: boolean; tutors: { id: string; name: string }[] }) {
+function MemberRow({ member, you, tutors, at }: { member: StaffMemberEntry; you: boolean; tutors: { id: string; name: string }[]; at: At }) {
   const tutorName = member.tutorId && (tutors.find((tutor) => tutor.id === member.tutorId)?.name ?? member.tutorId);
   return (
     <li className="card" data-testid="member-row">
@@ -40,7 +41,7 @@ function MemberRow({ member, you, tutors }: { member: StaffMemberEntry; you: boo
   );
 }
 
-function InviteRow({ invite, tutors }: { invite: StaffPendingInvite; tutors: { id: string; name: string }[] }) {
+function InviteRow({ invite, tutors, at }: { invite: StaffPendingInvite; tutors: { id: string; name: string }[]; at: At }) {
   const tutorName = invite.tutorId && (tutors.find((tutor) => tutor.id === invite.tutorId)?.name ?? invite.tutorId);
   return (
     <li className="card" data-testid="invite-row">
@@ -69,11 +70,13 @@ export default async function StaffMembersPage() {
       </StaffPage>
     );
   }
-  const [{ members }, { invites }, directory] = await Promise.all([
+  const [{ members }, { invites }, directory, timeZone] = await Promise.all([
     asStaff((sidecar, token) => sidecar.staffMembers(token)),
     asStaff((sidecar, token) => sidecar.staffPendingInvites(token)),
     loadDirectory(""),
+    loadCenterTimeZone(),
   ]);
+  const at: At = (epochMs) => formatInstant(epochMs, timeZone, { withZone: true });
   const tutors = directory.tutors.map(({ id, name }) => ({ id, name }));
   return (
     <StaffPage title="Staff members">
@@ -85,7 +88,7 @@ export default async function StaffMembersPage() {
         <h2 id="members-heading">Members ({members.length})</h2>
         <ul className="cards directory-list">
           {members.map((member) => (
-            <MemberRow key={member.id} member={member} you={member.id === session.member.id} tutors={tutors} />
+            <MemberRow key={member.id} member={member} you={member.id === session.member.id} tutors={tutors} at={at} />
           ))}
         </ul>
       </section>
@@ -96,7 +99,7 @@ export default async function StaffMembersPage() {
         ) : (
           <ul className="cards directory-list">
             {invites.map((invite) => (
-              <InviteRow key={invite.id} invite={invite} tutors={tutors} />
+              <InviteRow key={invite.id} invite={invite} tutors={tutors} at={at} />
             ))}
           </ul>
         )}

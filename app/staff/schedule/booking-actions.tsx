@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
-import { MAX_CANCEL_REASON_CHARS, MAX_TUTOR_NOTE_CHARS, type ScheduleBooking } from "@/lib/staff/schedule";
+import { MAX_CANCEL_REASON_CHARS, MAX_TUTOR_NOTE_CHARS, scheduleActions, type ScheduleBooking } from "@/lib/staff/schedule";
 import { z } from "@/lib/zod";
 import { MailWithheld } from "@/lib/mail/recipients";
 import { staffApi } from "../staff-api";
@@ -17,9 +17,10 @@ const WITHHELD = {
 type Open = "cancel" | "note" | null;
 
 /**
- * What can be done with one session: cancel it (staff and admins, a confirmed
- * one; asks for the reason the student will read, then confirms), mark
- * attendance (once it has started, unless cancelled), and write its note.
+ * What can be done with one session (lib/staff/schedule.ts `scheduleActions`): cancel it
+ * (staff and admins, a confirmed one not started yet; asks for the reason the student will
+ * read, then confirms), mark attendance (once it has started, unless cancelled; the one
+ * recorded shows pressed), and write its note.
  * Each message says only what the server confirmed.
  */
 export function BookingActions({ booking, canCancel, onDone }: { booking: ScheduleBooking; canCancel: boolean; onDone: (message: string) => Promise<void> }) {
@@ -66,8 +67,7 @@ export function BookingActions({ booking, canCancel, onDone }: { booking: Schedu
       return note.trim() === "" ? `Cleared the note on ${who}.` : `Saved the note on ${who}.`;
     });
 
-  const cancellable = canCancel && booking.status === "confirmed";
-  const markable = booking.started && booking.status !== "cancelled";
+  const { cancel: cancellable, markAttendance: markable } = scheduleActions(booking, canCancel);
   return (
     <div className="schedule-actions">
       {markable && (
@@ -103,7 +103,7 @@ export function BookingActions({ booking, canCancel, onDone }: { booking: Schedu
           </button>
         </form>
       )}
-      {open === "cancel" && (
+      {cancellable && open === "cancel" && (
         <form
           className="stack"
           onSubmit={(event) => {

@@ -5,6 +5,7 @@ import { useRef, useState } from "react";
 import { StaffTutorDetail, type StaffTutor, type TutorInputDraft } from "@/lib/staff/tutor-schemas";
 import { WEEKDAYS } from "@/lib/tutoring/schemas";
 import { capitalize } from "@/lib/tutoring/clock";
+import { ZoneNote } from "../../components/center-time";
 import { StaffApiError, staffApi } from "../staff-api";
 
 /** Sends a tutor request; a 4xx becomes a StaffApiError with the server's field issues ("name", "hours.1.start"). */
@@ -170,6 +171,7 @@ export function TutorForm({ tutor }: { tutor: StaffTutor | null }) {
         <p id="hours-hint" className="hint">
           Center time, on the hour or half hour: type 9, 9:30, 2pm or 14:00. Each range at least an hour (one session); ranges on one day may not overlap.
         </p>
+        <ZoneNote className="hint zone-note" />
         {fieldError("hours")}
         <ol className="history-list" data-testid="hours">
           {hours.map((range, index) => {

@@ -1,0 +1,24 @@
+import { cache } from "react";
+import type { CenterPolicy } from "../center/policy";
+import { callSidecar } from "../chat-session-client";
+import { DEFAULT_TIME_ZONE } from "../tutoring/clock";
+import { getSidecar } from "./sidecar";
+
+/**
+ * The center's public settings for a server-rendered page, read once per request however many
+ * parts of the page ask (the root layout for the time zone, /tutors for the booking rules):
+ * one `centerPolicy` RPC, rows read only. Null when the sidecar is out of reach.
+ */
+export const loadCenterPolicy = cache(async (): Promise<CenterPolicy | null> => {
+  try {
+    const sidecar = await getSidecar();
+    return await callSidecar(() => sidecar.centerPolicy());
+  } catch {
+    return null;
+  }
+});
+
+/** The zone every time on the site is shown in; without the sidecar, the default the fallback chat books in. */
+export async function loadCenterTimeZone(): Promise<string> {
+  return (await loadCenterPolicy())?.timeZone ?? DEFAULT_TIME_ZONE;
+}
