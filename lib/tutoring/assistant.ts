@@ -7,7 +7,7 @@ import { answerCancelQuestion, askToCancel, withoutCancelQuestion } from "./canc
 import { moveTurn } from "./move-flow";
 import { localNow } from "./clock";
 import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
-import { hasCriteria, parseMessage } from "./parse";
+import { namesSomething, parseMessage } from "./parse";
 import { handoffTurn, startHandoff } from "./handoff-flow";
 import { slotText } from "./phrasing";
 import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
@@ -139,7 +139,7 @@ async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
     default:
       break;
   }
-  if (ctx.parsed.greeting && !hasCriteria(ctx.parsed)) {
+  if (ctx.parsed.greeting && !namesSomething(ctx.parsed)) {
     const { persona } = ctx.policy;
     if (isFresh(ctx.fields)) return turn(`${greetingText(persona)} ${phrasesFor(persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: criteria });
     const hello = persona.name === DEFAULT_PERSONA.name ? "Hi again! I'm the automated tutoring assistant. " : `Hi again! I'm ${persona.name}, the automated tutoring assistant. `;
@@ -174,7 +174,7 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   // A message for the center in the making: the answer is its words, or yes, change or cancel.
   let result = draft ? handoffTurn(ctx, draft) : undefined;
   // A returning student's first message that asks for nothing in particular: greet them and make one offer.
-  if (!result && remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed)) result = await welcomeBack(ctx, remembered);
+  if (!result && remembered && !ctx.parsed.intent && !namesSomething(ctx.parsed)) result = await welcomeBack(ctx, remembered);
   if (asked) result ??= answerCancelQuestion(ctx, asked);
   result ??= globalCommand(ctx);
   if (!result && booking?.step === "confirmed") result = await moveTurn(ctx, booking);

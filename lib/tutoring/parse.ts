@@ -3,6 +3,7 @@ import { parseIntent, type Intent } from "./parse-intent";
 import { parseSkill } from "./parse-skill";
 import { parseWhen, type WhenParse } from "./parse-when";
 import { normalize, tidy } from "./text";
+import { findUnknownSubject, type UnknownSubject } from "./unknown-subject";
 
 /**
  * One student message, understood: a command (if any) and whatever search
@@ -20,6 +21,8 @@ export interface ParsedMessage extends WhenParse {
   skill?: string;
   /** Several subjects could be meant; ask the student to pick. */
   skillOptions?: string[];
+  /** A subject the student clearly asked for that the catalog does not carry ("help with piano"). */
+  unknownSubject?: UnknownSubject;
 }
 
 export interface ParseContext {
@@ -45,7 +48,16 @@ export function parseMessage(message: string, context: ParseContext): ParsedMess
   if (intentParse.note) parsed.note = intentParse.note;
   if (skillParse.skill) parsed.skill = skillParse.skill;
   if (skillParse.options) parsed.skillOptions = skillParse.options;
+  if (!skillParse.skill && !skillParse.options) {
+    const unknown = findUnknownSubject(text, context.subjects);
+    if (unknown) parsed.unknownSubject = unknown;
+  }
   return parsed;
+}
+
+/** True when the message asked for something, even a subject the center does not offer. */
+export function namesSomething(parsed: ParsedMessage): boolean {
+  return hasCriteria(parsed) || parsed.unknownSubject !== undefined;
 }
 
 /** True when the message told us something about what, when or what time. */

@@ -3,6 +3,7 @@ import { capitalize, formatDate, toClock, toMinutes } from "./clock";
 import type { RankedMatch } from "./match";
 import { DAY_PERIODS } from "./parse-when";
 import type { SearchCriteria, SessionSlot, TutorMatch, TutorMode } from "./schemas";
+import type { UnknownSubject } from "./unknown-subject";
 
 /**
  * The assistant's wording in one place: plain text (the chat renders no
@@ -46,6 +47,19 @@ export function timeText(criteria: SearchCriteria): string {
   if (timeFrom && timeTo) return `between ${timeFrom} and ${end}`;
   if (timeFrom) return `after ${timeFrom}`;
   return `before ${end}`;
+}
+
+/** "A, B and C". */
+export function listText(items: readonly string[], and = "and"): string {
+  if (items.length <= 1) return items[0] ?? "";
+  return `${items.slice(0, -1).join(", ")} ${and} ${items[items.length - 1] ?? ""}`;
+}
+
+/** A subject the center does not offer, and the nearest ones it does: never "I didn't catch that". */
+export function notOfferedText(unknown: UnknownSubject, nearest: readonly string[]): string {
+  const missing = unknown.known ? `We don't offer ${unknown.name}.` : `We don't have a subject called "${unknown.name}".`;
+  if (nearest.length === 0) return `${missing} I can leave a message for the tutoring center.`;
+  return `${missing} We do offer ${listText(nearest)}. Would one of those help?`;
 }
 
 export function subjectOf(match: TutorMatch, criteria: SearchCriteria): string {

@@ -4,8 +4,9 @@ import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
 import { rankTutors, SESSION_MINUTES, type RankOptions } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
-import { ANY_TIME, matchSentence, nearestAllowedSentence } from "./phrasing";
+import { ANY_TIME, matchSentence, nearestAllowedSentence, notOfferedText } from "./phrasing";
 import type { SearchCriteria } from "./schemas";
+import { nearestSubjects, type UnknownSubject } from "./unknown-subject";
 import { takenAtRequest, takenAtRequestText } from "./waitlist";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext } from "./turn-types";
@@ -197,6 +198,7 @@ export async function stepBack(ctx: TurnContext, criteria: SearchCriteria): Prom
 export async function searchWith(ctx: TurnContext): Promise<AssistantTurn> {
   const criteria = criteriaOf(ctx.fields);
   const { parsed } = ctx;
+  if (parsed.unknownSubject && !parsed.skill && !parsed.skillOptions) return notOffered(ctx, mergeCriteria(criteria, parsed, ctx.today), parsed.unknownSubject);
   if (!hasCriteria(parsed)) return clarify(ctx, criteria);
   const merged = mergeCriteria(criteria, parsed, ctx.today);
   if (parsed.skillOptions && !parsed.skill) {
@@ -205,6 +207,13 @@ export async function searchWith(ctx: TurnContext): Promise<AssistantTurn> {
     return turn(`Which one do you mean: ${list}?`, options, { searchCriteria: merged });
   }
   return askOrSearch(ctx, merged);
+}
+
+/** A subject the center does not offer: say so, and offer the nearest ones it does (a day or time said with it is kept). */
+function notOffered(ctx: TurnContext, criteria: SearchCriteria, unknown: UnknownSubject): AssistantTurn {
+  const nearest = nearestSubjects(unknown, ctx.subjects, subjectQuickReplies(ctx.subjects));
+  const quick = ctx.staffReachable ? [...nearest, QUICK.leaveMessage] : nearest;
+  return turn(notOfferedText(unknown, nearest), quick, { searchCriteria: criteria });
 }
 
 /** What the student can do next, for when a message was not understood. */
