@@ -83,10 +83,8 @@ export function stateSlots(criteria: SearchCriteria, today: LocalNow): SlotValue
   else if (from && to) slots.time = from === to ? from : `${from}-${to}`;
   else if (from) slots.time = `${from}-`;
   else if (to) slots.time = `-${to}`;
-  // Tutor and meeting mode, where the state carries them.
-  const extra: Record<string, unknown> = { ...criteria };
-  if (typeof extra.tutorName === "string") slots.tutor = extra.tutorName;
-  if (extra.mode === "online" || extra.mode === "in_person") slots.mode = extra.mode;
+  if (criteria.tutorName) slots.tutor = criteria.tutorName;
+  if (criteria.mode) slots.mode = criteria.mode;
   return slots;
 }
 
@@ -100,8 +98,8 @@ function intentOf(parsed: ParsedMessage, slots: SlotValues): string {
 /** One message on its own, from a fresh chat: its intent, and the search state it leaves. */
 export async function readMessage(text: string): Promise<Reading> {
   const today = localNow(EVAL_NOW);
-  const subjects = await catalog.subjects();
-  const parsed = parseMessage(text, { subjects, today });
+  const [subjects, tutors] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? []]);
+  const parsed = parseMessage(text, { subjects, tutors, today });
   const slots = stateSlots(mergeCriteria({ excludeTutorIds: [] }, parsed, today), today);
   delete slots.subject;
   const subject = subjectOf(parsed);

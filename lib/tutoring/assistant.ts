@@ -155,12 +155,12 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   const fields = asked ? { ...input.fields, bookingInfo: withoutCancelQuestion(asked) } : input.fields;
   const policy = input.policy ?? DEFAULT_CENTER_POLICY;
   const today = localNow(input.now, input.timeZone ?? policy.timeZone);
-  const subjects = await catalog.subjects();
+  const [subjects, tutors] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? []]);
   const booking = fields.bookingInfo;
   const draft = criteriaOf(fields).handoff;
   // While the student types a name, a topic or a message for the center, only whole-message commands count.
   const strict = (inForm(booking) && (booking.step === "contact" || booking.step === "details")) || draft?.step === "ask";
-  const parsed = parseMessage(message, { subjects, today, strict });
+  const parsed = parseMessage(message, { subjects, tutors, today, strict });
   // Outside a hand-off, "change it" means what it always did: move the booking.
   if (!draft && parsed.intent === "edit_message") {
     if (strict) delete parsed.intent;

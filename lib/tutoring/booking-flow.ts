@@ -90,8 +90,8 @@ export function startBooking(ctx: TurnContext, match: TutorMatch): AssistantTurn
 function detailsQuestion(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
   const tutor = tutorFor(ctx, booking.tutorId);
   const mode = fixedMode(tutor);
-  // A tutor who meets both ways, a student who prefers one: that one, said, and changeable at the review.
-  const preferred = !mode && !booking.mode && tutor?.mode === "both" ? ctx.memory?.preferredMode : undefined;
+  // A tutor who meets both ways, a student who asked for one (or prefers one): that one, said, and changeable at the review.
+  const preferred = !mode && !booking.mode && tutor?.mode === "both" ? (criteriaOf(ctx.fields).mode ?? ctx.memory?.preferredMode) : undefined;
   const next: BookingInfo = { ...booking, step: "details", ...(mode ? { mode } : preferred ? { mode: preferred } : {}) };
   const intake = intakeQuestion(ctx);
   if (!next.mode) {

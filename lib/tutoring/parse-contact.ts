@@ -117,8 +117,9 @@ export interface DetailsParse {
   intake?: string;
 }
 
-const ONLINE = /\b(online|on line|virtual(ly)?|remote(ly)?|zoom|video( call)?|from home)\b/i;
-const IN_PERSON = /\b(in[ -]?person|on campus|face[ -]to[ -]face|f2f|at the (center|library|campus))\b/i;
+/** How a student says where to meet, in English and Spanish (lexicon-es.ts holds the rest of the Spanish). */
+export const ONLINE = /\b(online|on line|virtual(ly)?|remote(ly)?|zoom|video( call)?|from home|en l[ií]nea|por zoom|virtualmente|por video(llamada)?|videollamada|a distancia|desde casa)\b/i;
+export const IN_PERSON = /\b(in[ -]?person|on campus|face[ -]to[ -]face|f2f|at the (center|library|campus)|presencial(mente)?|en persona|en el campus|cara a cara)\b/i;
 const ANY_MODE = /\b(either|either one|both|no preference|doesn'?t matter|whatever|any)\b/i;
 const INTAKE_LEAD = /^(and|also|i'?d like to|i would like to|i want to|i need to|i need help with|help with|to|work on|working on|on|i'?m working on|topic is|topic:|the topic is)\b[\s:,-]*/i;
 const NOT_INTAKE = /^(yes|no|ok|okay|sure|either|both|whatever|any|please|thanks|thank you)?$/i;

@@ -67,18 +67,41 @@ export function subjectOf(match: TutorMatch, criteria: SearchCriteria): string {
   return match.tutor.subjects.find((subject) => subject.toLowerCase() === skill) ?? criteria.skill ?? match.tutor.subjects[0] ?? "";
 }
 
-/** The reply that presents a match, honest about how well it fits. */
-export function matchSentence(ranked: RankedMatch, criteria: SearchCriteria, others = false): string {
+/** The end of a window of starts: a named part of the day ends on the hour after its :59, a range an hour after its last start. */
+function windowEnd(timeTo: string): string {
+  const minutes = toMinutes(timeTo);
+  return toClock(minutes % 60 === 59 ? minutes + 1 : minutes + 60);
+}
+
+/**
+ * Where a search looked, said before an offer inside a window: "I looked between 13:00 and 17:00.",
+ * "I looked after 15:00.", or the soonest ("The soonest I can book:"). Empty for an exact hour.
+ */
+export function searchedText(criteria: SearchCriteria, today: string): string {
+  const { timeFrom, timeTo } = criteria;
+  if (timeFrom === ANY_TIME.timeFrom && timeTo === ANY_TIME.timeTo) {
+    if (!criteria.day && criteria.date === today) return "The soonest I can book: ";
+    return criteria.date === today ? "The soonest today: " : "";
+  }
+  if (!timeFrom && !timeTo) return "";
+  if (timeFrom === timeTo) return "";
+  if (timeFrom && timeTo) return `I looked between ${timeFrom} and ${windowEnd(timeTo)}. `;
+  if (timeFrom) return `I looked after ${timeFrom}. `;
+  return `I looked before ${windowEnd(timeTo ?? "")}. `;
+}
+
+/** The reply that presents a match, honest about how well it fits; `only` is the one tutor asked for by name. */
+export function matchSentence(ranked: RankedMatch, criteria: SearchCriteria, others = false, only?: string): string {
   const { match, kind } = ranked;
   const subject = subjectOf(match, criteria);
   const offer = `${match.tutor.name} is free ${slotText(match.slot)} (${modeText(match.tutor.mode)}). Want to book?`;
-  const nobody = others ? `No other ${subject} tutor` : `No ${subject} tutor`;
+  const nobody = only ? `${only} isn't` : others ? `No other ${subject} tutor is` : `No ${subject} tutor is`;
   if (kind === "exact") {
     const sentence = `${match.tutor.name} teaches ${subject} and is free ${slotText(match.slot)} (${modeText(match.tutor.mode)}). Want to book?`;
     return others ? `Here's another option: ${sentence}` : sentence;
   }
-  if (kind === "same_day") return `${nobody} is free ${dayText(criteria)} ${timeText(criteria)}. The closest: ${offer}`;
-  return `${nobody} is free on ${dayText(criteria)}. The nearest opening: ${offer}`;
+  if (kind === "same_day") return `${nobody} free ${dayText(criteria)} ${timeText(criteria)}. The closest: ${offer}`;
+  return `${nobody} free on ${dayText(criteria)}. The nearest opening: ${offer}`;
 }
 
 /** A match offered instead of a time the center's rules forbid (the rule is said just before). */

@@ -77,6 +77,10 @@ export const SearchCriteria = z.object({
   timeFrom: ClockTime.optional(),
   /** Latest acceptable start, inclusive. */
   timeTo: ClockTime.optional(),
+  /** A tutor asked for by name ("Maya again"): the search offers them first. */
+  tutorName: z.string().min(1).max(120).optional(),
+  /** Where the student wants to meet: the search offers tutors who meet that way. */
+  mode: z.enum(["online", "in_person"]).optional(),
   /** Tutor ids already shown for this search, so "other tutors" never repeats one. */
   excludeTutorIds: z.array(z.string().max(64)).max(100).default([]),
   /** Messages in a row the assistant could not understand; from two on it offers to leave a message for staff. */

@@ -4,7 +4,8 @@ import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
 import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
 import { rankTutors, SESSION_MINUTES, type RankOptions } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
-import { ANY_TIME, matchSentence, nearestAllowedSentence, notOfferedText } from "./phrasing";
+import { ANY_TIME, matchSentence, nearestAllowedSentence, notOfferedText, searchedText } from "./phrasing";
+import { narrowTutors } from "./search-narrow";
 import type { SearchCriteria } from "./schemas";
 import { nearestSubjects, type UnknownSubject } from "./unknown-subject";
 import { takenAtRequest, takenAtRequestText } from "./waitlist";
@@ -56,6 +57,11 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
     next.day = parsed.day;
     next.date = parsed.date;
     changed = true;
+  } else if (parsed.startDate && !parsed.day && (old.day || parsed.startDate !== old.date)) {
+    // "Next week": any day from that Monday, the soonest first.
+    delete next.day;
+    next.date = parsed.startDate;
+    changed = true;
   } else if (parsed.anyDay && !parsed.day && !hasDay(old)) {
     // No weekday, only a start date: the matcher then prefers the soonest opening.
     delete next.day;
@@ -68,9 +74,18 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
     if (parsed.timeFrom) next.timeFrom = parsed.timeFrom;
     if (parsed.timeTo) next.timeTo = parsed.timeTo;
     changed ||= next.timeFrom !== old.timeFrom || next.timeTo !== old.timeTo;
-  } else if (parsed.anyTime && !hasTime(old)) {
+  } else if ((parsed.anyTime || (parsed.day && next.date === today.date)) && !hasTime(old)) {
+    // "Any time", and "today" without an hour: the soonest hours the center allows.
     next.timeFrom = ANY_TIME.timeFrom;
     next.timeTo = ANY_TIME.timeTo;
+    changed = true;
+  }
+  if (parsed.tutorName && parsed.tutorName !== old.tutorName) {
+    next.tutorName = parsed.tutorName;
+    changed = true;
+  }
+  if (parsed.mode && parsed.mode !== old.mode) {
+    next.mode = parsed.mode;
     changed = true;
   }
   // "Monday at 10" said on a Monday at 10:05 means next Monday: a weekday named today whose asked-for
@@ -128,7 +143,9 @@ export function avoidOf(ctx: Pick<TurnContext, "memory">): RankOptions["avoid"] 
 /** Searches the catalog and presents the best match; `others` words it as "another option". */
 export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, others = false): Promise<AssistantTurn> {
   const skill = criteria.skill ?? "";
-  const tutors = await ctx.catalog.findBySkill(skill);
+  const teaching = await ctx.catalog.findBySkill(skill);
+  // A tutor or a way to meet the student asked for narrows who is offered (search-narrow.ts).
+  const { tutors, lead: wish, only } = narrowTutors(teaching, criteria);
   const booked = tutors.length ? await ctx.catalog.bookedSlots(tutors.map((tutor) => tutor.id), ctx.today.date) : [];
   // A date past the horizon cannot be booked: rank from today, so the nearest allowed slots come up.
   const tooFar = criteria.date !== undefined && criteria.date > lastBookableDate(ctx.policy, ctx.now);
@@ -146,14 +163,17 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
       );
     }
     const quick = ctx.fields.pendingMatch ? [QUICK.book, QUICK.changeTime, QUICK.startOver] : [QUICK.changeTime, QUICK.startOver];
-    const lead = refusal ? `${refusal} ` : "";
+    const lead = `${wish}${refusal ? `${refusal} ` : ""}`;
+    if (only) return turn(`${lead}${only} has no opening I can offer for this search. Want to see other tutors, or try a different time?`, [QUICK.others, ...quick], { searchCriteria: criteria });
     return turn(`${lead}That's everyone who teaches ${skill} for this search. Want to try a different time, or start over?`, [...quick, QUICK.leaveMessage], {
       searchCriteria: criteria,
     });
   }
   const waitFor = refusal ? undefined : takenAtRequest(criteria, { tutors, booked, shown: ranked.map((entry) => entry.match) });
-  const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria)}` : matchSentence(best, criteria, others);
-  return turn(waitFor ? `${takenAtRequestText(waitFor)} ${sentence}` : sentence, waitFor ? [...MATCH_QUICK_REPLIES, QUICK.joinWaitlist] : MATCH_QUICK_REPLIES, {
+  // An offer inside a window says where it looked ("I looked between 13:00 and 17:00.").
+  const searched = best.kind === "exact" && !others ? searchedText(criteria, ctx.today.date) : "";
+  const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria)}` : `${searched}${matchSentence(best, criteria, others, only)}`;
+  return turn(`${wish}${waitFor ? `${takenAtRequestText(waitFor)} ` : ""}${sentence}`, waitFor ? [...MATCH_QUICK_REPLIES, QUICK.joinWaitlist] : MATCH_QUICK_REPLIES, {
     searchCriteria: waitFor ? { ...criteria, waitFor } : criteria,
     pendingMatch: best.match,
     availableTutors: ranked.map((entry) => entry.match),
@@ -164,7 +184,9 @@ async function askOrSearch(ctx: TurnContext, criteria: SearchCriteria, lead = ""
   return askNext(criteria, ctx, lead) ?? runSearch(ctx, criteria);
 }
 
-export async function showOthers(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
+export async function showOthers(ctx: TurnContext, asked: SearchCriteria): Promise<AssistantTurn> {
+  // Other tutors: the one asked for by name no longer narrows the search.
+  const { tutorName: _tutorName, ...criteria } = asked;
   const pending = ctx.fields.pendingMatch;
   if (!pending) return askOrSearch(ctx, criteria);
   const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, pending.tutor.id])];
@@ -199,7 +221,7 @@ export async function searchWith(ctx: TurnContext): Promise<AssistantTurn> {
   const criteria = criteriaOf(ctx.fields);
   const { parsed } = ctx;
   if (parsed.unknownSubject && !parsed.skill && !parsed.skillOptions) return notOffered(ctx, mergeCriteria(criteria, parsed, ctx.today), parsed.unknownSubject);
-  if (!hasCriteria(parsed)) return clarify(ctx, criteria);
+  if (!hasCriteria(parsed) && !parsed.tutorName && !parsed.mode) return clarify(ctx, criteria);
   const merged = mergeCriteria(criteria, parsed, ctx.today);
   if (parsed.skillOptions && !parsed.skill) {
     const options = parsed.skillOptions;

@@ -18,6 +18,8 @@ export interface TutorCatalog {
   findBySkill(skill: string): Promise<Tutor[]>;
   /** Every subject name the catalog knows, for recognizing skills in free text. */
   subjects(): Promise<string[]>;
+  /** Every tutor's name, for "can I get Maya again"; without it no tutor is recognized by name. */
+  tutorNames?(): Promise<string[]>;
   /** Sessions already booked with these tutors from `fromDate` on: never offered again. */
   bookedSlots(tutorIds: string[], fromDate: string): Promise<BookedSlot[]>;
 }

@@ -105,13 +105,17 @@ function knownWords(): Map<string, string[]> {
 }
 
 const KNOWN = knownWords();
+/** Longest first, so "music theory" is not read as "music". */
+const KNOWN_LONGEST_FIRST = [...KNOWN].filter(([word]) => /[a-z]/.test(word)).sort((a, b) => b[0].length - a[0].length);
+const OUTSIDE_LONGEST_FIRST = [...OUTSIDE_ENTRIES].sort((a, b) => b.key.length - a.key.length);
 
-function containsPhrase(tokens: string[], phrase: string): boolean {
-  const words = phrase.split(" ");
-  for (let i = 0; i + words.length <= tokens.length; i++) {
-    if (words.every((word, k) => tokens[i + k] === word)) return true;
+/** Every run of one to four words in the message, for phrase lookups. */
+function phrasesOf(tokens: string[]): Set<string> {
+  const grams = new Set<string>();
+  for (let i = 0; i < tokens.length; i++) {
+    for (let n = 1; n <= 4 && i + n <= tokens.length; n++) grams.add(tokens.slice(i, i + n).join(" "));
   }
-  return false;
+  return grams;
 }
 
 /**
@@ -120,14 +124,13 @@ function containsPhrase(tokens: string[], phrase: string): boolean {
  * only when no catalog subject was found.
  */
 export function findUnknownSubject(text: string, subjects: readonly string[]): UnknownSubject | undefined {
-  const tokens = tokenize(text).map((token) => token.word);
-  // Longest phrase first, so "music theory" is not read as "music".
-  const outside = [...OUTSIDE_ENTRIES].sort((a, b) => b.key.length - a.key.length).find((entry) => containsPhrase(tokens, entry.key));
+  const grams = phrasesOf(tokenize(text).map((token) => token.word));
+  const outside = OUTSIDE_LONGEST_FIRST.find((entry) => grams.has(entry.key));
   if (outside) return { name: outside.name, known: true, near: outside.near };
   const offered = subjectsByKey(subjects);
   // A subject we know by name or alias, that this catalog does not carry.
-  for (const [word, members] of [...KNOWN].sort((a, b) => b[0].length - a[0].length)) {
-    if (!/[a-z]/.test(word) || !containsPhrase(tokens, word)) continue;
+  for (const [word, members] of KNOWN_LONGEST_FIRST) {
+    if (!grams.has(word)) continue;
     if (members.some((member) => offered.has(member.toLowerCase()))) continue;
     const name = members.length === 1 ? (members[0] ?? word) : word;
     return { name, known: true, near: familyOf(members) };
