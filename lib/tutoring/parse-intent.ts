@@ -61,7 +61,9 @@ const CENTER = "(?:the )?(?:tutoring )?(?:center|centre|staff|front desk)";
 /** A request to pass something on, and what follows it (the words to pass on, if any). */
 const LEAVE_MESSAGE = new RegExp(
   `^(?:leave (?:a |me a )?message(?: for ${CENTER})?|message ${CENTER}|talk to (?:a |an )?(?:human|person|real person|staff)|human|agent|real person|operator` +
-    `|tell ${CENTER}(?: that)?|let ${CENTER} know(?: that)?)(?:\\s*[:,-]\\s*|\\s+|$)(?<note>.*)$`,
+    `|tell ${CENTER}(?: that)?|let ${CENTER} know(?: that)?` +
+    // Spanish: "dejar un mensaje al centro de tutorías", "hablar con una persona", "decirle al centro que …".
+    `|dejar(?:le)? (?:un )?mensaje(?: (?:al|para el) (?:centro|personal)(?: de tutor[ií]as)?)?|hablar con (?:una persona|alguien|un humano|el personal)|(?:decirle|dile) al centro(?: que)?)(?:\\s*[:,-]\\s*|\\s+|$)(?<note>.*)$`,
   "is",
 );
 

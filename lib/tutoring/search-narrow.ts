@@ -1,4 +1,5 @@
-import { modeText } from "./phrasing";
+import { EN } from "./phrases/en";
+import type { Phrases } from "./phrases/types";
 import type { SearchCriteria, Tutor } from "./schemas";
 import { fold } from "./text";
 
@@ -20,7 +21,7 @@ function meets(tutor: Tutor, mode: "online" | "in_person"): boolean {
   return tutor.mode === mode || tutor.mode === "both";
 }
 
-export function narrowTutors(tutors: Tutor[], criteria: SearchCriteria): Narrowed {
+export function narrowTutors(tutors: Tutor[], criteria: SearchCriteria, say: Phrases = EN): Narrowed {
   const skill = criteria.skill ?? "";
   const { tutorName, mode } = criteria;
   if (tutorName) {
@@ -28,18 +29,18 @@ export function narrowTutors(tutors: Tutor[], criteria: SearchCriteria): Narrowe
     const named = tutors.filter((tutor) => fold(tutor.name).toLowerCase() === key);
     const [first] = named;
     if (first) {
-      const lead = mode && !meets(first, mode) ? `${first.name} meets ${modeText(first.mode)} only. ` : "";
+      const lead = mode && !meets(first, mode) ? say.meetsOnly(first.name, first.mode) : "";
       return { tutors: named, lead, only: first.name };
     }
     if (tutors.length > 0) {
-      const others = mode ? narrowTutors(tutors, { ...criteria, tutorName: undefined }) : { tutors, lead: "" };
-      return { tutors: others.tutors, lead: `${tutorName} doesn't teach ${skill}. ${others.lead}` };
+      const others = mode ? narrowTutors(tutors, { ...criteria, tutorName: undefined }, say) : { tutors, lead: "" };
+      return { tutors: others.tutors, lead: `${say.notTeaching(tutorName, skill)}${others.lead}` };
     }
   }
   if (mode) {
     const meeting = tutors.filter((tutor) => meets(tutor, mode));
     if (meeting.length > 0) return { tutors: meeting, lead: "" };
-    if (tutors.length > 0) return { tutors, lead: `No ${skill} tutor meets ${modeText(mode)}. ` };
+    if (tutors.length > 0) return { tutors, lead: say.noneMeets(skill, mode) };
   }
   return { tutors, lead: "" };
 }

@@ -2,8 +2,9 @@ import type { CenterPolicy } from "../center/policy";
 import type { MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import type { LocalNow } from "./clock";
+import type { Phrases } from "./phrases/types";
 import type { ParsedMessage } from "./parse";
-import type { SessionSlot, Tutor, WaitForSlot } from "./schemas";
+import type { Language, SessionSlot, Tutor, WaitForSlot } from "./schemas";
 
 /**
  * The types the assistant's modules share. They live here, not in
@@ -88,4 +89,7 @@ export interface TurnContext {
   memory?: MemoryView;
   /** A message for the center can be queued (false in the stateless fallback, which stores nothing). */
   staffReachable: boolean;
+  /** The language this turn is answered in, and its phrasings. */
+  lang: Language;
+  say: Phrases;
 }
