@@ -64,6 +64,10 @@ function countPlaywright(file) {
 const typecheckOk = run("typecheck", "npm", ["run", "typecheck", "--silent"]);
 if (!typecheckOk) failed += 1;
 
+// A few seconds: the assistant's understanding must not fall below eval/understanding/result.json. Counted as one test.
+if (run("understanding eval", "npm", ["run", "eval:understanding", "--silent"])) passed += 1;
+else failed += 1;
+
 run("setup local secrets and database", "npm", ["run", "setup", "--silent"]);
 
 run("unit and Durable Object tests", "vitest", ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULTS}/vitest.json`]);

@@ -111,6 +111,11 @@ export function catalogContract(name: string, makeCatalog: (tutors: Tutor[]) => 
       for (const tutor of found) expect(comparable(tutor)).toEqual(comparable(byId.get(tutor.id)!));
     });
 
+    it("lists each tutor's name once, sorted, for recognising a tutor asked for by name", async () => {
+      const names = (await catalog.tutorNames?.()) ?? [];
+      expect(names).toEqual([...new Set(CONTRACT_TUTORS.map((tutor) => tutor.name))].sort());
+    });
+
     it("reports no booked slots for no tutors, or for tutors nobody booked", async () => {
       expect(await catalog.bookedSlots([], "2026-11-22")).toEqual([]);
       expect(await catalog.bookedSlots(["t-900", "t-901"], "2026-11-22")).toEqual([]);

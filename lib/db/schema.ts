@@ -106,7 +106,7 @@ export const bookings = sqliteTable(
   "bookings",
   {
     id: text("id").primaryKey(),
-    /** the short reference people read out and type ("K7MQ-2XPD", lib/ids.ts); null only for rows written by hand (migration 0033) */
+    /** the short reference people read out and type ("K7MQ-2XPD", lib/ids.ts); null only for rows written by hand (migration 0022) */
     reference: text("reference"),
     sessionId: text("session_id").notNull(),
     ownerId: text("owner_id").notNull(),

@@ -1,4 +1,4 @@
-import { DEFAULT_PERSONA, greetingText, phrasesFor } from "../center/persona";
+import { DEFAULT_PERSONA, greetingText, type AssistantPersona } from "../center/persona";
 import { DEFAULT_CENTER_POLICY, type CenterPolicy } from "../center/policy";
 import { remembersSomething, type MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
@@ -6,10 +6,10 @@ import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
 import { answerCancelQuestion, askToCancel, withoutCancelQuestion } from "./cancel-flow";
 import { moveTurn } from "./move-flow";
 import { localNow } from "./clock";
-import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
-import { hasCriteria, parseMessage } from "./parse";
+import { namesSomething, parseMessage } from "./parse";
 import { handoffTurn, startHandoff } from "./handoff-flow";
-import { slotText } from "./phrasing";
+import { detectLanguage } from "./language";
+import { matchQuickReplies, phrasesIn, type Phrases } from "./phrases";
 import { askNext, changeDay, changeTime, runSearch, searchWith, showOthers, stepBack, subjectQuickReplies } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext, TutorCatalog } from "./turn-types";
@@ -46,20 +46,22 @@ function isFresh(fields: SessionFields): boolean {
   return !fields.searchCriteria && !fields.pendingMatch && !fields.bookingInfo && fields.availableTutors.length === 0;
 }
 
-const HELP =
-  "I'm an automated assistant. Tell me a subject, day and time, like \"Python on Monday at 10\", and I'll find a tutor and book the session. " +
-  "You can also say \"show me other tutors\", \"change the time\", \"go back\", \"cancel\" or \"start over\", and move a booked session with \"reschedule my booking\". If I can't help, I can leave a message for the tutoring center.";
+/** The greeting in the student's language: the center's own words, or this language's default when the center kept the default. */
+function greetingIn(persona: AssistantPersona, say: Phrases): string {
+  return greetingText(persona.greeting === DEFAULT_PERSONA.greeting ? { ...persona, greeting: say.defaultGreeting } : persona);
+}
 
 /** Commands that mean the same thing at every step. */
 function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
   const booking = ctx.fields.bookingInfo;
+  const { say } = ctx;
   const criteria = criteriaOf(ctx.fields);
   const { misses: _misses, ...settled } = criteria;
   // A command is understood, so the run of misunderstandings is over.
   const calm = ctx.fields.searchCriteria ? { searchCriteria: settled } : {};
   switch (ctx.parsed.intent) {
     case "start_over":
-      return turn("Okay, let's start over. What subject would you like help with?", subjectQuickReplies(ctx.subjects), {
+      return turn(say.startOver, subjectQuickReplies(ctx.subjects), {
         pendingMatch: null,
         bookingInfo: null,
         searchCriteria: { excludeTutorIds: [] },
@@ -68,16 +70,16 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
     case "leave_message":
       return startHandoff(ctx);
     case "help":
-      return turn(HELP, [QUICK.leaveMessage, QUICK.startOver], calm);
+      return turn(say.help, [say.quick.leaveMessage, say.quick.startOver], calm);
     case "cancel_booking":
       // Asked first: only a yes cancels (cancel-flow.ts).
       if (booking?.step === "confirmed" && booking.bookingId) return askToCancel(ctx, booking);
       if (inForm(booking)) return undefined;
-      return turn("There's no confirmed booking in this chat. Bookings from all your chats are under My bookings, where each one can be cancelled.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+      return turn(say.noBookingToCancel, ctx.fields.pendingMatch ? matchQuickReplies(say) : undefined);
     case "reschedule":
       // A confirmed booking is moved by moveTurn; inside the form, the form decides.
       if ((booking?.step === "confirmed" && booking.bookingId) || inForm(booking)) return undefined;
-      return turn("There's no confirmed booking in this chat to move. A session is moved from the chat that booked it; My bookings lists them all.", ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined);
+      return turn(say.noBookingToMove, ctx.fields.pendingMatch ? matchQuickReplies(say) : undefined);
     case "join_waitlist":
     case "leave_waitlist":
       return waitlistCommand(ctx, ctx.parsed.intent);
@@ -90,16 +92,16 @@ function globalCommand(ctx: TurnContext): AssistantTurn | undefined {
 function waitlistCommand(ctx: TurnContext, intent: "join_waitlist" | "leave_waitlist"): AssistantTurn {
   const wanted = criteriaOf(ctx.fields).waitFor;
   if (intent === "join_waitlist") {
-    if (!wanted) return turn("There's no full session to wait for in this chat. Tell me a subject, day and time and I'll look for a tutor.");
+    if (!wanted) return turn(ctx.say.noWaitFor);
     return {
-      replies: [reply(`Adding you to the waitlist for ${wanted.tutorName} on ${slotText(wanted.slot)}...`)],
+      replies: [reply(ctx.say.addingToWaitlist(wanted.tutorName, wanted.slot))],
       patch: {},
       effect: { type: "join_waitlist", wanted, subject: criteriaOf(ctx.fields).skill ?? "" },
     };
   }
   const offered = ctx.fields.bookingInfo?.fromWaitlist ? ctx.fields.bookingInfo : undefined;
   const slot = offered ?? wanted;
-  if (!slot) return turn("There's no waitlist for this chat to leave.");
+  if (!slot) return turn(ctx.say.noWaitlist);
   return {
     replies: [],
     patch: offered && inForm(offered) ? { bookingInfo: null } : {},
@@ -109,6 +111,8 @@ function waitlistCommand(ctx: TurnContext, intent: "join_waitlist" | "leave_wait
 
 /** Everything outside the booking form: searching, browsing matches, starting a booking. */
 async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
+  const { say } = ctx;
+  const matchQuick = matchQuickReplies(say);
   const criteria = criteriaOf(ctx.fields);
   // A match kept from days ago may point at an hour that has passed: never book it.
   const match = ctx.fields.pendingMatch && ctx.fields.pendingMatch.slot.date >= ctx.today.date ? ctx.fields.pendingMatch : null;
@@ -123,27 +127,27 @@ async function searchTurn(ctx: TurnContext): Promise<AssistantTurn> {
     case "back":
       return stepBack(ctx, criteria);
     case "book":
-      return match ? startBooking(ctx, match) : askNext(criteria, ctx, "Let's find you a tutor first. ") ?? runSearch(ctx, criteria);
+      return match ? startBooking(ctx, match) : askNext(criteria, ctx, say.findTutorFirst) ?? runSearch(ctx, criteria);
     case "affirm":
       if (match) return startBooking(ctx, match);
       break;
     case "cancel":
     case "cancel_booking":
-      if (booking?.step === "confirmed") return turn("To cancel your confirmed session, say \"cancel my booking\".", [QUICK.cancelBooking]);
-      return turn("There's nothing to cancel right now. Anything else I can help with?", match ? MATCH_QUICK_REPLIES : undefined);
+      if (booking?.step === "confirmed") return turn(say.sayCancelMyBooking, [say.quick.cancelBooking]);
+      return turn(say.nothingToCancel, match ? matchQuick : undefined);
     case "deny":
-      if (match) return turn("Okay. Want to see other tutors, change the time, or start over?", [QUICK.others, QUICK.changeTime, QUICK.startOver]);
+      if (match) return turn(say.denyAtMatch, [say.quick.others, say.quick.changeTime, say.quick.startOver]);
       break;
     case "thanks":
-      return turn("You're welcome! Anything else I can help with?", match ? MATCH_QUICK_REPLIES : undefined);
+      return turn(say.welcome, match ? matchQuick : undefined);
     default:
       break;
   }
-  if (ctx.parsed.greeting && !hasCriteria(ctx.parsed)) {
+  if (ctx.parsed.greeting && !namesSomething(ctx.parsed)) {
     const { persona } = ctx.policy;
-    if (isFresh(ctx.fields)) return turn(`${greetingText(persona)} ${phrasesFor(persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: criteria });
-    const hello = persona.name === DEFAULT_PERSONA.name ? "Hi again! I'm the automated tutoring assistant. " : `Hi again! I'm ${persona.name}, the automated tutoring assistant. `;
-    return askNext(criteria, ctx, hello) ?? turn(`${hello}You can book this tutor, see other tutors, or change the time.`, MATCH_QUICK_REPLIES);
+    if (isFresh(ctx.fields)) return turn(`${greetingIn(persona, say)} ${say.tone[persona.tone].askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: criteria });
+    const hello = say.hiAgain(persona.name === DEFAULT_PERSONA.name ? undefined : persona.name);
+    return askNext(criteria, ctx, hello) ?? turn(`${hello}${say.matchOptions}`, matchQuick);
   }
   return searchWith(ctx);
 }
@@ -155,26 +159,29 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   const fields = asked ? { ...input.fields, bookingInfo: withoutCancelQuestion(asked) } : input.fields;
   const policy = input.policy ?? DEFAULT_CENTER_POLICY;
   const today = localNow(input.now, input.timeZone ?? policy.timeZone);
-  const subjects = await catalog.subjects();
+  const [subjects, tutors] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? []]);
   const booking = fields.bookingInfo;
   const draft = criteriaOf(fields).handoff;
   // While the student types a name, a topic or a message for the center, only whole-message commands count.
   const strict = (inForm(booking) && (booking.step === "contact" || booking.step === "details")) || draft?.step === "ask";
-  const parsed = parseMessage(message, { subjects, today, strict });
+  const parsed = parseMessage(message, { subjects, tutors, today, strict });
   // Outside a hand-off, "change it" means what it always did: move the booking.
   if (!draft && parsed.intent === "edit_message") {
     if (strict) delete parsed.intent;
     else parsed.intent = "reschedule";
   }
   const staffReachable = input.staffReachable ?? true;
-  const ctx: TurnContext = { fields, message, parsed, today, now: input.now, policy, catalog, subjects, staffReachable };
+  // Answered in the language the message reads in; a message in neither keeps the chat's (language.ts).
+  const stored = criteriaOf(fields).lang ?? "en";
+  const lang = detectLanguage(message, stored);
+  const ctx: TurnContext = { fields, message, parsed, today, now: input.now, policy, catalog, subjects, staffReachable, lang, say: phrasesIn(lang) };
   if (input.memory) ctx.memory = input.memory;
   const remembered = isFresh(fields) && remembersSomething(input.memory) ? input.memory : undefined;
 
   // A message for the center in the making: the answer is its words, or yes, change or cancel.
   let result = draft ? handoffTurn(ctx, draft) : undefined;
   // A returning student's first message that asks for nothing in particular: greet them and make one offer.
-  if (!result && remembered && !ctx.parsed.intent && !hasCriteria(ctx.parsed)) result = await welcomeBack(ctx, remembered);
+  if (!result && remembered && !ctx.parsed.intent && !namesSomething(ctx.parsed)) result = await welcomeBack(ctx, remembered);
   if (asked) result ??= answerCancelQuestion(ctx, asked);
   result ??= globalCommand(ctx);
   if (!result && booking?.step === "confirmed") result = await moveTurn(ctx, booking);
@@ -193,7 +200,7 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   if (remembered && !result.replies.some((line) => line.content.startsWith(welcomeLine(remembered)))) {
     result = { ...result, replies: [reply(welcomeLine(remembered)), ...result.replies] };
   }
-  const greeting = greetingText(policy.persona);
+  const greeting = greetingIn(policy.persona, ctx.say);
   if (isFresh(fields) && !result.replies[0]?.content.startsWith(greeting)) {
     // The first thing anyone hears: this is a bot, not a person (the persona's rules make every greeting say so).
     result = { ...result, replies: [reply(greeting), ...result.replies] };
@@ -201,5 +208,13 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   if (isFresh(fields) && !result.patch.searchCriteria) {
     result = { ...result, patch: { ...result.patch, searchCriteria: criteriaOf(fields) } };
   }
-  return result;
+  return withLanguage(result, fields, lang);
+}
+
+/** The chat remembers the language it is answered in (English is the absence of one), whatever the turn wrote. */
+function withLanguage(result: AssistantTurn, fields: SessionFields, lang: TurnContext["lang"]): AssistantTurn {
+  const written = result.patch.searchCriteria === undefined ? criteriaOf(fields) : result.patch.searchCriteria;
+  if (!written || (written.lang ?? "en") === lang) return result;
+  const { lang: _old, ...rest } = written;
+  return { ...result, patch: { ...result.patch, searchCriteria: lang === "en" ? rest : { ...rest, lang } } };
 }

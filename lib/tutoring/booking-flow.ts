@@ -1,7 +1,7 @@
-import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
 import { matchKind } from "./match";
 import { hasCriteria, parseContact, parseDetails, type MeetingMode } from "./parse";
-import { bookingSummary, matchSentence, modeText, slotText } from "./phrasing";
+import { matchQuickReplies } from "./phrases";
+import { matchSentence } from "./phrasing";
 import type { BookingInfo, BookingStep, Tutor, TutorMatch } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext } from "./turn-types";
@@ -22,13 +22,10 @@ export function inForm(booking: BookingInfo | null): booking is BookingInfo {
 /** The caller should drop the form and treat the message as a new search request. */
 export const LEAVE_FORM = "leave_form";
 
-const CONTACT_QUESTION = "What's your name and email? For example: Ada Lovelace, ada@example.com";
-const INTAKE_QUESTION = "What would you like to work on? A few words is plenty, like \"recursion homework\" or \"exam review\".";
-
 /** A stated goal shapes the question ("What would you like to cover for your Calc II exam?"). */
 function intakeQuestion(ctx: TurnContext): string {
   const goal = ctx.memory?.goal;
-  return goal ? `What would you like to cover for your ${goal}? A few words is plenty.` : INTAKE_QUESTION;
+  return goal ? ctx.say.intakeForGoal(goal) : ctx.say.intakeQuestion;
 }
 
 /** Name and email the student's memory holds: the contact step then only asks to confirm them. */
@@ -51,8 +48,8 @@ function repeatDetails(ctx: TurnContext, booking: BookingInfo): Pick<BookingInfo
   return { mode, intake: goal ? `${last.subject}: ${goal}` : `More ${last.subject}, as last time` };
 }
 
-function confirmContact(booking: BookingInfo & { studentName: string; studentEmail: string }, lead = ""): AssistantTurn {
-  return turn(`${lead}Book as ${booking.studentName}, ${booking.studentEmail}?`, [QUICK.yes, QUICK.no], form({ ...booking, step: "contact" }));
+function confirmContact(ctx: TurnContext, booking: BookingInfo & { studentName: string; studentEmail: string }, lead = ""): AssistantTurn {
+  return turn(`${lead}${ctx.say.bookAs(booking.studentName, booking.studentEmail)}`, [ctx.say.quick.yes, ctx.say.quick.no], form({ ...booking, step: "contact" }));
 }
 
 function subjectFor(ctx: TurnContext, tutor: Tutor | undefined): string {
@@ -74,15 +71,15 @@ function form(booking: BookingInfo, patch: AssistantTurn["patch"] = {}): Assista
   return { bookingInfo: booking, ...patch };
 }
 
-function confirmQuestion(ctx: TurnContext, booking: BookingInfo, lead = "Just to confirm:"): AssistantTurn {
+function confirmQuestion(ctx: TurnContext, booking: BookingInfo, lead = ctx.say.justToConfirm): AssistantTurn {
   const subject = subjectFor(ctx, tutorFor(ctx, booking.tutorId));
-  return turn(`${lead} ${subject} with ${booking.tutorName} on ${slotText(booking.slot)}. Shall I continue?`, [QUICK.yes, QUICK.no], form(booking));
+  return turn(ctx.say.confirmSlot(lead, subject, booking.tutorName, booking.slot), [ctx.say.quick.yes, ctx.say.quick.no], form(booking));
 }
 
 export function startBooking(ctx: TurnContext, match: TutorMatch): AssistantTurn {
   const current = ctx.fields.bookingInfo;
   if (current?.step === "confirmed" && current.tutorId === match.tutor.id && current.slot.date === match.slot.date && current.slot.start === match.slot.start) {
-    return turn(`You're already booked with ${current.tutorName} on ${slotText(current.slot)}.`, [QUICK.cancelBooking, QUICK.startOver]);
+    return turn(ctx.say.alreadyBooked(current.tutorName, current.slot), [ctx.say.quick.cancelBooking, ctx.say.quick.startOver]);
   }
   return confirmQuestion(ctx, { step: "confirm_slot", tutorId: match.tutor.id, tutorName: match.tutor.name, slot: match.slot });
 }
@@ -90,27 +87,23 @@ export function startBooking(ctx: TurnContext, match: TutorMatch): AssistantTurn
 function detailsQuestion(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
   const tutor = tutorFor(ctx, booking.tutorId);
   const mode = fixedMode(tutor);
-  // A tutor who meets both ways, a student who prefers one: that one, said, and changeable at the review.
-  const preferred = !mode && !booking.mode && tutor?.mode === "both" ? ctx.memory?.preferredMode : undefined;
+  // A tutor who meets both ways, a student who asked for one (or prefers one): that one, said, and changeable at the review.
+  const preferred = !mode && !booking.mode && tutor?.mode === "both" ? (criteriaOf(ctx.fields).mode ?? ctx.memory?.preferredMode) : undefined;
   const next: BookingInfo = { ...booking, step: "details", ...(mode ? { mode } : preferred ? { mode: preferred } : {}) };
   const intake = intakeQuestion(ctx);
   if (!next.mode) {
-    const ask = next.intake ? "Would you like to meet online or in person?" : `Would you like to meet online or in person? And ${intake.charAt(0).toLowerCase()}${intake.slice(1)}`;
-    return turn(`${lead}${ask}`, [QUICK.online, QUICK.inPerson], form(next));
+    const ask = next.intake ? ctx.say.askMode : ctx.say.askModeAndIntake(intake);
+    return turn(`${lead}${ask}`, [ctx.say.quick.online, ctx.say.quick.inPerson], form(next));
   }
-  const only = mode
-    ? `${booking.tutorName} meets ${modeText(mode)} only, so this will be an ${mode === "online" ? "online" : "in-person"} session. `
-    : preferred
-      ? `${preferred === "online" ? "Online" : "In person"}, as you prefer. `
-      : "";
+  const only = mode ? ctx.say.onlyMode(booking.tutorName, mode) : preferred ? ctx.say.asPreferred(preferred) : "";
   return turn(`${lead}${only}${intake}`, undefined, form(next));
 }
 
 function review(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTurn {
   const { studentName, studentEmail, mode, intake } = booking;
-  if (!studentName || !studentEmail) return turn(`${lead}${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
+  if (!studentName || !studentEmail) return turn(`${lead}${ctx.say.contactQuestion}`, undefined, form({ ...booking, step: "contact" }));
   if (!mode || !intake) return detailsQuestion(ctx, booking, lead);
-  const summary = bookingSummary({
+  const summary = ctx.say.summary({
     tutorName: booking.tutorName,
     subject: subjectFor(ctx, tutorFor(ctx, booking.tutorId)),
     slot: booking.slot,
@@ -119,7 +112,7 @@ function review(ctx: TurnContext, booking: BookingInfo, lead = ""): AssistantTur
     email: studentEmail,
     intake,
   });
-  return turn(`${lead}${summary}`, [QUICK.confirm, QUICK.back, QUICK.cancel], form({ ...booking, step: "review" }));
+  return turn(`${lead}${summary}`, [ctx.say.quick.confirm, ctx.say.quick.back, ctx.say.quick.cancel], form({ ...booking, step: "review" }));
 }
 
 function contactStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
@@ -128,7 +121,7 @@ function contactStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
     if (ctx.parsed.intent === "affirm" || ctx.parsed.intent === "book") return detailsQuestion(ctx, booking);
     if (ctx.parsed.intent === "deny") {
       const { studentName: _name, studentEmail: _email, ...rest } = booking;
-      return turn(`Okay. ${CONTACT_QUESTION}`, undefined, form({ ...rest, step: "contact" }));
+      return turn(`${ctx.say.okay}${ctx.say.contactQuestion}`, undefined, form({ ...rest, step: "contact" }));
     }
   }
   const contact = parseContact(ctx.message);
@@ -137,12 +130,12 @@ function contactStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
   const email = contact.email ?? booking.studentEmail;
   const next: BookingInfo = { ...booking, ...(name ? { studentName: name } : {}), ...(email ? { studentEmail: email } : {}) };
   if (contact.invalidEmail || (booking.studentName && !contact.email && !email)) {
-    return turn("That email address doesn't look right. Could you type it again? For example: ada@example.com", undefined, form(next));
+    return turn(ctx.say.badEmail, undefined, form(next));
   }
-  if (name && email) return detailsQuestion(ctx, next, `Thanks, ${name.split(" ")[0] ?? name}. `);
-  if (name) return turn(`Thanks, ${name.split(" ")[0] ?? name}. What's your email address?`, undefined, form(next));
-  if (email) return turn("Thanks! And what's your name?", undefined, form(next));
-  return turn(`I need your name and email to book. ${CONTACT_QUESTION}`, undefined, form(next));
+  if (name && email) return detailsQuestion(ctx, next, ctx.say.thanksName(name.split(" ")[0] ?? name));
+  if (name) return turn(ctx.say.askEmail(name.split(" ")[0] ?? name), undefined, form(next));
+  if (email) return turn(ctx.say.askName, undefined, form(next));
+  return turn(ctx.say.needContact, undefined, form(next));
 }
 
 function detailsStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
@@ -151,16 +144,16 @@ function detailsStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
   const fixed = fixedMode(tutor);
   let lead = "";
   let mode = fixed ?? details.mode ?? booking.mode;
-  if (fixed && details.mode && details.mode !== fixed) lead = `${booking.tutorName} meets ${modeText(fixed)} only, so this will be ${modeText(fixed)}. `;
+  if (fixed && details.mode && details.mode !== fixed) lead = ctx.say.onlyModeFixed(booking.tutorName, fixed);
   // "Either" with a tutor who does both: online needs no room.
   if (!mode && details.anyMode) {
     mode = "online";
-    lead = "Online it is. ";
+    lead = ctx.say.onlineItIs;
   }
   const intake = details.intake ?? booking.intake;
   const next: BookingInfo = { ...booking, ...(mode ? { mode } : {}), ...(intake ? { intake } : {}) };
   if (mode && intake) return review(ctx, next, lead);
-  if (!mode) return turn(`${lead}Would you like to meet online or in person?`, [QUICK.online, QUICK.inPerson], form(next));
+  if (!mode) return turn(`${lead}${ctx.say.askMode}`, [ctx.say.quick.online, ctx.say.quick.inPerson], form(next));
   return turn(`${lead}${intakeQuestion(ctx)}`, undefined, form(next));
 }
 
@@ -170,7 +163,7 @@ function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
   if (intent === "affirm" || intent === "book") {
     if (!studentName || !studentEmail || !mode || !intake) return review(ctx, booking);
     return {
-      replies: [{ content: `Booking your session with ${booking.tutorName} now...` }],
+      replies: [{ content: ctx.say.booking(booking.tutorName) }],
       patch: {},
       effect: {
         type: "create_booking",
@@ -183,11 +176,11 @@ function reviewStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
     };
   }
   if (intent === "deny") {
-    return turn("What would you like to change? You can go back a step, change the time, or cancel.", [QUICK.back, QUICK.changeTime, QUICK.cancel]);
+    return turn(ctx.say.whatToChange, [ctx.say.quick.back, ctx.say.quick.changeTime, ctx.say.quick.cancel]);
   }
   const contact = parseContact(ctx.message);
-  if (contact.email && contact.email !== studentEmail) return review(ctx, { ...booking, studentEmail: contact.email }, "Updated your email. ");
-  return review(ctx, booking, "Please confirm, go back, or cancel. ");
+  if (contact.email && contact.email !== studentEmail) return review(ctx, { ...booking, studentEmail: contact.email }, ctx.say.updatedEmail);
+  return review(ctx, booking, ctx.say.confirmOrBack);
 }
 
 function confirmSlotStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn | typeof LEAVE_FORM {
@@ -195,17 +188,17 @@ function confirmSlotStep(ctx: TurnContext, booking: BookingInfo): AssistantTurn 
   if (intent === "affirm" || intent === "book") {
     const known = knownContact(ctx);
     const repeat = known && repeatDetails(ctx, booking);
-    if (known && repeat) return review(ctx, { ...booking, ...known, ...repeat }, "Great, the same as last time. ");
-    if (known) return confirmContact({ ...booking, ...known }, "Great. ");
-    return turn(`Great. ${CONTACT_QUESTION}`, undefined, form({ ...booking, step: "contact" }));
+    if (known && repeat) return review(ctx, { ...booking, ...known, ...repeat }, ctx.say.sameAsLastTime);
+    if (known) return confirmContact(ctx, { ...booking, ...known }, ctx.say.great);
+    return turn(`${ctx.say.great}${ctx.say.contactQuestion}`, undefined, form({ ...booking, step: "contact" }));
   }
   if (intent === "deny") {
-    return turn("No problem, nothing is booked. Want to see other tutors or change the time?", [QUICK.others, QUICK.changeTime, QUICK.startOver], {
+    return turn(ctx.say.nothingBookedOthers, [ctx.say.quick.others, ctx.say.quick.changeTime, ctx.say.quick.startOver], {
       bookingInfo: null,
     });
   }
   if (hasCriteria(ctx.parsed)) return LEAVE_FORM;
-  return confirmQuestion(ctx, booking, "Please answer yes or no:");
+  return confirmQuestion(ctx, booking, ctx.say.answerYesNo);
 }
 
 function formBack(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
@@ -213,24 +206,23 @@ function formBack(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
   switch (booking.step) {
     case "confirm_slot": {
       const match = ctx.fields.pendingMatch;
-      if (!match) return turn("Okay. What subject would you like help with?", undefined, { bookingInfo: null });
-      const sentence = matchSentence({ match, kind: matchKind(match.score) }, criteriaOf(ctx.fields));
-      return turn(`Okay, back to the match. ${sentence}`, MATCH_QUICK_REPLIES, { bookingInfo: null });
+      if (!match) return turn(ctx.say.backToSubject, undefined, { bookingInfo: null });
+      const sentence = matchSentence({ match, kind: matchKind(match.score) }, criteriaOf(ctx.fields), false, undefined, ctx.say);
+      return turn(ctx.say.backToMatch(sentence), matchQuickReplies(ctx.say), { bookingInfo: null });
     }
     case "contact":
-      return confirmQuestion(ctx, { ...slotOnly, step: "confirm_slot" }, "Okay, one step back:");
+      return confirmQuestion(ctx, { ...slotOnly, step: "confirm_slot" }, ctx.say.oneStepBackAsk);
     case "details":
-      return turn(`Okay, one step back. ${CONTACT_QUESTION}`, undefined, form({ ...slotOnly, step: "contact" }));
+      return turn(`${ctx.say.oneStepBack} ${ctx.say.contactQuestion}`, undefined, form({ ...slotOnly, step: "contact" }));
     default: {
       const { mode: _m, intake: _i, ...withContact } = booking;
-      return detailsQuestion(ctx, withContact, "Okay, one step back. ");
+      return detailsQuestion(ctx, withContact, `${ctx.say.oneStepBack} `);
     }
   }
 }
 
 function cancelForm(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
-  const still = ctx.fields.pendingMatch ? ` ${booking.tutorName} is still available if you change your mind.` : "";
-  return turn(`Okay, I've cancelled the booking form. Nothing was booked.${still}`, MATCH_QUICK_REPLIES, { bookingInfo: null });
+  return turn(ctx.say.formCancelled(ctx.fields.pendingMatch ? booking.tutorName : undefined), matchQuickReplies(ctx.say), { bookingInfo: null });
 }
 
 /** One message while the form is open; LEAVE_FORM hands it back to the search flow. */

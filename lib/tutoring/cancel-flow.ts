@@ -1,7 +1,5 @@
 import { hasStarted, isLateCancel, startedCancelText } from "../center/policy";
-import { QUICK } from "./commands";
 import { withoutMove } from "./move-flow";
-import { cancelQuestionText, keptText, lateCancelWarningText, slotText } from "./phrasing";
 import type { BookingInfo } from "./schemas";
 import { criteriaOf, reply, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext } from "./turn-types";
@@ -27,10 +25,10 @@ export function withoutCancelQuestion(booking: BookingInfo): BookingInfo {
  */
 export function askToCancel(ctx: TurnContext, booking: BookingInfo): AssistantTurn {
   if (hasStarted(ctx.policy, booking.slot, ctx.now)) {
-    return turn(startedCancelText(booking.slot, "student"), [QUICK.startOver], { bookingInfo: withoutMove(withoutCancelQuestion(booking)) });
+    return turn(startedCancelText(booking.slot, "student"), [ctx.say.quick.startOver], { bookingInfo: withoutMove(withoutCancelQuestion(booking)) });
   }
-  const late = isLateCancel(ctx.policy, booking.slot, ctx.now) ? ` ${lateCancelWarningText(ctx.policy.cancelCutoffHours)}` : "";
-  return turn(`${cancelQuestionText(booking, criteriaOf(ctx.fields).skill)}${late}`, [QUICK.yes, QUICK.no], {
+  const late = isLateCancel(ctx.policy, booking.slot, ctx.now) ? ` ${ctx.say.lateCancelWarning(ctx.policy.cancelCutoffHours)}` : "";
+  return turn(`${ctx.say.cancelQuestion(booking, criteriaOf(ctx.fields).skill)}${late}`, [ctx.say.quick.yes, ctx.say.quick.no], {
     bookingInfo: { ...withoutMove(withoutCancelQuestion(booking)), cancelAsked: true },
   });
 }
@@ -42,13 +40,13 @@ export function answerCancelQuestion(ctx: TurnContext, booking: BookingInfo): As
   switch (ctx.parsed.intent) {
     case "affirm":
       return {
-        replies: [reply(`Cancelling your session with ${booking.tutorName} on ${slotText(booking.slot)}...`)],
+        replies: [reply(ctx.say.cancelling(booking.tutorName, booking.slot))],
         patch: { bookingInfo: kept },
         effect: { type: "cancel_booking", bookingId: booking.bookingId },
       };
     case "deny":
     case "cancel":
-      return turn(keptText(booking), [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
+      return turn(ctx.say.kept(booking), [ctx.say.quick.reschedule, ctx.say.quick.cancelBooking], { bookingInfo: kept });
     default:
       return undefined;
   }

@@ -1,14 +1,15 @@
-import { phrasesFor, type Tone } from "../center/persona";
+import { DEFAULT_PERSONA, type Tone } from "../center/persona";
 import { withheldText, type EmailWithheld } from "../mail/recipients";
 import { startedCancelText, type SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
-import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
+import { QUICK } from "./commands";
 import { weekdayOf } from "./clock";
 import { keepDraft } from "./handoff-flow";
 import { matchKind } from "./match";
 import { offerQuestion, tooLateToMove, withoutMove } from "./move-flow";
-import { cancelledText, lateCancelText, matchSentence, slotText } from "./phrasing";
+import { matchQuickReplies, phrasesIn, type Phrases } from "./phrases";
+import { matchSentence, slotText } from "./phrasing";
 import type { BookingInfo, TutorMatch, WaitForSlot } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantEffect, AssistantTurn } from "./turn-types";
@@ -59,8 +60,8 @@ export type EffectOutcome =
   | { ok: false; reason: "rate_limited"; message: string };
 
 /** What the chat says of the student's email: on its way only when queued, else why none will go, else nothing (email off). */
-function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: string): string {
-  if (outcome.emailedTo) return ` ${onItsWay} ${outcome.emailedTo}.`;
+function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: (address: string) => string): string {
+  if (outcome.emailedTo) return ` ${onItsWay(outcome.emailedTo)}`;
   return outcome.emailWithheld ? ` ${withheldText(outcome.emailWithheld)}` : "";
 }
 
@@ -70,6 +71,7 @@ function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; s
 
 /** The slot is gone: offer the next tutor from the last search, never the one that just filled (and, if it was taken, its waitlist). */
 function offerAlternatives(
+  say: Phrases,
   fields: SessionFields,
   booking: { tutorId: string; date: string; start: string },
   lead: string,
@@ -78,29 +80,26 @@ function offerAlternatives(
   const found = fields.searchCriteria ?? { excludeTutorIds: [] };
   // A slot just taken replaces the one kept before; otherwise the kept one stays (its line may hold the student).
   const criteria = waitFor ? { ...found, waitFor } : found;
-  const wait = waitFor ? [QUICK.joinWaitlist] : [];
+  const wait = waitFor ? [say.quick.joinWaitlist] : [];
   const remaining = fields.availableTutors.filter((match) => !sameSlot(match, booking) && match.tutor.id !== booking.tutorId);
   const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, booking.tutorId])];
   const next = remaining[0];
   const patch = { bookingInfo: null, searchCriteria: { ...criteria, excludeTutorIds }, availableTutors: remaining };
   if (!next) {
-    return turn(`${lead} I don't have another tutor for this search. Want to try a different time?`, [...wait, QUICK.changeTime, QUICK.startOver, QUICK.leaveMessage], {
+    return turn(say.noOtherTutor(lead), [...wait, say.quick.changeTime, say.quick.startOver, say.quick.leaveMessage], {
       ...patch,
       pendingMatch: null,
     });
   }
-  const sentence = matchSentence({ match: next, kind: matchKind(next.score) }, criteria, true);
-  return turn(`${lead} ${sentence}`, [...MATCH_QUICK_REPLIES, ...wait], { ...patch, pendingMatch: next });
+  const sentence = matchSentence({ match: next, kind: matchKind(next.score) }, criteria, true, undefined, say);
+  return turn(`${lead} ${sentence}`, [...matchQuickReplies(say), ...wait], { ...patch, pendingMatch: next });
 }
 
-function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
+function bookingOutcome(say: Phrases, fields: SessionFields, effect: Extract<AssistantEffect, { type: "create_booking" }>, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
   const info = fields.bookingInfo;
   const tutorName = info?.tutorName ?? "your tutor";
   if (outcome.ok) {
-    if (!info) return turn("You're booked!", [QUICK.startOver]);
-    const link = outcome.meetingLink ? ` Join here: ${outcome.meetingLink}` : "";
-    const number = outcome.reference ?? outcome.bookingId;
-    const reference = number ? ` Your booking number is ${number}.` : "";
+    if (!info) return turn(say.bookedNoForm, [say.quick.startOver]);
     const confirmed = {
       ...info,
       step: "confirmed" as const,
@@ -108,58 +107,45 @@ function bookingOutcome(fields: SessionFields, effect: Extract<AssistantEffect, 
       ...(outcome.reference ? { reference: outcome.reference } : {}),
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
-    const email = emailNote(outcome, "A confirmation email with a calendar invite is on its way to");
+    const email = emailNote(outcome, (address) => say.emailOnItsWay("confirmation", address));
+    const signOff = say.tone[tone ?? DEFAULT_PERSONA.tone].bookedSignOff;
     return turn(
-      `You're booked with ${tutorName} on ${slotText(info.slot)}.${reference}${link}${email} ${phrasesFor(tone).bookedSignOff}`,
-      [QUICK.cancelBooking, QUICK.startOver],
+      say.booked({ tutorName, slot: info.slot, ...(outcome.reference ?? outcome.bookingId ? { bookingId: outcome.reference ?? outcome.bookingId } : {}), ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}), email, signOff }),
+      [say.quick.cancelBooking, say.quick.startOver],
       { bookingInfo: confirmed, pendingMatch: null },
     );
   }
   if (outcome.reason === "slot_taken") {
     const { tutorId, date, start, end, studentName, studentEmail, mode, intake } = effect.booking;
     const waitFor = { tutorId, tutorName, slot: { day: weekdayOf(date), date, start, end }, studentName, studentEmail, mode, intake };
-    return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName}'s slot was just taken by someone else.`, waitFor);
+    return offerAlternatives(say, fields, effect.booking, say.slotTaken(tutorName), waitFor);
   }
-  if (outcome.reason === "unavailable") return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}.`);
-  if (outcome.reason === "limit") {
-    return turn(
-      `Nothing was booked: you already have ${LIMITS.activeBookings.limit} upcoming sessions, the most one student can hold. Cancel one under My bookings, then I can book this one.`,
-      [QUICK.startOver],
-    );
-  }
-  if (outcome.reason === "not_found") return offerAlternatives(fields, effect.booking, `Sorry, ${tutorName} is no longer taking bookings.`);
+  if (outcome.reason === "unavailable") return offerAlternatives(say, fields, effect.booking, say.notOpen(tutorName));
+  if (outcome.reason === "limit") return turn(say.tooManyBookings(LIMITS.activeBookings.limit), [say.quick.startOver]);
+  if (outcome.reason === "not_found") return offerAlternatives(say, fields, effect.booking, say.noLongerBooking(tutorName));
   if (outcome.reason === "policy" && outcome.rule === "closed_hours") {
-    return offerAlternatives(fields, effect.booking, `Sorry, that time is not open with ${tutorName}. ${outcome.explanation}`);
+    return offerAlternatives(say, fields, effect.booking, `${say.notOpen(tutorName)} ${outcome.explanation}`);
   }
-  if (outcome.reason === "policy") return turn(`Nothing was booked. ${outcome.explanation} Want to try a different time?`, [QUICK.changeTime, QUICK.startOver], { bookingInfo: null });
+  if (outcome.reason === "policy") return turn(say.nothingBookedBecause(outcome.explanation), [say.quick.changeTime, say.quick.startOver], { bookingInfo: null });
   if (outcome.reason === "contact" && info) {
     const { studentName: _name, studentEmail: _email, ...rest } = info;
-    const which = outcome.field === "name" ? "that name (a name is letters only, with no links or line breaks)" : "that email address";
-    return turn(`Nothing was booked: I can't book with ${which}. What's your name and email? For example: Ada Lovelace, ada@example.com`, undefined, {
-      bookingInfo: { ...rest, step: "contact" },
-    });
+    return turn(say.badContact(outcome.field), undefined, { bookingInfo: { ...rest, step: "contact" } });
   }
-  if (outcome.reason === "weekly_cap") {
-    return turn(
-      `Nothing was booked: you already have ${outcome.cap} session${outcome.cap === 1 ? "" : "s"} that week, the center's limit. Want to try another week?`,
-      [QUICK.changeTime, QUICK.startOver],
-      { bookingInfo: null },
-    );
-  }
-  return turn("Sorry, something went wrong and nothing was booked. Want me to try again?", [QUICK.confirm, QUICK.leaveMessage]);
+  if (outcome.reason === "weekly_cap") return turn(say.weeklyCap(outcome.cap), [say.quick.changeTime, say.quick.startOver], { bookingInfo: null });
+  return turn(say.bookingFailed, [say.quick.confirm, say.quick.leaveMessage]);
 }
 
-function cancelOutcome(fields: SessionFields, outcome: EffectOutcome): AssistantTurn {
+function cancelOutcome(say: Phrases, fields: SessionFields, outcome: EffectOutcome): AssistantTurn {
   const info = fields.bookingInfo;
   if (outcome.ok) {
-    const late = outcome.lateCancel ? ` ${lateCancelText(outcome.lateCancel.cutoffHours)}` : "";
-    const email = emailNote(outcome, "A cancellation email is on its way to");
-    return turn(`${cancelledText(info)}${late}${email}`, [QUICK.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
+    const late = outcome.lateCancel ? ` ${say.lateCancel(outcome.lateCancel.cutoffHours)}` : "";
+    const email = emailNote(outcome, (address) => say.emailOnItsWay("cancellation", address));
+    return turn(`${say.cancelled(info)}${late}${email}`, [say.quick.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
-  if (outcome.reason === "not_found") return turn("I couldn't find that booking; it may already be cancelled.", [QUICK.startOver, QUICK.leaveMessage]);
-  if (outcome.reason === "started") return turn(startedCancelText(outcome.slot, "student"), [QUICK.leaveMessage, QUICK.startOver]);
-  if (outcome.reason === "rate_limited") return turn(`Nothing changed: ${outcome.message}`, [QUICK.leaveMessage, QUICK.startOver]);
-  return turn("Sorry, I couldn't cancel that just now. Please try again in a moment.", [QUICK.cancelBooking, QUICK.leaveMessage]);
+  if (outcome.reason === "not_found") return turn(say.bookingNotFound, [say.quick.startOver, say.quick.leaveMessage]);
+  if (outcome.reason === "started") return turn(startedCancelText(outcome.slot, "student"), [say.quick.leaveMessage, say.quick.startOver]);
+  if (outcome.reason === "rate_limited") return turn(say.nothingChanged(outcome.message), [say.quick.leaveMessage, say.quick.startOver]);
+  return turn(say.cancelFailed, [say.quick.cancelBooking, say.quick.leaveMessage]);
 }
 
 function keepsSlot(info: BookingInfo): string {
@@ -181,7 +167,7 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
   if (outcome.ok) {
     const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: to.tutorName, slot: { day: weekdayOf(to.date), date: to.date, start: to.start, end: to.end } };
     const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
-    const email = emailNote(outcome, "An update email with the new time and calendar invite is on its way to");
+    const email = emailNote(outcome, (address) => `An update email with the new time and calendar invite is on its way to ${address}.`);
     const number = info.reference ?? info.bookingId;
     const reference = number ? ` Your booking number stays ${number}.` : "";
     return turn(
@@ -215,36 +201,33 @@ function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { t
   }
 }
 
-function waitlistOutcome(effect: Extract<AssistantEffect, { type: "join_waitlist" | "leave_waitlist" }>, outcome: EffectOutcome): AssistantTurn {
+function waitlistOutcome(say: Phrases, effect: Extract<AssistantEffect, { type: "join_waitlist" | "leave_waitlist" }>, outcome: EffectOutcome): AssistantTurn {
   const { tutorName, slot } = effect.type === "join_waitlist" ? effect.wanted : effect;
-  const session = `${tutorName} on ${slotText(slot)}`;
-  if (!outcome.ok && outcome.reason === "rate_limited") return turn(`Nothing changed: ${outcome.message}`, [QUICK.startOver]);
-  if (!outcome.ok) return turn("Sorry, I couldn't reach the waitlist just now. Please try again in a moment.", [effect.type === "join_waitlist" ? QUICK.joinWaitlist : QUICK.leaveWaitlist]);
-  if (effect.type === "leave_waitlist") {
-    return turn(outcome.left ? `You're off the waitlist for ${session}.` : `You weren't on the waitlist for ${session}.`, [QUICK.startOver]);
-  }
-  return turn(`You're on the waitlist for ${session}: number ${outcome.position ?? 1} in line.`, [QUICK.leaveWaitlist, QUICK.startOver]);
+  const session = say.sessionWith(tutorName, slot);
+  if (!outcome.ok && outcome.reason === "rate_limited") return turn(say.nothingChanged(outcome.message), [say.quick.startOver]);
+  if (!outcome.ok) return turn(say.waitlistFailed, [effect.type === "join_waitlist" ? say.quick.joinWaitlist : say.quick.leaveWaitlist]);
+  if (effect.type === "leave_waitlist") return turn(say.offWaitlist(session, outcome.left ?? false), [say.quick.startOver]);
+  return turn(say.onWaitlist(session, outcome.position ?? 1), [say.quick.leaveWaitlist, say.quick.startOver]);
 }
 
 /** `tone`: the center's persona tone (the confirmation's sign-off); the default's wording when absent. */
 export function describeEffectOutcome(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome, tone?: Tone): AssistantTurn {
+  // Said in the chat's language (kept in its search criteria by the turn that asked for the effect).
+  const say = phrasesIn(fields.searchCriteria?.lang);
   switch (effect.type) {
     case "create_booking":
-      return bookingOutcome(fields, effect, outcome, tone);
+      return bookingOutcome(say, fields, effect, outcome, tone);
     case "cancel_booking":
-      return cancelOutcome(fields, outcome);
+      return cancelOutcome(say, fields, outcome);
     case "move_booking":
       return moveOutcome(fields, effect, outcome);
     case "leave_message":
       // Honest about what happens next: staff read the center's messages when they can, nobody is promised now.
       return outcome.ok
-        ? turn(
-            "Sent: your message is with the tutoring center. Staff answer in this chat when they can; their reply stays here, so you can close this page and come back.",
-            [QUICK.startOver],
-          )
-        : turn("Sorry, I couldn't send your message just now, so nothing went to the tutoring center. Send it again?", [QUICK.yes, QUICK.changeIt, QUICK.cancel], keepDraft(fields, effect.words));
+        ? turn(say.messageSent, [say.quick.startOver])
+        : turn(say.messageFailed, [say.quick.yes, say.quick.changeIt, say.quick.cancel], keepDraft(fields, effect.words));
     case "join_waitlist":
     case "leave_waitlist":
-      return waitlistOutcome(effect, outcome);
+      return waitlistOutcome(say, effect, outcome);
   }
 }

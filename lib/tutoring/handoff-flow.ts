@@ -1,5 +1,6 @@
 import type { SessionFields } from "../schemas";
-import { MATCH_QUICK_REPLIES, QUICK } from "./commands";
+import { EN } from "./phrases/en";
+import { matchQuickReplies, type Phrases } from "./phrases";
 import { dayText, slotText, timeText } from "./phrasing";
 import { MAX_HANDOFF_CHARS, type HandoffDraft } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
@@ -14,13 +15,8 @@ import type { AssistantTurn, TurnContext } from "./turn-types";
  * same step. Pure, like the rest of the assistant.
  */
 
-const ASK = "What would you like me to tell the tutoring center? Write it in one message and I'll show it to you before sending.";
-const ASK_AGAIN = "Okay, what would you like me to tell them instead?";
-const CONFIRM_REPLIES = [QUICK.yes, QUICK.changeIt, QUICK.cancel] as const;
-
 /** Without the chat service nothing can be queued (the stateless fallback): said at once, before the student writes anything. */
-export const HANDOFF_UNREACHABLE =
-  "Sorry, messages to the tutoring center need the chat service, which is not running here, so your message was not sent. Please try again later.";
+export const HANDOFF_UNREACHABLE = EN.handoffUnreachable;
 
 /** The search as it was, with the draft set (or gone) and the run of misunderstandings over. */
 function withDraft(fields: SessionFields, draft: HandoffDraft | undefined): Partial<SessionFields> {
@@ -28,30 +24,25 @@ function withDraft(fields: SessionFields, draft: HandoffDraft | undefined): Part
   return { searchCriteria: draft ? { ...criteria, handoff: draft } : criteria };
 }
 
-function ask(fields: SessionFields, question: string): AssistantTurn {
-  return turn(question, [QUICK.cancel], withDraft(fields, { step: "ask" }));
+function ask(say: Phrases, fields: SessionFields, question: string): AssistantTurn {
+  return turn(question, [say.quick.cancel], withDraft(fields, { step: "ask" }));
 }
 
 /** The words shown back exactly as they will be sent; too long ones are sent back to be shortened. */
-function confirm(fields: SessionFields, words: string, lead = ""): AssistantTurn {
-  if (words.length > MAX_HANDOFF_CHARS) {
-    return ask(
-      fields,
-      `That message is ${words.length.toLocaleString("en-US")} characters; a message to the center can be up to ${MAX_HANDOFF_CHARS.toLocaleString("en-US")} characters. Please shorten it and send it again.`,
-    );
-  }
-  return turn(`${lead}I'll send this to the tutoring center: «${words}». Send it?`, CONFIRM_REPLIES, withDraft(fields, { step: "confirm", words }));
+function confirm(say: Phrases, fields: SessionFields, words: string, lead = ""): AssistantTurn {
+  if (words.length > MAX_HANDOFF_CHARS) return ask(say, fields, say.handoffTooLong(words.length, MAX_HANDOFF_CHARS));
+  return turn(say.handoffConfirm(lead, words), [say.quick.yes, say.quick.changeIt, say.quick.cancel], withDraft(fields, { step: "confirm", words }));
 }
 
 function dropped(ctx: TurnContext): AssistantTurn {
-  const match = ctx.fields.pendingMatch ? MATCH_QUICK_REPLIES : undefined;
-  return turn("Okay, I won't send it: nothing went to the tutoring center. Anything else I can help with?", match, withDraft(ctx.fields, undefined));
+  const match = ctx.fields.pendingMatch ? matchQuickReplies(ctx.say) : undefined;
+  return turn(ctx.say.handoffDropped, match, withDraft(ctx.fields, undefined));
 }
 
 /** "Leave a message" (with or without words): ask for the message, or show back the words that came with it. */
 export function startHandoff(ctx: TurnContext): AssistantTurn {
-  if (!ctx.staffReachable) return turn(HANDOFF_UNREACHABLE, undefined, withDraft(ctx.fields, undefined));
-  return ctx.parsed.note ? confirm(ctx.fields, ctx.parsed.note) : ask(ctx.fields, ASK);
+  if (!ctx.staffReachable) return turn(ctx.say.handoffUnreachable, undefined, withDraft(ctx.fields, undefined));
+  return ctx.parsed.note ? confirm(ctx.say, ctx.fields, ctx.parsed.note) : ask(ctx.say, ctx.fields, ctx.say.handoffAsk);
 }
 
 /**
@@ -63,10 +54,11 @@ export function startHandoff(ctx: TurnContext): AssistantTurn {
  */
 export function handoffTurn(ctx: TurnContext, draft: HandoffDraft): AssistantTurn | undefined {
   const { intent, note } = ctx.parsed;
+  const { say } = ctx;
   if (intent === "start_over") return undefined;
   if (intent === "cancel") return dropped(ctx);
-  if (intent === "leave_message") return note ? confirm(ctx.fields, note) : draft.words ? confirm(ctx.fields, draft.words) : ask(ctx.fields, ASK);
-  if (draft.step === "ask" || !draft.words) return confirm(ctx.fields, ctx.message.trim());
+  if (intent === "leave_message") return note ? confirm(say, ctx.fields, note) : draft.words ? confirm(say, ctx.fields, draft.words) : ask(say, ctx.fields, say.handoffAsk);
+  if (draft.step === "ask" || !draft.words) return confirm(say, ctx.fields, ctx.message.trim());
   switch (intent) {
     case "affirm":
     case "book":
@@ -77,9 +69,9 @@ export function handoffTurn(ctx: TurnContext, draft: HandoffDraft): AssistantTur
       };
     case "edit_message":
     case "deny":
-      return ask(ctx.fields, ASK_AGAIN);
+      return ask(say, ctx.fields, say.handoffAskAgain);
     default:
-      return confirm(ctx.fields, draft.words, "Nothing is sent yet. ");
+      return confirm(say, ctx.fields, draft.words, say.nothingSentYet);
   }
 }
 

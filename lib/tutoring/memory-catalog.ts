@@ -19,6 +19,7 @@ export function createMemoryCatalog(tutors: Tutor[]): TutorCatalog {
     }
   }
   const subjects = subjectList(tutors.flatMap((tutor) => tutor.subjects));
+  const names = [...new Set(tutors.map((tutor) => tutor.name))].sort();
 
   return {
     async findBySkill(skill) {
@@ -28,6 +29,9 @@ export function createMemoryCatalog(tutors: Tutor[]): TutorCatalog {
     },
     async subjects() {
       return subjects;
+    },
+    async tutorNames() {
+      return names;
     },
     // Without storage there are no bookings to avoid (fallback mode books nothing).
     async bookedSlots() {

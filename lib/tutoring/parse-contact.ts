@@ -12,8 +12,8 @@ export interface ContactParse {
 }
 
 const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
-const NAME_LEAD = /^(hi|hello|hey|sure|ok|okay|yes|it'?s|this is|i'?m|i am|my name is|name is|name|call me|and)\b[\s:,-]*/i;
-const EMAIL_LEAD = /\b(my email is|email is|email address is|my email|email address|email|e-mail|and|at)[\s:,-]*$/i;
+const NAME_LEAD = /^(hi|hello|hey|sure|ok|okay|yes|it'?s|this is|i'?m|i am|my name is|name is|name|call me|and|hola|claro|soy|me llamo|mi nombre es|nombre)(?![\p{L}])[\s:,-]*/iu;
+const EMAIL_LEAD = /(?<![\p{L}])(my email is|email is|email address is|my email|email address|email|e-mail|and|at|mi correo es|mi correo|correo electr[oó]nico|correo|y)[\s:,-]*$/iu;
 const NAME = /^\p{L}[\p{L}'.-]*(?: \p{L}[\p{L}'.-]*){0,4}$/u;
 /**
  * A web address inside a name ("evil.example", "www.site.com"): a dot between letters with two or more after it.
@@ -24,7 +24,8 @@ const ADDRESS_IN_NAME = /\p{L}\.\p{L}{2}/u;
 const CONTROL = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
 /** Words that show a sentence, not a name ("I don't know", "what do you need"). */
 const NOT_NAME_WORDS = new Set(
-  "i me my you your what why how who which when where don't dont know want need help not no yes book tutor email name please thanks sorry the is are do does can".split(" "),
+  ("i me my you your what why how who which when where don't dont know want need help not no yes book tutor email name please thanks sorry the is are do does can " +
+    "yo mi tu que como cuando donde quiero necesito ayuda se sé reservar gracias favor el la es").split(" "),
 );
 
 export function parseContact(text: string): ContactParse {
@@ -117,11 +118,12 @@ export interface DetailsParse {
   intake?: string;
 }
 
-const ONLINE = /\b(online|on line|virtual(ly)?|remote(ly)?|zoom|video( call)?|from home)\b/i;
-const IN_PERSON = /\b(in[ -]?person|on campus|face[ -]to[ -]face|f2f|at the (center|library|campus))\b/i;
-const ANY_MODE = /\b(either|either one|both|no preference|doesn'?t matter|whatever|any)\b/i;
-const INTAKE_LEAD = /^(and|also|i'?d like to|i would like to|i want to|i need to|i need help with|help with|to|work on|working on|on|i'?m working on|topic is|topic:|the topic is)\b[\s:,-]*/i;
-const NOT_INTAKE = /^(yes|no|ok|okay|sure|either|both|whatever|any|please|thanks|thank you)?$/i;
+/** How a student says where to meet, in English and Spanish (lexicon-es.ts holds the rest of the Spanish). */
+export const ONLINE = /\b(online|on line|virtual(ly)?|remote(ly)?|zoom|video( call)?|from home|en l[ií]nea|por zoom|virtualmente|por video(llamada)?|videollamada|a distancia|desde casa)\b/i;
+export const IN_PERSON = /\b(in[ -]?person|on campus|face[ -]to[ -]face|f2f|at the (center|library|campus)|presencial(mente)?|en persona|en el campus|cara a cara)\b/i;
+const ANY_MODE = /\b(either|either one|both|no preference|doesn'?t matter|whatever|any|cualquiera|me da igual|da igual|ambos|lo que sea)\b/i;
+const INTAKE_LEAD = /^(and|also|i'?d like to|i would like to|i want to|i need to|i need help with|help with|to|work on|working on|on|i'?m working on|topic is|topic:|the topic is|y|quiero trabajar en|trabajar en|quiero repasar|ayuda con|sobre|el tema es|tema:)(?![\p{L}])[\s:,-]*/iu;
+const NOT_INTAKE = /^(yes|no|ok|okay|sure|either|both|whatever|any|please|thanks|thank you|s[ií]|vale|cualquiera|gracias|por favor)?$/iu;
 
 export function parseDetails(text: string): DetailsParse {
   // The mode named first is the answer ("Online. practice in person interviews" is online); a

@@ -1,4 +1,4 @@
-import { SKILL_ALIASES, SKILL_GROUPS } from "./skill-aliases";
+import { DEPARTMENTS, SKILL_ALIASES, SKILL_GROUPS, TOPIC_ALIASES } from "./skill-aliases";
 import { editDistance, tokenize, typoAllowance, words, type Token } from "./text";
 
 /**
@@ -21,7 +21,14 @@ interface Phrase {
   key: string;
   skill?: string;
   options?: string[];
+  /** A topic ("recursion"): it counts only when no subject is named outright. */
+  weak?: boolean;
+  /** A department word ("span"): a subject only with a course number after it. */
+  needsNumber?: boolean;
 }
+
+/** A course number after a subject word: "101", "1a", "4A", "110b" (not "3pm"). */
+const COURSE_NUMBER = /^\d{1,3}[a-d]?$/;
 
 /** Words that are never a typo of a subject, so "other" or "change" can't fuzz into one. */
 const NOT_SUBJECTS = new Set(
@@ -33,7 +40,11 @@ const NOT_SUBJECTS = new Set(
     "back cancel start over reset message leave human person email name yes no okay sure after before around " +
     "about between from until next week free available works work good great there their where what when which " +
     "some anyone looking find learn learning study studying exam test quiz final midterm project really better " +
-    "understand struggling problems problem question questions minutes hours mondays people paper papers"
+    "understand struggling problems problem question questions minutes hours mondays people paper papers " +
+    // Spanish words that sit next to subjects and must not fuzz into one ("martes" is not "mates").
+    "lunes martes miercoles jueves viernes sabado domingo manana tarde noche hoy hora horas dia dias semana " +
+    "quiero necesito busco ayuda ayudar clase clases tutor tutora tutores tutoria por favor gracias hola con para " +
+    "una uno unos unas los las del que como tengo tienen hay puedes mejor otro otra antes despues entre"
   ).split(" "),
 );
 
@@ -41,6 +52,31 @@ const NOT_SUBJECTS = new Set(
 const AFTER_PRONOUN_I = new Set(
   "need want am have think was would will can could should really also just guess hope do dont did got know mean".split(" "),
 );
+
+/** The phrases, by key for exact hits and by word count and first letter for typos. */
+interface PhraseIndex {
+  byKey: Map<string, Phrase>;
+  byShape: Map<string, Phrase[]>;
+}
+
+/** Built once per catalog subject list (a few lists at most live at a time). */
+const indexes = new Map<string, PhraseIndex>();
+
+function phraseIndex(subjects: readonly string[]): PhraseIndex {
+  const cacheKey = subjects.join("\n");
+  const cached = indexes.get(cacheKey);
+  if (cached) return cached;
+  const phrases = buildPhrases(subjects);
+  const byShape = new Map<string, Phrase[]>();
+  for (const phrase of phrases) {
+    const shape = `${phrase.words.length}:${phrase.key[0] ?? ""}`;
+    byShape.set(shape, [...(byShape.get(shape) ?? []), phrase]);
+  }
+  const index = { byKey: new Map(phrases.map((phrase) => [phrase.key, phrase])), byShape };
+  if (indexes.size >= 8) indexes.clear();
+  indexes.set(cacheKey, index);
+  return index;
+}
 
 function buildPhrases(subjects: readonly string[]): Phrase[] {
   const byLower = new Map(subjects.map((subject) => [subject.toLowerCase(), subject]));
@@ -52,7 +88,11 @@ function buildPhrases(subjects: readonly string[]): Phrase[] {
   for (const subject of subjects) add(subject, { skill: subject });
   for (const [alias, canonical] of Object.entries(SKILL_ALIASES)) {
     const skill = byLower.get(canonical.toLowerCase());
-    if (skill) add(alias, { skill });
+    if (skill) add(alias, Object.hasOwn(TOPIC_ALIASES, alias) ? { skill, weak: true } : { skill });
+  }
+  for (const [department, canonical] of Object.entries(DEPARTMENTS)) {
+    const skill = byLower.get(canonical.toLowerCase());
+    if (skill) add(department, { skill, needsNumber: true });
   }
   for (const [word, members] of Object.entries(SKILL_GROUPS)) {
     const options = members.flatMap((member) => byLower.get(member.toLowerCase()) ?? []);
@@ -84,8 +124,17 @@ interface Hit {
   span: [number, number];
 }
 
-function exactHits(text: string, tokens: Token[], phrases: Phrase[], used: boolean[]): Hit[] {
-  const byKey = new Map(phrases.map((phrase) => [phrase.key, phrase]));
+/** Whether token `i` is a course number belonging to the subject word before it ("chem 101", not "chem 3 pm"). */
+function courseNumberAt(text: string, tokens: Token[], i: number): boolean {
+  const token = tokens[i];
+  const before = tokens[i - 1];
+  if (!token || !before || !COURSE_NUMBER.test(token.word) || /\d$/.test(before.word)) return false;
+  if (!contiguous(text, tokens, i - 1, 2)) return false;
+  const after = text.slice(token.end);
+  return !/^\s*(?::|\/\d|[ap]\.?m\b|[ap]\b|o'?clock|ish\b|-?ish\b)/.test(after);
+}
+
+function exactHits(text: string, tokens: Token[], { byKey }: PhraseIndex, used: boolean[]): Hit[] {
   const hits: Hit[] = [];
   for (let i = 0; i < tokens.length; ) {
     let advanced = false;
@@ -94,6 +143,10 @@ function exactHits(text: string, tokens: Token[], phrases: Phrase[], used: boole
       const key = tokens.slice(i, i + n).map((t) => t.word).join(" ");
       const phrase = byKey.get(key);
       if (!phrase || !acceptable(phrase, tokens, i, n)) continue;
+      // A course number after the subject is part of it: "chem 101" keeps 101 out of the time.
+      const numbered = courseNumberAt(text, tokens, i + n);
+      if (phrase.needsNumber && !numbered) continue;
+      if (numbered) n += 1;
       hits.push({ phrase, span: [tokens[i]?.start ?? 0, tokens[i + n - 1]?.end ?? 0] });
       for (let k = i; k < i + n; k++) used[k] = true;
       i += n;
@@ -105,7 +158,7 @@ function exactHits(text: string, tokens: Token[], phrases: Phrase[], used: boole
   return hits;
 }
 
-function fuzzyHits(text: string, tokens: Token[], phrases: Phrase[], used: boolean[]): Hit[] {
+function fuzzyHits(text: string, tokens: Token[], { byShape }: PhraseIndex, used: boolean[]): Hit[] {
   const hits: Hit[] = [];
   for (let n = 3; n >= 1; n--) {
     for (let i = 0; i + n <= tokens.length; i++) {
@@ -116,14 +169,13 @@ function fuzzyHits(text: string, tokens: Token[], phrases: Phrase[], used: boole
       const allowance = typoAllowance(key.length);
       if (allowance === 0) continue;
       let best: { phrase: Phrase; distance: number } | undefined;
-      for (const phrase of phrases) {
-        if (phrase.words.length !== n || phrase.key[0] !== key[0]) continue;
+      for (const phrase of byShape.get(`${n}:${key[0] ?? ""}`) ?? []) {
         // Numbers carry meaning ("calc 2" vs "calc 1"): they must match exactly.
         if (window.some((t, k) => /\d/.test(t.word) && t.word !== phrase.words[k])) continue;
         const distance = editDistance(key, phrase.key, allowance);
         if (distance <= allowance && (!best || distance < best.distance)) best = { phrase, distance };
       }
-      if (!best || !acceptable(best.phrase, tokens, i, n)) continue;
+      if (!best || best.phrase.needsNumber || !acceptable(best.phrase, tokens, i, n)) continue;
       hits.push({ phrase: best.phrase, span: [window[0]?.start ?? 0, window[n - 1]?.end ?? 0] });
       for (let k = i; k < i + n; k++) used[k] = true;
     }
@@ -133,13 +185,16 @@ function fuzzyHits(text: string, tokens: Token[], phrases: Phrase[], used: boole
 
 /** `text` must already be normalized (see `normalize`). */
 export function parseSkill(text: string, subjects: readonly string[]): SkillParse {
-  const phrases = buildPhrases(subjects);
+  const phrases = phraseIndex(subjects);
   const tokens = tokenize(text);
   const used = tokens.map(() => false);
   const exact = exactHits(text, tokens, phrases, used);
   // Mention order decides which subject is offered first when several are named.
-  const hits = [...exact, ...fuzzyHits(text, tokens, phrases, used)].sort((a, b) => a.span[0] - b.span[0]);
-  const spans = hits.map((hit) => hit.span);
+  const found = [...exact, ...fuzzyHits(text, tokens, phrases, used)].sort((a, b) => a.span[0] - b.span[0]);
+  const spans = found.map((hit) => hit.span);
+  // A topic only decides when no subject is named: "recursion in Java" is Java.
+  const named = found.some((hit) => !hit.phrase.weak && (hit.phrase.skill || hit.phrase.options));
+  const hits = named ? found.filter((hit) => !hit.phrase.weak) : found;
   const skills = [...new Set(hits.flatMap((hit) => hit.phrase.skill ?? []))];
   if (skills.length === 1) return { skill: skills[0], spans };
   if (skills.length > 1) return { options: skills.slice(0, 6), spans };

@@ -1,33 +1,31 @@
-import { addDays, nextDateFor, toClock, weekdayOf, type LocalNow } from "./clock";
+import { addDays, nextDateFor, weekdayOf, type LocalNow } from "./clock";
+import { WHEN_REWRITES_ES } from "./lexicon-es";
+import { parseTime, type TimeParse } from "./parse-time";
 import { WEEKDAYS, type Weekday } from "./schemas";
 import { editDistance, tokenize, typoAllowance } from "./text";
 
 /**
- * Day and time of day from free text. Days resolve to the next calendar date
- * (today counts); times follow business-hours sense (a bare "3" is 15:00).
- * Numbers only become times when something marks them as times ("at 10",
- * "10am", "10:30"), so "in 10 minutes" or "chapter 3" never do.
+ * Day and time of day from free text. Days resolve to a calendar date: a
+ * weekday alone is the next one (today counts), "next friday" is the Friday of
+ * next week (weeks run Monday to Sunday). A day that is a deadline ("exam
+ * tomorrow", "due friday") is not the day of the session. Spanish is read
+ * through lexicon-es.ts. The conventions are in eval/understanding/README.md.
  */
 
-export interface WhenParse {
+export { clockOf, DAY_PERIODS } from "./parse-time";
+
+export interface WhenParse extends TimeParse {
   day?: Weekday;
   date?: string;
   /** A second day the student also offered ("this weekend" → Sunday). */
   altDay?: Weekday;
-  timeFrom?: string;
-  timeTo?: string;
+  /** "Next week": any day from this date on (no weekday). */
+  startDate?: string;
   /** "any time", "whenever": the student has no time preference. */
   anyTime?: boolean;
   /** "any day", "asap": the student has no day preference. */
   anyDay?: boolean;
 }
-
-/** The three named parts of the day, as inclusive start windows. */
-export const DAY_PERIODS = {
-  morning: { timeFrom: "08:00", timeTo: "11:59" },
-  afternoon: { timeFrom: "12:00", timeTo: "16:59" },
-  evening: { timeFrom: "17:00", timeTo: "20:59" },
-} as const;
 
 const DAY_WORDS: Record<string, Weekday> = {
   mon: "monday",
@@ -45,49 +43,83 @@ const DAY_WORDS: Record<string, Weekday> = {
 };
 
 const MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const NUMBER_WORDS: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7 };
 
 function dayResult(day: Weekday, date: string, altDay?: Weekday): WhenParse {
   return altDay ? { day, date, altDay } : { day, date };
 }
 
+function onDate(date: string): WhenParse {
+  return dayResult(weekdayOf(date), date);
+}
+
+/** Monday of the week after this one. */
+function nextMonday(today: LocalNow): string {
+  return nextDateFor("monday", today.date, false);
+}
+
+/** `month`/`day` this year, or next year once that date has passed; undefined for Feb 30 and friends. */
+function upcoming(month: number, dayOfMonth: number, today: LocalNow): string | undefined {
+  const year = Number(today.date.slice(0, 4));
+  for (const candidateYear of [year, year + 1]) {
+    const date = `${candidateYear}-${String(month).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
+    // A real date survives a round trip.
+    if (addDays(date, 0) !== date) return undefined;
+    if (date >= today.date) return date;
+  }
+  return undefined;
+}
+
+function parseCalendarDate(text: string, today: LocalNow): WhenParse | undefined {
+  const named = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?\b/.exec(text);
+  if (named?.[1] && named[2]) {
+    const date = upcoming(MONTHS.indexOf(named[1]) + 1, Number(named[2]), today);
+    return date ? onDate(date) : undefined;
+  }
+  // 11/24 (month first, as the center writes it); 24/11 when the first number cannot be a month.
+  const slashed = /\b(\d{1,2})\/(\d{1,2})\b/.exec(text);
+  if (slashed?.[1] && slashed[2]) {
+    const [a, b] = [Number(slashed[1]), Number(slashed[2])];
+    const date = a > 12 ? upcoming(b, a, today) : upcoming(a, b, today);
+    return date ? onDate(date) : undefined;
+  }
+  // "the 24th": this month's, or next month's once it has passed.
+  const ordinal = /\b(?:the )?(\d{1,2})(?:st|nd|rd|th)\b/.exec(text);
+  if (ordinal?.[1]) {
+    const dayOfMonth = Number(ordinal[1]);
+    const [year, month] = [Number(today.date.slice(0, 4)), Number(today.date.slice(5, 7))];
+    const thisMonth = `${year}-${String(month).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
+    if (dayOfMonth >= 1 && addDays(thisMonth, 0) === thisMonth && thisMonth >= today.date) return onDate(thisMonth);
+    const date = upcoming(month === 12 ? 1 : month + 1, dayOfMonth, today);
+    return date ? onDate(date) : undefined;
+  }
+  return undefined;
+}
+
 function parseDay(text: string, today: LocalNow): WhenParse {
-  if (/\bday after tomorrow\b/.test(text)) {
-    const date = addDays(today.date, 2);
-    return dayResult(weekdayOf(date), date);
-  }
-  if (/\b(tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow)\b/.test(text)) {
-    const date = addDays(today.date, 1);
-    return dayResult(weekdayOf(date), date);
-  }
+  if (/\bday after tomorrow\b/.test(text)) return onDate(addDays(today.date, 2));
+  const inDays = /\bin (a|one|two|three|four|five|six|seven|\d) days?\b/.exec(text);
+  if (inDays?.[1]) return onDate(addDays(today.date, NUMBER_WORDS[inDays[1]] ?? Number(inDays[1])));
+  if (/\b(tomorrow|tmrw|tmr|tmw|tomorow|tommorow|tommorrow|2moro|2morrow)\b/.test(text)) return onDate(addDays(today.date, 1));
   if (/\b(today|tonight|this (morning|afternoon|evening))\b/.test(text)) return dayResult(today.weekday, today.date);
+  if (/\bnext weekend\b/.test(text)) return dayResult("saturday", nextDateFor("saturday", nextMonday(today)), "sunday");
   if (/\bweekends?\b/.test(text)) {
     // On a Sunday "this weekend" can only mean today.
     if (today.weekday === "sunday") return dayResult("sunday", today.date);
     return dayResult("saturday", nextDateFor("saturday", today.date), "sunday");
   }
-  const monthDate = parseMonthDate(text, today);
-  if (monthDate) return monthDate;
-  return parseWeekday(text, today);
-}
-
-function parseMonthDate(text: string, today: LocalNow): WhenParse | undefined {
-  const match = /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})(?:st|nd|rd|th)?\b/.exec(text);
-  if (!match?.[1] || !match[2]) return undefined;
-  const month = MONTHS.indexOf(match[1]) + 1;
-  const dayOfMonth = Number(match[2]);
-  const year = Number(today.date.slice(0, 4));
-  for (const candidateYear of [year, year + 1]) {
-    const date = `${candidateYear}-${String(month).padStart(2, "0")}-${String(dayOfMonth).padStart(2, "0")}`;
-    // Rejects Feb 30 and friends: a real date survives a round trip.
-    if (addDays(date, 0) !== date) return undefined;
-    if (date >= today.date) return dayResult(weekdayOf(date), date);
-  }
-  return undefined;
+  const calendar = parseCalendarDate(text, today);
+  if (calendar) return calendar;
+  const weekday = parseWeekday(text, today);
+  if (weekday.day) return weekday;
+  if (/\bnext week\b/.test(text)) return { startDate: nextMonday(today) };
+  return {};
 }
 
 function parseWeekday(text: string, today: LocalNow): WhenParse {
   const found: Array<{ day: Weekday; next: boolean }> = [];
   const tokens = tokenize(text);
+  const nextWeek = /\bnext week\b/.test(text);
   tokens.forEach((token, index) => {
     const bare = token.word.replace(/s$/, "");
     let day = DAY_WORDS[token.word] ?? DAY_WORDS[bare];
@@ -96,107 +128,39 @@ function parseWeekday(text: string, today: LocalNow): WhenParse {
       day = undefined;
     }
     day ??= fuzzyWeekday(token.word);
-    if (day) found.push({ day, next: tokens[index - 1]?.word === "next" });
+    if (day) found.push({ day, next: nextWeek || tokens[index - 1]?.word === "next" });
   });
   const [first, second] = found;
   if (!first) return {};
-  const date = nextDateFor(first.day, today.date, !first.next);
+  const date = first.next ? nextDateFor(first.day, nextMonday(today)) : nextDateFor(first.day, today.date);
   return dayResult(first.day, date, second && second.day !== first.day ? second.day : undefined);
 }
 
 function fuzzyWeekday(word: string): Weekday | undefined {
-  const allowance = typoAllowance(word.length);
-  if (allowance === 0 || /\d/.test(word)) return undefined;
+  if (word.length < 5 || /\d/.test(word)) return undefined;
   for (const day of WEEKDAYS) {
+    // The allowance follows the longer spelling: "wensday" is two edits from "wednesday".
+    const allowance = typoAllowance(Math.max(word.length, day.length));
     if (day[0] === word[0] && editDistance(word, day, allowance) <= allowance) return day;
   }
   return undefined;
 }
 
-/** One time expression: "noon", "10", "10:30", "2pm", "2 pm", "2p". */
-const RAW_TIME = String.raw`(?:noon|midday|midnight|\d{1,2}(?::[0-5]\d)?(?:\s*[ap]m\b|[ap]\b)?)`;
-const UNIT_AFTER = /^\s*(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|months?|years?|%|percent|pages?|problems?|questions?|students?|people|dollars?|times|chapters?|units?)\b/;
-
-function meridiemOf(raw: string): "a" | "p" | undefined {
-  const match = /([ap])m?$/.exec(raw.replace(/\s+/g, ""));
-  return match?.[1] === "a" ? "a" : match?.[1] === "p" ? "p" : undefined;
-}
-
-/** Minutes since midnight, or undefined for nonsense like "25" or "13pm". */
-export function clockOf(raw: string, hint?: "a" | "p"): number | undefined {
-  const text = raw.trim();
-  if (text === "noon" || text === "midday") return 12 * 60;
-  if (text === "midnight") return 0;
-  const match = /^(\d{1,2})(?::(\d{2}))?/.exec(text);
-  if (!match?.[1]) return undefined;
-  const hour = Number(match[1]);
-  const minute = Number(match[2] ?? "0");
-  const meridiem = meridiemOf(text) ?? (hour <= 12 ? hint : undefined);
-  if (meridiem) {
-    if (hour < 1 || hour > 12) return undefined;
-    return ((hour % 12) + (meridiem === "p" ? 12 : 0)) * 60 + minute;
-  }
-  if (hour > 23) return undefined;
-  // Tutoring happens in the daytime: a bare 1–7 is afternoon, not before dawn.
-  return (hour >= 1 && hour <= 7 ? hour + 12 : hour) * 60 + minute;
-}
-
-function isMarkedTime(raw: string): boolean {
-  return /noon|midday|midnight|:|[ap]m?$/.test(raw.replace(/\s+/g, ""));
-}
-
-function parseTime(text: string): WhenParse {
-  const t = RAW_TIME;
-  const range = new RegExp(String.raw`(?:\b(between|from)\s+)?(${t})\s*(?:and|to|-|until|till)\s*(${t})`).exec(text);
-  // A bare "10-12" is a range only when it is the whole answer; inside a sentence it may be pages or chapters.
-  const marked = (raw: string) => isMarkedTime(raw) || range?.[0] === text.trim();
-  if (range?.[2] && range[3] && (range[1] || marked(range[2]) || marked(range[3]))) {
-    const end = clockOf(range[3]);
-    let start = clockOf(range[2], meridiemOf(range[3]));
-    if (start !== undefined && end !== undefined && start >= end) start = clockOf(range[2]);
-    if (start !== undefined && end !== undefined && start < end) {
-      // The window is where the hour must fit, so the latest start is an hour before its end.
-      return { timeFrom: toClock(start), timeTo: toClock(Math.max(start, end - 60)) };
-    }
-  }
-  const after = new RegExp(String.raw`\b(?:after|from|starting(?: at)?|later than|past)\s+(${t})`).exec(text);
-  const afterTime = after?.[1] !== undefined ? clockOf(after[1]) : undefined;
-  if (afterTime !== undefined) return { timeFrom: toClock(afterTime) };
-  const before = new RegExp(String.raw`\b(?:before|by|until|till|no later than|earlier than)\s+(${t})`).exec(text);
-  const beforeTime = before?.[1] !== undefined ? clockOf(before[1]) : undefined;
-  if (beforeTime !== undefined) return { timeTo: toClock(Math.max(0, beforeTime - 60)) };
-  // "at 10", "around 3", and "monday 10": a number right after a day is a time too.
-  const at = new RegExp(String.raw`(?:\b(?:at|around|about|say|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|today|tomorrow)|@|~)\s*(${t})`, "g");
-  for (const match of text.matchAll(at)) {
-    const raw = match[1] ?? "";
-    if (UNIT_AFTER.test(text.slice((match.index ?? 0) + match[0].length))) continue;
-    const minutes = clockOf(raw);
-    if (minutes !== undefined) return exact(minutes);
-  }
-  const single = /\b(\d{1,2}(?::[0-5]\d)?\s*[ap]m|\d{1,2}[ap]|\d{1,2}:[0-5]\d|noon|midday)\b/.exec(text);
-  const markedTime = single?.[1] !== undefined ? clockOf(single[1]) : undefined;
-  if (markedTime !== undefined) return exact(markedTime);
-  if (/\blunch(time)?\b/.test(text)) return exact(12 * 60);
-  if (/\bmornings?\b/.test(text)) return { ...DAY_PERIODS.morning };
-  if (/\bafternoons?\b/.test(text)) return { ...DAY_PERIODS.afternoon };
-  if (/\b(evenings?|tonight|nights?)\b/.test(text)) return { ...DAY_PERIODS.evening };
-  // A message that is only a number answers "what time?".
-  const bare = /^(?:at\s+)?(\d{1,2})(?::([0-5]\d))?(?:\s*o'?clock)?[.!]?$/.exec(text.trim());
-  const bareTime = bare?.[1] !== undefined ? clockOf(bare[0].replace(/^at\s+|\s*o'?clock|[.!]$/g, "")) : undefined;
-  if (bareTime !== undefined) return exact(bareTime);
-  return {};
-}
-
-function exact(minutes: number): WhenParse {
-  const clock = toClock(minutes);
-  return { timeFrom: clock, timeTo: clock };
-}
+/** A day named as a deadline ("exam tomorrow", "paper due friday", "examen el viernes") is blanked out. */
+const DEADLINE = /\b(due|exam|exams|test|tests|quiz|midterm|final|deadline|examen|entrega|parcial)\b((?:\s+(?:is|was|on|this|next|by|for|in|of|my|the|a|el|es|dia|de|del|para|mi))*\s+)(tomorrow|today|tonight|next week|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*|the \d{1,2}(?:st|nd|rd|th)|\d{1,2}\/\d{1,2})\b/g;
 
 /** `text` must already be normalized, with subject words removed. */
 export function parseWhen(input: string, today: LocalNow): WhenParse {
-  const text = input.replace(/\b([ap])\.\s?m\.?/g, "$1m").replace(/\bo'?clock\b/g, "");
-  const result: WhenParse = { ...parseDay(text, today), ...parseTime(text) };
+  let text = ` ${input} `;
+  for (const [pattern, replacement] of WHEN_REWRITES_ES) text = text.replace(pattern, replacement);
+  text = text.replace(/\s+/g, " ").trim().replace(DEADLINE, (_all, word: string, gap: string, day: string) => `${word}${gap}${" ".repeat(day.length)}`);
+  // A calendar date's numbers are not times ("saturday 11/21 at 10").
+  const clockText = text.replace(/\b\d{1,2}\/\d{1,2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}(?:st|nd|rd|th)?\b|\b\d{1,2}(?:st|nd|rd|th)\b/g, " ");
+  const result: WhenParse = { ...parseDay(text, today), ...parseTime(clockText) };
   if (/\b(any ?time|whenever|flexible|no preference|doesn'?t matter|don'?t care)\b/.test(text)) result.anyTime = true;
-  if (/\b(any ?day|whenever|flexible|no preference|asap|as soon as possible|soonest|earliest)\b/.test(text)) result.anyDay = true;
+  const soonest = /\b(asap|as soon as (possible|you can|u can|i can)|soonest|earliest|first available|next available|right now|right away)\b/.test(text);
+  if (soonest || /\b(any ?day|whenever|flexible|no preference)\b/.test(text)) result.anyDay = true;
+  // The soonest slot has no particular hour either.
+  if (soonest) result.anyTime = true;
   return result;
 }

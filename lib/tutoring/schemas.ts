@@ -6,6 +6,11 @@ import { z } from "../zod";
  * browser import these; types are inferred, never written twice.
  */
 
+/** The languages the assistant answers in; each has its phrasings in lib/tutoring/phrases/. */
+export const LANGUAGE_CODES = ["en", "es"] as const;
+export const Language = z.enum(LANGUAGE_CODES);
+export type Language = z.infer<typeof Language>;
+
 export const WEEKDAYS = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"] as const;
 export const Weekday = z.enum(WEEKDAYS);
 export type Weekday = z.infer<typeof Weekday>;
@@ -77,6 +82,12 @@ export const SearchCriteria = z.object({
   timeFrom: ClockTime.optional(),
   /** Latest acceptable start, inclusive. */
   timeTo: ClockTime.optional(),
+  /** A tutor asked for by name ("Maya again"): the search offers them first. */
+  tutorName: z.string().min(1).max(120).optional(),
+  /** Where the student wants to meet: the search offers tutors who meet that way. */
+  mode: z.enum(["online", "in_person"]).optional(),
+  /** The language the chat is answered in (lib/tutoring/language.ts); absent is English. */
+  lang: Language.optional(),
   /** Tutor ids already shown for this search, so "other tutors" never repeats one. */
   excludeTutorIds: z.array(z.string().max(64)).max(100).default([]),
   /** Messages in a row the assistant could not understand; from two on it offers to leave a message for staff. */

@@ -1,11 +1,12 @@
-import { phrasesFor } from "../center/persona";
 import { checkSlot, lastBookableDate, type SlotVerdict } from "../center/policy";
-import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
-import { DAY_QUICK_REPLIES, MATCH_QUICK_REPLIES, QUICK, TIME_QUICK_REPLIES } from "./commands";
+import { nextDateFor, toClock, toMinutes } from "./clock";
 import { rankTutors, SESSION_MINUTES, type RankOptions } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
+import { dayQuickReplies, matchQuickReplies, timeQuickReplies } from "./phrases";
 import { ANY_TIME, matchSentence, nearestAllowedSentence } from "./phrasing";
+import { narrowTutors } from "./search-narrow";
 import type { SearchCriteria } from "./schemas";
+import { nearestSubjects, type UnknownSubject } from "./unknown-subject";
 import { takenAtRequest, takenAtRequestText } from "./waitlist";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantTurn, TurnContext } from "./turn-types";
@@ -55,6 +56,11 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
     next.day = parsed.day;
     next.date = parsed.date;
     changed = true;
+  } else if (parsed.startDate && !parsed.day && (old.day || parsed.startDate !== old.date)) {
+    // "Next week": any day from that Monday, the soonest first.
+    delete next.day;
+    next.date = parsed.startDate;
+    changed = true;
   } else if (parsed.anyDay && !parsed.day && !hasDay(old)) {
     // No weekday, only a start date: the matcher then prefers the soonest opening.
     delete next.day;
@@ -67,9 +73,18 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
     if (parsed.timeFrom) next.timeFrom = parsed.timeFrom;
     if (parsed.timeTo) next.timeTo = parsed.timeTo;
     changed ||= next.timeFrom !== old.timeFrom || next.timeTo !== old.timeTo;
-  } else if (parsed.anyTime && !hasTime(old)) {
+  } else if ((parsed.anyTime || (parsed.day && next.date === today.date)) && !hasTime(old)) {
+    // "Any time", and "today" without an hour: the soonest hours the center allows.
     next.timeFrom = ANY_TIME.timeFrom;
     next.timeTo = ANY_TIME.timeTo;
+    changed = true;
+  }
+  if (parsed.tutorName && parsed.tutorName !== old.tutorName) {
+    next.tutorName = parsed.tutorName;
+    changed = true;
+  }
+  if (parsed.mode && parsed.mode !== old.mode) {
+    next.mode = parsed.mode;
     changed = true;
   }
   // "Monday at 10" said on a Monday at 10:05 means next Monday: a weekday named today whose asked-for
@@ -86,16 +101,14 @@ export function mergeCriteria(old: SearchCriteria, parsed: ParsedMessage, today:
 export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): AssistantTurn | undefined {
   const patch = { searchCriteria: criteria };
   if (!criteria.skill) {
-    return turn(`${lead}${phrasesFor(ctx.policy.persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), patch);
+    return turn(`${lead}${ctx.say.tone[ctx.policy.persona.tone].askSubject}`, subjectQuickReplies(ctx.subjects), patch);
   }
   if (!hasDay(criteria)) {
-    const ack = lead || `${criteria.skill}, got it. `;
-    return turn(`${ack}What day works for you?`, DAY_QUICK_REPLIES, patch);
+    const ack = lead || ctx.say.gotSubject(criteria.skill);
+    return turn(`${ack}${ctx.say.askDay}`, dayQuickReplies(ctx.say), patch);
   }
   if (!hasTime(criteria)) {
-    const day = criteria.day ? ` on ${capitalize(criteria.day)}` : "";
-    const question = `What time${day} works for you? A time like 10am is fine, or morning, afternoon or evening.`;
-    return turn(`${lead}${question}`, TIME_QUICK_REPLIES, patch);
+    return turn(`${lead}${ctx.say.askTime(criteria.day)}`, timeQuickReplies(ctx.say), patch);
   }
   return undefined;
 }
@@ -126,8 +139,11 @@ export function avoidOf(ctx: Pick<TurnContext, "memory">): RankOptions["avoid"] 
 
 /** Searches the catalog and presents the best match; `others` words it as "another option". */
 export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, others = false): Promise<AssistantTurn> {
+  const { say } = ctx;
   const skill = criteria.skill ?? "";
-  const tutors = await ctx.catalog.findBySkill(skill);
+  const teaching = await ctx.catalog.findBySkill(skill);
+  // A tutor or a way to meet the student asked for narrows who is offered (search-narrow.ts).
+  const { tutors, lead: wish, only } = narrowTutors(teaching, criteria, say);
   const booked = tutors.length ? await ctx.catalog.bookedSlots(tutors.map((tutor) => tutor.id), ctx.today.date) : [];
   // A date past the horizon cannot be booked: rank from today, so the nearest allowed slots come up.
   const tooFar = criteria.date !== undefined && criteria.date > lastBookableDate(ctx.policy, ctx.now);
@@ -139,20 +155,24 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
   if (!best) {
     if (tutors.length === 0) {
       return turn(
-        `Sorry, I don't have any ${skill} tutors right now. I can leave a message for the tutoring center, or we can look at another subject.`,
-        [QUICK.leaveMessage, QUICK.startOver],
+        say.noTutors(skill),
+        [say.quick.leaveMessage, say.quick.startOver],
         { searchCriteria: criteria, pendingMatch: null, availableTutors: [] },
       );
     }
-    const quick = ctx.fields.pendingMatch ? [QUICK.book, QUICK.changeTime, QUICK.startOver] : [QUICK.changeTime, QUICK.startOver];
-    const lead = refusal ? `${refusal} ` : "";
-    return turn(`${lead}That's everyone who teaches ${skill} for this search. Want to try a different time, or start over?`, [...quick, QUICK.leaveMessage], {
+    const quick = ctx.fields.pendingMatch ? [say.quick.book, say.quick.changeTime, say.quick.startOver] : [say.quick.changeTime, say.quick.startOver];
+    const lead = `${wish}${refusal ? `${refusal} ` : ""}`;
+    if (only) return turn(`${lead}${say.noOpeningWith(only)}`, [say.quick.others, ...quick], { searchCriteria: criteria });
+    return turn(`${lead}${say.everyoneShown(skill)}`, [...quick, say.quick.leaveMessage], {
       searchCriteria: criteria,
     });
   }
   const waitFor = refusal ? undefined : takenAtRequest(criteria, { tutors, booked, shown: ranked.map((entry) => entry.match) });
-  const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria)}` : matchSentence(best, criteria, others);
-  return turn(waitFor ? `${takenAtRequestText(waitFor)} ${sentence}` : sentence, waitFor ? [...MATCH_QUICK_REPLIES, QUICK.joinWaitlist] : MATCH_QUICK_REPLIES, {
+  // An offer inside a window says where it looked ("I looked between 13:00 and 17:00.").
+  const searched = best.kind === "exact" && !others ? say.searched(criteria, ctx.today.date) : "";
+  const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria, say)}` : `${searched}${matchSentence(best, criteria, others, only, say)}`;
+  const quick = matchQuickReplies(say);
+  return turn(`${wish}${waitFor ? `${takenAtRequestText(waitFor)} ` : ""}${sentence}`, waitFor ? [...quick, say.quick.joinWaitlist] : quick, {
     searchCriteria: waitFor ? { ...criteria, waitFor } : criteria,
     pendingMatch: best.match,
     availableTutors: ranked.map((entry) => entry.match),
@@ -163,7 +183,9 @@ async function askOrSearch(ctx: TurnContext, criteria: SearchCriteria, lead = ""
   return askNext(criteria, ctx, lead) ?? runSearch(ctx, criteria);
 }
 
-export async function showOthers(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
+export async function showOthers(ctx: TurnContext, asked: SearchCriteria): Promise<AssistantTurn> {
+  // Other tutors: the one asked for by name no longer narrows the search.
+  const { tutorName: _tutorName, ...criteria } = asked;
   const pending = ctx.fields.pendingMatch;
   if (!pending) return askOrSearch(ctx, criteria);
   const excludeTutorIds = [...new Set([...criteria.excludeTutorIds, pending.tutor.id])];
@@ -172,13 +194,13 @@ export async function showOthers(ctx: TurnContext, criteria: SearchCriteria): Pr
 
 export async function changeTime(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
   const next = withoutTime(criteria);
-  const result = await askOrSearch(ctx, mergeCriteria(next, ctx.parsed, ctx.today), "Sure. ");
+  const result = await askOrSearch(ctx, mergeCriteria(next, ctx.parsed, ctx.today), ctx.say.sure);
   return { ...result, patch: { pendingMatch: null, availableTutors: [], ...result.patch } };
 }
 
 export async function changeDay(ctx: TurnContext, criteria: SearchCriteria): Promise<AssistantTurn> {
   const next = withoutDay(criteria);
-  const result = await askOrSearch(ctx, mergeCriteria(next, ctx.parsed, ctx.today), "Sure. ");
+  const result = await askOrSearch(ctx, mergeCriteria(next, ctx.parsed, ctx.today), ctx.say.sure);
   return { ...result, patch: { pendingMatch: null, availableTutors: [], ...result.patch } };
 }
 
@@ -188,46 +210,53 @@ export async function stepBack(ctx: TurnContext, criteria: SearchCriteria): Prom
   if (hasDay(criteria)) return changeDay(ctx, criteria);
   if (criteria.skill) {
     const { skill: _skill, ...rest } = criteria;
-    return { ...turn("Okay. What subject would you like help with?", subjectQuickReplies(ctx.subjects)), patch: { searchCriteria: { ...rest, excludeTutorIds: [] } } };
+    return { ...turn(ctx.say.backToSubject, subjectQuickReplies(ctx.subjects)), patch: { searchCriteria: { ...rest, excludeTutorIds: [] } } };
   }
-  return turn("There's nothing to go back to yet. What subject would you like help with?", subjectQuickReplies(ctx.subjects));
+  return turn(ctx.say.nothingToGoBack, subjectQuickReplies(ctx.subjects));
 }
 
 /** The student said something new about subject, day or time (or nothing we understood). */
 export async function searchWith(ctx: TurnContext): Promise<AssistantTurn> {
   const criteria = criteriaOf(ctx.fields);
   const { parsed } = ctx;
-  if (!hasCriteria(parsed)) return clarify(ctx, criteria);
+  if (parsed.unknownSubject && !parsed.skill && !parsed.skillOptions) return notOffered(ctx, mergeCriteria(criteria, parsed, ctx.today), parsed.unknownSubject);
+  if (!hasCriteria(parsed) && !parsed.tutorName && !parsed.mode) return clarify(ctx, criteria);
   const merged = mergeCriteria(criteria, parsed, ctx.today);
   if (parsed.skillOptions && !parsed.skill) {
     const options = parsed.skillOptions;
-    const list = options.length === 2 ? options.join(" or ") : `${options.slice(0, -1).join(", ")} or ${options[options.length - 1] ?? ""}`;
-    return turn(`Which one do you mean: ${list}?`, options, { searchCriteria: merged });
+    return turn(ctx.say.whichOne(options), options, { searchCriteria: merged });
   }
   return askOrSearch(ctx, merged);
+}
+
+/** A subject the center does not offer: say so, and offer the nearest ones it does (a day or time said with it is kept). */
+function notOffered(ctx: TurnContext, criteria: SearchCriteria, unknown: UnknownSubject): AssistantTurn {
+  const nearest = nearestSubjects(unknown, ctx.subjects, subjectQuickReplies(ctx.subjects));
+  const quick = ctx.staffReachable ? [...nearest, ctx.say.quick.leaveMessage] : nearest;
+  return turn(ctx.say.notOffered(unknown, nearest), quick, { searchCriteria: criteria });
 }
 
 /** What the student can do next, for when a message was not understood. */
 function currentQuestion(criteria: SearchCriteria, ctx: TurnContext): AssistantTurn {
   const next = askNext(criteria, ctx);
   if (next) return next;
-  if (ctx.fields.pendingMatch) return turn("You can book this tutor, see other tutors, or change the time.", MATCH_QUICK_REPLIES);
-  return turn(`Tell me a subject, day and time, like "Python on Monday at 10".`);
+  if (ctx.fields.pendingMatch) return turn(ctx.say.matchOptions, matchQuickReplies(ctx.say));
+  return turn(ctx.say.tellMe);
 }
 
 export function clarify(ctx: TurnContext, criteria: SearchCriteria): AssistantTurn {
   const misses = (criteria.misses ?? 0) + 1;
   const patch = { searchCriteria: { ...criteria, misses } };
-  const phrases = phrasesFor(ctx.policy.persona.tone);
+  const phrases = ctx.say.tone[ctx.policy.persona.tone];
   if (misses >= 2) {
     return turn(
-      `${phrases.stillNotUnderstood} I can leave a message for the tutoring center staff, or you can try something like "Python on Monday at 10".`,
-      [QUICK.leaveMessage, QUICK.startOver],
+      ctx.say.stillNotUnderstood(phrases.stillNotUnderstood),
+      [ctx.say.quick.leaveMessage, ctx.say.quick.startOver],
       patch,
     );
   }
   const next = currentQuestion(criteria, ctx);
   const first = next.replies[0];
-  const hint = criteria.skill ? "" : " I know subjects like " + subjectQuickReplies(ctx.subjects).join(", ") + ".";
+  const hint = criteria.skill ? "" : ctx.say.knownSubjects(subjectQuickReplies(ctx.subjects));
   return turn(`${phrases.notUnderstood}${hint} ${first?.content ?? ""}`.trim(), first?.quickReplies, patch);
 }

@@ -1,9 +1,12 @@
+import { SUBJECT_ALIASES_ES, SUBJECT_GROUPS_ES } from "./lexicon-es";
+
 /**
  * What students type for a subject, mapped to the catalog's subject name.
  * Entries whose subject the catalog does not carry are simply ignored, so the
- * table can be generous. Keys are matched as whole words, case-insensitively.
+ * table can be generous. Keys are matched as whole words, case-insensitively
+ * and without accents. Spanish names live in lexicon-es.ts.
  */
-export const SKILL_ALIASES: Readonly<Record<string, string>> = {
+const NICKNAMES: Readonly<Record<string, string>> = {
   py: "Python",
   python3: "Python",
   "python 3": "Python",
@@ -104,13 +107,115 @@ export const SKILL_ALIASES: Readonly<Record<string, string>> = {
   history: "US History",
   "american history": "US History",
   "u s history": "US History",
+  "calc one": "Calculus I",
+  "calc two": "Calculus II",
+  "psych stats": "Statistics",
+  "psychology statistics": "Statistics",
+  "stats for psych": "Statistics",
+  biostats: "Statistics",
+  biostatistics: "Statistics",
+  "business stats": "Statistics",
+  "english comp": "Essay Writing",
+  "intro to programming": "Python",
 };
+
+/**
+ * The center's course numbers, as students write them ("MATH 151", "cs110a"):
+ * each maps to the subject the center tutors for that course. A number after
+ * any subject word ("chem 101", "psych 1") is read as part of the subject too
+ * (parse-skill.ts), so only codes whose department word is not itself a
+ * subject, or is a family ("math", "cs"), need a line here.
+ */
+export const COURSE_CODES: Readonly<Record<string, string>> = {
+  "math 60": "Algebra",
+  "math 90": "Algebra",
+  "math 92": "Algebra",
+  "math 80": "Statistics",
+  "math 95": "Trigonometry",
+  "math 97": "Precalculus",
+  "math 110a": "Calculus I",
+  "math 110b": "Calculus II",
+  "math 151": "Calculus I",
+  "math 152": "Calculus II",
+  "math 115": "Discrete Math",
+  "math 120": "Linear Algebra",
+  "cs 110a": "Python",
+  "cs 111a": "Python",
+  "cs 110b": "C++",
+  "cs 111b": "Java",
+  "cs 111c": "Data Structures",
+  "cs 131a": "JavaScript",
+  "cs 132a": "SQL",
+  "engl 1a": "Essay Writing",
+  "engl 1b": "Research Papers",
+  "engl 1c": "Creative Writing",
+};
+
+/** Department words that name a subject only with a course number after them ("span 2", "phys 4a"). */
+export const DEPARTMENTS: Readonly<Record<string, string>> = {
+  span: "Spanish",
+  fren: "French",
+  germ: "German",
+  japn: "Japanese",
+  chin: "Mandarin",
+  engl: "Essay Writing",
+  psyc: "Psychology",
+  phys: "Physics",
+  biol: "Biology",
+  acct: "Accounting",
+  hist: "US History",
+  anat: "Anatomy & Physiology",
+};
+
+/**
+ * Topics a student names instead of the course: the front desk knows where they
+ * are taught. Weaker than a subject: "recursion in Java" is Java.
+ */
+export const TOPIC_ALIASES: Readonly<Record<string, string>> = {
+  derivatives: "Calculus I",
+  derivative: "Calculus I",
+  limits: "Calculus I",
+  integrals: "Calculus II",
+  integral: "Calculus II",
+  integration: "Calculus II",
+  "integration by parts": "Calculus II",
+  "taylor series": "Calculus II",
+  "hypothesis testing": "Statistics",
+  regression: "Statistics",
+  spss: "Statistics",
+  "standard deviation": "Statistics",
+  stoichiometry: "Chemistry",
+  "balancing equations": "Chemistry",
+  genetics: "Biology",
+  "cell biology": "Biology",
+  mitosis: "Biology",
+  kinematics: "Physics",
+  thermodynamics: "Physics",
+  circuits: "Physics",
+  "free body diagrams": "Physics",
+  recursion: "Data Structures",
+  "linked lists": "Data Structures",
+  "big o": "Data Structures",
+  "supply and demand": "Economics",
+  "journal entries": "Accounting",
+  "debits and credits": "Accounting",
+  thesis: "Essay Writing",
+  react: "JavaScript",
+  "quadratic equations": "Algebra",
+  quadratics: "Algebra",
+  fractions: "Algebra",
+  "unit circle": "Trigonometry",
+  eigenvalues: "Linear Algebra",
+  proofs: "Discrete Math",
+};
+
+export const SKILL_ALIASES: Readonly<Record<string, string>> = { ...NICKNAMES, ...SUBJECT_ALIASES_ES, ...COURSE_CODES, ...TOPIC_ALIASES };
 
 /**
  * Words that name a family of subjects. The assistant answers these with a
  * choice instead of guessing ("math" could be algebra or calculus).
  */
-export const SKILL_GROUPS: Readonly<Record<string, readonly string[]>> = {
+const GROUPS: Readonly<Record<string, readonly string[]>> = {
   math: ["Algebra", "Precalculus", "Calculus I", "Calculus II", "Statistics", "Linear Algebra"],
   maths: ["Algebra", "Precalculus", "Calculus I", "Calculus II", "Statistics", "Linear Algebra"],
   mathematics: ["Algebra", "Precalculus", "Calculus I", "Calculus II", "Statistics", "Linear Algebra"],
@@ -126,3 +231,5 @@ export const SKILL_GROUPS: Readonly<Record<string, readonly string[]>> = {
   languages: ["Spanish", "French", "Mandarin", "Japanese", "German"],
   business: ["Accounting", "Economics"],
 };
+
+export const SKILL_GROUPS: Readonly<Record<string, readonly string[]>> = { ...GROUPS, ...SUBJECT_GROUPS_ES };

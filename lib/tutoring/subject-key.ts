@@ -1,4 +1,5 @@
 import { SKILL_ALIASES } from "./skill-aliases";
+import { fold } from "./text";
 
 /**
  * How every catalog spells a subject for lookups: the in-memory catalog, the
@@ -17,7 +18,9 @@ export function subjectKey(text: string): string {
  * "constructor" or "__proto__" are just words, not the table's inherited members.
  */
 function aliasKey(key: string): string | undefined {
-  return Object.hasOwn(SKILL_ALIASES, key) ? subjectKey(SKILL_ALIASES[key]!) : undefined;
+  // Aliases are written without accents: "química" finds Chemistry.
+  const folded = fold(key);
+  return Object.hasOwn(SKILL_ALIASES, folded) ? subjectKey(SKILL_ALIASES[folded]!) : undefined;
 }
 
 /**

@@ -12,9 +12,14 @@ export function tidy(text: string): string {
     .trim();
 }
 
-/** Tidy and lowercase; keeps the symbols subject names use (c++, c#, a&p). */
+/** Without accents ("miércoles" → "miercoles", "mañana" → "manana"), so Spanish typed either way reads the same. */
+export function fold(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}+/gu, "");
+}
+
+/** Tidy, lowercase and without accents; keeps the symbols subject names use (c++, c#, a&p). */
 export function normalize(text: string): string {
-  return tidy(text).toLowerCase();
+  return fold(tidy(text).toLowerCase());
 }
 
 export interface Token {

@@ -2,8 +2,9 @@ import type { CenterPolicy } from "../center/policy";
 import type { MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
 import type { LocalNow } from "./clock";
+import type { Phrases } from "./phrases/types";
 import type { ParsedMessage } from "./parse";
-import type { SessionSlot, Tutor, WaitForSlot } from "./schemas";
+import type { Language, SessionSlot, Tutor, WaitForSlot } from "./schemas";
 
 /**
  * The types the assistant's modules share. They live here, not in
@@ -18,6 +19,8 @@ export interface TutorCatalog {
   findBySkill(skill: string): Promise<Tutor[]>;
   /** Every subject name the catalog knows, for recognizing skills in free text. */
   subjects(): Promise<string[]>;
+  /** Every tutor's name, for "can I get Maya again"; without it no tutor is recognized by name. */
+  tutorNames?(): Promise<string[]>;
   /** Sessions already booked with these tutors from `fromDate` on: never offered again. */
   bookedSlots(tutorIds: string[], fromDate: string): Promise<BookedSlot[]>;
 }
@@ -86,4 +89,7 @@ export interface TurnContext {
   memory?: MemoryView;
   /** A message for the center can be queued (false in the stateless fallback, which stores nothing). */
   staffReachable: boolean;
+  /** The language this turn is answered in, and its phrasings. */
+  lang: Language;
+  say: Phrases;
 }

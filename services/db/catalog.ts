@@ -19,9 +19,15 @@ import type { TutorCatalog } from "../../lib/tutoring/turn-types";
  * next message in every isolate, and an unchanged catalog costs one row read.
  */
 const subjectsByDb = new WeakMap<D1Database, { version: number; names: Promise<string[]> }>();
+/** The tutors' names, kept the same way (a rename moves the version too: migration 0021). */
+const tutorNamesByDb = new WeakMap<D1Database, { version: number; names: Promise<string[]> }>();
 
 export function createD1Catalog(db: D1Database): TutorCatalog {
   const orm = drizzle(db, { schema });
+  // One catalog per turn: the version row is read once for both lists.
+  let versionRead: Promise<number> | undefined;
+  const catalogVersion = () =>
+    (versionRead ??= db.prepare("SELECT catalog_version AS version FROM center_settings WHERE id = 1").first<{ version: number }>().then((row) => row?.version ?? -1));
 
   return {
     async findBySkill(skill) {
@@ -52,8 +58,7 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
      */
     async subjects() {
       // One indexed read of one row per message; the list itself only when a trigger moved the version.
-      const row = await db.prepare("SELECT catalog_version AS version FROM center_settings WHERE id = 1").first<{ version: number }>();
-      const version = row?.version ?? -1;
+      const version = await catalogVersion();
       const cached = subjectsByDb.get(db);
       if (cached && cached.version === version) return cached.names;
       const names = orm
@@ -65,6 +70,20 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
       // A failed read must not be cached: the next message tries again.
       names.catch(() => subjectsByDb.delete(db));
       subjectsByDb.set(db, { version, names });
+      return names;
+    },
+    /** Every teaching tutor's name, for "can I get Maya again": no rows beyond the version while nothing changed. */
+    async tutorNames() {
+      const version = await catalogVersion();
+      const cached = tutorNamesByDb.get(db);
+      if (cached && cached.version === version) return cached.names;
+      const names = orm
+        .select({ name: schema.tutors.name })
+        .from(schema.tutors)
+        .where(isNull(schema.tutors.retiredAt))
+        .then((rows) => [...new Set(rows.map((row) => row.name))].sort());
+      names.catch(() => tutorNamesByDb.delete(db));
+      tutorNamesByDb.set(db, { version, names });
       return names;
     },
   };

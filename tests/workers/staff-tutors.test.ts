@@ -274,6 +274,23 @@ describe("the tutor editor", () => {
     await env.DB.prepare("DELETE FROM tutor_subjects WHERE subject_key = 'origami basics'").run();
     expect(await createD1Catalog(metered).subjects()).not.toContain("Origami Basics");
   });
+
+  it("reads the tutors' names with the subjects' version: no extra row per message, and a rename is seen at once", async () => {
+    const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
+    const metered = drizzleMetered(env.DB, counts);
+    const first = createD1Catalog(metered);
+    await first.subjects();
+    expect(await first.tutorNames?.()).toContain("Maya Chen");
+    // The next message: one version row for both lists.
+    Object.assign(counts, { statements: 0, rowsRead: 0 });
+    const next = createD1Catalog(metered);
+    await next.subjects();
+    await next.tutorNames?.();
+    expect(counts).toEqual({ statements: 1, rowsRead: 1, rowsWritten: 0 });
+    await env.DB.prepare("UPDATE tutors SET name = 'Maya Chen-Li' WHERE id = 't-001'").run();
+    expect(await createD1Catalog(metered).tutorNames?.()).toContain("Maya Chen-Li");
+    await env.DB.prepare("UPDATE tutors SET name = 'Maya Chen' WHERE id = 't-001'").run();
+  });
 });
 
 /**
