@@ -1,8 +1,9 @@
 import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
-import { checkSlot, hasStarted, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
+import { hasStarted, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
+import { slotFree, slotOffered, UPCOMING_COUNT, whySlotRefused, type SlotSql } from "./bookable";
 import type { BookingSummary } from "../../lib/schemas";
 import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
 import { skillKeys } from "../../lib/tutoring/subject-key";
@@ -11,26 +12,6 @@ import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 import { newBookingReference, withNewReference } from "../../lib/ids";
 
 /** D1 queries about bookings (services/db/ holds every D1 query). */
-
-/**
- * A student's confirmed sessions from `today` on, by owner or by email (the
- * parameters are SQL placeholders). A UNION, not an OR: each side is a search
- * of its own index (bookings_by_owner, bookings_by_email), where the planner
- * would scan a whole index for the OR.
- */
-export const UPCOMING_COUNT = (today: string, ownerId: string, email: string) =>
-  `SELECT COUNT(*) FROM (
-     SELECT id FROM bookings WHERE owner_id = ${ownerId} AND status = 'confirmed' AND date >= ${today}
-     UNION SELECT id FROM bookings WHERE student_email = ${email} AND status = 'confirmed' AND date >= ${today})`;
-
-/**
- * A student's confirmed sessions in one week (Monday ?monday to Sunday ?sunday), by owner or by
- * email, for the center's weekly cap; the same UNION as UPCOMING_COUNT, for the same reason.
- */
-export const WEEK_COUNT = (monday: string, sunday: string, ownerId: string, email: string) =>
-  `SELECT COUNT(*) FROM (
-     SELECT id FROM bookings WHERE owner_id = ${ownerId} AND status = 'confirmed' AND date BETWEEN ${monday} AND ${sunday}
-     UNION SELECT id FROM bookings WHERE student_email = ${email} AND status = 'confirmed' AND date BETWEEN ${monday} AND ${sunday})`;
 
 /** What the assistant asked to book, and for whom; `timeZone` is the center's, read in the same request. */
 export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }>["booking"] & {
@@ -59,6 +40,12 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
  * search never reaches an email as typed. The new booking's reference (`mint`, drawn again when
  * another booking holds it); null when refused or already booked.
  */
+/** The INSERT's placeholders for the slot (services/db/bookable.ts). */
+const OFFERED: SlotSql = {
+  tutor: "?4", date: "?5", start: "?6", end: "?7", weekday: "?13", mode: "?10", startsAt: "?16", now: "?12",
+  today: "?14", monday: "?17", sunday: "?18", owner: "?3", email: "?9",
+};
+
 export async function insertOfferedBooking(db: D1Database, booking: OfferedBooking, mint = newBookingReference): Promise<string | null> {
   if (!isCalendarDate(booking.date) || booking.start >= booking.end) return null;
   const week = weekOf(booking.date);
@@ -72,17 +59,9 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
               'confirmed', ?12, ?12,
               COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0), ?21
        FROM tutors t JOIN center_settings s ON s.id = 1
-       WHERE t.id = ?4
-         AND t.retired_at IS NULL
-         AND (t.mode = 'both' OR t.mode = ?10)
-         AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?6 AND a."end" >= ?7)
-         AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.tutor_id = t.id AND b.date = ?5 AND b.status = 'confirmed' AND b.start < ?7 AND b."end" > ?6)
+       WHERE ${slotOffered(OFFERED)}
+         AND ${slotFree(OFFERED)}
          AND (${UPCOMING_COUNT("?14", "?3", "?9")}) < ?15
-         AND ?16 - ?12 >= s.min_lead_minutes * 60000
-         AND ?5 <= date(?14, '+' || s.horizon_days || ' days')
-         AND NOT EXISTS (SELECT 1 FROM center_closed_dates c WHERE c.date = ?5)
-         AND EXISTS (SELECT 1 FROM center_hours h WHERE h.day = ?13 AND h.open <= ?6 AND h.close >= ?7)
-         AND (s.weekly_cap IS NULL OR (${WEEK_COUNT("?17", "?18", "?3", "?9")}) < s.weekly_cap)
        ON CONFLICT (id) DO NOTHING
        RETURNING reference`,
     )
@@ -122,21 +101,7 @@ export async function whyBookingRefused(
   booking: { tutorId: string; date: string; start: string; end: string; ownerId: string; studentEmail: string; now: number },
   policy: CenterPolicy,
 ): Promise<BookingRefusal> {
-  const verdict = checkSlot(policy, booking, new Date(booking.now));
-  if (!verdict.ok) return { ok: false, reason: "policy", rule: verdict.rule, explanation: verdict.explanation };
-  const week = weekOf(booking.date);
-  const row = await db
-    .prepare(
-      `SELECT
-         (${UPCOMING_COUNT("?1", "?2", "?3")}) AS active,
-         (${WEEK_COUNT("?8", "?9", "?2", "?3")}) AS thisWeek,
-         EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?4 AND date = ?5 AND status = 'confirmed' AND start < ?6 AND "end" > ?7) AS taken`,
-    )
-    .bind(localNow(new Date(booking.now), policy.timeZone).date, booking.ownerId, booking.studentEmail, booking.tutorId, booking.date, booking.end, booking.start, week.monday, week.sunday)
-    .first<{ active: number; thisWeek: number; taken: number }>();
-  if (row && row.active >= LIMITS.activeBookings.limit) return { ok: false, reason: "limit" };
-  if (row && policy.weeklyCap !== null && row.thisWeek >= policy.weeklyCap) return { ok: false, reason: "weekly_cap", cap: policy.weeklyCap };
-  return { ok: false, reason: row?.taken ? "slot_taken" : "unavailable" };
+  return whySlotRefused(db, booking, policy);
 }
 
 /** What a student's cancel found: done (late or not), a session already started (refused), or no such confirmed booking. */

@@ -1,4 +1,5 @@
-import { checkSlot, isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
+import { isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
+import { slotFree, slotOffered, whySlotRefused, type SlotSql } from "./bookable";
 import { localNow, weekdayOf } from "../../lib/tutoring/clock";
 import type { MoveRefusal } from "../../lib/tutoring/effect-outcome";
 
@@ -51,6 +52,12 @@ const sameSlot = (a: BookingSlot, b: BookingSlot) => a.tutorId === b.tutorId && 
  * limit is not checked again: a move leaves their count as it was.
  * Another owner's booking, or one cancelled or ended, is `not_found`; after the cutoff, `too_late`.
  */
+/** The UPDATE's placeholders for the new slot (services/db/bookable.ts); the booking itself is left out of overlap and cap. */
+const MOVED_TO: SlotSql = {
+  tutor: "?3", date: "?4", start: "?5", end: "?6", weekday: "?13", mode: "?12", startsAt: "?14", now: "?7",
+  today: "?15", monday: "?16", sunday: "?17", owner: "?2", email: "?18", excludeId: "?1",
+};
+
 export async function moveConfirmedBooking(
   db: D1Database,
   request: { bookingId: string; ownerId: string; to: BookingSlot; now: number },
@@ -72,22 +79,8 @@ export async function moveConfirmedBooking(
        WHERE id = ?1 AND owner_id = ?2 AND status = 'confirmed'
          AND tutor_id = ?8 AND date = ?9 AND start = ?10
          AND ?11 - ?7 >= (SELECT cancel_cutoff_hours FROM center_settings WHERE id = 1) * 3600000
-         AND EXISTS (
-           SELECT 1 FROM tutors t JOIN center_settings s ON s.id = 1
-           WHERE t.id = ?3
-             AND t.retired_at IS NULL
-             AND (t.mode = 'both' OR t.mode = ?12)
-             AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ?13 AND a.start <= ?5 AND a."end" >= ?6)
-             AND ?14 - ?7 >= s.min_lead_minutes * 60000
-             AND ?4 <= date(?15, '+' || s.horizon_days || ' days')
-             AND NOT EXISTS (SELECT 1 FROM center_closed_dates c WHERE c.date = ?4)
-             AND EXISTS (SELECT 1 FROM center_hours h WHERE h.day = ?13 AND h.open <= ?5 AND h.close >= ?6)
-             AND (s.weekly_cap IS NULL OR (
-               SELECT COUNT(*) FROM (
-                 SELECT id FROM bookings WHERE owner_id = ?2 AND status = 'confirmed' AND date BETWEEN ?16 AND ?17
-                 UNION SELECT id FROM bookings WHERE student_email = ?18 AND status = 'confirmed' AND date BETWEEN ?16 AND ?17)
-               WHERE id <> ?1) < s.weekly_cap))
-         AND NOT EXISTS (SELECT 1 FROM bookings o WHERE o.tutor_id = ?3 AND o.date = ?4 AND o.status = 'confirmed' AND o.id <> ?1 AND o.start < ?6 AND o."end" > ?5)
+         AND EXISTS (SELECT 1 FROM tutors t JOIN center_settings s ON s.id = 1 WHERE ${slotOffered(MOVED_TO)})
+         AND ${slotFree(MOVED_TO)}
        RETURNING id`,
     )
     .bind(
@@ -115,23 +108,7 @@ async function whyMoveRefused(
   if (isLateCancel({ timeZone: policy.timeZone, cancelCutoffHours: still.cutoffHours }, move.from, now)) {
     return { ok: false, reason: "too_late", cutoffHours: still.cutoffHours };
   }
-  const verdict = checkSlot(policy, move.to, now);
-  if (!verdict.ok) return { ok: false, reason: "policy", rule: verdict.rule, explanation: verdict.explanation };
-  const week = weekOf(move.to.date);
-  const row = await db
-    .prepare(
-      `SELECT
-         EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND status = 'confirmed' AND id <> ?5 AND start < ?3 AND "end" > ?4) AS taken,
-         (SELECT COUNT(*) FROM (
-            SELECT id FROM bookings WHERE owner_id = ?6 AND status = 'confirmed' AND date BETWEEN ?7 AND ?8
-            UNION SELECT id FROM bookings WHERE student_email = ?9 AND status = 'confirmed' AND date BETWEEN ?7 AND ?8)
-          WHERE id <> ?5) AS thisWeek`,
-    )
-    .bind(move.to.tutorId, move.to.date, move.to.end, move.to.start, move.bookingId, move.ownerId, week.monday, week.sunday, move.studentEmail)
-    .first<{ taken: number; thisWeek: number }>();
-  if (row?.taken) return { ok: false, reason: "slot_taken" };
-  if (row && policy.weeklyCap !== null && row.thisWeek >= policy.weeklyCap) return { ok: false, reason: "weekly_cap", cap: policy.weeklyCap };
-  return { ok: false, reason: "unavailable" };
+  return whySlotRefused(db, { ...move.to, ownerId: move.ownerId, studentEmail: move.studentEmail, now: move.now, excludeId: move.bookingId }, policy);
 }
 
 function isCalendarDate(date: string): boolean {

@@ -128,7 +128,7 @@ describe("a booking's short reference", () => {
         ).bind(id, newSessionId(), newOwnerId(), `0${i % 10}:00`.slice(-5), `0${i % 10}:30`.slice(-5)),
       ),
     );
-    const migration = env.TEST_MIGRATIONS.find((entry) => entry.name.startsWith("0033_"));
+    const migration = env.TEST_MIGRATIONS.find((entry) => entry.name.startsWith("0022_"));
     const backfill = migration?.queries.find((query) => /^\s*(--[^\n]*\n\s*)*UPDATE `bookings` SET `reference`/.test(query));
     expect(backfill).toBeDefined();
     await env.DB.prepare(backfill!).run();

@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { RateLimiter } from "../../durable-objects/rate-limiter";
 import { LIMITS } from "../../lib/rate-limits";
-import { UPCOMING_COUNT } from "../../services/db/bookings";
+import { UPCOMING_COUNT } from "../../services/db/bookable";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
