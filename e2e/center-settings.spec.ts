@@ -1,5 +1,5 @@
 import { DEFAULT_CENTER_POLICY } from "../lib/center/policy";
-import { localNow } from "../lib/tutoring/clock";
+import { localNow } from "../lib/calendar";
 import { stackNow } from "./support/clock";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";

@@ -1,4 +1,4 @@
-import { capitalize, weekdayOf } from "../lib/tutoring/clock";
+import { capitalize, weekdayOf } from "../lib/calendar";
 import { expect, test } from "./support/test";
 import { BookingForm } from "./pages/booking";
 import { ChatPage } from "./pages/chat";

@@ -9,7 +9,7 @@
  * the clock says 10:00.
  */
 
-import { addDays, DEFAULT_TIME_ZONE, localNow, nextDateFor, zonedToEpoch } from "./tutoring/clock";
+import { addDays, DEFAULT_TIME_ZONE, localNow, nextDateFor, zonedToEpoch } from "./calendar";
 import type { Weekday } from "./tutoring/schemas";
 
 /** What a worker or object passes in: its env, read for the one var. */

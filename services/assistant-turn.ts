@@ -3,7 +3,7 @@ import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
 import type { TurnLesson } from "../lib/memory/learn";
 import type { MemoryView } from "../lib/memory/view";
-import { weekdayOf } from "../lib/tutoring/clock";
+import { weekdayOf } from "../lib/calendar";
 import { describeEffectOutcome, respond, type AssistantEffect, type AssistantReply, type EffectOutcome } from "../lib/tutoring/assistant";
 import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
 import { QUICK } from "../lib/tutoring/commands";

@@ -4,7 +4,7 @@ import type { MailQueued } from "../lib/mail/outbox";
 import { bookingCancelledNotice, bookingConfirmedNotice, bookingMovedNotice } from "../lib/notifications/messages";
 import type { BookingRequest } from "../lib/tutoring/turn-types";
 import type { EffectOutcome } from "../lib/tutoring/assistant";
-import { weekdayOf, zonedToEpoch } from "../lib/tutoring/clock";
+import { weekdayOf, zonedToEpoch } from "../lib/calendar";
 import { storedContactProblem } from "../lib/tutoring/parse-contact";
 import { recordAnalytics, type WaitUntil } from "./analytics";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";

@@ -3,7 +3,7 @@ import { fail, ok, type Result } from "../lib/errors";
 import { newOwnerId } from "../lib/ids";
 import { mailConfigured } from "../lib/mail/mailer";
 import type { ForgetMeResult } from "../lib/memory/page-schemas";
-import { DEFAULT_TIME_ZONE } from "../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE } from "../lib/calendar";
 import { deleteProfile, forgetWaitlistSlots, handOverBookings, ownerBookings, ownerWaitlistSlots, recordForgotten, type OwnedBooking } from "./db/forget-me";
 import { hardDeleteOwnerChats } from "./hard-delete";
 import { mailOutbox, notificationsOf, sessionManager, studentMemory, waitlistFor } from "./objects";

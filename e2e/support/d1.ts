@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
-import { localNow, toClock } from "../../lib/tutoring/clock";
+import { localNow, toClock } from "../../lib/calendar";
 import { z } from "../../lib/zod";
 import { stackNow } from "./clock";
 

@@ -1,7 +1,7 @@
 import { EMPTY_SESSION_FIELDS, SessionFields } from "../../lib/schemas";
 import { respond } from "../../lib/tutoring/assistant";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { localNow, type LocalNow } from "../../lib/tutoring/clock";
+import { localNow, type LocalNow } from "../../lib/calendar";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 import { namesSomething, parseMessage, type ParsedMessage } from "../../lib/tutoring/parse";
 import { ANY_TIME } from "../../lib/tutoring/phrasing";

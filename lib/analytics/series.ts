@@ -1,4 +1,4 @@
-import { addDays, localNow, toClock, zonedToEpoch } from "../tutoring/clock";
+import { addDays, localNow, toClock, zonedToEpoch } from "../calendar";
 import { COUNTERS, emptyCounts, type AnalyticsQuery, type AnalyticsSeries, type Counter, type Counts, type SeriesBucket } from "./events";
 import { clock } from "../time";
 

@@ -1,5 +1,5 @@
 import { slotText } from "../tutoring/phrasing";
-import { weekdayOf } from "../tutoring/clock";
+import { weekdayOf } from "../calendar";
 import { bookingInvite } from "./invite";
 import type { BookingRequest } from "../tutoring/turn-types";
 import type { MailMessage } from "./mailer";

@@ -1,5 +1,5 @@
 import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from "ical-generator";
-import { zonedToEpoch } from "../tutoring/clock";
+import { zonedToEpoch } from "../calendar";
 import { vtimezone } from "./vtimezone";
 
 /** What an invite says about one booking: the session, who organizes it (the center) and who attends. */

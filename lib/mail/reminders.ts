@@ -1,4 +1,4 @@
-import { addDays, localNow, toMinutes, weekdayOf, zonedToEpoch } from "../tutoring/clock";
+import { addDays, localNow, toMinutes, weekdayOf, zonedToEpoch } from "../calendar";
 import { slotText } from "../tutoring/phrasing";
 import { bookingNumber, type BookingMailFacts } from "./booking-mail";
 import type { MailMessage } from "./mailer";

@@ -1,4 +1,4 @@
-import { capitalize } from "../tutoring/clock";
+import { capitalize } from "../calendar";
 import { factId } from "./facts";
 import type { MovedBooking, NewFact, SettledBooking, StudentFact, TutorDetail } from "./schemas";
 

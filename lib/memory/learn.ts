@@ -1,4 +1,4 @@
-import { capitalize } from "../tutoring/clock";
+import { capitalize } from "../calendar";
 import type { SessionSlot } from "../tutoring/schemas";
 import { extractFacts } from "./extract";
 import { MAX_FACTS_PER_EXCHANGE, type FactSource, type NewFact } from "./schemas";

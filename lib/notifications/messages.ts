@@ -1,4 +1,4 @@
-import { formatDate } from "../tutoring/clock";
+import { formatDate } from "../calendar";
 import type { NewNotification } from "./schemas";
 
 /**

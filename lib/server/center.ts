@@ -1,7 +1,7 @@
 import { cache } from "react";
 import type { CenterPolicy } from "../center/policy";
 import { callSidecar } from "../chat-session-client";
-import { DEFAULT_TIME_ZONE } from "../tutoring/clock";
+import { DEFAULT_TIME_ZONE } from "../calendar";
 import { getSidecar } from "./sidecar";
 
 /**

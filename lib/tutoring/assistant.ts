@@ -5,7 +5,7 @@ import type { SessionFields } from "../schemas";
 import { LEAVE_FORM, bookingTurn, inForm, startBooking } from "./booking-flow";
 import { answerCancelQuestion, askToCancel, withoutCancelQuestion } from "./cancel-flow";
 import { moveTurn } from "./move-flow";
-import { localNow } from "./clock";
+import { localNow } from "../calendar";
 import { namesSomething, parseMessage } from "./parse";
 import { handoffTurn, startHandoff } from "./handoff-flow";
 import { detectLanguage } from "./language";
@@ -23,7 +23,7 @@ import { welcomeBack, welcomeLine } from "./welcome-back";
  */
 
 export { describeEffectOutcome, type EffectOutcome } from "./effect-outcome";
-export { DEFAULT_TIME_ZONE } from "./clock";
+export { DEFAULT_TIME_ZONE } from "../calendar";
 export type { AssistantEffect, AssistantReply, AssistantTurn, BookedSlot, TutorCatalog } from "./turn-types";
 
 export interface AssistantInput {

@@ -4,7 +4,7 @@ import { startedCancelText, type SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
 import { QUICK } from "./commands";
-import { weekdayOf } from "./clock";
+import { weekdayOf } from "../calendar";
 import { keepDraft } from "./handoff-flow";
 import { matchKind } from "./match";
 import { offerQuestion, tooLateToMove, withoutMove } from "./move-flow";

@@ -1,6 +1,6 @@
 import { slotTester, type CenterPolicy } from "../center/policy";
 import { avoidsTime, avoidsTutor, type AvoidWindow } from "../memory/view";
-import { addDays, capitalize, daysBetween, nextDateFor, toClock, toMinutes, weekdayOf, type LocalNow } from "./clock";
+import { addDays, capitalize, daysBetween, nextDateFor, toClock, toMinutes, weekdayOf, type LocalNow } from "../calendar";
 import type { AvailabilitySlot, SearchCriteria, SessionSlot, Tutor, TutorMatch } from "./schemas";
 
 /**

@@ -1,4 +1,4 @@
-import { toClock } from "./clock";
+import { toClock } from "../calendar";
 
 /**
  * Time of day from free text, as a window of session starts (`timeFrom` to

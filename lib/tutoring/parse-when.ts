@@ -1,4 +1,4 @@
-import { addDays, nextDateFor, weekdayOf, type LocalNow } from "./clock";
+import { addDays, nextDateFor, weekdayOf, type LocalNow } from "../calendar";
 import { WHEN_REWRITES_ES } from "./lexicon-es";
 import { parseTime, type TimeParse } from "./parse-time";
 import { WEEKDAYS, type Weekday } from "./schemas";

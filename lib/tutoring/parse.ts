@@ -1,4 +1,4 @@
-import type { LocalNow } from "./clock";
+import type { LocalNow } from "../calendar";
 import type { MeetingMode } from "./parse-contact";
 import { RETRACTED_ES } from "./lexicon-es";
 import { parseIntent, type Intent } from "./parse-intent";

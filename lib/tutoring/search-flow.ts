@@ -1,5 +1,5 @@
 import { checkSlot, lastBookableDate, type SlotVerdict } from "../center/policy";
-import { nextDateFor, toClock, toMinutes } from "./clock";
+import { nextDateFor, toClock, toMinutes } from "../calendar";
 import { rankTutors, SESSION_MINUTES, type RankOptions } from "./match";
 import { hasCriteria, type ParsedMessage } from "./parse";
 import { dayQuickReplies, matchQuickReplies, timeQuickReplies } from "./phrases";

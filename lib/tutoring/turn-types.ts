@@ -1,7 +1,7 @@
 import type { CenterPolicy } from "../center/policy";
 import type { MemoryView } from "../memory/view";
 import type { SessionFields } from "../schemas";
-import type { LocalNow } from "./clock";
+import type { LocalNow } from "../calendar";
 import type { Phrases } from "./phrases/types";
 import type { ParsedMessage } from "./parse";
 import type { Language, SessionSlot, Tutor, WaitForSlot } from "./schemas";

@@ -3,7 +3,7 @@ import { OwnerId, SessionId } from "../schemas";
 import { QUICK } from "./commands";
 import { SESSION_MINUTES } from "./match";
 import { slotText } from "./phrasing";
-import { toClock, toMinutes, weekdayOf } from "./clock";
+import { toClock, toMinutes, weekdayOf } from "../calendar";
 import { ClockTime, WaitForSlot, type BookingInfo, type SearchCriteria, type SessionSlot, type Tutor } from "./schemas";
 import type { BookedSlot } from "./turn-types";
 

@@ -1,6 +1,6 @@
 import { phrasesFor } from "../center/persona";
 import type { LastSession, MemoryView } from "../memory/view";
-import { capitalize, nextDateFor, toClock, toMinutes } from "./clock";
+import { capitalize, nextDateFor, toClock, toMinutes } from "../calendar";
 import { QUICK } from "./commands";
 import { rankTutors, SESSION_MINUTES } from "./match";
 import { slotText } from "./phrasing";

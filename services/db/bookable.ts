@@ -1,6 +1,6 @@
 import { checkSlot, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 
 /**

@@ -5,7 +5,7 @@ import { hasStarted, isLateCancel, startsAt, weekOf, type CenterPolicy } from ".
 import { LIMITS } from "../../lib/rate-limits";
 import { slotFree, slotOffered, UPCOMING_COUNT, whySlotRefused, type SlotSql } from "./bookable";
 import type { BookingSummary } from "../../lib/schemas";
-import { localNow, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { localNow, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { skillKeys } from "../../lib/tutoring/subject-key";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";

@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE } from "../../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE } from "../../lib/calendar";
 
 /** The center's IANA time zone (center_settings.time_zone, one row), or the default when unset or unreadable. */
 export async function centerTimeZone(db: D1Database): Promise<string> {

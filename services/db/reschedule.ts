@@ -1,6 +1,6 @@
 import { isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { slotFree, slotOffered, whySlotRefused, type SlotSql } from "./bookable";
-import { localNow, weekdayOf } from "../../lib/tutoring/clock";
+import { localNow, weekdayOf } from "../../lib/calendar";
 import type { MoveRefusal } from "../../lib/tutoring/effect-outcome";
 
 /** D1 queries for moving a booking to another slot (issue 11's reschedule). */

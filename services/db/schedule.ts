@@ -1,5 +1,5 @@
 import { hasStarted } from "../../lib/center/policy";
-import { DEFAULT_TIME_ZONE } from "../../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE } from "../../lib/calendar";
 import type { ScheduleBooking } from "../../lib/staff/schedule";
 
 /**

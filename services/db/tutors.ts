@@ -1,4 +1,4 @@
-import { DEFAULT_TIME_ZONE, localNow } from "../../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE, localNow } from "../../lib/calendar";
 import { Weekday, type TutorMode } from "../../lib/tutoring/schemas";
 import { subjectKey } from "../../lib/tutoring/subject-key";
 import type { RebookingEntry, StaffTutor, TutorInput } from "../../lib/staff/tutor-schemas";

@@ -15,7 +15,7 @@ import {
 import { EMPTY_SESSION_FIELDS } from "../../lib/schemas";
 import { respond } from "../../lib/tutoring/assistant";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import { rankTutors } from "../../lib/tutoring/match";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 

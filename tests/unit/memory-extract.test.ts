@@ -3,7 +3,7 @@ import { extractFacts, MAX_EXTRACTED } from "../../lib/memory/extract";
 import { planFacts, factId } from "../../lib/memory/facts";
 import { avoidWindows, avoidsTime, avoidsTutor, memoryView } from "../../lib/memory/view";
 import type { NewFact, StudentFact } from "../../lib/memory/schemas";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import { rankTutors } from "../../lib/tutoring/match";
 import type { SearchCriteria, Tutor } from "../../lib/tutoring/schemas";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EMPTY_SESSION_FIELDS, type SessionFields } from "../../lib/schemas";
 import { describeEffectOutcome, respond } from "../../lib/tutoring/assistant";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import { QUICK } from "../../lib/tutoring/commands";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 import { parseMessage } from "../../lib/tutoring/parse";

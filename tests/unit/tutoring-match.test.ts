@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import { matchKind, rankTutors } from "../../lib/tutoring/match";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 import { Tutor, type AvailabilitySlot, type SearchCriteria } from "../../lib/tutoring/schemas";

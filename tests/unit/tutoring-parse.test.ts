@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import { parseContact, parseDetails, parseMessage, type ParsedMessage } from "../../lib/tutoring/parse";
 
 // Wednesday, Nov 18 2026, 09:00 in San Francisco.

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { EMPTY_SESSION_FIELDS, SessionFields } from "../../lib/schemas";
 import { respond, type AssistantTurn } from "../../lib/tutoring/assistant";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { localNow } from "../../lib/tutoring/clock";
+import { localNow } from "../../lib/calendar";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 import { parseMessage } from "../../lib/tutoring/parse";
 

@@ -2,7 +2,7 @@ import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import type { Analytics } from "../../durable-objects/analytics";
 import { COUNTERS, emptyCounts, type AnalyticsEvent, type Counter, type Counts } from "../../lib/analytics/events";
-import { addDays, localNow } from "../../lib/tutoring/clock";
+import { addDays, localNow } from "../../lib/calendar";
 import { RECORD_ATTEMPTS, recordAnalytics } from "../../services/analytics";
 import { loseAnswers } from "../fakes/lost-answer-namespace";
 import { newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";

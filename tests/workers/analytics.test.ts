@@ -2,7 +2,7 @@ import { env, evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { COUNTERS, emptyCounts, type AnalyticsEvent, type AnalyticsQuery, type Counter, type Counts } from "../../lib/analytics/events";
 import { seriesToCsv } from "../../lib/analytics/csv";
-import { addDays, localNow } from "../../lib/tutoring/clock";
+import { addDays, localNow } from "../../lib/calendar";
 import type { ChatState } from "../../lib/schemas";
 import { acceptUserMessage } from "../../services/assistant-turn";
 import { FakeAuthenticator } from "../fakes/authenticator";

@@ -3,7 +3,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { BOOKING_REFERENCE_PATTERN } from "../../lib/ids";
 import type { ChatState } from "../../lib/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
-import { DEFAULT_TIME_ZONE, zonedToEpoch } from "../../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE, zonedToEpoch } from "../../lib/calendar";
 import { insertOfferedBooking } from "../../services/db/bookings";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../lib/errors";
-import { localNow, toClock } from "../../lib/tutoring/clock";
+import { localNow, toClock } from "../../lib/calendar";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";

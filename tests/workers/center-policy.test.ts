@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CENTER_POLICY, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import type { ChatState } from "../../lib/schemas";
-import { addDays, localNow, nextDateFor } from "../../lib/tutoring/clock";
+import { addDays, localNow, nextDateFor } from "../../lib/calendar";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";

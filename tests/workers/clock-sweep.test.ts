@@ -6,7 +6,7 @@ import { inQuietHours } from "../../lib/mail/reminders";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { addDays, DEFAULT_TIME_ZONE, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { addDays, DEFAULT_TIME_ZONE, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { readCenterPolicy } from "../../services/db/center";
 import { createFakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";

@@ -4,7 +4,7 @@ import { seriesToCsv } from "../../lib/analytics/csv";
 import { emptyCounts, type Counter, type Counts } from "../../lib/analytics/events";
 import type { ChatState } from "../../lib/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
-import { DEFAULT_TIME_ZONE, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { COUNTERS, type Counter, type Counts } from "../../lib/analytics/events";
-import { addDays, localNow } from "../../lib/tutoring/clock";
+import { addDays, localNow } from "../../lib/calendar";
 import type { ChatSession } from "../../durable-objects/chat-session";
 import { replyKind } from "../../durable-objects/chat/feedback";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";

@@ -5,7 +5,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vite
 import { MAX_ATTEMPTS, type MailOutbox, type OutboxMessage } from "../../durable-objects/mail-outbox";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import type { SidecarApi } from "../../lib/sidecar-api";
-import { zonedToEpoch } from "../../lib/tutoring/clock";
+import { zonedToEpoch } from "../../lib/calendar";
 import { performEffect } from "../../services/effects";
 import { queueBookingMail } from "../../services/mail";
 import { FakeAuthenticator } from "../fakes/authenticator";

@@ -4,7 +4,7 @@ import { factValueText } from "../../lib/memory/describe";
 import { factsFromExchange } from "../../lib/memory/learn";
 import type { StudentFact } from "../../lib/memory/schemas";
 import type { ChatState } from "../../lib/schemas";
-import { addDays, localNow, nextDateFor } from "../../lib/tutoring/clock";
+import { addDays, localNow, nextDateFor } from "../../lib/calendar";
 import { DEFAULT_TIME_ZONE } from "../../lib/tutoring/assistant";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";

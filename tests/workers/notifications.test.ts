@@ -6,7 +6,7 @@ import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { NOTIFICATIONS_KEPT, NotificationsFrame } from "../../lib/notifications/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol";
-import { zonedToEpoch } from "../../lib/tutoring/clock";
+import { zonedToEpoch } from "../../lib/calendar";
 import { performEffect } from "../../services/effects";
 import { notifyStudent } from "../../services/notify";
 import { FakeAuthenticator } from "../fakes/authenticator";

@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatState } from "../../lib/schemas";
 import { QUICK } from "../../lib/tutoring/commands";
-import { DEFAULT_TIME_ZONE, localNow, zonedToEpoch } from "../../lib/tutoring/clock";
+import { DEFAULT_TIME_ZONE, localNow, zonedToEpoch } from "../../lib/calendar";
 import { cancelMyBooking } from "../../services/my-bookings";
 import { performEffect } from "../../services/effects";
 import { recordAnalytics } from "../../services/analytics";

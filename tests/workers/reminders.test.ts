@@ -3,7 +3,7 @@ import { exports } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutboxMessage } from "../../durable-objects/mail-outbox";
 import type { SidecarApi } from "../../lib/sidecar-api";
-import { zonedToEpoch } from "../../lib/tutoring/clock";
+import { zonedToEpoch } from "../../lib/calendar";
 import { insertOfferedBooking } from "../../services/db/bookings";
 import { BOOKING_REFERENCE_PATTERN } from "../../lib/ids";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";

@@ -7,7 +7,7 @@ import { COUNTERS, type Counter, type Counts } from "../../lib/analytics/events"
 import type { ChatState, ReplyVote } from "../../lib/schemas";
 import { ServerFrame } from "../../lib/socket-frames";
 import { socketPath } from "../../lib/socket-protocol";
-import { addDays, localNow } from "../../lib/tutoring/clock";
+import { addDays, localNow } from "../../lib/calendar";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { sidecar } from "./staff-helpers";
 import { analyticsObject } from "../../services/objects";

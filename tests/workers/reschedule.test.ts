@@ -8,7 +8,7 @@ import type { CenterPolicy } from "../../lib/center/policy";
 import type { ChatState } from "../../lib/schemas";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
-import { addDays, localNow, nextDateFor, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { addDays, localNow, nextDateFor, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { describeEffectOutcome } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
 import { readCenterPolicy } from "../../services/db/center";

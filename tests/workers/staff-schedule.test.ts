@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NewStaffInvite } from "../../lib/staff/schemas";
-import { addDays, localNow } from "../../lib/tutoring/clock";
+import { addDays, localNow } from "../../lib/calendar";
 import { workingWeekAt } from "../../lib/center/policy";
 import { clock } from "../../lib/time";
 import { readCenterPolicy } from "../../services/db/center";

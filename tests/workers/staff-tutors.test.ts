@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import type { ChatState } from "../../lib/schemas";
 import type { TutorInputDraft } from "../../lib/staff/tutor-schemas";
-import { addDays, localNow, nextDateFor, weekdayOf } from "../../lib/tutoring/clock";
+import { addDays, localNow, nextDateFor, weekdayOf } from "../../lib/calendar";
 import { insertOfferedBooking } from "../../services/db/bookings";
 import { createD1Catalog } from "../../services/db/catalog";
 import { StaffTutors } from "../../workers/staff/tutors";

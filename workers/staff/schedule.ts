@@ -2,7 +2,7 @@ import { clock } from "../../lib/time";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
 import type { StaffSessionInfo } from "../../lib/staff/schemas";
-import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/tutoring/clock";
+import { addDays, DEFAULT_TIME_ZONE, localNow, toClock, weekdayIndex, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { settleBooking } from "../../services/memory";
 import { recordAnalytics, type WaitUntil } from "../../services/analytics";
 import { centerTimeZone, listScheduleWeek, markAttendance, scheduleDateOf, setTutorNote, whyScheduleRefused } from "../../services/db/schedule";

@@ -5,7 +5,7 @@ import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useState } from "react";
 import type { ScheduleBooking, ScheduleWeek } from "@/lib/staff/schedule";
 import type { StaffRole } from "@/lib/staff/schemas";
-import { addDays, formatDate } from "@/lib/tutoring/clock";
+import { addDays, formatDate } from "@/lib/calendar";
 import { BookingActions } from "./booking-actions";
 import { staffApi } from "../staff-api";
 

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { AssistantPersona } from "@/lib/center/persona";
 import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
-import { capitalize } from "@/lib/tutoring/clock";
+import { capitalize } from "@/lib/calendar";
 import { WEEKDAYS, type Weekday } from "@/lib/tutoring/schemas";
 import { StaffApiError, staffApi } from "../staff-api";
 import { PersonaFields } from "./persona-fields";

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { StaffTutorDetail, type StaffTutor, type TutorInputDraft } from "@/lib/staff/tutor-schemas";
 import { WEEKDAYS } from "@/lib/tutoring/schemas";
-import { capitalize } from "@/lib/tutoring/clock";
+import { capitalize } from "@/lib/calendar";
 import { ZoneNote } from "../../components/center-time";
 import { StaffApiError, staffApi } from "../staff-api";
 

@@ -1,5 +1,5 @@
 import { DEFAULT_PERSONA, TONE_PHRASES } from "../../center/persona";
-import { capitalize, formatDate } from "../clock";
+import { capitalize, formatDate } from "../../calendar";
 import { QUICK } from "../commands";
 import { ANY_TIME, isAnyTime, joinList, periodOf, rangeEnd, windowEnd } from "./shared";
 import type { Phrases } from "./types";

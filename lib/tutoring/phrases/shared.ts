@@ -1,4 +1,4 @@
-import { toClock, toMinutes } from "../clock";
+import { toClock, toMinutes } from "../../calendar";
 import { DAY_PERIODS } from "../parse-time";
 import type { SearchCriteria } from "../schemas";
 

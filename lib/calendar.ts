@@ -1,4 +1,4 @@
-import { WEEKDAYS, type Weekday } from "./schemas";
+import { WEEKDAYS, type Weekday } from "./tutoring/schemas";
 
 /**
  * Calendar arithmetic on plain "YYYY-MM-DD" and "HH:MM" strings. Dates are
