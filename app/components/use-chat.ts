@@ -2,13 +2,8 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
-import {
-  HttpChatSessionClient,
-  forgetSession,
-  loadSessionId,
-  rememberSession,
-  startSession,
-} from "@/lib/chat-session-client";
+import { HttpChatSessionClient } from "@/lib/http-chat-session-client";
+import { forgetSession, loadSessionId, rememberSession, startSession } from "@/lib/session-id";
 import { AppError } from "@/lib/errors";
 import { announceOwner } from "@/lib/owner-signal";
 import { retryTransient } from "@/lib/send-retry";

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { BindingChatSessionClient, ChatSessionClient } from "../../lib/chat-session-client";
+import { ChatSessionClient } from "../../lib/chat-session-client";
+import { BindingChatSessionClient } from "../../lib/server/binding-chat-session-client";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { newOwnerId, newSessionId, seedCatalog } from "./helpers";
 
