@@ -1,11 +1,11 @@
-import type { z } from "zod";
+import { isWholeForm, toBookingInfo, toSearchCriteria, type BookingInfoInput, type SearchCriteriaInput } from "./chat-session-input";
 import type { ChatSessionTransport } from "./chat-session-transport";
 import { openChatSocket, type ChatSocket, type SocketStatus } from "./chat-socket";
-import { AppError, zodIssues } from "./errors";
+import { AppError } from "./errors";
 import { HttpChatSessionClient } from "./http-chat-session-client";
 import type { ChatMessage, ChatState, MessageRole, NewUserMessage, SendResult } from "./schemas";
 import type { ServerFrame } from "./socket-frames";
-import { SearchCriteria, type BookingInfo, type TutorMatch } from "./tutoring/schemas";
+import type { TutorMatch } from "./tutoring/schemas";
 
 // The seed imports `getSessionId` from here, beside the client.
 export { getSessionId } from "./session-id";
@@ -83,17 +83,21 @@ export class ChatSessionClient {
     return this.transport.patchState({ pendingMatch: match });
   }
 
-  /** Saves form fields of the form the assistant started; its step advances only through the assistant (409 otherwise). */
-  setBookingInfo(info: BookingInfo | null): Promise<ChatState> {
-    return this.transport.patchState({ bookingInfo: info });
+  /**
+   * Saves form fields of the form the assistant started; its step advances only through the
+   * assistant (409 otherwise). The step may be the seed's name (`name-email`), and the seed's
+   * form of just the fields typed is laid over the stored form (lib/chat-session-input.ts): a
+   * read, then the write, so a field another tab saves in between is overwritten.
+   */
+  async setBookingInfo(info: BookingInfoInput | null): Promise<ChatState> {
+    if (info === null || isWholeForm(info)) return this.transport.patchState({ bookingInfo: info && toBookingInfo(info, null) });
+    const stored = (await this.getState())?.bookingInfo ?? null;
+    return this.transport.patchState({ bookingInfo: toBookingInfo(info, stored) });
   }
 
-  /** Takes the schema's input, so `excludeTutorIds` may be left out as the seed does. */
-  setSearchCriteria(criteria: z.input<typeof SearchCriteria> | null): Promise<ChatState> {
-    if (criteria === null) return this.transport.patchState({ searchCriteria: null });
-    const parsed = SearchCriteria.safeParse(criteria);
-    if (!parsed.success) throw new AppError("bad_request:body", "Invalid search criteria.", zodIssues(parsed.error));
-    return this.transport.patchState({ searchCriteria: parsed.data });
+  /** Takes the schema's input (`excludeTutorIds` may be left out) or the seed's (`day: "Monday"`, `time: "10:00"`). */
+  async setSearchCriteria(criteria: SearchCriteriaInput | null): Promise<ChatState> {
+    return this.transport.patchState({ searchCriteria: criteria && toSearchCriteria(criteria) });
   }
 
   /**
