@@ -1,16 +1,14 @@
 import type { ChatSessionTransport } from "./chat-session-transport";
 import { AppError, errorFromHttp } from "./errors";
-import {
-  ChatState,
-  MessagePage,
-  ReplyFeedback,
-  SendResult,
-  SocketTicketResponse,
-  type MessagePageQuery,
-  type NewUserMessage,
-  type ReplyVote,
-  type SessionPatch,
-} from "./schemas";
+import type { MessagePageQuery, NewUserMessage, ReplyVote, SessionPatch } from "./schemas";
+
+/**
+ * The shared schemas that check each answer, loaded with the first request rather than with the
+ * page: zod and the schemas are most of the chat page's JavaScript, and nothing needs them before
+ * an answer arrives. The load runs beside the request, so an answer waits for it only when the
+ * chunk is slower than the server.
+ */
+const schemas = () => import("./schemas");
 
 /** Browser transport: HTTP to `/api/chat/session/...`, responses validated with the shared schemas. */
 export class HttpChatSessionClient implements ChatSessionTransport {
@@ -20,29 +18,35 @@ export class HttpChatSessionClient implements ChatSessionTransport {
   ) {}
 
   async getState() {
-    return ChatState.parse(await this.request("GET", ""));
+    const [{ ChatState }, body] = await Promise.all([schemas(), this.request("GET", "")]);
+    return ChatState.parse(body);
   }
 
   async listMessages(query: Partial<MessagePageQuery>) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    return MessagePage.parse(await this.request("GET", `/messages?${params}`));
+    const [{ MessagePage }, body] = await Promise.all([schemas(), this.request("GET", `/messages?${params}`)]);
+    return MessagePage.parse(body);
   }
 
   async sendMessage(message: NewUserMessage) {
-    return SendResult.parse(await this.request("POST", "/messages", message));
+    const [{ SendResult }, body] = await Promise.all([schemas(), this.request("POST", "/messages", message)]);
+    return SendResult.parse(body);
   }
 
   async patchState(patch: SessionPatch) {
-    return ChatState.parse(await this.request("PATCH", "", patch));
+    const [{ ChatState }, body] = await Promise.all([schemas(), this.request("PATCH", "", patch)]);
+    return ChatState.parse(body);
   }
 
   async socketTicket() {
-    return SocketTicketResponse.parse(await this.request("POST", "/socket-ticket"));
+    const [{ SocketTicketResponse }, body] = await Promise.all([schemas(), this.request("POST", "/socket-ticket")]);
+    return SocketTicketResponse.parse(body);
   }
 
   async rateReply(messageId: string, vote: ReplyVote | null) {
-    return ReplyFeedback.parse(await this.request("PUT", `/messages/${encodeURIComponent(messageId)}/feedback`, { vote }));
+    const [{ ReplyFeedback }, body] = await Promise.all([schemas(), this.request("PUT", `/messages/${encodeURIComponent(messageId)}/feedback`, { vote })]);
+    return ReplyFeedback.parse(body);
   }
 
   private async request(method: string, path: string, body?: unknown): Promise<unknown> {

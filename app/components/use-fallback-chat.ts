@@ -1,7 +1,8 @@
 "use client";
 
 import { useCallback, useRef, useState } from "react";
-import { EMPTY_SESSION_FIELDS, FallbackTurnResponse, type ChatMessage, type SessionFields } from "@/lib/schemas";
+import type { ChatMessage, SessionFields } from "@/lib/schemas";
+import { EMPTY_SESSION_FIELDS } from "@/lib/session-fields";
 import { QUICK } from "@/lib/tutoring/commands";
 import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
 import type { ChatView } from "./chat-view";
@@ -47,7 +48,9 @@ export function useFallbackChat(): ChatView {
         }),
       });
       if (!response.ok) throw new Error("The assistant could not answer. Please try again.");
-      const turn = FallbackTurnResponse.parse(await response.json());
+      // The schema loads with the first answer, not with the page (as in lib/http-chat-session-client.ts).
+      const [{ FallbackTurnResponse }, body] = await Promise.all([import("@/lib/schemas"), response.json()]);
+      const turn = FallbackTurnResponse.parse(body);
       updateLocal((current) => ({
         fields: turn.fields,
         messages: [
