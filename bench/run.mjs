@@ -1,9 +1,11 @@
-// `npm run bench`, two sections in sequence (BENCH_SECTIONS=queue,e2e picks them):
+// `npm run bench`, three sections in sequence (BENCH_SECTIONS=queue,e2e,bundles picks them):
 // 1. queue: seeds the real MessageQueue and the old scan-everything design with
 //    the same conversations, then times each queue operation on both and counts
 //    the SQLite rows it read and wrote;
 // 2. e2e: the real sidecar under a counting entry, one user action at a time,
-//    and what seed 002's month costs (bench/e2e.mjs).
+//    and what seed 002's month costs (bench/e2e.mjs);
+// 3. bundles: a production build, then the JavaScript each page ships, from the
+//    build's own manifests (bench/bundle-size.mjs).
 // See bench/README.md.
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -11,6 +13,7 @@ import { promisify } from "node:util";
 import os from "node:os";
 import path from "node:path";
 import { start, stop, waitForHttp } from "../scripts/lib/processes.mjs";
+import { measureBundles, printBundles } from "./bundle-size.mjs";
 import { runEndToEnd } from "./e2e.mjs";
 import { printEndToEnd, summarizeEndToEnd } from "./e2e-report.mjs";
 import { stopEndToEndWorker } from "./e2e-stack.mjs";
@@ -37,7 +40,7 @@ const DESIGNS = ["queue", "baseline"];
 const WRANGLER = path.join(ROOT, "node_modules/.bin/wrangler");
 // A private dev registry: the bench workers must not bind to (or be bound by) a dev stack on the machine.
 const WRANGLER_ENV = { WRANGLER_SEND_METRICS: "false", WRANGLER_REGISTRY_PATH: "" };
-const SECTIONS = (process.env.BENCH_SECTIONS ?? "queue,e2e").split(",").map((name) => name.trim());
+const SECTIONS = (process.env.BENCH_SECTIONS ?? "queue,e2e,bundles").split(",").map((name) => name.trim());
 const RESULTS = path.join(import.meta.dirname, "results.json");
 const MAX_ATTEMPTS = 3;
 
@@ -306,6 +309,18 @@ async function main() {
     } catch (error) {
       delete output.endToEnd;
       reportFailure("e2e", error);
+    }
+  }
+  if (SECTIONS.includes("bundles")) {
+    console.log("\n== Bundles: the JavaScript each page ships (gzipped), from a fresh production build ==");
+    try {
+      // Built here, so the numbers are this checkout's and never a stale .next's (~1 min on 2 cores).
+      await promisify(execFile)(path.join(ROOT, "node_modules/.bin/next"), ["build"], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
+      output.bundles = await measureBundles();
+      printBundles(output.bundles);
+    } catch (error) {
+      delete output.bundles;
+      reportFailure("bundles", error);
     }
   }
   await writeFile(RESULTS, `${JSON.stringify(output, null, 2)}\n`);

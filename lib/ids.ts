@@ -1,5 +1,4 @@
 import { toBase64Url } from "./base64url";
-import { SESSION_ID_PATTERN } from "./schemas";
 
 /**
  * Every random id the product mints, from the platform CSPRNG. Message, lease
@@ -15,6 +14,9 @@ export function randomHex(bytes = 16): string {
 function toHex(bytes: ArrayBuffer | Uint8Array): string {
   return [...new Uint8Array(bytes)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
+
+/** `session-{epoch ms}-{32 hex chars = 128 random bits}` (checked here, not in lib/schemas.ts, so the browser checks it without zod). */
+export const SESSION_ID_PATTERN = /^session-\d{13}-[0-9a-f]{32}$/;
 
 /** `session-{epoch ms}-{128 random bits as hex}`. */
 export function createSessionId(now = Date.now()): string {

@@ -1,3 +1,5 @@
+import { SESSION_ID_PATTERN } from "./ids";
+import { EMPTY_SESSION_FIELDS as NO_FIELDS } from "./session-fields";
 import { z } from "./zod";
 import { BookingInfo, SearchCriteria, TutorMatch } from "./tutoring/schemas";
 
@@ -11,8 +13,6 @@ export const MAX_BODY_BYTES = 32 * 1024;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
-/** `session-{epoch ms}-{32 hex chars = 128 random bits}`. */
-export const SESSION_ID_PATTERN = /^session-\d{13}-[0-9a-f]{32}$/;
 export const SessionId = z.string().regex(SESSION_ID_PATTERN, "expected session-{timestamp}-{128-bit hex}");
 export type SessionId = z.infer<typeof SessionId>;
 
@@ -66,12 +66,8 @@ export const SessionFields = z.object({
 });
 export type SessionFields = z.infer<typeof SessionFields>;
 
-export const EMPTY_SESSION_FIELDS: SessionFields = {
-  pendingMatch: null,
-  bookingInfo: null,
-  searchCriteria: null,
-  availableTutors: [],
-};
+/** Written in lib/session-fields.ts, where the chat page reads it without loading zod; the same object, typed. */
+export const EMPTY_SESSION_FIELDS: SessionFields = NO_FIELDS;
 
 export const ChatState = SessionFields.extend({
   sessionId: SessionId,

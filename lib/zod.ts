@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "./zod-api";
 
 // Every schema is built with this `z`, so this runs before the first one is: zod decides at
 // construction whether to compile a parser with `new Function`, and merely probing for it is a

@@ -1,22 +1,29 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useEffect, useRef, useState } from "react";
 import useSWR from "swr";
-import { AssistantPersona, DEFAULT_PERSONA, greetingText } from "@/lib/center/persona";
-import type { ChatMessage, ReplyVote } from "@/lib/schemas";
-import { authorLabel, typingLabel } from "@/lib/staff/author";
-import { QUICK, STARTERS, quickReplyText } from "@/lib/tutoring/commands";
-import { BookingPanel } from "./booking-panel";
+import type { AssistantPersona } from "@/lib/center/persona";
+import { DEFAULT_PERSONA, greetingText } from "@/lib/center/persona-defaults";
+import { authorLabel, typingLabel } from "@/lib/message-author";
+import type { ChatMessage, ReplyVote, SessionFields } from "@/lib/schemas";
+import { STARTERS, quickReplyText } from "@/lib/tutoring/commands";
 import { ZoneNote } from "./center-time";
-import { ChatHistory } from "./chat-list";
-import { ReplyFeedback } from "./reply-feedback";
-import { TutorCard } from "./tutor-card";
 import { useChat } from "./use-chat";
+
+// Loaded when first shown, not with the page (each after an answer from the server): the tutors
+// matched or the booking form, a reply's 👍/👎, and the chat list once chats are known to be saved.
+// React.lazy rather than next/dynamic, whose own loader would cost the page more than one of these.
+const MatchArea = lazy(() => import("./match-area").then((module) => ({ default: module.MatchArea })));
+const ReplyFeedback = lazy(() => import("./reply-feedback").then((module) => ({ default: module.ReplyFeedback })));
+const ChatHistory = lazy(() => import("./chat-list").then((module) => ({ default: module.ChatHistory })));
 
 /** The center's assistant name and greeting; the defaults until (or unless) the route answers. */
 async function fetchPersona(path: string): Promise<AssistantPersona> {
-  const response = await fetch(path, { cache: "no-store" });
-  const parsed = AssistantPersona.safeParse(await response.json().catch(() => null));
+  const [{ AssistantPersona }, body] = await Promise.all([
+    import("@/lib/center/persona"),
+    fetch(path, { cache: "no-store" }).then((response) => response.json().catch(() => null)),
+  ]);
+  const parsed = AssistantPersona.safeParse(body);
   return parsed.success ? parsed.data : DEFAULT_PERSONA;
 }
 
@@ -118,7 +125,11 @@ export function ChatApp() {
           <div ref={endRef} />
         </div>
 
-        <MatchArea chat={chat} />
+        {hasMatchArea(chat.fields) && (
+          <Suspense fallback={null}>
+            <MatchArea chat={chat} />
+          </Suspense>
+        )}
 
         {chat.reconnecting && (
           <p className="notice" role="status" data-testid="reconnecting">
@@ -166,53 +177,17 @@ export function ChatApp() {
         </form>
       </section>
       {chat.mode === "persistent" && (
-        <ChatHistory currentId={chat.sessionId} onOpen={chat.switchTo} onCurrentDeleted={chat.startOver} refreshKey={chat.savedChats + (chat.messages.length > 0 ? 1 : 0)} />
+        <Suspense fallback={null}>
+          <ChatHistory currentId={chat.sessionId} onOpen={chat.switchTo} onCurrentDeleted={chat.startOver} refreshKey={chat.savedChats + (chat.messages.length > 0 ? 1 : 0)} />
+        </Suspense>
       )}
     </div>
   );
 }
 
-function MatchArea({ chat }: { chat: ReturnType<typeof useChat> }) {
-  const { bookingInfo, pendingMatch, availableTutors } = chat.fields;
-  if (bookingInfo && bookingInfo.step !== "cancelled") {
-    const tutor = availableTutors.find((m) => m.tutor.id === bookingInfo.tutorId)?.tutor ?? pendingMatch?.tutor;
-    return (
-      <BookingPanel
-        info={bookingInfo}
-        tutorMode={tutor?.id === bookingInfo.tutorId ? tutor.mode : undefined}
-        busy={chat.thinking}
-        send={chat.send}
-        saveDraft={chat.saveBookingDraft}
-        onNewChat={chat.startOver}
-      />
-    );
-  }
-  if (!pendingMatch) return null;
-  const others = availableTutors.filter((m) => m.tutor.id !== pendingMatch.tutor.id);
-  return (
-    <section className="panel" aria-labelledby="match-title" data-testid="match">
-      <h2 id="match-title">Your tutor match</h2>
-      <div className="cards">
-        <TutorCard
-          match={pendingMatch}
-          primary
-          disabled={chat.thinking}
-          onBook={() => void chat.send(QUICK.book)}
-          onOthers={() => void chat.send(QUICK.others)}
-        />
-      </div>
-      {others.length > 0 && (
-        <details className="more-tutors">
-          <summary>More tutors from this search ({others.length})</summary>
-          <div className="cards">
-            {others.map((match) => (
-              <TutorCard key={match.tutor.id} match={match} primary={false} disabled={chat.thinking} onBook={() => void chat.bookTutor(match)} />
-            ))}
-          </div>
-        </details>
-      )}
-    </section>
-  );
+/** The tutors matched or the booking form is on screen (match-area.tsx draws whichever). */
+function hasMatchArea({ bookingInfo, pendingMatch }: SessionFields): boolean {
+  return (bookingInfo !== null && bookingInfo.step !== "cancelled") || pendingMatch !== null;
 }
 
 function MessageBubble({
@@ -252,7 +227,11 @@ function MessageBubble({
         )}
         {message.content}
       </p>
-      {feedbackIn && message.role === "assistant" && <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} onVoted={onVoted} />}
+      {feedbackIn && message.role === "assistant" && (
+        <Suspense fallback={null}>
+          <ReplyFeedback sessionId={feedbackIn} messageId={message.id} stored={message.vote ?? null} onVoted={onVoted} />
+        </Suspense>
+      )}
       {seen && (
         <span className="receipt" data-testid="seen">
           Seen

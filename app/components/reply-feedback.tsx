@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { HttpChatSessionClient } from "@/lib/chat-session-client";
+import { HttpChatSessionClient } from "@/lib/http-chat-session-client";
 import { AppError } from "@/lib/errors";
 import type { ReplyVote } from "@/lib/schemas";
 

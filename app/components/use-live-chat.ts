@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { openChatSocket, type ChatSocket, type SocketStatus } from "@/lib/chat-socket";
+import type { ChatSocket, SocketStatus } from "@/lib/chat-socket";
 import type { ChatMessage, MessageAuthor, ReplyVote, SessionFields } from "@/lib/schemas";
 import type { ServerFrame } from "@/lib/socket-frames";
 
@@ -85,16 +85,23 @@ export function useLiveChat(client: SocketTickets | null, enabled: boolean, last
           console.warn("[chat socket]", frame.message);
       }
     };
-    const live = openChatSocket({
-      sessionId,
-      ticket: async () => (await client.socketTicket()).ticket,
-      cursor: () => cursor.current,
-      onFrame,
-      onStatus: setStatus,
+    let live: ChatSocket | null = null;
+    let closed = false;
+    // The socket's code loads with the first stored chat, not with the page.
+    void import("@/lib/chat-socket").then(({ openChatSocket }) => {
+      if (closed) return;
+      live = openChatSocket({
+        sessionId,
+        ticket: async () => (await client.socketTicket()).ticket,
+        cursor: () => cursor.current,
+        onFrame,
+        onStatus: setStatus,
+      });
+      socket.current = live;
     });
-    socket.current = live;
     return () => {
-      live.close();
+      closed = true;
+      live?.close();
       socket.current = null;
       setStatus("off");
       setTypingUntil(null);

@@ -1,5 +1,5 @@
 import { cookies } from "next/headers";
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import type { Result } from "@/lib/errors";
 import { getSidecar } from "@/lib/server/sidecar";
 import { STAFF_COOKIE } from "@/lib/server/staff";

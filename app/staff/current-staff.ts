@@ -1,6 +1,6 @@
 import { cookies } from "next/headers";
 import { cache } from "react";
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { AppError } from "@/lib/errors";
 import { getSidecar } from "@/lib/server/sidecar";
 import { STAFF_COOKIE } from "@/lib/server/staff";

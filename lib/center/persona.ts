@@ -1,4 +1,5 @@
 import { z } from "../zod";
+import { DEFAULT_PERSONA, NAME_PLACEHOLDER, TONES } from "./persona-defaults";
 
 /**
  * The assistant's persona as the center configures it (docs/architecture.md, "Assistant persona"):
@@ -8,12 +9,11 @@ import { z } from "../zod";
  * wording the assistant had before it was configurable; the stateless fallback always uses them.
  */
 
-export const TONES = ["friendly", "concise", "formal"] as const;
+// The defaults, the tones and the greeting's placeholder are in persona-defaults.ts (no zod: the chat page reads them).
+export { DEFAULT_PERSONA, NAME_PLACEHOLDER, TONES, greetingText } from "./persona-defaults";
+
 export const Tone = z.enum(TONES);
 export type Tone = z.infer<typeof Tone>;
-
-/** Stands for the display name in a greeting: "Hi! I'm {name}, the center's automated assistant." */
-export const NAME_PLACEHOLDER = "{name}";
 
 /** Plain text only: the chat renders none of it as markup, and a greeting that looks like HTML or a link is a mistake. */
 const MARKUP = /[<>]|\]\(|[\u0000-\u0008\u000b-\u001f\u007f]/;
@@ -40,17 +40,7 @@ export const AssistantPersona = z
   .strict();
 export type AssistantPersona = z.infer<typeof AssistantPersona>;
 
-/** The migration's defaults: the assistant's wording before the persona was configurable. */
-export const DEFAULT_PERSONA: AssistantPersona = {
-  name: "Assistant",
-  greeting: "Hi! I'm an automated tutoring assistant, not a person. I can find you a tutor by subject, day and time, and book the session.",
-  tone: "friendly",
-};
-
-/** The greeting with the display name put in. */
-export function greetingText(persona: Pick<AssistantPersona, "name" | "greeting">): string {
-  return persona.greeting.split(NAME_PLACEHOLDER).join(persona.name);
-}
+DEFAULT_PERSONA satisfies AssistantPersona;
 
 /**
  * The phrasings a tone picks among. `friendly` is the wording the assistant always had; the other

@@ -1,4 +1,4 @@
-import { callSidecar } from "../chat-session-client";
+import { callSidecar } from "./call-sidecar";
 import { AppError } from "../errors";
 import type { QueueResult, SidecarApi } from "../sidecar-api";
 import { z } from "../zod";

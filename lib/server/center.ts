@@ -1,6 +1,6 @@
 import { cache } from "react";
 import type { CenterPolicy } from "../center/policy";
-import { callSidecar } from "../chat-session-client";
+import { callSidecar } from "./call-sidecar";
 import { DEFAULT_TIME_ZONE } from "../calendar";
 import { getSidecar } from "./sidecar";
 

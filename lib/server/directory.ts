@@ -1,5 +1,5 @@
 import { bookingRulesText } from "../center/policy";
-import { callSidecar } from "../chat-session-client";
+import { callSidecar } from "./call-sidecar";
 import { searchSeedDirectory } from "../tutoring/directory";
 import type { Tutor } from "../tutoring/schemas";
 import { loadCenterPolicy } from "./center";

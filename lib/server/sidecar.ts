@@ -1,5 +1,6 @@
 import { getCloudflareContext } from "@opennextjs/cloudflare";
-import { BindingChatSessionClient, UNAVAILABLE_MESSAGE } from "../chat-session-client";
+import { BindingChatSessionClient } from "./binding-chat-session-client";
+import { UNAVAILABLE_MESSAGE } from "./call-sidecar";
 import { AppError } from "../errors";
 import type { SidecarApi } from "../sidecar-api";
 

@@ -1,6 +1,6 @@
 import { getCloudflareContext } from "@opennextjs/cloudflare";
 import { z } from "../zod";
-import { callSidecar } from "../chat-session-client";
+import { callSidecar } from "./call-sidecar";
 import { AppError } from "../errors";
 import type { StaffRole, StaffSessionInfo, StaffSignedIn, StaffSite } from "../staff/schemas";
 import { staffSiteFrom } from "../staff/site";

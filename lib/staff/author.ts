@@ -3,9 +3,9 @@ import { z } from "../zod";
 
 /**
  * How a staff member appears to students: the name they chose on the inbox
- * page, or one read from their email ("sam.lee@…" → "Sam Lee"), and the
- * labels the chat shows for their replies and their typing. The built-in
- * assistant keeps the center's persona name; these are for people.
+ * page, or one read from their email ("sam.lee@…" → "Sam Lee"). The labels
+ * the student's chat shows for their replies and typing are in lib/message-author.ts
+ * (the chat page loads nothing of the staff side).
  */
 
 /** What a member may call themselves in students' chats: plain text, a letter first. */
@@ -30,14 +30,4 @@ export function staffDisplayName(member: { email: string; displayName?: string }
 /** The author a staff member's reply (and typing) carries. */
 export function staffAuthor(member: { email: string; displayName?: string }): MessageAuthor {
   return { kind: "staff", name: staffDisplayName(member) };
-}
-
-/** Above a person's reply in the chat: "Sam · Tutoring center". */
-export function authorLabel(author: MessageAuthor): string {
-  return `${author.name} · Tutoring center`;
-}
-
-/** The typing line while a person writes: "Sam from the tutoring center is typing…". */
-export function typingLabel(author: MessageAuthor): string {
-  return `${author.name} from the tutoring center is typing…`;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { authorLabel, StaffDisplayNameInput, staffAuthor, staffDisplayName, typingLabel } from "../../lib/staff/author";
+import { authorLabel, typingLabel } from "../../lib/message-author";
+import { StaffDisplayNameInput, staffAuthor, staffDisplayName } from "../../lib/staff/author";
 
 describe("how a staff member appears to students", () => {
   it.each([

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { authorLabel } from "@/lib/staff/author";
+import { authorLabel } from "@/lib/message-author";
 import { StaffMember } from "@/lib/staff/schemas";
 import { z } from "@/lib/zod";
 import { StaffApiError, staffApi } from "../staff-api";

@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { AppError } from "@/lib/errors";
 import { handle, parseQuery, readFormBody } from "@/lib/server/http";
 import { mailStopDone, mailStopQuestion } from "@/lib/server/mail-stop-page";

@@ -1,4 +1,4 @@
-import { callSidecar, UNAVAILABLE_MESSAGE } from "@/lib/chat-session-client";
+import { callSidecar, UNAVAILABLE_MESSAGE } from "@/lib/server/call-sidecar";
 import { AppError } from "@/lib/errors";
 import type { BellState } from "@/lib/notifications/schemas";
 import { OWNER_COOKIE, readCookie, verifyOwnerCookie } from "@/lib/server/owner-cookie";

@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { csvFileName, seriesToCsv } from "@/lib/analytics/csv";
 import { handle, parseQuery } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";

@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { handle, requireSameOrigin } from "@/lib/server/http";
 import { readCookie } from "@/lib/server/owner-cookie";
 import { getSidecar } from "@/lib/server/sidecar";

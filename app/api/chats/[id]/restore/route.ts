@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { AppError } from "@/lib/errors";
 import { handle, json, parseParams } from "@/lib/server/http";
 import { openOwnerRoute } from "@/lib/server/owner-route";

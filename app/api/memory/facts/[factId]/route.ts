@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { AppError } from "@/lib/errors";
 import { FactCorrection } from "@/lib/memory/correction";
 import { handle, json, parseParams, readJsonBody } from "@/lib/server/http";

@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { handle, json, readJsonBody } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { requireStaffChange } from "@/lib/server/staff";

@@ -1,4 +1,4 @@
-import { callSidecar } from "@/lib/chat-session-client";
+import { callSidecar } from "@/lib/server/call-sidecar";
 import { callerOf, handle, requireSameOrigin } from "@/lib/server/http";
 import { getSidecar } from "@/lib/server/sidecar";
 import { readPasskeyAnswer, signedIn, staffSite } from "@/lib/server/staff";
