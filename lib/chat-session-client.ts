@@ -180,7 +180,7 @@ export interface ChatSubscriptionOptions {
 }
 
 /**
- * The client API of the seed's design note (issue 8): `getState`,
+ * The client API of the seed's design note: `getState`,
  * `addMessage`, `setPendingMatch`... over either transport. It keeps no copy
  * of the state, so every tab reads what the Durable Object holds, and every
  * refusal (a 409 from the patch rules, a 503 when persistence is down)
