@@ -92,7 +92,7 @@ export async function staffRun(ownerId) {
 }
 
 /**
- * A booking's life from the student's side (issue 11), one counted step per chat turn: the confirm that
+ * A booking's life from the student's side, one counted step per chat turn: the confirm that
  * books (the booking, its end alarm, the bell, memory), asking to move it (the offer), and the move.
  * The turns before the confirm are setup. No mail API is configured here, so no email is queued.
  */

@@ -23,7 +23,7 @@ import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
  * Nothing is created for a student the assistant has learned nothing about:
  * the schema is made by the first `learn`, and `forgetAll` leaves 0 bytes.
  *
- * One alarm serves two jobs (docs/architecture.md, "Student memory"): the
+ * One alarm serves two jobs (docs/memory.md, "Retention", "Model summary"): the
  * retention check (a memory unused for the owner's tier's period deletes
  * itself) and, with ASSISTANT_MEMORY=llm and an `AI` binding, the optional
  * model-written summary (lib/memory/summary.ts), both off every turn's path.

@@ -8,7 +8,7 @@ test.describe("moving a booking (production build + sidecar + local mail sink)",
   test.beforeAll(() => startSidecar());
 
   test("book in chat, move it to another day, see the chat say moved, the bell count it live, and the update email with the new time and SEQUENCE:1", async ({ page }) => {
-    // The owner first, so the page's bell opens its socket as the chat loads (issue 11: the in-app notification).
+    // The owner first, so the page's bell (the in-app notifications) opens its socket as the chat loads.
     expect((await page.request.get("/api/health")).ok()).toBe(true);
     const bell = (unread: number) => page.getByRole("link", { name: `Notifications ${unread} unread`, exact: true });
     const stamp = Date.now();

@@ -6,7 +6,7 @@ import { invite, seriousViolations, SITE, withPasskeys } from "./support/staff";
 import { expect, test } from "./support/test";
 
 /**
- * Issue 10's target, timed: a coordinator signs in, finds a student's session
+ * The console's target, timed: a coordinator signs in, finds a student's session
  * in the week, answers what another student left for the center and changes a
  * tutor's hours, with the keyboard alone, in under two minutes, and every
  * page they pass through has no serious or critical axe violation.

@@ -10,7 +10,7 @@ import { limited, type ErrorCode, type Result } from "./errors";
  * object that already handles the request when there is one, at no extra call;
  * otherwise a `RateLimiter` object named `{rule}:{key}`, one call), and what the
  * refusal says (`code`, `message`; `{wait}` becomes "a few seconds", "N minutes"…).
- * docs/architecture.md, "Rate limits", lists them with their cost.
+ * docs/limits.md lists them with their cost.
  */
 
 type RefusalCode = Extract<ErrorCode, `rate_limited:${string}`>;

@@ -6,7 +6,7 @@ import { AppError } from "./errors";
  * The budget outlasts a sidecar restart: a deploy or a restart leaves the web
  * worker without its sidecar for seconds (measured locally: ~2 s after a clean
  * stop, ~3 s after a kill), and wrangler's dev registry can hold a stale
- * address for up to 90 s when its entry is not cleared (docs/architecture.md
+ * address for up to 90 s when its entry is not cleared (docs/running.md,
  * "Faults"); two minutes covers the worst of these with room. Backoff starts at half a second (a dropped
  * connection is usually back at once), doubles, and stays at 5 s so the
  * message lands within seconds of the sidecar's return. Each delay is jittered

@@ -114,11 +114,11 @@ export interface SidecarApi {
   staffDeadLetters(sessionToken: string): Promise<QueueResult>;
   staffRequeue(sessionToken: string, messageId: string): Promise<QueueResult>;
 
-  // Reply feedback (slice `feedback`): one vote per assistant reply, changeable; null clears it.
+  // Reply feedback: one vote per assistant reply, changeable; null clears it.
   /** The owner's 👍/👎 on an assistant reply of their chat (404 for a student's message or an unknown id). */
   rateReply(sessionId: string, ownerId: string, messageId: string, vote: ReplyVote | null, client?: ClientIp): Promise<Result<ReplyFeedback>>;
 
-  // Student memory (slice memory2): the owner's own StudentMemory only; another owner's fact ids are 404.
+  // Student memory: the owner's own StudentMemory only; another owner's fact ids are 404.
   /** Every fact held about the owner, newest first. */
   memoryFacts(ownerId: string): Promise<Result<{ facts: StudentFact[] }>>;
   /** Deletes one fact (404 when not held). */
@@ -132,7 +132,7 @@ export interface SidecarApi {
    */
   forgetMe(ownerId: string, client?: ClientIp): Promise<Result<ForgetMeResult>>;
 
-  // Booking emails (slice `mail`).
+  // Booking emails: the stop link's page and its one click, and the local mailbox.
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */
   devMailbox(): Promise<Result<SinkMessageList>>;
   /** The "stop these emails" link's page: the address its signed token names, and whether it is stopped (400 for a bad token). */
@@ -140,7 +140,7 @@ export interface SidecarApi {
   /** One click (RFC 8058): nothing more is emailed to the address the token names (400 for a bad token). */
   stopMail(token: string): Promise<Result<MailStopState>>;
 
-  // Reminders (slice `reminders`): the student's opt-out, kept by owner, copied into each new booking.
+  // Reminders: the student's opt-out, kept by owner, copied into each new booking.
   /** Whether the owner turned session reminders off. */
   reminderPreference(ownerId: string): Promise<Result<ReminderPreference>>;
   /** Reminders off or on for the owner's bookings made from now on (those already made keep theirs). */
@@ -156,7 +156,7 @@ export interface SidecarApi {
   /** The session's note (≤ 500 characters; empty clears it). */
   staffScheduleNote(sessionToken: string, input: StaffNote): Promise<Result<{ bookingId: string; note: string | null }>>;
 
-  // Center settings and policies (slice `policies`). Reads: any staff member; changes: admins (403 otherwise).
+  // Center settings and policies (workers/staff/center-settings.ts). Reads: any staff member; changes: admins (403 otherwise).
   /** The booking rules as students see them (public). */
   centerPolicy(): Promise<Result<CenterPolicy>>;
   staffCenterSettings(sessionToken: string): Promise<Result<CenterPolicy>>;
@@ -182,7 +182,7 @@ export interface SidecarApi {
   /** Counts per hour or per local day in the center's time zone; 400 for a bad range. */
   staffAnalytics(sessionToken: string, query: unknown): Promise<Result<AnalyticsSeries>>;
 
-  // Notifications (issue 11, slice `bell`): the student's bell, by owner.
+  // Notifications: the student's bell, by owner.
   /** The owner's notifications, newest first (at most 50 kept), and the unread count. */
   notifications(ownerId: string): Promise<Result<NotificationList>>;
   /** The unread count only (no storage written). */

@@ -135,7 +135,7 @@ export async function builtinTurn(input: {
 /**
  * What an effect that happened teaches the student's memory with the exchange: a booking, a message
  * left. A cancel or a move reaches the memory from the effect itself, by its booking id
- * (workers/effects.ts), as a cancel on My bookings or by the center does.
+ * (services/bookings.ts), as a cancel on My bookings or by the center does.
  */
 function lessonOf(fields: SessionFields, effect: AssistantEffect, outcome: EffectOutcome): TurnLesson | undefined {
   if (!outcome.ok) return undefined;

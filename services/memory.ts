@@ -65,7 +65,7 @@ type WaitUntil = (promise: Promise<unknown>) => void;
  * Without `env` (a caller given no memory) nothing is sent.
  */
 export function settleBooking(env: MemoryEnv | undefined, ownerId: string, settled: SettledBooking, now: number, waitUntil?: WaitUntil): void {
-  // A booking whose student asked to be forgotten belongs to nobody (workers/db/forget-me.ts): no memory to tell.
+  // A booking whose student asked to be forgotten belongs to nobody (services/db/forget-me.ts): no memory to tell.
   if (!env || !OWNER_ID_PATTERN.test(ownerId)) return;
   send("outcome", () => studentMemory(env, ownerId).settle(ownerId, settled.bookingId, settled.outcome, now, settled.cancelledBy), waitUntil);
 }

@@ -2,7 +2,7 @@ import { z } from "../zod";
 import { DEFAULT_PERSONA, NAME_PLACEHOLDER, TONES } from "./persona-defaults";
 
 /**
- * The assistant's persona as the center configures it (docs/architecture.md, "Assistant persona"):
+ * The assistant's persona as the center configures it (docs/chat.md, "The assistant"):
  * a display name, the greeting that opens every new chat, and a tone that picks among the
  * assistant's phrasings where it has more than one. Stored in D1's center_settings row (migration
  * 0014) and read with the booking policy in the batch a turn already makes. The defaults are the

@@ -4,7 +4,7 @@ import { ClockTime, WEEKDAYS, Weekday } from "../tutoring/schemas";
 import { AssistantPersona, DEFAULT_PERSONA } from "./persona";
 
 /**
- * The center's settings and booking policies (docs/architecture.md, "Center settings"), and the pure
+ * The center's settings and booking policies (docs/bookings.md, "The center's rules"), and the pure
  * rules both workers and the stateless fallback apply: whether a slot may be booked at `now` and, if
  * not, why, worded for the student; whether a cancel is late; which week a date belongs to.
  * The booking INSERT enforces the same rules in SQL (services/db/bookings.ts); these decide what the

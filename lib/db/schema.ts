@@ -297,7 +297,7 @@ export const staffChallenges = sqliteTable(
   (table) => [index("staff_challenges_by_expiry").on(table.expiresAt)],
 );
 
-// The center's settings and booking policies (docs/architecture.md, "Center settings"): one row, read
+// The center's settings and booking policies (docs/bookings.md, "The center's rules"): one row, read
 // by the assistant with the catalog and by the booking INSERT itself, so a policy is enforced in the
 // same statement that books.
 

@@ -4,7 +4,7 @@ import { bookingNumber, type BookingMailFacts } from "./booking-mail";
 import type { MailMessage } from "./mailer";
 
 /**
- * Session reminders (docs/architecture.md, "Notifications"): when they are due and what they say.
+ * Session reminders (docs/notifications.md, "Reminders"): when they are due and what they say.
  * Pure: the MailOutbox stores the times this computes and its alarm sends them.
  *
  * The offsets are the center's (`center_settings.reminder_hours`, set on /staff/settings), less the

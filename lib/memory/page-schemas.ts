@@ -7,7 +7,7 @@ export const MemoryFacts = z.object({ facts: z.array(StudentFact) });
 
 const Count = z.number().int().nonnegative();
 
-/** What "Forget me" deleted, and what it kept (docs/architecture.md, "Forget me"). */
+/** What "Forget me" deleted, and what it kept (docs/lifecycle.md, "Forget me"). */
 export const ForgetMeAnswer = z.object({
   /** This browser's id had been forgotten already (a retry): the counts are what this run found left. */
   repeated: z.boolean(),

@@ -7,7 +7,7 @@ import { z } from "../zod";
  * the unread count in `NotificationsFrame`.
  */
 
-/** What happened. `moved` and `waitlist_offer` are for reschedule and waitlist (issue 11). */
+/** What happened: a booking confirmed, cancelled, reminded of or moved, or a waitlist's offer of a freed slot. */
 export const NotificationKind = z.enum(["booking_confirmed", "booking_cancelled", "reminder", "moved", "waitlist_offer"]);
 export type NotificationKind = z.infer<typeof NotificationKind>;
 

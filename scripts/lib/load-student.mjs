@@ -1,5 +1,5 @@
 // One simulated student of `npm run load`: their own owner cookie, one chat created the way the
-// browser creates it (lib/session-id.ts, app/components/use-chat.ts), and M messages, each sent
+// browser creates it (lib/ids.ts, app/components/use-chat.ts), and M messages, each sent
 // once and retried with the same message id the way a browser client should.
 import { randomBytes, randomUUID } from "node:crypto";
 
@@ -61,7 +61,7 @@ export function scriptFor(index, count) {
   return script;
 }
 
-/** `session-{epoch ms}-{128-bit hex}`, as lib/session-id.ts makes it in the browser. */
+/** `session-{epoch ms}-{128-bit hex}`, as lib/ids.ts makes it in the browser. */
 function newSessionId() {
   return `session-${Date.now()}-${randomBytes(16).toString("hex")}`;
 }

@@ -54,7 +54,7 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
      * another isolate, and a subject added there must be recognised by the next
      * message here. One query, no sort or DISTINCT in SQL (each costs D1 another
      * pass): 2 rows read per subject row, its own and its tutor's (252 for the seed;
-     * docs/architecture.md, "Tutors"). Sorted first, so the first spelling wins as before.
+     * docs/staff.md, "Tutors"). Sorted first, so the first spelling wins as before.
      */
     async subjects() {
       // One indexed read of one row per message; the list itself only when a trigger moved the version.

@@ -3,8 +3,8 @@ import { CenterPolicy, type CenterSettingsInput, type ClosedDate } from "../../l
 import { parseReminderHours } from "../../lib/mail/reminders";
 
 /**
- * D1 queries about the center's settings and booking policies (docs/architecture.md, "Center
- * settings"): the one center_settings row, the weekday rows of center_hours and the dates in
+ * D1 queries about the center's settings and booking policies (docs/bookings.md, "The
+ * center's rules"): the one center_settings row, the weekday rows of center_hours and the dates in
  * center_closed_dates. Edits are rare; reads happen on every turn that searches or books.
  */
 

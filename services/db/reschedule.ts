@@ -3,7 +3,7 @@ import { slotFree, slotOffered, whySlotRefused, type SlotSql } from "./bookable"
 import { localNow, weekdayOf } from "../../lib/calendar";
 import type { MoveRefusal } from "../../lib/tutoring/effect-outcome";
 
-/** D1 queries for moving a booking to another slot (issue 11's reschedule). */
+/** D1 queries for moving a confirmed booking to another slot (a reschedule). */
 
 /** Where a booking is, or is to be: the tutor and the session's hour on a center-local date. */
 export interface BookingSlot {

@@ -137,10 +137,10 @@ describe("the limit table", async () => {
     expect(await response.json()).toEqual({ error: { code: "rate_limited", message: expect.stringMatching(/wait/i), retryAfterSeconds: 3 } });
   });
 
-  it("are all listed in the architecture doc's rate limit table", async () => {
+  it("are all listed in the rate limits page's table", async () => {
     const { readFileSync } = await import("node:fs");
-    const doc = readFileSync("docs/architecture.md", "utf8");
-    const section = doc.slice(doc.indexOf("## Rate limits"), doc.indexOf("\n## ", doc.indexOf("## Rate limits") + 1));
+    const doc = readFileSync("docs/limits.md", "utf8");
+    const section = doc.slice(doc.indexOf("## Every limit"), doc.indexOf("\n## ", doc.indexOf("## Every limit") + 1));
     for (const name of Object.keys(LIMITS)) expect(section, name).toContain(`\`${name}\``);
   });
 });

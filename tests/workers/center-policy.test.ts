@@ -22,7 +22,7 @@ const { closedDates: _none, ...DEFAULT_SETTINGS } = DEFAULT_CENTER_POLICY;
 
 let admin: StaffSignedIn;
 
-/** What docs/architecture.md ("Center settings") says these cost, as D1 reports it (index entries included). */
+/** What docs/bookings.md ("The center's rules") says these cost, as D1 reports it (index entries included). */
 const COST = { readRows: 9, saveUnchangedWritten: 1 };
 
 async function setPolicy(changes: Partial<Omit<CenterPolicy, "closedDates">>) {

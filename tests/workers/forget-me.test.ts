@@ -213,7 +213,7 @@ describe("Forget me", () => {
     const { ownerId, upcoming, cancelled, line } = await studentWithHistory();
     const metered = meteredD1(env.DB);
     const meteredEnv = { ...env, DB: metered.db };
-    // The chats' part is the weekly hard delete's own (docs/architecture.md, "Chat lifecycle"): measured apart.
+    // The chats' part is the weekly hard delete's own (docs/lifecycle.md, "Weekly hard delete"): measured apart.
     await hardDeleteOwnerChats(meteredEnv, ownerId, Date.now());
     const chats = { ...metered.counts };
     metered.reset();

@@ -44,7 +44,7 @@ export async function insertChat(id: string, ownerId: string, deletedDaysAgo: nu
 /**
  * Addresses whose owners confirmed them (`mail_recipients.verified`): the daily cap on emails to an
  * unconfirmed address (lib/mail/recipients.ts) does not apply. For suites that email one address
- * many times while testing something else; tests/workers/mail-recipients.test.ts tests the cap itself.
+ * many times while testing something else; tests/workers/mail-stop.test.ts tests the cap itself.
  */
 export async function verifiedAddresses(...emails: string[]) {
   await env.DB.batch(

@@ -148,7 +148,7 @@ describe("booking emails", () => {
     const after = await outbox(bookingId!).rowCounts();
     // The object's schema (first use; 2 of it the reminder columns), the event, the message queued and marked sent, 3 per reminder.
     expect(before.writes).toBe(19 + 3 * reminders);
-    expect(after.writes - before.writes).toBe(7 + 2 * reminders); // docs/architecture.md, Notifications: each pending reminder superseded
+    expect(after.writes - before.writes).toBe(7 + 2 * reminders); // docs/notifications.md, Costs: each pending reminder superseded
   });
 
   it("a transport failing 3 times then succeeding sends once", async () => {

@@ -160,7 +160,7 @@ describe("the bell: notifications per student", () => {
     expect(list.unread).toBe(NOTIFICATIONS_KEPT);
     const stored = await runInDurableObject(bell, (_instance: Notifications, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM notifications").one().n);
     expect(stored).toBe(NOTIFICATIONS_KEPT);
-    // The first add also made the schema and stored the owner (docs/architecture.md, Notifications).
+    // The first add also made the schema and stored the owner (docs/notifications.md, Costs).
     expect(afterFirst.writes).toBe(FIRST_ADD_WRITES);
   });
 

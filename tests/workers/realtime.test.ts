@@ -86,7 +86,7 @@ describe("chat sockets", () => {
     const stub = chatSession(sessionId);
     const before = unwrapOk(await stub.getState(ownerId));
     const { socket } = await connect(sessionId, ownerId);
-    // Counted from the open socket: opening it spends its ticket (one row, docs/architecture.md "Rate limits").
+    // Counted from the open socket: opening it spends its ticket (one row, docs/security.md "Sockets").
     const rowsBefore = await stub.rowCounts();
     for (const bad of ["not json", { v: 2, type: "hello", after: 0 }, { v: 1, type: "hello", after: -1 }, { v: 1, type: "delete_everything" }, { v: 1, type: "read", seq: "9" }]) {
       socket!.send(bad);

@@ -91,7 +91,7 @@ describe("session reminders", () => {
     await alarmAt(bookingId, start - 24 * HOUR);
     const after = await outbox(bookingId).rowCounts();
     expect(sentKeys()).toEqual([`${bookingId}:confirmation:0:student`, `${bookingId}:reminder-24h:0:student`]);
-    expect(after.writes - before.writes).toBe(2); // the row marked sent (and its index entry): docs/architecture.md, Notifications
+    expect(after.writes - before.writes).toBe(2); // the row marked sent (and its index entry): docs/notifications.md, Costs
     expect(fake.requests.at(-1)!.body.subject).toMatch(/^Reminder: Python tutoring with .+, Wednesday, Jan 6 at 15:00/);
 
     await alarmAt(bookingId, start - HOUR);
@@ -106,7 +106,7 @@ describe("session reminders", () => {
     const withOne = await booked("2027-01-04", "14:00", at("2027-01-04", "12:00"));
     const two = await outbox(withTwo).rowCounts();
     const one = await outbox(withOne).rowCounts();
-    expect(two.writes - one.writes).toBe(3); // the row and its two index entries: docs/architecture.md, Notifications
+    expect(two.writes - one.writes).toBe(3); // the row and its two index entries: docs/notifications.md, Costs
   });
 
   it("are dropped by a cancel: none is sent after it", async () => {

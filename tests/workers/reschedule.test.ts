@@ -21,7 +21,7 @@ import { meteredD1 } from "./staff-helpers";
 import { analyticsObject } from "../../services/objects";
 
 /**
- * Moving a confirmed booking (issue 11): by chat end to end, the one-statement move in D1 and its
+ * Moving a confirmed booking: by chat end to end, the one-statement move in D1 and its
  * races, the cutoff, ownership, and what the move does to the booking's MailOutbox (an update
  * invite, reminders at the new times) and SessionManager (the alarm at the new end).
  */
@@ -301,7 +301,7 @@ describe("the move in D1", () => {
   });
 });
 
-/** Measured by the test above (D1 counts index entries as rows): docs/architecture.md, Reschedule. */
+/** Measured by the test above (D1 counts index entries as rows): docs/bookings.md, "Move". */
 const ROWS_WRITTEN_PER_MOVE = 4;
 
 describe("a move in the MailOutbox", () => {
@@ -366,6 +366,6 @@ describe("a move in the MailOutbox", () => {
 
 /**
  * The event row (2 with its key's index), the old time's 2 reminders superseded (2 each: the row and
- * its due-index entry), the update email (3) and 2 new reminders (3 each): docs/architecture.md, Reschedule.
+ * its due-index entry), the update email (3) and 2 new reminders (3 each): docs/bookings.md, "Move".
  */
 const OUTBOX_WRITES_PER_MOVE = 15;

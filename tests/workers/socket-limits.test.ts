@@ -149,7 +149,7 @@ describe("a used socket ticket", () => {
     expect(second.status).toBe(101);
     second.webSocket!.accept();
     expect((await stub.rowCounts()).writes - spentOnce).toBe(1);
-    // The first socket also makes the used tickets' table and its version (docs/architecture.md, "Rate limits").
+    // The first socket also makes the used tickets' table and its version (docs/security.md, "Sockets").
     expect(spentOnce - before).toBe(6);
     expect((await openChat(chat.sessionId, ticket)).status).toBe(401);
     expect((await stub.rowCounts()).writes - spentOnce).toBe(1);

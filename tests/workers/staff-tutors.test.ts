@@ -255,7 +255,7 @@ describe("the tutor editor", () => {
     expect(unwrapOk(await sidecar.staffTutor(token, "t-001")).tutor.name).toBe("Maya Chen");
   });
 
-  it("reads the subject list once per catalog change: one row per message while nothing changes (the cost in docs/architecture.md)", async () => {
+  it("reads the subject list once per catalog change: one row per message while nothing changes (the cost in docs/staff.md)", async () => {
     const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
     const metered = drizzleMetered(env.DB, counts);
     const taught = await env.DB.prepare("SELECT COUNT(*) AS n FROM tutor_subjects").first<{ n: number }>();

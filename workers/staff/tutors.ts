@@ -10,7 +10,7 @@ const NOT_FOUND = "There is no tutor with that id.";
 
 /**
  * The tutor editor: staff and admins add, edit and retire tutors; a tutor-role
- * member may look but not change anything (docs/architecture.md, "Tutors",
+ * member may look but not change anything (docs/staff.md, "Tutors",
  * says why). Every change is D1 only and the assistant reads the catalog on
  * each message, so an edit applies to the next message in every chat.
  */
