@@ -17,6 +17,7 @@ import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
+import { messageIds } from "../lib/message-ids";
 
 /**
  * One chat session: its messages (one row each, ordered by a monotonic `seq`),
@@ -301,7 +302,7 @@ export class ChatSession extends DurableObject<Env> {
   private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {
     const info = this.fields.bookingInfo;
     const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
-    this.appendAssistantTurn(ownerId, [{ id: `${bookingId}:cancelled`, content, quickReplies: [QUICK.startOver] }], shown, now);
+    this.appendAssistantTurn(ownerId, [{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [QUICK.startOver] }], shown, now);
   }
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */

@@ -10,6 +10,7 @@ import { slotStillOffered } from "../services/db/bookings";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, useClockOf } from "../lib/time";
 import { chatSession } from "../services/objects";
+import { messageIds } from "../lib/message-ids";
 
 /**
  * The line of students waiting for one booked slot (tutor, date, start), one
@@ -230,7 +231,7 @@ export class Waitlist extends DurableObject<Env> {
     const wanted = WaitForSlot.parse(JSON.parse(entry.wanted));
     const chat = chatSession(this.env, entry.chat_id);
     // One notice per offer and per end of one: keyed by the offer's deadline, never reused in a chat.
-    const key = `waitlist:${entry.offered_until}:${kind}`;
+    const key = messageIds.waitlistNotice(entry.offered_until, kind);
     try {
       const told =
         kind === "expired"

@@ -9,13 +9,14 @@ import { recordWaitlistJoin } from "./db/forget-me";
 import { studentEmailOutcome } from "./mail";
 import { messageQueue, waitlistFor } from "./objects";
 import { takeLimits, type LimiterEnv } from "./limits";
+import { messageIds } from "../lib/message-ids";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
 
 /** The queue id of the hand-off a student's message asked for. */
 export function handoffId(messageId: string): string {
-  return `${messageId}:handoff`;
+  return messageIds.handoff(messageId);
 }
 
 /**

@@ -7,6 +7,7 @@ import { type TurnEnv } from "../services/assistant-turn";
 import { secretMatches } from "../services/secrets";
 import { clock } from "../lib/time";
 import { chatSession, messageQueue } from "../services/objects";
+import { messageIds } from "../lib/message-ids";
 
 /**
  * The queue as outside bots see it (`/api/queue/*`, `/api/conversation`,
@@ -110,7 +111,7 @@ export async function deliverReply(env: Pick<TurnEnv, "CHAT_SESSION">, done: Mea
   const { duplicate, messageId, sessionId, ownerId, reply, kvStats } = done;
   if (!ownerId) return ok({ completed: true, delivered: false, duplicate, messageId, sessionId, kvStats });
   const content = reply.slice(0, 4_000);
-  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: `${messageId}:bot-reply`, content, ...(author ? { author } : {}) }], {}, clock.now());
+  const appended = await chatSession(env, sessionId).appendAssistantTurn(ownerId, [{ id: messageIds.botReply(messageId), content, ...(author ? { author } : {}) }], {}, clock.now());
   const rows = appended.ok ? appended.value.rows : { reads: 0, writes: 0 };
   return ok({ completed: true, delivered: appended.ok, duplicate, messageId, sessionId, kvStats: { reads: kvStats.reads + rows.reads, writes: kvStats.writes + rows.writes } });
 }

@@ -1,8 +1,11 @@
 import { fail, ok, type Result } from "../../lib/errors";
-import type { AnalyticsEvent, ReplyKind } from "../../lib/analytics/events";
+import type { AnalyticsEvent } from "../../lib/analytics/events";
 import type { ChatMessage, ReplyFeedback, ReplyVote } from "../../lib/schemas";
 import { sql, type CountingSql, type RowCounts } from "../sql";
 import { findKeyed } from "./store";
+import { parseBuiltinReply, replyKind } from "../../lib/message-ids";
+
+export { replyKind };
 
 /**
  * The student's 👍/👎 on the chat's assistant replies: one row per rated reply
@@ -10,22 +13,6 @@ import { findKeyed } from "./store";
  * Each row keeps the reply's kind, a label read from how its id was made, so
  * the center can tell which kind of answer fails.
  */
-
-/** A built-in reply's id: its question's id and its place among that question's replies (store.builtinReplyId). */
-const BUILTIN_REPLY = /^(.+):reply-(\d{1,3})$/;
-
-/** Id suffixes of the other assistant messages, and the kind each one is. */
-const SUFFIX_KINDS: [suffix: string, kind: ReplyKind][] = [
-  [":bot-reply", "bot"], // an outside bot's or a staff member's answer (workers/bot-queue.ts)
-  [":cancelled", "cancel_notice"], // a booking cancelled, by the student or the center
-  [":unanswered", "unanswered"], // nobody could answer a queued message (dead-letter notice)
-];
-
-/** The reply's kind: "assistant" for the built-in assistant, else from its id's suffix ("other" when none fits). */
-export function replyKind(messageId: string): ReplyKind {
-  if (BUILTIN_REPLY.test(messageId)) return "assistant";
-  return SUFFIX_KINDS.find(([suffix]) => messageId.endsWith(suffix))?.[1] ?? "other";
-}
 
 const noReply = () => fail("not_found:message", "This chat has no assistant reply with that id.");
 
@@ -79,11 +66,11 @@ class ChatFeedback {
  * seq, since a question and its replies are stored at consecutive seqs.
  */
 export function findMessage(db: CountingSql, id: string): ChatMessage | undefined {
-  const builtin = BUILTIN_REPLY.exec(id);
+  const builtin = parseBuiltinReply(id);
   if (!builtin) return findKeyed(db, id);
-  const question = findKeyed(db, builtin[1]!);
+  const question = findKeyed(db, builtin.messageId);
   if (!question) return undefined;
-  const seq = question.seq + 1 + Number(builtin[2]);
+  const seq = question.seq + 1 + builtin.index;
   const row = db.first<{ seq: number; id: string; role: string; content: string; created_at: number }>(
     sql`SELECT seq, id, role, content, created_at FROM messages WHERE seq = ${seq} AND id = ${id}`,
   );

@@ -3,6 +3,7 @@ import { AvailableTutors, DEFAULT_PAGE_SIZE, MessageAuthor, type ChatMessage, ty
 import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
 import { sql, type CountingSql } from "../sql";
 import type { MemoryCopy } from "./memory";
+import { messageIds } from "../../lib/message-ids";
 
 /**
  * The ChatSession's SQLite tables and every statement it runs. Two tables:
@@ -20,7 +21,7 @@ const KEYED = "id NOT GLOB '*:reply-*'";
 
 /** The id of the `index`th built-in reply to a student's message (not keyed; see KEYED). */
 export function builtinReplyId(messageId: string, index: number): string {
-  return `${messageId}:reply-${index}`;
+  return messageIds.builtinReply(messageId, index);
 }
 
 export const MIGRATIONS = [

@@ -4,6 +4,7 @@ import type { CountingSql } from "../sql";
 import * as store from "./store";
 import { clock } from "../../lib/time";
 import { chatSession } from "../../services/objects";
+import { messageIds } from "../../lib/message-ids";
 
 /** What a student sees when the assistant failed their message MAX_ATTEMPTS times. */
 export const UNANSWERED = "Sorry, the assistant could not answer that message. Please try again, or leave a message for the tutoring center.";
@@ -66,7 +67,7 @@ export class DeadLetterNotices {
         const session = chatSession(this.env, notice.sessionId);
         const appended = await session.appendAssistantTurn(
           notice.ownerId,
-          [{ id: `${notice.messageId}:unanswered`, content: UNANSWERED, quickReplies: [QUICK.tryAgain, QUICK.leaveMessage] }],
+          [{ id: messageIds.unanswered(notice.messageId), content: UNANSWERED, quickReplies: [QUICK.tryAgain, QUICK.leaveMessage] }],
           {},
           now,
         );

@@ -15,8 +15,15 @@ const COLUMNS: [string, Counter][] = [
   ["feedback_down", "feedback_down"],
 ];
 
+/** The per-kind vote columns of the first file (later kinds' columns go at the end). */
+const FIRST_KIND_COUNTERS = KIND_COUNTERS.filter((counter) => !counter.endsWith("_waitlist_notice"));
+
 /** Columns added after the per-kind votes, in the order they were added. */
-const LATER_COLUMNS: [string, Counter][] = [["bookings_moved", "booking_moved"]];
+const LATER_COLUMNS: [string, Counter][] = [
+  ["bookings_moved", "booking_moved"],
+  ["feedback_up_waitlist_notice", "feedback_up_waitlist_notice"],
+  ["feedback_down_waitlist_notice", "feedback_down_waitlist_notice"],
+];
 
 /**
  * One row per bucket, local time first (ISO 8601: a date, or a date and hour
@@ -25,13 +32,13 @@ const LATER_COLUMNS: [string, Counter][] = [["bookings_moved", "booking_moved"]]
  */
 export function seriesToCsv(series: AnalyticsSeries): string {
   // Columns added later go at the end, so the columns a spreadsheet already reads keep their places: the net 👍/👎
-  // per reply kind (feedback_up_assistant, …; lib/analytics/feedback.ts says what they mean), then the moves.
-  const header = ["time", ...COLUMNS.map(([name]) => name), "avg_first_reply_seconds", ...KIND_COUNTERS, ...LATER_COLUMNS.map(([name]) => name)];
+  // per reply kind (feedback_up_assistant, …; lib/analytics/feedback.ts says what they mean), then the moves, then the votes on waitlist offers.
+  const header = ["time", ...COLUMNS.map(([name]) => name), "avg_first_reply_seconds", ...FIRST_KIND_COUNTERS, ...LATER_COLUMNS.map(([name]) => name)];
   const rows = series.buckets.map((bucket) => [
     bucket.label,
     ...COLUMNS.map(([, counter]) => String(bucket.counts[counter])),
     String(averageFirstReplySeconds(bucket.counts) ?? ""),
-    ...KIND_COUNTERS.map((counter) => String(bucket.counts[counter])),
+    ...FIRST_KIND_COUNTERS.map((counter) => String(bucket.counts[counter])),
     ...LATER_COLUMNS.map(([, counter]) => String(bucket.counts[counter])),
   ]);
   return [header, ...rows].map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";

@@ -35,7 +35,7 @@ export type PlainEventType = (typeof PLAIN_EVENTS)[number];
  * replies, an outside bot's or a staff member's answers, cancellation notices,
  * "nobody could answer" notices, anything else.
  */
-export const REPLY_KINDS = ["assistant", "bot", "cancel_notice", "unanswered", "other"] as const;
+export const REPLY_KINDS = ["assistant", "bot", "cancel_notice", "unanswered", "other", "waitlist_notice"] as const;
 export const ReplyKind = z.enum(REPLY_KINDS);
 export type ReplyKind = z.infer<typeof ReplyKind>;
 

@@ -14,6 +14,7 @@ export const REPLY_KIND_LABELS: Record<ReplyKind, string> = {
   cancel_notice: "Cancellation notices",
   unanswered: "“Nobody could answer” notices",
   other: "Other messages",
+  waitlist_notice: "Waitlist offers",
 };
 
 export interface KindFeedback {

@@ -56,21 +56,23 @@ describe("the analytics CSV", () => {
     addCount(hours, FALL_BACK_START, "feedback_down_bot", 1);
     const csv = seriesToCsv(buildSeries({ from: "2026-11-01", to: "2026-11-02", granularity: "day" }, ZONE, hours));
     expect(csv.split("\r\n")).toEqual([
-      "time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other,bookings_moved",
-      "2026-11-01,3,0,0,0,0,0,0,2,0,0,75,0,0,0,1,0,0,0,0,0,0,0",
-      "2026-11-02,0,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0",
+      "time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other,bookings_moved,feedback_up_waitlist_notice,feedback_down_waitlist_notice",
+      "2026-11-01,3,0,0,0,0,0,0,2,0,0,75,0,0,0,1,0,0,0,0,0,0,0,0,0",
+      "2026-11-02,0,0,0,0,0,0,0,0,0,0,,0,0,0,0,0,0,0,0,0,0,0,0,0",
       "",
     ]);
   });
 
-  it("has a bookings_moved column, last so the columns before it keep their places, with each bucket's moves", () => {
+  it("has a bookings_moved column, after the first file's columns so they keep their places, with each bucket's moves", () => {
     const hours: HourCounts = new Map();
     addCount(hours, FALL_BACK_START, "booking_made", 2);
     addCount(hours, FALL_BACK_START, "booking_moved", 1);
     addCount(hours, FALL_BACK_START + 30 * HOUR_MS, "booking_moved", 3);
     const [header, first, second] = seriesToCsv(buildSeries({ from: "2026-11-01", to: "2026-11-02", granularity: "day" }, ZONE, hours)).split("\r\n");
     const column = header!.split(",").indexOf("bookings_moved");
-    expect(column).toBe(header!.split(",").length - 1);
+    // The first file's columns end at feedback_down_other; later ones (moves, then waitlist-offer votes) follow it.
+    expect(column).toBe(header!.split(",").indexOf("feedback_down_other") + 1);
+    expect(header!.split(",").slice(column)).toEqual(["bookings_moved", "feedback_up_waitlist_notice", "feedback_down_waitlist_notice"]);
     expect([first, second].map((row) => row!.split(",")[column])).toEqual(["1", "3"]);
     expect(first!.split(",")[header!.split(",").indexOf("bookings_made")]).toBe("2");
   });
@@ -94,6 +96,7 @@ describe("feedback per reply kind", () => {
       ["cancel_notice", 0, 0, "—"],
       ["unanswered", 0, 0, "—"],
       ["other", 0, 0, "—"],
+      ["waitlist_notice", 0, 0, "—"],
       ["all", 2, 3, "40%"],
     ]);
   });

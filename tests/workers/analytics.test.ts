@@ -197,7 +197,7 @@ describe("the emitters and the staff console's numbers", () => {
     expect(series.totals).toEqual(after);
 
     const csv = seriesToCsv(series).split("\r\n");
-    expect(csv[0]).toBe("time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other,bookings_moved");
+    expect(csv[0]).toBe("time,chats_started,messages,bookings_made,bookings_cancelled,late_cancels,no_shows,handoffs,first_staff_replies,feedback_up,feedback_down,avg_first_reply_seconds,feedback_up_assistant,feedback_down_assistant,feedback_up_bot,feedback_down_bot,feedback_up_cancel_notice,feedback_down_cancel_notice,feedback_up_unanswered,feedback_down_unanswered,feedback_up_other,feedback_down_other,bookings_moved,feedback_up_waitlist_notice,feedback_down_waitlist_notice");
     expect(csv).toHaveLength(2 + 1 + 1); // header, two days, the final line break
     const todayRow = csv.find((line) => line.startsWith(`${today},`))!.split(",");
     expect(Number(todayRow[1]) + Number(csv[1]!.split(",")[1])).toBe(after.chat_started);
@@ -229,10 +229,12 @@ describe("the emitters and the staff console's numbers", () => {
     unwrapOk(await sidecar.staffScheduleAttendance(session.token, { bookingId: await booking(addDays(today, -1), "12:00"), attendance: "attended" }));
     await expectDelta(before, { no_show: 1 });
 
-    // Today is inside the default 24-hour cutoff whatever the hour: the student's cancel is late.
+    // A session 3–4 hours from now is inside the default 24-hour cutoff and not started, whatever the hour the test runs.
     before = await globalTotals();
     const ownerId = newOwnerId();
-    const late = unwrapOk(await sidecar.cancelBooking(ownerId, await booking(today, "23:00", ownerId)));
+    const soon = localNow(new Date(Math.ceil((Date.now() + 3 * 3_600_000) / 3_600_000) * 3_600_000), ZONE);
+    const soonStart = `${String(Math.floor(soon.minutes / 60)).padStart(2, "0")}:00`;
+    const late = unwrapOk(await sidecar.cancelBooking(ownerId, await booking(soon.date, soonStart, ownerId)));
     expect(late).toMatchObject({ lateCancel: true });
     await expectDelta(before, { booking_cancelled: 1, booking_late_cancelled: 1 });
   });

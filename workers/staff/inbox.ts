@@ -11,6 +11,7 @@ import { recordAnalytics, type WaitUntil } from "../../services/analytics";
 import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 import { messageQueue } from "../../services/objects";
+import { isHandoff } from "../../lib/message-ids";
 
 /** How long a staff member holds a message they opened before it goes back to the queue. */
 export const STAFF_LEASE_MS = 15 * 60_000;
@@ -49,7 +50,7 @@ export class StaffInbox {
     const pending = await messageQueue(this.env).pending(50);
     if (!pending.ok) return pending;
     const { messages, total, leased, deadNotices } = pending.value;
-    return ok({ messages: messages.map((message) => ({ ...message, handoff: message.messageId.endsWith(":handoff") })), total, leased, deadNotices });
+    return ok({ messages: messages.map((message) => ({ ...message, handoff: isHandoff(message.messageId) })), total, leased, deadNotices });
   }
 
   /** Takes a message (the student sees someone is on it) and reads what the student left with it. */
@@ -87,7 +88,7 @@ export class StaffInbox {
     const done = await messageQueue(this.env).complete(parsed.data);
     if (!done.ok) return done;
     // A hand-off is completed once (a retry is a duplicate): this is staff's first reply to it.
-    if (!done.value.duplicate && done.value.messageId.endsWith(":handoff")) {
+    if (!done.value.duplicate && isHandoff(done.value.messageId)) {
       const now = clock.now();
       recordAnalytics(this.env, [{ type: "staff_first_reply", durationMs: Math.min(Math.max(0, now - done.value.queuedAt), MAX_REPLY_WAIT_MS) }], this.waitUntil, now);
     }
