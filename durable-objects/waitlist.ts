@@ -6,7 +6,7 @@ import { WaitForSlot } from "../lib/tutoring/schemas";
 import { OFFER_MINUTES, OFFER_MS, WaitlistJoin, offerExpiredText, offerNotice } from "../lib/tutoring/waitlist";
 import { waitlistOfferNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../services/notify";
-import { slotStillOffered } from "../services/db/bookings";
+import { slotStillOffered } from "../services/db/bookable";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 import { clock, useClockOf } from "../lib/time";
 import { chatSession } from "../services/objects";
@@ -204,11 +204,11 @@ export class Waitlist extends DurableObject<Env> {
 
   /**
    * Offers the slot to the first waiting student whose chat takes the notice (a chat in the trash
-   * cannot: that entry ends and the next is tried), if the slot is still free and still ahead; answers who, or null.
+   * cannot: that entry ends and the next is tried), if the slot may still be booked (services/db/bookable.ts); answers who, or null.
    */
   private async offerNext(now: number): Promise<string | null> {
     const slot = this.db.first<{ tutor_id: string; date: string; start: string }>(sql`SELECT tutor_id, date, start FROM slot WHERE id = 1`);
-    // Booked again by someone outside the line, or its hour has passed: the line waits for the next cancel.
+    // Booked again by someone outside the line, past, or no longer allowed (lead time, a closed date…): the line waits for the next cancel.
     if (!slot || !(await slotStillOffered(this.env.DB, { tutorId: slot.tutor_id, date: slot.date, start: slot.start, now }))) return null;
     for (;;) {
       const next = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'waiting' ORDER BY line LIMIT 1`);

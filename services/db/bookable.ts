@@ -1,6 +1,7 @@
 import { checkSlot, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { LIMITS } from "../../lib/rate-limits";
-import { localNow } from "../../lib/calendar";
+import { localNow, toClock, toMinutes, weekdayOf, zonedToEpoch } from "../../lib/calendar";
+import { SESSION_MINUTES } from "../../lib/tutoring/match";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 
 /**
@@ -104,4 +105,26 @@ export async function whySlotRefused(
   if (row && !slot.excludeId && row.active >= LIMITS.activeBookings.limit) return { ok: false, reason: "limit" };
   if (row && policy.weeklyCap !== null && row.thisWeek >= policy.weeklyCap) return { ok: false, reason: "weekly_cap", cap: policy.weeklyCap };
   return { ok: false, reason: row?.taken ? "slot_taken" : "unavailable" };
+}
+
+/**
+ * Whether a freed slot can still be offered to a waitlist: by the same rule a booking of it will meet
+ * (`slotOffered`, `slotFree`): the tutor still has that hour, it is free, and the center's rules allow
+ * it now (lead time, horizon, closed dates, opening hours). The student's own weekly cap and mode are
+ * theirs to meet when they book (and are explained then). Two reads: the center's zone, then the rule.
+ */
+export async function slotStillOffered(db: D1Database, { tutorId, date, start, now }: { tutorId: string; date: string; start: string; now: number }): Promise<boolean> {
+  const zone = await db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE id = 1").first<{ timeZone: string }>();
+  if (!zone) return false;
+  const end = toClock(toMinutes(start) + SESSION_MINUTES);
+  const week = weekOf(date);
+  const p: SlotSql = {
+    tutor: "?1", date: "?2", start: "?3", end: "?4", weekday: "?5", mode: "t.mode", startsAt: "?6", now: "?7",
+    today: "?8", monday: "?9", sunday: "?10", owner: "''", email: "''",
+  };
+  const row = await db
+    .prepare(`SELECT EXISTS (SELECT 1 FROM tutors t JOIN center_settings s ON s.id = 1 WHERE ${slotOffered(p)} AND ${slotFree(p)}) AS offered`)
+    .bind(tutorId, date, start, end, weekdayOf(date), zonedToEpoch(date, start, zone.timeZone), now, localNow(new Date(now), zone.timeZone).date, week.monday, week.sunday)
+    .first<{ offered: number }>();
+  return row?.offered === 1;
 }

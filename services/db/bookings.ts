@@ -5,7 +5,7 @@ import { hasStarted, isLateCancel, startsAt, weekOf, type CenterPolicy } from ".
 import { LIMITS } from "../../lib/rate-limits";
 import { slotFree, slotOffered, UPCOMING_COUNT, whySlotRefused, type SlotSql } from "./bookable";
 import type { BookingSummary } from "../../lib/schemas";
-import { localNow, weekdayOf, zonedToEpoch } from "../../lib/calendar";
+import { localNow, weekdayOf } from "../../lib/calendar";
 import { skillKeys } from "../../lib/tutoring/subject-key";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
@@ -135,22 +135,6 @@ export async function cancelConfirmedBooking(db: D1Database, { bookingId, ownerI
     .returning({ sessionId: schema.bookings.sessionId });
   if (!cancelled) return { ok: false, reason: "not_found" };
   return { ok: true, sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
-}
-
-/**
- * Whether a freed slot can still be offered: nobody holds it now (the partial unique index
- * bookings_one_per_slot) and it starts in the future, in the center's time zone. One read.
- */
-export async function slotStillOffered(db: D1Database, { tutorId, date, start, now }: { tutorId: string; date: string; start: string; now: number }): Promise<boolean> {
-  const row = await db
-    .prepare(
-      `SELECT EXISTS (SELECT 1 FROM bookings WHERE tutor_id = ?1 AND date = ?2 AND start = ?3 AND status = 'confirmed') AS booked,
-              (SELECT time_zone FROM center_settings WHERE id = 1) AS timeZone`,
-    )
-    .bind(tutorId, date, start)
-    .first<{ booked: number; timeZone: string | null }>();
-  if (!row || row.booked) return false;
-  return zonedToEpoch(date, start, row.timeZone ?? undefined) > now;
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */

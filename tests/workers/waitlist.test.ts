@@ -262,6 +262,23 @@ describe("the waitlist", () => {
     ]);
   });
 
+  it("offers no slot the center's rules now refuse (a closed date added since): the same rule the booking will meet", async () => {
+    const { holder, others, line, slot } = await contested("I need help with Python on Thursday at 5pm", ["Ada", "Grace"]);
+    const grace = others[0]!;
+    await grace.say(QUICK.joinWaitlist);
+    await env.DB.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(holder.bookingId).run();
+    await env.DB.prepare("INSERT INTO center_closed_dates (date, reason) VALUES (?, 'Staff training')").bind(slot.date).run();
+    try {
+      expect(await line.slotFreed(null, Date.now())).toEqual({ offeredTo: null });
+      expect((await line.entries()).map((entry) => entry.state)).toEqual(["waiting"]);
+    } finally {
+      await env.DB.prepare("DELETE FROM center_closed_dates WHERE date = ?").bind(slot.date).run();
+    }
+    // Open again: the same freed slot is offered.
+    expect(await line.slotFreed(null, Date.now())).toEqual({ offeredTo: grace.ownerId });
+    await offered(grace);
+  });
+
   it("costs a cancel with no waitlist one Durable Object call that writes no rows and stores nothing", async () => {
     const { holder, slot } = await contested("I need help with Python on Saturday at 10", ["Ada"]);
     const line = env.WAITLIST.get(env.WAITLIST.idFromName(waitlistName(slot)));
