@@ -35,3 +35,8 @@ export interface ChatView {
   /** Shows a reply's vote as the server stored it (this tab's, or another tab's pushed frame). */
   showVote(messageId: string, vote: ReplyVote | null): void;
 }
+
+/** What the chat shows when a send failed: the error's own words, else a plain "try again". */
+export function sendErrorText(caught: unknown): string {
+  return caught instanceof Error ? caught.message : "Something went wrong. Please try again.";
+}

@@ -5,7 +5,7 @@ import type { ChatMessage, SessionFields } from "@/lib/schemas";
 import { EMPTY_SESSION_FIELDS } from "@/lib/session-fields";
 import { QUICK } from "@/lib/tutoring/commands";
 import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
-import type { ChatView } from "./chat-view";
+import { sendErrorText, type ChatView } from "./chat-view";
 import type { LiveChat } from "./use-live-chat";
 
 /** No socket without a stored chat. */
@@ -79,7 +79,7 @@ export function useFallbackChat(): ChatView {
         await sendTurn(content);
         return true;
       } catch (caught) {
-        setError(caught instanceof Error ? caught.message : "Something went wrong. Please try again.");
+        setError(sendErrorText(caught));
         return false;
       } finally {
         setThinking(false);

@@ -10,7 +10,7 @@ import { EMPTY_SESSION_FIELDS } from "@/lib/session-fields";
 import { forgetSession, loadSessionId, rememberSession, startSession } from "@/lib/session-id";
 import { QUICK } from "@/lib/tutoring/commands";
 import type { BookingInfo, TutorMatch } from "@/lib/tutoring/schemas";
-import type { ChatView } from "./chat-view";
+import { sendErrorText, type ChatView } from "./chat-view";
 import { mergeMessages, useLiveChat, withVote, type LiveChat } from "./use-live-chat";
 
 /** Polling, only while the live socket is down: idle for other tabs; while a reply is awaited, fast then backing off. */
@@ -186,7 +186,7 @@ export function usePersistentChat(available: boolean | undefined): PersistentCha
         }
         return true;
       } catch (caught) {
-        setError(caught instanceof Error ? caught.message : "Something went wrong. Please try again.");
+        setError(sendErrorText(caught));
         return false;
       } finally {
         setThinking(false);
