@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { loadCenterTimeZone } from "@/lib/server/center";
-import { CenterTimeProvider } from "./components/center-time";
+import { CenterTimeProvider } from "./components/center-zone";
 import { NotificationBell } from "./components/notification-bell";
 import { SiteChrome } from "./components/site-chrome";
 import "./globals.css";

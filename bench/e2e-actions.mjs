@@ -127,7 +127,7 @@ export async function pageOpen(chat) {
 }
 
 /** The header bell's socket (the Notifications object, hibernating), opened as the page does and answered once. */
-async function openBell(ownerId) {
+export async function openBell(ownerId) {
   const { value } = await call("notificationSocketTicket", ownerId);
   const ws = new WebSocket(`${BASE_URL.replace(/^http/, "ws")}/api/notifications/socket?ticket=${encodeURIComponent(value.ticket)}`);
   const first = new Promise((resolve, reject) => {

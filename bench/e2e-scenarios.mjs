@@ -3,7 +3,7 @@
 // push latency with counting off. See bench/README.md, "End-to-end cost".
 import { randomUUID } from "node:crypto";
 import os from "node:os";
-import { Tab, botAnswer, hasMessage, newChat, pageOpen, sendStep } from "./e2e-actions.mjs";
+import { Tab, botAnswer, hasMessage, newChat, openBell, pageOpen, sendStep } from "./e2e-actions.mjs";
 import { staffRun } from "./e2e-staff.mjs";
 import { TOKENS, call, counters, evict, hex, http, sleep } from "./e2e-stack.mjs";
 import { UNIT_KEYS, crossCheck, meanUnits, scenario, step, unitsSince } from "./e2e-units.mjs";
@@ -162,7 +162,9 @@ export async function builtinRun() {
   const handoffSteps = [handoffAsk, handoffSend, ...staff.steps];
   await tab.close();
 
-  // A page load the next day: the object is cold (evicted), the chat has history.
+  // A page load the next day: the object is cold (evicted), the chat has history, and the student's bell
+  // was opened yesterday (its first socket made its used tickets' table: once per student, not per page open).
+  (await openBell(chat.ownerId)).close();
   await evict(chat);
   const open = await pageOpen(chat);
   await open.tab.close();

@@ -7,7 +7,6 @@ import { DEFAULT_PERSONA, greetingText } from "@/lib/center/persona-defaults";
 import { authorLabel, typingLabel } from "@/lib/message-author";
 import type { ChatMessage, ReplyVote, SessionFields } from "@/lib/schemas";
 import { STARTERS, quickReplyText } from "@/lib/tutoring/commands";
-import { ZoneNote } from "./center-time";
 import { useChat } from "./use-chat";
 
 // Loaded when first shown, not with the page (each after an answer from the server): the tutors
@@ -15,6 +14,7 @@ import { useChat } from "./use-chat";
 // React.lazy rather than next/dynamic, whose own loader would cost the page more than one of these.
 const MatchArea = lazy(() => import("./match-area").then((module) => ({ default: module.MatchArea })));
 const ReplyFeedback = lazy(() => import("./reply-feedback").then((module) => ({ default: module.ReplyFeedback })));
+const ZoneNote = lazy(() => import("./center-time").then((module) => ({ default: module.ZoneNote })));
 const ChatHistory = lazy(() => import("./chat-list").then((module) => ({ default: module.ChatHistory })));
 
 /** The center's assistant name and greeting; the defaults until (or unless) the route answers. */
@@ -62,7 +62,9 @@ export function ChatApp() {
             <p className="subtitle" data-testid="assistant-intro">
               {named ? `${persona.name}, an automated assistant,` : "An automated assistant"} matches you with a tutor and books your session.
             </p>
-            <ZoneNote />
+            <Suspense fallback={null}>
+              <ZoneNote />
+            </Suspense>
           </div>
           <button type="button" className="button secondary" onClick={chat.startOver} data-testid="new-chat">
             New chat

@@ -2,7 +2,7 @@
 
 import { usePathname } from "next/navigation";
 import type { ReactNode } from "react";
-import { isStaffPath } from "@/lib/staff/console-sections";
+import { isStaffPath } from "@/lib/staff-path";
 
 /**
  * The student's header and the page's main, except on the staff console, whose layout

@@ -25,8 +25,3 @@ export function consoleSections(role: StaffRole): ConsoleSection[] {
   ];
   return sections.filter((section): section is ConsoleSection => section !== false);
 }
-
-/** Whether `pathname` is a page of the console (its own header, not the student's menu). */
-export function isStaffPath(pathname: string): boolean {
-  return pathname === "/staff" || pathname.startsWith("/staff/");
-}

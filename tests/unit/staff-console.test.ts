@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { consoleSections, isStaffPath } from "../../lib/staff/console-sections";
+import { consoleSections } from "../../lib/staff/console-sections";
+import { isStaffPath } from "../../lib/staff-path";
 import { inboxStateText } from "../../lib/staff/inbox-state";
 import { scheduleActions } from "../../lib/staff/schedule";
 
