@@ -82,7 +82,7 @@ export function ManagedBooking({ token }: { token: string }) {
         confirming ? (
           <div className="confirm-cancel">
             <p>Cancel this session? The time goes back to other students, and this cannot be undone.</p>
-            <button type="button" className="danger" disabled={busy} onClick={() => cancel(data)} data-testid="managed-cancel-confirm">
+            <button type="button" disabled={busy} onClick={() => cancel(data)} data-testid="managed-cancel-confirm">
               {busy ? "Cancelling…" : "Yes, cancel it"}
             </button>{" "}
             <button type="button" disabled={busy} onClick={() => setConfirming(false)}>

@@ -11,7 +11,7 @@ export default async function ManagedBookingPage({ params }: Props) {
   return (
     <div className="directory">
       <h1>Your booking</h1>
-      <ManagedBooking token={decodeURIComponent(token)} />
+      <ManagedBooking token={token} />
     </div>
   );
 }
