@@ -8,6 +8,8 @@ import type { MailWithheld } from "../lib/mail/recipients";
 import { withStopLink } from "../lib/mail/stop-link";
 import { admitAtSend, admitNow } from "../services/mail-recipients";
 import { stopLinkFor } from "../services/mail-stop";
+import { manageLinkFor } from "../services/booking-link";
+import { withManageLink } from "../lib/mail/manage-link";
 import { reminderNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../services/notify";
 import { EnqueueMail, MailEvent, MailEventId, type MailQueued } from "../lib/mail/outbox";
@@ -36,7 +38,8 @@ import { clock, useClockOf } from "../lib/time";
  * same invite with SEQUENCE one higher and the new times, and queues reminders at them; a reminder is never sent at or after the
  * session's start (`not_after`) nor in the center's quiet hours (`time_zone`).
  *
- * Every message carries its "stop these emails" link (lib/mail/stop-link.ts). A message to an address
+ * Every message carries its "stop these emails" link (lib/mail/stop-link.ts); the student's also its
+ * "Manage this booking" link (lib/mail/manage-link.ts). A message to an address
  * that was stopped, or to a student's unconfirmed address past today's cap (lib/mail/recipients.ts),
  * is recorded `suppressed` or `capped` and never sent nor retried: decided when it is queued (and
  * answered as `withheld`, so nobody says it is on its way) and checked again before each send.
@@ -152,6 +155,8 @@ export class MailOutbox extends DurableObject<Env> {
     if (!booking) return fail("not_found:booking", "No booking with that id.");
     if (event !== "cancelled" && booking.status !== "confirmed") return ok({ recipients: [], withheld: [], tutorWithoutAddress: false });
     const people = await this.admit(booking, clock.now());
+    // The student's "Manage this booking" link (the tutor's copy has none): signed for this booking, until a day after its end.
+    const manage = await manageLinkFor(this.env, booking);
     // Checked again after the awaits: another call for the same event may have got here first, or the cancel.
     const again = this.recorded(event);
     if (again) return ok(this.queuedFor(again.event, again.tutor_without_address === 1));
@@ -167,7 +172,7 @@ export class MailOutbox extends DurableObject<Env> {
     // A student who turned these emails off gets none (their tutor still does); said nowhere, since none is queued.
     const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) })
       .filter(({ role }) => role !== "student" || booking.changeEmailsOff !== 1)
-      .map(({ role, message }) => ({ role, message: withStopLink(message, people[role].link), withheld: people[role].withheld }));
+      .map(({ role, message }) => ({ role, message: withStopLink(role === "student" ? withManageLink(message, manage, kind) : message, people[role].link), withheld: people[role].withheld }));
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${stored}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
@@ -182,7 +187,7 @@ export class MailOutbox extends DurableObject<Env> {
       }
       // A move's reminders replace the old ones (superseded above), at the new times; none for an address that stopped our emails.
       if (event !== "cancelled" && booking.remindersOff !== 1 && people.student.withheld !== "suppressed") {
-        this.queueReminders(booking, stored, sequence, now, people.student.link);
+        this.queueReminders(booking, stored, sequence, now, people.student.link, manage);
       }
     });
     await this.ctx.storage.setAlarm(clock.toPlatform(now));
@@ -303,9 +308,9 @@ export class MailOutbox extends DurableObject<Env> {
   }
 
   /** The student's reminders for this booking, queued with its confirmation (inside its transaction). */
-  private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number, stopLink: string): void {
+  private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number, stopLink: string, manageLink: string): void {
     const start = sessionStart(booking);
-    const message = JSON.stringify(withStopLink(reminderMessage(booking), stopLink));
+    const message = JSON.stringify(withStopLink(withManageLink(reminderMessage(booking), manageLink, "reminder"), stopLink));
     // The center's offsets, less those the student turned off.
     const off = new Set(parseReminderHours(booking.reminderHoursOff));
     const hours = parseReminderHours(booking.reminderHours).filter((offset) => !off.has(offset));

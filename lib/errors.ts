@@ -20,6 +20,8 @@ const STATUS = {
   "forbidden:internal": 403,
   /** A staff member whose role does not allow this (or who was disabled). */
   "forbidden:staff": 403,
+  /** A "Manage this booking" link whose signature does not hold (tampered, cut short, another key's). */
+  "forbidden:booking_link": 403,
   "not_found:session": 404,
   "not_found:chat": 404,
   "not_found:message": 404,
@@ -51,6 +53,8 @@ const STATUS = {
   "already_started:booking": 409,
   "gone:chat": 410,
   "gone:invite": 410,
+  /** A "Manage this booking" link past its expiry (a day after the session's end). */
+  "gone:booking_link": 410,
   /** An owner id whose student asked to be forgotten: it is dead; the browser gets a new one. */
   "gone:owner": 410,
   "payload_too_large:body": 413,

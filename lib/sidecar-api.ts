@@ -5,6 +5,7 @@ import type { KvStats } from "./queue/schemas";
 import type { SinkMessageList } from "./mail/sink";
 import type { EmailWithheld } from "./mail/recipients";
 import type { MailStopState } from "./mail/stop-link";
+import type { BookingLinkView } from "./mail/manage-link";
 import type { StudentFact } from "./memory/schemas";
 import type { ForgetMeResult } from "./memory/page-schemas";
 import type { AnalyticsSeries } from "./analytics/events";
@@ -53,6 +54,13 @@ export interface SidecarApi {
     bookingId: string,
     client?: ClientIp,
   ): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailedTo?: string; emailWithheld?: EmailWithheld }>>;
+  /** The booking a "Manage this booking" link names: 403 for a link we did not sign, 410 for an expired one. */
+  viewBookingByLink(token: string): Promise<Result<BookingLinkView>>;
+  /** Cancels the booking a link names, as its student (the one cancel; My bookings' limits). `emailed`: the cancellation email was queued. */
+  cancelBookingByLink(
+    token: string,
+    client?: ClientIp,
+  ): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailed: boolean }>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */

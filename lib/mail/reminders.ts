@@ -109,7 +109,7 @@ export function reminderMessage(booking: BookingMailFacts): MailMessage {
       `Where: ${where}`,
       `Booking number: ${bookingNumber(booking)}`,
       "",
-      "If you cannot come, please cancel it from My bookings so someone else can have the time.",
+      "If you cannot come, please cancel it (with the link below, or from My bookings) so someone else can have the time.",
       "",
       `— ${booking.centerName}`,
     ].join("\n"),

@@ -3,6 +3,8 @@ import { BookingId } from "../../lib/schemas";
 import { listBookings } from "../../services/db/bookings";
 import { cancelMyBooking } from "../../services/my-bookings";
 import { usableIp, type Caller } from "../../services/limits";
+import { bookingByLink, bookingLinkView } from "../../services/booking-link";
+import { clock } from "../../lib/time";
 import { ChatsRpc } from "./chats";
 
 /** My bookings: a student's bookings and their cancel (the one cancel, services/bookings.ts). */
@@ -22,6 +24,33 @@ export class BookingsRpc extends ChatsRpc {
       return this.limited([["bookingChangesPerOwner", owner], ["bookingChangesPerIp", usableIp(client)]], (now) =>
         cancelMyBooking(this.env, { ownerId: owner, bookingId: id.data, now }, this.waitUntil),
       );
+    });
+  }
+
+  /** The booking a "Manage this booking" link names (services/booking-link.ts), for its page on any device. One D1 read. */
+  async viewBookingByLink(token: string) {
+    return this.guard(async () => {
+      const now = clock.now();
+      const found = await bookingByLink(this.env, token, now);
+      return found.ok ? ok(bookingLinkView(found.value.booking, found.value.expiresAt, now)) : found;
+    });
+  }
+
+  /**
+   * Cancels the booking a link names, as its own student (the owner read from the row): the one
+   * cancel, with My bookings' limits and the chat told. The answer names no address: a link can be forwarded.
+   */
+  async cancelBookingByLink(token: string, client?: Caller) {
+    return this.guard(async () => {
+      const found = await bookingByLink(this.env, token, clock.now());
+      if (!found.ok) return found;
+      const { id: bookingId, ownerId } = found.value.booking;
+      return this.limited([["bookingChangesPerOwner", ownerId], ["bookingChangesPerIp", usableIp(client)]], async (now) => {
+        const cancelled = await cancelMyBooking(this.env, { ownerId, bookingId, now }, this.waitUntil);
+        if (!cancelled.ok) return cancelled;
+        const { lateCancel, cutoffHours, emailedTo } = cancelled.value;
+        return ok({ bookingId, status: "cancelled" as const, lateCancel, cutoffHours, emailed: emailedTo !== undefined });
+      });
     });
   }
 }

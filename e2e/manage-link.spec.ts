@@ -1,0 +1,62 @@
+import { expect, test } from "./support/test";
+import { ChatPage } from "./pages/chat";
+import { bookInChat, lettersName } from "./support/booking";
+import { startSidecar } from "./support/sidecar";
+
+/**
+ * The "Manage this booking" link in the confirmation email opens the booking on another device (a
+ * fresh browser context: no owner cookie) and cancels it there, asked once more first; the browser
+ * that booked sees it cancelled. A link we did not sign is refused. Production build + sidecar + mail sink.
+ */
+test.describe("the manage link in every email", () => {
+  test.beforeAll(() => startSidecar());
+
+  test("opens the booking in a fresh browser and cancels it there", async ({ page, browser }) => {
+    const stamp = Date.now();
+    const email = `manage.${stamp}@example.com`;
+    const chat = new ChatPage(page);
+    const booking = await bookInChat(chat, lettersName("Ada", stamp), email);
+
+    const toStudent = page.getByTestId("dev-mail-message").filter({ hasText: `To ${email}` }).filter({ hasText: "Booked:" });
+    await expect(async () => {
+      await page.goto("/dev/mail");
+      await expect(toStudent).toHaveCount(1, { timeout: 1_000 });
+    }).toPass({ timeout: 20_000 });
+    await expect(toStudent).toContainText("This link lets anyone who has it manage this booking — don't forward it.");
+    const text = (await toStudent.textContent()) ?? "";
+    const link = /on any device: (http\S+?\/booking\/[\w.%-]+)/.exec(text)?.[1];
+    expect(link, text).toBeTruthy();
+
+    const elsewhere = await browser.newContext();
+    try {
+      const phone = await elsewhere.newPage();
+      await phone.goto(link!);
+      await expect(phone.getByRole("heading", { level: 1 })).toHaveText("Your booking");
+      await expect(phone.getByTestId("managed-number")).toHaveText(booking.reference);
+      await expect(phone.getByTestId("managed-status")).toHaveText("Confirmed");
+      await phone.getByTestId("managed-cancel").click();
+      await expect(phone.getByText("Cancel this session? The time goes back to other students")).toBeVisible();
+      await phone.getByTestId("managed-cancel-confirm").click();
+      await expect(phone.getByTestId("managed-message")).toContainText("is cancelled.");
+      await expect(phone.getByTestId("managed-message")).toContainText("A cancellation email is on its way.");
+      await expect(phone.getByTestId("managed-status")).toHaveText("Cancelled");
+      await expect(phone.getByTestId("managed-cancel")).toHaveCount(0);
+    } finally {
+      await elsewhere.close();
+    }
+
+    // The browser that booked sees it cancelled on My bookings.
+    const { bookings } = (await (await page.request.get("/api/bookings")).json()) as { bookings: { id: string; status: string }[] };
+    expect(bookings.find((entry) => entry.id === booking.id)?.status).toBe("cancelled");
+  });
+
+  test("a link the center did not sign is refused and changes nothing", async ({ page, request }) => {
+    const forged = "eyJ2IjoxLCJiIjoiYmstMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYiLCJlIjo5OTk5OTk5OTk5OTk5fQ.AAAA";
+    const view = await request.get(`/api/booking-link/${forged}`);
+    expect(view.status()).toBe(403);
+    expect(await view.json()).toMatchObject({ error: { code: "forbidden" } });
+    expect((await request.post(`/api/booking-link/${forged}/cancel`)).status()).toBe(403);
+    await page.goto(`/booking/${forged}`);
+    await expect(page.getByTestId("booking-link-error")).toContainText("This link is not valid.");
+  });
+});
