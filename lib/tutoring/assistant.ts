@@ -162,12 +162,12 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   const fields = asked ? { ...input.fields, bookingInfo: withoutCancelQuestion(asked) } : input.fields;
   const policy = input.policy ?? DEFAULT_CENTER_POLICY;
   const today = localNow(input.now, input.timeZone ?? policy.timeZone);
-  const [subjects, tutors] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? []]);
+  const [subjects, tutors, aliases] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? [], catalog.subjectAliases?.() ?? {}]);
   const booking = fields.bookingInfo;
   const draft = criteriaOf(fields).handoff;
   // While the student types a name, a topic or a message for the center, only whole-message commands count.
   const strict = (inForm(booking) && (booking.step === "contact" || booking.step === "details")) || draft?.step === "ask";
-  const sure = parseMessage(message, { subjects, tutors, today, strict });
+  const sure = parseMessage(message, { subjects, tutors, aliases, today, strict });
   // Only a search may take the model's slots: a form, a booking to move, a question asked read the student's words alone.
   const searching = !strict && !draft && !asked && booking?.step !== "confirmed" && !inForm(booking);
   const parsed = searching ? await readUnsure({ parsed: sure, message, subjects, tutors, today, reader: input.reader }) : sure;
