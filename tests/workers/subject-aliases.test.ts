@@ -3,7 +3,9 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatState } from "../../lib/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
-import { enrolled, sidecar } from "./staff-helpers";
+import { createD1Catalog } from "../../services/db/catalog";
+import { StaffSubjectAliases } from "../../workers/staff/subject-aliases";
+import { enrolled, meteredD1, sidecar } from "./staff-helpers";
 
 /** A fresh chat's answer to one message, through the sidecar as the web worker sends it. */
 async function ask(content: string): Promise<ChatState> {
@@ -71,5 +73,19 @@ describe("subject aliases in the tutor editor", () => {
     const token = await staffToken("tutor");
     expect(unwrapOk(await sidecar.staffSubjectAliases(token))).toMatchObject({ canEdit: false, subjects: expect.arrayContaining(["Python"]) });
     expect(await sidecar.staffAddSubjectAlias(token, { alias: "CS 61A", subject: "Python" })).toMatchObject({ ok: false, error: { code: "forbidden:staff" } });
+  });
+
+  it("costs the alias row and the catalog version to add; a message reads no alias row while nothing changed", async () => {
+    const token = await staffToken("staff");
+    const metered = meteredD1(env.DB);
+    unwrapOk(await new StaffSubjectAliases({ DB: metered.db }).add(token, { alias: "PHYS 2A", subject: "Physics" }));
+    // The alias row, its primary-key index entry, and the catalog version by trigger.
+    expect(metered.counts.rowsWritten).toBe(3);
+    const catalog = () => createD1Catalog(metered.db);
+    await catalog().subjectAliases?.();
+    const before = { ...metered.counts };
+    expect(await catalog().subjectAliases?.()).toMatchObject({ "phys 2a": "Physics" });
+    expect(metered.counts.statements - before.statements).toBe(1);
+    expect(metered.counts.rowsRead - before.rowsRead).toBe(1);
   });
 });
