@@ -24,7 +24,25 @@ export const SubjectAliasInput = z
 export type SubjectAliasInput = z.infer<typeof SubjectAliasInput>;
 
 /** An alias's key in a URL: what `centerAliasKey` makes. */
-export const SubjectAliasKey = z.string().min(2).max(60).regex(/^[\p{Ll}\p{N}+#&' ]+$/u);
+export const SubjectAliasKey = z
+  .string()
+  .min(2)
+  .max(60)
+  .regex(/^[\p{L}\p{N}+#&' ]+$/u)
+  .refine((key) => key === key.toLowerCase());
+
+/** A key holds no "%": one still in the segment is URL encoding ("mth%201320"), decoded once. */
+function decoded(value: unknown): unknown {
+  if (typeof value !== "string" || !value.includes("%")) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** The DELETE route's segment. */
+export const SubjectAliasParams = z.object({ aliasKey: z.preprocess(decoded, SubjectAliasKey) });
 
 export const SubjectAlias = z.object({ aliasKey: z.string(), alias: z.string(), subject: z.string(), createdAt: z.number().int() });
 export type SubjectAlias = z.infer<typeof SubjectAlias>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_SESSION_FIELDS } from "../../lib/schemas";
-import { SubjectAliasInput } from "../../lib/staff/alias-schemas";
+import { SubjectAliasInput, SubjectAliasParams } from "../../lib/staff/alias-schemas";
 import { respond } from "../../lib/tutoring/assistant";
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
 import { centerAliasKey, centerAliasTable } from "../../lib/tutoring/center-aliases";
@@ -25,6 +25,12 @@ describe("the center's subject aliases", () => {
       expect(SubjectAliasInput.safeParse({ alias, subject: "Calculus I" }).success, alias).toBe(false);
     }
     expect(SubjectAliasInput.safeParse({ alias: "MATH 151", subject: "" }).success).toBe(false);
+  });
+
+  it("takes an alias's key from a URL segment, encoded or not, in any script", () => {
+    for (const segment of ["mth%201320", "mth 1320"]) expect(SubjectAliasParams.parse({ aliasKey: segment })).toEqual({ aliasKey: "mth 1320" });
+    expect(SubjectAliasParams.parse({ aliasKey: centerAliasKey("数学 一") }).aliasKey).toBe("数学 一");
+    for (const aliasKey of ["MTH 1320", "%E0%A4%A", "a/b", ""]) expect(SubjectAliasParams.safeParse({ aliasKey }).success, aliasKey).toBe(false);
   });
 
   it("reads a center alias as its subject, wins over a built-in alias spelled the same, and keeps its number out of the time", () => {
