@@ -32,6 +32,8 @@ const STATUS = {
   "not_found:invite": 404,
   /** A tutor id the staff console does not know. */
   "not_found:tutor": 404,
+  /** A subject alias the tutor editor does not hold. */
+  "not_found:subject_alias": 404,
   /** A staff member id the members page does not know. */
   "not_found:staff_member": 404,
   /** A passkey that is not (or no longer) one of that member's. */
@@ -45,6 +47,8 @@ const STATUS = {
   "conflict:passkey": 409,
   /** An edit of a retired tutor. */
   "conflict:tutor": 409,
+  /** An alias that already names a subject (one alias, one subject). */
+  "conflict:subject_alias": 409,
   /** An invite to an address that already belongs to a member (their role changes on the members page), or a link for a disabled one. */
   "conflict:staff_member": 409,
   /** A change that would leave the center without an active admin. */

@@ -12,6 +12,7 @@ import type { AnalyticsSeries } from "./analytics/events";
 import type { Tutor } from "./tutoring/schemas";
 import type { ScheduleWeek, ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffCancelled, StaffNote } from "./staff/schedule";
 import type { StaffTutorDetail, StaffTutorList, TutorInputDraft } from "./staff/tutor-schemas";
+import type { SubjectAlias, SubjectAliasInput, SubjectAliasList } from "./staff/alias-schemas";
 import type { StaffMemberEntry, StaffMemberList, StaffPendingInviteList, StaffRoleChange } from "./staff/members";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffMember, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
@@ -185,6 +186,12 @@ export interface SidecarApi {
   staffUpdateTutor(sessionToken: string, tutorId: string, input: TutorInputDraft): Promise<Result<StaffTutorDetail>>;
   /** Retires the tutor (idempotent) and lists their future bookings for rebooking. */
   staffRetireTutor(sessionToken: string, tutorId: string): Promise<Result<StaffTutorDetail>>;
+  /** The center's subject aliases ("MATH 151" → Calculus I) and the subjects one may name (any staff role). */
+  staffSubjectAliases(sessionToken: string): Promise<Result<SubjectAliasList>>;
+  /** Adds an alias (400 invalid or not a taught subject, 409 when it already names a subject). */
+  staffAddSubjectAlias(sessionToken: string, input: SubjectAliasInput): Promise<Result<SubjectAlias>>;
+  /** Removes an alias by its key (404 unknown). */
+  staffRemoveSubjectAlias(sessionToken: string, aliasKey: string): Promise<Result<{ removed: true }>>;
 
   // Analytics, for a staff session (staff and admins): `query` is an AnalyticsQuery (lib/analytics/events.ts).
   /** Counts per hour or per local day in the center's time zone; 400 for a bad range. */

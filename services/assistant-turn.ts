@@ -6,6 +6,7 @@ import type { MemoryView } from "../lib/memory/view";
 import { weekdayOf } from "../lib/calendar";
 import { describeEffectOutcome, respond, type AssistantEffect, type AssistantReply, type EffectOutcome } from "../lib/tutoring/assistant";
 import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
+import { workersAiSlotReader, type ToolModel } from "./slot-reader";
 import { QUICK } from "../lib/tutoring/commands";
 import { recordChat, touchChat } from "./db/chats";
 import { createD1Catalog } from "./db/catalog";
@@ -15,8 +16,8 @@ import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytic
 import { chatSession, messageQueue } from "./objects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER"> & {
-  AI?: Parameters<typeof workersAiRephraser>[0];
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER"> & {
+  AI?: Parameters<typeof workersAiRephraser>[0] & ToolModel;
 };
 
 /**
@@ -103,7 +104,9 @@ export async function builtinTurn(input: {
       readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) }),
       input.memory?.(),
     ]);
-    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy, ...(memory ? { memory } : {}) });
+    // The model may only fill the parse's slots, and only when the deterministic reader is unsure (lib/tutoring/model-reader.ts).
+    const reader = env.ASSISTANT_READER === "llm" && env.AI ? workersAiSlotReader(env.AI) : undefined;
+    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy, ...(memory ? { memory } : {}), ...(reader ? { reader } : {}) });
     let replies = turn.replies;
     let patch = turn.patch;
     if (turn.effect) {

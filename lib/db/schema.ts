@@ -34,6 +34,17 @@ export const tutorSubjects = sqliteTable(
   (table) => [primaryKey({ columns: [table.tutorId, table.subjectKey] }), index("tutor_subjects_by_key").on(table.subjectKey)],
 );
 
+/** The center's own names for its subjects ("MATH 151" → Calculus I), edited by staff; inserts and deletes move the catalog version (migration 0023). */
+export const subjectAliases = sqliteTable("subject_aliases", {
+  /** lower case, single-spaced, no accents: one alias names one subject */
+  aliasKey: text("alias_key").primaryKey(),
+  /** as staff typed it */
+  alias: text("alias").notNull(),
+  /** the catalog's spelling of the subject it names */
+  subject: text("subject").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
 export const tutorAvailability = sqliteTable(
   "tutor_availability",
   {

@@ -7,6 +7,7 @@ import { answerCancelQuestion, askToCancel, withoutCancelQuestion } from "./canc
 import { moveTurn } from "./move-flow";
 import { localNow } from "../calendar";
 import { namesSomething, parseMessage } from "./parse";
+import { readUnsure, type SlotReader } from "./model-reader";
 import { handoffTurn, startHandoff } from "./handoff-flow";
 import { detectLanguage } from "./language";
 import { matchQuickReplies, phrasesIn, type Phrases } from "./phrases";
@@ -40,6 +41,8 @@ export interface AssistantInput {
   memory?: MemoryView;
   /** False where nothing can be queued for staff (the stateless fallback): "leave a message" says so at once. Default true. */
   staffReachable?: boolean;
+  /** The optional model-backed reader (model-reader.ts), asked only while searching and only when the parse is unsure. */
+  reader?: SlotReader;
 }
 
 function isFresh(fields: SessionFields): boolean {
@@ -159,12 +162,15 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   const fields = asked ? { ...input.fields, bookingInfo: withoutCancelQuestion(asked) } : input.fields;
   const policy = input.policy ?? DEFAULT_CENTER_POLICY;
   const today = localNow(input.now, input.timeZone ?? policy.timeZone);
-  const [subjects, tutors] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? []]);
+  const [subjects, tutors, aliases] = await Promise.all([catalog.subjects(), catalog.tutorNames?.() ?? [], catalog.subjectAliases?.() ?? {}]);
   const booking = fields.bookingInfo;
   const draft = criteriaOf(fields).handoff;
   // While the student types a name, a topic or a message for the center, only whole-message commands count.
   const strict = (inForm(booking) && (booking.step === "contact" || booking.step === "details")) || draft?.step === "ask";
-  const parsed = parseMessage(message, { subjects, tutors, today, strict });
+  const sure = parseMessage(message, { subjects, tutors, aliases, today, strict });
+  // Only a search may take the model's slots: a form, a booking to move, a question asked read the student's words alone.
+  const searching = !strict && !draft && !asked && booking?.step !== "confirmed" && !inForm(booking);
+  const parsed = searching ? await readUnsure({ parsed: sure, message, subjects, tutors, today, reader: input.reader }) : sure;
   // Outside a hand-off, "change it" means what it always did: move the booking.
   if (!draft && parsed.intent === "edit_message") {
     if (strict) delete parsed.intent;

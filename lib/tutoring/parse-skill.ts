@@ -1,3 +1,4 @@
+import type { CenterAliases } from "./center-aliases";
 import { DEPARTMENTS, SKILL_ALIASES, SKILL_GROUPS, TOPIC_ALIASES } from "./skill-aliases";
 import { editDistance, tokenize, typoAllowance, words, type Token } from "./text";
 
@@ -62,11 +63,11 @@ interface PhraseIndex {
 /** Built once per catalog subject list (a few lists at most live at a time). */
 const indexes = new Map<string, PhraseIndex>();
 
-function phraseIndex(subjects: readonly string[]): PhraseIndex {
-  const cacheKey = subjects.join("\n");
+function phraseIndex(subjects: readonly string[], centerAliases: CenterAliases): PhraseIndex {
+  const cacheKey = `${subjects.join("\n")}\n\n${Object.entries(centerAliases).join("\n")}`;
   const cached = indexes.get(cacheKey);
   if (cached) return cached;
-  const phrases = buildPhrases(subjects);
+  const phrases = buildPhrases(subjects, centerAliases);
   const byShape = new Map<string, Phrase[]>();
   for (const phrase of phrases) {
     const shape = `${phrase.words.length}:${phrase.key[0] ?? ""}`;
@@ -78,7 +79,7 @@ function phraseIndex(subjects: readonly string[]): PhraseIndex {
   return index;
 }
 
-function buildPhrases(subjects: readonly string[]): Phrase[] {
+function buildPhrases(subjects: readonly string[], centerAliases: CenterAliases): Phrase[] {
   const byLower = new Map(subjects.map((subject) => [subject.toLowerCase(), subject]));
   const phrases: Phrase[] = [];
   const add = (text: string, target: Omit<Phrase, "words" | "key">) => {
@@ -98,6 +99,11 @@ function buildPhrases(subjects: readonly string[]): Phrase[] {
     const options = members.flatMap((member) => byLower.get(member.toLowerCase()) ?? []);
     if (options.length === 1) add(word, { skill: options[0] });
     else if (options.length > 1) add(word, { options });
+  }
+  // The center's own names last: spelled like a built-in alias, theirs wins (the key index keeps the last).
+  for (const [alias, subject] of Object.entries(centerAliases)) {
+    const skill = byLower.get(subject.toLowerCase());
+    if (skill) add(alias, { skill });
   }
   return phrases;
 }
@@ -184,8 +190,8 @@ function fuzzyHits(text: string, tokens: Token[], { byShape }: PhraseIndex, used
 }
 
 /** `text` must already be normalized (see `normalize`). */
-export function parseSkill(text: string, subjects: readonly string[]): SkillParse {
-  const phrases = phraseIndex(subjects);
+export function parseSkill(text: string, subjects: readonly string[], centerAliases: CenterAliases = {}): SkillParse {
+  const phrases = phraseIndex(subjects, centerAliases);
   const tokens = tokenize(text);
   const used = tokens.map(() => false);
   const exact = exactHits(text, tokens, phrases, used);

@@ -1,11 +1,12 @@
 import type { LocalNow } from "../calendar";
+import type { CenterAliases } from "./center-aliases";
 import type { MeetingMode } from "./parse-contact";
 import { RETRACTED_ES } from "./lexicon-es";
 import { parseIntent, type Intent } from "./parse-intent";
 import { parseSkill } from "./parse-skill";
 import { parseTutorAndMode } from "./parse-tutor";
 import { parseWhen, type WhenParse } from "./parse-when";
-import { normalize, tidy } from "./text";
+import { normalize, splitCourseCodes, tidy } from "./text";
 import { findUnknownSubject, type UnknownSubject } from "./unknown-subject";
 
 /**
@@ -40,6 +41,8 @@ export interface ParseContext {
   subjects: readonly string[];
   /** The catalog's tutor names; only these can be asked for by name. */
   tutors?: readonly string[];
+  /** The center's own names for its subjects ("MATH 151"), staff-edited; matched like the built-in aliases. */
+  aliases?: CenterAliases;
   today: LocalNow;
   /** Only whole-message commands count (the student is typing free text). */
   strict?: boolean;
@@ -64,11 +67,10 @@ function withoutRetracted(text: string): string {
 
 export function parseMessage(message: string, context: ParseContext): ParsedMessage {
   const intentParse = parseIntent(tidy(message), context.strict ?? false);
-  // Course codes typed without a space read like with one: "math151" is "math 151".
-  const text = withoutRetracted(normalize(intentParse.rest).replace(/\b([a-z]{2,5})(\d{1,3}[a-d]?)\b/g, "$1 $2"));
+  const text = withoutRetracted(splitCourseCodes(normalize(intentParse.rest)));
   const people = parseTutorAndMode(text, context.tutors ?? []);
   const withoutPeople = blank(text, people.spans);
-  const skillParse = parseSkill(withoutPeople, context.subjects);
+  const skillParse = parseSkill(withoutPeople, context.subjects, context.aliases);
   // Subject words are blanked out so "calc 2 at 10" keeps 2 out of the time.
   const withoutSkill = blank(withoutPeople, skillParse.spans);
   const when = parseWhen(withoutSkill.replace(/\s+/g, " ").trim(), context.today);

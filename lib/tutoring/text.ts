@@ -17,6 +17,11 @@ export function fold(text: string): string {
   return text.normalize("NFD").replace(/\p{M}+/gu, "");
 }
 
+/** Course codes typed without a space read like with one: "math151" is "math 151" (`text` lower case). */
+export function splitCourseCodes(text: string): string {
+  return text.replace(/\b([a-z]{2,5})(\d{1,4}[a-d]?)\b/g, "$1 $2");
+}
+
 /** Tidy, lowercase and without accents; keeps the symbols subject names use (c++, c#, a&p). */
 export function normalize(text: string): string {
   return fold(tidy(text).toLowerCase());

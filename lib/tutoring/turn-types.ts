@@ -21,6 +21,8 @@ export interface TutorCatalog {
   subjects(): Promise<string[]>;
   /** Every tutor's name, for "can I get Maya again"; without it no tutor is recognized by name. */
   tutorNames?(): Promise<string[]>;
+  /** The center's own names for its subjects (alias key → subject), staff-edited; without it only the built-in aliases count. */
+  subjectAliases?(): Promise<Readonly<Record<string, string>>>;
   /** Sessions already booked with these tutors from `fromDate` on: never offered again. */
   bookedSlots(tutorIds: string[], fromDate: string): Promise<BookedSlot[]>;
 }

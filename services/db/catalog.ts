@@ -3,6 +3,7 @@ import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
 import { Tutor, Weekday } from "../../lib/tutoring/schemas";
 import { directoryPrefix, skillKeys, subjectList } from "../../lib/tutoring/subject-key";
+import { centerAliasTable, type CenterAliases } from "../../lib/tutoring/center-aliases";
 import type { TutorCatalog } from "../../lib/tutoring/turn-types";
 
 /**
@@ -21,6 +22,8 @@ import type { TutorCatalog } from "../../lib/tutoring/turn-types";
 const subjectsByDb = new WeakMap<D1Database, { version: number; names: Promise<string[]> }>();
 /** The tutors' names, kept the same way (a rename moves the version too: migration 0021). */
 const tutorNamesByDb = new WeakMap<D1Database, { version: number; names: Promise<string[]> }>();
+/** The center's subject aliases, kept the same way (adding or removing one moves the version: migration 0023). */
+const aliasesByDb = new WeakMap<D1Database, { version: number; table: Promise<CenterAliases> }>();
 
 export function createD1Catalog(db: D1Database): TutorCatalog {
   const orm = drizzle(db, { schema });
@@ -29,7 +32,7 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
   const catalogVersion = () =>
     (versionRead ??= db.prepare("SELECT catalog_version AS version FROM center_settings WHERE id = 1").first<{ version: number }>().then((row) => row?.version ?? -1));
 
-  return {
+  const catalog: TutorCatalog = {
     async findBySkill(skill) {
       // The subject and its alias's subject in one query; the first key in `skillKeys` order that has tutors wins.
       const keys = skillKeys(skill);
@@ -86,7 +89,20 @@ export function createD1Catalog(db: D1Database): TutorCatalog {
       tutorNamesByDb.set(db, { version, names });
       return names;
     },
+    /** The center's aliases whose subject some tutor teaches: no rows beyond the version while nothing changed. */
+    async subjectAliases() {
+      const version = await catalogVersion();
+      const cached = aliasesByDb.get(db);
+      if (cached && cached.version === version) return cached.table;
+      const table = Promise.all([orm.select({ aliasKey: schema.subjectAliases.aliasKey, subject: schema.subjectAliases.subject }).from(schema.subjectAliases), catalog.subjects()]).then(
+        ([rows, subjects]) => centerAliasTable(rows, subjects),
+      );
+      table.catch(() => aliasesByDb.delete(db));
+      aliasesByDb.set(db, { version, table });
+      return table;
+    },
   };
+  return catalog;
 }
 
 type Orm = ReturnType<typeof drizzle<typeof schema>>;

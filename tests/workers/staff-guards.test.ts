@@ -42,6 +42,9 @@ const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
   { name: "staffCreateTutor", roles: ["admin", "staff"], call: (token) => sidecar.staffCreateTutor(token, { name: "" } as never) },
   { name: "staffUpdateTutor", roles: ["admin", "staff"], call: (token) => sidecar.staffUpdateTutor(token, "t-guard", { name: "" } as never) },
   { name: "staffRetireTutor", roles: ["admin", "staff"], call: (token) => sidecar.staffRetireTutor(token, "t-guard") },
+  { name: "staffSubjectAliases", roles: ["admin", "staff", "tutor"], call: (token) => sidecar.staffSubjectAliases(token) },
+  { name: "staffAddSubjectAlias", roles: ["admin", "staff"], call: (token) => sidecar.staffAddSubjectAlias(token, { alias: "GUARD 101", subject: "Python" }) },
+  { name: "staffRemoveSubjectAlias", roles: ["admin", "staff"], call: (token) => sidecar.staffRemoveSubjectAlias(token, "guard 102") },
   { name: "staffAnalytics", roles: ["admin", "staff"], call: (token) => sidecar.staffAnalytics(token, { from: "2026-11-01", to: "2026-11-02", granularity: "day" }) },
   // Staff access (workers/staff/members.ts): admins only. Each names a real member or passkey, so a call let through would change it.
   { name: "staffMembers", roles: ["admin"], call: (token) => sidecar.staffMembers(token) },
@@ -73,7 +76,8 @@ async function state() {
   const bookings = await env.DB.prepare("SELECT group_concat(id || status || COALESCE(attendance, '') || COALESCE(tutor_note, ''), ',') AS rows FROM bookings").first();
   const center = await env.DB.prepare(
     `SELECT (SELECT json_object('name', name, 'updated', updated_at) FROM center_settings) AS settings, (SELECT COUNT(*) FROM center_closed_dates) AS closed,
-            (SELECT group_concat(id || COALESCE(retired_at, '') || COALESCE(updated_at, ''), ',') FROM tutors) AS tutors`,
+            (SELECT group_concat(id || COALESCE(retired_at, '') || COALESCE(updated_at, ''), ',') FROM tutors) AS tutors,
+            (SELECT group_concat(alias_key || '|' || subject, ',') FROM subject_aliases) AS aliases`,
   ).first();
   return { staff: await staffRows(), bookings, center, pending: await queue.pending(50), dead: await queue.deadLetters(50) };
 }

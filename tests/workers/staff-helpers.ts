@@ -91,6 +91,13 @@ export function meteredD1(db: D1Database) {
         add(result.meta);
         return result;
       },
+      // Drizzle's selects read rows as arrays: the same rows, one execution, counted once (distinct column names only).
+      raw: async (options?: { columnNames?: boolean }) => {
+        const result = await statement.all<Record<string, unknown>>();
+        add(result.meta);
+        const rows = result.results.map((row) => Object.values(row));
+        return options?.columnNames ? [Object.keys(result.results[0] ?? {}), ...rows] : rows;
+      },
     };
     real.set(proxy, statement);
     return proxy as unknown as D1PreparedStatement;

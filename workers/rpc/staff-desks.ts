@@ -4,6 +4,8 @@ import { StaffInbox } from "../staff/inbox";
 import { StaffSchedule } from "../staff/schedule";
 import { CenterSettingsDesk } from "../staff/center-settings";
 import { StaffTutors } from "../staff/tutors";
+import { StaffSubjectAliases } from "../staff/subject-aliases";
+import type { SubjectAliasInput } from "../../lib/staff/alias-schemas";
 import { StaffAnalytics } from "../staff/analytics";
 import { clock } from "../../lib/time";
 import { StaffAccessRpc } from "./staff-access";
@@ -103,6 +105,20 @@ export class StaffDesksRpc extends StaffAccessRpc {
   /** Retires a tutor; their future bookings come back for rebooking, still booked. */
   async staffRetireTutor(sessionToken: string, tutorId: string) {
     return this.guard(() => new StaffTutors(this.env).retire(sessionToken, tutorId));
+  }
+
+  // Subject aliases (workers/staff/subject-aliases.ts): the center's names for its subjects, on the tutor editor.
+
+  async staffSubjectAliases(sessionToken: string) {
+    return this.guard(() => new StaffSubjectAliases(this.env).list(sessionToken));
+  }
+
+  async staffAddSubjectAlias(sessionToken: string, input: SubjectAliasInput) {
+    return this.guard(() => new StaffSubjectAliases(this.env).add(sessionToken, input));
+  }
+
+  async staffRemoveSubjectAlias(sessionToken: string, aliasKey: string) {
+    return this.guard(() => new StaffSubjectAliases(this.env).remove(sessionToken, aliasKey));
   }
 
 }

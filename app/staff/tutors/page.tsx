@@ -5,6 +5,7 @@ import { subjectKey } from "@/lib/tutoring/subject-key";
 import { availabilityLabel, modeLabel } from "../../components/format";
 import { signedInStaff, StaffPage } from "../staff-page";
 import { asStaff } from "../as-staff";
+import { SubjectAliases } from "./subject-aliases";
 
 export const metadata: Metadata = { title: "Tutors · Staff · Tutoring Center" };
 
@@ -43,7 +44,10 @@ export default async function StaffTutorsPage({ searchParams }: { searchParams: 
   await signedInStaff();
   const raw = (await searchParams).q;
   const query = (Array.isArray(raw) ? raw[0] : raw)?.slice(0, 80) ?? "";
-  const { tutors, canEdit } = await asStaff((sidecar, token) => sidecar.staffTutors(token));
+  const [{ tutors, canEdit }, aliases] = await Promise.all([
+    asStaff((sidecar, token) => sidecar.staffTutors(token)),
+    asStaff((sidecar, token) => sidecar.staffSubjectAliases(token)),
+  ]);
   const shown = tutors.filter((tutor) => matches(tutor, query));
   const teaching = shown.filter((tutor) => tutor.retiredAt === null);
   const retired = shown.filter((tutor) => tutor.retiredAt !== null);
@@ -78,6 +82,7 @@ export default async function StaffTutorsPage({ searchParams }: { searchParams: 
           <TutorRows tutors={retired} testId="retired-tutors" />
         </section>
       )}
+      <SubjectAliases aliases={aliases.aliases} subjects={aliases.subjects} canEdit={aliases.canEdit} />
     </StaffPage>
   );
 }

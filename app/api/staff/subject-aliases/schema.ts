@@ -1,0 +1,1 @@
+export { SubjectAliasInput as SubjectAliasBody, SubjectAliasParams } from "@/lib/staff/alias-schemas";

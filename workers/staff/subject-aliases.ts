@@ -1,0 +1,73 @@
+import { fail, ok, zodIssues, type Result } from "../../lib/errors";
+import type { StaffSessionInfo } from "../../lib/staff/schemas";
+import { MAX_SUBJECT_ALIASES, SubjectAliasInput, SubjectAliasKey, type SubjectAlias, type SubjectAliasList } from "../../lib/staff/alias-schemas";
+import { centerAliasKey } from "../../lib/tutoring/center-aliases";
+import { createD1Catalog } from "../../services/db/catalog";
+import { countSubjectAliases, deleteSubjectAlias, insertSubjectAlias, listSubjectAliases, taughtSubject } from "../../services/db/subject-aliases";
+import { clock } from "../../lib/time";
+import { checkStaffSession, limitStaffChange } from "./sessions";
+
+const NOT_FOUND = "There is no such alias.";
+
+/**
+ * The center's names for its subjects ("MATH 151" → Calculus I), a section of the tutor editor:
+ * staff and admins add and remove them, a tutor-role member may look. D1 only; adding or removing
+ * one moves the catalog version, so the assistant reads them from the next message in every isolate.
+ */
+export class StaffSubjectAliases {
+  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
+
+  private async viewer(sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
+    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
+    return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
+  }
+
+  private async editor(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
+    const session = await this.viewer(sessionToken);
+    if (!session.ok) return session;
+    if (!session.value.canEdit) return fail("forbidden:staff", "Only staff and admins can change subject aliases.");
+    return (await limitStaffChange(this.env, session.value, clock.now())) ?? session;
+  }
+
+  /** Every alias and the subjects an alias may name. */
+  async list(sessionToken: unknown): Promise<Result<SubjectAliasList>> {
+    const session = await this.viewer(sessionToken);
+    if (!session.ok) return session;
+    const [aliases, subjects] = await Promise.all([listSubjectAliases(this.env.DB), createD1Catalog(this.env.DB).subjects()]);
+    return ok({ aliases, subjects, canEdit: session.value.canEdit });
+  }
+
+  /** Adds an alias for a subject some tutor teaches; 409 when the alias already names a subject (this one or another). */
+  async add(sessionToken: unknown, input: unknown): Promise<Result<SubjectAlias>> {
+    const session = await this.editor(sessionToken);
+    if (!session.ok) return session;
+    const parsed = SubjectAliasInput.safeParse(input);
+    if (!parsed.success) return fail("bad_request:body", "Check the alias.", zodIssues(parsed.error));
+    const { alias } = parsed.data;
+    const subject = await taughtSubject(this.env.DB, { subject: parsed.data.subject });
+    if (!subject) return fail("bad_request:body", "Check the alias.", [{ path: "subject", message: "not a subject any tutor teaches" }]);
+    const aliasKey = centerAliasKey(alias);
+    const itself = await taughtSubject(this.env.DB, { subject: aliasKey });
+    if (itself) return fail("bad_request:body", "Check the alias.", [{ path: "alias", message: `${itself} is already a subject's name` }]);
+    if ((await countSubjectAliases(this.env.DB)) >= MAX_SUBJECT_ALIASES) {
+      return fail("bad_request:body", "Check the alias.", [{ path: "alias", message: `at most ${MAX_SUBJECT_ALIASES} aliases; remove one first` }]);
+    }
+    const row: SubjectAlias = { aliasKey, alias, subject, createdAt: clock.now() };
+    const inserted = await insertSubjectAlias(this.env.DB, row);
+    if (!inserted.added) {
+      const holder = inserted.existing?.subject ?? "another subject";
+      return fail("conflict:subject_alias", `“${alias}” already names ${holder}.`);
+    }
+    return ok(row);
+  }
+
+  /** Removes an alias by its key; 404 when there is none. */
+  async remove(sessionToken: unknown, aliasKey: unknown): Promise<Result<{ removed: true }>> {
+    const session = await this.editor(sessionToken);
+    if (!session.ok) return session;
+    const key = SubjectAliasKey.safeParse(aliasKey);
+    if (!key.success) return fail("not_found:subject_alias", NOT_FOUND);
+    if (!(await deleteSubjectAlias(this.env.DB, { aliasKey: key.data }))) return fail("not_found:subject_alias", NOT_FOUND);
+    return ok({ removed: true });
+  }
+}
