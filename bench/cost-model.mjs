@@ -115,7 +115,8 @@ export function monthlyEvents(measured, mode, scenario = SCENARIO) {
   ];
   // Analytics has no flush: each exchange's Analytics.record (1 DO call, 1 row written) is inside the exchange's units.
   if (mode === "external") {
-    events.push({ name: "bot idle poll", count: (days * 86_400) / scenario.botPollSeconds, units: totalsOf(run.botIdlePoll) });
+    // perDeployment: one bot's steady cadence, all day, whatever the number of students (bench/capacity-model.ts).
+    events.push({ name: "bot idle poll", count: (days * 86_400) / scenario.botPollSeconds, units: totalsOf(run.botIdlePoll), perDeployment: true });
   }
   return events;
 }

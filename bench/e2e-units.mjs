@@ -14,6 +14,24 @@ function diff(after, before = {}) {
 const sum = (values) => values.reduce((total, value) => total + value, 0);
 const sumOf = (record, pick = (v) => v) => sum(Object.values(record ?? {}).map(pick));
 
+/**
+ * Per Durable Object class: calls (stub calls + alarm runs), rows read and rows written
+ * (+ setAlarm/deleteAlarm). The capacity table (bench/capacity.mjs) reads the shared ones.
+ */
+function byClassOf(delta) {
+  const classes = new Set([...Object.keys(delta.doCalls ?? {}), ...Object.keys(delta.doRows ?? {}), ...Object.keys(delta.alarmRuns ?? {}), ...Object.keys(delta.alarmWrites ?? {})]);
+  const out = {};
+  for (const cls of classes) {
+    const tally = {
+      calls: sumOf(delta.doCalls?.[cls]) + (delta.alarmRuns?.[cls] ?? 0),
+      rowsRead: delta.doRows?.[cls]?.reads ?? 0,
+      rowsWritten: (delta.doRows?.[cls]?.writes ?? 0) + (delta.alarmWrites?.[cls] ?? 0),
+    };
+    if (tally.calls || tally.rowsRead || tally.rowsWritten) out[cls] = tally;
+  }
+  return out;
+}
+
 /** A counter delta as the billing units of one step. */
 function unitsOf(delta) {
   const calls = {};
@@ -25,6 +43,7 @@ function unitsOf(delta) {
   return {
     doCalls: sumOf(calls),
     calls,
+    byClass: byClassOf(delta),
     alarmRuns: sumOf(delta.alarmRuns),
     wsHandled: delta.wsHandled ?? 0,
     doRowsRead: sumOf(delta.doRows, (rows) => rows.reads),
@@ -56,6 +75,10 @@ export const UNIT_KEYS = [
 function addUnits(into, units) {
   for (const key of UNIT_KEYS) into[key] = (into[key] ?? 0) + (units[key] ?? 0);
   for (const [name, n] of Object.entries(units.calls ?? {})) (into.calls ??= {})[name] = (into.calls[name] ?? 0) + n;
+  for (const [cls, tally] of Object.entries(units.byClass ?? {})) {
+    const sum = ((into.byClass ??= {})[cls] ??= { calls: 0, rowsRead: 0, rowsWritten: 0 });
+    for (const key of Object.keys(sum)) sum[key] += tally[key] ?? 0;
+  }
   return into;
 }
 
@@ -64,6 +87,9 @@ export function meanUnits(list) {
   const mean = {};
   for (const key of UNIT_KEYS) mean[key] = Number(((total[key] ?? 0) / list.length).toFixed(3));
   mean.calls = Object.fromEntries(Object.entries(total.calls ?? {}).map(([name, n]) => [name, Number((n / list.length).toFixed(3))]));
+  mean.byClass = Object.fromEntries(
+    Object.entries(total.byClass ?? {}).map(([cls, tally]) => [cls, Object.fromEntries(Object.entries(tally).map(([key, n]) => [key, Number((n / list.length).toFixed(3))]))]),
+  );
   return mean;
 }
 

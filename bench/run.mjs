@@ -3,7 +3,8 @@
 //    the same conversations, then times each queue operation on both and counts
 //    the SQLite rows it read and wrote;
 // 2. e2e: the real sidecar under a counting entry, one user action at a time,
-//    and what seed 002's month costs (bench/e2e.mjs);
+//    what seed 002's month costs (bench/e2e.mjs), and the capacity of the resources
+//    the whole deployment shares (bench/capacity.mjs);
 // 3. bundles: a production build, then the JavaScript each page ships, from the
 //    build's own manifests (bench/bundle-size.mjs).
 // See bench/README.md.
@@ -14,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { start, stop, waitForHttp } from "../scripts/lib/processes.mjs";
 import { measureBundles, printBundles } from "./bundle-size.mjs";
+import { printCapacity, summarizeCapacity } from "./capacity.mjs";
 import { runEndToEnd } from "./e2e.mjs";
 import { printEndToEnd, summarizeEndToEnd } from "./e2e-report.mjs";
 import { stopEndToEndWorker } from "./e2e-stack.mjs";
@@ -306,8 +308,12 @@ async function main() {
     try {
       output.endToEnd = summarizeEndToEnd(await runEndToEnd());
       printEndToEnd(output.endToEnd);
+      // From this run's counts: the shared resources per action and their ceilings (bench/capacity.mjs).
+      output.capacity = await summarizeCapacity(output.endToEnd);
+      printCapacity(output.capacity);
     } catch (error) {
       delete output.endToEnd;
+      delete output.capacity;
       reportFailure("e2e", error);
     }
   }
