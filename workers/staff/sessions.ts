@@ -4,6 +4,7 @@ import { SecretToken, STAFF_SESSION_MS, StaffSite, type StaffMember, type StaffS
 import { StaffDisplayNameInput } from "../../lib/staff/author";
 import { findStaffSession, revokeStaffSession, setStaffDisplayName } from "../../services/db/staff";
 import { takeLimits, type LimiterEnv } from "../../services/limits";
+import { clock } from "../../lib/time";
 
 /**
  * Staff sessions: the part of staff sign-in that needs no WebAuthn (invites
@@ -79,4 +80,21 @@ export async function setOwnDisplayName({
 export async function limitStaffChange(env: Partial<LimiterEnv>, session: StaffSessionInfo, now: number): Promise<Result<never> | null> {
   if (!env.RATE_LIMITER) return null;
   return takeLimits({ RATE_LIMITER: env.RATE_LIMITER }, [["staffChangesPerMember", session.member.id]], now);
+}
+
+/**
+ * The catalog desks' two doors (tutors, subject aliases): anyone signed in to the console may look,
+ * with `canEdit` saying whether they may change anything; staff and admins change (within their
+ * limit of changes), a tutor-role member does not (`refused` says what they may not change).
+ */
+export async function catalogViewer(env: { DB: D1Database }, sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
+  const session = await checkStaffSession({ db: env.DB, sessionToken, now: clock.now() });
+  return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
+}
+
+export async function catalogEditor(env: { DB: D1Database } & Partial<LimiterEnv>, sessionToken: unknown, refused: string): Promise<Result<StaffSessionInfo>> {
+  const session = await catalogViewer(env, sessionToken);
+  if (!session.ok) return session;
+  if (!session.value.canEdit) return fail("forbidden:staff", refused);
+  return (await limitStaffChange(env, session.value, clock.now())) ?? session;
 }

@@ -1,11 +1,10 @@
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
-import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { MAX_SUBJECT_ALIASES, SubjectAliasInput, SubjectAliasKey, type SubjectAlias, type SubjectAliasList } from "../../lib/staff/alias-schemas";
 import { centerAliasKey } from "../../lib/tutoring/center-aliases";
 import { createD1Catalog } from "../../services/db/catalog";
 import { countSubjectAliases, deleteSubjectAlias, insertSubjectAlias, listSubjectAliases, taughtSubject } from "../../services/db/subject-aliases";
 import { clock } from "../../lib/time";
-import { checkStaffSession, limitStaffChange } from "./sessions";
+import { catalogEditor, catalogViewer } from "./sessions";
 
 const NOT_FOUND = "There is no such alias.";
 
@@ -17,16 +16,12 @@ const NOT_FOUND = "There is no such alias.";
 export class StaffSubjectAliases {
   constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
 
-  private async viewer(sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
-    return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
+  private viewer(sessionToken: unknown) {
+    return catalogViewer(this.env, sessionToken);
   }
 
-  private async editor(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
-    const session = await this.viewer(sessionToken);
-    if (!session.ok) return session;
-    if (!session.value.canEdit) return fail("forbidden:staff", "Only staff and admins can change subject aliases.");
-    return (await limitStaffChange(this.env, session.value, clock.now())) ?? session;
+  private editor(sessionToken: unknown) {
+    return catalogEditor(this.env, sessionToken, "Only staff and admins can change subject aliases.");
   }
 
   /** Every alias and the subjects an alias may name. */

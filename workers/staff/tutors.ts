@@ -1,9 +1,8 @@
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { randomHex } from "../../lib/ids";
-import type { StaffSessionInfo } from "../../lib/staff/schemas";
 import { TutorId, TutorInput, type StaffTutorDetail, type StaffTutorList } from "../../lib/staff/tutor-schemas";
 import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../../services/db/tutors";
-import { checkStaffSession, limitStaffChange } from "./sessions";
+import { catalogEditor, catalogViewer } from "./sessions";
 import { clock } from "../../lib/time";
 
 const NOT_FOUND = "There is no tutor with that id.";
@@ -17,18 +16,12 @@ const NOT_FOUND = "There is no tutor with that id.";
 export class StaffTutors {
   constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
 
-  /** Anyone signed in to the console may look; `canEdit` says whether they may change anything. */
-  private async viewer(sessionToken: unknown): Promise<Result<StaffSessionInfo & { canEdit: boolean }>> {
-    const session = await checkStaffSession({ db: this.env.DB, sessionToken, now: clock.now() });
-    return session.ok ? ok({ ...session.value, canEdit: session.value.member.role !== "tutor" }) : session;
+  private viewer(sessionToken: unknown) {
+    return catalogViewer(this.env, sessionToken);
   }
 
-  /** Staff and admins change tutors (within their limit of changes); tutors do not. */
-  private async editor(sessionToken: unknown): Promise<Result<StaffSessionInfo>> {
-    const session = await this.viewer(sessionToken);
-    if (!session.ok) return session;
-    if (!session.value.canEdit) return fail("forbidden:staff", "Only staff and admins can change tutors.");
-    return (await limitStaffChange(this.env, session.value, clock.now())) ?? session;
+  private editor(sessionToken: unknown) {
+    return catalogEditor(this.env, sessionToken, "Only staff and admins can change tutors.");
   }
 
   /** Every tutor, retired ones flagged. */
