@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule, type ClientContext } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
-import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
+import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, OwnerId, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
@@ -303,6 +303,20 @@ export class ChatSession extends DurableObject<Env> {
     const info = this.fields.bookingInfo;
     const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
     this.appendAssistantTurn(ownerId, [{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [QUICK.startOver] }], shown, now);
+  }
+
+  /**
+   * The chat changes owner: the student signed in, and what this browser's owner held moves to their
+   * account (services/owner-merge.ts). Live or in the trash alike; open tabs stay connected. One row
+   * written; a repeat (already `to`'s) writes nothing. Anyone else's chat: not found.
+   */
+  handOver(from: string, to: string): Result<{ moved: boolean }> {
+    // Already moved, or emptied (a hard delete in progress): nothing to move.
+    if (!this.meta || this.meta.ownerId === to) return ok({ moved: false });
+    if (this.meta.ownerId !== from || !OwnerId.safeParse(to).success) return this.refusal(from);
+    store.setOwner(this.db, to);
+    this.meta = { ...this.meta, ownerId: to };
+    return ok({ moved: true });
   }
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */

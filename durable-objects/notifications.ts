@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
-import { MarkRead, NewNotification, NOTIFICATIONS_KEPT, type Notification, type NotificationList, type NotificationsFrame, type UnreadCount } from "../lib/notifications/schemas";
+import { MarkRead, NewNotification, Notification, NOTIFICATIONS_KEPT, type NotificationList, type NotificationsFrame, type UnreadCount } from "../lib/notifications/schemas";
 import { LIMITS, takeFromBucket, type BucketState } from "../lib/rate-limits";
 import { OwnerId } from "../lib/schemas";
 import { CLOSE, MAX_CLIENT_FRAME_CHARS, PING, PONG } from "../lib/socket-protocol";
@@ -129,6 +129,47 @@ export class Notifications extends DurableObject<Env> {
     this.rows = [row, ...this.rows.slice(0, NOTIFICATIONS_KEPT - 1)];
     this.push(publicOf(row));
     return ok({ added: true, unread: this.unread() });
+  }
+
+  /**
+   * Another owner's notifications join these (the student signed in and that browser's bell moves to
+   * the account, services/owner-merge.ts), each keeping its time and read state. Idempotent by id: one
+   * already here is skipped, so a retried move writes nothing twice. One row written per new one.
+   */
+  async absorb(ownerId: string, notes: unknown): Promise<Result<{ added: number; unread: number }>> {
+    if (this.foreign(ownerId)) return fail("not_found:notification", NOT_FOUND);
+    const parsed = Notification.array().max(NOTIFICATIONS_KEPT).safeParse(notes);
+    if (!parsed.success) return fail("bad_request:body", "Invalid notifications.", zodIssues(parsed.error));
+    const held = new Set(this.rows.map((row) => row.key));
+    const incoming = parsed.data.filter((note) => !held.has(note.id)).sort((a, b) => a.createdAt - b.createdAt);
+    if (incoming.length === 0) return ok({ added: 0, unread: this.unread() });
+    let seq = this.rows[0]?.seq ?? 0;
+    const added: Row[] = incoming.map((note) => ({
+      key: note.id, seq: ++seq, kind: note.kind, title: note.title, body: note.body, href: note.href,
+      booking_id: note.bookingId, created_at: note.createdAt, read_at: note.readAt,
+    }));
+    const merged = [...added.reverse(), ...this.rows];
+    const kept = merged.slice(0, NOTIFICATIONS_KEPT);
+    const dropped = merged.slice(NOTIFICATIONS_KEPT);
+    this.ctx.storage.transactionSync(() => {
+      if (!this.hasSchema) {
+        migrate(this.db, MIGRATIONS);
+        this.db.run(sql`INSERT INTO owner (id, owner_id) VALUES (1, ${ownerId})`);
+      }
+      for (const row of added) {
+        if (dropped.includes(row)) continue;
+        this.db.run(
+          sql`INSERT INTO notifications (key, seq, kind, title, body, href, booking_id, created_at, read_at)
+              VALUES (${row.key}, ${row.seq}, ${row.kind}, ${row.title}, ${row.body}, ${row.href}, ${row.booking_id}, ${row.created_at}, ${row.read_at})`,
+        );
+      }
+      for (const old of dropped) if (!added.includes(old)) this.db.run(sql`DELETE FROM notifications WHERE key = ${old.key}`);
+    });
+    this.hasSchema = true;
+    this.ownerId = ownerId;
+    this.rows = kept;
+    this.push(null);
+    return ok({ added: added.filter((row) => !dropped.includes(row)).length, unread: this.unread() });
   }
 
   /** The newest `limit` notifications and the unread count, from memory (0 rows). */

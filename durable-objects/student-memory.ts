@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
-import { planFacts, type FactPlan } from "../lib/memory/facts";
+import { planAbsorb, planFacts, type FactPlan } from "../lib/memory/facts";
 import { dayOf, expiresAt, nextCheck } from "../lib/memory/retention";
 import { movedLesson, settledLesson, type BookingLesson } from "../lib/memory/booking-change";
 import { FactId, FactSource, MovedBooking, NewFacts, SettledBooking, StudentFact, TutorDetail } from "../lib/memory/schemas";
@@ -263,6 +263,20 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
       });
       return { ...done, facts: this.list(), version };
     });
+  }
+
+  /**
+   * Another owner's facts join this memory (the student signed in: services/owner-merge.ts), each as
+   * it was learned; the newer of two versions of a fact wins and each kind's cap still holds. One row
+   * per fact taken; a repeat takes nothing and writes nothing.
+   */
+  async absorb(ownerId: string, facts: unknown, now: number): Promise<Result<Learned>> {
+    if (!this.mine(ownerId)) return notFound();
+    const parsed = StudentFact.array().max(200).safeParse(facts);
+    if (!parsed.success) return fail("bad_request:body", "Invalid facts.", zodIssues(parsed.error));
+    const learned = await this.write(ownerId, planAbsorb(this.facts, parsed.data), now);
+    if (learned.changed > 0 && this.alarmAt === null) await this.scheduleBy(clock.now() + GRACE_DAYS.free * DAY_MS);
+    return ok({ ...learned, facts: this.list() });
   }
 
   /** Deletes one fact (the student's memory page). Forgetting a fact that is not held changes nothing. */

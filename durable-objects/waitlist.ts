@@ -169,6 +169,24 @@ export class Waitlist extends DurableObject<Env> {
     return ok({ removed: gone.length });
   }
 
+  /**
+   * The student signed in: their places in this line move to their account's owner id, keeping
+   * their turn (services/owner-merge.ts). Where the account already stands in the line, the earlier
+   * place is kept and the other dropped. A repeat moves nothing; one row written per place moved.
+   */
+  handOver(from: string, to: string, now: number): Promise<Result<{ moved: number }>> {
+    if (!OwnerId.safeParse(from).success || !OwnerId.safeParse(to).success) return Promise.resolve(fail("bad_request:params", "Invalid owner."));
+    if (!this.hasSchema || from === to) return Promise.resolve(ok({ moved: 0 }));
+    return this.oneAtATime(async () => {
+      // Already in line as the account: the other place goes as Forget me would take it (an offer it held passes on).
+      if (this.db.first(sql`SELECT line FROM entry WHERE owner_id = ${to}`)) {
+        const gone = await this.runForget(from, now);
+        return gone.ok ? ok({ moved: 0 }) : gone;
+      }
+      return ok({ moved: this.db.all(sql`UPDATE entry SET owner_id = ${to} WHERE owner_id = ${from} RETURNING line`).length });
+    });
+  }
+
   /** The line as it stands, oldest first (tests read it). */
   entries(): WaitlistEntry[] {
     if (!this.hasSchema) return [];

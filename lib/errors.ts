@@ -16,6 +16,8 @@ const STATUS = {
   "unauthorized:socket": 401,
   /** Staff sign-in or session: one generic message whichever part failed. */
   "unauthorized:staff": 401,
+  /** A student account's session that is signed out, or no account cookie where one is needed. */
+  "unauthorized:account": 401,
   "forbidden:origin": 403,
   "forbidden:internal": 403,
   /** A staff member whose role does not allow this (or who was disabled). */
@@ -55,6 +57,8 @@ const STATUS = {
   "conflict:last_admin": 409,
   /** A cancel of a session whose start time has come (chat, My bookings, staff): staff mark attendance instead. */
   "already_started:booking": 409,
+  /** An email sign-in link that was used, expired, or never issued (one answer for all three). */
+  "gone:sign_in_link": 410,
   "gone:chat": 410,
   "gone:invite": 410,
   /** A "Manage this booking" link past its expiry (a day after the session's end). */
@@ -79,6 +83,7 @@ const STATUS = {
   "rate_limited:waitlist": 429,
   /** Past the limit every student write shares per client address. */
   "rate_limited:address": 429,
+  "rate_limited:sign_in": 429,
   "rate_limited:staff": 429,
   "rate_limited:staff_sign_in": 429,
   "rate_limited:staff_admin": 429,
@@ -86,6 +91,8 @@ const STATUS = {
   "bad_gateway:upstream": 502,
   /** The upstream refused the request itself (a 4xx): trying again would get the same answer. */
   "rejected:upstream": 502,
+  /** Email sign-in where no mail provider is configured. */
+  "unavailable:mail": 503,
   "persistence_unavailable:sidecar": 503,
   "persistence_unavailable:storage": 503,
 } as const;

@@ -15,7 +15,7 @@ import { limited, type ErrorCode, type Result } from "./errors";
 
 type RefusalCode = Extract<ErrorCode, `rate_limited:${string}`>;
 type Place = "RateLimiter" | "ChatSession" | "Notifications" | "MessageQueue" | "D1";
-type Key = "owner" | "address" | "chat" | "socket" | "token" | "member" | "owner or email";
+type Key = "owner" | "address" | "chat" | "socket" | "token" | "member" | "owner or email" | "email";
 interface Told {
   key: Key;
   where: Place;
@@ -136,6 +136,27 @@ export const LIMITS = {
   writesPerIp: {
     kind: "bucket", capacity: 300, refillEveryMs: 200, key: "address", where: "RateLimiter", code: "rate_limited:address",
     message: "Too many requests are coming from your network. Please wait {wait}, then try again.",
+  },
+  // ---- student accounts ----
+  /** Sign-in links mailed to one address: each is an email to someone who may not have asked for it. */
+  signInLinksPerEmail: {
+    kind: "window", limit: 3, windowMs: 15 * MINUTE, key: "email", where: "RateLimiter", code: "rate_limited:sign_in",
+    message: "We've sent several sign-in links to that address in the last few minutes. Please use the newest one, or try again in {wait}.",
+  },
+  /** Sign-in links asked for from one network: a script mailing many addresses is still one address. */
+  signInLinksPerIp: {
+    kind: "window", limit: 20, windowMs: HOUR, key: "address", where: "RateLimiter", code: "rate_limited:sign_in",
+    message: "Many sign-in links were asked for from your network in the last hour. Please try again in {wait}.",
+  },
+  /** Sign-ins (a link's click, a campus sign-in's return) from one network: a token cannot be guessed, but each try reads D1. */
+  signInsPerIp: {
+    kind: "window", limit: 30, windowMs: 15 * MINUTE, key: "address", where: "RateLimiter", code: "rate_limited:sign_in",
+    message: "Too many sign-in attempts from your network. Please wait {wait}.",
+  },
+  /** Data exports per owner: each reads every chat's object; a student downloads theirs now and then. */
+  exportsPerOwner: {
+    kind: "window", limit: 5, windowMs: HOUR, key: "owner", where: "RateLimiter", code: "rate_limited:sign_in",
+    message: "You've downloaded your data several times in the last hour. Please try again in {wait}.",
   },
   // ---- bots and staff ----
   /**

@@ -16,6 +16,7 @@ import type { SubjectAlias, SubjectAliasInput, SubjectAliasList } from "./staff/
 import type { StaffMemberEntry, StaffMemberList, StaffPendingInviteList, StaffRoleChange } from "./staff/members";
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffMember, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
+import type { AccountView, SignedIn, SignInLinkInfo } from "./accounts/schemas";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
 /**
@@ -140,6 +141,22 @@ export interface SidecarApi {
    * moved to it). A retry within minutes answers the same new id.
    */
   forgetMe(ownerId: string, client?: ClientIp): Promise<Result<ForgetMeResult>>;
+
+  // Student accounts (services/accounts.ts): a signed-in device acts as the account's owner id.
+  /** Mails a sign-in link; one answer whether or not the address has an account (limited per address and network). */
+  requestSignInLink(input: unknown, client?: ClientIp): Promise<Result<{ message: string }>>;
+  /** What a sign-in link would do, before its button spends it (410 for used, expired or unknown). */
+  signInLinkInfo(token: string): Promise<Result<SignInLinkInfo>>;
+  /** Spends the link and signs the device in, moving what `deviceOwnerId` held into the account. */
+  redeemSignInLink(token: string, deviceOwnerId: string, device: string, client?: ClientIp): Promise<Result<SignedIn>>;
+  /** The web worker's periodic check of an account cookie (401 once signed out). */
+  checkAccountSession(sessionId: string): Promise<Result<{ ownerId: string; email: string }>>;
+  /** The account page: the address and the devices signed in. */
+  accountOverview(sessionId: string): Promise<Result<AccountView>>;
+  /** Signs out this device, another of the account's (`device`), or every device. */
+  signOutAccount(sessionId: string, input: { everywhere?: boolean; device?: string }): Promise<Result<{ signedOut: number }>>;
+  /** Everything the owner holds, as one JSON document. */
+  exportMyData(ownerId: string, client?: ClientIp): Promise<Result<Record<string, unknown>>>;
 
   // Booking emails: the stop link's page and its one click, and the local mailbox.
   /** The local mail sink's messages, newest first; 404 unless the sidecar runs with DEV_MAIL=1 (never in production). */

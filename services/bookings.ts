@@ -7,6 +7,8 @@ import type { EffectOutcome } from "../lib/tutoring/assistant";
 import { weekdayOf, zonedToEpoch } from "../lib/calendar";
 import { storedContactProblem } from "../lib/tutoring/parse-contact";
 import { recordAnalytics, type WaitUntil } from "./analytics";
+import { recordClaim } from "./db/accounts";
+import { recipientAddress } from "../lib/mail/recipients";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
 import { moveConfirmedBooking } from "./db/reschedule";
 import { cancelByStaff } from "./db/schedule";
@@ -153,6 +155,8 @@ export async function createBooking(
     reference = existing.reference;
   }
   if (booked) count(env, input.countInto, [{ type: "booking_made" }], now);
+  // Signing in with that address later brings this booking along (services/accounts.ts).
+  if (booked) await recordClaim(env.DB, { address: recipientAddress(booking.studentEmail), ownerId, now });
   if (booked && booking.fromWaitlist) await tellWaitlistBooked(env, booking, ownerId, id);
   await scheduleEnd(env, { bookingId: id, ownerId, date: booking.date, end: booking.end, timeZone });
   const mail = await queueBookingMail(env, id, "confirmed");

@@ -5,6 +5,7 @@ import { mailConfigured } from "../lib/mail/mailer";
 import type { ForgetMeResult } from "../lib/memory/page-schemas";
 import { DEFAULT_TIME_ZONE } from "../lib/calendar";
 import { deleteProfile, forgetWaitlistSlots, handOverBookings, ownerBookings, ownerWaitlistSlots, recordForgotten, type OwnedBooking } from "./db/forget-me";
+import { deleteOwnerAccount } from "./db/accounts";
 import { hardDeleteOwnerChats } from "./hard-delete";
 import { mailOutbox, notificationsOf, sessionManager, studentMemory, waitlistFor } from "./objects";
 
@@ -14,6 +15,7 @@ import { mailOutbox, notificationsOf, sessionManager, studentMemory, waitlistFor
  * browser gets a new id. In order, so that a retry finds what a failed run left:
  *
  * 1. the tombstone (D1 `forgotten_owners`): from here on no new chat, preference or memory for the id;
+ *    and a student account whose owner it is, with its sessions (every device signed out);
  * 2. every chat, live or in the trash (as the weekly hard delete), so no open chat books or teaches;
  * 3. side by side: the memory (`forgetAll`); the bodies and addresses of the emails about the
  *    owner's bookings (each booking's MailOutbox; an upcoming session's reminders still to be sent
@@ -50,6 +52,8 @@ const NOT_ALL_GONE = "Some of your data could not be deleted just now. Nothing w
 
 export async function forgetOwner(env: ForgetEnv, ownerId: string, now: number): Promise<Result<ForgetMeResult>> {
   const { forgottenAt, repeated } = await recordForgotten(env.DB, { ownerId, now });
+  // A signed-in student's account goes with its owner id: no device acts for it from here on.
+  await deleteOwnerAccount(env.DB, { ownerId });
   const successor = now - forgottenAt <= RETRY_WINDOW_MS ? await successorOwnerId(env.INTERNAL_KEY, ownerId) : newOwnerId();
   const chats = await hardDeleteOwnerChats(env, ownerId, now);
 

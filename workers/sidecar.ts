@@ -5,7 +5,7 @@ import { purgeExpiredStaffTokens } from "../services/db/staff";
 import { runHardDelete } from "../services/hard-delete";
 import { handleInternal } from "./internal";
 import { openNotificationSocket } from "./notification-socket";
-import { StaffDesksRpc } from "./rpc/staff-desks";
+import { AccountsRpc } from "./rpc/accounts";
 import { openSocket } from "./socket-route";
 
 export { ChatSession } from "../durable-objects/chat-session";
@@ -23,7 +23,7 @@ export { Notifications } from "../durable-objects/notifications";
  * its methods grouped by capability in workers/rpc/ (bots, chats, bookings, memory, notifications,
  * staff access, staff desks); plain HTTP for sockets and the internal endpoints; the weekly cron.
  */
-export default class Sidecar extends StaffDesksRpc implements SidecarApi {
+export default class Sidecar extends AccountsRpc implements SidecarApi {
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */
   override async fetch(request: Request): Promise<Response> {
     const { pathname } = new URL(request.url);

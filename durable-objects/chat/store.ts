@@ -202,6 +202,11 @@ export function writeFields(db: CountingSql, fields: SessionFields, now: number)
   );
 }
 
+/** The chat's new owner (the student signed in: their browser's chats move to the account). */
+export function setOwner(db: CountingSql, ownerId: string): void {
+  db.run(sql`UPDATE session SET owner_id = ${ownerId} WHERE id = 1`);
+}
+
 export function setListedAt(db: CountingSql, listedAt: number): void {
   db.run(sql`UPDATE session SET listed_at = ${listedAt} WHERE id = 1`);
 }

@@ -369,3 +369,68 @@ export const centerClosedDates = sqliteTable("center_closed_dates", {
   date: text("date").primaryKey(),
   reason: text("reason").notNull().default(""),
 });
+
+// Student accounts (migration 0024, services/accounts.ts, docs/accounts.md).
+
+/** A verified address and the owner id every per-owner store keys by: a device signed in to it acts as that owner. */
+export const accounts = sqliteTable(
+  "accounts",
+  {
+    id: text("id").primaryKey(),
+    /** lower case; proven by a sign-in link or the campus identity provider */
+    email: text("email").notNull(),
+    ownerId: text("owner_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [uniqueIndex("accounts_by_email").on(table.email), uniqueIndex("accounts_by_owner").on(table.ownerId)],
+);
+
+/** One signed-in device: the account page lists them; signing out stamps `signed_out_at`. */
+export const accountSessions = sqliteTable(
+  "account_sessions",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    /** "Firefox on Linux", from the user agent at sign-in */
+    device: text("device").notNull(),
+    via: text("via", { enum: ["email", "sso"] }).notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** moved at most hourly, by the session's periodic check */
+    lastSeenAt: integer("last_seen_at").notNull(),
+    signedOutAt: integer("signed_out_at"),
+  },
+  (table) => [index("account_sessions_by_account").on(table.accountId, table.signedOutAt)],
+);
+
+/** Email sign-in links: SHA-256 of the token, one use, 15 minutes; `claims` the owners whose bookings the email listed. */
+export const signInLinks = sqliteTable(
+  "sign_in_links",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    address: text("address").notNull(),
+    /** JSON array of anonymous owner ids */
+    claims: text("claims").notNull().default("[]"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (table) => [index("sign_in_links_by_expiry").on(table.expiresAt)],
+);
+
+/** An anonymous owner booked with an address nobody has confirmed: the next sign-in email to it names the booking. */
+export const addressClaims = sqliteTable(
+  "address_claims",
+  {
+    address: text("address").notNull(),
+    ownerId: text("owner_id").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.address, table.ownerId] })],
+);
+
+/** Owners whose data is moving into an account; deleted when every store has moved (a half-done one is resumed). */
+export const ownerMerges = sqliteTable("owner_merges", {
+  fromOwner: text("from_owner").primaryKey(),
+  toOwner: text("to_owner").notNull(),
+  startedAt: integer("started_at").notNull(),
+});

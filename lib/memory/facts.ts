@@ -57,6 +57,26 @@ export function planFacts(stored: ReadonlyMap<string, StudentFact>, proposed: re
     if (before && !replaces(before, fact)) continue;
     next.set(id, { id, kind: fact.kind, value: fact.value, ...(fact.detail ? { detail: fact.detail } : {}), source: fact.source, learnedAt: now, confidence: fact.confidence });
   }
+  return withinCaps(stored, next);
+}
+
+/**
+ * Another memory's facts joining this one (the student signed in: their browser's memory moves to
+ * the account's): each fact not held, or held but learned earlier, is taken as it was learned; then
+ * each kind's cap keeps the newest. Taking the same facts again plans nothing.
+ */
+export function planAbsorb(stored: ReadonlyMap<string, StudentFact>, incoming: readonly StudentFact[]): FactPlan {
+  const next = new Map<string, StudentFact>();
+  for (const fact of incoming) {
+    const before = next.get(fact.id) ?? stored.get(fact.id);
+    if (before && before.learnedAt >= fact.learnedAt) continue;
+    next.set(fact.id, fact);
+  }
+  return withinCaps(stored, next);
+}
+
+/** The upserts `next` plans over `stored`, less what each kind's cap drops (the oldest), and the stored facts it drops. */
+function withinCaps(stored: ReadonlyMap<string, StudentFact>, next: Map<string, StudentFact>): FactPlan {
   const deletes: string[] = [];
   for (const [kind, cap] of Object.entries(KIND_CAP) as [FactKind, number][]) {
     const all = new Map([...stored].filter(([, fact]) => fact.kind === kind));

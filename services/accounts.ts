@@ -1,0 +1,165 @@
+import { LAST_SEEN_EVERY_MS, SIGN_IN_LINK_MS, SignInToken, type AccountView, type SignedIn, type SignInLinkInfo } from "../lib/accounts/schemas";
+import { signInMessage, signInUrl } from "../lib/accounts/sign-in-mail";
+import { formatDate, localNow } from "../lib/calendar";
+import { fail, ok, type Result } from "../lib/errors";
+import { newOwnerId, newSecretToken, randomHex, sha256Hex } from "../lib/ids";
+import { mailerFromEnv } from "../lib/mail/mailer";
+import { recipientAddress } from "../lib/mail/recipients";
+import { withStopLink } from "../lib/mail/stop-link";
+import {
+  accountByEmail,
+  accountSessions,
+  claimedBookings,
+  claimsOf,
+  endAllSessions,
+  endSession,
+  insertSignInLink,
+  liveSession,
+  openAccountSession,
+  peekSignInLink,
+  spendSignInLink,
+  touchSession,
+} from "./db/accounts";
+import { centerTimeZone } from "./db/center-time-zone";
+import { claimMailSlot } from "./db/mail-recipients";
+import { stopLinkFor, type MailStopEnv } from "./mail-stop";
+import { finishMerges, type MergeEnv } from "./owner-merge";
+
+/**
+ * Student accounts (docs/accounts.md). An account is a verified address and one owner id; a device
+ * signed in to it acts as that owner, so every store keyed by owner (chats, bookings, memory, the
+ * bell, preferences) is the same on every device with no change to any of them. Signing in moves
+ * what the device's anonymous owner held into the account (services/owner-merge.ts), and so does a
+ * sign-in link for the bookings it lists.
+ *
+ * Proof of an address: an email sign-in link (here) or the campus identity provider's verified email
+ * claim (services/oidc.ts); both end in `signInVerified`.
+ */
+
+export type AccountEnv = MergeEnv & MailStopEnv & Pick<Env, "MAIL_API_URL" | "MAIL_API_TOKEN" | "MAIL_FROM" | "SITE_URL">;
+
+const LINK_SENT = "If that address can receive email from us, a sign-in link is on its way. It works once, within 15 minutes.";
+const LINK_SPENT = "This sign-in link has been used, has expired, or is not one of ours. Ask for a new one on the sign-in page.";
+const SIGNED_OUT = "You are signed out. Sign in again to see your account.";
+
+/**
+ * Mails a sign-in link to `email` (limits are the caller's: per address and per network). The answer
+ * is the same whether or not the address has an account, was stopped, or is over today's cap; only
+ * a provider failure or no mail at all is said (they say nothing about the address).
+ */
+export async function requestSignInLink(env: AccountEnv, { email, now }: { email: string; now: number }): Promise<Result<{ message: string }>> {
+  const mailer = mailerFromEnv(env);
+  if (!mailer || !env.SITE_URL) return fail("unavailable:mail", "Email sign-in is not available on this site: it has no email service configured.");
+  const address = recipientAddress(email);
+  const token = newSecretToken();
+  const claims = await claimsOf(env.DB, { address });
+  await insertSignInLink(env.DB, { token, address, claims, now, expiresAt: now + SIGN_IN_LINK_MS });
+  // A stopped address, or one past today's cap, gets nothing; the answer does not say so.
+  if ((await claimMailSlot(env.DB, { to: address, now })) !== null) return ok({ message: LINK_SENT });
+  const timeZone = await centerTimeZone(env.DB);
+  const listed = await claimedBookings(env.DB, { address, owners: claims, today: localNow(new Date(now), timeZone).date });
+  const message = signInMessage({
+    to: address,
+    url: signInUrl(env.SITE_URL, token),
+    bookings: listed.map((booking) => ({ tutorName: booking.tutorName, subject: booking.subject, when: `${formatDate(booking.date)}, ${booking.start}` })),
+  });
+  const sent = await mailer.send(withStopLink(message, await stopLinkFor(env, address)), `sign-in:${await sha256Hex(token)}`);
+  if (!sent.ok) return fail("bad_gateway:upstream", "We could not send the email just now. Please try again in a minute.");
+  return ok({ message: LINK_SENT });
+}
+
+/** What a link would do, for the page before the click: no write, and the same refusal for used, expired and unknown. */
+export async function signInLinkInfo(env: Pick<Env, "DB">, { token, now }: { token: unknown; now: number }): Promise<Result<SignInLinkInfo>> {
+  const parsed = SignInToken.safeParse(token);
+  const link = parsed.success ? await peekSignInLink(env.DB, { token: parsed.data, now }) : null;
+  if (!link) return fail("gone:sign_in_link", LINK_SPENT);
+  const [account, bookings] = await Promise.all([accountByEmail(env.DB, { address: link.address }), claimedBookings(env.DB, { address: link.address, owners: claimList(link.claims), today: "0000-00-00" })]);
+  return ok({ email: link.address, account: account !== null, bookings: bookings.length });
+}
+
+/** The click: spends the link (once), then signs the device in to the address's account. */
+export async function redeemSignInLink(
+  env: AccountEnv,
+  { token, deviceOwnerId, device, now }: { token: unknown; deviceOwnerId: string; device: string; now: number },
+): Promise<Result<SignedIn>> {
+  const parsed = SignInToken.safeParse(token);
+  const link = parsed.success ? await spendSignInLink(env.DB, { token: parsed.data, now }) : null;
+  if (!link) return fail("gone:sign_in_link", LINK_SPENT);
+  return signInVerified(env, { email: link.address, deviceOwnerId, claims: claimList(link.claims), device, via: "email", now });
+}
+
+/**
+ * A device proved it holds `email` (a link, or the campus identity provider): the address is
+ * confirmed, the account made if it has none, a session opened, and what the device's anonymous
+ * owner and the `claims` owners held moved into the account (an account's own owner id never moves).
+ * Retried or run on two devices at once, nothing is made twice: one account per address, one merge
+ * per owner (services/owner-merge.ts).
+ */
+export async function signInVerified(
+  env: AccountEnv,
+  input: { email: string; deviceOwnerId: string; claims?: string[]; device: string; via: "email" | "sso"; now: number },
+): Promise<Result<SignedIn>> {
+  const sessionId = `as-${randomHex(16)}`;
+  const account = await openAccountSession(env.DB, {
+    address: recipientAddress(input.email),
+    accountId: `acct-${randomHex(16)}`,
+    newOwnerId: newOwnerId(),
+    sessionId,
+    device: input.device.slice(0, 80),
+    via: input.via,
+    mergeFrom: [input.deviceOwnerId, ...(input.claims ?? [])],
+    now: input.now,
+  });
+  const merged = await finishMerges(env, { toOwner: account.ownerId, now: input.now });
+  return ok({ sessionId, ownerId: account.ownerId, email: account.email, merged: merged.moved, pending: merged.pending > 0 });
+}
+
+/**
+ * The web worker's periodic check of a signed cookie (every ACCOUNT_RECHECK_MS): the account's owner
+ * while the session is signed in. One D1 read; "last seen" is written at most hourly.
+ */
+export async function checkAccountSession(env: Pick<Env, "DB">, { sessionId, now }: { sessionId: string; now: number }): Promise<Result<{ ownerId: string; email: string }>> {
+  const session = await liveSession(env.DB, { sessionId });
+  if (!session) return fail("unauthorized:account", SIGNED_OUT);
+  if (now - session.lastSeenAt >= LAST_SEEN_EVERY_MS) await touchSession(env.DB, { sessionId, now });
+  return ok({ ownerId: session.ownerId, email: session.email });
+}
+
+/** The account page: the address and the devices signed in (a merge left pending is finished first). */
+export async function accountOverview(env: AccountEnv, { sessionId, now }: { sessionId: string; now: number }): Promise<Result<AccountView>> {
+  const session = await liveSession(env.DB, { sessionId });
+  if (!session) return fail("unauthorized:account", SIGNED_OUT);
+  await finishMerges(env, { toOwner: session.ownerId, now });
+  const devices = await accountSessions(env.DB, { accountId: session.id });
+  return ok({
+    email: session.email,
+    createdAt: session.createdAt,
+    devices: devices.map((row) => ({ id: row.id, device: row.device, via: row.via, signedInAt: row.createdAt, lastSeenAt: row.lastSeenAt, current: row.id === sessionId })),
+  });
+}
+
+/**
+ * Signs out this device, another device of the same account (`device`), or every device. The
+ * others stop acting for the account at their next check, within ACCOUNT_RECHECK_MS.
+ */
+export async function signOutAccount(
+  env: Pick<Env, "DB">,
+  { sessionId, device, everywhere, now }: { sessionId: string; device?: string; everywhere?: boolean; now: number },
+): Promise<Result<{ signedOut: number }>> {
+  const session = await liveSession(env.DB, { sessionId });
+  // Already signed out: this device is signed out either way.
+  if (!session) return device ? fail("unauthorized:account", SIGNED_OUT) : ok({ signedOut: 0 });
+  if (everywhere) return ok({ signedOut: await endAllSessions(env.DB, { accountId: session.id, now }) });
+  const ended = await endSession(env.DB, { accountId: session.id, sessionId: device ?? sessionId, now });
+  if (device && !ended) return fail("not_found:route", "No device of yours with that id is signed in.");
+  return ok({ signedOut: ended ? 1 : 0 });
+}
+
+function claimList(json: string): string[] {
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((item): item is string => typeof item === "string") : [];
+  } catch {
+    return [];
+  }
+}
