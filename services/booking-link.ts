@@ -7,7 +7,7 @@ import { bookingNumber } from "../lib/mail/booking-mail";
 import { BookingLinkToken, manageBookingUrl, type BookingLinkView } from "../lib/mail/manage-link";
 import { BookingId, DAY_MS } from "../lib/schemas";
 import { bookingForMail, type BookingForMail } from "./db/mail";
-import { derivedHmacKey } from "./secrets";
+import { derivedHmacKey } from "../lib/derived-key";
 
 /**
  * The "Manage this booking" link's token (lib/mail/manage-link.ts): `{payload}.{signature}`, the

@@ -4,7 +4,7 @@ import { fail, ok, type Result } from "../lib/errors";
 import { recipientAddress } from "../lib/mail/recipients";
 import { MailStopQuery, mailStopUrl, type MailStopState } from "../lib/mail/stop-link";
 import { mailStopped, stopMailTo } from "./db/mail-recipients";
-import { derivedHmacKey } from "./secrets";
+import { derivedHmacKey } from "../lib/derived-key";
 
 /**
  * The "stop these emails" link's token: `{payload}.{signature}`, the payload naming the address

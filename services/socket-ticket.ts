@@ -1,7 +1,7 @@
 import { z } from "../lib/zod";
 import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import { SOCKET_TICKET_TTL_MS } from "../lib/socket-protocol";
-import { derivedHmacKey } from "./secrets";
+import { derivedHmacKey } from "../lib/derived-key";
 
 /**
  * Socket tickets. A browser cannot put headers on a WebSocket, and the sidecar

@@ -131,7 +131,7 @@ export function parseParams<S extends z.ZodType>(params: unknown, schema: S, not
 
 export function json(data: unknown, init: { status?: number; owner?: Owner } = {}): Response {
   const headers = new Headers({ "cache-control": "no-store" });
-  if (init.owner?.setCookie) headers.append("set-cookie", init.owner.setCookie);
+  for (const cookie of init.owner?.setCookies ?? []) headers.append("set-cookie", cookie);
   return Response.json(data, { status: init.status ?? 200, headers });
 }
 

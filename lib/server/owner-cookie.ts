@@ -14,8 +14,10 @@ const encoder = new TextEncoder();
 
 export interface Owner {
   id: string;
-  /** Set when the owner is new: the Set-Cookie header value to send back. */
-  setCookie?: string;
+  /** The Set-Cookie header values to send back: a new owner's cookie, an account cookie renewed or dropped. */
+  setCookies: string[];
+  /** Set when the browser is signed in to a student account (lib/server/visitor.ts), whose owner `id` is. */
+  account?: { sessionId: string; email: string };
 }
 
 async function hmacKey(secret: string): Promise<CryptoKey> {
@@ -57,14 +59,14 @@ export function readCookie(header: string | null, name: string): string | undefi
 /** The request's owner, or a new one with the cookie that binds it to this browser. */
 export async function identifyOwner(request: Request, secret: string): Promise<Owner> {
   const existing = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), secret);
-  if (existing) return { id: existing };
+  if (existing) return { id: existing, setCookies: [] };
   return ownerWithCookie(request, newOwnerId(), secret);
 }
 
 /** `id` as this browser's owner from now on ("Forget me" hands the browser a new one): the signed cookie to set. */
 export async function ownerWithCookie(request: Request, id: string, secret: string): Promise<Owner> {
   const value = encodeURIComponent(await signOwnerId(id, secret));
-  return { id, setCookie: `${OWNER_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}${secureFlag(request)}` };
+  return { id, setCookies: [`${OWNER_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}${secureFlag(request)}`] };
 }
 
 /** Drops the browser's owner cookie (its id was forgotten): the next request gets a fresh owner. */

@@ -1,7 +1,8 @@
 import { AppError } from "../errors";
 import { OwnerId } from "../schemas";
 import { callerOf, requireSameOrigin } from "./http";
-import { identifyOwner, ownerWithCookie, type Owner } from "./owner-cookie";
+import { ownerWithCookie, type Owner } from "./owner-cookie";
+import { identifyVisitor } from "./visitor";
 import { getOwnerSecret, getSidecar } from "./sidecar";
 import type { ClientIp, SidecarApi } from "../sidecar-api";
 
@@ -12,7 +13,7 @@ import type { ClientIp, SidecarApi } from "../sidecar-api";
 export async function openOwnerRoute(request: Request): Promise<{ owner: Owner; sidecar: SidecarApi; client: ClientIp | undefined }> {
   requireSameOrigin(request);
   const sidecar = await getSidecar();
-  const owner = await identifyOwner(request, await getOwnerSecret());
+  const owner = await identifyVisitor(request, await getOwnerSecret(), sidecar);
   return { owner, sidecar, client: callerOf(request) };
 }
 

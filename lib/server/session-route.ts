@@ -2,8 +2,9 @@ import { z } from "../zod";
 import { AppError } from "../errors";
 import { SessionId } from "../schemas";
 import { callerOf, parseParams, requireSameOrigin } from "./http";
-import { identifyOwner, type Owner } from "./owner-cookie";
-import { chatSessionClient, getOwnerSecret } from "./sidecar";
+import type { Owner } from "./owner-cookie";
+import { chatSessionClient, getOwnerSecret, getSidecar } from "./sidecar";
+import { identifyVisitor } from "./visitor";
 
 const SessionParams = z.object({ sessionId: SessionId });
 
@@ -20,7 +21,7 @@ export async function openSessionRoute(
 ): Promise<{ owner: Owner; client: Awaited<ReturnType<typeof chatSessionClient>> }> {
   requireSameOrigin(request);
   const { sessionId } = parseParams(await params, SessionParams, unknownSession);
-  const owner = await identifyOwner(request, await getOwnerSecret());
+  const owner = await identifyVisitor(request, await getOwnerSecret(), await getSidecar());
   // Cloudflare sets CF-Connecting-IP on every request it forwards; locally it may be absent.
   return { owner, client: await chatSessionClient(sessionId, owner.id, callerOf(request)?.ip) };
 }

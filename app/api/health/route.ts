@@ -1,6 +1,6 @@
 import { AppError } from "@/lib/errors";
 import { handle, json } from "@/lib/server/http";
-import { identifyOwner } from "@/lib/server/owner-cookie";
+import { identifyVisitor } from "@/lib/server/visitor";
 import { getOwnerSecret, getSidecar } from "@/lib/server/sidecar";
 
 /**
@@ -14,7 +14,7 @@ export function GET(request: Request) {
     try {
       const sidecar = await getSidecar();
       await sidecar.ping();
-      const owner = await identifyOwner(request, await getOwnerSecret());
+      const owner = await identifyVisitor(request, await getOwnerSecret(), sidecar);
       return json({ persistence: true }, { owner });
     } catch (error) {
       const reason = error instanceof AppError ? error.message : "The chat service could not be reached.";

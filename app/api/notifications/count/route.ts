@@ -1,7 +1,7 @@
 import { callSidecar, UNAVAILABLE_MESSAGE } from "@/lib/server/call-sidecar";
 import { AppError } from "@/lib/errors";
 import type { BellState } from "@/lib/notifications/schemas";
-import { OWNER_COOKIE, readCookie, verifyOwnerCookie } from "@/lib/server/owner-cookie";
+import { knownVisitor } from "@/lib/server/visitor";
 import { handle, json, requireSameOrigin } from "@/lib/server/http";
 import { getOwnerSecret, getSidecar } from "@/lib/server/sidecar";
 
@@ -14,8 +14,8 @@ export function GET(request: Request) {
   return handle("GET notification count", async () => {
     requireSameOrigin(request);
     const sidecar = await getSidecar();
-    const ownerId = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), await getOwnerSecret());
-    if (!ownerId) {
+    const owner = await knownVisitor(request, await getOwnerSecret(), sidecar);
+    if (!owner) {
       try {
         // Without the sidecar (next dev alone) the binding may throw before any promise exists.
         await sidecar.ping();
@@ -24,7 +24,7 @@ export function GET(request: Request) {
       }
       return json({ unread: 0, live: false } satisfies BellState);
     }
-    const { unread } = await callSidecar(() => sidecar.notificationCount(ownerId), { idempotent: true });
-    return json({ unread, live: true } satisfies BellState);
+    const { unread } = await callSidecar(() => sidecar.notificationCount(owner.id), { idempotent: true });
+    return json({ unread, live: true } satisfies BellState, { owner });
   });
 }

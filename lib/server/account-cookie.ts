@@ -1,0 +1,64 @@
+import { z } from "../zod";
+import { ACCOUNT_RECHECK_MS, AccountSessionId } from "../accounts/schemas";
+import { fromBase64Url, toBase64Url } from "../base64url";
+import { derivedHmacKey } from "../derived-key";
+import { OwnerId } from "../schemas";
+
+/**
+ * The account cookie: a device signed in to a student account (services/accounts.ts). Its value is
+ * `{payload}.{HMAC-SHA256}`, the payload base64url JSON `{ s: session id, o: the account's owner id,
+ * e: email, c: when the sidecar last said the session is signed in }`, signed with a key derived from
+ * OWNER_COOKIE_SECRET for this purpose alone. HttpOnly, SameSite=Lax, a year long like the owner cookie.
+ *
+ * While `c` is within ACCOUNT_RECHECK_MS, the web worker trusts it with no call; after that one
+ * `checkAccountSession` call (one D1 read) renews it or, for a session signed out elsewhere, drops it.
+ */
+
+export const ACCOUNT_COOKIE = "tutor_account";
+const LABEL = "tutor-chat account cookie v1";
+const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
+const encoder = new TextEncoder();
+
+const Claims = z.object({ s: AccountSessionId, o: OwnerId, e: z.string().max(254), c: z.number().int() });
+
+export interface AccountClaims {
+  sessionId: string;
+  ownerId: string;
+  email: string;
+  checkedAt: number;
+}
+
+export async function signAccountCookie(secret: string, claims: AccountClaims): Promise<string> {
+  const payload = toBase64Url(encoder.encode(JSON.stringify({ s: claims.sessionId, o: claims.ownerId, e: claims.email, c: claims.checkedAt })));
+  const signature = await crypto.subtle.sign("HMAC", await derivedHmacKey(secret, LABEL), encoder.encode(payload));
+  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+}
+
+/** The cookie's claims if its signature holds; null for anything else (never throws). */
+export async function readAccountCookie(secret: string, value: string | undefined): Promise<AccountClaims | null> {
+  if (!value) return null;
+  const [payload, signatureText, extra] = value.split(".");
+  if (!payload || !signatureText || extra !== undefined) return null;
+  const signature = fromBase64Url(signatureText);
+  const bytes = fromBase64Url(payload);
+  if (!signature || !bytes) return null;
+  if (!(await crypto.subtle.verify("HMAC", await derivedHmacKey(secret, LABEL), signature, encoder.encode(payload)))) return null;
+  try {
+    const claims = Claims.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
+    return claims.success ? { sessionId: claims.data.s, ownerId: claims.data.o, email: claims.data.e, checkedAt: claims.data.c } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the sidecar must be asked again before the cookie is trusted. */
+export function needsRecheck(claims: AccountClaims, now: number): boolean {
+  return now - claims.checkedAt >= ACCOUNT_RECHECK_MS || claims.checkedAt > now + 60_000;
+}
+
+export function accountCookieHeader(request: Request, value: string): string {
+  return `${ACCOUNT_COOKIE}=${encodeURIComponent(value)}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ONE_YEAR_SECONDS}${new URL(request.url).protocol === "https:" ? "; Secure" : ""}`;
+}
+
+/** Signs the device out (its session ended, or the student pressed Sign out): the next request is the browser's anonymous owner. */
+export const CLEARED_ACCOUNT_COOKIE = `${ACCOUNT_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
