@@ -7,9 +7,10 @@ import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
 import { QUICK } from "../lib/tutoring/commands";
-import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
+import { cancelledText, centerCancelledText, lateCancelText, movedElsewhereText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
+import { withoutMove } from "../lib/tutoring/move-flow";
 import { builtinTurn } from "../services/assistant-turn";
 import { ChatAdmission } from "./chat/admission";
 import { rateReply } from "./chat/feedback";
@@ -287,6 +288,19 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     this.sayCancelled(ownerId, booking.bookingId, centerCancelledText(booking, reason), now);
     return ok({ shown: true });
+  }
+
+  /**
+   * One of this chat's bookings was moved outside the chat (the link in an email): the chat says so,
+   * live, and the booking form shows the new slot if it shows that booking. Idempotent on the new slot.
+   */
+  bookingMoved(ownerId: string, move: { bookingId: string; tutorId: string; tutorName: string; slot: SessionSlot; from: SessionSlot }, now: number) {
+    const info = this.fields.bookingInfo;
+    const shown = info?.bookingId === move.bookingId && info.step === "confirmed"
+      ? { bookingInfo: { ...withoutMove(info), tutorId: move.tutorId, tutorName: move.tutorName, slot: move.slot, movedFrom: move.from } }
+      : {};
+    const id = messageIds.moveNotice(move.bookingId, { tutorId: move.tutorId, date: move.slot.date, start: move.slot.start });
+    return this.appendAssistantTurn(ownerId, [{ id, content: movedElsewhereText(move), quickReplies: [QUICK.reschedule, QUICK.cancelBooking] }], shown, now);
   }
 
   /**
