@@ -6,19 +6,17 @@ import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatSta
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
-import { QUICK } from "../lib/tutoring/commands";
-import { cancelledText, centerCancelledText, lateCancelText, movedElsewhereText } from "../lib/tutoring/phrasing";
+import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
-import { withoutMove } from "../lib/tutoring/move-flow";
 import { builtinTurn } from "../services/assistant-turn";
 import { ChatAdmission } from "./chat/admission";
+import { cancelNotice, movedNotice, type MovedElsewhere } from "./chat/booking-notices";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
-import { messageIds } from "../lib/message-ids";
 
 /**
  * One chat session: its messages (one row each, ordered by a monotonic `seq`),
@@ -290,17 +288,9 @@ export class ChatSession extends DurableObject<Env> {
     return ok({ shown: true });
   }
 
-  /**
-   * One of this chat's bookings was moved outside the chat (the link in an email): the chat says so,
-   * live, and the booking form shows the new slot if it shows that booking. Idempotent on the new slot.
-   */
-  bookingMoved(ownerId: string, move: { bookingId: string; tutorId: string; tutorName: string; slot: SessionSlot; from: SessionSlot }, now: number) {
-    const info = this.fields.bookingInfo;
-    const shown = info?.bookingId === move.bookingId && info.step === "confirmed"
-      ? { bookingInfo: { ...withoutMove(info), tutorId: move.tutorId, tutorName: move.tutorName, slot: move.slot, movedFrom: move.from } }
-      : {};
-    const id = messageIds.moveNotice(move.bookingId, { tutorId: move.tutorId, date: move.slot.date, start: move.slot.start });
-    return this.appendAssistantTurn(ownerId, [{ id, content: movedElsewhereText(move), quickReplies: [QUICK.reschedule, QUICK.cancelBooking] }], shown, now);
+  /** A booking of this chat's was moved outside it (an email's link): said live, the form at the new time if it shows it. Idempotent. */
+  bookingMoved(ownerId: string, move: MovedElsewhere, now: number) {
+    return this.appendAssistantTurn(ownerId, ...movedNotice(this.fields, move), now);
   }
 
   /**
@@ -314,9 +304,7 @@ export class ChatSession extends DurableObject<Env> {
 
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
   private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {
-    const info = this.fields.bookingInfo;
-    const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
-    this.appendAssistantTurn(ownerId, [{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [QUICK.startOver] }], shown, now);
+    this.appendAssistantTurn(ownerId, ...cancelNotice(this.fields, bookingId, content), now);
   }
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */
