@@ -6,18 +6,17 @@ import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, OwnerId, type ChatMessage, typ
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
-import { QUICK } from "../lib/tutoring/commands";
 import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../services/assistant-turn";
 import { ChatAdmission } from "./chat/admission";
+import { cancelNotice, movedNotice, type MovedElsewhere } from "./chat/booking-notices";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
 import { CountingSql, migrate, type RowCounts } from "./sql";
-import { messageIds } from "../lib/message-ids";
 
 /**
  * One chat session: its messages (one row each, ordered by a monotonic `seq`),
@@ -289,6 +288,11 @@ export class ChatSession extends DurableObject<Env> {
     return ok({ shown: true });
   }
 
+  /** A booking of this chat's was moved outside it (an email's link): said live, the form at the new time if it shows it. Idempotent. */
+  bookingMoved(ownerId: string, move: MovedElsewhere, now: number) {
+    return this.appendAssistantTurn(ownerId, ...movedNotice(this.fields, move), now);
+  }
+
   /**
    * A waitlist's offer ran out: the chat says so, live, and closes the booking
    * form if it still shows that offer (the offer itself arrives by
@@ -300,9 +304,7 @@ export class ChatSession extends DurableObject<Env> {
 
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
   private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {
-    const info = this.fields.bookingInfo;
-    const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
-    this.appendAssistantTurn(ownerId, [{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [QUICK.startOver] }], shown, now);
+    this.appendAssistantTurn(ownerId, ...cancelNotice(this.fields, bookingId, content), now);
   }
 
   /**

@@ -14,6 +14,8 @@ export const messageIds = {
   handoff: (messageId: string) => `${messageId}:handoff`,
   /** The chat's notice that a booking was cancelled (by the student elsewhere, or by the center). */
   cancelNotice: (bookingId: string) => `${bookingId}:cancelled`,
+  /** The chat's notice that a booking was moved elsewhere (the link in an email): one per new slot. */
+  moveNotice: (bookingId: string, to: { tutorId: string; date: string; start: string }) => `${bookingId}:moved:${to.tutorId}:${to.date}T${to.start}`,
   /** Nobody could answer a queued message. */
   unanswered: (messageId: string) => `${messageId}:unanswered`,
   /** A waitlist's offer of a freed slot, or its end: one per offer, keyed by the offer's deadline. */

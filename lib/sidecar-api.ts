@@ -5,7 +5,7 @@ import type { KvStats } from "./queue/schemas";
 import type { SinkMessageList } from "./mail/sink";
 import type { EmailWithheld } from "./mail/recipients";
 import type { MailStopState } from "./mail/stop-link";
-import type { BookingLinkView } from "./mail/manage-link";
+import type { BookingLinkMoveBody, BookingLinkMoved, BookingLinkMoveOptions, BookingLinkView } from "./mail/manage-link";
 import type { StudentFact } from "./memory/schemas";
 import type { ForgetMeResult } from "./memory/page-schemas";
 import type { AnalyticsSeries } from "./analytics/events";
@@ -63,6 +63,10 @@ export interface SidecarApi {
     token: string,
     client?: ClientIp,
   ): Promise<Result<{ bookingId: string; status: "cancelled"; lateCancel: boolean; cutoffHours: number; emailed: boolean }>>;
+  /** The times the booking a link names may move to: its tutor, the coming two weeks, the center's rules. */
+  bookingLinkMoveOptions(token: string): Promise<Result<BookingLinkMoveOptions>>;
+  /** Moves the booking a link names, as its student (the one move; the cancel's limits); a retry to the same time is done once. */
+  moveBookingByLink(token: string, to: BookingLinkMoveBody, client?: ClientIp): Promise<Result<BookingLinkMoved>>;
   /** The owner's chats, or their trash with purge dates. */
   listChats(ownerId: string, trash: boolean): Promise<Result<ChatSummary[]>>;
   /** Soft delete: into the trash, and the chat's object closes its gate. */

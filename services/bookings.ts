@@ -27,7 +27,7 @@ import { offerFreedSlot } from "./waitlist";
  * | action | D1 | then, in order |
  * |--------|----|----------------|
  * | create | INSERT (unique slot index) | waitlist told (from an offer), session end scheduled, email, bell, count |
- * | move   | one conditional UPDATE     | freed hour offered to its waitlist, memory, session end moved, email, bell, count |
+ * | move   | one conditional UPDATE     | freed hour offered to its waitlist, memory, session end moved, email, bell, count, the chat that made it (from a link) |
  * | cancel | read + conditional UPDATE  | session end dropped, waitlist, memory, count, email, bell, the chat that made it |
  *
  * A step after the write that fails is logged and the others still happen: the booking (or its
@@ -164,27 +164,52 @@ export async function createBooking(
   return { ok: true, bookingId: id, ...(reference ? { reference } : {}), mail };
 }
 
-/** The one move: the new slot is taken in the write that frees the old one (services/db/reschedule.ts). */
+/**
+ * The one move: the new slot is taken in the write that frees the old one (services/db/reschedule.ts).
+ * `tellChat`: the chat that made the booking says so live (the link in an email); a chat moving it in
+ * its own turn answers for itself.
+ */
 export async function moveBooking(
   env: BookingEnv,
-  input: { bookingId: string; ownerId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string }; now: number; policy: CenterPolicy; countInto?: CountInto },
+  input: { bookingId: string; ownerId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string }; now: number; policy: CenterPolicy; countInto?: CountInto; tellChat?: boolean; waitUntil?: WaitUntil },
 ): Promise<EffectOutcome & { mail?: MailQueued | null }> {
   const { bookingId, ownerId, to, now, policy } = input;
   const moved = await moveConfirmedBooking(env.DB, { bookingId, ownerId, to, now }, policy);
   if (!moved.ok) return moved;
   if (!moved.already) {
-    count(env, input.countInto, [{ type: "booking_moved" }], now);
+    count(env, input.countInto, [{ type: "booking_moved" }], now, input.waitUntil);
     // The hour it left is free now: its waitlist offers it to the first in line (not awaited).
-    offerFreedSlot(env, moved.from, { cancelledBy: ownerId, now });
+    offerFreedSlot(env, moved.from, { cancelledBy: ownerId, now, waitUntil: input.waitUntil });
     // The memory's weekly hour and tutor become the new ones, so the next chat offers these "again" (not awaited).
-    moveInMemory(env, ownerId, { bookingId, to: { tutorId: to.tutorId, tutorName: to.tutorName, day: weekdayOf(to.date), start: to.start } }, now);
+    moveInMemory(env, ownerId, { bookingId, to: { tutorId: to.tutorId, tutorName: to.tutorName, day: weekdayOf(to.date), start: to.start } }, now, input.waitUntil);
   }
   // The same SessionManager (named by the booking id) moves its alarm to the new end.
   await scheduleEnd(env, { bookingId, ownerId, date: to.date, end: to.end, timeZone: policy.timeZone });
   // Once per move (the event names the new slot): a retried move finds it, and no second email goes out.
   const mail = await queueBookingMail(env, bookingId, movedEvent(to));
   if (!moved.already) await notifyStudent(env, ownerId, bookingMovedNotice({ bookingId, ...to, from: moved.from, movedAt: now }));
+  // Said once per new slot (keyed by it), so a retry that finds the move done tells the chat again harmlessly.
+  if (input.tellChat) await tellChatMoved(env, { ownerId, sessionId: moved.sessionId, bookingId, to, from: moved.from }, now);
   return { ok: true, bookingId, mail };
+}
+
+/** The chat that made the booking shows the move live. A chat in the trash or out of reach is not told; the move stands. */
+async function tellChatMoved(
+  env: BookingEnv,
+  move: { ownerId: string; sessionId: string; bookingId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string }; from: { date: string; start: string; end: string } },
+  now: number,
+): Promise<void> {
+  const { to, from } = move;
+  try {
+    const told = await chatSession(env, move.sessionId).bookingMoved(
+      move.ownerId,
+      { bookingId: move.bookingId, tutorId: to.tutorId, tutorName: to.tutorName, slot: { day: weekdayOf(to.date), date: to.date, start: to.start, end: to.end }, from: { day: weekdayOf(from.date), date: from.date, start: from.start, end: from.end } },
+      now,
+    );
+    if (!told.ok) console.warn("[bookings] the chat did not take the move of", move.bookingId, told.error.message);
+  } catch (error) {
+    console.error("[bookings] the chat was not told of the move of", move.bookingId, error);
+  }
 }
 
 /**

@@ -9,13 +9,14 @@ import { zoneNoteText } from "@/lib/center/time-zone";
 import { BookingLinkView } from "@/lib/mail/manage-link";
 import { lateCancelText } from "@/lib/tutoring/phrasing";
 import { modeLabel, slotLabel } from "./format";
+import { ManagedBookingMove } from "./managed-booking-move";
 
 /** The cancel's answer: `emailed` only when the cancellation email was queued (no address: the link may have been forwarded). */
 const Cancelled = z.object({ lateCancel: z.boolean(), cutoffHours: z.number(), emailed: z.boolean() });
 
 const STATUS = { confirmed: "Confirmed", cancelled: "Cancelled", ended: "Ended" } as const;
 
-/** One booking, opened from the link in an email: on any device, no cookie; Cancel asks once more before it happens. */
+/** One booking, opened from the link in an email: on any device, no cookie; Move and Cancel each ask once more before they happen. */
 export function ManagedBooking({ token }: { token: string }) {
   const url = `/api/booking-link/${encodeURIComponent(token)}`;
   const { data, error, mutate } = useSWR(url, async (path: string) => BookingLinkView.parse(await fetchJson(path)));
@@ -96,8 +97,18 @@ export function ManagedBooking({ token }: { token: string }) {
         )
       ) : null}
       {data.status === "confirmed" ? (
-        <p className="subtitle">To move it to another time, open the chat you booked it in (on the device you booked from), or cancel here and book again.</p>
+        <ManagedBookingMove
+          url={url}
+          booking={data}
+          onMoved={async (said) => {
+            setStatus(said);
+            await mutate();
+          }}
+        />
       ) : null}
+      <p className="subtitle">
+        Booked on another device? <a href="/account">Sign in to see all your bookings</a>
+      </p>
       <p className="subtitle">This page opened from the link in your email, which lets anyone who has it manage this booking — don&apos;t forward it.</p>
     </section>
   );

@@ -6,7 +6,7 @@ import type { MailMessage } from "./mailer";
  * Every email to the student about a booking carries a "Manage this booking" link, which opens the
  * booking on any device, with no cookie: `{SITE_URL}/booking/{token}`. The token is signed and names
  * one booking and when it expires (services/booking-link.ts); it lets whoever holds it view that
- * booking and cancel it, nothing more. The tutor's copy never carries it.
+ * booking, move it to another of its tutor's free times, and cancel it, nothing more. The tutor's copy never carries it.
  */
 
 /** The page the link opens (app/booking/[token]/page.tsx). */
@@ -24,7 +24,7 @@ export function withManageLink(message: MailMessage, url: string, kind: MailKind
   const line =
     kind === "cancellation"
       ? `View this booking on any device: ${url}\nThis link lets anyone who has it see this booking — don't forward it.`
-      : `Manage this booking (view or cancel it) on any device: ${url}\nThis link lets anyone who has it manage this booking — don't forward it.`;
+      : `Manage this booking (view, move or cancel it) on any device: ${url}\nThis link lets anyone who has it manage this booking — don't forward it.`;
   return { ...message, text: `${message.text}\n\n${line}` };
 }
 
@@ -48,3 +48,37 @@ export const BookingLinkView = z.object({
   linkExpiresAt: z.number().int(),
 });
 export type BookingLinkView = z.infer<typeof BookingLinkView>;
+
+const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/);
+
+/** A time the booking may move to: the same tutor, the same length, a slot the center's rules allow now. */
+export const BookingLinkMoveOption = z.object({ date: Day, start: Clock, end: Clock });
+export type BookingLinkMoveOption = z.infer<typeof BookingLinkMoveOption>;
+
+/**
+ * The times the link's page offers: the same tutor and subject, the coming two weeks. `movable` is
+ * false (with why) once the center's cutoff refuses any move, or when the booking is not confirmed.
+ */
+export const BookingLinkMoveOptions = z.object({
+  movable: z.boolean(),
+  reason: z.string().optional(),
+  options: z.array(BookingLinkMoveOption).max(20),
+});
+export type BookingLinkMoveOptions = z.infer<typeof BookingLinkMoveOptions>;
+
+/** The move's body: where to (the tutor stays the booking's; the end follows from the session's length). */
+export const BookingLinkMoveBody = z.object({ date: Day, start: Clock }).strict();
+export type BookingLinkMoveBody = z.infer<typeof BookingLinkMoveBody>;
+
+/** The move's answer, once it happened: `emailed` only when the update email (with its new link) was queued. */
+export const BookingLinkMoved = z.object({
+  bookingId: z.string(),
+  status: z.literal("confirmed"),
+  date: Day,
+  start: Clock,
+  end: Clock,
+  tutorName: z.string(),
+  emailed: z.boolean(),
+});
+export type BookingLinkMoved = z.infer<typeof BookingLinkMoved>;

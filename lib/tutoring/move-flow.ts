@@ -1,6 +1,7 @@
 import { isLateCancel } from "../center/policy";
 import { QUICK } from "./commands";
 import { rankTutors, type RankedMatch } from "./match";
+import { nextFreeHours } from "./next-free-hours";
 import { hasCriteria } from "./parse";
 import { keptText, slotText } from "./phrasing";
 import type { BookingInfo, MoveOption, SearchCriteria } from "./schemas";
@@ -58,15 +59,8 @@ async function moveOptions(ctx: TurnContext, booking: BookingInfo, skill: string
   const tutors = (await ctx.catalog.findBySkill(skill)).filter((tutor) => !booking.mode || tutor.mode === "both" || tutor.mode === booking.mode);
   const booked: BookedSlot[] = tutors.length ? await ctx.catalog.bookedSlots(tutors.map((tutor) => tutor.id), ctx.today.date) : [];
   const rank = { today: ctx.today, policy: { rules: ctx.policy, now: ctx.now } };
-  const same: RankedMatch[] = [];
-  const mine = tutors.filter((tutor) => tutor.id === booking.tutorId);
-  for (let i = 0; !othersOnly && mine.length > 0 && i < SAME_TUTOR_OPTIONS; i++) {
-    // Each found hour counts as booked for the next round, so the tutor's next free hour comes up.
-    const taken = [...booked, ...same.map(({ match }) => ({ tutorId: match.tutor.id, date: match.slot.date, start: match.slot.start }))];
-    const [next] = rankTutors(mine, wish, { ...rank, booked: taken, limit: 1 });
-    if (!next) break;
-    same.push(next);
-  }
+  const mine = tutors.find((tutor) => tutor.id === booking.tutorId);
+  const same: RankedMatch[] = !othersOnly && mine ? nextFreeHours(mine, wish, { ...rank, booked }, SAME_TUTOR_OPTIONS) : [];
   const excluded = new Set([booking.tutorId, ...(booking.moveOptions ?? []).map((option) => option.tutorId)]);
   const others = rankTutors(tutors.filter((tutor) => !excluded.has(tutor.id)), wish, { ...rank, booked, limit: OTHER_TUTOR_OPTIONS, avoid: avoidOf(ctx) });
   const named = Boolean(ctx.parsed.day || ctx.parsed.timeFrom || ctx.parsed.timeTo);

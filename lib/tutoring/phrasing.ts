@@ -55,6 +55,11 @@ export function centerCancelledText(booking: { tutorName: string; slot: SessionS
   return `The tutoring center cancelled your session with ${booking.tutorName} on ${slotText(booking.slot)}. Reason: ${reason}`;
 }
 
+/** The session was moved outside the chat (the link in an email): said in the chat that booked it. */
+export function movedElsewhereText(move: { tutorName: string; slot: SessionSlot; from: SessionSlot }): string {
+  return `Your session is moved to ${slotText(move.slot)} with ${move.tutorName} (moved from ${slotText(move.from)}), from the link in your email.`;
+}
+
 /** A cancelled session, said the same way by the assistant and by My bookings' cancel. */
 export function cancelledText(booking: { tutorName: string; slot: SessionSlot } | null, say: Phrases = EN): string {
   return say.cancelled(booking);

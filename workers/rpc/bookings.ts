@@ -4,6 +4,8 @@ import { listBookings } from "../../services/db/bookings";
 import { cancelMyBooking } from "../../services/my-bookings";
 import { usableIp, type Caller } from "../../services/limits";
 import { bookingByLink, bookingLinkView } from "../../services/booking-link";
+import { moveByLink, moveOptionsFor } from "../../services/booking-link-move";
+import { BookingLinkMoveBody } from "../../lib/mail/manage-link";
 import { clock } from "../../lib/time";
 import { ChatsRpc } from "./chats";
 
@@ -51,6 +53,32 @@ export class BookingsRpc extends ChatsRpc {
         const { lateCancel, cutoffHours, emailedTo } = cancelled.value;
         return ok({ bookingId, status: "cancelled" as const, lateCancel, cutoffHours, emailed: emailedTo !== undefined });
       });
+    });
+  }
+
+  /** The times the booking a link names may move to: its tutor, its subject, the coming two weeks, the center's rules. Reads only. */
+  async bookingLinkMoveOptions(token: string) {
+    return this.guard(async () => {
+      const now = clock.now();
+      const found = await bookingByLink(this.env, token, now);
+      return found.ok ? ok(await moveOptionsFor(this.env, found.value.booking, now)) : found;
+    });
+  }
+
+  /**
+   * Moves the booking a link names, as its own student: the one move (services/bookings.ts), with the
+   * cancel's limits and the chat told. A retry to the same time is answered as done and changes nothing more.
+   */
+  async moveBookingByLink(token: string, to: unknown, client?: Caller) {
+    return this.guard(async () => {
+      const found = await bookingByLink(this.env, token, clock.now());
+      if (!found.ok) return found;
+      const target = BookingLinkMoveBody.safeParse(to);
+      if (!target.success) return fail("bad_request:body", "Say the new time as a date (YYYY-MM-DD) and a start (HH:MM).");
+      const { booking } = found.value;
+      return this.limited([["bookingChangesPerOwner", booking.ownerId], ["bookingChangesPerIp", usableIp(client)]], (now) =>
+        moveByLink(this.env, { booking, to: target.data, now, waitUntil: this.waitUntil }),
+      );
     });
   }
 }
