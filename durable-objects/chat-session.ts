@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule, type ClientContext } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
-import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, OwnerId, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
+import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, OwnerId, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
@@ -16,6 +16,7 @@ import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
+import { storedAnswer, type Stored, type StoredInput } from "./chat/stored";
 import { CountingSql, migrate, type RowCounts } from "./sql";
 
 /**
@@ -36,19 +37,6 @@ interface SessionMeta {
   updatedAt: number;
   deletedAt: number | null;
 }
-
-/** What storing a student's message answers, beyond the page's SendResult. */
-export interface Stored {
-  sent: SendResult;
-  sessionCreated: boolean;
-  /** The D1 `chats` row (the chat list's order) is due a touch: at most hourly per chat. */
-  touchList: boolean;
-  rows: RowCounts;
-  /** What this message started, for analytics (none for a retry answered from storage). */
-  events: AnalyticsEvent[];
-}
-
-
 
 /** The D1 list entry's `updated_at` is refreshed at most this often. */
 const LIST_TOUCH_MS = 60 * 60 * 1000;
@@ -501,17 +489,8 @@ export class ChatSession extends DurableObject<Env> {
     if (this.fields !== fieldsBefore && this.meta) this.sockets.pushState(this.fields, this.meta.updatedAt);
   }
 
-  private stored(message: ChatMessage, input: { sessionCreated: boolean; touchList: boolean; before: RowCounts; events?: AnalyticsEvent[] }): Stored {
-    const state = this.snapshot(this.meta!);
-    const replies = state.messages.filter((reply) => reply.seq > message.seq && reply.role === "assistant" && reply.id.startsWith(`${message.id}:`));
-    const after = this.db.counts();
-    return {
-      sent: { message, replies, state },
-      sessionCreated: input.sessionCreated,
-      touchList: input.touchList,
-      rows: { reads: after.reads - input.before.reads, writes: after.writes - input.before.writes },
-      events: input.events ?? [],
-    };
+  private stored(message: ChatMessage, input: StoredInput): Stored {
+    return storedAnswer(message, this.snapshot(this.meta!), { ...input, after: this.db.counts() });
   }
 
   /** A new chat's D1 row is written with it: the next touch is due an hour later. */
