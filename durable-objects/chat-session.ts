@@ -6,8 +6,8 @@ import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatSta
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
-import { QUICK } from "../lib/tutoring/commands";
-import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
+import { cancelledText, lateCancelText } from "../lib/tutoring/phrasing";
+import { phrasesIn } from "../lib/tutoring/phrases";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../services/assistant-turn";
@@ -273,8 +273,9 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const info = this.fields.bookingInfo;
     if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
-    const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours)}` : "";
-    this.sayCancelled(ownerId, bookingId, `${cancelledText(info)}${late}`, now);
+    const say = this.phrases();
+    const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours, say)}` : "";
+    this.sayCancelled(ownerId, bookingId, `${cancelledText(info, say)}${late}`, now);
     return ok({ shown: true });
   }
 
@@ -285,7 +286,7 @@ export class ChatSession extends DurableObject<Env> {
    */
   centerCancelled(ownerId: string, booking: { bookingId: string; tutorName: string; slot: SessionSlot }, reason: string, now: number): Result<{ shown: true }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    this.sayCancelled(ownerId, booking.bookingId, centerCancelledText(booking, reason), now);
+    this.sayCancelled(ownerId, booking.bookingId, this.phrases().centerCancelled(booking, reason), now);
     return ok({ shown: true });
   }
 
@@ -298,11 +299,16 @@ export class ChatSession extends DurableObject<Env> {
     return this.appendAssistantTurn(ownerId, [notice], showsOffer(this.fields.bookingInfo, slot) ? { bookingInfo: null } : {}, now);
   }
 
+  /** The chat's language as it is now (a student who wrote English again hears English). */
+  private phrases() {
+    return phrasesIn(this.fields.searchCriteria?.lang);
+  }
+
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
   private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {
     const info = this.fields.bookingInfo;
     const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
-    this.appendAssistantTurn(ownerId, [{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [QUICK.startOver] }], shown, now);
+    this.appendAssistantTurn(ownerId, [{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [this.phrases().quick.startOver] }], shown, now);
   }
 
   /** The owner's 👍/👎 on one of the chat's assistant replies, changeable; null clears it (chat/feedback.ts). */

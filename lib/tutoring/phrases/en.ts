@@ -189,4 +189,29 @@ export const EN: Phrases = {
   handoffDropped: "Okay, I won't send it: nothing went to the tutoring center. Anything else I can help with?",
   handoffUnreachable: "Sorry, messages to the tutoring center need the chat service, which is not running here, so your message was not sent. Please try again later.",
   nothingSentYet: "Nothing is sent yet. ",
+
+  centerCancelled: (booking, reason) => `The tutoring center cancelled your session with ${booking.tutorName} on ${slot(booking.slot)}. Reason: ${reason}`,
+  waitlistOffer: (name, value, minutes) =>
+    `A place opened up: ${name} on ${slot(value)}. You're first on the waitlist, so it's offered to you for the next ${minutes} minutes, ` +
+    "then it goes to the next person in line. It is not booked yet: say \"Book it\" to book it.",
+  waitlistOfferEnded: (booking) => `The offer of ${booking.tutorName} on ${slot(booking.slot)} has run out and you're off that waitlist.`,
+
+  rule: {
+    leadTime: (minutes, date, clock) => `Sessions need at least ${noticeText(minutes)} notice, so the earliest I can book is ${formatDate(date)} at ${clock}.`,
+    horizon: (days, last) => `I can book at most ${plural(days, "day")} ahead, so the latest day is ${formatDate(last)}.`,
+    closedDate: (date, reason) => `The center is closed on ${formatDate(date)}${reason ? ` (${reason})` : ""}.`,
+    closedDay: (day) => `The center is closed on ${capitalize(day)}s.`,
+    outsideHours: (day, open, close) => `On ${capitalize(day)}s the center is open ${open}–${close}, so sessions must fit inside those hours.`,
+  },
 };
+
+/** "24 hours'", "90 minutes'", "2 days'" (the possessive of the notice). */
+function noticeText(minutes: number): string {
+  if (minutes % (24 * 60) === 0 && minutes >= 48 * 60) return `${minutes / (24 * 60)} days'`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour's" : `${minutes / 60} hours'`;
+  return minutes === 1 ? "1 minute's" : `${minutes} minutes'`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}

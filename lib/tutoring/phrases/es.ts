@@ -259,4 +259,41 @@ export const ES: Phrases = {
   handoffDropped: "Vale, no lo envío: no le ha llegado nada al centro de tutorías. ¿Te ayudo con algo más?",
   handoffUnreachable: "Lo siento, los mensajes al centro de tutorías necesitan el servicio de chat, que aquí no está funcionando, así que tu mensaje no se envió. Inténtalo más tarde.",
   nothingSentYet: "Todavía no se ha enviado nada. ",
+
+  centerCancelled: (booking, reason) => `El centro de tutorías canceló tu sesión con ${booking.tutorName} el ${slot(booking.slot)}. Motivo: ${reason}`,
+  waitlistOffer: (name, value, minutes) =>
+    `Se ha liberado un hueco: ${name} el ${slot(value)}. Eres el primero en la lista de espera, así que es tuyo durante los próximos ${minutes} minutos; ` +
+    `después pasa a la siguiente persona. Todavía no está reservado: di «Reservarlo» para reservarlo.`,
+  waitlistOfferEnded: (booking) => `La oferta de ${booking.tutorName} el ${slot(booking.slot)} ha caducado y ya no estás en esa lista de espera.`,
+
+  rule: {
+    leadTime: (minutes, date, clock) => `Las sesiones necesitan al menos ${noticeText(minutes)} de antelación, así que lo más pronto que puedo reservar es el ${dateText(date)} a las ${clock}.`,
+    horizon: (days, last) => `Puedo reservar como mucho con ${plural(days, "día", "días")} de antelación, así que el último día es el ${dateText(last)}.`,
+    closedDate: (date, reason) => `El centro está cerrado el ${dateText(date)}${reason ? ` (${reason})` : ""}.`,
+    closedDay: (day) => `El centro cierra los ${pluralDay(day)}.`,
+    outsideHours: (day, open, close) => `Los ${pluralDay(day)} el centro abre de ${open} a ${close}, así que las sesiones tienen que caber en ese horario.`,
+  },
 };
+
+/** "lunes 23 de noviembre". */
+function dateText(date: string): string {
+  const value = new Date(`${date}T00:00:00Z`);
+  return `${dayName(WEEKDAYS[value.getUTCDay()] ?? "")} ${value.getUTCDate()} de ${MONTHS[value.getUTCMonth()] ?? ""}`;
+}
+
+/** "sábados", "lunes": the weekdays' plural. */
+function pluralDay(day: string): string {
+  const name = dayName(day);
+  return name.endsWith("s") ? name : `${name}s`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "24 horas", "90 minutos", "2 días". */
+function noticeText(minutes: number): string {
+  if (minutes % (24 * 60) === 0 && minutes >= 48 * 60) return plural(minutes / (24 * 60), "día", "días");
+  if (minutes % 60 === 0) return plural(minutes / 60, "hora", "horas");
+  return plural(minutes, "minuto", "minutos");
+}

@@ -145,4 +145,19 @@ export interface Phrases {
   handoffDropped: string;
   handoffUnreachable: string;
   nothingSentYet: string;
+
+  // Notices the sidecar pushes into the chat later (durable-objects/chat-session.ts, durable-objects/waitlist.ts).
+  centerCancelled(booking: { tutorName: string; slot: SessionSlot }, reason: string): string;
+  waitlistOffer(tutorName: string, slot: SessionSlot, minutes: number): string;
+  waitlistOfferEnded(booking: { tutorName: string; slot: SessionSlot }): string;
+
+  // The center's rules, when one refuses a slot (lib/center/policy.ts `checkSlot`).
+  rule: {
+    /** `noticeMinutes` of notice needed; the earliest bookable start (`date`, `clock`). */
+    leadTime(noticeMinutes: number, date: string, clock: string): string;
+    horizon(days: number, lastDate: string): string;
+    closedDate(date: string, reason: string | undefined): string;
+    closedDay(day: Weekday): string;
+    outsideHours(day: Weekday, open: string, close: string): string;
+  };
 }
