@@ -6,7 +6,6 @@ import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatSta
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
-import { cancelledText, lateCancelText } from "../lib/tutoring/phrasing";
 import { phrasesIn } from "../lib/tutoring/phrases";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
@@ -274,8 +273,7 @@ export class ChatSession extends DurableObject<Env> {
     const info = this.fields.bookingInfo;
     if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
     const say = this.phrases();
-    const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours, say)}` : "";
-    this.sayCancelled(ownerId, bookingId, `${cancelledText(info, say)}${late}`, now);
+    this.sayCancelled(ownerId, bookingId, `${say.cancelled(info)}${typeof lateCutoffHours === "number" ? ` ${say.lateCancel(lateCutoffHours)}` : ""}`, now);
     return ok({ shown: true });
   }
 
@@ -300,9 +298,7 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   /** The chat's language as it is now (a student who wrote English again hears English). */
-  private phrases() {
-    return phrasesIn(this.fields.searchCriteria?.lang);
-  }
+  private phrases = () => phrasesIn(this.fields.searchCriteria?.lang);
 
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
   private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {

@@ -1,5 +1,5 @@
 import { z } from "../zod";
-import { addDays, capitalize, DEFAULT_TIME_ZONE, formatDate, localNow, toClock, toMinutes, weekdayIndex, weekdayOf, zonedToEpoch } from "../calendar";
+import { addDays, DEFAULT_TIME_ZONE, formatDate, localNow, toClock, toMinutes, weekdayIndex, weekdayOf, zonedToEpoch } from "../calendar";
 import { ClockTime, WEEKDAYS, Weekday } from "../tutoring/schemas";
 import { AssistantPersona, DEFAULT_PERSONA } from "./persona";
 import { EN } from "../tutoring/phrases/en";
