@@ -172,7 +172,7 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
   const searched = best.kind === "exact" && !others ? say.searched(criteria, ctx.today.date) : "";
   const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria, say)}` : `${searched}${matchSentence(best, criteria, others, only, say)}`;
   const quick = matchQuickReplies(say);
-  return turn(`${wish}${waitFor ? `${takenAtRequestText(waitFor)} ` : ""}${sentence}`, waitFor ? [...quick, say.quick.joinWaitlist] : quick, {
+  return turn(`${wish}${waitFor ? `${takenAtRequestText(waitFor, say)} ` : ""}${sentence}`, waitFor ? [...quick, say.quick.joinWaitlist] : quick, {
     searchCriteria: waitFor ? { ...criteria, waitFor } : criteria,
     pendingMatch: best.match,
     availableTutors: ranked.map((entry) => entry.match),

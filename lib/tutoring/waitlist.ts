@@ -3,7 +3,6 @@ import { OwnerId, SessionId } from "../schemas";
 import { EN } from "./phrases/en";
 import type { Phrases } from "./phrases/types";
 import { SESSION_MINUTES } from "./match";
-import { slotText } from "./phrasing";
 import { toClock, toMinutes, weekdayOf } from "../calendar";
 import { ClockTime, Language, WaitForSlot, type BookingInfo, type SearchCriteria, type SessionSlot, type Tutor } from "./schemas";
 import type { BookedSlot } from "./turn-types";
@@ -83,6 +82,6 @@ export function takenAtRequest(
 }
 
 /** The search's word on a taken hour, before the nearest free match. */
-export function takenAtRequestText(wanted: WaitForSlot): string {
-  return `${wanted.tutorName} is booked ${slotText(wanted.slot)}; you can join the waitlist for it.`;
+export function takenAtRequestText(wanted: WaitForSlot, say: Phrases = EN): string {
+  return say.takenAtRequest(wanted.tutorName, wanted.slot);
 }

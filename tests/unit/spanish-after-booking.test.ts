@@ -8,7 +8,7 @@ import { describeEffectOutcome, respond, type AssistantTurn } from "../../lib/tu
 import { SEED_TUTORS } from "../../lib/tutoring/catalog-data";
 import { createMemoryCatalog } from "../../lib/tutoring/memory-catalog";
 import { ES } from "../../lib/tutoring/phrases/es";
-import { offerExpiredText, offerNotice } from "../../lib/tutoring/waitlist";
+import { offerExpiredText, offerNotice, takenAtRequestText } from "../../lib/tutoring/waitlist";
 
 // What a Spanish-speaking student hears after booking: moves, a returning welcome, the center's rules, the emails.
 
@@ -72,6 +72,7 @@ describe("a Spanish chat after its booking", () => {
     const offer = offerNotice(wanted, ES);
     expect(offer.content).toMatch(/^Se ha liberado un hueco: Maya Chen el viernes 20 de noviembre, de 10:00 a 11:00\. .*«Reservarlo»/);
     expect(offer.quickReplies).toEqual([ES.quick.bookIt, ES.quick.leaveWaitlist]);
+    expect(takenAtRequestText(wanted, ES)).toBe("Maya Chen tiene reservado el viernes 20 de noviembre, de 10:00 a 11:00; puedes apuntarte a la lista de espera.");
     expect(offerExpiredText(wanted, ES)).toBe("La oferta de Maya Chen el viernes 20 de noviembre, de 10:00 a 11:00 ha caducado y ya no estás en esa lista de espera.");
   });
 });

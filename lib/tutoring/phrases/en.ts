@@ -194,6 +194,7 @@ export const EN: Phrases = {
   waitlistOffer: (name, value, minutes) =>
     `A place opened up: ${name} on ${slot(value)}. You're first on the waitlist, so it's offered to you for the next ${minutes} minutes, ` +
     "then it goes to the next person in line. It is not booked yet: say \"Book it\" to book it.",
+  takenAtRequest: (name, value) => `${name} is booked ${slot(value)}; you can join the waitlist for it.`,
   waitlistOfferEnded: (booking) => `The offer of ${booking.tutorName} on ${slot(booking.slot)} has run out and you're off that waitlist.`,
 
   emailWithheld: (to, reason, cap) =>

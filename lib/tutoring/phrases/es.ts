@@ -264,6 +264,7 @@ export const ES: Phrases = {
   waitlistOffer: (name, value, minutes) =>
     `Se ha liberado un hueco: ${name} el ${slot(value)}. Eres el primero en la lista de espera, así que es tuyo durante los próximos ${minutes} minutos; ` +
     `después pasa a la siguiente persona. Todavía no está reservado: di «Reservarlo» para reservarlo.`,
+  takenAtRequest: (name, value) => `${name} tiene reservado el ${slot(value)}; puedes apuntarte a la lista de espera.`,
   waitlistOfferEnded: (booking) => `La oferta de ${booking.tutorName} el ${slot(booking.slot)} ha caducado y ya no estás en esa lista de espera.`,
 
   emailWithheld: (to, reason, cap) =>

@@ -150,6 +150,8 @@ export interface Phrases {
   centerCancelled(booking: { tutorName: string; slot: SessionSlot }, reason: string): string;
   waitlistOffer(tutorName: string, slot: SessionSlot, minutes: number): string;
   waitlistOfferEnded(booking: { tutorName: string; slot: SessionSlot }): string;
+  /** The search's word on the exact hour asked for, taken: its waitlist can be joined. */
+  takenAtRequest(tutorName: string, slot: SessionSlot): string;
 
   /** Why no email goes to the student's address: it asked us to stop, or it had `cap` from us today (lib/mail/recipients.ts). */
   emailWithheld(to: string, reason: "suppressed" | "capped", cap: number): string;
