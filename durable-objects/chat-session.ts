@@ -6,7 +6,7 @@ import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, OwnerId, type ChatMessage, typ
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
-import { cancelledText, centerCancelledText, lateCancelText } from "../lib/tutoring/phrasing";
+import { phrasesIn } from "../lib/tutoring/phrases";
 import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../services/assistant-turn";
@@ -260,8 +260,8 @@ export class ChatSession extends DurableObject<Env> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
     const info = this.fields.bookingInfo;
     if (info?.bookingId !== bookingId || info.step !== "confirmed") return ok({ shown: false });
-    const late = typeof lateCutoffHours === "number" ? ` ${lateCancelText(lateCutoffHours)}` : "";
-    this.sayCancelled(ownerId, bookingId, `${cancelledText(info)}${late}`, now);
+    const say = this.phrases();
+    this.sayCancelled(ownerId, bookingId, `${say.cancelled(info)}${typeof lateCutoffHours === "number" ? ` ${say.lateCancel(lateCutoffHours)}` : ""}`, now);
     return ok({ shown: true });
   }
 
@@ -272,7 +272,7 @@ export class ChatSession extends DurableObject<Env> {
    */
   centerCancelled(ownerId: string, booking: { bookingId: string; tutorName: string; slot: SessionSlot }, reason: string, now: number): Result<{ shown: true }> {
     if (!this.authorize(ownerId)) return this.refusal(ownerId);
-    this.sayCancelled(ownerId, booking.bookingId, centerCancelledText(booking, reason), now);
+    this.sayCancelled(ownerId, booking.bookingId, this.phrases().centerCancelled(booking, reason), now);
     return ok({ shown: true });
   }
 
@@ -290,9 +290,12 @@ export class ChatSession extends DurableObject<Env> {
     return this.appendAssistantTurn(ownerId, [notice], showsOffer(this.fields.bookingInfo, slot) ? { bookingInfo: null } : {}, now);
   }
 
+  /** The chat's language as it is now (a student who wrote English again hears English). */
+  private phrases = () => phrasesIn(this.fields.searchCriteria?.lang);
+
   /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
   private sayCancelled(ownerId: string, bookingId: string, content: string, now: number): void {
-    this.appendAssistantTurn(ownerId, ...cancelNotice(this.fields, bookingId, content), now);
+    this.appendAssistantTurn(ownerId, ...cancelNotice(this.fields, bookingId, content, this.phrases().quick.startOver), now);
   }
 
   /**

@@ -10,6 +10,7 @@ import { admitAtSend, admitNow } from "../services/mail-recipients";
 import { stopLinkFor } from "../services/mail-stop";
 import { manageLinkFor } from "../services/booking-link";
 import { withManageLink } from "../lib/mail/manage-link";
+import { mailPhrasesIn } from "../lib/mail/phrases";
 import { reminderNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../services/notify";
 import { EnqueueMail, MailEvent, MailEventId, type MailQueued } from "../lib/mail/outbox";
@@ -169,10 +170,16 @@ export class MailOutbox extends DurableObject<Env> {
     const kind = kindOf(event);
     // A move back to a slot moved to before is a new move: its row gets its own id.
     const stored = this.db.first(sql`SELECT 1 AS found FROM events WHERE event = ${event}`) ? `${event}#${sequence}` : event;
+    // The student's lines in the booking's language (bookings.language); the tutor's in English.
+    const say = mailPhrasesIn(booking.language);
     // A student who turned these emails off gets none (their tutor still does); said nowhere, since none is queued.
     const messages = bookingMessages(booking, kind, sequence, { organizerEmail: senderAddress(this.env.MAIL_FROM), now: new Date(now) })
       .filter(({ role }) => role !== "student" || booking.changeEmailsOff !== 1)
-      .map(({ role, message }) => ({ role, message: withStopLink(role === "student" ? withManageLink(message, manage, kind) : message, people[role].link), withheld: people[role].withheld }));
+      .map(({ role, message }) => ({
+        role,
+        message: role === "student" ? withStopLink(withManageLink(message, manage, kind, say), people.student.link, say) : withStopLink(message, people[role].link),
+        withheld: people[role].withheld,
+      }));
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${stored}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
@@ -310,7 +317,8 @@ export class MailOutbox extends DurableObject<Env> {
   /** The student's reminders for this booking, queued with its confirmation (inside its transaction). */
   private queueReminders(booking: BookingForMail, event: string, sequence: number, now: number, stopLink: string, manageLink: string): void {
     const start = sessionStart(booking);
-    const message = JSON.stringify(withStopLink(withManageLink(reminderMessage(booking), manageLink, "reminder"), stopLink));
+    const say = mailPhrasesIn(booking.language);
+    const message = JSON.stringify(withStopLink(withManageLink(reminderMessage(booking), manageLink, "reminder", say), stopLink, say));
     // The center's offsets, less those the student turned off.
     const off = new Set(parseReminderHours(booking.reminderHoursOff));
     const hours = parseReminderHours(booking.reminderHours).filter((offset) => !off.has(offset));

@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { OwnerId } from "../lib/schemas";
-import { QUICK } from "../lib/tutoring/commands";
-import { WaitForSlot } from "../lib/tutoring/schemas";
+import { phrasesIn, type Phrases } from "../lib/tutoring/phrases";
+import { Language, WaitForSlot } from "../lib/tutoring/schemas";
 import { OFFER_MINUTES, OFFER_MS, WaitlistJoin, offerExpiredText, offerNotice } from "../lib/tutoring/waitlist";
 import { waitlistOfferNotice } from "../lib/notifications/messages";
 import { notifyStudent } from "../services/notify";
@@ -48,9 +48,11 @@ const MIGRATIONS = [
      state TEXT NOT NULL,
      offered_until INTEGER
    )`,
+  // The chat's language when the student joined: the offer and its end are said in it (null: English).
+  `ALTER TABLE entry ADD COLUMN language TEXT`,
 ] as const;
 
-type EntryRow = { line: number; owner_id: string; chat_id: string; wanted: string; state: string; offered_until: number | null };
+type EntryRow = { line: number; owner_id: string; chat_id: string; wanted: string; state: string; offered_until: number | null; language?: string | null };
 
 export type WaitlistEntry = { ownerId: string; chatId: string; state: string; position: number | null; offeredUntil: number | null };
 
@@ -81,7 +83,7 @@ export class Waitlist extends DurableObject<Env> {
   join(input: WaitlistJoin, now: number): Result<{ position: number; joined: boolean }> {
     const parsed = WaitlistJoin.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Invalid waitlist entry.", zodIssues(parsed.error));
-    const { ownerId, chatId, wanted, subject } = parsed.data;
+    const { ownerId, chatId, wanted, subject, language } = parsed.data;
     this.ensureSchema();
     const current = this.entryOf(ownerId);
     if (current && (current.state === "waiting" || current.state === "offered")) return ok({ position: this.positionOf(current.line), joined: false });
@@ -92,8 +94,8 @@ export class Waitlist extends DurableObject<Env> {
       // Someone who left the line, was offered it and let it pass, or booked and cancelled joins at the back.
       if (current) this.db.run(sql`DELETE FROM entry WHERE line = ${current.line}`);
       return this.db.first<{ line: number }>(
-        sql`INSERT INTO entry (owner_id, chat_id, wanted, subject, joined_at, state)
-            VALUES (${ownerId}, ${chatId}, ${JSON.stringify(wanted)}, ${subject}, ${now}, 'waiting') RETURNING line`,
+        sql`INSERT INTO entry (owner_id, chat_id, wanted, subject, joined_at, state, language)
+            VALUES (${ownerId}, ${chatId}, ${JSON.stringify(wanted)}, ${subject}, ${now}, 'waiting', ${language ?? null}) RETURNING line`,
       )!.line;
     });
     return ok({ position: this.positionOf(line), joined: true });
@@ -212,7 +214,7 @@ export class Waitlist extends DurableObject<Env> {
   private async runAlarm(): Promise<void> {
     if (!this.hasSchema) return;
     const now = clock.now();
-    const expired = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'offered'`);
+    const expired = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until, language FROM entry WHERE state = 'offered'`);
     if (expired) {
       this.db.run(sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE line = ${expired.line}`);
       await this.tell(expired, "expired", now);
@@ -229,7 +231,7 @@ export class Waitlist extends DurableObject<Env> {
     // Booked again by someone outside the line, past, or no longer allowed (lead time, a closed date…): the line waits for the next cancel.
     if (!slot || !(await slotStillOffered(this.env.DB, { tutorId: slot.tutor_id, date: slot.date, start: slot.start, now }))) return null;
     for (;;) {
-      const next = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until FROM entry WHERE state = 'waiting' ORDER BY line LIMIT 1`);
+      const next = this.db.first<EntryRow>(sql`SELECT line, owner_id, chat_id, wanted, state, offered_until, language FROM entry WHERE state = 'waiting' ORDER BY line LIMIT 1`);
       if (!next) return null;
       const until = now + OFFER_MS;
       this.db.run(sql`UPDATE entry SET state = 'offered', offered_until = ${until} WHERE line = ${next.line}`);
@@ -250,11 +252,12 @@ export class Waitlist extends DurableObject<Env> {
     const chat = chatSession(this.env, entry.chat_id);
     // One notice per offer and per end of one: keyed by the offer's deadline, never reused in a chat.
     const key = messageIds.waitlistNotice(entry.offered_until, kind);
+    const say = phrasesIn(Language.safeParse(entry.language).data);
     try {
       const told =
         kind === "expired"
-          ? await chat.waitlistOfferEnded(entry.owner_id, { id: key, content: offerExpiredText(wanted), quickReplies: [QUICK.startOver] }, { tutorId: wanted.tutorId, ...wanted.slot }, now)
-          : await this.offerTo(chat, entry.owner_id, key, wanted, now);
+          ? await chat.waitlistOfferEnded(entry.owner_id, { id: key, content: offerExpiredText(wanted, say), quickReplies: [say.quick.startOver] }, { tutorId: wanted.tutorId, ...wanted.slot }, now)
+          : await this.offerTo(chat, entry.owner_id, key, wanted, now, say);
       if (!told.ok) console.warn("[waitlist] chat refused the notice", told.error.message);
       return told.ok;
     } catch (error) {
@@ -264,8 +267,8 @@ export class Waitlist extends DurableObject<Env> {
   }
 
   /** The offer and the booking form it opens, in one transaction of the chat's. */
-  private offerTo(chat: ReturnType<typeof chatSession>, ownerId: string, id: string, wanted: WaitForSlot, now: number) {
-    const { content, quickReplies, bookingInfo } = offerNotice(wanted);
+  private offerTo(chat: ReturnType<typeof chatSession>, ownerId: string, id: string, wanted: WaitForSlot, now: number, say: Phrases) {
+    const { content, quickReplies, bookingInfo } = offerNotice(wanted, say);
     return chat.appendAssistantTurn(ownerId, [{ id, content, quickReplies }], { bookingInfo }, now);
   }
 

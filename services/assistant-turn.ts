@@ -110,6 +110,8 @@ export async function builtinTurn(input: {
     let replies = turn.replies;
     let patch = turn.patch;
     if (turn.effect) {
+      // The language this turn answered in (its patch keeps it in the search criteria): the booking keeps it.
+      const spoken = { ...fields, ...turn.patch }.searchCriteria?.lang;
       const outcome = await performEffect(turn.effect, {
         env,
         sessionId: input.sessionId,
@@ -119,6 +121,7 @@ export async function builtinTurn(input: {
         now,
         policy,
         events,
+        ...(spoken ? { language: spoken } : {}),
         limits: { env, ...(input.client?.address ? { address: input.client.address } : {}) },
       });
       lesson = lessonOf({ ...fields, ...turn.patch }, turn.effect, outcome);

@@ -3,6 +3,7 @@ import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { MailQueued } from "../lib/mail/outbox";
 import { bookingCancelledNotice, bookingConfirmedNotice, bookingMovedNotice } from "../lib/notifications/messages";
 import type { BookingRequest } from "../lib/tutoring/turn-types";
+import type { Language } from "../lib/tutoring/schemas";
 import type { EffectOutcome } from "../lib/tutoring/assistant";
 import { weekdayOf, zonedToEpoch } from "../lib/calendar";
 import { storedContactProblem } from "../lib/tutoring/parse-contact";
@@ -139,18 +140,22 @@ async function tellChat(env: BookingEnv, written: Written, bookingId: string, wh
  */
 export async function createBooking(
   env: BookingEnv,
-  input: { id: string; sessionId: string; ownerId: string; booking: BookingRequest & { fromWaitlist?: boolean }; now: number; policy: CenterPolicy; countInto?: CountInto },
+  input: {
+    id: string; sessionId: string; ownerId: string; booking: BookingRequest & { fromWaitlist?: boolean }; now: number; policy: CenterPolicy; countInto?: CountInto;
+    /** the chat's language: kept on the booking, so its emails and notices are said in it (English when absent) */
+    language?: Language;
+  },
 ): Promise<EffectOutcome & { mail?: MailQueued | null }> {
-  const { id, sessionId, ownerId, booking, now, policy } = input;
+  const { id, sessionId, ownerId, booking, now, policy, language } = input;
   // The name and email go into emails and invites: the contact step's rules again, whatever state the form was saved in.
   const contact = storedContactProblem(booking.studentName, booking.studentEmail);
   if (contact) return { ok: false, reason: "contact", field: contact };
   const timeZone = policy.timeZone;
-  let reference = await insertOfferedBooking(env.DB, { id, sessionId, ownerId, ...booking, now, timeZone });
+  let reference = await insertOfferedBooking(env.DB, { id, sessionId, ownerId, ...booking, now, timeZone, ...(language ? { language } : {}) });
   const booked = reference !== null;
   if (!booked) {
     const existing = await findBookingOwner(env.DB, { id });
-    if (!existing) return whyBookingRefused(env.DB, { ...booking, ownerId, now }, policy);
+    if (!existing) return whyBookingRefused(env.DB, { ...booking, ownerId, now }, policy, language);
     if (existing.ownerId !== ownerId || existing.sessionId !== sessionId) return { ok: false, reason: "error" };
     reference = existing.reference;
   }
@@ -171,10 +176,10 @@ export async function createBooking(
  */
 export async function moveBooking(
   env: BookingEnv,
-  input: { bookingId: string; ownerId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string }; now: number; policy: CenterPolicy; countInto?: CountInto; tellChat?: boolean; waitUntil?: WaitUntil },
+  input: { bookingId: string; ownerId: string; to: { tutorId: string; tutorName: string; date: string; start: string; end: string }; now: number; policy: CenterPolicy; countInto?: CountInto; tellChat?: boolean; waitUntil?: WaitUntil; language?: Language },
 ): Promise<EffectOutcome & { mail?: MailQueued | null }> {
-  const { bookingId, ownerId, to, now, policy } = input;
-  const moved = await moveConfirmedBooking(env.DB, { bookingId, ownerId, to, now }, policy);
+  const { bookingId, ownerId, to, now, policy, language } = input;
+  const moved = await moveConfirmedBooking(env.DB, { bookingId, ownerId, to, now }, policy, language);
   if (!moved.ok) return moved;
   if (!moved.already) {
     count(env, input.countInto, [{ type: "booking_moved" }], now, input.waitUntil);

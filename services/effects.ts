@@ -10,6 +10,7 @@ import { studentEmailOutcome } from "./mail";
 import { messageQueue, waitlistFor } from "./objects";
 import { takeLimits, type LimiterEnv } from "./limits";
 import { messageIds } from "../lib/message-ids";
+import type { Language } from "../lib/tutoring/schemas";
 
 /** Hand-offs to staff go ahead of an outside bot's ordinary messages (default 5). */
 export const HANDOFF_PRIORITY = 8;
@@ -40,6 +41,8 @@ export async function performEffect(
     policy: CenterPolicy;
     /** The turn's counts (a booking made now, not found again on a retry), sent with the turn's own. */
     events?: AnalyticsEvent[];
+    /** The chat's language: a booking keeps it (its emails), a refusal and a waitlist offer are said in it. */
+    language?: Language;
     /** The limits on cancels, moves and waitlist joins, by owner and by the client's address; without them none is taken. */
     limits?: { env: LimiterEnv; address?: string };
   },
@@ -52,7 +55,7 @@ export async function performEffect(
       case "create_booking": {
         const { env, sessionId, ownerId, policy, events } = context;
         const id = await bookingIdFor(sessionId, context.messageId);
-        const made = await createBooking(env, { id, sessionId, ownerId, booking: effect.booking, now, policy, countInto: events ?? [] });
+        const made = await createBooking(env, { id, sessionId, ownerId, booking: effect.booking, now, policy, countInto: events ?? [], ...language(context) });
         return withEmail(made);
       }
       case "cancel_booking": {
@@ -64,13 +67,13 @@ export async function performEffect(
       }
       case "move_booking": {
         const { env, ownerId, policy, events } = context;
-        return withEmail(await moveBooking(env, { bookingId: effect.bookingId, ownerId, to: effect.to, now, policy, countInto: events ?? [] }));
+        return withEmail(await moveBooking(env, { bookingId: effect.bookingId, ownerId, to: effect.to, now, policy, countInto: events ?? [], ...language(context) }));
       }
       case "join_waitlist": {
         // The owner's index of lines (for Forget me) first: an entry is never in a line without it.
         await recordWaitlistJoin(context.env.DB, { ownerId: context.ownerId, tutorId: effect.wanted.tutorId, date: effect.wanted.slot.date, start: effect.wanted.slot.start });
         const joined = await waitlistFor(context.env, { tutorId: effect.wanted.tutorId, ...effect.wanted.slot }).join(
-          { ownerId: context.ownerId, chatId: context.sessionId, wanted: effect.wanted, subject: effect.subject },
+          { ownerId: context.ownerId, chatId: context.sessionId, wanted: effect.wanted, subject: effect.subject, ...language(context) },
           now,
         );
         if (!joined.ok) return { ok: false, reason: "error" };
@@ -144,4 +147,9 @@ function withEmail(outcome: EffectOutcome & { mail?: import("../lib/mail/outbox"
   if (!outcome.ok) return outcome;
   const { mail, ...done } = outcome;
   return { ...done, ...studentEmailOutcome(mail ?? null) };
+}
+
+/** The chat's language as an effect's input carries it (absent: English). */
+function language(context: { language?: Language }): { language?: Language } {
+  return context.language ? { language: context.language } : {};
 }

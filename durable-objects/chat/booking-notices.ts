@@ -22,8 +22,8 @@ export function movedNotice(fields: SessionFields, move: MovedElsewhere): Notice
 }
 
 /** The cancellation notice (once per booking, by its message id) and, if the form shows that booking, the form's new step. */
-export function cancelNotice(fields: SessionFields, bookingId: string, content: string): Notice {
+export function cancelNotice(fields: SessionFields, bookingId: string, content: string, startOver: string = QUICK.startOver): Notice {
   const info = fields.bookingInfo;
   const shown = info?.bookingId === bookingId && info.step === "confirmed" ? { bookingInfo: { ...info, step: "cancelled" as const } } : {};
-  return [[{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [QUICK.startOver] }], shown];
+  return [[{ id: messageIds.cancelNotice(bookingId), content, quickReplies: [startOver] }], shown];
 }

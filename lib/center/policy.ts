@@ -1,7 +1,9 @@
 import { z } from "../zod";
-import { addDays, capitalize, DEFAULT_TIME_ZONE, formatDate, localNow, toClock, toMinutes, weekdayIndex, weekdayOf, zonedToEpoch } from "../calendar";
+import { addDays, DEFAULT_TIME_ZONE, formatDate, localNow, toClock, toMinutes, weekdayIndex, weekdayOf, zonedToEpoch } from "../calendar";
 import { ClockTime, WEEKDAYS, Weekday } from "../tutoring/schemas";
 import { AssistantPersona, DEFAULT_PERSONA } from "./persona";
+import { EN } from "../tutoring/phrases/en";
+import type { Phrases } from "../tutoring/phrases/types";
 
 /**
  * The center's settings and booking policies (docs/bookings.md, "The center's rules"), and the pure
@@ -101,6 +103,9 @@ export interface Slot {
 
 export type SlotRule = "lead_time" | "horizon" | "closed_date" | "closed_hours";
 
+/** How a refusal is said: the chat's language's (lib/tutoring/phrases/), English by default. */
+export type RulePhrases = Phrases["rule"];
+
 export type SlotVerdict = { ok: true } | { ok: false; rule: SlotRule; explanation: string };
 
 /** The epoch ms a session starts, at the center. */
@@ -117,36 +122,30 @@ export function lastBookableDate(policy: Pick<CenterPolicy, "timeZone" | "horizo
  * Whether the center lets `slot` be booked at `now`. The rules are checked in the order a student
  * can act on: too soon, too far ahead, a closed date, outside opening hours.
  */
-export function checkSlot(policy: CenterPolicy, slot: Slot, now: Date): SlotVerdict {
+export function checkSlot(policy: CenterPolicy, slot: Slot, now: Date, say: RulePhrases = EN.rule): SlotVerdict {
   const leadMs = policy.minLeadMinutes * 60_000;
   if (startsAt(policy, slot) - now.getTime() < leadMs) {
-    return { ok: false, rule: "lead_time", explanation: leadTimeText(policy, now) };
+    const earliest = earliestStart(policy, now);
+    return { ok: false, rule: "lead_time", explanation: say.leadTime(policy.minLeadMinutes, earliest.date, earliest.clock) };
   }
   const last = lastBookableDate(policy, now);
-  if (slot.date > last) {
-    return { ok: false, rule: "horizon", explanation: `I can book at most ${plural(policy.horizonDays, "day")} ahead, so the latest day is ${formatDate(last)}.` };
-  }
+  if (slot.date > last) return { ok: false, rule: "horizon", explanation: say.horizon(policy.horizonDays, last) };
   const closed = policy.closedDates.find((entry) => entry.date === slot.date);
-  if (closed) {
-    return { ok: false, rule: "closed_date", explanation: `The center is closed on ${formatDate(slot.date)}${closed.reason ? ` (${closed.reason})` : ""}.` };
-  }
+  if (closed) return { ok: false, rule: "closed_date", explanation: say.closedDate(slot.date, closed.reason || undefined) };
   const day = weekdayOf(slot.date);
   const hours = policy.hours.find((entry) => entry.day === day);
-  if (!hours) return { ok: false, rule: "closed_hours", explanation: `The center is closed on ${capitalize(day)}s.` };
+  if (!hours) return { ok: false, rule: "closed_hours", explanation: say.closedDay(day) };
   if (slot.start < hours.open || slot.end > hours.close) {
-    return { ok: false, rule: "closed_hours", explanation: `On ${capitalize(day)}s the center is open ${hours.open}–${hours.close}, so sessions must fit inside those hours.` };
+    return { ok: false, rule: "closed_hours", explanation: say.outsideHours(day, hours.open, hours.close) };
   }
   return { ok: true };
 }
 
-/** "Sessions need at least 24 hours' notice, so the earliest I can book is Tuesday, Nov 24 at 14:00." */
-function leadTimeText(policy: CenterPolicy, now: Date): string {
+/** The earliest start the notice allows, on the next half hour (as the assistant offers them). */
+function earliestStart(policy: CenterPolicy, now: Date): { date: string; clock: string } {
   const earliest = localNow(new Date(now.getTime() + policy.minLeadMinutes * 60_000), policy.timeZone);
-  // The next half hour, as the assistant offers them.
   const minutes = Math.ceil(earliest.minutes / 30) * 30;
-  const date = minutes >= 24 * 60 ? addDays(earliest.date, 1) : earliest.date;
-  const clock = toClock(minutes >= 24 * 60 ? 0 : minutes);
-  return `Sessions need at least ${durationText(policy.minLeadMinutes)} notice, so the earliest I can book is ${formatDate(date)} at ${clock}.`;
+  return { date: minutes >= 24 * 60 ? addDays(earliest.date, 1) : earliest.date, clock: toClock(minutes >= 24 * 60 ? 0 : minutes) };
 }
 
 /** "24 hours'", "90 minutes'", "2 days'" (the possessive of the notice). */

@@ -152,6 +152,8 @@ export const bookings = sqliteTable(
     mailError: text("mail_error"),
     /** the student's reminder opt-out (profiles.reminders_off) when the booking was made: no reminders are queued */
     remindersOff: integer("reminders_off", { mode: "boolean" }).notNull().default(false),
+    /** the language the booking was made in (the chat's): its emails and notices are said in it (migration 0025) */
+    language: text("language", { enum: ["en", "es"] }).notNull().default("en"),
   },
   (table) => [
     // The double-booking guard: one confirmed booking per tutor slot, enforced by SQLite, not by a read.

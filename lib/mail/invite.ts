@@ -15,6 +15,8 @@ export interface InviteBooking {
   location: string;
   organizer: { name: string; email: string };
   attendees: { name: string; email: string }[];
+  /** The language of the summary and description, as PRODID names it ("EN", "ES"); English when absent. */
+  language?: string;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface InviteBooking {
 export function bookingInvite(booking: InviteBooking, method: "REQUEST" | "CANCEL", sequence: number, stamp: Date): string {
   // No calendar-level zone: ical-generator would then write DTSTAMP in local time, where RFC 5545 wants UTC.
   const calendar = ical({
-    prodId: { company: "tutor-chat", product: "bookings", language: "EN" },
+    prodId: { company: "tutor-chat", product: "bookings", language: booking.language ?? "EN" },
     method: method === "REQUEST" ? ICalCalendarMethod.REQUEST : ICalCalendarMethod.CANCEL,
   });
   calendar.createEvent({

@@ -1,6 +1,8 @@
 import { z } from "../zod";
 import type { MailKind } from "./booking-mail";
 import type { MailMessage } from "./mailer";
+import { MAIL_EN } from "./phrases/en";
+import type { MailPhrases } from "./phrases/types";
 
 /**
  * Every email to the student about a booking carries a "Manage this booking" link, which opens the
@@ -19,12 +21,9 @@ export function manageBookingUrl(siteUrl: string, token: string): string {
   return `${siteUrl.replace(/\/+$/, "")}${MANAGE_PATH}/${encodeURIComponent(token)}`;
 }
 
-/** The message with its manage line: a cancellation only links to view the booking, since nothing is left to change. */
-export function withManageLink(message: MailMessage, url: string, kind: MailKind): MailMessage {
-  const line =
-    kind === "cancellation"
-      ? `View this booking on any device: ${url}\nThis link lets anyone who has it see this booking — don't forward it.`
-      : `Manage this booking (view, move or cancel it) on any device: ${url}\nThis link lets anyone who has it manage this booking — don't forward it.`;
+/** The message with its manage line, in `say`'s language: a cancellation only links to view the booking, since nothing is left to change. */
+export function withManageLink(message: MailMessage, url: string, kind: MailKind, say: MailPhrases = MAIL_EN): MailMessage {
+  const line = kind === "cancellation" ? say.viewLine(url) : say.manageLine(url);
   return { ...message, text: `${message.text}\n\n${line}` };
 }
 

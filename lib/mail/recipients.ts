@@ -1,3 +1,5 @@
+import { EN } from "../tutoring/phrases/en";
+import type { Phrases } from "../tutoring/phrases/types";
 import { z } from "../zod";
 import type { MailRole } from "./booking-mail";
 
@@ -51,8 +53,6 @@ export function countsTowardCap(role: MailRole): boolean {
 }
 
 /** What the chat, My bookings and the staff console say instead of "on its way": the honest reason. */
-export function withheldText({ to, reason }: { to: string; reason: MailWithheld }): string {
-  return reason === "suppressed"
-    ? `No email will be sent to ${to} because that address asked us to stop emailing it.`
-    : `No email will be sent to ${to} because it already had ${MAIL_DAILY_CAP} emails from us today, the most we send in a day to an address its owner has not confirmed.`;
+export function withheldText({ to, reason }: { to: string; reason: MailWithheld }, say: Pick<Phrases, "emailWithheld"> = EN): string {
+  return say.emailWithheld(to, reason, MAIL_DAILY_CAP);
 }

@@ -1,6 +1,6 @@
 import { addDays, localNow, toMinutes, weekdayOf, zonedToEpoch } from "../calendar";
-import { slotText } from "../tutoring/phrasing";
-import { bookingNumber, type BookingMailFacts } from "./booking-mail";
+import { bookingMailText, type BookingMailFacts } from "./booking-mail";
+import { mailPhrasesIn } from "./phrases";
 import type { MailMessage } from "./mailer";
 
 /**
@@ -92,27 +92,14 @@ export function sessionStart(booking: Pick<BookingMailFacts, "date" | "start" | 
   return zonedToEpoch(booking.date, booking.start, booking.timeZone);
 }
 
-/** The student's reminder: plain text, no invite (the calendar already has the event). */
+/** The student's reminder, in the booking's language: plain text, no invite (the calendar already has the event). */
 export function reminderMessage(booking: BookingMailFacts): MailMessage {
-  const slot = slotText({ day: weekdayOf(booking.date), date: booking.date, start: booking.start, end: booking.end });
-  const topic = booking.subject ? `${booking.subject} tutoring` : "Tutoring";
-  const where = booking.mode === "online" ? "Online" : `In person at ${booking.centerName}`;
+  const say = mailPhrasesIn(booking.language);
+  const slot = say.slot({ day: weekdayOf(booking.date), date: booking.date, start: booking.start, end: booking.end });
   return {
     to: booking.studentEmail,
-    subject: `Reminder: ${topic} with ${booking.tutorName}, ${slot}`,
-    text: [
-      `Hello ${booking.studentName},`,
-      "",
-      `A reminder of your session with ${booking.tutorName}.`,
-      "",
-      `When: ${slot} (${booking.timeZone})`,
-      `Where: ${where}`,
-      `Booking number: ${bookingNumber(booking)}`,
-      "",
-      "If you cannot come, please cancel it (with the link below, or from My bookings) so someone else can have the time.",
-      "",
-      `— ${booking.centerName}`,
-    ].join("\n"),
+    subject: say.subject.reminder(say.topic(booking.subject), booking.tutorName, slot),
+    text: bookingMailText(booking, say, booking.studentName, [say.reminderLine(booking.tutorName)], say.reminderCancelHint),
     attachments: [],
   };
 }

@@ -1,5 +1,7 @@
 import { z } from "../zod";
 import type { MailMessage } from "./mailer";
+import { MAIL_EN } from "./phrases/en";
+import type { MailPhrases } from "./phrases/types";
 
 /**
  * Every email says how to make it stop: a line at the end of the text ("this wasn't me / stop these
@@ -31,11 +33,11 @@ export function mailStopUrl(siteUrl: string, token: string): string {
   return `${siteUrl.replace(/\/+$/, "")}${MAIL_STOP_PATH}?token=${encodeURIComponent(token)}`;
 }
 
-/** The message with its stop line and headers. */
-export function withStopLink(message: MailMessage, url: string): MailMessage {
+/** The message with its stop line (in `say`'s language) and headers. */
+export function withStopLink(message: MailMessage, url: string, say: MailPhrases = MAIL_EN): MailMessage {
   return {
     ...message,
-    text: `${message.text}\n\nNot you, or no more of these emails? Stop all emails to ${message.to}: ${url}`,
+    text: `${message.text}\n\n${say.stopLine(message.to, url)}`,
     headers: { ...message.headers, "List-Unsubscribe": `<${url}>`, "List-Unsubscribe-Post": `${ONE_CLICK_FIELD}=${ONE_CLICK_VALUE}` },
   };
 }

@@ -203,8 +203,8 @@ export async function respond(input: AssistantInput): Promise<AssistantTurn> {
   result ??= await searchTurn(ctx);
   if (asked && result.patch.bookingInfo === undefined) result = { ...result, patch: { ...result.patch, bookingInfo: fields.bookingInfo } };
 
-  if (remembered && !result.replies.some((line) => line.content.startsWith(welcomeLine(remembered)))) {
-    result = { ...result, replies: [reply(welcomeLine(remembered)), ...result.replies] };
+  if (remembered && !result.replies.some((line) => line.content.startsWith(welcomeLine(remembered, ctx.say)))) {
+    result = { ...result, replies: [reply(welcomeLine(remembered, ctx.say)), ...result.replies] };
   }
   const greeting = greetingIn(policy.persona, ctx.say);
   if (isFresh(fields) && !result.replies[0]?.content.startsWith(greeting)) {

@@ -3,13 +3,12 @@ import { withheldText, type EmailWithheld } from "../mail/recipients";
 import { startedCancelText, type SlotRule } from "../center/policy";
 import { LIMITS } from "../rate-limits";
 import type { SessionFields } from "../schemas";
-import { QUICK } from "./commands";
 import { weekdayOf } from "../calendar";
 import { keepDraft } from "./handoff-flow";
 import { matchKind } from "./match";
 import { offerQuestion, tooLateToMove, withoutMove } from "./move-flow";
 import { matchQuickReplies, phrasesIn, type Phrases } from "./phrases";
-import { matchSentence, slotText } from "./phrasing";
+import { matchSentence } from "./phrasing";
 import type { BookingInfo, TutorMatch, WaitForSlot } from "./schemas";
 import { criteriaOf, turn } from "./turn-context";
 import type { AssistantEffect, AssistantTurn } from "./turn-types";
@@ -60,9 +59,9 @@ export type EffectOutcome =
   | { ok: false; reason: "rate_limited"; message: string };
 
 /** What the chat says of the student's email: on its way only when queued, else why none will go, else nothing (email off). */
-function emailNote(outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: (address: string) => string): string {
+function emailNote(say: Phrases, outcome: { emailedTo?: string; emailWithheld?: EmailWithheld }, onItsWay: (address: string) => string): string {
   if (outcome.emailedTo) return ` ${onItsWay(outcome.emailedTo)}`;
-  return outcome.emailWithheld ? ` ${withheldText(outcome.emailWithheld)}` : "";
+  return outcome.emailWithheld ? ` ${withheldText(outcome.emailWithheld, say)}` : "";
 }
 
 function sameSlot(match: TutorMatch, booking: { tutorId: string; date: string; start: string }): boolean {
@@ -107,7 +106,7 @@ function bookingOutcome(say: Phrases, fields: SessionFields, effect: Extract<Ass
       ...(outcome.reference ? { reference: outcome.reference } : {}),
       ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}),
     };
-    const email = emailNote(outcome, (address) => say.emailOnItsWay("confirmation", address));
+    const email = emailNote(say, outcome, (address) => say.emailOnItsWay("confirmation", address));
     const signOff = say.tone[tone ?? DEFAULT_PERSONA.tone].bookedSignOff;
     return turn(
       say.booked({ tutorName, slot: info.slot, ...(outcome.reference ?? outcome.bookingId ? { bookingId: outcome.reference ?? outcome.bookingId } : {}), ...(outcome.meetingLink ? { meetingLink: outcome.meetingLink } : {}), email, signOff }),
@@ -139,7 +138,7 @@ function cancelOutcome(say: Phrases, fields: SessionFields, outcome: EffectOutco
   const info = fields.bookingInfo;
   if (outcome.ok) {
     const late = outcome.lateCancel ? ` ${say.lateCancel(outcome.lateCancel.cutoffHours)}` : "";
-    const email = emailNote(outcome, (address) => say.emailOnItsWay("cancellation", address));
+    const email = emailNote(say, outcome, (address) => say.emailOnItsWay("cancellation", address));
     return turn(`${say.cancelled(info)}${late}${email}`, [say.quick.startOver], info ? { bookingInfo: { ...info, step: "cancelled" } } : {});
   }
   if (outcome.reason === "not_found") return turn(say.bookingNotFound, [say.quick.startOver, say.quick.leaveMessage]);
@@ -148,56 +147,50 @@ function cancelOutcome(say: Phrases, fields: SessionFields, outcome: EffectOutco
   return turn(say.cancelFailed, [say.quick.cancelBooking, say.quick.leaveMessage]);
 }
 
-function keepsSlot(info: BookingInfo): string {
-  return `Your session stays on ${slotText(info.slot)} with ${info.tutorName}.`;
-}
-
 /**
  * A move's outcome: moved (the form now shows the new slot and where it moved from), the slot taken
  * meanwhile (the next offered slot, if any), the original inside the cutoff, or a rule of the center's.
  */
-function moveOutcome(fields: SessionFields, effect: Extract<AssistantEffect, { type: "move_booking" }>, outcome: EffectOutcome): AssistantTurn {
+function moveOutcome(say: Phrases, fields: SessionFields, effect: Extract<AssistantEffect, { type: "move_booking" }>, outcome: EffectOutcome): AssistantTurn {
   const info = fields.bookingInfo;
-  if (!info) return turn(outcome.ok ? "Your session is moved." : "Nothing was changed.", [QUICK.startOver]);
+  if (!info) return turn(outcome.ok ? say.move.moved : say.move.notMoved, [say.quick.startOver]);
   const options = info.moveOptions ?? [];
   const { to } = effect;
   const isTarget = (option: { tutorId: string; slot: { date: string; start: string } }) =>
     option.tutorId === to.tutorId && option.slot.date === to.date && option.slot.start === to.start;
   const kept = withoutMove(info);
+  const stays = say.move.stays(info);
   if (outcome.ok) {
     const chosen = options.find(isTarget) ?? { tutorId: to.tutorId, tutorName: to.tutorName, slot: { day: weekdayOf(to.date), date: to.date, start: to.start, end: to.end } };
     const moved: BookingInfo = { ...kept, tutorId: chosen.tutorId, tutorName: chosen.tutorName, slot: chosen.slot, movedFrom: info.slot };
-    const email = emailNote(outcome, (address) => `An update email with the new time and calendar invite is on its way to ${address}.`);
+    const email = emailNote(say, outcome, (address) => say.emailOnItsWay("update", address));
     const number = info.reference ?? info.bookingId;
-    const reference = number ? ` Your booking number stays ${number}.` : "";
     return turn(
-      `Done: your session is moved to ${slotText(chosen.slot)} with ${chosen.tutorName} (moved from ${slotText(info.slot)}).${reference}${email}`,
-      [QUICK.reschedule, QUICK.cancelBooking, QUICK.startOver],
+      `${say.move.done({ slot: chosen.slot, tutorName: chosen.tutorName, from: info.slot, number })}${email}`,
+      [say.quick.reschedule, say.quick.cancelBooking, say.quick.startOver],
       { bookingInfo: moved },
     );
   }
   switch (outcome.reason) {
     case "slot_taken":
     case "unavailable": {
-      const lead = outcome.reason === "slot_taken" ? "Sorry, that time was just taken by someone else, and nothing changed." : "Sorry, that time is not open any more, and nothing changed.";
+      const lead = outcome.reason === "slot_taken" ? say.move.justTaken : say.move.notOpen;
       const [next, ...later] = options.filter((option) => !isTarget(option));
-      if (next) return offerQuestion(kept, [next, ...later], criteriaOf(fields).skill, `${lead} `);
-      return turn(`${lead} ${keepsSlot(info)} Try another day, like "move it to Friday".`, [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
+      if (next) return offerQuestion(kept, [next, ...later], criteriaOf(fields).skill, `${lead} `, say);
+      return turn(`${lead} ${stays} ${say.move.tryAnotherDay}`, [say.quick.reschedule, say.quick.cancelBooking], { bookingInfo: kept });
     }
     case "too_late":
-      return tooLateToMove(kept, outcome.cutoffHours);
+      return tooLateToMove(kept, outcome.cutoffHours, say);
     case "policy":
-      return turn(`Nothing changed. ${outcome.explanation} ${keepsSlot(info)}`, [QUICK.reschedule, QUICK.cancelBooking], { bookingInfo: kept });
+      return turn(`${say.move.ruleRefused(outcome.explanation)} ${stays}`, [say.quick.reschedule, say.quick.cancelBooking], { bookingInfo: kept });
     case "weekly_cap":
-      return turn(`Nothing changed: you already have ${outcome.cap} session${outcome.cap === 1 ? "" : "s"} that week, the center's limit. ${keepsSlot(info)}`, [QUICK.reschedule], {
-        bookingInfo: kept,
-      });
+      return turn(`${say.move.weeklyCap(outcome.cap)} ${stays}`, [say.quick.reschedule], { bookingInfo: kept });
     case "not_found":
-      return turn("I couldn't find that booking; it may have been cancelled. Nothing was moved.", [QUICK.startOver], { bookingInfo: kept });
+      return turn(say.move.notFound, [say.quick.startOver], { bookingInfo: kept });
     case "rate_limited":
-      return turn(`Nothing changed: ${outcome.message} ${keepsSlot(info)}`, [QUICK.leaveMessage, QUICK.startOver], { bookingInfo: kept });
+      return turn(`${say.move.nothingChanged(outcome.message)} ${stays}`, [say.quick.leaveMessage, say.quick.startOver], { bookingInfo: kept });
     default:
-      return turn("Sorry, something went wrong and nothing changed. Want me to try again?", [QUICK.yes, QUICK.no]);
+      return turn(say.move.failed, [say.quick.yes, say.quick.no]);
   }
 }
 
@@ -220,7 +213,7 @@ export function describeEffectOutcome(fields: SessionFields, effect: AssistantEf
     case "cancel_booking":
       return cancelOutcome(say, fields, outcome);
     case "move_booking":
-      return moveOutcome(fields, effect, outcome);
+      return moveOutcome(say, fields, effect, outcome);
     case "leave_message":
       // Honest about what happens next: staff read the center's messages when they can, nobody is promised now.
       return outcome.ok

@@ -3,7 +3,9 @@ import { QUICK } from "./commands";
 import { rankTutors, type RankedMatch } from "./match";
 import { nextFreeHours } from "./next-free-hours";
 import { hasCriteria } from "./parse";
-import { keptText, slotText } from "./phrasing";
+import { keptText } from "./phrasing";
+import { EN } from "./phrases/en";
+import type { Phrases } from "./phrases/types";
 import type { BookingInfo, MoveOption, SearchCriteria } from "./schemas";
 import { avoidOf, mergeCriteria } from "./search-flow";
 import { criteriaOf, reply, turn } from "./turn-context";
@@ -23,6 +25,10 @@ const OTHER_TUTOR_OPTIONS = 2;
 
 export const MOVE_OFFER_REPLIES = [QUICK.yes, QUICK.changeTime, QUICK.others, QUICK.no];
 
+function moveOfferReplies(say: Phrases): string[] {
+  return [say.quick.yes, say.quick.changeTime, say.quick.others, say.quick.no];
+}
+
 /** The booking without a move in progress. */
 export function withoutMove(booking: BookingInfo): BookingInfo {
   const { moveOptions: _options, ...rest } = booking;
@@ -30,18 +36,17 @@ export function withoutMove(booking: BookingInfo): BookingInfo {
 }
 
 /** "Ada is free on …" for the same tutor; another tutor is said as one who also teaches the subject. */
-export function optionSentence(booking: BookingInfo, option: MoveOption, skill: string | undefined): string {
-  if (option.tutorId === booking.tutorId) return `${option.tutorName} is free on ${slotText(option.slot)}.`;
-  const teaches = skill ? `, who also teaches ${skill},` : ", another tutor for this subject,";
-  return `${option.tutorName}${teaches} is free on ${slotText(option.slot)}.`;
+export function optionSentence(booking: BookingInfo, option: MoveOption, skill: string | undefined, say: Phrases = EN): string {
+  if (option.tutorId === booking.tutorId) return say.move.sameTutorFree(option.tutorName, option.slot);
+  return say.move.otherTutorFree(option.tutorName, skill, option.slot);
 }
 
 /** Offers the first of `options` (the rest are kept for "change the time" and a slot taken meanwhile). */
-export function offerQuestion(booking: BookingInfo, options: [MoveOption, ...MoveOption[]], skill: string | undefined, lead = ""): AssistantTurn {
+export function offerQuestion(booking: BookingInfo, options: [MoveOption, ...MoveOption[]], skill: string | undefined, lead = "", say: Phrases = EN): AssistantTurn {
   const [option] = options;
-  const withWhom = option.tutorId === booking.tutorId ? "" : ` with ${option.tutorName}`;
-  const question = `${lead}${optionSentence(booking, option, skill)} Move your session from ${slotText(booking.slot)} to then${withWhom}?`;
-  return turn(question, MOVE_OFFER_REPLIES, { bookingInfo: { ...booking, moveOptions: options } });
+  const otherTutor = option.tutorId === booking.tutorId ? undefined : option.tutorName;
+  const question = `${lead}${optionSentence(booking, option, skill, say)} ${say.move.offer(booking.slot, otherTutor)}`;
+  return turn(question, moveOfferReplies(say), { bookingInfo: { ...booking, moveOptions: options } });
 }
 
 const toOption = ({ match }: RankedMatch): MoveOption => ({ tutorId: match.tutor.id, tutorName: match.tutor.name, slot: match.slot });
@@ -73,22 +78,22 @@ async function moveOptions(ctx: TurnContext, booking: BookingInfo, skill: string
  * The answer when the session starts inside the center's cancellation cutoff: the move would be
  * refused (services/db/reschedule.ts applies the same `isLateCancel`), so nothing is offered.
  */
-export function tooLateToMove(booking: BookingInfo, cutoffHours: number): AssistantTurn {
-  const hours = `${cutoffHours} hour${cutoffHours === 1 ? "" : "s"}`;
+export function tooLateToMove(booking: BookingInfo, cutoffHours: number, say: Phrases = EN): AssistantTurn {
   return turn(
-    `This session can't be moved: the center allows changes up to ${hours} before the start, and it starts in less than ${hours}. Your session stays on ${slotText(booking.slot)} with ${booking.tutorName}. You can still cancel it, which counts as a late cancellation.`,
-    [QUICK.cancelBooking, QUICK.startOver],
+    say.move.tooLate(cutoffHours, booking),
+    [say.quick.cancelBooking, say.quick.startOver],
     { bookingInfo: withoutMove(booking) },
   );
 }
 
 /** Looks for free slots and offers the first, unless the center's cutoff already refuses any move. */
 async function offerMove(ctx: TurnContext, booking: BookingInfo, othersOnly = false): Promise<AssistantTurn> {
-  if (isLateCancel(ctx.policy, booking.slot, ctx.now)) return tooLateToMove(booking, ctx.policy.cancelCutoffHours);
+  const { say } = ctx;
+  if (isLateCancel(ctx.policy, booking.slot, ctx.now)) return tooLateToMove(booking, ctx.policy.cancelCutoffHours, say);
   const skill = criteriaOf(ctx.fields).skill ?? ctx.parsed.skill;
   if (!skill) {
     return turn(
-      `Which subject is your session with ${booking.tutorName} for? Say it with the move, like "move my Python session to Tuesday".`,
+      say.move.whichSubject(booking.tutorName),
       undefined,
       { bookingInfo: withoutMove(booking) },
     );
@@ -96,21 +101,19 @@ async function offerMove(ctx: TurnContext, booking: BookingInfo, othersOnly = fa
   const { options, asked } = await moveOptions(ctx, booking, skill, othersOnly);
   const [first, ...rest] = options;
   if (!first) {
-    const who = othersOnly ? `No other ${skill} tutor` : `Neither ${booking.tutorName} nor another ${skill} tutor`;
     return turn(
-      `${who} has a free time I can offer for that. Your session stays on ${slotText(booking.slot)}. Try another day, like "move it to Friday".`,
-      [QUICK.cancelBooking, QUICK.startOver],
+      say.move.noneFree({ othersOnly, tutorName: booking.tutorName, skill }, booking.slot),
+      [say.quick.cancelBooking, say.quick.startOver],
       { bookingInfo: withoutMove(booking) },
     );
   }
-  return offerQuestion(booking, [first, ...rest], skill, asked ? "" : "Nothing is free at the time you asked. ");
+  return offerQuestion(booking, [first, ...rest], skill, asked ? "" : say.move.nothingAtAsked, say);
 }
 
 /** The move itself: the D1 write happens outside, as an effect. */
-function moveEffect(booking: BookingInfo & { bookingId: string }, option: MoveOption): AssistantTurn {
-  const withWhom = option.tutorId === booking.tutorId ? "" : ` with ${option.tutorName}`;
+function moveEffect(booking: BookingInfo & { bookingId: string }, option: MoveOption, say: Phrases): AssistantTurn {
   return {
-    replies: [reply(`Moving your session to ${slotText(option.slot)}${withWhom}...`)],
+    replies: [reply(say.move.moving(option.slot, option.tutorId === booking.tutorId ? undefined : option.tutorName))],
     patch: {},
     effect: {
       type: "move_booking",
@@ -137,22 +140,22 @@ export async function moveTurn(ctx: TurnContext, booking: BookingInfo): Promise<
   switch (intent) {
     case "affirm":
     case "book":
-      return moveEffect(confirmed, first);
+      return moveEffect(confirmed, first, ctx.say);
     case "deny":
     case "cancel":
-      return turn(keptText(booking), [QUICK.reschedule, QUICK.cancelBooking], {
+      return turn(keptText(booking, ctx.say), [ctx.say.quick.reschedule, ctx.say.quick.cancelBooking], {
         bookingInfo: withoutMove(booking),
       });
     case "other_tutors": {
       const other = rest.findIndex((option) => option.tutorId !== booking.tutorId);
       const [next, ...later] = other >= 0 ? rest.slice(other) : [];
-      return next ? offerQuestion(booking, [next, ...later], skill) : offerMove(ctx, booking, true);
+      return next ? offerQuestion(booking, [next, ...later], skill, "", ctx.say) : offerMove(ctx, booking, true);
     }
     case "change_time":
     case "change_day": {
       if (hasCriteria(ctx.parsed)) return offerMove(ctx, booking);
       const [next, ...later] = rest;
-      return next ? offerQuestion(booking, [next, ...later], skill) : offerMove(ctx, booking);
+      return next ? offerQuestion(booking, [next, ...later], skill, "", ctx.say) : offerMove(ctx, booking);
     }
     default:
       return hasCriteria(ctx.parsed) && !ctx.parsed.skill ? offerMove(ctx, booking) : undefined;

@@ -51,8 +51,8 @@ export function nearestAllowedSentence(ranked: RankedMatch, criteria: SearchCrit
 }
 
 /** The center (staff) cancelled the session: said in the student's chat, with the staff's reason. */
-export function centerCancelledText(booking: { tutorName: string; slot: SessionSlot }, reason: string): string {
-  return `The tutoring center cancelled your session with ${booking.tutorName} on ${slotText(booking.slot)}. Reason: ${reason}`;
+export function centerCancelledText(booking: { tutorName: string; slot: SessionSlot }, reason: string, say: Phrases = EN): string {
+  return say.centerCancelled(booking, reason);
 }
 
 /** The session was moved outside the chat (the link in an email): said in the chat that booked it. */

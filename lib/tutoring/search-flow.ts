@@ -118,14 +118,14 @@ export function askNext(criteria: SearchCriteria, ctx: TurnContext, lead = ""): 
  * some start is allowed (or no day and time were named). A lead time, horizon or closed date is the
  * reason given before opening hours: it is the one the student can act on.
  */
-export function refusedRequest(ctx: Pick<TurnContext, "policy" | "now" | "today">, criteria: SearchCriteria): string | undefined {
+export function refusedRequest(ctx: Pick<TurnContext, "policy" | "now" | "today"> & Partial<Pick<TurnContext, "say">>, criteria: SearchCriteria): string | undefined {
   if (!criteria.day || !(criteria.timeFrom || criteria.timeTo)) return undefined;
   const date = criteria.date && criteria.date >= ctx.today.date ? criteria.date : nextDateFor(criteria.day, ctx.today.date);
   const from = criteria.timeFrom ? toMinutes(criteria.timeFrom) : 0;
   const to = criteria.timeTo ? toMinutes(criteria.timeTo) : 23 * 60;
   const refusals: Extract<SlotVerdict, { ok: false }>[] = [];
   for (let start = from; start <= to; start += 30) {
-    const verdict = checkSlot(ctx.policy, { date, start: toClock(start), end: toClock(start + SESSION_MINUTES) }, ctx.now);
+    const verdict = checkSlot(ctx.policy, { date, start: toClock(start), end: toClock(start + SESSION_MINUTES) }, ctx.now, ctx.say?.rule);
     if (verdict.ok) return undefined;
     refusals.push(verdict);
   }
@@ -172,7 +172,7 @@ export async function runSearch(ctx: TurnContext, criteria: SearchCriteria, othe
   const searched = best.kind === "exact" && !others ? say.searched(criteria, ctx.today.date) : "";
   const sentence = refusal ? `${refusal} ${nearestAllowedSentence(best, criteria, say)}` : `${searched}${matchSentence(best, criteria, others, only, say)}`;
   const quick = matchQuickReplies(say);
-  return turn(`${wish}${waitFor ? `${takenAtRequestText(waitFor)} ` : ""}${sentence}`, waitFor ? [...quick, say.quick.joinWaitlist] : quick, {
+  return turn(`${wish}${waitFor ? `${takenAtRequestText(waitFor, say)} ` : ""}${sentence}`, waitFor ? [...quick, say.quick.joinWaitlist] : quick, {
     searchCriteria: waitFor ? { ...criteria, waitFor } : criteria,
     pendingMatch: best.match,
     availableTutors: ranked.map((entry) => entry.match),

@@ -1,10 +1,10 @@
 import { z } from "../zod";
 import { OwnerId, SessionId } from "../schemas";
-import { QUICK } from "./commands";
+import { EN } from "./phrases/en";
+import type { Phrases } from "./phrases/types";
 import { SESSION_MINUTES } from "./match";
-import { slotText } from "./phrasing";
 import { toClock, toMinutes, weekdayOf } from "../calendar";
-import { ClockTime, WaitForSlot, type BookingInfo, type SearchCriteria, type SessionSlot, type Tutor } from "./schemas";
+import { ClockTime, Language, WaitForSlot, type BookingInfo, type SearchCriteria, type SessionSlot, type Tutor } from "./schemas";
 import type { BookedSlot } from "./turn-types";
 
 /**
@@ -31,6 +31,8 @@ export const WaitlistJoin = z.object({
   chatId: SessionId,
   wanted: WaitForSlot,
   subject: z.string().max(80),
+  /** The chat's language: the offer and its end are said in it (English when absent). */
+  language: Language.optional(),
 });
 export type WaitlistJoin = z.infer<typeof WaitlistJoin>;
 
@@ -40,22 +42,19 @@ export function waitlistName(slot: WaitlistSlotKey): string {
 }
 
 /** The offer as the student's chat shows it: a message and the booking form it opens. */
-export function offerNotice(wanted: WaitForSlot): { content: string; quickReplies: string[]; bookingInfo: BookingInfo } {
+export function offerNotice(wanted: WaitForSlot, say: Phrases = EN): { content: string; quickReplies: string[]; bookingInfo: BookingInfo } {
   const { tutorId, tutorName, slot, studentName, studentEmail, mode, intake } = wanted;
   const known = studentName && studentEmail && mode && intake;
   // With the form's details from when the slot was taken, "Book it" books; without them, the form asks.
   const bookingInfo: BookingInfo = known
     ? { step: "review", tutorId, tutorName, slot, studentName, studentEmail, mode, intake, fromWaitlist: true }
     : { step: "confirm_slot", tutorId, tutorName, slot, fromWaitlist: true };
-  const content =
-    `A place opened up: ${tutorName} on ${slotText(slot)}. You're first on the waitlist, so it's offered to you for the next ${OFFER_MINUTES} minutes, ` +
-    "then it goes to the next person in line. It is not booked yet: say \"Book it\" to book it.";
-  return { content, quickReplies: [QUICK.bookIt, QUICK.leaveWaitlist], bookingInfo };
+  return { content: say.waitlistOffer(tutorName, slot, OFFER_MINUTES), quickReplies: [say.quick.bookIt, say.quick.leaveWaitlist], bookingInfo };
 }
 
 /** The offer ran out unanswered: the slot went to the next in line. */
-export function offerExpiredText(booking: { tutorName: string; slot: SessionSlot }): string {
-  return `The offer of ${booking.tutorName} on ${slotText(booking.slot)} has run out and you're off that waitlist.`;
+export function offerExpiredText(booking: { tutorName: string; slot: SessionSlot }, say: Phrases = EN): string {
+  return say.waitlistOfferEnded(booking);
 }
 
 /** Whether the chat's booking form still shows a waitlist offer of `slot` (not yet booked). */
@@ -83,6 +82,6 @@ export function takenAtRequest(
 }
 
 /** The search's word on a taken hour, before the nearest free match. */
-export function takenAtRequestText(wanted: WaitForSlot): string {
-  return `${wanted.tutorName} is booked ${slotText(wanted.slot)}; you can join the waitlist for it.`;
+export function takenAtRequestText(wanted: WaitForSlot, say: Phrases = EN): string {
+  return say.takenAtRequest(wanted.tutorName, wanted.slot);
 }

@@ -1,9 +1,8 @@
-import { phrasesFor } from "../center/persona";
 import type { LastSession, MemoryView } from "../memory/view";
-import { capitalize, nextDateFor, toClock, toMinutes } from "../calendar";
-import { QUICK } from "./commands";
+import { nextDateFor, toClock, toMinutes } from "../calendar";
 import { rankTutors, SESSION_MINUTES } from "./match";
-import { slotText } from "./phrasing";
+import { EN } from "./phrases/en";
+import type { Phrases } from "./phrases/types";
 import type { SearchCriteria, Tutor } from "./schemas";
 import { avoidOf, subjectQuickReplies } from "./search-flow";
 import { turn } from "./turn-context";
@@ -25,15 +24,15 @@ function teachesAt(tutor: Tutor, last: LastSession): boolean {
   return tutor.availability.some((range) => range.day === last.day && toMinutes(range.start) <= start && toMinutes(range.end) >= start + SESSION_MINUTES);
 }
 
-export function welcomeLine(memory: MemoryView): string {
-  const first = memory.name?.split(" ")[0];
-  return first ? `Welcome back, ${first}!` : "Welcome back!";
+export function welcomeLine(memory: MemoryView, say: Phrases = EN): string {
+  return say.welcomeBack(memory.name?.split(" ")[0]);
 }
 
 export async function welcomeBack(ctx: TurnContext, memory: MemoryView): Promise<AssistantTurn> {
-  const hello = welcomeLine(memory);
+  const { say } = ctx;
+  const hello = welcomeLine(memory, say);
   const last = memory.lastSession;
-  const ask = () => turn(`${hello} ${phrasesFor(ctx.policy.persona.tone).askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: { excludeTutorIds: [] } });
+  const ask = () => turn(`${hello} ${say.tone[ctx.policy.persona.tone].askSubject}`, subjectQuickReplies(ctx.subjects), { searchCriteria: { excludeTutorIds: [] } });
   if (!last || !last.subject) return ask();
   const criteria: SearchCriteria = {
     skill: last.subject,
@@ -55,10 +54,9 @@ export async function welcomeBack(ctx: TurnContext, memory: MemoryView): Promise
   if (!offer) return ask();
   const { match } = offer;
   const sentence = same
-    ? `${last.subject} with ${match.tutor.name} again, ${slotText(match.slot)}?`
-    : `Last time it was ${last.subject} with ${last.tutorName} on ${capitalize(last.day)}s at ${last.start}, which isn't available now. ` +
-      `How about ${last.subject} with ${match.tutor.name}, ${slotText(match.slot)}?`;
-  return turn(`${hello} ${sentence}`, [QUICK.yes, QUICK.no, QUICK.others], {
+    ? say.again(last.subject, match.tutor.name, match.slot)
+    : say.insteadOf({ subject: last.subject, tutorName: last.tutorName, day: last.day, start: last.start }, match.tutor.name, match.slot);
+  return turn(`${hello} ${sentence}`, [say.quick.yes, say.quick.no, say.quick.others], {
     searchCriteria: criteria,
     pendingMatch: match,
     availableTutors: [match, ...ranked.map((entry) => entry.match).filter((other) => other.tutor.id !== match.tutor.id)].slice(0, 5),

@@ -1,4 +1,5 @@
 import { checkSlot, weekOf, type CenterPolicy } from "../../lib/center/policy";
+import { phrasesIn, type Language } from "../../lib/tutoring/phrases";
 import { LIMITS } from "../../lib/rate-limits";
 import { localNow, toClock, toMinutes, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { SESSION_MINUTES } from "../../lib/tutoring/match";
@@ -88,8 +89,10 @@ export async function whySlotRefused(
   db: D1Database,
   slot: { tutorId: string; date: string; start: string; end: string; ownerId: string; studentEmail: string; now: number; excludeId?: string },
   policy: CenterPolicy,
+  language?: Language,
 ): Promise<BookingRefusal> {
-  const verdict = checkSlot(policy, slot, new Date(slot.now));
+  // The rule is explained in the student's language (the chat's, or the booking's for a move).
+  const verdict = checkSlot(policy, slot, new Date(slot.now), phrasesIn(language).rule);
   if (!verdict.ok) return { ok: false, reason: "policy", rule: verdict.rule, explanation: verdict.explanation };
   const week = weekOf(slot.date);
   const p: SlotSql = { tutor: "?4", date: "?5", start: "?6", end: "?7", weekday: "''", mode: "''", startsAt: "0", now: "0", today: "?1", monday: "?8", sunday: "?9", owner: "?2", email: "?3", ...(slot.excludeId ? { excludeId: "?10" } : {}) };

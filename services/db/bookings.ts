@@ -9,6 +9,7 @@ import { localNow, weekdayOf } from "../../lib/calendar";
 import { skillKeys } from "../../lib/tutoring/subject-key";
 import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
 import type { AssistantEffect } from "../../lib/tutoring/turn-types";
+import type { Language } from "../../lib/tutoring/schemas";
 import { newBookingReference, withNewReference } from "../../lib/ids";
 
 /** D1 queries about bookings (services/db/ holds every D1 query). */
@@ -20,6 +21,8 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
   ownerId: string;
   now: number;
   timeZone: string;
+  /** the chat's language when the booking is made: its emails and notices are said in it (English when absent) */
+  language?: Language;
 };
 
 /**
@@ -53,11 +56,11 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
   const subject = skillKeys(booking.subject);
   const row = await withNewReference((reference) => db
     .prepare(
-      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at, reminders_off, reference)
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, intake, subject, status, created_at, updated_at, reminders_off, reference, language)
        SELECT ?1, ?2, ?3, t.id, ?5, ?6, ?7, ?8, ?9, ?10, ?11,
               COALESCE((SELECT ts.subject FROM tutor_subjects ts WHERE ts.tutor_id = t.id AND ts.subject_key IN (?19, ?20) ORDER BY ts.subject_key = ?19 DESC LIMIT 1), ''),
               'confirmed', ?12, ?12,
-              COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0), ?21
+              COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0), ?21, ?22
        FROM tutors t JOIN center_settings s ON s.id = 1
        WHERE ${slotOffered(OFFERED)}
          AND ${slotFree(OFFERED)}
@@ -69,7 +72,7 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
       localNow(new Date(booking.now), booking.timeZone).date, LIMITS.activeBookings.limit,
-      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1), reference,
+      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1), reference, booking.language ?? "en",
     )
     .first<{ reference: string }>(), referenceTaken, mint);
   return row?.reference ?? null;
@@ -100,8 +103,9 @@ export async function whyBookingRefused(
   db: D1Database,
   booking: { tutorId: string; date: string; start: string; end: string; ownerId: string; studentEmail: string; now: number },
   policy: CenterPolicy,
+  language?: Language,
 ): Promise<BookingRefusal> {
-  return whySlotRefused(db, booking, policy);
+  return whySlotRefused(db, booking, policy, language);
 }
 
 /** What a student's cancel found: done (late or not), a session already started (refused), or no such confirmed booking. */

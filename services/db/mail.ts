@@ -27,7 +27,7 @@ export async function bookingForMail(db: D1Database, { bookingId }: { bookingId:
   return db
     .prepare(
       `SELECT b.id, b.reference, b.date, b.start, b."end" AS "end", b.student_name AS studentName, b.student_email AS studentEmail, b.mode,
-              COALESCE(ts.subject, '') AS subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, t.name AS tutorName, t.email AS tutorEmail,
+              COALESCE(ts.subject, '') AS subject, b.status, b.cancel_reason AS cancelReason, b.reminders_off AS remindersOff, b.owner_id AS ownerId, b.language, t.name AS tutorName, t.email AS tutorEmail,
               COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone,
               COALESCE(s.reminder_hours, '24,1') AS reminderHours, COALESCE(p.change_emails_off, 0) AS changeEmailsOff,
               COALESCE(p.reminder_hours_off, '') AS reminderHoursOff

@@ -1,6 +1,7 @@
 import { isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { slotFree, slotOffered, whySlotRefused, type SlotSql } from "./bookable";
 import { localNow, weekdayOf } from "../../lib/calendar";
+import type { Language } from "../../lib/tutoring/schemas";
 import type { MoveRefusal } from "../../lib/tutoring/effect-outcome";
 
 /** D1 queries for moving a confirmed booking to another slot (a reschedule). */
@@ -62,6 +63,7 @@ export async function moveConfirmedBooking(
   db: D1Database,
   request: { bookingId: string; ownerId: string; to: BookingSlot; now: number },
   policy: CenterPolicy,
+  language?: Language,
 ): Promise<MoveResult> {
   const { bookingId, ownerId, to, now } = request;
   const found = await findMovable(db, request);
@@ -90,7 +92,7 @@ export async function moveConfirmedBooking(
     )
     .first<{ id: string }>();
   if (moved) return { ok: true, sessionId: found.sessionId, from, already: false };
-  return whyMoveRefused(db, { ...request, from, studentEmail: found.studentEmail, cutoffHours: found.cutoffHours }, policy);
+  return whyMoveRefused(db, { ...request, from, studentEmail: found.studentEmail, cutoffHours: found.cutoffHours }, policy, language);
 }
 
 /** Why the UPDATE refused (read only after a refusal), in the order the student can act on. */
@@ -98,6 +100,7 @@ async function whyMoveRefused(
   db: D1Database,
   move: { bookingId: string; ownerId: string; to: BookingSlot; now: number; from: BookingSlot; studentEmail: string; cutoffHours: number },
   policy: CenterPolicy,
+  language?: Language,
 ): Promise<MoveResult> {
   const now = new Date(move.now);
   const still = await findMovable(db, move);
@@ -108,7 +111,7 @@ async function whyMoveRefused(
   if (isLateCancel({ timeZone: policy.timeZone, cancelCutoffHours: still.cutoffHours }, move.from, now)) {
     return { ok: false, reason: "too_late", cutoffHours: still.cutoffHours };
   }
-  return whySlotRefused(db, { ...move.to, ownerId: move.ownerId, studentEmail: move.studentEmail, now: move.now, excludeId: move.bookingId }, policy);
+  return whySlotRefused(db, { ...move.to, ownerId: move.ownerId, studentEmail: move.studentEmail, now: move.now, excludeId: move.bookingId }, policy, language);
 }
 
 function isCalendarDate(date: string): boolean {

@@ -189,4 +189,69 @@ export const EN: Phrases = {
   handoffDropped: "Okay, I won't send it: nothing went to the tutoring center. Anything else I can help with?",
   handoffUnreachable: "Sorry, messages to the tutoring center need the chat service, which is not running here, so your message was not sent. Please try again later.",
   nothingSentYet: "Nothing is sent yet. ",
+
+  centerCancelled: (booking, reason) => `The tutoring center cancelled your session with ${booking.tutorName} on ${slot(booking.slot)}. Reason: ${reason}`,
+  waitlistOffer: (name, value, minutes) =>
+    `A place opened up: ${name} on ${slot(value)}. You're first on the waitlist, so it's offered to you for the next ${minutes} minutes, ` +
+    "then it goes to the next person in line. It is not booked yet: say \"Book it\" to book it.",
+  takenAtRequest: (name, value) => `${name} is booked ${slot(value)}; you can join the waitlist for it.`,
+  waitlistOfferEnded: (booking) => `The offer of ${booking.tutorName} on ${slot(booking.slot)} has run out and you're off that waitlist.`,
+
+  emailWithheld: (to, reason, cap) =>
+    reason === "suppressed"
+      ? `No email will be sent to ${to} because that address asked us to stop emailing it.`
+      : `No email will be sent to ${to} because it already had ${cap} emails from us today, the most we send in a day to an address its owner has not confirmed.`,
+
+  move: {
+    sameTutorFree: (name, value) => `${name} is free on ${slot(value)}.`,
+    otherTutorFree: (name, skill, value) => `${name}${skill ? `, who also teaches ${skill},` : ", another tutor for this subject,"} is free on ${slot(value)}.`,
+    offer: (from, other) => `Move your session from ${slot(from)} to then${other ? ` with ${other}` : ""}?`,
+    nothingAtAsked: "Nothing is free at the time you asked. ",
+    tooLate: (cutoffHours, booking) => {
+      const hours = `${cutoffHours} hour${cutoffHours === 1 ? "" : "s"}`;
+      return `This session can't be moved: the center allows changes up to ${hours} before the start, and it starts in less than ${hours}. Your session stays on ${slot(booking.slot)} with ${booking.tutorName}. You can still cancel it, which counts as a late cancellation.`;
+    },
+    whichSubject: (name) => `Which subject is your session with ${name} for? Say it with the move, like "move my Python session to Tuesday".`,
+    noneFree: ({ othersOnly, tutorName, skill }, value) =>
+      `${othersOnly ? `No other ${skill} tutor` : `Neither ${tutorName} nor another ${skill} tutor`} has a free time I can offer for that. Your session stays on ${slot(value)}. Try another day, like "move it to Friday".`,
+    moving: (value, other) => `Moving your session to ${slot(value)}${other ? ` with ${other}` : ""}...`,
+    stays: (booking) => `Your session stays on ${slot(booking.slot)} with ${booking.tutorName}.`,
+    done: ({ slot: value, tutorName, from, number }) =>
+      `Done: your session is moved to ${slot(value)} with ${tutorName} (moved from ${slot(from)}).${number ? ` Your booking number stays ${number}.` : ""}`,
+    justTaken: "Sorry, that time was just taken by someone else, and nothing changed.",
+    notOpen: "Sorry, that time is not open any more, and nothing changed.",
+    tryAnotherDay: 'Try another day, like "move it to Friday".',
+    ruleRefused: (explanation) => `Nothing changed. ${explanation}`,
+    weeklyCap: (cap) => `Nothing changed: you already have ${cap} session${cap === 1 ? "" : "s"} that week, the center's limit.`,
+    notFound: "I couldn't find that booking; it may have been cancelled. Nothing was moved.",
+    nothingChanged: (message) => `Nothing changed: ${message}`,
+    failed: "Sorry, something went wrong and nothing changed. Want me to try again?",
+    moved: "Your session is moved.",
+    notMoved: "Nothing was changed.",
+  },
+
+  welcomeBack: (first) => (first ? `Welcome back, ${first}!` : "Welcome back!"),
+  again: (subject, name, value) => `${subject} with ${name} again, ${slot(value)}?`,
+  insteadOf: (last, name, value) =>
+    `Last time it was ${last.subject} with ${last.tutorName} on ${capitalize(last.day)}s at ${last.start}, which isn't available now. ` +
+    `How about ${last.subject} with ${name}, ${slot(value)}?`,
+
+  rule: {
+    leadTime: (minutes, date, clock) => `Sessions need at least ${noticeText(minutes)} notice, so the earliest I can book is ${formatDate(date)} at ${clock}.`,
+    horizon: (days, last) => `I can book at most ${plural(days, "day")} ahead, so the latest day is ${formatDate(last)}.`,
+    closedDate: (date, reason) => `The center is closed on ${formatDate(date)}${reason ? ` (${reason})` : ""}.`,
+    closedDay: (day) => `The center is closed on ${capitalize(day)}s.`,
+    outsideHours: (day, open, close) => `On ${capitalize(day)}s the center is open ${open}–${close}, so sessions must fit inside those hours.`,
+  },
 };
+
+/** "24 hours'", "90 minutes'", "2 days'" (the possessive of the notice). */
+function noticeText(minutes: number): string {
+  if (minutes % (24 * 60) === 0 && minutes >= 48 * 60) return `${minutes / (24 * 60)} days'`;
+  if (minutes % 60 === 0) return minutes === 60 ? "1 hour's" : `${minutes / 60} hours'`;
+  return minutes === 1 ? "1 minute's" : `${minutes} minutes'`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}

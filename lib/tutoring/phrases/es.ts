@@ -259,4 +259,81 @@ export const ES: Phrases = {
   handoffDropped: "Vale, no lo envío: no le ha llegado nada al centro de tutorías. ¿Te ayudo con algo más?",
   handoffUnreachable: "Lo siento, los mensajes al centro de tutorías necesitan el servicio de chat, que aquí no está funcionando, así que tu mensaje no se envió. Inténtalo más tarde.",
   nothingSentYet: "Todavía no se ha enviado nada. ",
+
+  centerCancelled: (booking, reason) => `El centro de tutorías canceló tu sesión con ${booking.tutorName} el ${slot(booking.slot)}. Motivo: ${reason}`,
+  waitlistOffer: (name, value, minutes) =>
+    `Se ha liberado un hueco: ${name} el ${slot(value)}. Eres el primero en la lista de espera, así que es tuyo durante los próximos ${minutes} minutos; ` +
+    `después pasa a la siguiente persona. Todavía no está reservado: di «Reservarlo» para reservarlo.`,
+  takenAtRequest: (name, value) => `${name} tiene reservado el ${slot(value)}; puedes apuntarte a la lista de espera.`,
+  waitlistOfferEnded: (booking) => `La oferta de ${booking.tutorName} el ${slot(booking.slot)} ha caducado y ya no estás en esa lista de espera.`,
+
+  emailWithheld: (to, reason, cap) =>
+    reason === "suppressed"
+      ? `No se enviará ningún correo a ${to} porque esa dirección nos pidió que dejáramos de escribirle.`
+      : `No se enviará ningún correo a ${to} porque hoy ya recibió ${cap} correos nuestros, el máximo que enviamos al día a una dirección que su dueño no ha confirmado.`,
+
+  move: {
+    sameTutorFree: (name, value) => `${name} está libre el ${slot(value)}.`,
+    otherTutorFree: (name, skill, value) => `${name}${skill ? `, que también enseña ${skill},` : ", otro tutor de esta materia,"} está libre el ${slot(value)}.`,
+    offer: (from, other) => `¿Cambio tu sesión del ${slot(from)} a esa hora${other ? ` con ${other}` : ""}?`,
+    nothingAtAsked: "No hay nada libre a la hora que pediste. ",
+    tooLate: (cutoffHours, booking) => {
+      const hours = `${cutoffHours} ${cutoffHours === 1 ? "hora" : "horas"}`;
+      return `Esta sesión no se puede cambiar: el centro permite cambios hasta ${hours} antes del inicio, y empieza en menos de ${hours}. Tu sesión sigue el ${slot(booking.slot)} con ${booking.tutorName}. Aún puedes cancelarla, pero contará como cancelación tardía.`;
+    },
+    whichSubject: (name) => `¿De qué materia es tu sesión con ${name}? Dímelo junto con el cambio, por ejemplo: «cambia mi sesión de Python al martes».`,
+    noneFree: ({ othersOnly, tutorName, skill }, value) =>
+      `${othersOnly ? `Ningún otro tutor de ${skill}` : `Ni ${tutorName} ni otro tutor de ${skill}`} tiene un hueco libre que pueda ofrecerte para eso. Tu sesión sigue el ${slot(value)}. Prueba otro día, por ejemplo: «cámbiala al viernes».`,
+    moving: (value, other) => `Cambiando tu sesión al ${slot(value)}${other ? ` con ${other}` : ""}...`,
+    stays: (booking) => `Tu sesión sigue el ${slot(booking.slot)} con ${booking.tutorName}.`,
+    done: ({ slot: value, tutorName, from, number }) =>
+      `Hecho: tu sesión ahora es el ${slot(value)} con ${tutorName} (antes era el ${slot(from)}).${number ? ` Tu número de reserva sigue siendo ${number}.` : ""}`,
+    justTaken: "Lo siento, otra persona acaba de reservar esa hora y no ha cambiado nada.",
+    notOpen: "Lo siento, esa hora ya no está disponible y no ha cambiado nada.",
+    tryAnotherDay: "Prueba otro día, por ejemplo: «cámbiala al viernes».",
+    ruleRefused: (explanation) => `No ha cambiado nada. ${explanation}`,
+    weeklyCap: (cap) => `No ha cambiado nada: ya tienes ${cap} ${cap === 1 ? "sesión" : "sesiones"} esa semana, el límite del centro.`,
+    notFound: "No encontré esa reserva; puede que se haya cancelado. No se ha cambiado nada.",
+    nothingChanged: (message) => `No ha cambiado nada: ${message}`,
+    failed: "Lo siento, algo salió mal y no ha cambiado nada. ¿Lo intento otra vez?",
+    moved: "Tu sesión está cambiada.",
+    notMoved: "No se ha cambiado nada.",
+  },
+
+  welcomeBack: (first) => (first ? `¡Hola otra vez, ${first}!` : "¡Hola otra vez!"),
+  again: (subject, name, value) => `¿${subject} con ${name} otra vez, el ${slot(value)}?`,
+  insteadOf: (last, name, value) =>
+    `La última vez fue ${last.subject} con ${last.tutorName} los ${pluralDay(last.day)} a las ${last.start}, y ahora no está disponible. ` +
+    `¿Qué tal ${last.subject} con ${name}, el ${slot(value)}?`,
+
+  rule: {
+    leadTime: (minutes, date, clock) => `Las sesiones necesitan al menos ${noticeText(minutes)} de antelación, así que lo más pronto que puedo reservar es el ${dateText(date)} a las ${clock}.`,
+    horizon: (days, last) => `Puedo reservar como mucho con ${plural(days, "día", "días")} de antelación, así que el último día es el ${dateText(last)}.`,
+    closedDate: (date, reason) => `El centro está cerrado el ${dateText(date)}${reason ? ` (${reason})` : ""}.`,
+    closedDay: (day) => `El centro cierra los ${pluralDay(day)}.`,
+    outsideHours: (day, open, close) => `Los ${pluralDay(day)} el centro abre de ${open} a ${close}, así que las sesiones tienen que caber en ese horario.`,
+  },
 };
+
+/** "lunes 23 de noviembre". */
+function dateText(date: string): string {
+  const value = new Date(`${date}T00:00:00Z`);
+  return `${dayName(WEEKDAYS[value.getUTCDay()] ?? "")} ${value.getUTCDate()} de ${MONTHS[value.getUTCMonth()] ?? ""}`;
+}
+
+/** "sábados", "lunes": the weekdays' plural. */
+function pluralDay(day: string): string {
+  const name = dayName(day);
+  return name.endsWith("s") ? name : `${name}s`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+/** "24 horas", "90 minutos", "2 días". */
+function noticeText(minutes: number): string {
+  if (minutes % (24 * 60) === 0 && minutes >= 48 * 60) return plural(minutes / (24 * 60), "día", "días");
+  if (minutes % 60 === 0) return plural(minutes / 60, "hora", "horas");
+  return plural(minutes, "minuto", "minutos");
+}

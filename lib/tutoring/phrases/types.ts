@@ -145,4 +145,56 @@ export interface Phrases {
   handoffDropped: string;
   handoffUnreachable: string;
   nothingSentYet: string;
+
+  // Notices the sidecar pushes into the chat later (durable-objects/chat-session.ts, durable-objects/waitlist.ts).
+  centerCancelled(booking: { tutorName: string; slot: SessionSlot }, reason: string): string;
+  waitlistOffer(tutorName: string, slot: SessionSlot, minutes: number): string;
+  waitlistOfferEnded(booking: { tutorName: string; slot: SessionSlot }): string;
+  /** The search's word on the exact hour asked for, taken: its waitlist can be joined. */
+  takenAtRequest(tutorName: string, slot: SessionSlot): string;
+
+  /** Why no email goes to the student's address: it asked us to stop, or it had `cap` from us today (lib/mail/recipients.ts). */
+  emailWithheld(to: string, reason: "suppressed" | "capped", cap: number): string;
+
+  // Moving a confirmed booking (move-flow.ts) and what came of it (effect-outcome.ts).
+  move: {
+    /** "Ada is free on …" (the same tutor); another tutor is said as one who also teaches the subject. */
+    sameTutorFree(tutorName: string, slot: SessionSlot): string;
+    otherTutorFree(tutorName: string, skill: string | undefined, slot: SessionSlot): string;
+    /** The question after that sentence; `otherTutor` when the move changes tutor. */
+    offer(from: SessionSlot, otherTutor: string | undefined): string;
+    nothingAtAsked: string;
+    tooLate(cutoffHours: number, booking: { tutorName: string; slot: SessionSlot }): string;
+    whichSubject(tutorName: string): string;
+    noneFree(who: { othersOnly: boolean; tutorName: string; skill: string }, slot: SessionSlot): string;
+    moving(slot: SessionSlot, otherTutor: string | undefined): string;
+    /** "Your session stays on … with …." */
+    stays(booking: { tutorName: string; slot: SessionSlot }): string;
+    done(input: { slot: SessionSlot; tutorName: string; from: SessionSlot; number: string | undefined }): string;
+    justTaken: string;
+    notOpen: string;
+    tryAnotherDay: string;
+    ruleRefused(explanation: string): string;
+    weeklyCap(cap: number): string;
+    notFound: string;
+    nothingChanged(message: string): string;
+    failed: string;
+    moved: string;
+    notMoved: string;
+  };
+
+  // A returning student's first offer (welcome-back.ts).
+  welcomeBack(first: string | undefined): string;
+  again(subject: string, tutorName: string, slot: SessionSlot): string;
+  insteadOf(last: { subject: string; tutorName: string; day: Weekday; start: string }, tutorName: string, slot: SessionSlot): string;
+
+  // The center's rules, when one refuses a slot (lib/center/policy.ts `checkSlot`).
+  rule: {
+    /** `noticeMinutes` of notice needed; the earliest bookable start (`date`, `clock`). */
+    leadTime(noticeMinutes: number, date: string, clock: string): string;
+    horizon(days: number, lastDate: string): string;
+    closedDate(date: string, reason: string | undefined): string;
+    closedDay(day: Weekday): string;
+    outsideHours(day: Weekday, open: string, close: string): string;
+  };
 }
