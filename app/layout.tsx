@@ -28,6 +28,7 @@ function StudentHeader() {
         <Link href="/tutors">Tutors</Link>
         <Link href="/bookings">My bookings</Link>
         <Link href="/memory">Memory</Link>
+        <Link href="/account">Account</Link>
         <NotificationBell />
       </nav>
     </header>

@@ -1,4 +1,5 @@
 import { callSidecar } from "@/lib/server/call-sidecar";
+import { CLEARED_ACCOUNT_COOKIE } from "@/lib/server/account-cookie";
 import { handle, json } from "@/lib/server/http";
 import { openOwnerRoute, rotatedOwner } from "@/lib/server/owner-route";
 
@@ -11,6 +12,9 @@ export function POST(request: Request) {
   return handle("POST memory forget-me", async () => {
     const { owner, sidecar, client } = await openOwnerRoute(request);
     const { newOwnerId, ...summary } = await callSidecar(() => sidecar.forgetMe(owner.id, client));
-    return json(summary, { owner: await rotatedOwner(request, newOwnerId) });
+    const rotated = await rotatedOwner(request, newOwnerId);
+    // A signed-in student's account went with its owner id: this browser is signed out too.
+    if (owner.account) rotated.setCookies.push(CLEARED_ACCOUNT_COOKIE);
+    return json(summary, { owner: rotated });
   });
 }
