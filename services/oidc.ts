@@ -109,7 +109,7 @@ export async function ssoFinish(
     if (flow.i !== settings.issuer.href || flow.c !== settings.clientId) throw new SsoFailure("flow started for another provider configuration");
     const callback = callbackParameters(input.callbackUrl);
     const as = await discover(settings);
-    const secret = env.OIDC_CLIENT_SECRET ?? "";
+    const secret = env.OIDC_CLIENT_SECRET;
     // The library keeps its own clock (the platform's); this lines its checks of exp and iat up with ours.
     const client: oauth.Client = { client_id: settings.clientId, [oauth.clockSkew]: Math.round((input.now - Date.now()) / 1000) };
     const http = { [oauth.allowInsecureRequests]: isLoopback(settings.issuer) };

@@ -17,8 +17,7 @@ interface __BaseEnv_Env {
 	BACKEND_API_URL: string;
 	MAIL_API_TOKEN: string;
 	MAIL_API_URL: string;
-	/** The campus identity provider's client secret (wrangler secret put OIDC_CLIENT_SECRET; docs/accounts-sso.md); unset: SSO off. */
-	OIDC_CLIENT_SECRET?: string;
+	OIDC_CLIENT_SECRET: string;
 	CHAT_SESSION: DurableObjectNamespace<import("./sidecar").ChatSession>;
 	MESSAGE_QUEUE: DurableObjectNamespace<import("./sidecar").MessageQueue>;
 	SESSION_MANAGER: DurableObjectNamespace<import("./sidecar").SessionManager>;
