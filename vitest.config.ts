@@ -31,6 +31,8 @@ export default defineConfig({
                 MAIL_API_TOKEN: "test-mail-token",
                 // Where the "stop these emails" link in every email points (the web worker; not served in these tests).
                 SITE_URL: "https://tutoring.example",
+                // The test OpenID provider's client secret (tests/support/oidc-provider.mjs); SSO stays off until a test sets the center's issuer.
+                OIDC_CLIENT_SECRET: "test-oidc-client-secret",
               },
               // A real D1 that no migration ever touched: the sidecar with its storage gone.
               d1Databases: { EMPTY_DB: "empty-db" },
@@ -41,6 +43,8 @@ export default defineConfig({
           name: "workers",
           include: ["tests/workers/**/*.test.ts"],
           setupFiles: ["./tests/workers/apply-migrations.ts"],
+          // A real OpenID provider in Node for the campus sign-on tests (inject("oidcIssuer")).
+          globalSetup: ["./tests/support/oidc-provider.mjs"],
           testTimeout: 60_000,
         },
       },

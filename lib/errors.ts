@@ -18,6 +18,8 @@ const STATUS = {
   "unauthorized:staff": 401,
   /** A student account's session that is signed out, or no account cookie where one is needed. */
   "unauthorized:account": 401,
+  /** A campus single sign-on that did not complete (state, code, ID token, domain, unverified email): one generic message. */
+  "unauthorized:sso": 401,
   "forbidden:origin": 403,
   "forbidden:internal": 403,
   /** A staff member whose role does not allow this (or who was disabled). */

@@ -17,6 +17,7 @@ import type { StaffMemberEntry, StaffMemberList, StaffPendingInviteList, StaffRo
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffMember, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
 import type { AccountView, SignedIn, SignInLinkInfo } from "./accounts/schemas";
+import type { SsoConfig, SsoFinished, SsoStarted } from "./accounts/sso";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
 /**
@@ -153,6 +154,12 @@ export interface SidecarApi {
   signInLinkInfo(token: string): Promise<Result<SignInLinkInfo>>;
   /** Spends the link and signs the device in, moving what `deviceOwnerId` held into the account. */
   redeemSignInLink(token: string, deviceOwnerId: string, device: string, client?: ClientIp): Promise<Result<SignedIn>>;
+  /** Whether campus single sign-on is on, and its button's words. */
+  ssoConfig(): Promise<Result<SsoConfig>>;
+  /** Starts a campus sign-in: redirect to `redirectUrl`, set `flowCookie` HttpOnly until `expiresAt` (404 when SSO is off, 502 provider down). */
+  ssoStart(returnTo: string): Promise<Result<SsoStarted>>;
+  /** The provider's redirect back (the callback's full URL) and the flow cookie: signs the device in (401 for any refusal, 502 provider down). */
+  ssoFinish(callbackUrl: string, flowCookie: string, deviceOwnerId: string, device: string, client?: ClientIp): Promise<Result<SsoFinished>>;
   /** The web worker's periodic check of an account cookie (401 once signed out). */
   checkAccountSession(sessionId: string): Promise<Result<{ ownerId: string; email: string }>>;
   /** The account page: the address and the devices signed in. */

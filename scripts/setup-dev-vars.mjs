@@ -16,6 +16,8 @@ const files = {
     BACKEND_API_URL: () => "http://127.0.0.1:8789",
     // The local mail sink (workers/mail-sink/) accepts any token; dev, preview and tests pass MAIL_API_URL with --var.
     MAIL_API_TOKEN: secret,
+    // Campus sign-on's client secret (docs/accounts-sso.md): empty keeps it off locally; tests pass their own.
+    OIDC_CLIENT_SECRET: () => "",
   },
 };
 

@@ -17,6 +17,7 @@ interface __BaseEnv_Env {
 	BACKEND_API_URL: string;
 	MAIL_API_TOKEN: string;
 	MAIL_API_URL: string;
+	OIDC_CLIENT_SECRET: string;
 	CHAT_SESSION: DurableObjectNamespace<import("./sidecar").ChatSession>;
 	MESSAGE_QUEUE: DurableObjectNamespace<import("./sidecar").MessageQueue>;
 	SESSION_MANAGER: DurableObjectNamespace<import("./sidecar").SessionManager>;
@@ -39,7 +40,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ASSISTANT_MEMORY" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "SITE_URL" | "MAIL_API_TOKEN" | "MAIL_API_URL">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ASSISTANT_MEMORY" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "SITE_URL" | "MAIL_API_TOKEN" | "MAIL_API_URL" | "OIDC_CLIENT_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

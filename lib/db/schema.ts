@@ -352,6 +352,19 @@ export const centerSettings = sqliteTable(
       .default("Hi! I'm an automated tutoring assistant, not a person. I can find you a tutor by subject, day and time, and book the session."),
     /** friendly | concise | formal: picks among the assistant's phrasings where it has more than one */
     assistantTone: text("assistant_tone", { enum: ["friendly", "concise", "formal"] }).notNull().default("friendly"),
+    // Campus single sign-on (services/oidc.ts, docs/accounts-sso.md; migration 0026). On when issuer and client id are set.
+    /** the identity provider's issuer URL (discovery at `/.well-known/openid-configuration`); null: SSO off */
+    oidcIssuer: text("oidc_issuer"),
+    oidcClientId: text("oidc_client_id"),
+    /** comma list of email domains that may sign in ("campus.edu,students.campus.edu"); "" refuses everyone */
+    oidcAllowedDomains: text("oidc_allowed_domains").notNull().default(""),
+    /** the ID token claim that says staff ("groups"); null: every identity is a student */
+    oidcStaffClaim: text("oidc_staff_claim"),
+    /** comma lists of that claim's values that mean staff, and admin */
+    oidcStaffValues: text("oidc_staff_values").notNull().default(""),
+    oidcAdminValues: text("oidc_admin_values").notNull().default(""),
+    /** the sign-in button's words; null: "Sign in with your campus account" */
+    oidcLabel: text("oidc_label"),
   },
   () => [check("center_settings_one_row", sql`id = 1`)],
 );

@@ -4,6 +4,7 @@ import { recipientAddress } from "../../lib/mail/recipients";
 import { clock } from "../../lib/time";
 import { accountOverview, checkAccountSession, redeemSignInLink, requestSignInLink, signInLinkInfo, signOutAccount } from "../../services/accounts";
 import { exportOwner } from "../../services/account-export";
+import { ssoConfig, ssoFinish, ssoStart } from "../../services/oidc";
 import { usableIp, type Caller } from "../../services/limits";
 import { StaffDesksRpc } from "./staff-desks";
 
@@ -28,6 +29,23 @@ export class AccountsRpc extends StaffDesksRpc {
   async redeemSignInLink(token: unknown, deviceOwnerId: unknown, device: unknown, client?: Caller) {
     return this.withOwner(deviceOwnerId, (owner) =>
       this.limited([["signInsPerIp", usableIp(client)]], (now) => redeemSignInLink(this.env, { token, deviceOwnerId: owner, device: deviceLabel(device), now })),
+    );
+  }
+
+  /** Whether the sign-in page offers campus single sign-on, and the button's words (services/oidc.ts). */
+  async ssoConfig() {
+    return this.guard(() => ssoConfig(this.env));
+  }
+
+  /** Starts a campus sign-in: the provider URL to redirect to and the flow cookie to set (HttpOnly, 10 minutes). */
+  async ssoStart(returnTo: unknown) {
+    return this.guard(() => ssoStart(this.env, { returnTo, now: clock.now() }));
+  }
+
+  /** The provider's redirect back (its full URL) with the flow cookie: a student's account session or a staff session. */
+  async ssoFinish(callbackUrl: unknown, flowCookie: unknown, deviceOwnerId: unknown, device: unknown, client?: Caller) {
+    return this.withOwner(deviceOwnerId, (owner) =>
+      this.limited([["signInsPerIp", usableIp(client)]], (now) => ssoFinish(this.env, { callbackUrl, flowCookie, deviceOwnerId: owner, device: deviceLabel(device), now })),
     );
   }
 
