@@ -21,7 +21,7 @@ import { newSecretToken, sha256Hex } from "../lib/ids";
 import { STAFF_SESSION_MS } from "../lib/staff/schemas";
 import { signInVerified, type AccountEnv } from "./accounts";
 import { openStaffSessionByEmail, ssoColumns } from "./db/oidc";
-import { derivedHmacKey } from "./secrets";
+import { derivedHmacKey } from "../lib/derived-key";
 
 /**
  * Campus single sign-on over OpenID Connect (docs/accounts-sso.md), with oauth4webapi: the

@@ -52,7 +52,7 @@ async function signIn(email: string, deviceOwnerId: string): Promise<SignedIn> {
 }
 
 async function chatsOf(ownerId: string): Promise<string[]> {
-  return unwrapOk(await sidecar.listChats(ownerId)).map((chat) => chat.id).sort();
+  return unwrapOk(await sidecar.listChats(ownerId, false)).map((chat) => chat.id).sort();
 }
 
 async function learnName(ownerId: string, name: string) {
