@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import useSWR from "swr";
 import { AppError } from "@/lib/errors";
 import { fetchJson } from "@/lib/fetch-json";
@@ -24,6 +24,29 @@ export function AccountPanel() {
   }
   if (!data) return <p role="status">Loading your account…</p>;
   return <SignedIn account={data} onChange={() => void mutate()} />;
+}
+
+/** Campus sign-in's button, when the center set it up; and what went wrong on the way back, if anything did. */
+function CampusSignIn() {
+  const { data } = useSWR("/api/account/sso", async (path: string) => (await fetchJson(path)) as { enabled: boolean; label?: string }, { shouldRetryOnError: false });
+  const [problem, setProblem] = useState("");
+  useEffect(() => setProblem(new URLSearchParams(window.location.search).get("sso") ?? ""), []);
+  return (
+    <>
+      {problem && (
+        <p className="notice" role="alert" data-testid="sso-problem">
+          {problem}
+        </p>
+      )}
+      {data?.enabled && (
+        <p>
+          <a className="button" href="/api/account/sso/start?returnTo=/bookings" data-testid="sso-start">
+            {data.label ?? "Sign in with your campus account"}
+          </a>
+        </p>
+      )}
+    </>
+  );
 }
 
 function SignInForm() {
@@ -51,6 +74,7 @@ function SignInForm() {
         Sign in to see your chats, bookings and what the assistant remembers on every device. You don&apos;t need an account to chat or book: signing in brings what this
         browser already has along.
       </p>
+      <CampusSignIn />
       <form onSubmit={(event) => void send(event)} className="inline-form">
         <label htmlFor="sign-in-email">Email</label>
         <input id="sign-in-email" type="email" required autoComplete="email" value={email} onChange={(event) => setEmail(event.target.value)} />

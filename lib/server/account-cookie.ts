@@ -62,3 +62,11 @@ export function accountCookieHeader(request: Request, value: string): string {
 
 /** Signs the device out (its session ended, or the student pressed Sign out): the next request is the browser's anonymous owner. */
 export const CLEARED_ACCOUNT_COOKIE = `${ACCOUNT_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`;
+
+/** Campus sign-in's flow (state, nonce, PKCE verifier; signed by the sidecar): only the callback reads it. */
+export const SSO_FLOW_COOKIE = "tutor_sso_flow";
+
+/** Lax, so the provider's redirect back (a top-level GET from another site) carries it. */
+export function ssoFlowCookie(request: Request, value: string, maxAgeSeconds: number): string {
+  return `${SSO_FLOW_COOKIE}=${encodeURIComponent(value)}; Path=/api/account/sso; HttpOnly; SameSite=Lax; Max-Age=${maxAgeSeconds}${new URL(request.url).protocol === "https:" ? "; Secure" : ""}`;
+}

@@ -78,7 +78,8 @@ export function signedOut(request: Request): Response {
   return response;
 }
 
-function staffCookie(request: Request, value: string, maxAge: number): string {
+/** The staff session cookie (a passkey's sign-in, or campus sign-in's return: app/api/account/sso/callback). */
+export function staffCookie(request: Request, value: string, maxAge: number): string {
   const secure = new URL(request.url).protocol === "https:" ? "; Secure" : "";
   return `${STAFF_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`;
 }

@@ -1,9 +1,7 @@
 import { callSidecar } from "@/lib/server/call-sidecar";
-import { accountCookieHeader, signAccountCookie } from "@/lib/server/account-cookie";
+import { deviceOwner, signedInOwner } from "@/lib/server/account-sign-in";
 import { handle, json, readJsonBody } from "@/lib/server/http";
 import { openOwnerRoute } from "@/lib/server/owner-route";
-import { ownerWithCookie } from "@/lib/server/owner-cookie";
-import { newOwnerId } from "@/lib/ids";
 import { getOwnerSecret } from "@/lib/server/sidecar";
 import { deviceName } from "@/lib/accounts/schemas";
 import { SignInLinkRedeem } from "../schema";
@@ -17,15 +15,9 @@ export function POST(request: Request) {
   return handle("POST account link", async () => {
     const { token } = await readJsonBody(request, SignInLinkRedeem);
     const { owner, sidecar, client } = await openOwnerRoute(request);
-    // A browser already signed in brings its anonymous owner, not the account it is signed in to.
-    const device = owner.account ? await ownerWithCookie(request, newOwnerId(), await getOwnerSecret()) : owner;
-    const signedIn = await callSidecar(() => sidecar.redeemSignInLink(token, device.id, deviceName(request.headers.get("user-agent")), client), { idempotent: false });
     const secret = await getOwnerSecret();
-    const cookie = await signAccountCookie(secret, { sessionId: signedIn.sessionId, ownerId: signedIn.ownerId, email: signedIn.email, checkedAt: Date.now() });
-    const fresh = await ownerWithCookie(request, newOwnerId(), secret);
-    return json(
-      { email: signedIn.email, merged: signedIn.merged, pending: signedIn.pending },
-      { owner: { id: signedIn.ownerId, setCookies: [accountCookieHeader(request, cookie), ...fresh.setCookies] } },
-    );
+    const device = await deviceOwner(request, secret, owner);
+    const signedIn = await callSidecar(() => sidecar.redeemSignInLink(token, device.id, deviceName(request.headers.get("user-agent")), client), { idempotent: false });
+    return json({ email: signedIn.email, merged: signedIn.merged, pending: signedIn.pending }, { owner: await signedInOwner(request, secret, signedIn) });
   });
 }
