@@ -4,7 +4,7 @@ import { bookingMessages, type MailKind, type MailRole } from "../lib/mail/booki
 import { MailMessage, mailerFromEnv } from "../lib/mail/mailer";
 import { inQuietHours, parseReminderHours, reminderMessage, reminderPlan, sendableAt, sessionStart } from "../lib/mail/reminders";
 import { bookingForMail, recordMailFailure, type BookingForMail } from "../services/db/mail";
-import type { MailWithheld } from "../lib/mail/recipients";
+import { MailWithheld } from "../lib/mail/recipients";
 import { withStopLink } from "../lib/mail/stop-link";
 import { admitAtSend, admitNow } from "../services/mail-recipients";
 import { stopLinkFor } from "../services/mail-stop";
@@ -41,9 +41,10 @@ import { clock, useClockOf } from "../lib/time";
  *
  * Every message carries its "stop these emails" link (lib/mail/stop-link.ts); the student's also its
  * "Manage this booking" link (lib/mail/manage-link.ts). A message to an address
- * that was stopped, or to a student's unconfirmed address past today's cap (lib/mail/recipients.ts),
- * is recorded `suppressed` or `capped` and never sent nor retried: decided when it is queued (and
- * answered as `withheld`, so nobody says it is on its way) and checked again before each send.
+ * that was stopped is recorded `suppressed` and never sent nor retried; one to a student's address its
+ * owner has not confirmed is held (`unconfirmed`) until they do (`release`) (lib/mail/recipients.ts):
+ * decided when it is queued (and answered as `withheld`, so nobody says it is on its way) and checked
+ * again before each send.
  */
 
 /** The first retry waits this long, then twice as long each time, up to MAX_BACKOFF_MS. */
@@ -61,7 +62,8 @@ export interface OutboxMessage {
   to: string;
   /**
    * skipped: a reminder whose time came in quiet hours or after the session began, so never sent;
-   * suppressed / capped: withheld from its address (stopped by its owner / past today's cap), never sent
+   * suppressed / capped: withheld from its address (stopped by its owner / past today's cap), never sent;
+   * unconfirmed: held until the student confirms the address (`release`)
    * forgotten: not sent, because the student asked to be forgotten before it was (`forget`)
    */
   status: "pending" | "sent" | "failed" | "superseded" | "skipped" | MailWithheld | "forgotten";
@@ -183,7 +185,8 @@ export class MailOutbox extends DurableObject<Env> {
     const tutorWithoutAddress = booking.tutorEmail === null;
     this.ctx.storage.transactionSync(() => {
       this.db.run(sql`INSERT INTO events (event, sequence, tutor_without_address, created_at) VALUES (${stored}, ${sequence}, ${tutorWithoutAddress ? 1 : 0}, ${now})`);
-      this.db.run(sql`UPDATE mail SET status = 'superseded', next_attempt_at = NULL WHERE status = 'pending'`);
+      // A newer change supersedes what was not sent yet, a message held for an unconfirmed address too.
+      this.db.run(sql`UPDATE mail SET status = 'superseded', next_attempt_at = NULL WHERE status IN ('pending', 'unconfirmed')`);
       for (const { role, message, withheld } of messages) {
         // A withheld message is kept as the record of why it was not sent; nothing will try it.
         this.db.run(
@@ -217,6 +220,18 @@ export class MailOutbox extends DurableObject<Env> {
     if (!booking.tutorEmail) return { student, tutor: { link: "", withheld: null } };
     const tutor = { link: await stopLinkFor(this.env, booking.tutorEmail), withheld: await admitNow(this.env.DB, { role: "tutor", to: booking.tutorEmail, now }) };
     return { student, tutor };
+  }
+
+  /**
+   * The student confirmed their address (services/accounts.ts): what was held for it goes now, the
+   * latest change's message and any reminder whose time came meanwhile (one still before the
+   * session; a later one is skipped by the alarm as usual). One row written per message released.
+   */
+  async release(): Promise<{ released: number }> {
+    const now = clock.now();
+    const released = this.db.all(sql`UPDATE mail SET status = 'pending', next_attempt_at = ${now} WHERE status = 'unconfirmed' AND role = 'student' RETURNING key`).length;
+    if (released > 0) await this.ctx.storage.setAlarm(clock.toPlatform(now));
+    return { released };
   }
 
   /** Every message this booking has had, oldest first: for staff and tests. */
@@ -394,7 +409,7 @@ export class MailOutbox extends DurableObject<Env> {
         sql`SELECT role, message, status FROM mail WHERE event = ${event} AND kind = ${kindOf(baseEvent(event))} AND status <> 'superseded' ORDER BY key`,
       )
       .map((row) => ({ role: row.role, status: row.status, to: addressOf(row.message) }));
-    const withheld = (status: OutboxMessage["status"]): status is MailWithheld => status === "suppressed" || status === "capped";
+    const withheld = (status: OutboxMessage["status"]): status is MailWithheld => MailWithheld.safeParse(status).success;
     return {
       recipients: rows.filter((row) => !withheld(row.status)).map(({ role, to }) => ({ role, to })),
       withheld: rows.flatMap(({ role, to, status }) => (withheld(status) ? [{ role, to, reason: status }] : [])),

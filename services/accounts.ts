@@ -1,10 +1,11 @@
-import { LAST_SEEN_EVERY_MS, SIGN_IN_LINK_MS, SignInToken, type AccountView, type SignedIn, type SignInLinkInfo } from "../lib/accounts/schemas";
+import { CONFIRM_LINK_MS, LAST_SEEN_EVERY_MS, SIGN_IN_LINK_MS, SignInToken, type AccountView, type SignedIn, type SignInLinkInfo } from "../lib/accounts/schemas";
 import { signInMessage, signInUrl } from "../lib/accounts/sign-in-mail";
 import { formatDate, localNow } from "../lib/calendar";
 import { fail, ok, type Result } from "../lib/errors";
+import { DAY_MS } from "../lib/schemas";
 import { newOwnerId, newSecretToken, randomHex, sha256Hex } from "../lib/ids";
 import { mailerFromEnv } from "../lib/mail/mailer";
-import { recipientAddress } from "../lib/mail/recipients";
+import { recipientAddress, type MailWithheld } from "../lib/mail/recipients";
 import { withStopLink } from "../lib/mail/stop-link";
 import {
   accountByEmail,
@@ -17,6 +18,8 @@ import {
   liveSession,
   openAccountSession,
   peekSignInLink,
+  upcomingBookingsWith,
+  recentLink,
   spendSignInLink,
   touchSession,
 } from "./db/accounts";
@@ -24,6 +27,7 @@ import { centerTimeZone } from "./db/center-time-zone";
 import { claimMailSlot } from "./db/mail-recipients";
 import { stopLinkFor, type MailStopEnv } from "./mail-stop";
 import { finishMerges, type MergeEnv } from "./owner-merge";
+import { mailOutbox } from "./objects";
 
 /**
  * Student accounts (docs/accounts.md). An account is a verified address and one owner id; a device
@@ -36,7 +40,7 @@ import { finishMerges, type MergeEnv } from "./owner-merge";
  * claim (services/oidc.ts); both end in `signInVerified`.
  */
 
-export type AccountEnv = MergeEnv & MailStopEnv & Pick<Env, "MAIL_API_URL" | "MAIL_API_TOKEN" | "MAIL_FROM" | "SITE_URL">;
+export type AccountEnv = MergeEnv & MailStopEnv & Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "MAIL_FROM" | "SITE_URL">;
 
 const LINK_SENT = "If that address can receive email from us, a sign-in link is on its way. It works once, within 15 minutes.";
 const LINK_SPENT = "This sign-in link has been used, has expired, or is not one of ours. Ask for a new one on the sign-in page.";
@@ -48,24 +52,51 @@ const SIGNED_OUT = "You are signed out. Sign in again to see your account.";
  * a provider failure or no mail at all is said (they say nothing about the address).
  */
 export async function requestSignInLink(env: AccountEnv, { email, now }: { email: string; now: number }): Promise<Result<{ message: string }>> {
+  const sent = await mailLink(env, { address: recipientAddress(email), now, purpose: "sign-in" });
+  // Sent or withheld (a stopped address, today's cap): the answer does not say which.
+  return sent.ok ? ok({ message: LINK_SENT }) : sent;
+}
+
+/**
+ * A booking's emails are held for an address its owner has not confirmed (lib/mail/recipients.ts):
+ * that address gets one "confirm this is you" email, a sign-in link naming the booking that works
+ * for CONFIRM_LINK_MS, at most one a day. Answers null when it went (now, or earlier today), else why
+ * not (the address stopped our emails, or had today's most), which is what the chat says; never throws.
+ */
+export async function askToConfirm(env: AccountEnv, { email, now }: { email: string; now: number }): Promise<MailWithheld | null> {
+  const address = recipientAddress(email);
+  try {
+    if (await recentLink(env.DB, { address, since: now - DAY_MS })) return null;
+    const sent = await mailLink(env, { address, now, purpose: "confirm" });
+    return sent.ok ? sent.value.withheld : null;
+  } catch (error) {
+    console.error("[accounts] no confirmation email", error);
+    return null;
+  }
+}
+
+/**
+ * Mints a link for the address (listing the anonymous owners' bookings with it) and mails it. A
+ * stopped address, or one past today's cap, gets nothing, and the answer does not say so.
+ */
+async function mailLink(env: AccountEnv, { address, now, purpose }: { address: string; now: number; purpose: "sign-in" | "confirm" }): Promise<Result<{ withheld: MailWithheld | null }>> {
   const mailer = mailerFromEnv(env);
   if (!mailer || !env.SITE_URL) return fail("unavailable:mail", "Email sign-in is not available on this site: it has no email service configured.");
-  const address = recipientAddress(email);
   const token = newSecretToken();
   const claims = await claimsOf(env.DB, { address });
-  await insertSignInLink(env.DB, { token, address, claims, now, expiresAt: now + SIGN_IN_LINK_MS });
-  // A stopped address, or one past today's cap, gets nothing; the answer does not say so.
-  if ((await claimMailSlot(env.DB, { to: address, now })) !== null) return ok({ message: LINK_SENT });
+  await insertSignInLink(env.DB, { token, address, claims, now, expiresAt: now + (purpose === "confirm" ? CONFIRM_LINK_MS : SIGN_IN_LINK_MS) });
+  const withheld = await claimMailSlot(env.DB, { to: address, now });
+  if (withheld) return ok({ withheld });
   const timeZone = await centerTimeZone(env.DB);
   const listed = await claimedBookings(env.DB, { address, owners: claims, today: localNow(new Date(now), timeZone).date });
   const message = signInMessage({
     to: address,
     url: signInUrl(env.SITE_URL, token),
+    purpose,
     bookings: listed.map((booking) => ({ tutorName: booking.tutorName, subject: booking.subject, when: `${formatDate(booking.date)}, ${booking.start}` })),
   });
   const sent = await mailer.send(withStopLink(message, await stopLinkFor(env, address)), `sign-in:${await sha256Hex(token)}`);
-  if (!sent.ok) return fail("bad_gateway:upstream", "We could not send the email just now. Please try again in a minute.");
-  return ok({ message: LINK_SENT });
+  return sent.ok ? ok({ withheld: null }) : fail("bad_gateway:upstream", "We could not send the email just now. Please try again in a minute.");
 }
 
 /** What a link would do, for the page before the click: no write, and the same refusal for used, expired and unknown. */
@@ -110,8 +141,20 @@ export async function signInVerified(
     mergeFrom: [input.deviceOwnerId, ...(input.claims ?? [])],
     now: input.now,
   });
+  if (account.newlyVerified) await releaseHeldMail(env, { address: account.email, now: input.now });
   const merged = await finishMerges(env, { toOwner: account.ownerId, now: input.now });
   return ok({ sessionId, ownerId: account.ownerId, email: account.email, merged: merged.moved, pending: merged.pending > 0 });
+}
+
+/**
+ * The address was just confirmed: the emails held for it (lib/mail/recipients.ts `unconfirmed`) go
+ * now, one `MailOutbox.release` per upcoming booking with it. A failure is logged; the booking's
+ * next change or reminder checks the address again.
+ */
+async function releaseHeldMail(env: AccountEnv, { address, now }: { address: string; now: number }): Promise<void> {
+  if (!mailerFromEnv(env)) return;
+  const bookings = await upcomingBookingsWith(env.DB, { address, today: localNow(new Date(now), await centerTimeZone(env.DB)).date });
+  await Promise.all(bookings.map((id) => mailOutbox(env, id).release().catch((error: unknown) => console.error("[accounts] held mail not released", id, error))));
 }
 
 /**

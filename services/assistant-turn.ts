@@ -16,7 +16,7 @@ import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytic
 import { chatSession, messageQueue } from "./objects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER" | "INTERNAL_KEY" | "MAIL_FROM"> & {
   AI?: Parameters<typeof workersAiRephraser>[0] & ToolModel;
 };
 

@@ -13,7 +13,8 @@ import { recipientAddress } from "../lib/mail/recipients";
 import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBookingRefused } from "./db/bookings";
 import { moveConfirmedBooking } from "./db/reschedule";
 import { cancelByStaff } from "./db/schedule";
-import { movedEvent, queueBookingMail, type MailEnv } from "./mail";
+import { movedEvent, queueBookingMail, studentWithheld, withStudentWithheld, type MailEnv } from "./mail";
+import { askToConfirm, type AccountEnv } from "./accounts";
 import { moveInMemory, settleBooking } from "./memory";
 import { notifyStudent } from "./notify";
 import { chatSession, sessionManager, waitlistFor } from "./objects";
@@ -36,7 +37,7 @@ import { offerFreedSlot } from "./waitlist";
  * the email's real outcome).
  */
 
-export type BookingEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "WAITLIST" | "STUDENT_MEMORY" | "NOTIFICATIONS" | "ANALYTICS"> & MailEnv;
+export type BookingEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "WAITLIST" | "STUDENT_MEMORY" | "NOTIFICATIONS" | "ANALYTICS"> & MailEnv & AccountEnv;
 
 /** Where an action's counts go: a chat turn hands its own list (counted with the turn's, in one call); otherwise they are sent now. */
 export type CountInto = AnalyticsEvent[] | undefined;
@@ -164,7 +165,11 @@ export async function createBooking(
   if (booked) await recordClaim(env.DB, { address: recipientAddress(booking.studentEmail), ownerId, now });
   if (booked && booking.fromWaitlist) await tellWaitlistBooked(env, booking, ownerId, id);
   await scheduleEnd(env, { bookingId: id, ownerId, date: booking.date, end: booking.end, timeZone });
-  const mail = await queueBookingMail(env, id, "confirmed");
+  const queued = await queueBookingMail(env, id, "confirmed");
+  // The invite is held until the student confirms the address: one email asks them to (services/accounts.ts);
+  // when even that cannot go (stopped, today's most), the chat says that instead.
+  const unconfirmed = studentWithheld(queued)?.reason === "unconfirmed";
+  const mail = unconfirmed ? withStudentWithheld(queued, await askToConfirm(env, { email: booking.studentEmail, now })) : queued;
   await notifyStudent(env, ownerId, bookingConfirmedNotice({ bookingId: id, ...booking }));
   return { ok: true, bookingId: id, ...(reference ? { reference } : {}), mail };
 }

@@ -1,6 +1,6 @@
 import type { MailKind, MailRole } from "../lib/mail/booking-mail";
 import { countsTowardCap, type MailWithheld } from "../lib/mail/recipients";
-import { claimMailSlot, mailStopped } from "./db/mail-recipients";
+import { mailStopped, studentAddressState } from "./db/mail-recipients";
 
 /**
  * Whether a booking email may go to its address (the rules in lib/mail/recipients.ts), asked by the
@@ -10,17 +10,20 @@ import { claimMailSlot, mailStopped } from "./db/mail-recipients";
  */
 
 /**
- * When a message is queued to go now: a student's address is counted toward today's cap (one D1 row
- * written when counted, none when refused); a tutor's is only checked for a stop (one read).
+ * When a message is queued to go now: a student's address must be confirmed by its owner (else the
+ * message is held, `unconfirmed`) and not stopped; a tutor's (entered by staff) only not stopped.
+ * One read by key either way.
  */
-export async function admitNow(db: D1Database, { role, to, now }: { role: MailRole; to: string; now: number }): Promise<MailWithheld | null> {
-  if (countsTowardCap(role)) return claimMailSlot(db, { to, now });
-  return (await mailStopped(db, { to })) ? "suppressed" : null;
+export async function admitNow(db: D1Database, { role, to }: { role: MailRole; to: string; now: number }): Promise<MailWithheld | null> {
+  if (!countsTowardCap(role)) return (await mailStopped(db, { to })) ? "suppressed" : null;
+  const state = await studentAddressState(db, { to });
+  return state.stopped ? "suppressed" : state.verified ? null : "unconfirmed";
 }
 
 /**
- * Just before a send: a reminder's first attempt is counted now, on the day it goes (a student's
- * address); every other attempt was counted when queued and is only checked for a stop (one read).
+ * Just before a send: a reminder's first attempt is admitted now (its address may have been confirmed,
+ * or stopped, since it was queued); every other attempt was admitted when queued and is only checked
+ * for a stop (one read).
  */
 export async function admitAtSend(
   db: D1Database,

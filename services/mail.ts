@@ -45,6 +45,12 @@ export function studentWithheld(queued: MailQueued | null): { to: string; reason
   return withheld ? { to: withheld.to, reason: withheld.reason } : undefined;
 }
 
+/** The queued answer with the student's withheld reason replaced (`why` null: as it was). */
+export function withStudentWithheld(queued: MailQueued | null, why: MailWithheld | null): MailQueued | null {
+  if (!queued || !why) return queued;
+  return { ...queued, withheld: queued.withheld.map((entry) => (entry.role === "student" ? { ...entry, reason: why } : entry)) };
+}
+
 /** What an effect's outcome carries about the student's email: queued (`emailedTo`) or withheld (`emailWithheld`). */
 export function studentEmailOutcome(queued: MailQueued | null): { emailedTo?: string; emailWithheld?: { to: string; reason: MailWithheld } } {
   const emailedTo = studentEmailed(queued);

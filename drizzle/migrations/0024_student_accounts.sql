@@ -39,6 +39,9 @@ CREATE TABLE `sign_in_links` (
 --> statement-breakpoint
 CREATE INDEX `sign_in_links_by_expiry` ON `sign_in_links` (`expires_at`);
 --> statement-breakpoint
+-- The "confirm this is you" email goes at most once a day per address.
+CREATE INDEX `sign_in_links_by_address` ON `sign_in_links` (`address`, `created_at`);
+--> statement-breakpoint
 -- An anonymous owner booked with an address nobody has confirmed: the next sign-in email to that
 -- address names the booking and, once its link is used, brings the owner's data into the account.
 CREATE TABLE `address_claims` (

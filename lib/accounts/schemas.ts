@@ -8,6 +8,9 @@ import { z } from "../zod";
 /** How long an email sign-in link works. */
 export const SIGN_IN_LINK_MS = 15 * 60_000;
 
+/** How long the "confirm this is you" link a booking sends works: it is read whenever the student reads mail. */
+export const CONFIRM_LINK_MS = 24 * 60 * 60_000;
+
 /**
  * How long the web worker trusts a signed account cookie before asking the sidecar whether its
  * session is still signed in: the longest a device signed out elsewhere ("sign out everywhere")

@@ -429,7 +429,7 @@ export const signInLinks = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
   },
-  (table) => [index("sign_in_links_by_expiry").on(table.expiresAt)],
+  (table) => [index("sign_in_links_by_expiry").on(table.expiresAt), index("sign_in_links_by_address").on(table.address, table.createdAt)],
 );
 
 /** An anonymous owner booked with an address nobody has confirmed: the next sign-in email to it names the booking. */

@@ -7,8 +7,9 @@ import type { MailRole } from "./booking-mail";
  * Who may be emailed, and how often. Anyone can type anyone's address into the
  * chat, so a booking email may reach a stranger: every email carries a one-click
  * "this wasn't me / stop these emails" link (lib/mail/stop-link.ts) whose POST puts
- * the address on the suppression list, and an address its owner has not confirmed
- * gets at most MAIL_DAILY_CAP emails a day. Kept in D1 (`mail_recipients`,
+ * the address on the suppression list. A student's address its owner has not confirmed
+ * gets no booking email, invite or reminder: only one "confirm this is you" email (a sign-in link),
+ * at most MAIL_DAILY_CAP sign-in emails a day, and the rest once it is confirmed. Kept in D1 (`mail_recipients`,
  * services/db/mail-recipients.ts); decided when a message is queued, and again when
  * it is sent.
  */
@@ -18,9 +19,11 @@ export const MAIL_DAILY_CAP = 5;
 
 /**
  * Why a message is not sent to an address: its owner stopped them (`suppressed`), or it had
- * MAIL_DAILY_CAP today and is not confirmed (`capped`). Neither is tried again.
+ * MAIL_DAILY_CAP today and is not confirmed (`capped`: sign-in emails), neither tried again; or it
+ * is a booking email to a student's address its owner has not confirmed (`unconfirmed`): held, and
+ * sent once the address is confirmed (a sign-in link opened: services/accounts.ts).
  */
-export const MailWithheld = z.enum(["suppressed", "capped"]);
+export const MailWithheld = z.enum(["suppressed", "capped", "unconfirmed"]);
 export type MailWithheld = z.infer<typeof MailWithheld>;
 
 /** An answer's "no email to this address, because": the chat's effect outcome, My bookings' cancel. */

@@ -88,6 +88,20 @@ export async function spendSignInLink(db: D1Database, { token, now }: { token: s
     .first<{ address: string; claims: string }>();
 }
 
+/** The confirmed bookings with the address from `today` on (index bookings_by_email): whose held emails a confirmation releases. */
+export async function upcomingBookingsWith(db: D1Database, { address, today }: { address: string; today: string }): Promise<string[]> {
+  const { results } = await db
+    .prepare("SELECT id FROM bookings WHERE student_email = ?1 AND status = 'confirmed' AND date >= ?2 LIMIT 50")
+    .bind(address, today)
+    .all<{ id: string }>();
+  return results.map((row) => row.id);
+}
+
+/** Whether the address was sent a link since `since` (the "confirm this is you" email goes at most once a day). */
+export async function recentLink(db: D1Database, { address, since }: { address: string; since: number }): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS found FROM sign_in_links WHERE address = ?1 AND created_at > ?2 LIMIT 1").bind(address, since).first()) !== null;
+}
+
 /** Whether a link's token is known, unused and unexpired (the page before the click: no write). */
 export async function peekSignInLink(db: D1Database, { token, now }: { token: string; now: number }): Promise<{ address: string; claims: string } | null> {
   return db
@@ -134,7 +148,7 @@ export async function recordClaim(db: D1Database, { address, ownerId, now }: { a
 export async function openAccountSession(
   db: D1Database,
   input: { address: string; accountId: string; newOwnerId: string; sessionId: string; device: string; via: "email" | "sso"; mergeFrom: string[]; now: number },
-): Promise<AccountRow> {
+): Promise<AccountRow & { newlyVerified: boolean }> {
   const { address, now } = input;
   const account = "(SELECT id FROM accounts WHERE email = ?1)";
   const statements = [
@@ -156,7 +170,7 @@ export async function openAccountSession(
     db.prepare("SELECT id, email, owner_id AS ownerId, created_at AS createdAt FROM accounts WHERE email = ?1").bind(address),
   ];
   const results = await db.batch<AccountRow>(statements);
-  return results.at(-1)!.results[0]!;
+  return { ...results.at(-1)!.results[0]!, newlyVerified: (results[1]?.meta.changes ?? 0) > 0 };
 }
 
 /** The merges still to finish into an owner (or every one, for the sweep): oldest first. */

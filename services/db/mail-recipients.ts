@@ -25,6 +25,12 @@ export async function claimMailSlot(db: D1Database, { to, now }: { to: string; n
   return (await mailStopped(db, { to: address })) ? "suppressed" : "capped";
 }
 
+/** Whether the address's owner confirmed it (a sign-in link opened) and whether they stopped our emails: one read by key. */
+export async function studentAddressState(db: D1Database, { to }: { to: string }): Promise<{ verified: boolean; stopped: boolean }> {
+  const row = await db.prepare("SELECT verified, suppressed_at AS at FROM mail_recipients WHERE address = ?1").bind(recipientAddress(to)).first<{ verified: number; at: number | null }>();
+  return { verified: row?.verified === 1, stopped: row?.at !== null && row?.at !== undefined };
+}
+
 /** Whether the address's owner stopped every email to it: one read by key. */
 export async function mailStopped(db: D1Database, { to }: { to: string }): Promise<boolean> {
   const row = await db.prepare("SELECT suppressed_at AS at FROM mail_recipients WHERE address = ?1").bind(recipientAddress(to)).first<{ at: number | null }>();

@@ -117,7 +117,7 @@ describe("signing in moves what the device held into the account", () => {
     await say(phoneChat, phone, "hello");
 
     const { token, text } = await mailedLink(email);
-    expect(text).toMatch(/also adds this booking, made with this address on another device/);
+    expect(text).toMatch(/also adds this booking, made with this address, to your account/);
     expect(unwrapOk(await sidecar.signInLinkInfo(token)).bookings).toBe(1);
     const signedIn = unwrapOk(await sidecar.redeemSignInLink(token, phone, "Chrome on Android"));
     expect(signedIn.merged).toMatchObject({ chats: 2, bookings: 1 });

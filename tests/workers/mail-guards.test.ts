@@ -5,7 +5,7 @@ import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import type { SessionPatch } from "../../lib/schemas";
 import { performEffect } from "../../services/effects";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
-import { seedCatalog, unwrapOk } from "./helpers";
+import { seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { atReview, lastReplies, say, sidecar } from "./memory-helpers";
 
 /**
@@ -18,6 +18,8 @@ let fake: FakeMailApi;
 
 beforeAll(async () => {
   await seedCatalog();
+  // Confirmed by their owners, so the booking emails these tests read go (the gate has its own tests).
+  await verifiedAddresses("ada.case@example.com", "ada.draft@example.com", "ada.effect@example.com", "ada.fields@example.com", "ada.patch@example.com", "ada.wait@example.com", "ada.words@example.com", "ada.subject@example.com");
 });
 
 // The outbox calls the global fetch; the sidecar shares this isolate, so the fake mail API answers every send.

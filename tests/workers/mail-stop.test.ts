@@ -10,7 +10,8 @@ import { atReview, lastReplies, say, sidecar } from "./memory-helpers";
 /**
  * Mail to a person who never asked for it is stoppable and bounded: every email carries a signed
  * one-click stop link (RFC 8058), a stopped address gets nothing more, and an address its owner has
- * not confirmed gets at most MAIL_DAILY_CAP emails a day. Nothing says an email went when it did not.
+ * not confirmed gets one "confirm this is you" email and no invite or reminder until it is confirmed
+ * (at most MAIL_DAILY_CAP sign-in emails a day). Nothing says an email went when it did not.
  */
 
 let fake: FakeMailApi;
@@ -50,8 +51,9 @@ function stopToken(request: FakeMailRequest): string {
 }
 
 let slot = 0;
-/** A confirmed booking in D1 (its own slot) for `email`, with its confirmation queued: what the outbox answered. */
+/** A confirmed booking in D1 (its own slot) for `email`, confirmed by its owner, with its confirmation queued: what the outbox answered. */
 async function bookedFor(email: string) {
+  await verifiedAddresses(email);
   const bookingId = `bk-${crypto.randomUUID()}`;
   const start = `${String(8 + Math.floor(slot / 2)).padStart(2, "0")}:${slot % 2 ? "30" : "00"}`;
   slot++;
@@ -93,10 +95,11 @@ describe("a stopped address gets nothing more", () => {
     const email = "stranger@elsewhere.example";
     const { sessionId, ownerId } = await atReview(email);
     const booked = await say(sessionId, ownerId, "Confirm booking");
-    expect(lastReplies(booked)).toContain(`on its way to ${email}`);
+    // Not confirmed: the one email that goes is the one asking whether this is them, and it carries the stop link too.
+    expect(lastReplies(booked)).toContain(`we've emailed ${email} a link`);
     const bookingId = booked.bookingInfo!.bookingId!;
     await settled(bookingId);
-    expect(fake.requests.map((request) => request.body.to)).toEqual([[email]]);
+    expect(fake.requests.map((request) => [request.body.to, request.body.subject])).toEqual([[[email], "Confirm your email for your tutoring booking"]]);
 
     // The stranger presses "stop" (the page's button, or their mail client's one-click POST).
     expect(unwrapOk(await sidecar.stopMail(stopToken(fake.requests[0]!)))).toEqual({ address: email, stopped: true });
@@ -110,7 +113,7 @@ describe("a stopped address gets nothing more", () => {
     expect(words).not.toContain("on its way");
     const messages = await settled(bookingId, 2);
     expect(messages.map((message) => [message.kind, message.status, message.nextAttemptAt])).toEqual([
-      ["confirmation", "sent", null],
+      ["confirmation", "superseded", null],
       ["cancellation", "suppressed", null],
     ]);
     await runDurableObjectAlarm(outbox(bookingId));
@@ -159,46 +162,62 @@ describe("a stopped address gets nothing more", () => {
   });
 });
 
-describe(`at most ${MAIL_DAILY_CAP} emails a day to an address its owner has not confirmed`, () => {
-  it(`sends the ${MAIL_DAILY_CAP}th, withholds the ${MAIL_DAILY_CAP + 1}th (recorded as capped, never tried), and counts afresh the next day`, async () => {
-    const email = "capped@example.com";
-    const booked = [];
-    for (let n = 1; n <= MAIL_DAILY_CAP; n++) {
-      const { bookingId, queued } = await bookedFor(email);
-      expect(queued?.recipients, `email ${n}`).toEqual([{ role: "student", to: email }]);
-      expect(queued?.withheld ?? [], `email ${n}`).toEqual([]);
-      booked.push(bookingId);
-    }
-    const sixth = await bookedFor(email);
-    expect(sixth.queued?.recipients).toEqual([]);
-    expect(sixth.queued).toEqual({ recipients: [], withheld: [{ role: "student", to: email, reason: "capped" }], tutorWithoutAddress: true });
-    for (const bookingId of booked) await settled(bookingId);
-    const [withheld] = await settled(sixth.bookingId);
-    expect(withheld).toMatchObject({ status: "capped", attempts: 0, nextAttemptAt: null });
-    expect(fake.requests.filter((request) => request.body.to[0] === email)).toHaveLength(MAIL_DAILY_CAP);
-    // Asking again for the same event answers the same: still withheld, nothing queued twice.
-    expect(await queueBookingMail(env, sixth.bookingId, "confirmed")).toEqual(sixth.queued);
+describe("an address its owner has not confirmed gets one confirmation email and no invite until it is confirmed", () => {
+  const confirmations = (email: string) => fake.requests.filter((request) => request.body.to[0] === email && request.body.subject.startsWith("Confirm your email"));
+  const booked = (email: string) => fake.requests.filter((request) => request.body.to[0] === email && request.body.subject.startsWith("Booked:"));
 
-    // A new UTC day: the count starts again.
-    await env.DB.prepare("UPDATE mail_recipients SET day = '2000-01-01' WHERE address = ?1").bind(email).run();
-    const nextDay = await bookedFor(email);
-    expect(nextDay.queued?.recipients).toEqual([{ role: "student", to: email }]);
-    await settled(nextDay.bookingId);
+  it("holds the invite, sends one confirmation email, says so; once the link is opened the held invite goes", async () => {
+    const email = "unconfirmed@example.com";
+    const { sessionId, ownerId } = await atReview(email);
+    const first = await say(sessionId, ownerId, "Confirm booking");
+    expect(first.bookingInfo?.step).toBe("confirmed");
+    expect(lastReplies(first)).toContain(`we've emailed ${email} a link to confirm it's yours`);
+    expect(lastReplies(first)).not.toContain("on its way");
+    const bookingId = first.bookingInfo!.bookingId!;
+    const held = (await outbox(bookingId).messages()).find((message) => message.kind === "confirmation");
+    expect(held).toMatchObject({ status: "unconfirmed", nextAttemptAt: null, attempts: 0 });
+    await runDurableObjectAlarm(outbox(bookingId));
+    expect(booked(email)).toHaveLength(0);
+    expect(confirmations(email)).toHaveLength(1);
+    expect(confirmations(email)[0]!.body.text).toMatch(/works once, within 24 hours/);
+
+    // A second booking the same day: its invite is held too, and no second confirmation email.
+    const again = await atReview(email);
+    expect(lastReplies(await say(again.sessionId, again.ownerId, "Confirm booking"))).toContain(`we've emailed ${email} a link`);
+    expect(confirmations(email)).toHaveLength(1);
+
+    // The link is opened (on any device): the address is confirmed, the held invites go.
+    const url = /(https?:\/\/\S+\/account\/link\?token=\S+)/.exec(confirmations(email)[0]!.body.text)?.[1];
+    const token = new URL(url!).searchParams.get("token")!;
+    unwrapOk(await sidecar.redeemSignInLink(token, newOwnerId(), "Firefox on Linux"));
+    await settled(bookingId);
+    expect(booked(email).length).toBeGreaterThanOrEqual(1);
+    expect((await outbox(bookingId).messages()).find((message) => message.kind === "confirmation")?.status).toBe("sent");
   });
 
-  it("an address its owner confirmed is not capped", async () => {
-    const email = "confirmed@example.com";
-    await verifiedAddresses(email);
-    for (let n = 1; n <= MAIL_DAILY_CAP + 1; n++) {
-      const { bookingId, queued } = await bookedFor(email);
-      expect(queued?.withheld, `email ${n}`).toEqual([]);
-      await settled(bookingId);
-    }
+  it("a reminder whose address is still unconfirmed when it falls due is held, not sent", async () => {
+    const email = "reminded.unconfirmed@example.com";
+    const bookingId = `bk-${crypto.randomUUID()}`;
+    await env.DB.prepare(
+      `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, status, created_at, updated_at)
+       VALUES (?1, 'session-1', ?2, 't-001', '2027-02-02', '09:00', '10:00', 'Ada', ?3, 'online', 'confirmed', 1, 1)`,
+    )
+      .bind(bookingId, newOwnerId(), email)
+      .run();
+    expect((await queueBookingMail(env, bookingId, "confirmed"))?.withheld).toEqual([{ role: "student", to: email, reason: "unconfirmed" }]);
+    const due = await runInDurableObject(outbox(bookingId), async (_instance: MailOutbox, state) =>
+      state.storage.sql.exec<{ at: number }>("SELECT next_attempt_at AS at FROM mail WHERE kind = 'reminder' AND key LIKE '%reminder-24h%'").one().at,
+    );
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(due);
+    await runDurableObjectAlarm(outbox(bookingId));
+    vi.useRealTimers();
+    expect((await outbox(bookingId).messages()).find((message) => message.key.includes("reminder-24h"))).toMatchObject({ status: "unconfirmed", attempts: 0 });
+    expect(fake.requests.filter((request) => request.body.to[0] === email)).toHaveLength(0);
   });
 
-  it("the chat says why when an address has had its emails for the day", async () => {
+  it("an address that had today's most emails gets no confirmation email either, and the chat says that instead", async () => {
     const email = "busy@example.com";
-    // Five emails went to it today (about other bookings; five bookings of its own would meet the student's booking limit).
     await env.DB.prepare("INSERT INTO mail_recipients (address, day, sent_today) VALUES (?1, ?2, ?3)")
       .bind(email, new Date().toISOString().slice(0, 10), MAIL_DAILY_CAP)
       .run();
@@ -207,5 +226,15 @@ describe(`at most ${MAIL_DAILY_CAP} emails a day to an address its owner has not
     expect(booked.bookingInfo?.step).toBe("confirmed");
     expect(lastReplies(booked)).toContain(`No email will be sent to ${email} because it already had ${MAIL_DAILY_CAP} emails from us today`);
     expect(lastReplies(booked)).not.toContain("on its way");
+    expect(fake.requests.filter((request) => request.body.to[0] === email)).toHaveLength(0);
+  });
+
+  it("an address its owner confirmed gets every booking email, uncapped", async () => {
+    const email = "confirmed@example.com";
+    for (let n = 1; n <= MAIL_DAILY_CAP + 1; n++) {
+      const { bookingId, queued } = await bookedFor(email);
+      expect(queued?.withheld, `email ${n}`).toEqual([]);
+      await settled(bookingId);
+    }
   });
 });

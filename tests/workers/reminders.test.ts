@@ -7,7 +7,7 @@ import { zonedToEpoch } from "../../lib/calendar";
 import { insertOfferedBooking } from "../../services/db/bookings";
 import { BOOKING_REFERENCE_PATTERN } from "../../lib/ids";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 
 /**
  * Reminders on a test clock: `Date` is faked (the sidecar's objects share this isolate), set to
@@ -21,6 +21,8 @@ let fake: FakeMailApi;
 beforeAll(async () => {
   await seedCatalog();
   await env.DB.prepare("UPDATE center_settings SET time_zone = ?1 WHERE id = 1").bind(TIME_ZONE).run();
+  // Confirmed by their owner: reminders go only to such an address (lib/mail/recipients.ts; the gate's own tests are in accounts-mail.test.ts).
+  await verifiedAddresses("ada@example.com");
 });
 
 beforeEach(() => {
@@ -174,11 +176,13 @@ describe("session reminders", () => {
     const now = at("2027-01-11", "12:00");
     vi.setSystemTime(now);
     // Booked through the same guarded INSERT the chat's booking uses (it copies the owner's choice).
+    const grace = `grace-${ownerId}@example.com`;
+    await verifiedAddresses(grace);
     async function book(start: string, end: string) {
       const id = `bk-reminder-${crypto.randomUUID()}`;
       const offer = {
         id, sessionId: "session-1", ownerId, tutorId: "t-001", date: "2027-01-13", start, end, studentName: "Grace",
-        studentEmail: `grace-${ownerId}@example.com`, mode: "online" as const, intake: "", subject: "Python", now, timeZone: TIME_ZONE,
+        studentEmail: grace, mode: "online" as const, intake: "", subject: "Python", now, timeZone: TIME_ZONE,
       };
       expect(await insertOfferedBooking(env.DB, offer)).toMatch(BOOKING_REFERENCE_PATTERN);
       unwrapOk(await outbox(id).enqueue({ bookingId: id, event: "confirmed" }));

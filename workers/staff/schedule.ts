@@ -13,7 +13,7 @@ import { checkStaffSession, limitStaffChange } from "./sessions";
 import { readCenterPolicy } from "../../services/db/center";
 import { workingWeekAt } from "../../lib/center/policy";
 
-type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS"> & Partial<Pick<Env, "RATE_LIMITER">>;
+type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "INTERNAL_KEY" | "MAIL_FROM"> & Partial<Pick<Env, "RATE_LIMITER">>;
 
 /** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
 type Viewer = { session: StaffSessionInfo; tutorId: string | null };

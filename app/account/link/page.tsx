@@ -28,7 +28,7 @@ export default async function SignInLinkPage({ searchParams }: Props) {
           </p>
           {info.bookings > 0 && (
             <p data-testid="sign-in-link-bookings">
-              It also adds {info.bookings === 1 ? "the booking" : `the ${info.bookings} bookings`} made with this address on another device, listed in the email.
+              It also adds {info.bookings === 1 ? "the booking" : `the ${info.bookings} bookings`} made with this address, listed in the email.
             </p>
           )}
           <SignInLinkButton token={parsed.data} email={info.email} />

@@ -12,6 +12,7 @@ const Cancelled = z.object({ studentTold: z.boolean(), studentEmailed: z.boolean
 const WITHHELD = {
   suppressed: " No email was sent: the student's address asked us to stop emailing it.",
   capped: " No email was sent: the student's address already had today's most emails for an address its owner has not confirmed.",
+  unconfirmed: " No email was sent: the student has not confirmed their address yet (it goes once they do).",
 } as const;
 
 type Open = "cancel" | "note" | null;

@@ -200,7 +200,9 @@ export const EN: Phrases = {
   emailWithheld: (to, reason, cap) =>
     reason === "suppressed"
       ? `No email will be sent to ${to} because that address asked us to stop emailing it.`
-      : `No email will be sent to ${to} because it already had ${cap} emails from us today, the most we send in a day to an address its owner has not confirmed.`,
+      : reason === "unconfirmed"
+        ? `We only send invites and reminders to an address its owner has confirmed: we've emailed ${to} a link to confirm it's yours (it also signs you in), and they follow once you open it.`
+        : `No email will be sent to ${to} because it already had ${cap} emails from us today, the most we send in a day to an address its owner has not confirmed.`,
 
   move: {
     sameTutorFree: (name, value) => `${name} is free on ${slot(value)}.`,

@@ -270,7 +270,9 @@ export const ES: Phrases = {
   emailWithheld: (to, reason, cap) =>
     reason === "suppressed"
       ? `No se enviará ningún correo a ${to} porque esa dirección nos pidió que dejáramos de escribirle.`
-      : `No se enviará ningún correo a ${to} porque hoy ya recibió ${cap} correos nuestros, el máximo que enviamos al día a una dirección que su dueño no ha confirmado.`,
+      : reason === "unconfirmed"
+        ? `Solo enviamos invitaciones y recordatorios a una dirección que su dueño ha confirmado: te hemos enviado a ${to} un enlace para confirmar que es tuya (también inicia tu sesión), y llegarán en cuanto lo abras.`
+        : `No se enviará ningún correo a ${to} porque hoy ya recibió ${cap} correos nuestros, el máximo que enviamos al día a una dirección que su dueño no ha confirmado.`,
 
   move: {
     sameTutorFree: (name, value) => `${name} está libre el ${slot(value)}.`,

@@ -154,7 +154,7 @@ export interface Phrases {
   takenAtRequest(tutorName: string, slot: SessionSlot): string;
 
   /** Why no email goes to the student's address: it asked us to stop, or it had `cap` from us today (lib/mail/recipients.ts). */
-  emailWithheld(to: string, reason: "suppressed" | "capped", cap: number): string;
+  emailWithheld(to: string, reason: "suppressed" | "capped" | "unconfirmed", cap: number): string;
 
   // Moving a confirmed booking (move-flow.ts) and what came of it (effect-outcome.ts).
   move: {
