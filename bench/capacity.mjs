@@ -35,6 +35,7 @@ function actionsOf(measured) {
   ].map(([mode, action, scenario]) => ({ mode, action, units: totalsOf(scenario) }));
   for (const step of b.bookingLife?.steps ?? []) list.push({ mode: "builtin", action: `booking: ${step.name}`, units: step });
   for (const step of b.staff?.steps ?? []) list.push({ mode: "staff", action: step.name, units: step });
+  for (const step of b.accounts?.steps ?? []) list.push({ mode: "builtin", action: `account: ${step.name}`, units: step });
   return list;
 }
 

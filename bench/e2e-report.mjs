@@ -161,6 +161,10 @@ function printStaff(b) {
     console.log("\nA booking's life, from the student's chat (no mail API in the bench: no email is queued):\n");
     console.log(grid(header, b.bookingLife.steps.map(row)));
   }
+  if (b.accounts) {
+    console.log("\nStudent accounts (services/accounts.ts): an email link's sign-in, with and without data to move:\n");
+    console.log(grid(header, b.accounts.steps.map(row)));
+  }
   if (b.analyticsRecord) {
     console.log("\nAnalytics.record alone (through /bench/analytics-record, as recordAnalytics sends it; already inside every step above that records):\n");
     console.log(grid(header, b.analyticsRecord.steps.map(row)));

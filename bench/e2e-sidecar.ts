@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { insertSignInLink } from "../services/db/accounts";
+import { SIGN_IN_LINK_MS } from "../lib/accounts/schemas";
 import type { RowCounts } from "../durable-objects/sql";
 import { createSessionId, newOwnerId, newSecretToken, randomHex, sha256Hex } from "../lib/ids";
 import { STAFF_SESSION_MS } from "../lib/staff/schemas";
@@ -56,6 +58,7 @@ import {
  *   POST /bench/staff-session { role }   a staff member and a session row (the token's SHA-256, as
  *                                  services/db/staff.ts stores it) → { token, staffId }
  *   POST /bench/past-booking { tutorId, date, start }  a booking that already took place → { bookingId }
+ *   POST /bench/sign-in-link { email }  a sign-in link's row, as the email sign-in writes it (no mail API here) → { token }. Uncounted.
  *   POST /bench/analytics-record { events, key }  one Analytics.record call as recordAnalytics makes it (counted),
  *                                  with the key a retry repeats → the object's answer
  */
@@ -194,6 +197,7 @@ const CountingBody = z.object({ on: z.boolean() });
 const SessionBody = z.object({ sessionId: z.string().min(1).max(200) });
 const StaffSessionBody = z.object({ role: z.enum(["admin", "staff", "tutor"]), tutorId: z.string().min(1).max(64).optional() });
 const AnalyticsRecordBody = z.object({ events: z.array(z.unknown()).max(100), key: z.string().max(64) });
+const SignInLinkBody = z.object({ email: z.email() });
 const PastBookingBody = z.object({
   tutorId: z.string().min(1).max(64),
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
@@ -278,6 +282,13 @@ export default class BenchSidecar extends Sidecar {
         return Response.json(await insertStaffSession(StaffSessionBody.parse(await request.json())));
       case "/bench/past-booking":
         return Response.json(await insertPastBooking(PastBookingBody.parse(await request.json())));
+      case "/bench/sign-in-link": {
+        const { email } = SignInLinkBody.parse(await request.json());
+        const token = newSecretToken();
+        const now = clock.now();
+        await insertSignInLink(uncountedEnv().DB, { token, address: email.toLowerCase(), claims: [], now, expiresAt: now + SIGN_IN_LINK_MS });
+        return Response.json({ token });
+      }
       case "/bench/analytics-record": {
         const { events, key } = AnalyticsRecordBody.parse(await request.json());
         // Through the entrypoint's counting env, to the object recordAnalytics addresses.

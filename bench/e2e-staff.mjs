@@ -82,13 +82,36 @@ export async function staffRun(ownerId) {
   if (!recordSteps[2].output?.value?.repeated) throw new Error("the repeated Analytics.record was counted again");
 
   // Another student (one the memory does not know), so the form asks as it does for a first booking.
-  const bookingLife = await bookingLifeRun(`owner-${hex(16)}`);
+  const student = `owner-${hex(16)}`;
+  const bookingLife = await bookingLifeRun(student);
+  // That student then signs in on another device: what their browser held (the chat, the booking, memory, bell) moves.
+  const accounts = await accountRun(student);
 
   return {
     bookingLife,
+    accounts,
     staff: { ...scenario("staff console, one step per action (admin session)", steps), weekBookings: shown, tutorId },
     analyticsRecord: scenario("Analytics.record alone: one call per request with events, stored before it answers", recordSteps),
   };
+}
+
+/**
+ * Student accounts: the browser that booked opens an email sign-in link (its row made uncounted: no
+ * mail API here) and signs in, which moves its chat, booking, memory and bell into a new account;
+ * a second device, with nothing of its own, signs in to the same account; a device's periodic check.
+ */
+async function accountRun(ownerId) {
+  const email = `bench-${hex(8)}@bench.example`;
+  const steps = [];
+  const first = await http("/bench/sign-in-link", { email });
+  steps.push(await step("open the link's page (signInLinkInfo): nothing written", { web: 1 }, () => call("signInLinkInfo", first.token)));
+  const signedIn = await step("sign in, moving 1 chat, 1 booking, memory, bell (redeemSignInLink)", { web: 1 }, () => call("redeemSignInLink", first.token, ownerId, "Bench on Linux"));
+  if (!signedIn.output?.ok || signedIn.output.value.merged.chats !== 1) throw new Error(`the sign-in did not move the chat: ${JSON.stringify(signedIn.output)}`);
+  steps.push(signedIn);
+  const second = await http("/bench/sign-in-link", { email });
+  steps.push(await step("a second device signs in, nothing to move (redeemSignInLink)", { web: 1 }, () => call("redeemSignInLink", second.token, `owner-${hex(16)}`, "Bench on Android")));
+  steps.push(await step("a device's check, every 10 minutes (checkAccountSession)", { web: 0 }, () => call("checkAccountSession", signedIn.output.value.sessionId)));
+  return scenario("student accounts: sign-in by link and the move into the account", steps);
 }
 
 /**

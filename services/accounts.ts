@@ -18,6 +18,7 @@ import {
   liveSession,
   openAccountSession,
   peekSignInLink,
+  purgeSignInLinks,
   upcomingBookingsWith,
   recentLink,
   spendSignInLink,
@@ -196,6 +197,13 @@ export async function signOutAccount(
   const ended = await endSession(env.DB, { accountId: session.id, sessionId: device ?? sessionId, now });
   if (device && !ended) return fail("not_found:route", "No device of yours with that id is signed in.");
   return ok({ signedOut: ended ? 1 : 0 });
+}
+
+/** The weekly sweep: sign-in links a day past their expiry go; merges a failure left pending are finished. */
+export async function sweepAccounts(env: AccountEnv, now: number): Promise<{ links: number; moved: number; pending: number }> {
+  const links = await purgeSignInLinks(env.DB, { before: now - DAY_MS });
+  const { moved, pending } = await finishMerges(env, { now });
+  return { links, moved: moved.chats + moved.bookings + moved.facts + moved.notifications + moved.waitlists, pending };
 }
 
 function claimList(json: string): string[] {

@@ -3,6 +3,7 @@ import { NOTIFICATIONS_SOCKET_PATH, SOCKET_PATH } from "../lib/socket-protocol";
 import { clock } from "../lib/time";
 import { purgeExpiredStaffTokens } from "../services/db/staff";
 import { runHardDelete } from "../services/hard-delete";
+import { sweepAccounts } from "../services/accounts";
 import { handleInternal } from "./internal";
 import { openNotificationSocket } from "./notification-socket";
 import { AccountsRpc } from "./rpc/accounts";
@@ -35,11 +36,13 @@ export default class Sidecar extends AccountsRpc implements SidecarApi {
     return Response.json({ error: { code: "not_found", message: "The sidecar speaks RPC." } }, { status: 404 });
   }
 
-  /** Weekly cron (`0 0 * * 0`): hard delete of chats past their tier's grace period, and old staff tokens. */
+  /** Weekly cron (`0 0 * * 0`): hard delete of chats past their tier's grace period, old staff tokens and sign-in links, and any account merge a failure left half done. */
   override async scheduled(controller: ScheduledController): Promise<void> {
     const now = clock.fromPlatform(controller.scheduledTime);
     // Independent: a failed token sweep must not stop the chats' hard delete, nor the reverse.
-    const [chats, tokens] = await Promise.allSettled([runHardDelete(this.env, now), purgeExpiredStaffTokens(this.env.DB, { now })]);
+    const [chats, tokens, accounts] = await Promise.allSettled([runHardDelete(this.env, now), purgeExpiredStaffTokens(this.env.DB, { now }), sweepAccounts(this.env, now)]);
+    if (accounts.status === "fulfilled") console.log(`[accounts] links purged=${accounts.value.links} rows moved by merges=${accounts.value.moved} still pending=${accounts.value.pending}`);
+    else console.error("[accounts] sweep failed", accounts.reason);
     if (tokens.status === "fulfilled") console.log(`[staff-purge] sessions=${tokens.value.sessions} invites=${tokens.value.invites} challenges=${tokens.value.challenges}`);
     else console.error("[staff-purge] failed", tokens.reason);
     if (chats.status === "rejected") throw chats.reason;

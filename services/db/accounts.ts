@@ -97,6 +97,11 @@ export async function upcomingBookingsWith(db: D1Database, { address, today }: {
   return results.map((row) => row.id);
 }
 
+/** Sign-in links expired before `before` (index sign_in_links_by_expiry): the weekly sweep. */
+export async function purgeSignInLinks(db: D1Database, { before }: { before: number }): Promise<number> {
+  return (await db.prepare("DELETE FROM sign_in_links WHERE expires_at < ?1").bind(before).run()).meta.changes;
+}
+
 /** Whether the address was sent a link since `since` (the "confirm this is you" email goes at most once a day). */
 export async function recentLink(db: D1Database, { address, since }: { address: string; since: number }): Promise<boolean> {
   return (await db.prepare("SELECT 1 AS found FROM sign_in_links WHERE address = ?1 AND created_at > ?2 LIMIT 1").bind(address, since).first()) !== null;

@@ -5,7 +5,7 @@ import type { ChatState } from "../../lib/schemas";
 import { addDays, localNow, nextDateFor } from "../../lib/calendar";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
 import { FakeAuthenticator } from "../fakes/authenticator";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { readCenterPolicy, updateCenterSettings } from "../../services/db/center";
 import { enrolled, meteredD1, sidecar } from "./staff-helpers";
 
@@ -161,6 +161,7 @@ describe("the center's booking policies, through the sidecar", () => {
 
   it("tells My bookings a cancel was late", async () => {
     const ownerId = newOwnerId();
+    await verifiedAddresses(`${ownerId}@example.com`);
     const { state } = await book(ownerId, `Python on ${spoken(farMonday())} at 11am`);
     await setPolicy({ cancelCutoffHours: 24 * 30 });
     const answer = unwrapOk(await sidecar.cancelBooking(ownerId, state.bookingInfo!.bookingId!));

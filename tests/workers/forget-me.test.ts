@@ -8,7 +8,7 @@ import { waitlistName } from "../../lib/tutoring/waitlist";
 import { hardDeleteOwnerChats } from "../../services/hard-delete";
 import { MemoryPage } from "../../workers/memory-page";
 import { createFakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { learned, sidecar } from "./memory-helpers";
 import { meteredD1 } from "./staff-helpers";
 
@@ -105,7 +105,11 @@ async function studentWithHistory() {
   return { ownerId, upcoming, cancelled, line };
 }
 
-beforeAll(seedCatalog);
+beforeAll(async () => {
+  await seedCatalog();
+  // The students' address is confirmed by its owner, so their bookings' emails are queued to go (lib/mail/recipients.ts).
+  await verifiedAddresses("ada@example.edu");
+});
 beforeEach(() => {
   vi.stubGlobal("fetch", createFakeMailApi().fetch);
 });

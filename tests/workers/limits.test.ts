@@ -51,9 +51,9 @@ describe("the limit table at its boundaries, in the RateLimiter", () => {
   it("holds every limit keyed by owner, member or address that no object of the caller's keeps", () => {
     expect(limiterRules.map(([name]) => name).sort()).toEqual(
       [
-        "bookingChangesPerIp", "bookingChangesPerOwner", "chatTrashPerOwner", "chatsPerIp", "chatsPerOwner", "forgetMePerOwner", "memoryEditsPerOwner",
+        "bookingChangesPerIp", "bookingChangesPerOwner", "chatTrashPerOwner", "chatsPerIp", "chatsPerOwner", "exportsPerOwner", "forgetMePerOwner", "memoryEditsPerOwner",
         "notificationReadsPerOwner", "preferencesPerOwner", "socketTicketsPerOwner", "staffAdminActionsPerMember", "staffChallengesPerIp", "staffChangesPerMember",
-        "staffInvitesPerMember", "staffSignInsPerIp", "waitlistJoinsPerIp", "waitlistJoinsPerOwner", "writesPerIp",
+        "signInLinksPerEmail", "signInLinksPerIp", "signInsPerIp", "staffInvitesPerMember", "staffSignInsPerIp", "waitlistJoinsPerIp", "waitlistJoinsPerOwner", "writesPerIp",
       ].sort(),
     );
   });

@@ -11,7 +11,7 @@ import { performEffect } from "../../services/effects";
 import { notifyStudent } from "../../services/notify";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { enrolled } from "./staff-helpers";
 import { atReview, say } from "./memory-helpers";
 import { notificationsOf } from "../../services/objects";
@@ -232,6 +232,8 @@ describe("email preferences and the center's reminder times", () => {
     )
       .bind(bookingId, ownerId, tutorId, date, start)
       .run();
+    // Confirmed by its owner: reminders go only to such an address (lib/mail/recipients.ts).
+    await verifiedAddresses("ada@example.com");
     unwrapOk(await outbox(bookingId).enqueue({ bookingId, event: "confirmed" }));
     return bookingId;
   }

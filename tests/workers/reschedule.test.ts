@@ -16,7 +16,7 @@ import { moveConfirmedBooking, type BookingSlot } from "../../services/db/resche
 import { performEffect } from "../../services/effects";
 import { movedEvent } from "../../services/mail";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { meteredD1 } from "./staff-helpers";
 import { analyticsObject } from "../../services/objects";
 
@@ -35,6 +35,8 @@ beforeAll(async () => {
   await seedCatalog();
   await env.DB.prepare("UPDATE center_settings SET time_zone = ?1 WHERE id = 1").bind(TIME_ZONE).run();
   policy = await readCenterPolicy(env.DB);
+  // Confirmed by its owner, so bookings' emails go (lib/mail/recipients.ts).
+  await verifiedAddresses("ada@example.com");
 });
 
 beforeEach(() => {
@@ -96,6 +98,7 @@ let made = 0;
 /** A confirmed online booking inserted as is (no policy check), for races and the cutoff. */
 async function inserted(slot: BookingSlot, ownerId = newOwnerId()) {
   const id = `bk-move-${++made}-${crypto.randomUUID().slice(0, 8)}`;
+  await verifiedAddresses(`${ownerId}@example.com`);
   await env.DB.prepare(
     `INSERT INTO bookings (id, session_id, owner_id, tutor_id, date, start, "end", student_name, student_email, mode, subject, status, created_at, updated_at)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'Ada', ?8, 'online', 'Python', 'confirmed', 1, 1)`,

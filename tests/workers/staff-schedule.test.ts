@@ -7,7 +7,7 @@ import { clock } from "../../lib/time";
 import { readCenterPolicy } from "../../services/db/center";
 import { StaffSchedule } from "../../workers/staff/schedule";
 import { FakeAuthenticator } from "../fakes/authenticator";
-import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { enrolled, meteredD1, newEmail, register, sidecar } from "./staff-helpers";
 
 const TIME_ZONE = "America/Los_Angeles";
@@ -48,7 +48,10 @@ async function bookInChat(name: string) {
   await say("I need help with Python on Monday at 10");
   await say("Book this tutor");
   await say("yes");
-  await say(`${name}, ${name.split(" ")[0]!.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}@example.com`);
+  const email = `${name.split(" ")[0]!.toLowerCase()}-${crypto.randomUUID().slice(0, 8)}@example.com`;
+  // Confirmed by its owner, so the booking's emails go (lib/mail/recipients.ts).
+  await verifiedAddresses(email);
+  await say(`${name}, ${email}`);
   await say("Online. Recursion and list comprehensions");
   const state = await say("Confirm booking");
   expect(state.bookingInfo?.step).toBe("confirmed");
