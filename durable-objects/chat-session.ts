@@ -12,6 +12,8 @@ import type { SessionSlot } from "../lib/tutoring/schemas";
 import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../services/assistant-turn";
 import { ChatAdmission } from "./chat/admission";
+import { ChatAnalyticsReport } from "./chat/analytics-report";
+import { countsOf } from "../lib/analytics/batch";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
@@ -45,7 +47,10 @@ export interface Stored {
   /** The D1 `chats` row (the chat list's order) is due a touch: at most hourly per chat. */
   touchList: boolean;
   rows: RowCounts;
-  /** What this message started, for analytics (none for a retry answered from storage). */
+  /**
+   * What this message started (none for a retry answered from storage). Informational: the chat
+   * stores them with the message and reports them itself, in batches (chat/analytics-report.ts).
+   */
   events: AnalyticsEvent[];
 }
 
@@ -57,6 +62,8 @@ const LIST_TOUCH_MS = 60 * 60 * 1000;
 export class ChatSession extends DurableObject<Env> {
   private readonly db: CountingSql;
   private readonly sockets: ChatSockets;
+  /** What the chat's messages started, reported to Analytics in batches from the alarm. */
+  private readonly report: ChatAnalyticsReport;
   /** Write-through copy of the single `session` row: state reads cost no storage rows. */
   private meta: SessionMeta | null = null;
   private fields: SessionFields = EMPTY_SESSION_FIELDS;
@@ -80,6 +87,7 @@ export class ChatSession extends DurableObject<Env> {
     useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     this.sockets = new ChatSockets(ctx, this.db);
+    this.report = new ChatAnalyticsReport(ctx.storage, this.db, env);
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -173,6 +181,8 @@ export class ChatSession extends DurableObject<Env> {
       memory: () => this.memory.recall(ownerId, now),
       client,
     });
+    const events = [...messageEvents(isNew), ...turn.events];
+    await this.report.due();
     // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
     if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
 
@@ -180,13 +190,12 @@ export class ChatSession extends DurableObject<Env> {
     const fieldsBefore = this.fields;
     const added = this.ctx.storage.transactionSync(() => {
       if (this.meta === null) this.create(ownerId, sessionId, now);
-      const stored = this.insert([{ id: message.id, role: "user", content: message.content }, ...replies], now);
+      const stored = this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(events) }, ...replies], now);
       this.applyFields(turn.patch, now);
       return stored;
     });
     this.announce(added, fieldsBefore);
     this.memory.learn({ ownerId, chatId: sessionId, seq: added[0]?.seq ?? question.seq, message: message.content, lesson: turn.lesson, now });
-    const events = [...messageEvents(isNew), ...turn.events];
     return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events }));
   }
 
@@ -215,8 +224,13 @@ export class ChatSession extends DurableObject<Env> {
     const admitted = await this.admit(ownerId, message.id, now, client);
     if ("done" in admitted) return admitted.done;
     const { isNew, before } = admitted;
-    if (isNew) this.create(ownerId, sessionId, now);
-    const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
+    await this.report.due();
+    // The chat may have gone to the trash (or been claimed) while the alarm was set.
+    if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
+    const added = this.ctx.storage.transactionSync(() => {
+      if (this.meta === null) this.create(ownerId, sessionId, now);
+      return this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(messageEvents(isNew)) }], now);
+    });
     this.announce(added, this.fields);
     return ok(
       this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events: messageEvents(isNew) }),
@@ -360,12 +374,15 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   /**
-   * Hard delete: drops every row and the alarm, releasing the object's storage
-   * (billed until deleteAll), and closes every socket. Internal: reached by the
-   * weekly cron over RPC, or over HTTP only with X-Internal-Key (see workers/internal.ts).
+   * Hard delete: reports the chat's unreported analytics first (throws if Analytics cannot take
+   * them, so the purge tries again later and no count is lost), then drops every row and the
+   * alarm, releasing the object's storage (billed until deleteAll), and closes every socket.
+   * Internal: reached by the weekly cron over RPC, or over HTTP only with X-Internal-Key (see workers/internal.ts).
    */
   async destroy(): Promise<{ destroyed: boolean }> {
     const existed = this.meta !== null;
+    if (this.meta && !(await this.report.flush(this.meta.sessionId))) throw new Error("The chat's analytics could not be reported; try the hard delete again.");
+    this.report.forget();
     this.sockets.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -375,6 +392,16 @@ export class ChatSession extends DurableObject<Env> {
     this.lastSeq = 0;
     this.recentCache = null;
     return { destroyed: existed };
+  }
+
+  /** The alarm reports the chat's analytics (its only use: lib/analytics/batch.ts). */
+  override async alarm(): Promise<void> {
+    if (this.meta) await this.report.alarm(this.meta.sessionId);
+  }
+
+  /** Reports the chat's unreported analytics now (tests, and staff-side reads that must not wait); false if Analytics did not take them. */
+  async reportAnalytics(): Promise<boolean> {
+    return this.meta ? this.report.flush(this.meta.sessionId) : true;
   }
 
   /**
