@@ -66,6 +66,9 @@ export const SCENARIO = {
   pageOpensPerDay: 1, // a cold object each time: the first open of the day
   reconnectsPerDay: 2, // network changes, laptop sleep, deploys
   newChatsPerDay: 1, // one of the day's exchanges is a chat's first message
+  // Assumed: the day's 20 exchanges come in 2 sittings; a chat reports its analytics 5 minutes after the
+  // first unreported message (durable-objects/chat/analytics-report.ts), so a sitting reports about twice.
+  analyticsReportsPerDay: 4,
   handoffsPerStudentPerMonth: 1,
   botPollSeconds: 3, // external mode only: the seed's bot cadence, all month (an upper bound: a busy bot claims instead)
   cpuMsPerWebRequest: 10, // assumed: not measurable locally; web worker route + sidecar (billed to the same request)
@@ -113,7 +116,11 @@ export function monthlyEvents(measured, mode, scenario = SCENARIO) {
     // Scale the measured window (PINGS pings) to one ping.
     { name: "keep-alive ping", count: pingsPerMonth, units: scale(pings, 1 / pings.wsPings) },
   ];
-  // Analytics has no flush: each exchange's Analytics.record (1 DO call, 1 row written) is inside the exchange's units.
+  // A chat reports its messages' counts from its alarm: 1 alarm run, 1 Analytics.recordBatch, rows written:
+  // the alarm set (1), the hour's row (1), the chat's cursor (1); rows read: the session row and the messages
+  // since the last report (≈ 10), the hour's row (asserted in tests/workers/analytics-batches.test.ts).
+  const report = { ...scale({}, 0), alarmRuns: 1, doCalls: 1, doRowsWritten: 3, doRowsRead: 12 };
+  events.push({ name: "chat analytics report (alarm)", count: students * scenario.analyticsReportsPerDay * days, units: report });
   if (mode === "external") {
     // perDeployment: one bot's steady cadence, all day, whatever the number of students (bench/capacity-model.ts).
     events.push({ name: "bot idle poll", count: (days * 86_400) / scenario.botPollSeconds, units: totalsOf(run.botIdlePoll), perDeployment: true });

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule, type ClientContext } from "../lib/rate-limits";
 import type { AnalyticsEvent } from "../lib/analytics/events";
-import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SendResult, type SessionFields, type SessionPatch } from "../lib/schemas";
+import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
 import { patchRefusal } from "../lib/tutoring/patch-rules";
@@ -18,6 +18,7 @@ import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
+import { messageEvents, type SessionMeta, type Stored } from "./chat/stored";
 import { CountingSql, migrate, type RowCounts } from "./sql";
 import { messageIds } from "../lib/message-ids";
 
@@ -32,29 +33,7 @@ import { messageIds } from "../lib/message-ids";
  * message, the replies and the new fields in one transaction and pushes them.
  */
 
-interface SessionMeta {
-  sessionId: string;
-  ownerId: string;
-  createdAt: number;
-  updatedAt: number;
-  deletedAt: number | null;
-}
-
-/** What storing a student's message answers, beyond the page's SendResult. */
-export interface Stored {
-  sent: SendResult;
-  sessionCreated: boolean;
-  /** The D1 `chats` row (the chat list's order) is due a touch: at most hourly per chat. */
-  touchList: boolean;
-  rows: RowCounts;
-  /**
-   * What this message started (none for a retry answered from storage). Informational: the chat
-   * stores them with the message and reports them itself, in batches (chat/analytics-report.ts).
-   */
-  events: AnalyticsEvent[];
-}
-
-
+export type { Stored } from "./chat/stored";
 
 /** The D1 list entry's `updated_at` is refreshed at most this often. */
 const LIST_TOUCH_MS = 60 * 60 * 1000;
@@ -381,7 +360,7 @@ export class ChatSession extends DurableObject<Env> {
    */
   async destroy(): Promise<{ destroyed: boolean }> {
     const existed = this.meta !== null;
-    if (this.meta && !(await this.report.flush(this.meta.sessionId))) throw new Error("The chat's analytics could not be reported; try the hard delete again.");
+    if (existed && !(await this.report.flush(this.meta!.sessionId))) throw new Error("The chat's analytics could not be reported.");
     this.report.forget();
     this.sockets.closeAll();
     await this.ctx.storage.deleteAlarm();
@@ -396,12 +375,7 @@ export class ChatSession extends DurableObject<Env> {
 
   /** The alarm reports the chat's analytics (its only use: lib/analytics/batch.ts). */
   override async alarm(): Promise<void> {
-    if (this.meta) await this.report.alarm(this.meta.sessionId);
-  }
-
-  /** Reports the chat's unreported analytics now (tests, and staff-side reads that must not wait); false if Analytics did not take them. */
-  async reportAnalytics(): Promise<boolean> {
-    return this.meta ? this.report.flush(this.meta.sessionId) : true;
+    return this.meta ? this.report.alarm(this.meta.sessionId) : undefined;
   }
 
   /**
@@ -577,7 +551,3 @@ function notFound(): Result<never> {
   return fail("not_found:session", "No chat session with that id belongs to you.");
 }
 
-/** A student's message, and the chat it started. */
-function messageEvents(isNew: boolean): AnalyticsEvent[] {
-  return isNew ? [{ type: "chat_started" }, { type: "message" }] : [{ type: "message" }];
-}

@@ -1,4 +1,5 @@
 import { batchHours } from "../../lib/analytics/batch";
+import { hourBucket, HOUR_MS } from "../../lib/analytics/series";
 import { clock } from "../../lib/time";
 import { reportChatBatch } from "../../services/analytics";
 import type { CountingSql } from "../sql";
@@ -7,14 +8,22 @@ import * as store from "./store";
 /**
  * A chat's analytics, reported in batches. What a student's message started is
  * stored in its own row (the exchange's transaction, no row more); the chat's
- * alarm, set when the first unreported message of a window arrives, sends every
+ * alarm, set when the first unreported message of an hour arrives, sends every
  * unreported count in ONE `Analytics.recordBatch` and, once Analytics answered,
  * moves the session row's cursor past them. A burst of messages is one call; a
  * batch sent again after a lost answer is applied once (lib/analytics/batch.ts).
  */
 
-/** How long after the first unreported message the chat reports: counts reach the charts within this. */
-export const REPORT_DELAY_MS = 5 * 60_000;
+/**
+ * When the chat reports: just after the UTC hour of its first unreported message ends, spread over
+ * REPORT_SPREAD_MS so every chat does not call Analytics at once. One report then covers the chat's
+ * whole hour, which is one Analytics hour row (counts are kept per UTC hour), and an hour's counts
+ * reach the charts within REPORT_SPREAD_MS of its end.
+ */
+export const REPORT_SPREAD_MS = 10 * 60_000;
+export function reportAt(now: number, spread: number = Math.random()): number {
+  return hourBucket(now) + HOUR_MS + Math.floor(spread * REPORT_SPREAD_MS);
+}
 /** When a report failed (Analytics unreachable or refusing), the next try. */
 export const REPORT_RETRY_MS = 60_000;
 
@@ -34,7 +43,7 @@ export class ChatAnalyticsReport {
   async due(): Promise<void> {
     this.alarmAt ??= await this.storage.getAlarm();
     if (this.alarmAt !== null) return;
-    await this.schedule(REPORT_DELAY_MS);
+    await this.schedule(reportAt(clock.now()));
   }
 
   /**
@@ -63,9 +72,9 @@ export class ChatAnalyticsReport {
   async alarm(chatId: string): Promise<void> {
     this.alarmAt = null;
     const reported = await this.flush(chatId);
-    if (!reported) return this.schedule(REPORT_RETRY_MS);
+    if (!reported) return this.schedule(clock.now() + REPORT_RETRY_MS);
     const row = store.readSession(this.db);
-    if (row && store.unreportedCounts(this.db).through > row.reported_through) await this.schedule(REPORT_DELAY_MS);
+    if (row && store.unreportedCounts(this.db).through > row.reported_through) await this.schedule(reportAt(clock.now()));
   }
 
   /** The alarm is gone (a hard delete dropped it). */
@@ -73,8 +82,7 @@ export class ChatAnalyticsReport {
     this.alarmAt = null;
   }
 
-  private async schedule(afterMs: number): Promise<void> {
-    const at = clock.now() + afterMs;
+  private async schedule(at: number): Promise<void> {
     await this.storage.setAlarm(clock.toPlatform(at));
     this.alarmAt = at;
   }

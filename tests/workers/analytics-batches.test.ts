@@ -2,7 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Analytics } from "../../durable-objects/analytics";
 import type { ChatSession } from "../../durable-objects/chat-session";
-import { emptyCounts } from "../../lib/analytics/events";
+import { z } from "../../lib/zod";
 import { analyticsObject } from "../../services/objects";
 import { chatSession, flushChatAnalytics, newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 
@@ -18,7 +18,7 @@ async function batchesOf(chatId: string): Promise<string[]> {
     state.storage.sql
       .exec<{ recent: string }>("SELECT recent FROM hours")
       .toArray()
-      .flatMap((row) => (JSON.parse(row.recent) as string[]).filter((key) => key.startsWith(`b:${chatId}:`))),
+      .flatMap((row) => z.array(z.string()).parse(JSON.parse(row.recent)).filter((key) => key.startsWith(`b:${chatId}:`))),
   );
 }
 
@@ -96,5 +96,14 @@ describe("a chat reports its analytics in batches from its alarm", () => {
     unwrapOk(await chat.clear(ownerId, TEST_NOW + 5_000));
     await flushChatAnalytics(chatId);
     expect(delta(await totals(), before)).toEqual({ chat_started: 1, message: 2 });
+  });
+});
+
+describe("when a chat reports", () => {
+  it("reports just after the hour of its first unreported message, spread over ten minutes", async () => {
+    const { reportAt, REPORT_SPREAD_MS } = await import("../../durable-objects/chat/analytics-report");
+    const at = Date.UTC(2026, 10, 22, 14, 37, 12);
+    expect(reportAt(at, 0)).toBe(Date.UTC(2026, 10, 22, 15, 0, 0));
+    expect(reportAt(at, 0.999)).toBeLessThan(Date.UTC(2026, 10, 22, 15, 0, 0) + REPORT_SPREAD_MS);
   });
 });

@@ -1,5 +1,5 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Analytics } from "../../durable-objects/analytics";
 import { COUNTERS, emptyCounts, type AnalyticsEvent, type Counter, type Counts } from "../../lib/analytics/events";
 import { addDays, localNow } from "../../lib/calendar";
