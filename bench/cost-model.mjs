@@ -66,9 +66,9 @@ export const SCENARIO = {
   pageOpensPerDay: 1, // a cold object each time: the first open of the day
   reconnectsPerDay: 2, // network changes, laptop sleep, deploys
   newChatsPerDay: 1, // one of the day's exchanges is a chat's first message
-  // Assumed: the day's 20 exchanges come in 2 sittings; a chat reports its analytics 5 minutes after the
-  // first unreported message (durable-objects/chat/analytics-report.ts), so a sitting reports about twice.
-  analyticsReportsPerDay: 4,
+  // A chat reports its analytics once per UTC hour it had messages in (durable-objects/chat/analytics-report.ts):
+  // the day's exchanges fall in its 2 h of open tabs, which touch 3 clock hours unless they start on the hour.
+  analyticsReportsPerDay: 3,
   handoffsPerStudentPerMonth: 1,
   botPollSeconds: 3, // external mode only: the seed's bot cadence, all month (an upper bound: a busy bot claims instead)
   cpuMsPerWebRequest: 10, // assumed: not measurable locally; web worker route + sidecar (billed to the same request)
