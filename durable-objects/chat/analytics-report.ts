@@ -27,7 +27,7 @@ export function reportAt(now: number, spread: number = Math.random()): number {
 /** When a report failed (Analytics unreachable or refusing), the next try. */
 export const REPORT_RETRY_MS = 60_000;
 
-type ReportEnv = Pick<Env, "ANALYTICS">;
+type ReportEnv = Pick<Env, "ANALYTICS" | "ANALYTICS_REPORT_AFTER_MS">;
 
 export class ChatAnalyticsReport {
   /** The alarm as this object last knew it (undefined: not read since it woke). */
@@ -43,7 +43,7 @@ export class ChatAnalyticsReport {
   async due(): Promise<void> {
     this.alarmAt ??= await this.storage.getAlarm();
     if (this.alarmAt !== null) return;
-    await this.schedule(reportAt(clock.now()));
+    await this.schedule(this.nextReport());
   }
 
   /**
@@ -74,12 +74,18 @@ export class ChatAnalyticsReport {
     const reported = await this.flush(chatId);
     if (!reported) return this.schedule(clock.now() + REPORT_RETRY_MS);
     const row = store.readSession(this.db);
-    if (row && store.unreportedCounts(this.db).through > row.reported_through) await this.schedule(reportAt(clock.now()));
+    if (row && store.unreportedCounts(this.db).through > row.reported_through) await this.schedule(this.nextReport());
   }
 
   /** The alarm is gone (a hard delete dropped it). */
   forget(): void {
     this.alarmAt = null;
+  }
+
+  /** Just after this hour ends; a test stack's ANALYTICS_REPORT_AFTER_MS ("0": at once) reports sooner. */
+  private nextReport(): number {
+    const after = this.env.ANALYTICS_REPORT_AFTER_MS ? Number(this.env.ANALYTICS_REPORT_AFTER_MS) : NaN;
+    return Number.isSafeInteger(after) && after >= 0 ? clock.now() + after : reportAt(clock.now());
   }
 
   private async schedule(at: number): Promise<void> {
