@@ -66,6 +66,9 @@ export const SCENARIO = {
   pageOpensPerDay: 1, // a cold object each time: the first open of the day
   reconnectsPerDay: 2, // network changes, laptop sleep, deploys
   newChatsPerDay: 1, // one of the day's exchanges is a chat's first message
+  // A chat reports its analytics once per UTC hour it had messages in (durable-objects/chat/analytics-report.ts):
+  // the day's exchanges fall in its 2 h of open tabs, which touch 3 clock hours unless they start on the hour.
+  analyticsReportsPerDay: 3,
   handoffsPerStudentPerMonth: 1,
   botPollSeconds: 3, // external mode only: the seed's bot cadence, all month (an upper bound: a busy bot claims instead)
   cpuMsPerWebRequest: 10, // assumed: not measurable locally; web worker route + sidecar (billed to the same request)
@@ -113,7 +116,11 @@ export function monthlyEvents(measured, mode, scenario = SCENARIO) {
     // Scale the measured window (PINGS pings) to one ping.
     { name: "keep-alive ping", count: pingsPerMonth, units: scale(pings, 1 / pings.wsPings) },
   ];
-  // Analytics has no flush: each exchange's Analytics.record (1 DO call, 1 row written) is inside the exchange's units.
+  // A chat reports its messages' counts from its alarm: 1 alarm run, 1 Analytics.recordBatch; rows written: the hour's
+  // row and the chat's cursor (measured: bench/e2e-scenarios.mjs), + 1 for the alarm set (measured in the step that set
+  // it: a new chat's first message, whose share is then counted twice, 30,000 rows a month: an overestimate).
+  const report = { ...totalsOf(b.chatReport), doRowsWritten: totalsOf(b.chatReport).doRowsWritten + 1 };
+  events.push({ name: "chat analytics report (alarm)", count: students * scenario.analyticsReportsPerDay * days, units: report });
   if (mode === "external") {
     // perDeployment: one bot's steady cadence, all day, whatever the number of students (bench/capacity-model.ts).
     events.push({ name: "bot idle poll", count: (days * 86_400) / scenario.botPollSeconds, units: totalsOf(run.botIdlePoll), perDeployment: true });

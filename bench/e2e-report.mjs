@@ -72,6 +72,7 @@ export function printEndToEnd(e2e) {
         row("builtin: first message of a new chat", b.firstMessage),
         row(`(a) builtin exchange, object awake (mean of ${b.exchangeWarm.steps.length})`, b.exchangeWarm),
         row(`(a) builtin exchange, object woken (mean of ${b.exchangeCold.steps.length})`, b.exchangeCold),
+        row("builtin: a chat's analytics report (its alarm, once per hour with messages)", b.chatReport),
         row(`(b) external exchange, awake (mean of ${x.exchangeWarm.samples})`, x.exchangeWarm),
         row(`(b) external exchange, woken (mean of ${x.exchangeCold.samples})`, x.exchangeCold),
         row("(c) hand-off: note + staff claim/complete", b.handoff),

@@ -177,6 +177,10 @@ export async function builtinRun() {
     coldExchanges.push(await sendStep(`cold exchange ${i + 1}: ${content}`, cold.chat, content));
   }
 
+  // The cold chat's analytics report: what its alarm does once its hour ends (every message above, one call).
+  await http("/bench/analytics-wake", {});
+  const chatReport = await step(`chat analytics report (alarm): ${SCRIPT.length + 1} messages`, {}, () => http("/bench/chat-report", { sessionId: cold.chat.sessionId }));
+
   // The staff console's paths, and one Analytics.record call on its own (bench/e2e-staff.mjs).
   const staffConsole = await staffRun(ownerId);
 
@@ -210,6 +214,7 @@ export async function builtinRun() {
       pageOpen: scenario("page open (cold object): page, health, state, ticket, upgrade, hello, read", open.steps),
       exchangeWarm: { ...scenario("(a) exchange, object in memory, tab open (builtin)", warmExchanges), mean: meanUnits(warmExchanges) },
       exchangeCold: { ...scenario("(a) exchange after hibernation/eviction (builtin)", coldExchanges), mean: meanUnits(coldExchanges) },
+      chatReport: scenario("a chat's analytics report from its alarm (one Analytics.recordBatch)", [chatReport]),
       handoff: scenario("(c) hand-off: the note, then staff claim + complete", handoffSteps),
       idleTab: scenario(`(d) idle tab: ${PINGS} keep-alive pings`, [idle]),
       reconnect: { ...scenario(`(e) reconnect after ${missed} missed messages`, reconnectSteps), missed, resumed: reconnectSteps[1].output },

@@ -51,6 +51,9 @@ import {
  *   POST /bench/evict { sessionId }    drops that chat's object from memory (ctx.abort), as
  *                                  hibernation or eviction would; its next call re-runs the constructor
  *   POST /bench/storage { sessionId }  that chat's SQLite size in bytes (uncounted)
+ *   POST /bench/analytics-wake     wakes Analytics "global" (its schema made), uncounted
+ *   POST /bench/chat-report { sessionId }  runs that chat's alarm now (its analytics report; the alarm
+ *                                  run and what it calls are counted, the call that starts it is not)
  *   GET  /bench/verify             every live object's rowCounts() over RPC vs. the registry
  *
  * Staff (bench/e2e-staff.mjs), uncounted setup straight into D1:
@@ -71,6 +74,18 @@ export class ChatSession extends ProductChatSession {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, instrumentEnv(env, "ChatSession"));
     track("ChatSession", ctx, () => this.rowCounts());
+    // Its analytics report is run by /bench/chat-report, inside the step that measures it.
+    holdAlarms(ctx);
+  }
+
+  override async alarm(): Promise<void> {
+    countAlarmRun("ChatSession");
+    await super.alarm();
+  }
+
+  /** What the chat's alarm does when it fires (its analytics report), run now. */
+  async benchReport(): Promise<void> {
+    await this.alarm();
   }
 
   override webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): void {
@@ -269,6 +284,15 @@ export default class BenchSidecar extends Sidecar {
             () => true, // abort() fails the call that asked for it: that is the eviction
           );
         return Response.json({ evicted });
+      }
+      case "/bench/analytics-wake":
+        // Analytics "global" is long-lived in production: its schema is not a report's cost.
+        return Response.json(await analyticsObject(uncountedEnv()).rowCounts());
+      case "/bench/chat-report": {
+        const { sessionId } = SessionBody.parse(await request.json());
+        const namespace = uncountedEnv().CHAT_SESSION as unknown as DurableObjectNamespace<ChatSession>;
+        await namespace.get(namespace.idFromName(sessionId)).benchReport();
+        return Response.json({ reported: true });
       }
       case "/bench/storage": {
         const { sessionId } = SessionBody.parse(await request.json());

@@ -3,6 +3,7 @@ import { z } from "../lib/zod";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { AnalyticsBatch, AnalyticsQuery, increments, isCounter, RecordKey, type AnalyticsSeries, type Counter } from "../lib/analytics/events";
 import { addCount, buildSeries, hourBucket, rangeBounds, type HourCounts } from "../lib/analytics/series";
+import { batchKey, ChatBatch, throughOf, type BatchReceipt } from "../lib/analytics/batch";
 import { clock, useClockOf } from "../lib/time";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
 
@@ -76,6 +77,33 @@ export class Analytics extends DurableObject<Env> {
     }
     const repeated = this.ctx.storage.transactionSync(() => this.addToHour(hourBucket(now), counts, callKey.data));
     return ok({ recorded: repeated ? 0 : parsed.data.length, repeated });
+  }
+
+  /**
+   * Adds a chat's batch of counts (lib/analytics/batch.ts) to the hours they happened in, in one
+   * transaction: 1 row written per hour it touches (nearly always 1). Each touched hour keeps the
+   * batch's key among its recent keys, so the same chat's batch number sent again (its answer was
+   * lost; perhaps rebuilt with later messages in it) changes nothing and answers the `through` that
+   * was applied: the chat then keeps the rest pending for its next batch.
+   */
+  async recordBatch(batch: unknown): Promise<Result<BatchReceipt>> {
+    const parsed = ChatBatch.safeParse(batch);
+    if (!parsed.success) return fail("bad_request:body", "Invalid analytics batch.", zodIssues(parsed.error));
+    const { data } = parsed;
+    return ok(
+      this.ctx.storage.transactionSync((): BatchReceipt => {
+        // Every hour of the first attempt is in a retry too (a chat's pending counts only grow until acknowledged).
+        for (const { bucket } of data.hours) {
+          const row = this.db.first<{ recent: string }>(sql`SELECT recent FROM hours WHERE bucket = ${bucket}`);
+          for (const key of row ? StoredKeys.parse(JSON.parse(row.recent)) : []) {
+            const through = throughOf(key, data);
+            if (through !== null) return { repeated: true, through };
+          }
+        }
+        for (const { bucket, counts } of data.hours) this.addToHour(bucket, counts, batchKey(data));
+        return { repeated: false, through: data.through };
+      }),
+    );
   }
 
   /** The range's buckets by hour or by local day in `timeZone`, from the stored hours. */

@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, type Result } from "../lib/errors";
 import { LIMITS, type BucketRule, type ClientContext } from "../lib/rate-limits";
-import type { AnalyticsEvent } from "../lib/analytics/events";
 import { DEFAULT_PAGE_SIZE, EMPTY_SESSION_FIELDS, OwnerId, type ChatMessage, type ChatState, type MessagePage, type MessagePageQuery, type MessageAuthor, type NewAssistantMessage, type ReplyVote, type SessionFields, type SessionPatch } from "../lib/schemas";
 import { PING, PONG } from "../lib/socket-protocol";
 import { clock, useClockOf } from "../lib/time";
@@ -12,11 +11,13 @@ import { showsOffer, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 import { builtinTurn } from "../services/assistant-turn";
 import { ChatAdmission } from "./chat/admission";
 import { cancelNotice, movedNotice, type MovedElsewhere } from "./chat/booking-notices";
+import { ChatAnalyticsReport } from "./chat/analytics-report";
+import { countsOf } from "../lib/analytics/batch";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
-import { storedAnswer, type Stored, type StoredInput } from "./chat/stored";
+import { messageEvents, storedAnswer, type SessionMeta, type Stored, type StoredInput } from "./chat/stored";
 import { CountingSql, migrate, type RowCounts } from "./sql";
 
 /**
@@ -30,13 +31,7 @@ import { CountingSql, migrate, type RowCounts } from "./sql";
  * message, the replies and the new fields in one transaction and pushes them.
  */
 
-interface SessionMeta {
-  sessionId: string;
-  ownerId: string;
-  createdAt: number;
-  updatedAt: number;
-  deletedAt: number | null;
-}
+export type { Stored } from "./chat/stored";
 
 /** The D1 list entry's `updated_at` is refreshed at most this often. */
 const LIST_TOUCH_MS = 60 * 60 * 1000;
@@ -44,6 +39,8 @@ const LIST_TOUCH_MS = 60 * 60 * 1000;
 export class ChatSession extends DurableObject<Env> {
   private readonly db: CountingSql;
   private readonly sockets: ChatSockets;
+  /** What the chat's messages started, reported to Analytics in batches from the alarm. */
+  private readonly report: ChatAnalyticsReport;
   /** Write-through copy of the single `session` row: state reads cost no storage rows. */
   private meta: SessionMeta | null = null;
   private fields: SessionFields = EMPTY_SESSION_FIELDS;
@@ -67,6 +64,7 @@ export class ChatSession extends DurableObject<Env> {
     useClockOf(env);
     this.db = new CountingSql(ctx.storage.sql);
     this.sockets = new ChatSockets(ctx, this.db);
+    this.report = new ChatAnalyticsReport(ctx.storage, this.db, env);
     // Keep-alive pings are answered by the runtime without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair(PING, PONG));
     void ctx.blockConcurrencyWhile(async () => this.load());
@@ -160,6 +158,8 @@ export class ChatSession extends DurableObject<Env> {
       memory: () => this.memory.recall(ownerId, now),
       client,
     });
+    const events = [...messageEvents(isNew), ...turn.events];
+    await this.report.due();
     // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
     if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
 
@@ -167,13 +167,12 @@ export class ChatSession extends DurableObject<Env> {
     const fieldsBefore = this.fields;
     const added = this.ctx.storage.transactionSync(() => {
       if (this.meta === null) this.create(ownerId, sessionId, now);
-      const stored = this.insert([{ id: message.id, role: "user", content: message.content }, ...replies], now);
+      const stored = this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(events) }, ...replies], now);
       this.applyFields(turn.patch, now);
       return stored;
     });
     this.announce(added, fieldsBefore);
     this.memory.learn({ ownerId, chatId: sessionId, seq: added[0]?.seq ?? question.seq, message: message.content, lesson: turn.lesson, now });
-    const events = [...messageEvents(isNew), ...turn.events];
     return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events }));
   }
 
@@ -202,8 +201,13 @@ export class ChatSession extends DurableObject<Env> {
     const admitted = await this.admit(ownerId, message.id, now, client);
     if ("done" in admitted) return admitted.done;
     const { isNew, before } = admitted;
-    if (isNew) this.create(ownerId, sessionId, now);
-    const added = this.insert([{ id: message.id, role: "user", content: message.content }], now);
+    await this.report.due();
+    // The chat may have gone to the trash (or been claimed) while the alarm was set.
+    if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
+    const added = this.ctx.storage.transactionSync(() => {
+      if (this.meta === null) this.create(ownerId, sessionId, now);
+      return this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(messageEvents(isNew)) }], now);
+    });
     this.announce(added, this.fields);
     return ok(
       this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events: messageEvents(isNew) }),
@@ -367,12 +371,15 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   /**
-   * Hard delete: drops every row and the alarm, releasing the object's storage
-   * (billed until deleteAll), and closes every socket. Internal: reached by the
-   * weekly cron over RPC, or over HTTP only with X-Internal-Key (see workers/internal.ts).
+   * Hard delete: reports the chat's unreported analytics first (throws if Analytics cannot take
+   * them, so the purge tries again later and no count is lost), then drops every row and the
+   * alarm, releasing the object's storage (billed until deleteAll), and closes every socket.
+   * Internal: reached by the weekly cron over RPC, or over HTTP only with X-Internal-Key (see workers/internal.ts).
    */
   async destroy(): Promise<{ destroyed: boolean }> {
     const existed = this.meta !== null;
+    if (existed && !(await this.report.flush(this.meta!.sessionId))) throw new Error("The chat's analytics could not be reported.");
+    this.report.forget();
     this.sockets.closeAll();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -382,6 +389,11 @@ export class ChatSession extends DurableObject<Env> {
     this.lastSeq = 0;
     this.recentCache = null;
     return { destroyed: existed };
+  }
+
+  /** The alarm reports the chat's analytics (its only use: lib/analytics/batch.ts). */
+  override async alarm(): Promise<void> {
+    return this.meta ? this.report.alarm(this.meta.sessionId) : undefined;
   }
 
   /**
@@ -548,7 +560,3 @@ function notFound(): Result<never> {
   return fail("not_found:session", "No chat session with that id belongs to you.");
 }
 
-/** A student's message, and the chat it started. */
-function messageEvents(isNew: boolean): AnalyticsEvent[] {
-  return isNew ? [{ type: "chat_started" }, { type: "message" }] : [{ type: "message" }];
-}

@@ -1,4 +1,5 @@
 import type { AnalyticsEvent } from "../lib/analytics/events";
+import type { BatchReceipt, ChatBatch } from "../lib/analytics/batch";
 import { randomHex } from "../lib/ids";
 import { clock } from "../lib/time";
 import { analyticsObject } from "./objects";
@@ -34,6 +35,28 @@ export function recordAnalytics(env: AnalyticsEnv, events: readonly AnalyticsEve
   if (events.length === 0) return;
   const sent = send(env, [...events], now, randomHex(12)).catch((error: unknown) => console.warn("[analytics] events not counted", error));
   if (waitUntil) waitUntil(sent);
+}
+
+/**
+ * A chat's batch of counts (from its alarm, durable-objects/chat/analytics-report.ts), retried like a
+ * call above. Answers the receipt, or null when it was not stored (logged; the chat keeps the counts
+ * and tries again later with the same batch number).
+ */
+export async function reportChatBatch(env: AnalyticsEnv, batch: ChatBatch): Promise<BatchReceipt | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await analyticsObject(env).recordBatch(batch);
+      if (result.ok) return result.value;
+      console.warn("[analytics] batch refused", batch.chatId, result.error.message);
+      return null;
+    } catch (error) {
+      if (attempt >= RECORD_ATTEMPTS || !isRetryable(error)) {
+        console.warn("[analytics] batch not reported", batch.chatId, error);
+        return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, RECORD_RETRY_MS * 2 ** (attempt - 1)));
+    }
+  }
 }
 
 async function send(env: AnalyticsEnv, events: AnalyticsEvent[], now: number, key: string): Promise<void> {

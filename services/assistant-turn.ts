@@ -12,7 +12,7 @@ import { recordChat, touchChat } from "./db/chats";
 import { createD1Catalog } from "./db/catalog";
 import { readCenterPolicy } from "./db/center";
 import { performEffect } from "./effects";
-import { recordAnalytics, type AnalyticsEvent, type WaitUntil } from "./analytics";
+import type { AnalyticsEvent, WaitUntil } from "./analytics";
 import { chatSession, messageQueue } from "./objects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
@@ -41,7 +41,7 @@ export async function acceptUserMessage(input: {
   now: Date;
   /** The caller's address, for the per-address limit on new chats. */
   client?: ClientContext;
-  /** Keeps the analytics call alive past the answer (the entrypoint's ctx.waitUntil). */
+  /** Kept for callers that pass it: the chat reports its analytics itself now (chat/analytics-report.ts). */
   waitUntil?: WaitUntil;
 }): Promise<Result<SendResult>> {
   const { env, sessionId, ownerId, now } = input;
@@ -53,9 +53,9 @@ export async function acceptUserMessage(input: {
       ? await session.addUserMessage(ownerId, sessionId, message, now.getTime(), input.client)
       : await session.exchange(ownerId, sessionId, message, now.getTime(), input.client);
   if (!stored.ok) return stored;
-  const { sent, touchList, events } = stored.value;
-  // What this message started (a chat, a booking, a hand-off), counted once: a retry brings no events.
-  recordAnalytics(env, events, input.waitUntil, now.getTime());
+  const { sent, touchList } = stored.value;
+  // What this message started (a chat, a booking, a hand-off) is stored with it and reported by the
+  // chat itself, in batches from its alarm (durable-objects/chat/analytics-report.ts): no call here.
   // The chat's D1 row (its list entry, soft delete and purge) is made sure of on every accepted
   // message: an insert that finds the row writes nothing (one row read), and one that failed before
   // is repaired by the next message instead of leaving a chat nobody can list, delete or purge.

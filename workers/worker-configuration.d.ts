@@ -10,6 +10,7 @@ interface __BaseEnv_Env {
 	MAIL_FROM: string;
 	DEV_MAIL: string;
 	CLOCK_OFFSET_MS: string;
+	ANALYTICS_REPORT_AFTER_MS: string;
 	SITE_URL: string;
 	INTERNAL_KEY: string;
 	BOT_TOKEN: string;

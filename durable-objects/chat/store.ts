@@ -4,6 +4,7 @@ import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/sche
 import { sql, type CountingSql } from "../sql";
 import type { MemoryCopy } from "./memory";
 import { messageIds } from "../../lib/message-ids";
+import { addPending, batchHours, HourCounts, StoredPending, type PendingHours } from "../../lib/analytics/batch";
 
 /**
  * The ChatSession's SQLite tables and every statement it runs. Two tables:
@@ -83,6 +84,14 @@ export const MIGRATIONS = [
   // Who wrote a reply that is not the assistant's (a staff member's, as JSON { kind, name }); null for
   // every other message, so older rows read as the assistant's, as they were.
   `ALTER TABLE messages ADD COLUMN author TEXT;`,
+  // Analytics reported in batches (durable-objects/chat/analytics-report.ts): a student's message row
+  // carries the counts it started (JSON, null on every other row), so an exchange writes no row more;
+  // the session row keeps the last acknowledged batch's number, the newest message seq it covered,
+  // and the counts a clear() took off deleted rows before they were reported.
+  `ALTER TABLE messages ADD COLUMN counts TEXT;
+   ALTER TABLE session ADD COLUMN reported_seq INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE session ADD COLUMN reported_through INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE session ADD COLUMN unreported TEXT;`,
 ] as const;
 
 export type SessionRow = {
@@ -95,6 +104,9 @@ export type SessionRow = {
   listed_at: number | null;
   memory_facts: string | null;
   memory_version: number | null;
+  reported_seq: number;
+  reported_through: number;
+  unreported: string | null;
   pending_match: string | null;
   booking_info: string | null;
   search_criteria: string | null;
@@ -120,6 +132,8 @@ export interface NewMessage {
   content: string;
   quickReplies?: string[];
   author?: MessageAuthor;
+  /** What a student's message started, for analytics (stored with it, reported later in a batch). */
+  counts?: HourCounts;
 }
 
 export function readSession(db: CountingSql): SessionRow | undefined {
@@ -162,9 +176,10 @@ export function findKeyed(db: CountingSql, id: string): ChatMessage | undefined 
 export function insertMessage(db: CountingSql, seq: number, message: NewMessage, now: number): ChatMessage | null {
   const quickReplies = message.quickReplies?.length ? JSON.stringify(message.quickReplies) : null;
   const author = message.author ? JSON.stringify(message.author) : null;
+  const counts = message.counts && Object.keys(message.counts).length > 0 ? JSON.stringify(message.counts) : null;
   const row = db.first<MessageRow>(
-    sql`INSERT INTO messages (seq, id, role, content, quick_replies, created_at, author)
-        VALUES (${seq}, ${message.id}, ${message.role}, ${message.content}, ${quickReplies}, ${now}, ${author})
+    sql`INSERT INTO messages (seq, id, role, content, quick_replies, created_at, author, counts)
+        VALUES (${seq}, ${message.id}, ${message.role}, ${message.content}, ${quickReplies}, ${now}, ${author}, ${counts})
         ON CONFLICT (id) WHERE id NOT GLOB '*:reply-*' DO NOTHING
         RETURNING *`,
   );
@@ -215,10 +230,39 @@ export function setDeletedAt(db: CountingSql, deletedAt: number | null): void {
   db.run(sql`UPDATE session SET deleted_at = ${deletedAt} WHERE id = 1`);
 }
 
-/** Drops every message but remembers the newest seq, so cursors held by clients stay valid. */
+/**
+ * Drops every message but remembers the newest seq, so cursors held by clients stay valid; the
+ * counts of messages not yet reported move to the session row (the same row write), so none is lost.
+ */
 export function deleteMessages(db: CountingSql, seqFloor: number): void {
+  const unreported = JSON.stringify(batchHours(unreportedCounts(db).hours));
   db.run(sql`DELETE FROM messages`);
-  db.run(sql`UPDATE session SET seq_floor = ${seqFloor} WHERE id = 1`);
+  db.run(sql`UPDATE session SET seq_floor = ${seqFloor}, unreported = ${unreported} WHERE id = 1`);
+}
+
+/**
+ * The counts not yet acknowledged by Analytics, by hour: those a clear() kept in the session row and
+ * those of messages after the reported cursor; `through` is the newest message seq read (rows read:
+ * the session row and the messages after the cursor, cheap; none written).
+ */
+export function unreportedCounts(db: CountingSql): { hours: PendingHours; through: number; kept: boolean } {
+  const hours: PendingHours = new Map();
+  const session = db.first<{ unreported: string | null; reported_through: number }>(sql`SELECT unreported, reported_through FROM session WHERE id = 1`);
+  const reportedThrough = session?.reported_through ?? 0;
+  for (const { bucket, counts } of parseStored(StoredPending, session?.unreported ?? null, [])) addPending(hours, bucket, counts);
+  let through = reportedThrough;
+  for (const row of db.all<{ seq: number; counts: string; created_at: number }>(
+    sql`SELECT seq, counts, created_at FROM messages WHERE seq > ${reportedThrough} AND counts IS NOT NULL ORDER BY seq`,
+  )) {
+    addPending(hours, row.created_at, parseStored(HourCounts, row.counts, {}));
+    through = row.seq;
+  }
+  return { hours, through, kept: session?.unreported != null };
+}
+
+/** Analytics acknowledged batch `seq` up to message `through`: the kept counts were in it (one row). */
+export function markReported(db: CountingSql, seq: number, through: number): void {
+  db.run(sql`UPDATE session SET reported_seq = ${seq}, reported_through = ${through}, unreported = NULL WHERE id = 1`);
 }
 
 export function fieldsOf(row: SessionRow): SessionFields {

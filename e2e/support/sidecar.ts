@@ -29,7 +29,7 @@ export async function startSidecar(options: { botMode?: "builtin" | "external" }
   const child = spawn(
     "wrangler",
     ["dev", "-c", "workers/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `BOT_MODE:${botMode}`,
-     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1", "--var", `SITE_URL:${SITE_URL}`, "--var", `CLOCK_OFFSET_MS:${e2eClockOffset()}`],
+     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1", "--var", `SITE_URL:${SITE_URL}`, "--var", `CLOCK_OFFSET_MS:${e2eClockOffset()}`, "--var", "ANALYTICS_REPORT_AFTER_MS:0"],
     { detached: true, stdio: "ignore" },
   );
   child.unref();

@@ -6,7 +6,7 @@ import { addDays, localNow } from "../../lib/calendar";
 import type { ChatState } from "../../lib/schemas";
 import { acceptUserMessage } from "../../services/assistant-turn";
 import { FakeAuthenticator } from "../fakes/authenticator";
-import { newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
+import { flushChatAnalytics, newOwnerId, newSessionId, seedCatalog, TEST_NOW, unwrapOk } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
 import { analyticsObject } from "../../services/objects";
 
@@ -130,12 +130,14 @@ async function globalTotals(): Promise<Counts> {
   return unwrapOk(await analyticsObject(env).series({ from: addDays(today, -1), to: today, granularity: "day" }, ZONE)).totals;
 }
 
-async function expectDelta(before: Counts, delta: Partial<Record<Counter, number>>) {
+/** The counts changed by `delta` since `before`, once the chats in `chats` reported theirs (their alarm). */
+async function expectDelta(before: Counts, delta: Partial<Record<Counter, number>>, chats: string[] = []) {
+  await flushChatAnalytics(...chats);
   await vi.waitFor(async () => {
     const now = await globalTotals();
     const changed = Object.fromEntries(COUNTERS.map((counter) => [counter, now[counter] - before[counter]]).filter(([, n]) => n !== 0));
     expect(changed).toEqual(Object.fromEntries(Object.entries(delta).filter(([, n]) => n !== 0)));
-  }, { timeout: 10_000 }); // the count lands just after the answer (waitUntil): polled, not slept on
+  }, { timeout: 10_000 }); // a direct record lands just after the answer (waitUntil): polled, not slept on
 }
 
 describe("the emitters and the staff console's numbers", () => {
@@ -148,7 +150,7 @@ describe("the emitters and the staff console's numbers", () => {
 
     let before = await globalTotals();
     await say("I need help with Python on Monday at 10");
-    await expectDelta(before, { chat_started: 1, message: 1 });
+    await expectDelta(before, { chat_started: 1, message: 1 }, [sessionId]);
 
     before = await globalTotals();
     await say("Book this tutor");
@@ -161,7 +163,7 @@ describe("the emitters and the staff console's numbers", () => {
     const retryId = crypto.randomUUID();
     unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { id: retryId, content: "thanks" }));
     unwrapOk(await sidecar.sendMessage(sessionId, ownerId, { id: retryId, content: "thanks" }));
-    await expectDelta(before, { message: 6, booking_made: 1 });
+    await expectDelta(before, { message: 6, booking_made: 1 }, [sessionId]);
 
     before = await globalTotals();
     // Late or not depends on the wall clock (Monday at 10 may be hours away): counted as it was.
@@ -172,10 +174,10 @@ describe("the emitters and the staff console's numbers", () => {
     const note = `please call me ${crypto.randomUUID()}`;
     // The assistant shows the words back first; the hand-off is counted when the yes sends it.
     await say(`Leave a message for the tutoring center: ${note}`);
-    await expectDelta(before, { message: 1 });
+    await expectDelta(before, { message: 1 }, [sessionId]);
     before = await globalTotals();
     await say("yes");
-    await expectDelta(before, { message: 1, handoff: 1 });
+    await expectDelta(before, { message: 1, handoff: 1 }, [sessionId]);
 
     const { session } = await enrolled(await FakeAuthenticator.create(), "staff");
     const waiting = unwrapOk(await sidecar.staffInbox(session.token)).messages.find((message) => message.content.includes(note))!;
@@ -247,7 +249,7 @@ describe("the emitters and the staff console's numbers", () => {
     const message = { id: crypto.randomUUID(), content: "a question for a bot" };
     unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message, now: new Date() }));
     unwrapOk(await acceptUserMessage({ env: external, sessionId, ownerId, message, now: new Date() }));
-    await expectDelta(before, { chat_started: 1, message: 1 });
+    await expectDelta(before, { chat_started: 1, message: 1 }, [sessionId]);
   });
 
   it("answers a bad range with 400, a tutor with 403 and anyone without a staff session with 401", async () => {

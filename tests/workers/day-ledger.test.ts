@@ -7,7 +7,7 @@ import { QUICK } from "../../lib/tutoring/commands";
 import { DEFAULT_TIME_ZONE, weekdayOf, zonedToEpoch } from "../../lib/calendar";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
-import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
+import { chatSession, flushChatAnalytics, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
 import { notificationsOf, studentMemory } from "../../services/objects";
 
@@ -183,8 +183,10 @@ describe("a day at the center, compared with its ledger", () => {
     count("no_show");
     ledger.bookings.set(missed, { status: "confirmed", attendance: "no_show" });
 
-    // Analytics: the day's totals are the ledger's counts, exactly (the counts land just after each answer: polled).
+    // Analytics: the day's totals are the ledger's counts, exactly, once every chat reported its own (its
+    // alarm; the staff's and My bookings' direct counts land just after each answer: polled).
     const query = { from: DAY, to: DAY, granularity: "day" as const };
+    await flushChatAnalytics(...started);
     await vi.waitFor(async () => expect(unwrapOk(await sidecar.staffAnalytics(session.token, query)).totals).toEqual(ledger.counts), { timeout: 10_000 });
     const series = unwrapOk(await sidecar.staffAnalytics(session.token, query));
     const [header, row] = seriesToCsv(series).split("\r\n");

@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, runDurableObjectAlarm } from "cloudflare:test";
 
 /** A fresh, valid session id; each test uses its own Durable Object. */
 export { createSessionId as newSessionId } from "../../lib/ids";
@@ -8,6 +8,17 @@ export const STRANGER = "owner-bbbbbbbbbbbbbbbb";
 
 export function chatSession(sessionId: string) {
   return env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
+}
+
+/**
+ * Runs each chat's alarm, which reports its unreported analytics to Analytics in one batch (what a
+ * deployed chat does a few minutes after its messages). Tests that read counts after a chat's
+ * messages call this first; it answers how many chats had a report due.
+ */
+export async function flushChatAnalytics(...sessionIds: string[]): Promise<number> {
+  let ran = 0;
+  for (const id of sessionIds) if (await runDurableObjectAlarm(chatSession(id))) ran++;
+  return ran;
 }
 
 export function unwrapOk<T>(result: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {

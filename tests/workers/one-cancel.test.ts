@@ -12,7 +12,7 @@ import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { StaffSchedule } from "../../workers/staff/schedule";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi } from "../fakes/mail-api";
-import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
+import { chatSession, flushChatAnalytics, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { enrolled, sidecar } from "./staff-helpers";
 
 /**
@@ -83,6 +83,8 @@ async function cancelBy(caller: Caller, booking: { holder: Student; bookingId: s
       if (!sessionManagerLost) {
         await say(booking.holder, "cancel my booking");
         expect((await say(booking.holder, "yes")).bookingInfo?.step).toBe("cancelled");
+        // The chat reports its turn's counts from its alarm.
+        await flushChatAnalytics(booking.holder.sessionId);
         return;
       }
     {

@@ -16,7 +16,7 @@ import { moveConfirmedBooking, type BookingSlot } from "../../services/db/resche
 import { performEffect } from "../../services/effects";
 import { movedEvent } from "../../services/mail";
 import { createFakeMailApi, inviteOf, type FakeMailApi } from "../fakes/mail-api";
-import { newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
+import { flushChatAnalytics, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
 import { meteredD1 } from "./staff-helpers";
 import { analyticsObject } from "../../services/objects";
 
@@ -154,10 +154,12 @@ describe("moving a booking by chat", () => {
     // Nothing moves until the student says yes.
     expect(await row(bookingId)).toEqual(before);
 
+    await flushChatAnalytics(sessionId);
     const counted = await totals();
     const moved = await say(sessionId, ownerId, "yes");
     const after = (await row(bookingId))!;
-    // Analytics: the student's message and one booking_moved (lands just after the answer: polled).
+    // Analytics: the student's message and one booking_moved, once the chat reported them.
+    await flushChatAnalytics(sessionId);
     await vi.waitFor(async () => {
       const now = await totals();
       expect([now.message - counted.message, now.booking_moved - counted.booking_moved, now.booking_made - counted.booking_made]).toEqual([1, 1, 0]);
