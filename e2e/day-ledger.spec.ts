@@ -4,6 +4,7 @@ import { COUNTERS, emptyCounts, type Counter, type Counts } from "../lib/analyti
 import { QUICK } from "../lib/tutoring/commands";
 import { ChatPage } from "./pages/chat";
 import { lettersName, shownBooking } from "./support/booking";
+import { confirmAddresses } from "./support/d1";
 import { crashAndRestartSidecar, MAIL_SINK_PORT, startSidecar } from "./support/sidecar";
 import { invite, PORT, SITE, withPasskeys } from "./support/staff";
 import { expect, test } from "./support/test";
@@ -57,7 +58,10 @@ async function student(browser: Browser, first: string, stamp: number): Promise<
   const context = await browser.newContext({ baseURL: `http://127.0.0.1:${PORT}` });
   const chat = new ChatPage(await context.newPage());
   await chat.open();
-  return { name: lettersName(first, stamp), email: `${first.toLowerCase()}-ledger-${stamp}@example.com`, context, chat };
+  const email = `${first.toLowerCase()}-ledger-${stamp}@example.com`;
+  // Confirmed by its owner, so the day's emails go (lib/mail/recipients.ts; e2e/accounts.spec.ts walks the confirmation itself).
+  confirmAddresses(email);
+  return { name: lettersName(first, stamp), email, context, chat };
 }
 
 /**

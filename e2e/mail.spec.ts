@@ -3,6 +3,7 @@ import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { startSidecar } from "./support/sidecar";
 import { shownBooking } from "./support/booking";
+import { confirmAddresses } from "./support/d1";
 import { BOOKING_REFERENCE_PATTERN } from "../lib/ids";
 
 test.describe("booking emails (production build + sidecar + local mail sink)", () => {
@@ -10,6 +11,7 @@ test.describe("booking emails (production build + sidecar + local mail sink)", (
 
   test("a booking's confirmation with its calendar invite shows at /dev/mail", async ({ page }) => {
     const email = `ada.${Date.now()}@example.com`;
+    confirmAddresses(email);
     const chat = new ChatPage(page);
     await chat.open();
     await chat.send("I need help with Python on Thursday at 10");

@@ -2,6 +2,7 @@ import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { bookInChat, lettersName } from "./support/booking";
 import { startSidecar } from "./support/sidecar";
+import { confirmAddresses } from "./support/d1";
 
 /**
  * The "Manage this booking" link in the confirmation email opens the booking on another device (a
@@ -15,6 +16,7 @@ test.describe("the manage link in every email", () => {
   test("opens the booking in a fresh browser and cancels it there", async ({ page, browser }) => {
     const stamp = Date.now();
     const email = `manage.${stamp}@example.com`;
+    confirmAddresses(email);
     const chat = new ChatPage(page);
     const booking = await bookInChat(chat, lettersName("Ada", stamp), email);
 
@@ -54,6 +56,7 @@ test.describe("the manage link in every email", () => {
   test("moves the booking to another of its tutor's times from the link; the chat that booked it says so live, and a new link comes by email", async ({ page, browser }) => {
     const stamp = Date.now();
     const email = `move.${stamp}@example.com`;
+    confirmAddresses(email);
     const chat = new ChatPage(page);
     const booking = await bookInChat(chat, lettersName("Lin", stamp), email);
     // The mail sink read in a context of its own, so the chat stays open to hear the move live.

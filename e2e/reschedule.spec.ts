@@ -3,6 +3,7 @@ import { expect, test } from "./support/test";
 import { ChatPage } from "./pages/chat";
 import { bookInChat, lettersName } from "./support/booking";
 import { startSidecar } from "./support/sidecar";
+import { confirmAddresses } from "./support/d1";
 
 test.describe("moving a booking (production build + sidecar + local mail sink)", () => {
   test.beforeAll(() => startSidecar());
@@ -13,6 +14,7 @@ test.describe("moving a booking (production build + sidecar + local mail sink)",
     const bell = (unread: number) => page.getByRole("link", { name: `Notifications ${unread} unread`, exact: true });
     const stamp = Date.now();
     const email = `grace.${stamp}@example.com`;
+    confirmAddresses(email);
     const chat = new ChatPage(page);
     const booking = await bookInChat(chat, lettersName("Grace", stamp), email);
     const card = page.getByTestId("booking-confirmation");
