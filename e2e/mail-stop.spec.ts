@@ -58,8 +58,9 @@ test.describe("stop these emails (one-click link in every email)", () => {
 
     await page.goto("/dev/mail");
     await expect(page.getByTestId("dev-mail-list")).toBeVisible();
+    // Still only the one email asking whether it was them: no invite, no cancellation, no second confirmation.
     await expect(toStranger).toHaveCount(1);
-    await expect(toStranger.getByRole("heading")).toContainText("Booked:");
+    await expect(toStranger.getByRole("heading")).toContainText("Confirm your email for your tutoring booking");
   });
 
   test("a token the center did not sign, or a POST without the one-click field, is refused", async ({ request }) => {

@@ -24,7 +24,7 @@ describe("a malformed owner cookie is an absent one", () => {
     }
     const signed = await signOwnerId(`owner-${"a".repeat(32)}`, SECRET);
     const kept = await identifyOwner(new Request("http://site/", { headers: { cookie: `${OWNER_COOKIE}=${encodeURIComponent(signed)}` } }), SECRET);
-    expect(kept).toEqual({ id: `owner-${"a".repeat(32)}` });
+    expect(kept).toEqual({ id: `owner-${"a".repeat(32)}`, setCookies: [] });
   });
 });
 
