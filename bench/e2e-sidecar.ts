@@ -206,6 +206,10 @@ const Method = z.enum([
   "staffUpdateCenterSettings",
   "staffAnalytics",
   "staffInbox",
+  // Student accounts (bench/e2e-staff.mjs accountRun).
+  "signInLinkInfo",
+  "redeemSignInLink",
+  "checkAccountSession",
 ]);
 const CallBody = z.object({ method: Method, args: z.array(z.unknown()).max(4) });
 const CountingBody = z.object({ on: z.boolean() });

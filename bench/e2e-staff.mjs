@@ -106,7 +106,7 @@ async function accountRun(ownerId) {
   const first = await http("/bench/sign-in-link", { email });
   steps.push(await step("open the link's page (signInLinkInfo): nothing written", { web: 1 }, () => call("signInLinkInfo", first.token)));
   const signedIn = await step("sign in, moving 1 chat, 1 booking, memory, bell (redeemSignInLink)", { web: 1 }, () => call("redeemSignInLink", first.token, ownerId, "Bench on Linux"));
-  if (!signedIn.output?.ok || signedIn.output.value.merged.chats !== 1) throw new Error(`the sign-in did not move the chat: ${JSON.stringify(signedIn.output)}`);
+  if (signedIn.output?.value?.merged?.chats !== 1) throw new Error(`the sign-in did not move the chat: ${JSON.stringify(signedIn.output)}`);
   steps.push(signedIn);
   const second = await http("/bench/sign-in-link", { email });
   steps.push(await step("a second device signs in, nothing to move (redeemSignInLink)", { web: 1 }, () => call("redeemSignInLink", second.token, `owner-${hex(16)}`, "Bench on Android")));
