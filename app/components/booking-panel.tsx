@@ -97,6 +97,9 @@ function Step(props: Props) {
             </button>
             {nav}
           </div>
+          <p className="subtitle" data-testid="review-sign-in">
+            Want it on your phone too? <a href="/account">Sign in</a> with your email before or after booking: this chat and booking come along.
+          </p>
         </>
       );
     case "confirmed":
