@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { fail, ok, zodIssues, type Result } from "../lib/errors";
 import { LIMITS, refusal, takeFromBucket, type BucketState } from "../lib/rate-limits";
-import { SessionId } from "../lib/schemas";
+import { OwnerId, SessionId } from "../lib/schemas";
 import {
   ClaimInput, ClaimNextInput, CompleteInput, ConversationQuery, EnqueueInput, FeedQuery,
   MAX_ATTEMPTS, QueueLimit, QueueMessageId, SetPriorityInput,
@@ -312,6 +312,24 @@ export class MessageQueue extends DurableObject<Env> {
     });
     await this.syncAlarm();
     return result;
+  }
+
+  /**
+   * The student signed in and their chats moved to the account's owner id (services/owner-merge.ts):
+   * their messages here follow, so a staff or bot answer, or the apology for a dead one, still reaches
+   * the chat. One row per entry of those chats; a repeat writes nothing.
+   */
+  async handOverSessions(sessionIds: string[], ownerId: string): Promise<Result<Measured<{ sessions: number }>>> {
+    const ids = new Set(sessionIds.filter((id) => SessionId.safeParse(id).success));
+    if (!OwnerId.safeParse(ownerId).success) return this.measured(() => fail("bad_request:owner", "Not an owner id."));
+    return this.measured(() => {
+      this.ctx.storage.transactionSync(() => {
+        for (const id of ids) store.setSessionOwner(this.db, id, ownerId);
+      });
+      for (const message of this.open.all()) if (ids.has(message.sessionId)) message.ownerId = ownerId;
+      this.deadNotices.handOver(ids, ownerId);
+      return ok({ sessions: ids.size });
+    });
   }
 
   /** Counts from memory, for dashboards and tests: 0 rows. */

@@ -41,7 +41,9 @@ import { mailOutbox } from "./objects";
  * claim (services/oidc.ts); both end in `signInVerified`.
  */
 
-export type AccountEnv = MergeEnv & MailStopEnv & Pick<Env, "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "MAIL_FROM" | "SITE_URL">;
+/** What mailing a sign-in link needs (a booking's "confirm this is you" email too). */
+export type LinkMailEnv = MailStopEnv & Pick<Env, "MAIL_API_URL" | "MAIL_API_TOKEN" | "MAIL_FROM" | "SITE_URL">;
+export type AccountEnv = MergeEnv & LinkMailEnv & Pick<Env, "MAIL_OUTBOX">;
 
 const LINK_SENT = "If that address can receive email from us, a sign-in link is on its way. It works once, within 15 minutes.";
 const LINK_SPENT = "This sign-in link has been used, has expired, or is not one of ours. Ask for a new one on the sign-in page.";
@@ -64,7 +66,7 @@ export async function requestSignInLink(env: AccountEnv, { email, now }: { email
  * for CONFIRM_LINK_MS, at most one a day. Answers null when it went (now, or earlier today), else why
  * not (the address stopped our emails, or had today's most), which is what the chat says; never throws.
  */
-export async function askToConfirm(env: AccountEnv, { email, now }: { email: string; now: number }): Promise<MailWithheld | null> {
+export async function askToConfirm(env: LinkMailEnv, { email, now }: { email: string; now: number }): Promise<MailWithheld | null> {
   const address = recipientAddress(email);
   try {
     if (await recentLink(env.DB, { address, since: now - DAY_MS })) return null;
@@ -80,7 +82,7 @@ export async function askToConfirm(env: AccountEnv, { email, now }: { email: str
  * Mints a link for the address (listing the anonymous owners' bookings with it) and mails it. A
  * stopped address, or one past today's cap, gets nothing, and the answer does not say so.
  */
-async function mailLink(env: AccountEnv, { address, now, purpose }: { address: string; now: number; purpose: "sign-in" | "confirm" }): Promise<Result<{ withheld: MailWithheld | null }>> {
+async function mailLink(env: LinkMailEnv, { address, now, purpose }: { address: string; now: number; purpose: "sign-in" | "confirm" }): Promise<Result<{ withheld: MailWithheld | null }>> {
   const mailer = mailerFromEnv(env);
   if (!mailer || !env.SITE_URL) return fail("unavailable:mail", "Email sign-in is not available on this site: it has no email service configured.");
   const token = newSecretToken();

@@ -14,7 +14,7 @@ import { cancelConfirmedBooking, findBookingOwner, insertOfferedBooking, whyBook
 import { moveConfirmedBooking } from "./db/reschedule";
 import { cancelByStaff } from "./db/schedule";
 import { movedEvent, queueBookingMail, studentWithheld, withStudentWithheld, type MailEnv } from "./mail";
-import { askToConfirm, type AccountEnv } from "./accounts";
+import { askToConfirm, type LinkMailEnv } from "./accounts";
 import { moveInMemory, settleBooking } from "./memory";
 import { notifyStudent } from "./notify";
 import { chatSession, sessionManager, waitlistFor } from "./objects";
@@ -37,7 +37,7 @@ import { offerFreedSlot } from "./waitlist";
  * the email's real outcome).
  */
 
-export type BookingEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "WAITLIST" | "STUDENT_MEMORY" | "NOTIFICATIONS" | "ANALYTICS"> & MailEnv & AccountEnv;
+export type BookingEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "WAITLIST" | "STUDENT_MEMORY" | "NOTIFICATIONS" | "ANALYTICS"> & MailEnv & LinkMailEnv;
 
 /** Where an action's counts go: a chat turn hands its own list (counted with the turn's, in one call); otherwise they are sent now. */
 export type CountInto = AnalyticsEvent[] | undefined;

@@ -2,14 +2,15 @@ import { fail, ok, type Result } from "../lib/errors";
 import { moveOwnerRows, ownerConfirmedBookingIds, pendingMerges } from "./db/accounts";
 import { ownerChatIds } from "./db/chats";
 import { ownerWaitlistSlots } from "./db/forget-me";
-import { chatSession, notificationsOf, sessionManager, studentMemory, waitlistFor } from "./objects";
+import { chatSession, messageQueue, notificationsOf, sessionManager, studentMemory, waitlistFor } from "./objects";
 
 /**
  * Moving what one owner id holds into another: a browser's anonymous owner into the account it
  * signed in to (services/accounts.ts). Every store keyed by owner follows, each step idempotent so a
  * retry after any failure finishes the job without writing anything twice:
  *
- * 1. the objects that name the owner inside them, side by side: each chat (`ChatSession.handOver`),
+ * 1. the objects that name the owner inside them, side by side: each chat (`ChatSession.handOver`, then
+ *    its messages waiting in the `MessageQueue`: `handOverSessions`),
  *    each upcoming session's end (`SessionManager.handOver`), each waitlist place (`Waitlist.handOver`),
  *    the memory (the account's `StudentMemory.absorb`s the facts, then the old one is erased) and the
  *    bell (`Notifications.absorb`, then the old one is erased);
@@ -20,7 +21,7 @@ import { chatSession, notificationsOf, sessionManager, studentMemory, waitlistFo
  * (`finishMerges`) runs the merge again; the objects already moved answer "nothing to do".
  */
 
-export type MergeEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "WAITLIST" | "STUDENT_MEMORY" | "NOTIFICATIONS">;
+export type MergeEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "WAITLIST" | "STUDENT_MEMORY" | "NOTIFICATIONS">;
 
 /** An owner's chats moved in one merge: far above what the chat limits let a browser make before it signs in. */
 const MAX_CHATS = 1_000;
@@ -41,7 +42,10 @@ export async function mergeOwner(env: MergeEnv, { from, to, now }: { from: strin
   if (from === to) return ok({ ...NOTHING });
   const [chatIds, bookingIds, slots] = await Promise.all([ownerChatIds(env.DB, { ownerId: from, limit: MAX_CHATS }), ownerConfirmedBookingIds(env.DB, { ownerId: from }), ownerWaitlistSlots(env.DB, { ownerId: from })]);
   const [chats, sessions, places, facts, notes] = await Promise.allSettled([
-    Promise.all(chatIds.map((id) => chatSession(env, id).handOver(from, to))).then((moved) => moved.every((answer) => answer.ok)),
+    Promise.all(chatIds.map((id) => chatSession(env, id).handOver(from, to)))
+      .then((moved) => moved.every((answer) => answer.ok))
+      // Their messages waiting for staff or a bot follow, so the answer still reaches the chat.
+      .then(async (moved) => moved && (chatIds.length === 0 || (await messageQueue(env).handOverSessions(chatIds, to)).ok)),
     Promise.all(bookingIds.map((id) => sessionManager(env, id).handOver(to))).then(() => true),
     Promise.all(slots.map((slot) => waitlistFor(env, slot).handOver(from, to, now))).then((moved) => moved.every((answer) => answer.ok)),
     moveMemory(env, from, to, now),

@@ -50,6 +50,11 @@ export class DeadLetterNotices {
     for (const notice of [...this.waiting.values()]) if (sessionIds.has(notice.sessionId)) this.waiting.delete(notice.messageId);
   }
 
+  /** The chats' new owner (the student signed in): the apology still reaches them. */
+  handOver(sessionIds: Set<string>, ownerId: string): void {
+    for (const notice of this.waiting.values()) if (sessionIds.has(notice.sessionId)) notice.ownerId = ownerId;
+  }
+
   /** Hands out every waiting notice and marks it told, for a caller that tells the students itself. */
   drain(): DeadLetter[] {
     const notices = [...this.waiting.values()];

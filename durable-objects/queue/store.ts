@@ -195,6 +195,11 @@ export function sessionEntries(db: CountingSql, sessionId: string, limit: number
  * their text and owner; open ones are closed as dead and already told (nobody
  * is left to answer). One indexed range per session.
  */
+/** A chat's entries change owner (the student signed in): a staff or bot answer still reaches the chat. */
+export function setSessionOwner(db: CountingSql, sessionId: string, ownerId: string): void {
+  db.run(sql`UPDATE entries SET owner_id = ${ownerId} WHERE session_id = ${sessionId} AND owner_id IS NOT NULL AND owner_id <> ${ownerId}`);
+}
+
 export function redactSession(db: CountingSql, sessionId: string, now: number): void {
   db.run(
     sql`UPDATE entries SET content = '', owner_id = NULL, updated_at = ${now},

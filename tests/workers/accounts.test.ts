@@ -8,7 +8,8 @@ import { finishMerges } from "../../services/owner-merge";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
 import { bookPython, facts, say } from "./memory-helpers";
-import { sidecar } from "./staff-helpers";
+import { createInvite, register, sidecar } from "./staff-helpers";
+import { FakeAuthenticator } from "../fakes/authenticator";
 
 /**
  * Student accounts (services/accounts.ts, services/owner-merge.ts): a one-time email link signs a
@@ -181,6 +182,20 @@ describe("signing in moves what the device held into the account", () => {
     unwrapOk(await sidecar.accountOverview(signedIn.sessionId));
     expect(await chatsOf(signedIn.ownerId)).toContain(chat);
     expect((await env.DB.prepare("SELECT COUNT(*) AS n FROM owner_merges WHERE from_owner = ?1").bind(leftover).first<{ n: number }>())?.n).toBe(0);
+  });
+
+  it("a message waiting for staff follows the chat into the account: the staff answer still reaches it", async () => {
+    const laptop = newOwnerId();
+    const chat = newSessionId();
+    await say(chat, laptop, `tell the center Can I bring a friend? ${crypto.randomUUID()}`);
+    await say(chat, laptop, "Yes");
+    const signedIn = await signIn(address("lou"), laptop);
+    const staff = await register(await FakeAuthenticator.create(), await createInvite(`desk-${crypto.randomUUID().slice(0, 8)}@tutoring.test`, "staff"));
+    const waiting = unwrapOk(await sidecar.staffInbox(staff.session.token)).messages.find((message) => message.sessionId === chat)!;
+    const claimed = unwrapOk(await sidecar.staffClaim(staff.session.token, waiting.messageId));
+    const reply = `Yes, of course. ${crypto.randomUUID()}`;
+    expect(unwrapOk(await sidecar.staffReply(staff.session.token, { messageId: waiting.messageId, leaseId: claimed.lease.leaseId, reply }))).toMatchObject({ delivered: true });
+    expect(unwrapOk(await sidecar.getState(chat, signedIn.ownerId)).messages.map((message) => message.content)).toContain(reply);
   });
 
   it("never moves an account's own data into another account", async () => {
