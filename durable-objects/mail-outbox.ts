@@ -372,7 +372,7 @@ export class MailOutbox extends DurableObject<Env> {
       const booking = await bookingForMail(this.env.DB, { bookingId: row.booking_id });
       if (!booking) return;
       const hoursBefore = Number(/:reminder-(\d+)h:/.exec(row.key)?.[1] ?? 0);
-      await notifyStudent(this.env, booking.ownerId, reminderNotice({ ...booking, bookingId: booking.id, mailKey: row.key, hoursBefore }));
+      await notifyStudent(this.env, booking.ownerId, reminderNotice({ ...booking, bookingId: booking.id, mailKey: row.key, hoursBefore, language: booking.language }));
     } catch (error) {
       console.error(`[MailOutbox] ${row.key}: the bell was not told`, error);
     }

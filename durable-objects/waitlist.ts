@@ -239,7 +239,7 @@ export class Waitlist extends DurableObject<Env> {
         await this.ctx.storage.setAlarm(clock.toPlatform(until));
         const wanted = WaitForSlot.parse(JSON.parse(next.wanted));
         // The bell too (pushed to every open tab), after the chat has the offer it points to.
-        await notifyStudent(this.env, next.owner_id, waitlistOfferNotice({ tutorId: wanted.tutorId, tutorName: wanted.tutorName, ...wanted.slot, until, minutes: OFFER_MINUTES }));
+        await notifyStudent(this.env, next.owner_id, waitlistOfferNotice({ tutorId: wanted.tutorId, tutorName: wanted.tutorName, ...wanted.slot, until, minutes: OFFER_MINUTES, language: Language.safeParse(next.language).data }));
         return next.owner_id;
       }
       this.db.run(sql`UPDATE entry SET state = 'expired', offered_until = NULL WHERE line = ${next.line}`);

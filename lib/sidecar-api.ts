@@ -1,4 +1,4 @@
-import type { CenterPolicy } from "./center/policy";
+import type { CenterPolicy, CenterSettingsView } from "./center/policy";
 import type { Result } from "./errors";
 import type { BookingSummary, ChatState, ChatSummary, MessagePage, MessagePageQuery, NewUserMessage, ReplyFeedback, ReplyVote, SendResult, SessionPatch, SocketTicketResponse } from "./schemas";
 import type { KvStats } from "./queue/schemas";
@@ -196,12 +196,13 @@ export interface SidecarApi {
   // Center settings and policies (workers/staff/center-settings.ts). Reads: any staff member; changes: admins (403 otherwise).
   /** The booking rules as students see them (public). */
   centerPolicy(): Promise<Result<CenterPolicy>>;
-  staffCenterSettings(sessionToken: string): Promise<Result<CenterPolicy>>;
-  /** Name, zone, policies and opening hours (CenterSettingsInput); answers the policy as saved. */
-  staffUpdateCenterSettings(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
+  /** The policy, and whether this deployment has a model for the reader (`modelReaderAvailable`). */
+  staffCenterSettings(sessionToken: string): Promise<Result<CenterSettingsView>>;
+  /** Name, zone, policies, opening hours and the reader (CenterSettingsInput); answers the policy as saved. */
+  staffUpdateCenterSettings(sessionToken: string, input: unknown): Promise<Result<CenterSettingsView>>;
   /** Closes the center on `{ date, reason }`. */
-  staffAddClosedDate(sessionToken: string, input: unknown): Promise<Result<CenterPolicy>>;
-  staffRemoveClosedDate(sessionToken: string, date: string): Promise<Result<CenterPolicy>>;
+  staffAddClosedDate(sessionToken: string, input: unknown): Promise<Result<CenterSettingsView>>;
+  staffRemoveClosedDate(sessionToken: string, date: string): Promise<Result<CenterSettingsView>>;
 
   // Tutors (workers/staff/tutors.ts): every member may list and view; staff and admins add, edit and retire.
   /** Every tutor, retired ones flagged, and whether this member may edit. */

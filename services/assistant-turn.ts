@@ -16,7 +16,7 @@ import type { AnalyticsEvent, WaitUntil } from "./analytics";
 import { chatSession, messageQueue } from "./objects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER" | "INTERNAL_KEY" | "MAIL_FROM"> & {
+export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER" | "INTERNAL_KEY" | "MAIL_FROM"> & {
   AI?: Parameters<typeof workersAiRephraser>[0] & ToolModel;
 };
 
@@ -104,8 +104,9 @@ export async function builtinTurn(input: {
       readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) }),
       input.memory?.(),
     ]);
-    // The model may only fill the parse's slots, and only when the deterministic reader is unsure (lib/tutoring/model-reader.ts).
-    const reader = env.ASSISTANT_READER === "llm" && env.AI ? workersAiSlotReader(env.AI) : undefined;
+    // Switched on by an admin (the setting comes in the policy's batch) where the deployment has a model: it may
+    // only fill the parse's slots, and only when the deterministic reader is unsure (lib/tutoring/model-reader.ts).
+    const reader = policy.assistantReader === "model" && env.AI ? workersAiSlotReader(env.AI) : undefined;
     const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy, ...(memory ? { memory } : {}), ...(reader ? { reader } : {}) });
     let replies = turn.replies;
     let patch = turn.patch;

@@ -82,7 +82,7 @@ export async function cancelBooking(
   const { bookingId, who, now, waitUntil } = input;
   const written = await writeCancel(env.DB, bookingId, who, now);
   if (!written.ok) return written;
-  const { ownerId, sessionId, slot, late, cutoffHours } = written;
+  const { ownerId, sessionId, slot, late, cutoffHours, language } = written;
   try {
     await sessionManager(env, bookingId).cancel();
   } catch (error) {
@@ -96,7 +96,7 @@ export async function cancelBooking(
   count(env, input.countInto, [{ type: "booking_cancelled" }, ...(late ? [{ type: "booking_late_cancelled" } as const] : [])], now, waitUntil);
   const mail = await queueBookingMail(env, bookingId, "cancelled");
   const reason = who.by === "center" ? who.reason : undefined;
-  await notifyStudent(env, ownerId, bookingCancelledNotice({ bookingId, date: slot.date, start: slot.start, by: who.by === "center" ? "center" : "you", ...(reason ? { reason } : {}) }));
+  await notifyStudent(env, ownerId, bookingCancelledNotice({ bookingId, date: slot.date, start: slot.start, by: who.by === "center" ? "center" : "you", language, ...(reason ? { reason } : {}) }));
   const chatTold = input.tellChat ? await tellChat(env, written, bookingId, who, now) : false;
   return { ok: true, bookingId, ownerId, sessionId, slot: { tutorId: slot.tutorId, date: slot.date, start: slot.start }, late, ...(cutoffHours === undefined ? {} : { cutoffHours }), mail, chatTold };
 }
@@ -108,18 +108,20 @@ type Written = {
   slot: { tutorId: string; date: string; start: string; end?: string; tutorName?: string };
   late: { cutoffHours: number } | null;
   cutoffHours?: number;
+  /** the booking's: the bell says the cancel in it */
+  language: Language;
 };
 
 async function writeCancel(db: D1Database, bookingId: string, who: Canceller, now: number): Promise<Written | CancelRefused> {
   if (who.by === "student") {
     const cancelled = await cancelConfirmedBooking(db, { bookingId, ownerId: who.ownerId, now });
     if (!cancelled.ok) return cancelled;
-    return { ok: true, ownerId: who.ownerId, sessionId: cancelled.sessionId, slot: cancelled.slot, late: cancelled.lateCancel ? { cutoffHours: cancelled.cutoffHours } : null, cutoffHours: cancelled.cutoffHours };
+    return { ok: true, ownerId: who.ownerId, sessionId: cancelled.sessionId, slot: cancelled.slot, late: cancelled.lateCancel ? { cutoffHours: cancelled.cutoffHours } : null, cutoffHours: cancelled.cutoffHours, language: cancelled.language };
   }
   const outcome = await cancelByStaff(db, { bookingId, reason: who.reason, now });
   if (!outcome.ok) return outcome;
-  const { ownerId, sessionId, ...slot } = outcome.cancelled;
-  return { ok: true, ownerId, sessionId, slot, late: null };
+  const { ownerId, sessionId, language, ...slot } = outcome.cancelled;
+  return { ok: true, ownerId, sessionId, slot, late: null, language };
 }
 
 /** The chat that made the booking shows the cancel live. A chat in the trash or out of reach is not told; the cancel stands. */
@@ -170,7 +172,7 @@ export async function createBooking(
   // when even that cannot go (stopped, today's most), the chat says that instead.
   const unconfirmed = studentWithheld(queued)?.reason === "unconfirmed";
   const mail = unconfirmed ? withStudentWithheld(queued, await askToConfirm(env, { email: booking.studentEmail, now })) : queued;
-  await notifyStudent(env, ownerId, bookingConfirmedNotice({ bookingId: id, ...booking }));
+  await notifyStudent(env, ownerId, bookingConfirmedNotice({ bookingId: id, ...booking, language }));
   return { ok: true, bookingId: id, ...(reference ? { reference } : {}), mail };
 }
 
@@ -197,7 +199,7 @@ export async function moveBooking(
   await scheduleEnd(env, { bookingId, ownerId, date: to.date, end: to.end, timeZone: policy.timeZone });
   // Once per move (the event names the new slot): a retried move finds it, and no second email goes out.
   const mail = await queueBookingMail(env, bookingId, movedEvent(to));
-  if (!moved.already) await notifyStudent(env, ownerId, bookingMovedNotice({ bookingId, ...to, from: moved.from, movedAt: now }));
+  if (!moved.already) await notifyStudent(env, ownerId, bookingMovedNotice({ bookingId, ...to, from: moved.from, movedAt: now, language: moved.language }));
   // Said once per new slot (keyed by it), so a retry that finds the move done tells the chat again harmlessly.
   if (input.tellChat) await tellChatMoved(env, { ownerId, sessionId: moved.sessionId, bookingId, to, from: moved.from }, now);
   return { ok: true, bookingId, mail };

@@ -1,8 +1,8 @@
 import { SLOT_TOOL_NAME, type SlotReader, type SlotTool } from "../lib/tutoring/model-reader";
 
 /**
- * The model-backed reader over Workers AI (`AI` binding), used only when ASSISTANT_READER=llm and
- * the binding is present. One call per unsure message, one tool offered, a small answer allowed;
+ * The model-backed reader over Workers AI (`AI` binding), used only when an admin turned it on (the
+ * center setting `assistantReader`) and the binding is present. One call per unsure message, one tool offered, a small answer allowed;
  * what the model answers is validated in lib/tutoring/model-reader.ts before anything reads it.
  */
 

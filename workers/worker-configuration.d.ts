@@ -5,7 +5,6 @@ interface __BaseEnv_Env {
 	DB: D1Database;
 	BOT_MODE: string;
 	ASSISTANT_PHRASING: string;
-	ASSISTANT_READER: string;
 	ASSISTANT_MEMORY: string;
 	MAIL_FROM: string;
 	DEV_MAIL: string;
@@ -41,7 +40,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_READER" | "ASSISTANT_MEMORY" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "SITE_URL" | "MAIL_API_TOKEN" | "MAIL_API_URL" | "OIDC_CLIENT_SECRET">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "BOT_MODE" | "ASSISTANT_PHRASING" | "ASSISTANT_MEMORY" | "INTERNAL_KEY" | "BOT_TOKEN" | "BACKEND_API_TOKEN" | "BACKEND_API_URL" | "MAIL_FROM" | "DEV_MAIL" | "SITE_URL" | "MAIL_API_TOKEN" | "MAIL_API_URL" | "OIDC_CLIENT_SECRET">> {}
 }
 declare module "*.txt" {
 	const value: string;

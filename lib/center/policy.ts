@@ -48,6 +48,13 @@ export const ReminderHours = z
   .transform((hours) => [...hours].sort((a, b) => b - a));
 export type ReminderHours = z.infer<typeof ReminderHours>;
 
+/**
+ * Whether a message the built-in reader cannot place may be read by a model (lib/tutoring/model-reader.ts):
+ * "off", or "model" (used only where the deployment has the Workers AI binding).
+ */
+export const AssistantReader = z.enum(["off", "model"]);
+export type AssistantReader = z.infer<typeof AssistantReader>;
+
 /** What an admin edits in one form: everything but the closed dates, which are added and removed one by one. */
 export const CenterSettingsInput = z
   .object({
@@ -72,14 +79,20 @@ export const CenterSettingsInput = z
     reminderHours: ReminderHours.optional(),
     /** the assistant's name, greeting and tone (lib/center/persona.ts); absent: left as stored */
     persona: AssistantPersona.optional(),
+    /** the model-backed reader, on or off; absent: left as stored */
+    assistantReader: AssistantReader.optional(),
   })
   .strict();
 export type CenterSettingsInput = z.infer<typeof CenterSettingsInput>;
 
-export const CenterPolicy = CenterSettingsInput.extend({ closedDates: z.array(ClosedDate).max(1000), persona: AssistantPersona });
+export const CenterPolicy = CenterSettingsInput.extend({ closedDates: z.array(ClosedDate).max(1000), persona: AssistantPersona, assistantReader: AssistantReader });
 export type CenterPolicy = z.infer<typeof CenterPolicy>;
 
-/** The migrations' defaults (drizzle/migrations/0005, 0014): they change nothing about booking or wording as it was. */
+/** What the staff console's settings page reads: the policy, and whether this deployment has a model for the reader. */
+export const CenterSettingsView = CenterPolicy.extend({ modelReaderAvailable: z.boolean() });
+export type CenterSettingsView = z.infer<typeof CenterSettingsView>;
+
+/** The migrations' defaults (drizzle/migrations/0005, 0014, 0027): they change nothing about booking or wording as it was. */
 export const DEFAULT_CENTER_POLICY: CenterPolicy = {
   name: "Tutoring Center",
   timeZone: DEFAULT_TIME_ZONE,
@@ -93,6 +106,7 @@ export const DEFAULT_CENTER_POLICY: CenterPolicy = {
   closedDates: [],
   reminderHours: [24, 1],
   persona: DEFAULT_PERSONA,
+  assistantReader: "off",
 };
 
 export interface Slot {

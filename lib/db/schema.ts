@@ -352,6 +352,8 @@ export const centerSettings = sqliteTable(
       .default("Hi! I'm an automated tutoring assistant, not a person. I can find you a tutor by subject, day and time, and book the session."),
     /** friendly | concise | formal: picks among the assistant's phrasings where it has more than one */
     assistantTone: text("assistant_tone", { enum: ["friendly", "concise", "formal"] }).notNull().default("friendly"),
+    /** off | model: a message the built-in reader cannot place may be read by a model (migration 0027; needs the AI binding) */
+    assistantReader: text("assistant_reader", { enum: ["off", "model"] }).notNull().default("off"),
     // Campus single sign-on (services/oidc.ts, docs/accounts-sso.md; migration 0026). On when issuer and client id are set.
     /** the identity provider's issuer URL (discovery at `/.well-known/openid-configuration`); null: SSO off */
     oidcIssuer: text("oidc_issuer"),

@@ -1,33 +1,27 @@
-import { formatDate } from "../calendar";
+import type { Language } from "../tutoring/schemas";
+import { bellPhrasesIn, type BellSession } from "./phrases";
 import type { NewNotification } from "./schemas";
 
 /**
  * What the bell says about a booking's events: one key per booking × event
  * (× sequence for events that repeat), so a retried effect adds nothing. Pure;
- * services/notify.ts adds them.
+ * services/notify.ts adds them. Worded in the booking's language (its chat's,
+ * bookings.language; English when absent), from lib/notifications/phrases/.
  */
 
-interface SessionFacts {
+interface SessionFacts extends BellSession {
   bookingId: string;
-  date: string;
-  start: string;
-  /** e.g. "Python" (what the student searched for); absent on older bookings */
-  subject?: string | null;
-  tutorName?: string;
-}
-
-function session(facts: SessionFacts): string {
-  const topic = facts.subject ? `${facts.subject} session` : "session";
-  const tutor = facts.tutorName ? ` with ${facts.tutorName}` : "";
-  return `Your ${topic}${tutor} on ${formatDate(facts.date)} at ${facts.start}`;
+  /** the booking's language; absent: English */
+  language?: Language | null;
 }
 
 export function bookingConfirmedNotice(facts: SessionFacts): NewNotification {
+  const say = bellPhrasesIn(facts.language);
   return {
     key: `${facts.bookingId}:booking_confirmed`,
     kind: "booking_confirmed",
-    title: "Session booked",
-    body: `${session(facts)} is booked.`,
+    title: say.confirmed.title,
+    body: say.confirmed.body(say.session(facts)),
     href: "/bookings",
     bookingId: facts.bookingId,
   };
@@ -35,12 +29,13 @@ export function bookingConfirmedNotice(facts: SessionFacts): NewNotification {
 
 /** `by`: who cancelled; the center's reason is quoted. */
 export function bookingCancelledNotice(facts: SessionFacts & { by: "you" | "center"; reason?: string }): NewNotification {
-  const why = facts.by === "center" ? ` by the center${facts.reason ? `: “${facts.reason.slice(0, 200)}”` : ""}` : "";
+  const say = bellPhrasesIn(facts.language);
+  const byCenter = facts.by === "center";
   return {
     key: `${facts.bookingId}:booking_cancelled`,
     kind: "booking_cancelled",
-    title: facts.by === "center" ? "Session cancelled by the center" : "Session cancelled",
-    body: `${session(facts)} was cancelled${why}.`,
+    title: say.cancelled.title(byCenter),
+    body: say.cancelled.body(say.session(facts), byCenter, facts.reason?.slice(0, 200)),
     href: "/bookings",
     bookingId: facts.bookingId,
   };
@@ -48,11 +43,12 @@ export function bookingCancelledNotice(facts: SessionFacts & { by: "you" | "cent
 
 /** A reminder email went out (`mailKey` is that email's key, so each reminder notifies once). */
 export function reminderNotice(facts: SessionFacts & { mailKey: string; hoursBefore: number }): NewNotification {
+  const say = bellPhrasesIn(facts.language);
   return {
     key: facts.mailKey,
     kind: "reminder",
-    title: facts.hoursBefore >= 24 ? "Session tomorrow" : "Session soon",
-    body: `Reminder: ${session(facts)}.`,
+    title: say.reminder.title(facts.hoursBefore),
+    body: say.reminder.body(say.session(facts)),
     href: "/bookings",
     bookingId: facts.bookingId,
   };
@@ -60,23 +56,27 @@ export function reminderNotice(facts: SessionFacts & { mailKey: string; hoursBef
 
 /** The booking moved (`movedAt` keys each move: moving back and forth notifies each time). */
 export function bookingMovedNotice(facts: SessionFacts & { from: { date: string; start: string }; movedAt: number }): NewNotification {
+  const say = bellPhrasesIn(facts.language);
   return {
     key: `${facts.bookingId}:moved:${facts.movedAt}`,
     kind: "moved",
-    title: "Session moved",
-    body: `${session(facts)} is booked (moved from ${formatDate(facts.from.date)} at ${facts.from.start}).`,
+    title: say.moved.title,
+    body: say.moved.body(say.session(facts), facts.from.date, facts.from.start),
     href: "/bookings",
     bookingId: facts.bookingId,
   };
 }
 
-/** A waitlist offer: the slot is not booked yet; the student books it from the chat the offer opened in. */
-export function waitlistOfferNotice(offer: { tutorId: string; tutorName: string; date: string; start: string; until: number; minutes: number }): NewNotification {
+/** A waitlist offer: the slot is not booked yet; the student books it from the chat the offer opened in (in the language they joined the line in). */
+export function waitlistOfferNotice(offer: {
+  tutorId: string; tutorName: string; date: string; start: string; until: number; minutes: number; language?: Language | null;
+}): NewNotification {
+  const say = bellPhrasesIn(offer.language);
   return {
     key: `waitlist:${offer.tutorId}:${offer.date}:${offer.start}:${offer.until}`,
     kind: "waitlist_offer",
-    title: "A place opened up",
-    body: `${offer.tutorName} on ${formatDate(offer.date)} at ${offer.start} is free and offered to you for ${offer.minutes} minutes. It is not booked yet: say "Book it" in your chat.`,
+    title: say.waitlistOffer.title,
+    body: say.waitlistOffer.body(offer),
     href: "/",
   };
 }

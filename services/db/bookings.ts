@@ -110,7 +110,7 @@ export async function whyBookingRefused(
 
 /** What a student's cancel found: done (late or not), a session already started (refused), or no such confirmed booking. */
 export type StudentCancel =
-  | { ok: true; sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string } }
+  | { ok: true; sessionId: string; lateCancel: boolean; cutoffHours: number; slot: { tutorId: string; date: string; start: string }; language: Language }
   | { ok: false; reason: "not_found" }
   | { ok: false; reason: "started"; slot: { date: string; start: string } };
 
@@ -123,12 +123,12 @@ export type StudentCancel =
 export async function cancelConfirmedBooking(db: D1Database, { bookingId, ownerId, now }: { bookingId: string; ownerId: string; now: number }): Promise<StudentCancel> {
   const found = await db
     .prepare(
-      `SELECT b.tutor_id AS tutorId, b.date, b.start, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
+      `SELECT b.tutor_id AS tutorId, b.date, b.start, b.language, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
        FROM bookings b JOIN center_settings s ON s.id = 1
        WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
     )
     .bind(bookingId, ownerId)
-    .first<{ tutorId: string; date: string; start: string; timeZone: string; cutoffHours: number }>();
+    .first<{ tutorId: string; date: string; start: string; language: Language; timeZone: string; cutoffHours: number }>();
   if (!found) return { ok: false, reason: "not_found" };
   if (hasStarted({ timeZone: found.timeZone }, found, new Date(now))) return { ok: false, reason: "started", slot: { date: found.date, start: found.start } };
   const lateCancel = isLateCancel({ timeZone: found.timeZone, cancelCutoffHours: found.cutoffHours }, found, new Date(now));
@@ -138,7 +138,7 @@ export async function cancelConfirmedBooking(db: D1Database, { bookingId, ownerI
     .where(and(eq(schema.bookings.id, bookingId), eq(schema.bookings.ownerId, ownerId), eq(schema.bookings.status, "confirmed")))
     .returning({ sessionId: schema.bookings.sessionId });
   if (!cancelled) return { ok: false, reason: "not_found" };
-  return { ok: true, sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start } };
+  return { ok: true, sessionId: cancelled.sessionId, lateCancel, cutoffHours: found.cutoffHours, slot: { tutorId: found.tutorId, date: found.date, start: found.start }, language: found.language };
 }
 
 /** Only a confirmed booking ends: a cancelled one stays cancelled. */

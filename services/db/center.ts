@@ -21,6 +21,7 @@ interface SettingsRow {
   assistant_name: string;
   assistant_greeting: string;
   assistant_tone: string;
+  assistant_reader: string;
 }
 
 /**
@@ -32,7 +33,7 @@ export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00"
   const [settings, hours, closed] = await db.batch([
     db.prepare(
       `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours,
-         assistant_name, assistant_greeting, assistant_tone
+         assistant_name, assistant_greeting, assistant_tone, assistant_reader
        FROM center_settings WHERE id = 1`,
     ),
     db.prepare(`SELECT day, open, close FROM center_hours`),
@@ -53,6 +54,8 @@ export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00"
     hours: hours?.results ?? [],
     closedDates: closed?.results ?? [],
     persona: personaOf(row),
+    // A value written by hand that is not one of ours reads as off: the model is never asked by mistake.
+    assistantReader: row.assistant_reader === "model" ? "model" : "off",
   });
 }
 
@@ -66,7 +69,7 @@ function personaOf(row: SettingsRow): AssistantPersona {
 
 /**
  * Saves an admin's edit in one batch (D1 runs a batch as one transaction): the settings row (with
- * the persona, when given; absent, its columns keep what they hold), then the opening hours
+ * the persona and the reader, when given; absent, their columns keep what they hold), then the opening hours
  * replaced as a whole. `settings` has been validated by CenterSettingsInput.
  */
 export async function updateCenterSettings(
@@ -80,7 +83,7 @@ export async function updateCenterSettings(
            cancel_cutoff_hours = ?6, no_show_limit = ?7, no_show_window_days = ?8, updated_at = ?9, updated_by = ?10,
            reminder_hours = COALESCE(?11, reminder_hours),
            assistant_name = COALESCE(?12, assistant_name), assistant_greeting = COALESCE(?13, assistant_greeting),
-           assistant_tone = COALESCE(?14, assistant_tone)
+           assistant_tone = COALESCE(?14, assistant_tone), assistant_reader = COALESCE(?15, assistant_reader)
          WHERE id = 1`,
       )
       .bind(
@@ -88,6 +91,7 @@ export async function updateCenterSettings(
         settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
         settings.reminderHours ? settings.reminderHours.join(",") : null,
         settings.persona?.name ?? null, settings.persona?.greeting ?? null, settings.persona?.tone ?? null,
+        settings.assistantReader ?? null,
       ),
     // Only what changed is written: a weekday no longer open goes, a new or moved one is upserted, the rest stay.
     db.prepare(`DELETE FROM center_hours WHERE day NOT IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(settings.hours.map((hours) => hours.day))),

@@ -16,11 +16,13 @@ export interface BookingSlot {
 
 export type MoveResult =
   /** `already`: the booking was at `to` before this call (a retried move): nothing was written. */
-  | { ok: true; sessionId: string; from: BookingSlot; already: boolean }
+  | { ok: true; sessionId: string; from: BookingSlot; already: boolean; language: Language }
   | MoveRefusal;
 
 interface Found extends BookingSlot {
   sessionId: string;
+  /** the booking's (its chat's when made): what the notices about the move are said in */
+  language: Language;
   studentEmail: string;
   mode: "online" | "in_person";
   cutoffHours: number;
@@ -29,7 +31,7 @@ interface Found extends BookingSlot {
 async function findMovable(db: D1Database, { bookingId, ownerId }: { bookingId: string; ownerId: string }): Promise<Found | null> {
   return db
     .prepare(
-      `SELECT b.session_id AS sessionId, b.tutor_id AS tutorId, b.date, b.start, b."end" AS "end", b.student_email AS studentEmail, b.mode,
+      `SELECT b.session_id AS sessionId, b.tutor_id AS tutorId, b.date, b.start, b."end" AS "end", b.student_email AS studentEmail, b.mode, b.language,
               s.cancel_cutoff_hours AS cutoffHours
        FROM bookings b JOIN center_settings s ON s.id = 1
        WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
@@ -69,7 +71,7 @@ export async function moveConfirmedBooking(
   const found = await findMovable(db, request);
   if (!found) return { ok: false, reason: "not_found" };
   const from: BookingSlot = { tutorId: found.tutorId, date: found.date, start: found.start, end: found.end };
-  if (sameSlot(from, to)) return { ok: true, sessionId: found.sessionId, from, already: true };
+  if (sameSlot(from, to)) return { ok: true, sessionId: found.sessionId, from, already: true, language: found.language };
   if (isLateCancel({ timeZone: policy.timeZone, cancelCutoffHours: found.cutoffHours }, from, new Date(now))) {
     return { ok: false, reason: "too_late", cutoffHours: found.cutoffHours };
   }
@@ -91,7 +93,7 @@ export async function moveConfirmedBooking(
       startsAt(policy, to), localNow(new Date(now), policy.timeZone).date, week.monday, week.sunday, found.studentEmail,
     )
     .first<{ id: string }>();
-  if (moved) return { ok: true, sessionId: found.sessionId, from, already: false };
+  if (moved) return { ok: true, sessionId: found.sessionId, from, already: false, language: found.language };
   return whyMoveRefused(db, { ...request, from, studentEmail: found.studentEmail, cutoffHours: found.cutoffHours }, policy, language);
 }
 
@@ -106,7 +108,7 @@ async function whyMoveRefused(
   const still = await findMovable(db, move);
   // Cancelled, or moved by another tab, between the read and the write.
   if (!still) return { ok: false, reason: "not_found" };
-  if (sameSlot(still, move.to)) return { ok: true, sessionId: still.sessionId, from: move.from, already: true };
+  if (sameSlot(still, move.to)) return { ok: true, sessionId: still.sessionId, from: move.from, already: true, language: still.language };
   if (!sameSlot(still, move.from)) return { ok: false, reason: "error" };
   if (isLateCancel({ timeZone: policy.timeZone, cancelCutoffHours: still.cutoffHours }, move.from, now)) {
     return { ok: false, reason: "too_late", cutoffHours: still.cutoffHours };

@@ -1,6 +1,7 @@
 import { hasStarted } from "../../lib/center/policy";
 import { DEFAULT_TIME_ZONE } from "../../lib/calendar";
 import type { ScheduleBooking } from "../../lib/staff/schedule";
+import type { Language } from "../../lib/tutoring/schemas";
 
 /**
  * D1 queries for the staff schedule (services/db/ holds every D1 query). What
@@ -65,7 +66,7 @@ export async function scheduleDateOf(db: D1Database, { reference, tutorId }: { r
   return row?.date ?? null;
 }
 
-export type CancelledByStaff = { sessionId: string; ownerId: string; tutorId: string; tutorName: string; date: string; start: string; end: string };
+export type CancelledByStaff = { sessionId: string; ownerId: string; tutorId: string; tutorName: string; date: string; start: string; end: string; language: Language };
 
 /** What the center's cancel found: done, a session already started (refused: staff mark attendance), or no confirmed booking. */
 export type StaffCancelOutcome = { ok: true; cancelled: CancelledByStaff } | { ok: false; reason: "not_found" } | { ok: false; reason: "started"; slot: { date: string; start: string } };
@@ -91,7 +92,7 @@ export async function cancelByStaff(db: D1Database, { bookingId, reason, now }: 
     .prepare(
       `UPDATE bookings SET status = 'cancelled', cancelled_by = 'staff', cancel_reason = ?2, late_cancel = 0, updated_at = ?3
        WHERE id = ?1 AND status = 'confirmed'
-       RETURNING session_id AS sessionId, owner_id AS ownerId, tutor_id AS tutorId, date, start, "end"`,
+       RETURNING session_id AS sessionId, owner_id AS ownerId, tutor_id AS tutorId, date, start, "end", language`,
     )
     .bind(bookingId, reason, now)
     .first<Omit<CancelledByStaff, "tutorName">>();

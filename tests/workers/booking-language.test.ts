@@ -75,9 +75,13 @@ async function bookInSpanish(email: string) {
 
 describe("a booking made in Spanish", () => {
   it("keeps its language, and its confirmation, invite and reminders are in Spanish", async () => {
-    const { bookingId } = await bookInSpanish("ana@example.com");
+    const { bookingId, ownerId } = await bookInSpanish("ana@example.com");
     const row = await env.DB.prepare("SELECT language FROM bookings WHERE id = ?1").bind(bookingId).first<{ language: string }>();
     expect(row?.language).toBe("es");
+    // The bell says it in the booking's language too.
+    const [bell] = unwrapOk(await sidecar.notifications(ownerId)).notifications;
+    expect(bell).toMatchObject({ kind: "booking_confirmed", title: "Sesión reservada" });
+    expect(bell!.body).toMatch(/^Tu sesión de Python del lunes \d+ de \w+ a las 10:00 está reservada\.$/);
 
     await sent(bookingId, 1);
     const [confirmation] = mailTo("ana@example.com");
@@ -121,6 +125,10 @@ describe("a booking made in Spanish", () => {
     const chat = unwrapOk(await chatSession(booking.sessionId).getState(booking.ownerId));
     expect(chat.messages.at(-1)?.content).toMatch(/^El centro de tutorías canceló tu sesión con .+ el lunes \d+ de \w+, de 10:00 a 11:00\. Motivo: el tutor está enfermo$/);
 
+    const bell = unwrapOk(await sidecar.notifications(booking.ownerId)).notifications.find((notice) => notice.kind === "booking_cancelled");
+    expect(bell).toMatchObject({ title: "Sesión cancelada por el centro" });
+    expect(bell!.body).toMatch(/^Tu sesión del lunes \d+ de \w+ a las 10:00 se ha cancelado por el centro: «el tutor está enfermo»\.$/);
+
     await sent(booking.bookingId, 2);
     const cancellation = mailTo("ana@example.com").find((request) => request.body.subject.startsWith("Cancelada:"));
     expect(cancellation?.body.text).toContain("está cancelada.\nMotivo: el tutor está enfermo");
@@ -131,6 +139,13 @@ describe("a booking made in Spanish", () => {
       expect(state.messages.at(-1)?.content).toMatch(/^Se ha liberado un hueco: .+ el lunes \d+ de \w+, de 10:00 a 11:00\. Eres el primero/);
       expect(state.messages.at(-1)?.quickReplies).toEqual([ES.quick.bookIt, ES.quick.leaveWaitlist]);
     });
+    const offer = await vi.waitFor(async () => {
+      const found = unwrapOk(await sidecar.notifications(waiting.ownerId)).notifications.find((notice) => notice.kind === "waitlist_offer");
+      if (!found) throw new Error("no offer in the bell yet");
+      return found;
+    });
+    expect(offer).toMatchObject({ title: "Se ha liberado un hueco" });
+    expect(offer!.body).toMatch(/^.+, el lunes \d+ de \w+ a las 10:00, está libre y te lo ofrecemos durante \d+ minutos\. Todavía no está reservado: di «Reservarlo» en tu chat\.$/);
   });
 
   it("a refusal by the center's rules is explained in Spanish", async () => {
@@ -148,6 +163,7 @@ describe("a booking made in English", () => {
     const bookingId = booked.bookingInfo!.bookingId!;
     const row = await env.DB.prepare("SELECT language FROM bookings WHERE id = ?1").bind(bookingId).first<{ language: string }>();
     expect(row?.language).toBe("en");
+    expect(unwrapOk(await sidecar.notifications(ownerId)).notifications[0]).toMatchObject({ title: "Session booked", body: expect.stringMatching(/^Your Python session on \w+day, \w+ \d+ at \d\d:\d\d is booked\.$/) });
     await sent(bookingId, 1);
     const [confirmation] = mailTo("ada@example.com");
     expect(confirmation!.body.subject).toMatch(/^Booked: Python tutoring with /);

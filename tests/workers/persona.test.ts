@@ -101,7 +101,7 @@ describe("the assistant's persona, configured on /staff/settings", () => {
     // The persona's columns come in the settings row the policy batch already reads (with the zone and
     // the rules): no statement of its own, and a configured persona costs the same statements as the defaults.
     expect(after.personaReads).toHaveLength(1);
-    expect(after.personaReads[0]).toMatch(/time_zone, min_lead_minutes[\s\S]*assistant_name, assistant_greeting, assistant_tone\s+FROM center_settings WHERE id = 1/);
+    expect(after.personaReads[0]).toMatch(/time_zone, min_lead_minutes[\s\S]*assistant_name, assistant_greeting, assistant_tone, assistant_reader\s+FROM center_settings WHERE id = 1/);
     expect(after.statements).toBe(before.statements);
   });
 

@@ -1,4 +1,4 @@
-import { CalendarDate, CenterSettingsInput, ClosedDate } from "../../lib/center/policy";
+import { CalendarDate, CenterSettingsInput, ClosedDate, type CenterSettingsView } from "../../lib/center/policy";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import type { StaffRole, StaffSessionInfo } from "../../lib/staff/schemas";
 import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../../services/db/center";
@@ -16,7 +16,12 @@ function recentDate(now: number): string {
  * (the binding is a trust boundary) and answered with the policy as D1 now holds it.
  */
 export class CenterSettingsDesk {
-  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
+  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">> & { AI?: unknown }) {}
+
+  /** The policy as D1 holds it, and whether a model can read for the assistant here (the AI binding, optional per deployment). */
+  private async view(now: number): Promise<CenterSettingsView> {
+    return { ...(await readCenterPolicy(this.env.DB, { fromDate: recentDate(now) })), modelReaderAvailable: Boolean(this.env.AI) };
+  }
 
   /** A member with one of `roles`; a `change` counts against their limit. */
   private async member(sessionToken: unknown, roles: StaffRole[], change = false): Promise<Result<StaffSessionInfo>> {
@@ -31,10 +36,10 @@ export class CenterSettingsDesk {
   async read(sessionToken: unknown) {
     const session = await this.member(sessionToken, ["admin", "staff", "tutor"]);
     if (!session.ok) return session;
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(clock.now()) }));
+    return ok(await this.view(clock.now()));
   }
 
-  /** Name, zone, policies and opening hours, in one transaction; `updated_by` is the admin. */
+  /** Name, zone, policies, opening hours and the reader, in one transaction; `updated_by` is the admin. */
   async update(sessionToken: unknown, input: unknown) {
     const session = await this.member(sessionToken, ["admin"], true);
     if (!session.ok) return session;
@@ -42,7 +47,7 @@ export class CenterSettingsDesk {
     if (!parsed.success) return fail("bad_request:body", "Those settings are not valid.", zodIssues(parsed.error));
     const now = clock.now();
     await updateCenterSettings(this.env.DB, { settings: parsed.data, staffId: session.value.member.id, now });
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(now) }));
+    return ok(await this.view(now));
   }
 
   /** Closes the center on a date (a second add changes the reason). */
@@ -52,7 +57,7 @@ export class CenterSettingsDesk {
     const parsed = ClosedDate.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Give a date (YYYY-MM-DD) and a short reason.", zodIssues(parsed.error));
     await addClosedDate(this.env.DB, parsed.data);
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(clock.now()) }));
+    return ok(await this.view(clock.now()));
   }
 
   /** Opens a closed date again; removing one that is not closed changes nothing. */
@@ -62,7 +67,7 @@ export class CenterSettingsDesk {
     const parsed = CalendarDate.safeParse(date);
     if (!parsed.success) return fail("bad_request:params", "Not a date (YYYY-MM-DD).", zodIssues(parsed.error));
     await removeClosedDate(this.env.DB, { date: parsed.data });
-    return ok(await readCenterPolicy(this.env.DB, { fromDate: recentDate(clock.now()) }));
+    return ok(await this.view(clock.now()));
   }
 }
 

@@ -2,15 +2,16 @@
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { AssistantPersona } from "@/lib/center/persona";
-import { CenterPolicy, type CenterSettingsInput } from "@/lib/center/policy";
+import { CenterSettingsView, type AssistantReader, type CenterSettingsInput } from "@/lib/center/policy";
 import { capitalize } from "@/lib/calendar";
 import { WEEKDAYS, type Weekday } from "@/lib/tutoring/schemas";
 import { StaffApiError, staffApi } from "../staff-api";
 import { PersonaFields } from "./persona-fields";
+import { ReaderFields } from "./reader-fields";
 
 /** Calls a settings route; the answer is the policy as D1 now holds it, or the route's StaffApiError (message and field issues). */
-async function call(path: string, init?: { method: "PUT" | "POST" | "DELETE"; body?: unknown }): Promise<CenterPolicy> {
-  return CenterPolicy.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
+async function call(path: string, init?: { method: "PUT" | "POST" | "DELETE"; body?: unknown }): Promise<CenterSettingsView> {
+  return CenterSettingsView.parse(await staffApi(path, init && { method: init.method, body: init.body ?? {} }));
 }
 
 /** Field errors the form shows beside their field; the rest are summed up in the page's one line. */
@@ -32,9 +33,10 @@ interface Draft {
   reminderHours: string;
   hours: Record<Weekday, DayHours>;
   persona: AssistantPersona;
+  assistantReader: AssistantReader;
 }
 
-function draftOf(policy: CenterPolicy): Draft {
+function draftOf(policy: CenterSettingsView): Draft {
   const hours = Object.fromEntries(
     WEEKDAYS.map((day) => {
       const found = policy.hours.find((entry) => entry.day === day);
@@ -53,6 +55,7 @@ function draftOf(policy: CenterPolicy): Draft {
     reminderHours: (policy.reminderHours ?? []).join(", "),
     hours,
     persona: policy.persona,
+    assistantReader: policy.assistantReader,
   };
 }
 
@@ -73,6 +76,7 @@ function inputOf(draft: Draft, stored: AssistantPersona): CenterSettingsInput {
     reminderHours: draft.reminderHours.trim() === "" ? [] : draft.reminderHours.split(",").map(number),
     hours: WEEKDAYS.filter((day) => !draft.hours[day].closed).map((day) => ({ day, open: draft.hours[day].open, close: draft.hours[day].close })),
     ...(edited ? { persona } : {}),
+    assistantReader: draft.assistantReader,
   };
 }
 
@@ -86,7 +90,7 @@ const NUMBERS: { key: "leadHours" | "horizonDays" | "weeklyCap" | "cancelCutoffH
 ];
 
 export function SettingsForm({ canEdit }: { canEdit: boolean }) {
-  const [policy, setPolicy] = useState<CenterPolicy | null>(null);
+  const [policy, setPolicy] = useState<CenterSettingsView | null>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
   const [status, setStatus] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -114,7 +118,7 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
   }, []);
 
   /** Runs a change; "saved" is said only once the sidecar answered with the stored policy. */
-  async function change(work: () => Promise<CenterPolicy>, done: string, resetDraft: boolean) {
+  async function change(work: () => Promise<CenterSettingsView>, done: string, resetDraft: boolean) {
     setBusy(true);
     setError(null);
     setFieldErrors({});
@@ -191,6 +195,12 @@ export function SettingsForm({ canEdit }: { canEdit: boolean }) {
           </div>
         </fieldset>
         <PersonaFields persona={draft.persona} errors={fieldErrors} disabled={!canEdit || busy} onChange={(persona) => setDraft({ ...draft, persona })} />
+        <ReaderFields
+          reader={draft.assistantReader}
+          available={policy.modelReaderAvailable}
+          disabled={!canEdit || busy}
+          onChange={(assistantReader) => setDraft({ ...draft, assistantReader })}
+        />
         <fieldset disabled={!canEdit || busy}>
           <legend>Booking policies</legend>
           {NUMBERS.map(({ key, label, unit, hint }) => (

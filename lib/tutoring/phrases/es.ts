@@ -318,7 +318,7 @@ export const ES: Phrases = {
 };
 
 /** "lunes 23 de noviembre". */
-function dateText(date: string): string {
+export function dateText(date: string): string {
   const value = new Date(`${date}T00:00:00Z`);
   return `${dayName(WEEKDAYS[value.getUTCDay()] ?? "")} ${value.getUTCDate()} de ${MONTHS[value.getUTCMonth()] ?? ""}`;
 }
