@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { z } from "../../lib/zod";
+import { TEST_CLIENT } from "../../tests/support/oidc-provider.mjs";
 import { e2eClockOffset } from "./clock";
 
 /**
@@ -15,8 +16,8 @@ const PID_FILE = ".wrangler/e2e-sidecar.pid";
 const MODE_FILE = ".wrangler/e2e-sidecar.mode";
 export const SIDECAR_PORT = Number(process.env.SIDECAR_PORT ?? 8788);
 export const MAIL_SINK_PORT = Number(process.env.MAIL_SINK_PORT ?? 8790);
-/** Where the web worker under test answers: the "stop these emails" link in every email points there. */
-const SITE_URL = process.env.SITE_URL ?? `http://127.0.0.1:${process.env.WEB_PORT ?? 8787}`;
+/** Where the web worker under test answers: the "stop these emails" link in every email points there, and campus sign-in comes back there. */
+export const SITE_URL = process.env.SITE_URL ?? `http://127.0.0.1:${process.env.WEB_PORT ?? 8787}`;
 const MAIL_SINK_PID_FILE = ".wrangler/e2e-mail-sink.pid";
 
 /** Starts the sidecar unless it runs already; `botMode` restarts it when it runs in the other mode. */
@@ -29,7 +30,9 @@ export async function startSidecar(options: { botMode?: "builtin" | "external" }
   const child = spawn(
     "wrangler",
     ["dev", "-c", "workers/wrangler.toml", "--persist-to", process.env.PERSIST_TO ?? ".wrangler/state", "--port", String(SIDECAR_PORT), "--ip", "127.0.0.1", "--inspector-port", "0", "--show-interactive-dev-session=false", "--var", `BOT_MODE:${botMode}`,
-     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1", "--var", `SITE_URL:${SITE_URL}`, "--var", `CLOCK_OFFSET_MS:${e2eClockOffset()}`, "--var", "ANALYTICS_REPORT_AFTER_MS:0"],
+     "--var", `MAIL_API_URL:http://127.0.0.1:${MAIL_SINK_PORT}`, "--var", "DEV_MAIL:1", "--var", `SITE_URL:${SITE_URL}`, "--var", `CLOCK_OFFSET_MS:${e2eClockOffset()}`, "--var", "ANALYTICS_REPORT_AFTER_MS:0",
+     // The test OpenID provider's client secret (never a real one): campus sign-in stays off until a spec sets the center's issuer (e2e/support/oidc.ts).
+     "--var", `OIDC_CLIENT_SECRET:${TEST_CLIENT.client_secret}`],
     { detached: true, stdio: "ignore" },
   );
   child.unref();
