@@ -94,7 +94,7 @@ async function stateOf(who: Student) {
     chats: unwrapOk(await sidecar.listChats(owner, false)),
     trash: unwrapOk(await sidecar.listChats(owner, true)),
     chat: unwrapOk(await sidecar.getState(who.chat, owner)),
-    messages: unwrapOk(await sidecar.listMessages(who.chat, owner, {})),
+    messages: unwrapOk(await sidecar.listMessages(who.chat, owner, { limit: 50 })),
     bookings: unwrapOk(await sidecar.listBookings(owner)),
     memory: unwrapOk(await sidecar.memoryFacts(owner)),
     bell: unwrapOk(await sidecar.notifications(owner)),
@@ -109,7 +109,9 @@ async function stateOf(who: Student) {
   };
 }
 
-type Call = (me: SignedIn, them: Student) => Promise<Result<unknown> | Result<unknown>[]>;
+/** A method's answer, or (for the chat socket) the socket route's refusal in the same shape. */
+type Answer = Result<unknown> | { ok: false; error: { code: string } };
+type Call = (me: SignedIn, them: Student) => Promise<Answer | Answer[]>;
 
 /**
  * Each method with A's credentials aimed at B's ids. `refused`: the error code every answer must carry;
@@ -117,7 +119,7 @@ type Call = (me: SignedIn, them: Student) => Promise<Result<unknown> | Result<un
  */
 const GUARDED: { name: string; refused?: string; call: Call }[] = [
   { name: "getState", refused: "not_found:session", call: (me, them) => sidecar.getState(them.chat, me.ownerId) },
-  { name: "listMessages", refused: "not_found:session", call: (me, them) => sidecar.listMessages(them.chat, me.ownerId, {}) },
+  { name: "listMessages", refused: "not_found:session", call: (me, them) => sidecar.listMessages(them.chat, me.ownerId, { limit: 50 }) },
   { name: "sendMessage", refused: "not_found:session", call: (me, them) => sidecar.sendMessage(them.chat, me.ownerId, { content: "Cancel my booking" }) },
   { name: "patchState", refused: "not_found:session", call: (me, them) => sidecar.patchState(them.chat, me.ownerId, { bookingInfo: null }) },
   // A ticket is minted with no object call (by design); the chat's object refuses it when the socket arrives.
@@ -155,10 +157,10 @@ const GUARDED: { name: string; refused?: string; call: Call }[] = [
 ];
 
 /** A ticket minted for `ownerId`, then the chat's socket opened with it: its refusal as a result, or `ok` for a socket let in. */
-async function openChatSocket(chat: string, ownerId: string): Promise<Result<unknown>> {
+async function openChatSocket(chat: string, ownerId: string): Promise<Answer> {
   const { ticket } = unwrapOk(await sidecar.issueSocketTicket(chat, ownerId));
   const response = await exports.default.fetch(new Request(`http://sidecar${socketPath(chat)}?ticket=${encodeURIComponent(ticket)}`, { headers: { upgrade: "websocket" } }));
-  if (response.status !== 101) return { ok: false, error: ((await response.json()) as { error: { code: string; message: string } }).error };
+  if (response.status !== 101) return { ok: false, error: ((await response.json()) as { error: { code: string } }).error };
   response.webSocket!.accept();
   response.webSocket!.close(1000);
   return { ok: true, value: "socket opened" };
@@ -221,7 +223,7 @@ describe("A's credentials get nothing of B's, and change nothing of B's", () => 
     expect(mine.trash.map((chat) => chat.id)).toEqual([A.trashed]);
     expect(mine.memory.facts.map((fact) => fact.id)).toContain(A.factId);
     // A's own ids go through where B's were refused: the refusals above were for whose the ids are.
-    expect(unwrapOk(await sidecar.listMessages(A.chat, A.signedIn.ownerId, {})).messages.length).toBeGreaterThan(0);
+    expect(unwrapOk(await sidecar.listMessages(A.chat, A.signedIn.ownerId, { limit: 50 })).messages.length).toBeGreaterThan(0);
     expect((await sidecar.memoryCorrect(A.signedIn.ownerId, A.factId, "pass Python")).ok).toBe(true);
   });
 
