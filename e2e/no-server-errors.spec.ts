@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { expect, test, type APIRequestContext } from "./support/test";
 import { createSessionId } from "../lib/ids";
 import { startSidecar } from "./support/sidecar";
+import { accountCookieParts, forgedAccountCookie, signedInBrowser } from "./support/account";
 
 /**
  * Property-based: whatever a client sends (methods, paths, headers, cookies,
@@ -16,10 +17,25 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 
 const SESSION = "session-1700000000000-0123456789abcdef0123456789abcdef";
 
-/** Cookie headers: valid-looking, malformed base64, bad % escapes, any printable ASCII (what a header can carry). */
+/** An account cookie of the right shape (base64url JSON claims) with a made-up signature. */
+const FORGED_ACCOUNT = `${Buffer.from(JSON.stringify({ s: `as-${"0".repeat(32)}`, o: "owner-00000000000000000000000000000000", e: "a@example.com", c: 1700000000000 })).toString("base64url")}.${"A".repeat(43)}`;
+
+/**
+ * Cookie headers: valid-looking, malformed base64, bad % escapes, any printable ASCII (what a header can carry).
+ * The `<…>` markers are the real student's and the signed-in member's cookies, and forgeries made from them (`resolveCookie`).
+ */
 const cookie = fc.oneof(
   fc.constant(""),
   fc.constant("<student's cookie>"),
+  fc.constantFrom(
+    "<member's cookie>",
+    "<student's cookie>; <member's account, owner edited>",
+    "<student's cookie>; <member's account, signature spoiled>",
+    "<student's cookie>; tutor_account=" + FORGED_ACCOUNT,
+    "<member's account, session edited>",
+  ),
+  fc.constantFrom("tutor_account=x.A", "tutor_account=%E0%A4%A", "tutor_account=a.b.c", "tutor_account=.", `tutor_account=${FORGED_ACCOUNT}`),
+  fc.string({ unit: "grapheme-ascii", maxLength: 200 }).map((value) => `tutor_account=${value}`),
   fc.constant("tutor_owner=x.A"),
   fc.constant("tutor_owner=%E0%A4%A"),
   fc.constant("tutor_owner=owner-00000000000000000000000000000000.!!!"),
@@ -41,10 +57,29 @@ const body = fc.oneof(
   fc.record({ messageId: fc.anything(), workerId: fc.anything(), leaseId: fc.anything(), reply: fc.anything() }).map((value) => JSON.stringify(value)),
   fc.record({ pendingMatch: fc.anything(), bookingInfo: fc.anything(), searchCriteria: fc.anything() }).map((value) => JSON.stringify(value)),
   fc.record({ vote: fc.oneof(fc.constantFrom("up", "down", null), fc.anything()) }).map((value) => JSON.stringify(value)),
+  fc.record({ token: fc.oneof(fc.constant("A".repeat(43)), fc.anything()), email: fc.oneof(fc.constant("fuzz@example.com"), fc.anything()) }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
+  fc.record({ device: fc.oneof(fc.constant(`as-${"0".repeat(32)}`), fc.constant("<member's session>"), fc.anything()), everywhere: fc.anything() }, { requiredKeys: [] }).map((value) => JSON.stringify(value)),
 );
 
 /** A real student, set up before the fuzzing: their cookie and chat are among the inputs. */
 const student = { cookie: "", sessionId: "" };
+/** A real signed-in account (its account and owner cookies), whose cookie is forged into the inputs too. */
+const member = { cookie: "", accountCookie: "", email: "" };
+
+/** The cookie header a `<…>` marker stands for. */
+function resolveCookie(value: string): string {
+  const spoiled = () => {
+    const { signature } = accountCookieParts(member.accountCookie);
+    return forgedAccountCookie(member.accountCookie, {}, `${signature.startsWith("A") ? "B" : "A"}${signature.slice(1)}`);
+  };
+  const studentOwner = () => student.cookie.replace(/^tutor_owner=/, "").split(".")[0]!;
+  return value
+    .replace("<student's cookie>", student.cookie)
+    .replace("<member's cookie>", member.cookie)
+    .replace("<member's account, owner edited>", `tutor_account=${forgedAccountCookie(member.accountCookie, { o: studentOwner() })}`)
+    .replace("<member's account, session edited>", `tutor_account=${forgedAccountCookie(member.accountCookie, { s: `as-${"1".repeat(32)}` })}`)
+    .replace("<member's account, signature spoiled>", `tutor_account=${spoiled()}`);
+}
 
 const pathId = fc.oneof(fc.constant(SESSION), fc.constant("<student's chat>"), fc.constant("bk-0123456789abcdef0123456789abcdef"), fc.constantFrom("constructor", "__proto__", "%zz", "..", "session-1-2"), fc.string({ minLength: 1, maxLength: 60 }));
 
@@ -82,6 +117,15 @@ const ROUTES: Route[] = [
   { method: "POST", path: (_id, q) => `/api/mail/stop?token=${q}`, body: true, form: true },
   { method: "POST", path: () => "/api/assistant", body: true },
   { method: "GET", path: () => "/api/assistant/persona" },
+  { method: "GET", path: () => "/api/account" },
+  { method: "POST", path: () => "/api/account/sign-in-link", body: true },
+  { method: "POST", path: () => "/api/account/link", body: true },
+  { method: "POST", path: () => "/api/account/sign-out", body: true },
+  { method: "GET", path: () => "/api/account/export" },
+  { method: "GET", path: () => "/api/account/sso" },
+  { method: "GET", path: (_id, q) => `/api/account/sso/start?returnTo=${q}` },
+  { method: "GET", path: (_id, q) => `/api/account/sso/callback?code=${q}&state=${q}&error=${q}` },
+  { method: "GET", path: (_id, q) => `/account/link?token=${q}` },
   { method: "GET", path: (_id, q) => `/tutors?q=${q}` },
   { method: "GET", path: (_id, q) => `/api/queue/pending?limit=${q}` },
   { method: "POST", path: () => "/api/queue/claim", body: true },
@@ -134,22 +178,24 @@ async function send(request: APIRequestContext, route: Route, input: { id: strin
   const id = input.id === "<student's chat>" ? student.sessionId : input.id;
   const url = route.path(encodeURIComponent(id), encodeURIComponent(input.q));
   const headers: Record<string, string> = {};
-  if (input.cookie) headers.cookie = input.cookie === "<student's cookie>" ? student.cookie : input.cookie;
+  if (input.cookie) headers.cookie = resolveCookie(input.cookie);
   if (input.bot) headers.authorization = "Bearer not-the-token";
   if (route.body) headers["content-type"] = input.json ? "application/json" : route.form ? "application/x-www-form-urlencoded" : "text/plain";
   // A Buffer goes out byte for byte (a string with a JSON content type would be JSON-encoded again).
-  return request.fetch(url, { method: route.method, headers, data: route.body ? Buffer.from(input.body) : undefined, maxRedirects: 0 });
+  const data = input.body.replace("<member's session>", accountCookieParts(member.accountCookie).claims.s);
+  return request.fetch(url, { method: route.method, headers, data: route.body ? Buffer.from(data) : undefined, maxRedirects: 0 });
 }
 
-/** Everything the student can see of their own: the chat, the chat lists, the bookings. */
+/** Everything the student can see of their own: the chat, the chat lists, the bookings; and the member's account page and chats. */
 async function studentSees(request: APIRequestContext): Promise<string> {
-  const headers = { cookie: student.cookie };
-  const reads = await Promise.all(
-    [`/api/chat/session/${student.sessionId}`, "/api/chats", "/api/chats?deleted=1", "/api/bookings"].map(async (path) => {
-      const response = await request.get(path, { headers });
-      return `${response.status()} ${await response.text()}`;
-    }),
-  );
+  const read = async (path: string, cookie: string) => {
+    const response = await request.get(path, { headers: { cookie } });
+    return `${response.status()} ${(await response.text()).replace(/"lastSeenAt":\d+/g, "")}`;
+  };
+  const reads = await Promise.all([
+    ...[`/api/chat/session/${student.sessionId}`, "/api/chats", "/api/chats?deleted=1", "/api/bookings"].map((path) => read(path, student.cookie)),
+    ...["/api/account", "/api/chats", "/api/bookings"].map((path) => read(path, member.cookie)),
+  ]);
   return reads.join("\n");
 }
 
@@ -164,8 +210,12 @@ async function expectNoServerError(response: Awaited<ReturnType<APIRequestContex
 }
 
 test.describe("no input makes a route answer 5xx or changes state when refused", () => {
-  test.beforeAll(async ({ playwright }) => {
+  test.beforeAll(async ({ playwright, browser }) => {
     await startSidecar();
+    member.email = `fuzz.member.${Date.now()}@example.com`;
+    const signedIn = await signedInBrowser(browser, member.email);
+    Object.assign(member, { cookie: signedIn.cookie, accountCookie: signedIn.accountCookie });
+    await signedIn.context.close();
     const context = await playwright.request.newContext({ baseURL: test.info().project.use.baseURL });
     student.sessionId = createSessionId();
     const created = await context.post(`/api/chat/session/${student.sessionId}/messages`, { data: { content: "Python on Monday at 10" } });
@@ -184,7 +234,8 @@ test.describe("no input makes a route answer 5xx or changes state when refused",
           async (input) => {
             const response = await send(request, route, input);
             await expectNoServerError(response, `${route.method} ${JSON.stringify(input)}`);
-            if (input.cookie !== "<student's cookie>" || route.method === "GET") return;
+            // The student's and the member's state is compared around every refusal sent with (a forgery made from) their cookies.
+            if (!input.cookie.startsWith("<") || route.method === "GET") return;
             const now = await studentSees(request);
             if (response.status() >= 400) expect(now, `refused ${route.method} ${JSON.stringify(input)} changed the student's state`).toBe(seen);
             seen = now;
