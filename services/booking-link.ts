@@ -1,5 +1,4 @@
 import { z } from "../lib/zod";
-import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import { zonedToEpoch } from "../lib/calendar";
 import { hasStarted } from "../lib/center/policy";
 import { fail, ok, type Result } from "../lib/errors";
@@ -7,7 +6,7 @@ import { bookingNumber } from "../lib/mail/booking-mail";
 import { BookingLinkToken, manageBookingUrl, type BookingLinkView } from "../lib/mail/manage-link";
 import { BookingId, DAY_MS } from "../lib/schemas";
 import { bookingForMail, type BookingForMail } from "./db/mail";
-import { derivedHmacKey } from "../lib/derived-key";
+import { readSignedJson, signJson } from "../lib/signed-json";
 
 /**
  * The "Manage this booking" link's token (lib/mail/manage-link.ts): `{payload}.{signature}`, the
@@ -23,7 +22,6 @@ import { derivedHmacKey } from "../lib/derived-key";
 
 const LABEL = "tutor-chat booking link v1";
 const Claims = z.object({ v: z.literal(1), b: BookingId, e: z.number().int() });
-const encoder = new TextEncoder();
 
 export type BookingLinkClaims = { bookingId: string; expiresAt: number };
 
@@ -33,9 +31,7 @@ export function bookingLinkExpiry(booking: { date: string; end: string; timeZone
 }
 
 export async function mintBookingLinkToken(internalKey: string, claims: BookingLinkClaims): Promise<string> {
-  const payload = toBase64Url(encoder.encode(JSON.stringify({ v: 1, b: claims.bookingId, e: claims.expiresAt })));
-  const signature = await crypto.subtle.sign("HMAC", await derivedHmacKey(internalKey, LABEL), encoder.encode(payload));
-  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+  return signJson(internalKey, LABEL, { v: 1, b: claims.bookingId, e: claims.expiresAt });
 }
 
 /** The token's claims if its signature holds and it has not expired; why not otherwise (never throws). */
@@ -44,23 +40,9 @@ export async function readBookingLinkToken(
   token: unknown,
   now: number,
 ): Promise<{ ok: true; claims: BookingLinkClaims } | { ok: false; reason: "invalid" | "expired" }> {
-  const invalid = { ok: false, reason: "invalid" } as const;
   const text = BookingLinkToken.safeParse(token);
-  if (!text.success) return invalid;
-  const [payload, signatureText, extra] = text.data.split(".");
-  if (!payload || !signatureText || extra !== undefined) return invalid;
-  const signature = fromBase64Url(signatureText);
-  const bytes = fromBase64Url(payload);
-  if (!signature || !bytes) return invalid;
-  if (!(await crypto.subtle.verify("HMAC", await derivedHmacKey(internalKey, LABEL), signature, encoder.encode(payload)))) return invalid;
-  let claims: z.infer<typeof Claims>;
-  try {
-    const parsed = Claims.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    if (!parsed.success) return invalid;
-    claims = parsed.data;
-  } catch {
-    return invalid;
-  }
+  const claims = text.success ? await readSignedJson(internalKey, LABEL, text.data, Claims) : null;
+  if (!claims) return { ok: false, reason: "invalid" };
   if (claims.e <= now) return { ok: false, reason: "expired" };
   return { ok: true, claims: { bookingId: claims.b, expiresAt: claims.e } };
 }

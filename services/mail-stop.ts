@@ -1,10 +1,9 @@
 import { z } from "../lib/zod";
-import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import { fail, ok, type Result } from "../lib/errors";
 import { recipientAddress } from "../lib/mail/recipients";
 import { MailStopQuery, mailStopUrl, type MailStopState } from "../lib/mail/stop-link";
 import { mailStopped, stopMailTo } from "./db/mail-recipients";
-import { derivedHmacKey } from "../lib/derived-key";
+import { readSignedJson, signJson } from "../lib/signed-json";
 
 /**
  * The "stop these emails" link's token: `{payload}.{signature}`, the payload naming the address
@@ -15,29 +14,14 @@ import { derivedHmacKey } from "../lib/derived-key";
 
 const LABEL = "tutor-chat mail stop v1";
 const Claims = z.object({ v: z.literal(1), a: z.email().max(254) });
-const encoder = new TextEncoder();
 
 export async function mailStopToken(internalKey: string, to: string): Promise<string> {
-  const payload = toBase64Url(encoder.encode(JSON.stringify({ v: 1, a: recipientAddress(to) })));
-  const signature = await crypto.subtle.sign("HMAC", await derivedHmacKey(internalKey, LABEL), encoder.encode(payload));
-  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+  return signJson(internalKey, LABEL, { v: 1, a: recipientAddress(to) });
 }
 
 /** The address a token names, if its signature holds; null for anything else (never throws). */
 export async function readMailStopToken(internalKey: string, token: string): Promise<string | null> {
-  if (token.length > 1_000) return null;
-  const [payload, signatureText, extra] = token.split(".");
-  if (!payload || !signatureText || extra !== undefined) return null;
-  const signature = fromBase64Url(signatureText);
-  const bytes = fromBase64Url(payload);
-  if (!signature || !bytes) return null;
-  if (!(await crypto.subtle.verify("HMAC", await derivedHmacKey(internalKey, LABEL), signature, encoder.encode(payload)))) return null;
-  try {
-    const claims = Claims.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    return claims.success ? claims.data.a : null;
-  } catch {
-    return null;
-  }
+  return (await readSignedJson(internalKey, LABEL, token, Claims, 1_000))?.a ?? null;
 }
 
 export type MailStopEnv = Pick<Env, "DB" | "INTERNAL_KEY"> & { SITE_URL?: string };

@@ -1,5 +1,4 @@
 import * as oauth from "oauth4webapi";
-import { fromBase64Url, toBase64Url } from "../lib/base64url";
 import {
   safeReturnTo,
   SSO_CALLBACK_PATH,
@@ -21,7 +20,7 @@ import { newSecretToken, sha256Hex } from "../lib/ids";
 import { STAFF_SESSION_MS } from "../lib/staff/schemas";
 import { signInVerified, type AccountEnv } from "./accounts";
 import { openStaffSessionByEmail, ssoColumns } from "./db/oidc";
-import { derivedHmacKey } from "../lib/derived-key";
+import { readSignedJson, signJson } from "../lib/signed-json";
 
 /**
  * Campus single sign-on over OpenID Connect (docs/accounts-sso.md), with oauth4webapi: the
@@ -39,7 +38,6 @@ export type OidcEnv = AccountEnv & Pick<Env, "INTERNAL_KEY" | "OIDC_CLIENT_SECRE
 
 const FLOW_LABEL = "tutor-chat oidc flow v1";
 const SCOPE = "openid email profile";
-const encoder = new TextEncoder();
 
 /** The provider's metadata per issuer, fetched once per isolate (its JWKS is cached with it by oauth4webapi). */
 const discovered = new Map<string, Promise<oauth.AuthorizationServer>>();
@@ -200,24 +198,10 @@ function describe(error: unknown): string {
 }
 
 async function signFlow(internalKey: string, flow: SsoFlow): Promise<string> {
-  const payload = toBase64Url(encoder.encode(JSON.stringify(flow)));
-  const signature = await crypto.subtle.sign("HMAC", await derivedHmacKey(internalKey, FLOW_LABEL), encoder.encode(payload));
-  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+  return signJson(internalKey, FLOW_LABEL, flow);
 }
 
 /** The flow a cookie carries if its signature holds; null for anything else (never throws). */
-async function readFlow(internalKey: string, cookie: unknown): Promise<SsoFlow | null> {
-  if (typeof cookie !== "string" || cookie.length > 2_000) return null;
-  const [payload, signatureText, extra] = cookie.split(".");
-  if (!payload || !signatureText || extra !== undefined) return null;
-  const signature = fromBase64Url(signatureText);
-  const bytes = fromBase64Url(payload);
-  if (!signature || !bytes) return null;
-  if (!(await crypto.subtle.verify("HMAC", await derivedHmacKey(internalKey, FLOW_LABEL), signature, encoder.encode(payload)))) return null;
-  try {
-    const flow = SsoFlow.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    return flow.success ? flow.data : null;
-  } catch {
-    return null;
-  }
+function readFlow(internalKey: string, cookie: unknown): Promise<SsoFlow | null> {
+  return readSignedJson(internalKey, FLOW_LABEL, cookie, SsoFlow);
 }

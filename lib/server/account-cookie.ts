@@ -1,7 +1,6 @@
 import { z } from "../zod";
 import { ACCOUNT_RECHECK_MS, AccountSessionId } from "../accounts/schemas";
-import { fromBase64Url, toBase64Url } from "../base64url";
-import { derivedHmacKey } from "../derived-key";
+import { readSignedJson, signJson } from "../signed-json";
 import { OwnerId } from "../schemas";
 
 /**
@@ -17,7 +16,6 @@ import { OwnerId } from "../schemas";
 export const ACCOUNT_COOKIE = "tutor_account";
 const LABEL = "tutor-chat account cookie v1";
 const ONE_YEAR_SECONDS = 60 * 60 * 24 * 365;
-const encoder = new TextEncoder();
 
 const Claims = z.object({ s: AccountSessionId, o: OwnerId, e: z.string().max(254), c: z.number().int() });
 
@@ -29,26 +27,13 @@ export interface AccountClaims {
 }
 
 export async function signAccountCookie(secret: string, claims: AccountClaims): Promise<string> {
-  const payload = toBase64Url(encoder.encode(JSON.stringify({ s: claims.sessionId, o: claims.ownerId, e: claims.email, c: claims.checkedAt })));
-  const signature = await crypto.subtle.sign("HMAC", await derivedHmacKey(secret, LABEL), encoder.encode(payload));
-  return `${payload}.${toBase64Url(new Uint8Array(signature))}`;
+  return signJson(secret, LABEL, { s: claims.sessionId, o: claims.ownerId, e: claims.email, c: claims.checkedAt });
 }
 
 /** The cookie's claims if its signature holds; null for anything else (never throws). */
 export async function readAccountCookie(secret: string, value: string | undefined): Promise<AccountClaims | null> {
-  if (!value) return null;
-  const [payload, signatureText, extra] = value.split(".");
-  if (!payload || !signatureText || extra !== undefined) return null;
-  const signature = fromBase64Url(signatureText);
-  const bytes = fromBase64Url(payload);
-  if (!signature || !bytes) return null;
-  if (!(await crypto.subtle.verify("HMAC", await derivedHmacKey(secret, LABEL), signature, encoder.encode(payload)))) return null;
-  try {
-    const claims = Claims.safeParse(JSON.parse(new TextDecoder().decode(bytes)));
-    return claims.success ? { sessionId: claims.data.s, ownerId: claims.data.o, email: claims.data.e, checkedAt: claims.data.c } : null;
-  } catch {
-    return null;
-  }
+  const claims = await readSignedJson(secret, LABEL, value, Claims);
+  return claims ? { sessionId: claims.s, ownerId: claims.o, email: claims.e, checkedAt: claims.c } : null;
 }
 
 /** Whether the sidecar must be asked again before the cookie is trusted. */
