@@ -91,7 +91,7 @@ const NICKNAMES: Readonly<Record<string, string>> = {
   grammar: "ESL",
   fiction: "Creative Writing",
   poetry: "Creative Writing",
-  espanol: "Spanish",
+  // "espanol" is in lexicon-es.ts with the other Spanish names.
   "español": "Spanish",
   francais: "French",
   "français": "French",
