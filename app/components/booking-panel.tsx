@@ -1,15 +1,18 @@
 "use client";
 
 import { useEffect, useId, useRef, useState } from "react";
-import { QUICK, contactMessage, detailsMessage } from "@/lib/tutoring/commands";
+import { contactMessage, detailsMessage } from "@/lib/tutoring/commands";
 import { contactProblem, isStoredEmail, isStoredName, isValidEmail, isValidName } from "@/lib/tutoring/parse-contact";
 import type { BookingInfo, TutorMode } from "@/lib/tutoring/schemas";
+import type { UiPhrases } from "@/lib/ui/phrases/types";
 import { modeLabel, slotLabel } from "./format";
 
 const DRAFT_DELAY_MS = 400;
 
 interface Props {
   info: BookingInfo;
+  /** The chat's language: the form's words and what its buttons send (lib/ui/phrases/). */
+  say: UiPhrases;
   /** The tutor's own mode, when known: a tutor who meets online only gets no in-person choice. */
   tutorMode: TutorMode | undefined;
   busy: boolean;
@@ -22,10 +25,11 @@ interface Props {
  * The booking form beside the chat. Every step is the assistant's: the form
  * sends what the student chose as a chat message (visible in the transcript),
  * and the step comes back in `bookingInfo`. Typing is saved as a draft, so a
- * reload returns to the same step with the same fields.
+ * reload returns to the same step with the same fields. It speaks the chat's
+ * language and its buttons send the assistant's quick replies in that language.
  */
 export function BookingPanel(props: Props) {
-  const { info } = props;
+  const { info, say } = props;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const headingId = useId();
 
@@ -34,14 +38,7 @@ export function BookingPanel(props: Props) {
     headingRef.current?.focus();
   }, [info.step]);
 
-  const title = {
-    confirm_slot: "Book this session?",
-    contact: "Your name and email",
-    details: "Session details",
-    review: "Review your booking",
-    confirmed: "You're booked!",
-    cancelled: "Booking cancelled",
-  }[info.step];
+  const title = say.panel.titles[info.step];
 
   return (
     <section
@@ -49,12 +46,13 @@ export function BookingPanel(props: Props) {
       aria-labelledby={headingId}
       data-testid={info.step === "confirmed" ? "booking-confirmation" : "booking-form"}
       data-step={info.step}
+      lang={say.locale}
     >
       <h2 id={headingId} ref={headingRef} tabIndex={-1}>
         {title}
       </h2>
       <p className="meta">
-        {info.tutorName} · {slotLabel(info.slot)}
+        {info.tutorName} · {slotLabel(info.slot, say.locale)}
       </p>
       <Step {...props} />
     </section>
@@ -62,14 +60,14 @@ export function BookingPanel(props: Props) {
 }
 
 function Step(props: Props) {
-  const { info, busy, send } = props;
+  const { info, say, busy, send } = props;
   const nav = (
     <>
-      <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.back)}>
-        Go back
+      <button type="button" className="button secondary" disabled={busy} onClick={() => void send(say.send.back)}>
+        {say.panel.goBack}
       </button>
-      <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.cancel)}>
-        Cancel
+      <button type="button" className="button secondary" disabled={busy} onClick={() => void send(say.send.cancel)}>
+        {say.panel.cancel}
       </button>
     </>
   );
@@ -77,8 +75,8 @@ function Step(props: Props) {
     case "confirm_slot":
       return (
         <div className="actions">
-          <button type="button" className="button" disabled={busy} onClick={() => void send(QUICK.yes)}>
-            Yes, continue
+          <button type="button" className="button" disabled={busy} onClick={() => void send(say.send.yes)}>
+            {say.panel.yesContinue}
           </button>
           {nav}
         </div>
@@ -90,83 +88,84 @@ function Step(props: Props) {
     case "review":
       return (
         <>
-          <Summary info={info} />
+          <Summary info={info} say={say} />
           <div className="actions">
-            <button type="button" className="button" disabled={busy} onClick={() => void send(QUICK.confirm)}>
-              Confirm booking
+            <button type="button" className="button" disabled={busy} onClick={() => void send(say.send.confirm)}>
+              {say.panel.confirm}
             </button>
             {nav}
           </div>
           <p className="subtitle" data-testid="review-sign-in">
-            Want it on your phone too? <a href="/account">Sign in</a> with your email before or after booking: this chat and booking come along.
+            {say.panel.signInBefore} <a href="/account">{say.panel.signIn}</a> {say.panel.signInAfter}
           </p>
         </>
       );
     case "confirmed":
       return (
         <>
-          <Summary info={info} />
+          <Summary info={info} say={say} />
           {info.bookingId && (
             <p data-testid="booking-number" data-booking-id={info.bookingId}>
-              Booking number: <strong data-testid="booking-reference">{info.reference ?? info.bookingId}</strong>
+              {say.panel.bookingNumber} <strong data-testid="booking-reference">{info.reference ?? info.bookingId}</strong>
             </p>
           )}
           <p>
             {info.mode === "online"
               ? info.meetingLink
-                ? <>Join online: <a href={info.meetingLink}>{info.meetingLink}</a></>
-                : "Online session: your meeting link will appear here before the session starts."
-              : "In person at the tutoring center. Please arrive a few minutes early."}
+                ? <>{say.panel.joinOnline} <a href={info.meetingLink}>{info.meetingLink}</a></>
+                : say.panel.onlineLinkLater
+              : say.panel.inPersonNote}
           </p>
           <div className="actions">
-            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.reschedule)} data-testid="move-booking">
-              Move to another time
+            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(say.send.reschedule)} data-testid="move-booking">
+              {say.panel.move}
             </button>
-            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(QUICK.cancelBooking)}>
-              Cancel booking
+            <button type="button" className="button secondary" disabled={busy} onClick={() => void send(say.send.cancelBooking)}>
+              {say.panel.cancelBooking}
             </button>
             <button type="button" className="button secondary" onClick={props.onNewChat}>
-              Start a new chat
+              {say.panel.newChat}
             </button>
           </div>
         </>
       );
     case "cancelled":
-      return <p>This session was cancelled. You can ask the assistant for another time.</p>;
+      return <p>{say.panel.cancelledNote}</p>;
   }
 }
 
-function Summary({ info }: { info: BookingInfo }) {
+function Summary({ info, say }: { info: BookingInfo; say: UiPhrases }) {
+  const words = say.summary;
   return (
     <dl className="summary">
-      <dt>Tutor</dt>
+      <dt>{words.tutor}</dt>
       <dd>{info.tutorName}</dd>
-      <dt>When</dt>
+      <dt>{words.when}</dt>
       <dd>
-        {slotLabel(info.slot)}
-        {info.step === "confirmed" && info.movedFrom && <span data-testid="moved-from"> (moved from {slotLabel(info.movedFrom)})</span>}
+        {slotLabel(info.slot, say.locale)}
+        {info.step === "confirmed" && info.movedFrom && <span data-testid="moved-from"> {words.movedFrom(slotLabel(info.movedFrom, say.locale))}</span>}
       </dd>
       {info.mode && (
         <>
-          <dt>Where</dt>
-          <dd>{modeLabel(info.mode)}</dd>
+          <dt>{words.where}</dt>
+          <dd>{modeLabel(info.mode, say.mode)}</dd>
         </>
       )}
       {info.studentName && (
         <>
-          <dt>Name</dt>
+          <dt>{words.name}</dt>
           <dd>{info.studentName}</dd>
         </>
       )}
       {info.studentEmail && (
         <>
-          <dt>Email</dt>
+          <dt>{words.email}</dt>
           <dd>{info.studentEmail}</dd>
         </>
       )}
       {info.intake && (
         <>
-          <dt>Working on</dt>
+          <dt>{words.workingOn}</dt>
           <dd>{info.intake}</dd>
         </>
       )}
@@ -202,7 +201,7 @@ function useDraft(props: Props) {
 }
 
 function ContactStep(props: Props & { nav: React.ReactNode }) {
-  const { info, busy, send } = props;
+  const { info, say, busy, send } = props;
   const [name, setName] = useState(info.studentName ?? "");
   const [email, setEmail] = useState(info.studentEmail ?? "");
   const [error, setError] = useState<string | null>(null);
@@ -216,15 +215,15 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
         event.preventDefault();
         // The assistant's own rules: the form never sends what the assistant would refuse.
         const problem = contactProblem(name, email);
-        if (problem === "name") return setError("Please enter your name.");
-        if (problem === "email") return setError("Please enter a valid email address, like ada@example.com.");
+        if (problem === "name") return setError(say.form.needName);
+        if (problem === "email") return setError(say.form.needEmail);
         setError(null);
         draft.flush();
         void send(contactMessage(name, email));
       }}
     >
       <div className="field">
-        <label htmlFor="booking-name">Full name</label>
+        <label htmlFor="booking-name">{say.form.fullName}</label>
         <input
           id="booking-name"
           name="name"
@@ -240,7 +239,7 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
         />
       </div>
       <div className="field">
-        <label htmlFor="booking-email">Email</label>
+        <label htmlFor="booking-email">{say.form.email}</label>
         <input
           id="booking-email"
           name="email"
@@ -255,15 +254,15 @@ function ContactStep(props: Props & { nav: React.ReactNode }) {
             draft.save(draftContact(name, event.target.value));
           }}
         />
-        <span className="hint">For this booking: the center writes to you here about it.</span>
+        <span className="hint">{say.form.emailHint}</span>
       </div>
-      <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} />
+      <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} label={say.panel.continue} />
     </form>
   );
 }
 
 function DetailsStep(props: Props & { nav: React.ReactNode }) {
-  const { info, busy, send, tutorMode } = props;
+  const { info, say, busy, send, tutorMode } = props;
   const fixed = tutorMode === "online" || tutorMode === "in_person" ? tutorMode : undefined;
   const [mode, setMode] = useState<"online" | "in_person" | undefined>(info.mode ?? fixed);
   const [intake, setIntake] = useState(info.intake ?? "");
@@ -277,15 +276,15 @@ function DetailsStep(props: Props & { nav: React.ReactNode }) {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        if (!mode) return setError("Please choose online or in person.");
-        if (intake.trim().length < 2) return setError("Please tell the tutor what you'd like to work on.");
+        if (!mode) return setError(say.form.needMode);
+        if (intake.trim().length < 2) return setError(say.form.needTopic);
         setError(null);
         draft.flush();
-        void send(detailsMessage(mode, intake));
+        void send(detailsMessage(mode, intake, say.send));
       }}
     >
       <fieldset className="field">
-        <legend>How would you like to meet?</legend>
+        <legend>{say.form.howToMeet}</legend>
         {choices.map((choice) => (
           <label key={choice} className="choice">
             <input
@@ -298,12 +297,12 @@ function DetailsStep(props: Props & { nav: React.ReactNode }) {
                 draft.save({ mode: choice, intake });
               }}
             />{" "}
-            {modeLabel(choice)}
+            {modeLabel(choice, say.mode)}
           </label>
         ))}
       </fieldset>
       <div className="field">
-        <label htmlFor="booking-intake">What would you like to work on?</label>
+        <label htmlFor="booking-intake">{say.form.workOn}</label>
         <textarea
           id="booking-intake"
           rows={3}
@@ -316,13 +315,13 @@ function DetailsStep(props: Props & { nav: React.ReactNode }) {
           }}
         />
       </div>
-      <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} />
+      <FormFooter error={error} errorId={errorId} busy={busy} nav={props.nav} label={say.panel.continue} />
     </form>
   );
 }
 
 /** A step's error (announced) and its Continue / Go back / Cancel row. */
-function FormFooter({ error, errorId, busy, nav }: { error: string | null; errorId: string; busy: boolean; nav: React.ReactNode }) {
+function FormFooter({ error, errorId, busy, nav, label }: { error: string | null; errorId: string; busy: boolean; nav: React.ReactNode; label: string }) {
   return (
     <>
       {error && (
@@ -332,7 +331,7 @@ function FormFooter({ error, errorId, busy, nav }: { error: string | null; error
       )}
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
-          Continue
+          {label}
         </button>
         {nav}
       </div>

@@ -29,7 +29,8 @@ export interface ChatView {
   /** Opens another of the owner's chats. */
   switchTo(sessionId: string): void;
   /** Makes one of the tutors shown the pending match, then asks to book it. */
-  bookTutor(match: TutorMatch): Promise<boolean>;
+  /** Choose one of the other tutors and send `words` (the chat language's "Book this tutor"). */
+  bookTutor(match: TutorMatch, words?: string): Promise<boolean>;
   loadOlder(): Promise<void>;
   startOver(): void;
   /** Shows a reply's vote as the server stored it (this tab's, or another tab's pushed frame). */

@@ -94,9 +94,9 @@ export function useFallbackChat(): ChatView {
   );
 
   const bookTutor = useCallback(
-    async (match: TutorMatch) => {
+    async (match: TutorMatch, words: string = QUICK.book) => {
       updateLocal((current) => ({ ...current, fields: { ...current.fields, pendingMatch: match } }));
-      return send(QUICK.book);
+      return send(words);
     },
     [send, updateLocal],
   );

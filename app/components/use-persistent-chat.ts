@@ -211,7 +211,7 @@ export function usePersistentChat(available: boolean | undefined): PersistentCha
   );
 
   const bookTutor = useCallback(
-    async (match: TutorMatch) => {
+    async (match: TutorMatch, words: string = QUICK.book) => {
       if (client) {
         try {
           await state.mutate(await client.patchState({ pendingMatch: match }), { revalidate: false });
@@ -220,7 +220,7 @@ export function usePersistentChat(available: boolean | undefined): PersistentCha
           return false;
         }
       }
-      return send(QUICK.book);
+      return send(words);
     },
     [client, send, state],
   );

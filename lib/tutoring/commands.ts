@@ -97,9 +97,9 @@ export function contactMessage(name: string, email: string): string {
   return `${name.trim()}, ${email.trim()}`;
 }
 
-/** The booking form's details step, as the message the details parser reads. */
-export function detailsMessage(mode: MeetingMode, intake: string): string {
-  return `${mode === "online" ? QUICK.online : QUICK.inPerson}. ${intake.trim()}`;
+/** The booking form's details step, as the message the details parser reads, with the mode in the chat's words. */
+export function detailsMessage(mode: MeetingMode, intake: string, words: Readonly<Record<"online" | "inPerson", string>> = QUICK): string {
+  return `${mode === "online" ? words.online : words.inPerson}. ${intake.trim()}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { QUICK } from "../commands";
+import { QUICK_ES } from "./quick-es";
 import { isAnyTime, joinList, periodOf, rangeEnd, windowEnd } from "./shared";
 import type { Phrases } from "./types";
 
@@ -51,35 +51,7 @@ const timeWish: Phrases["timeWish"] = (criteria) => {
 const dayWish = (criteria: { day?: string }) => (criteria.day ? `el ${dayName(criteria.day)}` : "ningún día");
 
 export const ES: Phrases = {
-  quick: {
-    book: "Reservar este tutor",
-    others: "Ver otros tutores",
-    changeTime: "Cambiar la hora",
-    startOver: "Empezar de nuevo",
-    leaveMessage: "Dejar un mensaje al centro de tutorías",
-    changeIt: "Cambiarlo",
-    yes: "Sí",
-    no: "No",
-    confirm: "Confirmar la reserva",
-    back: "Volver",
-    cancel: "Cancelar",
-    online: "En línea",
-    inPerson: "En persona",
-    cancelBooking: "Cancelar mi reserva",
-    reschedule: "Mover mi reserva",
-    today: "Hoy",
-    tomorrow: "Mañana",
-    thisWeekend: "Este fin de semana",
-    morning: "Por la mañana",
-    afternoon: "Por la tarde",
-    evening: "Por la noche",
-    anyTime: "A cualquier hora",
-    // The chat page recognises these exact words to resend the last message (commands.ts, quickReplyText).
-    tryAgain: QUICK.tryAgain,
-    joinWaitlist: "Apuntarme a la lista de espera",
-    leaveWaitlist: "Salir de la lista de espera",
-    bookIt: "Reservarlo",
-  },
+  quick: QUICK_ES,
   tone: {
     friendly: {
       askSubject: "¿Con qué materia te gustaría ayuda?",
