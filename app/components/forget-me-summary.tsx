@@ -11,8 +11,8 @@ export function ForgetMeExplained() {
     <>
       <p>
         Deletes everything above, every chat from this browser (including chats in the trash), your notifications, your places on waitlists, your email
-        preferences, and the text and addresses of the emails about your bookings. This browser then gets a new identity; the old one holds nothing
-        and can no longer be used to chat or book. This cannot be undone.
+        preferences, and the text and addresses of the emails about your bookings. Signed in, it deletes your account too and signs out every
+        device. This browser then gets a new identity; the old one holds nothing and can no longer be used to chat or book. This cannot be undone.
       </p>
       <p data-testid="forget-me-kept">
         Kept: your bookings, because they are the tutoring center&apos;s record of its sessions (tutor, time, your name and email, attendance).{" "}
