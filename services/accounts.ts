@@ -107,7 +107,9 @@ export async function signInLinkInfo(env: Pick<Env, "DB">, { token, now }: { tok
   const parsed = SignInToken.safeParse(token);
   const link = parsed.success ? await peekSignInLink(env.DB, { token: parsed.data, now }) : null;
   if (!link) return fail("gone:sign_in_link", LINK_SPENT);
-  const [account, bookings] = await Promise.all([accountByEmail(env.DB, { address: link.address }), claimedBookings(env.DB, { address: link.address, owners: claimList(link.claims), today: "0000-00-00" })]);
+  const today = localNow(new Date(now), await centerTimeZone(env.DB)).date;
+  // The same bookings the email listed: the upcoming ones.
+  const [account, bookings] = await Promise.all([accountByEmail(env.DB, { address: link.address }), claimedBookings(env.DB, { address: link.address, owners: claimList(link.claims), today })]);
   return ok({ email: link.address, account: account !== null, bookings: bookings.length });
 }
 
