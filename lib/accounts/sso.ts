@@ -157,7 +157,7 @@ const optionalText = (max: number, pattern?: RegExp, message = "Use letters, dig
     .refine((value) => value === null || !pattern || pattern.test(value), message);
 
 /** A comma list as typed ("a, b") → its items, each checked; stored joined by commas. */
-const commaField = (item: z.ZodType<string>, maxItems: number) =>
+const commaField = (item: z.ZodType<string, string>, maxItems: number) =>
   z
     .string()
     .max(2_000)
