@@ -17,7 +17,7 @@ import type { StaffMemberEntry, StaffMemberList, StaffPendingInviteList, StaffRo
 import type { StaffClaimed, StaffInboxList, StaffInviteCreated, StaffInviteOptions, StaffMember, StaffSessionInfo, StaffSignedIn, StaffSignInOptions, StaffSite, NewStaffInvite } from "./staff/schemas";
 import type { ReminderPreference } from "./mail/reminder-preference";
 import type { AccountView, SignedIn, SignInLinkInfo } from "./accounts/schemas";
-import type { SsoConfig, SsoFinished, SsoStarted } from "./accounts/sso";
+import type { SsoConfig, SsoFinished, SsoSettingsView, SsoStarted } from "./accounts/sso";
 import type { MarkRead, NotificationList, NotificationPreferences, NotificationPreferencesInput, UnreadCount } from "./notifications/schemas";
 
 /**
@@ -203,6 +203,13 @@ export interface SidecarApi {
   /** Closes the center on `{ date, reason }`. */
   staffAddClosedDate(sessionToken: string, input: unknown): Promise<Result<CenterSettingsView>>;
   staffRemoveClosedDate(sessionToken: string, date: string): Promise<Result<CenterSettingsView>>;
+
+  // Campus sign-in (workers/staff/sso-settings.ts): admins only (403 otherwise); `secretPresent` is a boolean, never the secret.
+  staffSsoSettings(sessionToken: string): Promise<Result<SsoSettingsView>>;
+  /** Every provider field (SsoSettingsInput; empty clears); answers the settings as saved. */
+  staffUpdateSsoSettings(sessionToken: string, input: unknown): Promise<Result<SsoSettingsView>>;
+  /** Clears the issuer: SSO off at once. */
+  staffTurnOffSso(sessionToken: string): Promise<Result<SsoSettingsView>>;
 
   // Tutors (workers/staff/tutors.ts): every member may list and view; staff and admins add, edit and retire.
   /** Every tutor, retired ones flagged, and whether this member may edit. */

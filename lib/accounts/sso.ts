@@ -138,3 +138,79 @@ export type SsoStarted = { redirectUrl: string; flowCookie: string; expiresAt: n
 export type SsoFinished =
   | { kind: "student"; signedIn: SignedIn; returnTo: string }
   | { kind: "staff"; sessionToken: string; expiresAt: number; returnTo: string };
+
+// The settings page's "Campus sign-in" (workers/staff/sso-settings.ts): what an admin may save, by the
+// same rules ssoSettings() reads the columns with, so a saved provider is one the sign-in accepts.
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** Visible ASCII, no spaces: a client id or a claim name as providers issue them. */
+const TOKEN = /^[\x21-\x7e]+$/;
+
+/** A trimmed text field where empty means "not set" (null). */
+const optionalText = (max: number, pattern?: RegExp, message = "Use letters, digits and punctuation, no spaces.") =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullable()
+    .transform((value) => value || null)
+    .refine((value) => value === null || !pattern || pattern.test(value), message);
+
+/** A comma list as typed ("a, b") → its items, each checked; stored joined by commas. */
+const commaField = (item: z.ZodType<string, string>, maxItems: number) =>
+  z
+    .string()
+    .max(2_000)
+    .transform((text) => commaList(text))
+    .pipe(z.array(item).max(maxItems, `At most ${maxItems}.`))
+    .transform((items) => [...new Set(items)].join(","));
+
+const issuerField = optionalText(512).refine((value) => {
+  if (value === null) return true;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  const secure = url.protocol === "https:" || (url.protocol === "http:" && isLoopback(url));
+  return secure && !url.search && !url.hash && !url.username && !url.password;
+}, "An https URL (plain http only on a loopback host), without a query or fragment.");
+
+/** An admin's save of the provider columns: empty fields are cleared; an issuer needs a client id. */
+export const SsoSettingsInput = z
+  .object({
+    issuer: issuerField,
+    clientId: optionalText(256, TOKEN),
+    allowedDomains: commaField(
+      z
+        .string()
+        .max(253)
+        .transform((domain) => domain.toLowerCase().replace(/^@/, ""))
+        .refine((domain) => HOSTNAME.test(domain), "Each domain a hostname, like campus.edu."),
+      50,
+    ),
+    staffClaim: optionalText(128, TOKEN),
+    staffValues: commaField(z.string().max(200), 50),
+    adminValues: commaField(z.string().max(200), 50),
+    label: optionalText(80),
+  })
+  .strict()
+  .superRefine((input, context) => {
+    if (input.issuer && !input.clientId) context.addIssue({ code: "custom", path: ["clientId"], message: "A client id is needed with an issuer." });
+  });
+export type SsoSettingsInput = z.infer<typeof SsoSettingsInput>;
+
+/** What the admin's page shows: the columns as stored, whether the deployment holds the secret (never the secret), and so whether SSO is on. */
+export const SsoSettingsView = z.object({
+  issuer: z.string().nullable(),
+  clientId: z.string().nullable(),
+  allowedDomains: z.string(),
+  staffClaim: z.string().nullable(),
+  staffValues: z.string(),
+  adminValues: z.string(),
+  label: z.string().nullable(),
+  secretPresent: z.boolean(),
+  enabled: z.boolean(),
+});
+export type SsoSettingsView = z.infer<typeof SsoSettingsView>;

@@ -1,4 +1,4 @@
-import type { SsoColumns } from "../../lib/accounts/sso";
+import type { SsoColumns, SsoSettingsInput } from "../../lib/accounts/sso";
 import type { StaffRole } from "../../lib/staff/schemas";
 
 /** D1 queries for campus single sign-on (services/oidc.ts): the center's provider settings, and a staff session opened by it. */
@@ -12,6 +12,23 @@ export async function ssoColumns(db: D1Database): Promise<SsoColumns | null> {
        FROM center_settings WHERE id = 1`,
     )
     .first<SsoColumns>();
+}
+
+/** An admin's save of the provider columns (the settings page), one row written; `updated_by` is the admin. */
+export async function updateSsoColumns(db: D1Database, { settings, staffId, now }: { settings: SsoSettingsInput; staffId: string; now: number }): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE center_settings SET oidc_issuer = ?1, oidc_client_id = ?2, oidc_allowed_domains = ?3, oidc_staff_claim = ?4,
+         oidc_staff_values = ?5, oidc_admin_values = ?6, oidc_label = ?7, updated_at = ?8, updated_by = ?9
+       WHERE id = 1`,
+    )
+    .bind(settings.issuer, settings.clientId, settings.allowedDomains, settings.staffClaim, settings.staffValues, settings.adminValues, settings.label, now, staffId)
+    .run();
+}
+
+/** "Turn off": the issuer cleared (SSO off at once), the rest kept for turning it on again; one row written. */
+export async function clearSsoIssuer(db: D1Database, { staffId, now }: { staffId: string; now: number }): Promise<void> {
+  await db.prepare("UPDATE center_settings SET oidc_issuer = NULL, updated_at = ?1, updated_by = ?2 WHERE id = 1").bind(now, staffId).run();
 }
 
 /**

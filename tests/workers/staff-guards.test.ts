@@ -37,6 +37,9 @@ const GUARDED: { name: string; roles: StaffRole[]; call: Call }[] = [
   { name: "staffUpdateCenterSettings", roles: ["admin"], call: (token) => sidecar.staffUpdateCenterSettings(token, { name: "Hijacked" }) },
   { name: "staffAddClosedDate", roles: ["admin"], call: (token) => sidecar.staffAddClosedDate(token, { date: "2031-01-01", reason: "guard" }) },
   { name: "staffRemoveClosedDate", roles: ["admin"], call: (token) => sidecar.staffRemoveClosedDate(token, "2031-01-02") },
+  { name: "staffSsoSettings", roles: ["admin"], call: (token) => sidecar.staffSsoSettings(token) },
+  { name: "staffUpdateSsoSettings", roles: ["admin"], call: (token) => sidecar.staffUpdateSsoSettings(token, { issuer: "https://evil.example", clientId: "x", allowedDomains: "", staffClaim: null, staffValues: "", adminValues: "", label: null }) },
+  { name: "staffTurnOffSso", roles: ["admin"], call: (token) => sidecar.staffTurnOffSso(token) },
   { name: "staffTutors", roles: ["admin", "staff", "tutor"], call: (token) => sidecar.staffTutors(token) },
   { name: "staffTutor", roles: ["admin", "staff", "tutor"], call: (token) => sidecar.staffTutor(token, "t-guard") },
   { name: "staffCreateTutor", roles: ["admin", "staff"], call: (token) => sidecar.staffCreateTutor(token, { name: "" } as never) },
@@ -75,7 +78,7 @@ async function state() {
   const queue = env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName("global"));
   const bookings = await env.DB.prepare("SELECT group_concat(id || status || COALESCE(attendance, '') || COALESCE(tutor_note, ''), ',') AS rows FROM bookings").first();
   const center = await env.DB.prepare(
-    `SELECT (SELECT json_object('name', name, 'updated', updated_at) FROM center_settings) AS settings, (SELECT COUNT(*) FROM center_closed_dates) AS closed,
+    `SELECT (SELECT json_object('name', name, 'updated', updated_at, 'issuer', oidc_issuer, 'client', oidc_client_id) FROM center_settings) AS settings, (SELECT COUNT(*) FROM center_closed_dates) AS closed,
             (SELECT group_concat(id || COALESCE(retired_at, '') || COALESCE(updated_at, ''), ',') FROM tutors) AS tutors,
             (SELECT group_concat(alias_key || '|' || subject, ',') FROM subject_aliases) AS aliases`,
   ).first();

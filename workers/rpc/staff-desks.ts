@@ -3,6 +3,7 @@ import type { TutorInputDraft } from "../../lib/staff/tutor-schemas";
 import { StaffInbox } from "../staff/inbox";
 import { StaffSchedule } from "../staff/schedule";
 import { CenterSettingsDesk } from "../staff/center-settings";
+import { SsoSettingsDesk } from "../staff/sso-settings";
 import { StaffTutors } from "../staff/tutors";
 import { StaffSubjectAliases } from "../staff/subject-aliases";
 import type { SubjectAliasInput } from "../../lib/staff/alias-schemas";
@@ -82,6 +83,21 @@ export class StaffDesksRpc extends StaffAccessRpc {
 
   async staffRemoveClosedDate(sessionToken: string, date: string) {
     return this.guard(() => new CenterSettingsDesk(this.env).removeClosedDate(sessionToken, date));
+  }
+
+  // Campus sign-in (workers/staff/sso-settings.ts): admins only; the secret's presence as a boolean, never the secret.
+
+  async staffSsoSettings(sessionToken: string) {
+    return this.guard(() => new SsoSettingsDesk(this.env).read(sessionToken));
+  }
+
+  async staffUpdateSsoSettings(sessionToken: string, input: unknown) {
+    return this.guard(() => new SsoSettingsDesk(this.env).update(sessionToken, input));
+  }
+
+  /** Clears the issuer: SSO off at once. */
+  async staffTurnOffSso(sessionToken: string) {
+    return this.guard(() => new SsoSettingsDesk(this.env).turnOff(sessionToken));
   }
 
   // Tutors (workers/staff/tutors.ts): add, edit, retire; each method checks the session and role, then validates.

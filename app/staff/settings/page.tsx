@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { signedInStaff, StaffPage } from "../staff-page";
 import { SettingsForm } from "./settings-form";
 
@@ -10,6 +11,11 @@ export default async function StaffSettingsPage() {
   return (
     <StaffPage title="Center settings">
       <p className="subtitle">The assistant applies these rules to every search and booking, and explains them to students.</p>
+      {session.member.role === "admin" && (
+        <p>
+          <Link href="/staff/settings/sign-in">Campus sign-in</Link>: let students and staff sign in with their campus account.
+        </p>
+      )}
       <SettingsForm canEdit={session.member.role === "admin"} />
     </StaffPage>
   );

@@ -1,0 +1,1 @@
+export { SsoSettingsInput as SsoSettingsBody } from "@/lib/accounts/sso";
