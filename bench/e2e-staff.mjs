@@ -65,7 +65,7 @@ export async function staffRun(ownerId) {
   steps.push(await staffStep("save a tutor's hours, one range moved (staffUpdateTutor)", "staffUpdateTutor", token, tutorId, { name, bio, mode, subjects, hours: moveOneRange(availability) }));
   const settings = await staffStep("read the center settings (staffCenterSettings)", "staffCenterSettings", token);
   steps.push(settings);
-  const { closedDates: _closedDates, ...unchanged } = settings.output.value;
+  const { closedDates: _closedDates, modelReaderAvailable: _modelReaderAvailable, ...unchanged } = settings.output.value;
   steps.push(await staffStep("save the center settings unchanged (staffUpdateCenterSettings)", "staffUpdateCenterSettings", token, unchanged));
   steps.push(await staffStep("open analytics, 7 days by day (staffAnalytics)", "staffAnalytics", token, { from: addDays(thisWeek.today, -6), to: thisWeek.today, granularity: "day" }));
   steps.push(await staffStep("open the inbox (staffInbox)", "staffInbox", token));
