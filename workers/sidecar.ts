@@ -22,7 +22,7 @@ export { Notifications } from "../durable-objects/notifications";
 /**
  * The sidecar's front door: typed RPC for the web worker's SIDECAR binding (lib/sidecar-api.ts),
  * its methods grouped by capability in workers/rpc/ (bots, chats, bookings, memory, notifications,
- * staff access, staff desks); plain HTTP for sockets and the internal endpoints; the weekly cron.
+ * staff access, staff desks, student accounts); plain HTTP for sockets and the internal endpoints; the weekly cron.
  */
 export default class Sidecar extends AccountsRpc implements SidecarApi {
   /** Plain HTTP is not an API here: a health check, chat sockets (by ticket), and the key-guarded internal endpoints. */

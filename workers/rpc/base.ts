@@ -16,7 +16,7 @@ const NO_CHAT = "No chat session with that id belongs to you.";
  *
  * The sidecar's methods are grouped by capability, one class per file in this folder, each extending
  * the one before (Workers RPC serves the methods of the whole chain): bots → chats → bookings →
- * memory → notifications → staff access → staff desks → `Sidecar` (workers/sidecar.ts). The order
+ * memory → notifications → staff access → staff desks → accounts → `Sidecar` (workers/sidecar.ts). The order
  * only composes them; no group calls another's methods.
  */
 export abstract class SidecarBase extends WorkerEntrypoint<Env> {
