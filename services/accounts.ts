@@ -1,4 +1,4 @@
-import { CONFIRM_LINK_MS, LAST_SEEN_EVERY_MS, SIGN_IN_LINK_MS, SignInToken, type AccountView, type SignedIn, type SignInLinkInfo } from "../lib/accounts/schemas";
+import { CONFIRM_LINK_MS, LAST_SEEN_EVERY_MS, SIGN_IN_LINK_MS, SIGNED_OUT_MESSAGE, SignInToken, type AccountView, type SignedIn, type SignInLinkInfo } from "../lib/accounts/schemas";
 import { signInMessage, signInUrl } from "../lib/accounts/sign-in-mail";
 import { formatDate, localNow } from "../lib/calendar";
 import { fail, ok, type Result } from "../lib/errors";
@@ -47,7 +47,6 @@ export type AccountEnv = MergeEnv & LinkMailEnv & Pick<Env, "MAIL_OUTBOX">;
 
 const LINK_SENT = "If that address can receive email from us, a sign-in link is on its way. It works once, within 15 minutes.";
 const LINK_SPENT = "This sign-in link has been used, has expired, or is not one of ours. Ask for a new one on the sign-in page.";
-const SIGNED_OUT = "You are signed out. Sign in again to see your account.";
 
 /**
  * Mails a sign-in link to `email` (limits are the caller's: per address and per network). The answer
@@ -168,7 +167,7 @@ async function releaseHeldMail(env: AccountEnv, { address, now }: { address: str
  */
 export async function checkAccountSession(env: Pick<Env, "DB">, { sessionId, now }: { sessionId: string; now: number }): Promise<Result<{ ownerId: string; email: string }>> {
   const session = await liveSession(env.DB, { sessionId });
-  if (!session) return fail("unauthorized:account", SIGNED_OUT);
+  if (!session) return fail("unauthorized:account", SIGNED_OUT_MESSAGE);
   if (now - session.lastSeenAt >= LAST_SEEN_EVERY_MS) await touchSession(env.DB, { sessionId, now });
   return ok({ ownerId: session.ownerId, email: session.email });
 }
@@ -176,7 +175,7 @@ export async function checkAccountSession(env: Pick<Env, "DB">, { sessionId, now
 /** The account page: the address and the devices signed in (a merge left pending is finished first). */
 export async function accountOverview(env: AccountEnv, { sessionId, now }: { sessionId: string; now: number }): Promise<Result<AccountView>> {
   const session = await liveSession(env.DB, { sessionId });
-  if (!session) return fail("unauthorized:account", SIGNED_OUT);
+  if (!session) return fail("unauthorized:account", SIGNED_OUT_MESSAGE);
   await finishMerges(env, { toOwner: session.ownerId, now });
   const devices = await accountSessions(env.DB, { accountId: session.id });
   return ok({
@@ -196,7 +195,7 @@ export async function signOutAccount(
 ): Promise<Result<{ signedOut: number }>> {
   const session = await liveSession(env.DB, { sessionId });
   // Already signed out: this device is signed out either way.
-  if (!session) return device ? fail("unauthorized:account", SIGNED_OUT) : ok({ signedOut: 0 });
+  if (!session) return device ? fail("unauthorized:account", SIGNED_OUT_MESSAGE) : ok({ signedOut: 0 });
   if (everywhere) return ok({ signedOut: await endAllSessions(env.DB, { accountId: session.id, now }) });
   const ended = await endSession(env.DB, { accountId: session.id, sessionId: device ?? sessionId, now });
   if (device && !ended) return fail("not_found:route", "No device of yours with that id is signed in.");

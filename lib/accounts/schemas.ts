@@ -21,6 +21,13 @@ export const ACCOUNT_RECHECK_MS = 10 * 60_000;
 /** A device's "last seen" moves at most this often (one row written each time). */
 export const LAST_SEEN_EVERY_MS = 60 * 60_000;
 
+/**
+ * The one answer for "not signed in", whoever decides it: the web worker (no account cookie, or one
+ * whose session ended at its last check) or the sidecar (a session signed out since). The same words,
+ * so a page cannot tell which, and nothing depends on when the cookie was last checked.
+ */
+export const SIGNED_OUT_MESSAGE = "You are signed out. Sign in again to see your account.";
+
 /** `as-` and 128 random bits: one signed-in device. */
 export const AccountSessionId = z.string().regex(/^as-[0-9a-f]{32}$/);
 

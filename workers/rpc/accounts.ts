@@ -1,4 +1,4 @@
-import { AccountSessionId, SignInLinkRequest, SignOutRequest } from "../../lib/accounts/schemas";
+import { AccountSessionId, SIGNED_OUT_MESSAGE, SignInLinkRequest, SignOutRequest } from "../../lib/accounts/schemas";
 import { fail, zodIssues, type Result } from "../../lib/errors";
 import { recipientAddress } from "../../lib/mail/recipients";
 import { clock } from "../../lib/time";
@@ -8,7 +8,6 @@ import { ssoConfig, ssoFinish, ssoStart } from "../../services/oidc";
 import { usableIp, type Caller } from "../../services/limits";
 import { StaffDesksRpc } from "./staff-desks";
 
-const SIGNED_OUT = "You are signed out. Sign in again to see your account.";
 
 /** Student accounts (services/accounts.ts): sign-in links, sessions, the account page, the export. */
 export class AccountsRpc extends StaffDesksRpc {
@@ -73,7 +72,7 @@ export class AccountsRpc extends StaffDesksRpc {
 
   private withAccountSession<T>(sessionId: unknown, work: (id: string) => Promise<Result<T>>): Promise<Result<T>> {
     const id = AccountSessionId.safeParse(sessionId);
-    if (!id.success) return Promise.resolve(fail("unauthorized:account", SIGNED_OUT));
+    if (!id.success) return Promise.resolve(fail("unauthorized:account", SIGNED_OUT_MESSAGE));
     return this.guard(() => work(id.data));
   }
 }

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { SIGNED_OUT_MESSAGE } from "@/lib/accounts/schemas";
 import { callSidecar } from "@/lib/server/call-sidecar";
 import { handle, json } from "@/lib/server/http";
 import { openOwnerRoute } from "@/lib/server/owner-route";
@@ -10,7 +11,7 @@ export type { AccountView } from "./schema";
 export function GET(request: Request) {
   return handle("GET account", async () => {
     const { owner, sidecar } = await openOwnerRoute(request);
-    if (!owner.account) throw new AppError("unauthorized:account", "This browser is not signed in.");
+    if (!owner.account) throw new AppError("unauthorized:account", SIGNED_OUT_MESSAGE);
     const { sessionId } = owner.account;
     return json(await callSidecar(() => sidecar.accountOverview(sessionId)), { owner });
   });

@@ -1,4 +1,5 @@
 import { AppError } from "@/lib/errors";
+import { SIGNED_OUT_MESSAGE } from "@/lib/accounts/schemas";
 import { callSidecar } from "@/lib/server/call-sidecar";
 import { CLEARED_ACCOUNT_COOKIE } from "@/lib/server/account-cookie";
 import { handle, json, readJsonBody } from "@/lib/server/http";
@@ -14,7 +15,7 @@ export function POST(request: Request) {
   return handle("POST account sign-out", async () => {
     const input = await readJsonBody(request, SignOutRequest);
     const { owner, sidecar } = await openOwnerRoute(request);
-    if (!owner.account) throw new AppError("unauthorized:account", "This browser is not signed in.");
+    if (!owner.account) throw new AppError("unauthorized:account", SIGNED_OUT_MESSAGE);
     const { sessionId } = owner.account;
     const { signedOut } = await callSidecar(() => sidecar.signOutAccount(sessionId, input));
     const thisDevice = input.device === undefined || input.device === sessionId;
