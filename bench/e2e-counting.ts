@@ -14,7 +14,7 @@ import type { RowCounts } from "../durable-objects/sql";
  * rowCounts() over RPC and comparing with what the registry holds.
  */
 
-export type DoClass = "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "Waitlist" | "Notifications";
+export type DoClass = "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "Waitlist" | "Notifications" | "Center";
 /** Who issued a D1 statement: the sidecar's entrypoint or one of the Durable Objects. */
 export type Origin = "entrypoint" | DoClass;
 
@@ -318,6 +318,7 @@ const NAMESPACES: Record<string, DoClass> = {
   STUDENT_MEMORY: "StudentMemory",
   WAITLIST: "Waitlist",
   NOTIFICATIONS: "Notifications",
+  CENTER: "Center",
 };
 
 /** Same binding in, same wrapper out: code that caches per binding (services/db/catalog.ts's subject list) behaves as in production. */

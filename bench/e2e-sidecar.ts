@@ -14,6 +14,7 @@ import Sidecar, {
   StudentMemory as ProductStudentMemory,
   Waitlist as ProductWaitlist,
   Notifications as ProductNotifications,
+  Center as ProductCenter,
 } from "../workers/sidecar";
 import { analyticsObject } from "../services/objects";
 import {
@@ -239,6 +240,18 @@ export class Notifications extends ProductNotifications {
   }
 }
 
+export class Center extends ProductCenter {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, instrumentEnv(env, "Center"));
+    track("Center", ctx, () => this.rowCounts());
+  }
+
+  override async alarm(): Promise<void> {
+    countAlarmRun("Center");
+    await super.alarm();
+  }
+}
+
 export default class BenchSidecar extends Sidecar {
   constructor(ctx: ExecutionContext, env: Env) {
     super(ctx, instrumentEnv(env, "entrypoint"));
@@ -384,6 +397,8 @@ async function verify() {
         return env.WAITLIST.get(env.WAITLIST.idFromString(id)).rowCounts();
       case "Notifications":
         return env.NOTIFICATIONS.get(env.NOTIFICATIONS.idFromString(id)).rowCounts();
+      case "Center":
+        return env.CENTER.get(env.CENTER.idFromString(id)).rowCounts();
     }
   };
   const objects = liveObjects();

@@ -15,6 +15,9 @@ import { ChatAnalyticsReport } from "./chat/analytics-report";
 import { countsOf } from "../lib/analytics/batch";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
+import { ChatCenter } from "./chat/center";
+import type { CenterSnapshot } from "../lib/center/snapshot";
+import { ChatListing } from "./chat/listing";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
 import * as store from "./chat/store";
 import { messageEvents, storedAnswer, type SessionMeta, type Stored, type StoredInput } from "./chat/stored";
@@ -33,9 +36,6 @@ import { CountingSql, migrate, type RowCounts } from "./sql";
 
 export type { Stored } from "./chat/stored";
 
-/** The D1 list entry's `updated_at` is refreshed at most this often. */
-const LIST_TOUCH_MS = 60 * 60 * 1000;
-
 export class ChatSession extends DurableObject<Env> {
   private readonly db: CountingSql;
   private readonly sockets: ChatSockets;
@@ -50,14 +50,16 @@ export class ChatSession extends DurableObject<Env> {
   private recentCache: store.RecentMessages | null = null;
   /** Exchanges run one at a time: a turn awaits D1, and a second message must see the first one's fields. */
   private turns: Promise<unknown> = Promise.resolve();
-  /** When the D1 list entry was last touched (stored in the session row). */
-  private listedAt: number | null = null;
+  /** The chat's D1 row: written with its first message, its order touched at most hourly. */
+  private readonly listing = new ChatListing(this.env.DB, (at) => store.setListedAt(this.db, at));
   /** The pace a student may send at (lib/rate-limits.ts); the benchmark's subclass lifts it. */
   protected readonly messageLimit: BucketRule = LIMITS.messagesPerChat;
   /** The chat's limits: the message rule read on every take, so the subclass's lift applies. */
   private readonly admission = new ChatAdmission(this.env, this.env.DB, () => ({ messagesPerChat: this.messageLimit, patchesPerChat: LIMITS.patchesPerChat, votesPerChat: LIMITS.votesPerChat }));
   /** The owner's memory, as this chat last read or learned it (kept in the session row once it exists). */
-  private readonly memory = new ChatMemory(this.env, (copy) => this.meta?.ownerId === copy.ownerId && store.writeMemoryCopy(this.db, copy));
+  private readonly memory = new ChatMemory(this.env, (copy) => this.meta !== null && (copy === null ? store.dropMemoryCopy(this.db) : this.meta.ownerId === copy.ownerId && store.writeMemoryCopy(this.db, copy)));
+  /** The center's policy and catalog version, asked once per wake and kept current by the Center's pushes. */
+  private readonly center = new ChatCenter(this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,7 +85,7 @@ export class ChatSession extends DurableObject<Env> {
       deletedAt: row.deleted_at,
     };
     this.fields = store.fieldsOf(row);
-    this.listedAt = row.listed_at ?? row.created_at;
+    this.listing.restore(row.listed_at);
     this.memory.restore({ ownerId: row.owner_id, facts: row.memory_facts, version: row.memory_version });
   }
 
@@ -148,16 +150,20 @@ export class ChatSession extends DurableObject<Env> {
     const { isNew, before } = admitted;
 
     const question: ChatMessage = { seq: this.lastSeq + 1, id: message.id, role: "user", content: message.content, createdAt: now };
-    const turn = await builtinTurn({
-      env: this.env, sessionId, ownerId,
-      messageId: message.id,
-      content: message.content,
-      fields: this.fields,
-      transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
-      now: new Date(now),
-      memory: () => this.memory.recall(ownerId, now),
-      client,
-    });
+    const [listed, turn] = await Promise.all([
+      this.listing.record({ id: sessionId, ownerId, content: message.content, now }),
+      builtinTurn({
+        env: this.env, sessionId, ownerId,
+        messageId: message.id,
+        content: message.content,
+        fields: this.fields,
+        transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
+        now: new Date(now),
+        center: () => this.center.current(sessionId, now),
+        memory: () => this.memory.recall(ownerId, now),
+        client,
+      }),
+    ]);
     const events = [...messageEvents(isNew), ...turn.events];
     await this.report.due();
     // The chat may have gone to the trash (or been claimed) while the turn awaited D1.
@@ -165,15 +171,15 @@ export class ChatSession extends DurableObject<Env> {
 
     const replies = turn.replies.map((reply, index) => ({ id: store.builtinReplyId(message.id, index), role: "assistant" as const, ...reply }));
     const fieldsBefore = this.fields;
-    const added = this.ctx.storage.transactionSync(() => {
-      if (this.meta === null) this.create(ownerId, sessionId, now);
+    const { added, touchList } = this.ctx.storage.transactionSync(() => {
+      if (this.meta === null) this.create(ownerId, sessionId, now, listed);
       const stored = this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(events) }, ...replies], now);
       this.applyFields(turn.patch, now);
-      return stored;
+      return { added: stored, touchList: this.listing.listed(listed, isNew, now) };
     });
     this.announce(added, fieldsBefore);
     this.memory.learn({ ownerId, chatId: sessionId, seq: added[0]?.seq ?? question.seq, message: message.content, lesson: turn.lesson, now });
-    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events }));
+    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList, before, events }));
   }
 
   /**
@@ -201,17 +207,17 @@ export class ChatSession extends DurableObject<Env> {
     const admitted = await this.admit(ownerId, message.id, now, client);
     if ("done" in admitted) return admitted.done;
     const { isNew, before } = admitted;
+    const listed = await this.listing.record({ id: sessionId, ownerId, content: message.content, now });
     await this.report.due();
     // The chat may have gone to the trash (or been claimed) while the alarm was set.
     if (isNew ? this.meta !== null && this.meta.ownerId !== ownerId : !this.authorize(ownerId)) return this.refusal(ownerId);
-    const added = this.ctx.storage.transactionSync(() => {
-      if (this.meta === null) this.create(ownerId, sessionId, now);
-      return this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(messageEvents(isNew)) }], now);
+    const { added, touchList } = this.ctx.storage.transactionSync(() => {
+      if (this.meta === null) this.create(ownerId, sessionId, now, listed);
+      const stored = this.insert([{ id: message.id, role: "user", content: message.content, counts: countsOf(messageEvents(isNew)) }], now);
+      return { added: stored, touchList: this.listing.listed(listed, isNew, now) };
     });
     this.announce(added, this.fields);
-    return ok(
-      this.stored(added[0]!, { sessionCreated: isNew, touchList: isNew ? this.markListed(now) : this.listTouchDue(now), before, events: messageEvents(isNew) }),
-    );
+    return ok(this.stored(added[0]!, { sessionCreated: isNew, touchList, before, events: messageEvents(isNew) }));
   }
 
   /**
@@ -417,6 +423,16 @@ export class ChatSession extends DurableObject<Env> {
     this.sockets.closed(ws);
   }
 
+  /** The owner's memory changed (durable-objects/student-memory.ts): a copy older than `version` is dropped. */
+  memoryChanged(ownerId: string, version: number | null): void {
+    this.memory.changed(ownerId, version);
+  }
+
+  /** The Center's push after a staff edit (durable-objects/center.ts): the next turn uses it. */
+  centerChanged(snapshot: CenterSnapshot): void {
+    this.center.changed(snapshot);
+  }
+
   /** Bytes of SQLite storage this object holds (tests assert a hard delete frees it). */
   storageBytes(): number {
     return this.ctx.storage.sql.databaseSize;
@@ -468,8 +484,8 @@ export class ChatSession extends DurableObject<Env> {
     return notFound();
   }
 
-  private create(ownerId: string, sessionId: string, now: number): void {
-    store.insertSession(this.db, { sessionId, ownerId, now, memory: this.memory.unstored(ownerId) });
+  private create(ownerId: string, sessionId: string, now: number, listed: boolean): void {
+    store.insertSession(this.db, { sessionId, ownerId, now, memory: this.memory.unstored(ownerId), listedAt: listed ? now : null });
     this.meta = { sessionId, ownerId, createdAt: now, updatedAt: now, deletedAt: null };
     this.fields = EMPTY_SESSION_FIELDS;
     this.recentCache = store.RecentMessages.empty();
@@ -506,20 +522,6 @@ export class ChatSession extends DurableObject<Env> {
 
   private stored(message: ChatMessage, input: StoredInput): Stored {
     return storedAnswer(message, this.snapshot(this.meta!), { ...input, after: this.db.counts() });
-  }
-
-  /** A new chat's D1 row is written with it: the next touch is due an hour later. */
-  private markListed(now: number): boolean {
-    this.listedAt = now;
-    return false;
-  }
-
-  /** Stored, so an object woken from hibernation does not touch D1 again within the hour. */
-  private listTouchDue(now: number): boolean {
-    if (this.listedAt !== null && now - this.listedAt < LIST_TOUCH_MS) return false;
-    this.listedAt = now;
-    store.setListedAt(this.db, now);
-    return true;
   }
 
   private recent(): store.RecentMessages {

@@ -9,7 +9,9 @@ import type { TextModel } from "../lib/tutoring/rephrase";
 import { DAY_MS, GRACE_DAYS, OwnerId } from "../lib/schemas";
 import { memoryProfile } from "../services/db/memory";
 import { CountingSql, migrate, sql, type RowCounts } from "./sql";
-import { bumpMemoryVersion } from "../services/db/memory-version";
+import { bumpMemoryVersion, memoryVersion } from "../services/db/memory-version";
+import { ownerChatIds } from "../services/db/chats";
+import { chatSession } from "../services/objects";
 import { clock, fromPlatformAlarm, useClockOf } from "../lib/time";
 
 /**
@@ -88,6 +90,8 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
    * only, so `forgetAll` still leaves the storage of a never-used object. See `refusesStale`.
    */
   private forgottenAt: number | null = null;
+  /** The owner's memory version as this object last moved or read it (undefined: not known yet). */
+  private version: number | null | undefined = undefined;
 
   constructor(ctx: DurableObjectState, env: MemoryEnv) {
     super(ctx, env);
@@ -117,10 +121,26 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
    * Every fact held about `ownerId`, newest first (from memory: 0 rows read). A recall is a use:
    * the first one of a UTC day writes the day (1 row), later ones write nothing.
    */
-  recall(ownerId: string): Result<{ facts: StudentFact[] }> {
+  async recall(ownerId: string): Promise<Result<{ facts: StudentFact[]; version: number | null }>> {
     if (!this.mine(ownerId)) return notFound();
     this.touch(clock.now());
-    return ok({ facts: this.list() });
+    // The version first: a change landing in between labels these facts older than they are, never newer.
+    const version = await this.knownVersion(ownerId);
+    return ok({ facts: this.list(), version });
+  }
+
+  /**
+   * `profiles.memory_version` as this object last moved it, read from D1 once per wake (1 statement,
+   * on the first recall; null when D1 could not say, and then asked again next time).
+   */
+  private async knownVersion(ownerId: string): Promise<number | null> {
+    if (this.version !== undefined) return this.version;
+    const read = await memoryVersion(this.env.DB, { ownerId }).catch((error: unknown) => {
+      console.warn("[memory] could not read the memory version", error);
+      return null;
+    });
+    if (read !== null && this.version === undefined) this.version = read;
+    return read;
   }
 
   /**
@@ -254,15 +274,35 @@ export class StudentMemory extends DurableObject<MemoryEnv> {
    * the order the changes were made and whoever sees a change sees its version. If D1 cannot be
    * told, chats keep their copies until the next change moves it; the change itself stands.
    */
-  private changing<T extends object>(ownerId: string, change: () => T | Promise<T>): Promise<T & { facts: StudentFact[]; version: number | null }> {
-    return this.ctx.blockConcurrencyWhile(async () => {
+  private async changing<T extends object>(ownerId: string, change: () => T | Promise<T>): Promise<T & { facts: StudentFact[]; version: number | null }> {
+    const changed = await this.ctx.blockConcurrencyWhile(async () => {
       const done = await change();
       const version = await bumpMemoryVersion(this.env.DB, { ownerId }).catch((error: unknown) => {
         console.error("[memory] could not move the memory version", error);
         return null;
       });
+      // Unknown again when D1 could not be told: the next recall asks it.
+      this.version = version ?? undefined;
       return { ...done, facts: this.list(), version };
     });
+    await this.tellChats(ownerId, changed.version);
+    return changed;
+  }
+
+  /**
+   * Tells each of the owner's chats that its copy of this memory is older than `version` (null: than
+   * anything), before the change is answered, so every chat's next turn asks again: 1 D1 statement
+   * (the owner's chats, live or in the trash, by the index on their owner) and 1 call per chat. A chat not told (unreachable)
+   * keeps its copy until the next change reaches it, or a day (durable-objects/chat/memory.ts).
+   */
+  private async tellChats(ownerId: string, version: number | null): Promise<void> {
+    try {
+      const chats = await ownerChatIds(this.env.DB, { ownerId, limit: 200 });
+      const told = await Promise.allSettled(chats.map((id) => chatSession(this.env, id).memoryChanged(ownerId, version)));
+      for (const result of told) if (result.status === "rejected") console.warn("[memory] could not tell a chat of a change", result.reason);
+    } catch (error) {
+      console.warn("[memory] could not list the owner's chats to tell them of a change", error);
+    }
   }
 
   /**

@@ -8,15 +8,15 @@ import { describeEffectOutcome, respond, type AssistantEffect, type AssistantRep
 import { rephraseReplies, workersAiRephraser } from "../lib/tutoring/rephrase";
 import { workersAiSlotReader, type ToolModel } from "./slot-reader";
 import { QUICK } from "../lib/tutoring/commands";
-import { recordChat, touchChat } from "./db/chats";
+import type { CenterSnapshot } from "../lib/center/snapshot";
+import { touchChat } from "./db/chats";
 import { createD1Catalog } from "./db/catalog";
-import { readCenterPolicy } from "./db/center";
 import { performEffect } from "./effects";
 import type { AnalyticsEvent, WaitUntil } from "./analytics";
 import { chatSession, messageQueue } from "./objects";
 
 /** What the built-in assistant's turn needs from the sidecar's environment. */
-export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER" | "INTERNAL_KEY" | "MAIL_FROM"> & {
+export type TurnEnv = Pick<Env, "DB" | "CENTER" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSION_MANAGER" | "BOT_MODE" | "ASSISTANT_PHRASING" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "RATE_LIMITER" | "INTERNAL_KEY" | "MAIL_FROM"> & {
   AI?: Parameters<typeof workersAiRephraser>[0] & ToolModel;
 };
 
@@ -30,8 +30,7 @@ export type TurnEnv = Pick<Env, "DB" | "CHAT_SESSION" | "MESSAGE_QUEUE" | "SESSI
  *   then the MessageQueue holds it until an outside bot claims and completes it.
  *
  * A retried POST (same message id) stores, answers and enqueues nothing twice.
- * The D1 `chats` row is written when the chat is born (and repaired by any
- * later message if that failed) and its order touched at most hourly.
+ * The D1 `chats` row's order is touched at most hourly.
  */
 export async function acceptUserMessage(input: {
   env: TurnEnv;
@@ -56,12 +55,8 @@ export async function acceptUserMessage(input: {
   const { sent, touchList } = stored.value;
   // What this message started (a chat, a booking, a hand-off) is stored with it and reported by the
   // chat itself, in batches from its alarm (durable-objects/chat/analytics-report.ts): no call here.
-  // The chat's D1 row (its list entry, soft delete and purge) is made sure of on every accepted
-  // message: an insert that finds the row writes nothing (one row read), and one that failed before
-  // is repaired by the next message instead of leaving a chat nobody can list, delete or purge.
-  await recordChat(env.DB, { id: sessionId, ownerId, title: titleFrom(message.content), now: now.getTime() }).catch((error: unknown) =>
-    console.error("[chats] could not record chat", sessionId, error),
-  );
+  // The chat's D1 row (its list entry, soft delete and purge) is written by the chat itself when it
+  // is born, and by its next message if that failed (durable-objects/chat-session.ts, `list`).
 
   if (env.BOT_MODE === "external") {
     // Idempotent on the message id, so a retry after a crash here still queues it once.
@@ -88,6 +83,8 @@ export async function builtinTurn(input: {
   /** The newest messages, the student's new one last (a hand-off to staff carries them). */
   transcript: () => ChatMessage[];
   now: Date;
+  /** The center's policy and catalog version (the ChatSession's copy, or one call to its Center). */
+  center: () => Promise<CenterSnapshot>;
   /** The student's memory (the ChatSession's copy, or one call to their StudentMemory); undefined when none. */
   memory?: () => Promise<MemoryView | undefined>;
   /** Where the message came from, for the limits on cancels, moves and waitlist joins by address. */
@@ -98,16 +95,13 @@ export async function builtinTurn(input: {
   const events: AnalyticsEvent[] = [];
   let lesson: TurnLesson | undefined;
   try {
-    // The center's rules, one batch per turn (closed dates from two days back, today anywhere on earth, on),
-    // read alongside the student's memory.
-    const [policy, memory] = await Promise.all([
-      readCenterPolicy(env.DB, { fromDate: new Date(now.getTime() - 2 * 86_400_000).toISOString().slice(0, 10) }),
-      input.memory?.(),
-    ]);
+    // The center's rules and catalog version (the chat's copy: no D1 statement), alongside the student's memory.
+    const [center, memory] = await Promise.all([input.center(), input.memory?.()]);
+    const { policy } = center;
     // Switched on by an admin (the setting comes in the policy's batch) where the deployment has a model: it may
     // only fill the parse's slots, and only when the deterministic reader is unsure (lib/tutoring/model-reader.ts).
     const reader = policy.assistantReader === "model" && env.AI ? workersAiSlotReader(env.AI) : undefined;
-    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB), policy, ...(memory ? { memory } : {}), ...(reader ? { reader } : {}) });
+    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB, { version: center.catalogVersion }), policy, ...(memory ? { memory } : {}), ...(reader ? { reader } : {}) });
     let replies = turn.replies;
     let patch = turn.patch;
     if (turn.effect) {
@@ -167,8 +161,3 @@ function lessonOf(fields: SessionFields, effect: AssistantEffect, outcome: Effec
 }
 
 export const TURN_FAILED = "Sorry, I couldn't work that out just now. Please send it again in a moment.";
-
-function titleFrom(content: string): string {
-  const line = content.replace(/\s+/g, " ").trim();
-  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
-}

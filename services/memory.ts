@@ -11,13 +11,14 @@ import { studentMemory } from "./objects";
 export type MemoryEnv = Pick<Env, "STUDENT_MEMORY">;
 
 /**
- * One DO call: every fact held about `ownerId` (none when it knows nothing), or null when the
- * memory could not be asked (the turn goes on without it).
+ * One DO call: every fact held about `ownerId` (none when it knows nothing) and the memory version
+ * they are at, or null when the memory could not be asked (the turn goes on without it).
  */
-export async function recallFacts(env: MemoryEnv, ownerId: string): Promise<{ facts: StudentFact[] } | null> {
+export async function recallFacts(env: MemoryEnv, ownerId: string): Promise<{ facts: StudentFact[]; version: number | null } | null> {
   try {
     const recalled = await studentMemory(env, ownerId).recall(ownerId);
-    return { facts: recalled.ok ? recalled.value.facts : [] };
+    // A memory never written ("not found" to everyone) is the empty memory at version 0.
+    return recalled.ok ? recalled.value : { facts: [], version: 0 };
   } catch (error) {
     console.warn("[memory] could not recall", error);
     return null;

@@ -1,4 +1,5 @@
 import type { LimiterRule } from "../lib/rate-limits";
+import { FIRST_CENTER } from "../lib/center/snapshot";
 import { waitlistName, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 
 /**
@@ -9,8 +10,9 @@ import { waitlistName, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
  * | object         | one instance per                      |
  * |----------------|---------------------------------------|
  * | ChatSession    | chat (session id)                     |
- * | MessageQueue   | the deployment ("global")             |
- * | Analytics      | the deployment ("global")             |
+ * | Center         | center (its settings, policies, catalog version) |
+ * | MessageQueue   | center                                |
+ * | Analytics      | center                                |
  * | SessionManager | booking (booking id)                  |
  * | MailOutbox     | booking (booking id)                  |
  * | Waitlist       | slot (tutor, date, start)             |
@@ -19,20 +21,32 @@ import { waitlistName, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
  * | RateLimiter    | limit and key (rule, owner or /64)    |
  */
 
-/** The deployment-wide objects' one name. */
-const GLOBAL = "global";
+/**
+ * A center's shared object's name. The first center keeps the name its objects had when the
+ * deployment served one center ("global"), so its queue and counts stay where they are: migrated
+ * in place. Any other center's objects are `center:<id>`.
+ */
+export function centerObjectName(center: string): string {
+  return center === FIRST_CENTER ? "global" : `center:${center}`;
+}
+
+/** The center's settings, policies and catalog version, and the chats to tell when they change (durable-objects/center.ts). */
+export function centerObject(env: Pick<Env, "CENTER">, center: string = FIRST_CENTER) {
+  return env.CENTER.get(env.CENTER.idFromName(centerObjectName(center)));
+}
 
 export function chatSession(env: Pick<Env, "CHAT_SESSION">, sessionId: string) {
   return env.CHAT_SESSION.get(env.CHAT_SESSION.idFromName(sessionId));
 }
 
-/** The one queue for work that needs someone outside the chat: external bots and hand-offs to staff. */
-export function messageQueue(env: Pick<Env, "MESSAGE_QUEUE">) {
-  return env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName(GLOBAL));
+/** The center's queue for work that needs someone outside the chat: external bots and hand-offs to staff. */
+export function messageQueue(env: Pick<Env, "MESSAGE_QUEUE">, center: string = FIRST_CENTER) {
+  return env.MESSAGE_QUEUE.get(env.MESSAGE_QUEUE.idFromName(centerObjectName(center)));
 }
 
-export function analyticsObject(env: Pick<Env, "ANALYTICS">) {
-  return env.ANALYTICS.get(env.ANALYTICS.idFromName(GLOBAL));
+/** The center's counters, fed by each chat's hourly batch (durable-objects/chat/analytics-report.ts), never per exchange. */
+export function analyticsObject(env: Pick<Env, "ANALYTICS">, center: string = FIRST_CENTER) {
+  return env.ANALYTICS.get(env.ANALYTICS.idFromName(centerObjectName(center)));
 }
 
 /** The booking's session: its end alarm, then the room it closes. */

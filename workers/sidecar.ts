@@ -18,6 +18,7 @@ export { StudentMemory } from "../durable-objects/student-memory";
 export { MailOutbox } from "../durable-objects/mail-outbox";
 export { Waitlist } from "../durable-objects/waitlist";
 export { Notifications } from "../durable-objects/notifications";
+export { Center } from "../durable-objects/center";
 
 /**
  * The sidecar's front door: typed RPC for the web worker's SIDECAR binding (lib/sidecar-api.ts),

@@ -27,11 +27,12 @@ interface __BaseEnv_Env {
 	MAIL_OUTBOX: DurableObjectNamespace<import("./sidecar").MailOutbox>;
 	WAITLIST: DurableObjectNamespace<import("./sidecar").Waitlist>;
 	NOTIFICATIONS: DurableObjectNamespace<import("./sidecar").Notifications>;
+	CENTER: DurableObjectNamespace<import("./sidecar").Center>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./sidecar");
-		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox" | "Waitlist" | "Notifications";
+		durableNamespaces: "ChatSession" | "MessageQueue" | "SessionManager" | "RateLimiter" | "Analytics" | "StudentMemory" | "MailOutbox" | "Waitlist" | "Notifications" | "Center";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

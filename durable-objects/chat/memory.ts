@@ -3,7 +3,6 @@ import { factsFromExchange, type TurnLesson } from "../../lib/memory/learn";
 import { StudentFact } from "../../lib/memory/schemas";
 import { memoryView, type MemoryView } from "../../lib/memory/view";
 import { learnAfterTurn, recallFacts, type MemoryEnv } from "../../services/memory";
-import { memoryVersion } from "../../services/db/memory-version";
 
 /** `ownerId`'s facts as of `version` (their `profiles.memory_version` when the facts were read). */
 export interface MemoryCopy {
@@ -19,23 +18,26 @@ const StoredFacts = z.array(StudentFact).max(200);
  * kept in the chat's own `session` row so that a woken object does not have to
  * ask the memory object again.
  *
- * Each turn reads the owner's `memory_version` from D1 (one row, in parallel
- * with the center's policy). While it matches the copy's, the copy is current:
- * 0 Durable Object calls. When it differs (the memory learned something in
- * another chat, or the student changed it on the memory page), one
- * `StudentMemory.recall` brings the facts and the copy is stored again (1 row
- * written). Learning is sent after the reply, unawaited; its answer refreshes
- * the copy for free.
+ * A turn with a copy reads nothing (0 D1 statements, 0 calls). The memory
+ * object tells each of the owner's chats when it changes (`changed`, after
+ * every learn, edit, booking change, merge or forget), and the copy is dropped
+ * (1 row written): the next turn asks it again, one `StudentMemory.recall`,
+ * and stores the answer with the version it is at (1 row written). Learning is
+ * sent after the reply, unawaited; its answer refreshes the copy for free.
  */
 export class ChatMemory {
   private copy: MemoryCopy | null = null;
   /** The copy was read before the chat's session row existed (its first turn): stored with that row. */
   private pending = false;
+  /** The newest memory version this chat has heard of (a copy older than it is never kept). */
+  private newest = 0;
+  /** Moved by every change told: a recall that a change crossed is used for its turn, not kept. */
+  private told = 0;
 
   constructor(
-    private readonly env: MemoryEnv & Pick<Env, "DB">,
-    /** Stores a new copy with the chat (one row); false when the chat has no session row yet. */
-    private readonly store: (copy: MemoryCopy) => boolean,
+    private readonly env: MemoryEnv,
+    /** Stores a new copy with the chat (one row), or drops the stored one (null); false when the chat has no session row yet. */
+    private readonly store: (copy: MemoryCopy | null) => boolean,
   ) {}
 
   /** The copy to store in the session row being created for `ownerId` (then it counts as stored). */
@@ -50,30 +52,26 @@ export class ChatMemory {
     if (stored.facts === null || stored.version === null) return;
     try {
       const facts = StoredFacts.safeParse(JSON.parse(stored.facts));
-      if (facts.success) this.copy = { ownerId: stored.ownerId, facts: facts.data, version: stored.version };
+      if (facts.success) {
+        this.copy = { ownerId: stored.ownerId, facts: facts.data, version: stored.version };
+        this.newest = stored.version;
+      }
     } catch {
       // Not JSON: the next turn asks the memory object.
     }
   }
 
   /**
-   * The owner's memory for a turn: the copy while the version in D1 matches it,
-   * else one call to their StudentMemory. Never throws: when neither D1 nor the
-   * memory can be asked, the turn goes on with the copy, or without memory.
+   * The owner's memory for a turn: the copy, else one call to their StudentMemory. Never throws:
+   * when the memory cannot be asked, the turn goes on without it.
    */
   async recall(ownerId: string, now: number): Promise<MemoryView | undefined> {
-    const version = await memoryVersion(this.env.DB, { ownerId }).catch((error: unknown) => {
-      console.warn("[memory] could not read the memory version", error);
-      return null;
-    });
     // Only ever this owner's copy (a chat has one owner; this also holds before its first row exists).
-    const copy = this.copy?.ownerId === ownerId ? this.copy : null;
-    if (copy && copy.version === version) return memoryView(copy.facts, now);
+    if (this.copy?.ownerId === ownerId) return memoryView(this.copy.facts, now);
+    const told = this.told;
     const recalled = await recallFacts(this.env, ownerId);
-    if (!recalled) return copy ? memoryView(copy.facts, now) : undefined;
-    // Labelled with the version read before the recall: if the memory moved on in between, the
-    // next turn sees a newer version and asks again. A copy is never newer than it claims to be stale.
-    if (version !== null) this.keep({ ownerId, facts: recalled.facts, version });
+    if (!recalled) return undefined;
+    if (recalled.version !== null && told === this.told) this.keep({ ownerId, facts: recalled.facts, version: recalled.version });
     return memoryView(recalled.facts, now);
   }
 
@@ -85,7 +83,19 @@ export class ChatMemory {
     });
   }
 
+  /** The memory object's word that `ownerId`'s memory is now at `version` (null: unknown, so any copy is old). */
+  changed(ownerId: string, version: number | null): void {
+    this.told++;
+    if (version !== null) this.newest = Math.max(this.newest, version);
+    if (this.copy?.ownerId !== ownerId || (version !== null && this.copy.version >= version)) return;
+    this.copy = null;
+    this.pending = false;
+    this.store(null);
+  }
+
   private keep(copy: MemoryCopy): void {
+    if (copy.version < this.newest) return;
+    this.newest = copy.version;
     if (this.copy?.ownerId === copy.ownerId && this.copy.version === copy.version) return;
     this.copy = copy;
     this.pending = !this.store(copy);

@@ -141,17 +141,23 @@ export function readSession(db: CountingSql): SessionRow | undefined {
 }
 
 /** The session row, with the memory copy read before it existed (the chat's first turn) in the same row. */
-export function insertSession(db: CountingSql, input: { sessionId: string; ownerId: string; now: number; memory: MemoryCopy | null }): void {
+export function insertSession(db: CountingSql, input: { sessionId: string; ownerId: string; now: number; memory: MemoryCopy | null; listedAt: number | null }): void {
   const facts = input.memory ? JSON.stringify(input.memory.facts) : null;
   db.run(
-    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at, memory_facts, memory_version)
-        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now}, ${facts}, ${input.memory?.version ?? null})`,
+    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at, memory_facts, memory_version, listed_at)
+        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now}, ${facts}, ${input.memory?.version ?? null}, ${input.listedAt})`,
   );
 }
 
 /** A newer copy of the owner's memory (one row). */
 export function writeMemoryCopy(db: CountingSql, memory: MemoryCopy): true {
   db.run(sql`UPDATE session SET memory_facts = ${JSON.stringify(memory.facts)}, memory_version = ${memory.version} WHERE id = 1`);
+  return true;
+}
+
+/** Drops the stored copy of the owner's memory (it is older than the memory now): one row. */
+export function dropMemoryCopy(db: CountingSql): true {
+  db.run(sql`UPDATE session SET memory_facts = NULL, memory_version = NULL WHERE id = 1`);
   return true;
 }
 

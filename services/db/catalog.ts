@@ -25,10 +25,14 @@ const tutorNamesByDb = new WeakMap<D1Database, { version: number; names: Promise
 /** The center's subject aliases, kept the same way (adding or removing one moves the version: migration 0023). */
 const aliasesByDb = new WeakMap<D1Database, { version: number; table: Promise<CenterAliases> }>();
 
-export function createD1Catalog(db: D1Database): TutorCatalog {
+/**
+ * `known.version`: the catalog version the caller already holds (a chat's center snapshot,
+ * durable-objects/chat/center.ts), so the lists cost no statement at all while it is unchanged.
+ */
+export function createD1Catalog(db: D1Database, known: { version?: number } = {}): TutorCatalog {
   const orm = drizzle(db, { schema });
-  // One catalog per turn: the version row is read once for both lists.
-  let versionRead: Promise<number> | undefined;
+  // One catalog per turn: the version row is read once for both lists, and not at all when known.
+  let versionRead: Promise<number> | undefined = known.version === undefined ? undefined : Promise.resolve(known.version);
   const catalogVersion = () =>
     (versionRead ??= db.prepare("SELECT catalog_version AS version FROM center_settings WHERE id = 1").first<{ version: number }>().then((row) => row?.version ?? -1));
 

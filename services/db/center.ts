@@ -25,23 +25,26 @@ interface SettingsRow {
 }
 
 /**
- * The whole policy in one D1 batch (one round trip): the settings row by its primary key, the
- * opening hours (at most 7 rows), and the closed dates from `fromDate` on (a range on their primary
- * key; past holidays are never read). Parsed on the way out, as everything read from storage is.
+ * The whole policy in ONE statement (the Center object's read, and every other reader's): the
+ * settings row by its primary key, with the opening hours (at most 7 rows) and the closed dates from
+ * `fromDate` on (a range on their primary key; past holidays are never read) folded in as JSON
+ * arrays, and the catalog version the tutor lists are cached at (services/db/catalog.ts). Parsed on
+ * the way out, as everything read from storage is.
  */
-export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<CenterPolicy> {
-  const [settings, hours, closed] = await db.batch([
-    db.prepare(
+export async function readCenterState(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<{ policy: CenterPolicy; catalogVersion: number }> {
+  const row = await db
+    .prepare(
       `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours,
-         assistant_name, assistant_greeting, assistant_tone, assistant_reader
+         assistant_name, assistant_greeting, assistant_tone, assistant_reader, catalog_version,
+         (SELECT json_group_array(json_object('day', day, 'open', open, 'close', close)) FROM center_hours) AS hours,
+         (SELECT json_group_array(json_object('date', date, 'reason', reason))
+            FROM (SELECT date, reason FROM center_closed_dates WHERE date >= ?1 ORDER BY date LIMIT 1000)) AS closed
        FROM center_settings WHERE id = 1`,
-    ),
-    db.prepare(`SELECT day, open, close FROM center_hours`),
-    db.prepare(`SELECT date, reason FROM center_closed_dates WHERE date >= ?1 ORDER BY date LIMIT 1000`).bind(fromDate),
-  ]);
-  const row = (settings?.results as SettingsRow[] | undefined)?.[0];
+    )
+    .bind(fromDate)
+    .first<SettingsRow & { catalog_version: number; hours: string; closed: string }>();
   if (!row) throw new Error("center_settings has no row 1: apply the D1 migrations");
-  return CenterPolicy.parse({
+  const policy = CenterPolicy.parse({
     name: row.name,
     timeZone: row.time_zone,
     minLeadMinutes: row.min_lead_minutes,
@@ -51,12 +54,23 @@ export async function readCenterPolicy(db: D1Database, { fromDate = "0000-00-00"
     noShowLimit: row.no_show_limit,
     noShowWindowDays: row.no_show_window_days,
     reminderHours: parseReminderHours(row.reminder_hours),
-    hours: hours?.results ?? [],
-    closedDates: closed?.results ?? [],
+    hours: jsonColumn(row.hours),
+    closedDates: jsonColumn(row.closed),
     persona: personaOf(row),
     // A value written by hand that is not one of ours reads as off: the model is never asked by mistake.
     assistantReader: row.assistant_reader === "model" ? "model" : "off",
   });
+  return { policy, catalogVersion: row.catalog_version };
+}
+
+/** A column SQLite built with json_group_array: parsed here, validated by CenterPolicy. */
+function jsonColumn(text: string): unknown {
+  return JSON.parse(text);
+}
+
+/** The center's policy as D1 holds it now (one statement): staff pages, the manage link, the schedule. */
+export async function readCenterPolicy(db: D1Database, options: { fromDate?: string } = {}): Promise<CenterPolicy> {
+  return (await readCenterState(db, options)).policy;
 }
 
 /** The stored persona; a row that no longer passes the rules (edited by hand) reads as the defaults, never breaking a turn. */

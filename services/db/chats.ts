@@ -17,6 +17,12 @@ function toSummary(row: ChatRow): ChatSummary {
   return { id: row.id, title: row.title, createdAt: row.created_at, updatedAt: row.updated_at, deletedAt: row.deleted_at, purgeAt: row.purge_at };
 }
 
+/** A chat's title in the list: its first message on one line, at most 60 characters. */
+export function chatTitle(content: string): string {
+  const line = content.replace(/\s+/g, " ").trim();
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line;
+}
+
 /** The chat row for a session (idempotent: an existing row is left as it is, zero rows written). */
 export async function recordChat(db: D1Database, chat: { id: string; ownerId: string; title: string; now: number }) {
   await db

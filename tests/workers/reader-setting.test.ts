@@ -5,6 +5,7 @@ import { DEFAULT_CENTER_POLICY, type AssistantReader } from "../../lib/center/po
 import { EMPTY_SESSION_FIELDS } from "../../lib/schemas";
 import type { StaffSignedIn } from "../../lib/staff/schemas";
 import { SLOT_TOOL_NAME } from "../../lib/tutoring/model-reader";
+import { freshCenter } from "./center-helpers";
 import { builtinTurn } from "../../services/assistant-turn";
 import { CenterSettingsDesk } from "../../workers/staff/center-settings";
 import { FakeAuthenticator } from "../fakes/authenticator";
@@ -41,6 +42,8 @@ async function turnWith(ai: FakeWorkersAi | undefined, content = VAGUE) {
   const turn = await builtinTurn({
     env: { ...env, DB: db, ...(ai ? { AI: ai } : {}) }, sessionId: newSessionId(), ownerId: newOwnerId(), messageId: crypto.randomUUID(), content,
     fields: EMPTY_SESSION_FIELDS, transcript: () => [], now: new Date(),
+    // The center as its Center object would read it now, through the counted database.
+    center: () => freshCenter(db),
   });
   return { turn, statements };
 }

@@ -102,7 +102,7 @@ describe("the tutor editor", () => {
   it("writes only what an edit changes, in one batch", async () => {
     const token = await staffToken("staff");
     const metered = meteredD1(env.DB);
-    const editor = new StaffTutors({ DB: metered.db });
+    const editor = new StaffTutors({ DB: metered.db, CENTER: env.CENTER });
     const { tutor } = unwrapOk(
       await editor.create(token, {
         ...ASTRONOMER,

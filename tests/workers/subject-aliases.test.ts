@@ -78,7 +78,7 @@ describe("subject aliases in the tutor editor", () => {
   it("costs the alias row and the catalog version to add; a message reads no alias row while nothing changed", async () => {
     const token = await staffToken("staff");
     const metered = meteredD1(env.DB);
-    unwrapOk(await new StaffSubjectAliases({ DB: metered.db }).add(token, { alias: "PHYS 2A", subject: "Physics" }));
+    unwrapOk(await new StaffSubjectAliases({ DB: metered.db, CENTER: env.CENTER }).add(token, { alias: "PHYS 2A", subject: "Physics" }));
     // The alias row, its primary-key index entry, and the catalog version by trigger.
     expect(metered.counts.rowsWritten).toBe(3);
     const catalog = () => createD1Catalog(metered.db);

@@ -2,6 +2,7 @@ import { CalendarDate, CenterSettingsInput, ClosedDate, type CenterSettingsView 
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import type { StaffRole, StaffSessionInfo } from "../../lib/staff/schemas";
 import { addClosedDate, readCenterPolicy, removeClosedDate, updateCenterSettings } from "../../services/db/center";
+import { announceCenterChange } from "../../services/center";
 import { checkStaffSession, limitStaffChange } from "./sessions";
 import { clock } from "../../lib/time";
 
@@ -13,10 +14,11 @@ function recentDate(now: number): string {
 /**
  * The center's settings and booking policies in the staff console: every staff member may read
  * them (they explain the schedule), only admins change them. Each change is validated here again
- * (the binding is a trust boundary) and answered with the policy as D1 now holds it.
+ * (the binding is a trust boundary), announced to the center's Center object (which pushes it to
+ * every chat before this answers) and answered with the policy as D1 now holds it.
  */
 export class CenterSettingsDesk {
-  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">> & { AI?: unknown }) {}
+  constructor(private readonly env: Pick<Env, "DB" | "CENTER"> & Partial<Pick<Env, "RATE_LIMITER">> & { AI?: unknown }) {}
 
   /** The policy as D1 holds it, and whether a model can read for the assistant here (the AI binding, optional per deployment). */
   private async view(now: number): Promise<CenterSettingsView> {
@@ -47,6 +49,7 @@ export class CenterSettingsDesk {
     if (!parsed.success) return fail("bad_request:body", "Those settings are not valid.", zodIssues(parsed.error));
     const now = clock.now();
     await updateCenterSettings(this.env.DB, { settings: parsed.data, staffId: session.value.member.id, now });
+    await announceCenterChange(this.env);
     return ok(await this.view(now));
   }
 
@@ -57,6 +60,7 @@ export class CenterSettingsDesk {
     const parsed = ClosedDate.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Give a date (YYYY-MM-DD) and a short reason.", zodIssues(parsed.error));
     await addClosedDate(this.env.DB, parsed.data);
+    await announceCenterChange(this.env);
     return ok(await this.view(clock.now()));
   }
 
@@ -67,6 +71,7 @@ export class CenterSettingsDesk {
     const parsed = CalendarDate.safeParse(date);
     if (!parsed.success) return fail("bad_request:params", "Not a date (YYYY-MM-DD).", zodIssues(parsed.error));
     await removeClosedDate(this.env.DB, { date: parsed.data });
+    await announceCenterChange(this.env);
     return ok(await this.view(clock.now()));
   }
 }

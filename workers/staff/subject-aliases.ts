@@ -4,17 +4,18 @@ import { centerAliasKey } from "../../lib/tutoring/center-aliases";
 import { createD1Catalog } from "../../services/db/catalog";
 import { countSubjectAliases, deleteSubjectAlias, insertSubjectAlias, listSubjectAliases, taughtSubject } from "../../services/db/subject-aliases";
 import { clock } from "../../lib/time";
+import { announceCenterChange } from "../../services/center";
 import { catalogEditor, catalogViewer } from "./sessions";
 
 const NOT_FOUND = "There is no such alias.";
 
 /**
  * The center's names for its subjects ("MATH 151" → Calculus I), a section of the tutor editor:
- * staff and admins add and remove them, a tutor-role member may look. D1 only; adding or removing
- * one moves the catalog version, so the assistant reads them from the next message in every isolate.
+ * staff and admins add and remove them, a tutor-role member may look. Adding or removing one moves
+ * the catalog version in D1 and is announced to the Center, so the next message in every chat reads them.
  */
 export class StaffSubjectAliases {
-  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
+  constructor(private readonly env: Pick<Env, "DB" | "CENTER"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
 
   private viewer(sessionToken: unknown) {
     return catalogViewer(this.env, sessionToken);
@@ -53,6 +54,7 @@ export class StaffSubjectAliases {
       const holder = inserted.existing?.subject ?? "another subject";
       return fail("conflict:subject_alias", `“${alias}” already names ${holder}.`);
     }
+    await announceCenterChange(this.env);
     return ok(row);
   }
 
@@ -63,6 +65,7 @@ export class StaffSubjectAliases {
     const key = SubjectAliasKey.safeParse(aliasKey);
     if (!key.success) return fail("not_found:subject_alias", NOT_FOUND);
     if (!(await deleteSubjectAlias(this.env.DB, { aliasKey: key.data }))) return fail("not_found:subject_alias", NOT_FOUND);
+    await announceCenterChange(this.env);
     return ok({ removed: true });
   }
 }

@@ -2,6 +2,7 @@ import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { randomHex } from "../../lib/ids";
 import { TutorId, TutorInput, type StaffTutorDetail, type StaffTutorList } from "../../lib/staff/tutor-schemas";
 import { findStaffTutor, futureBookingsOf, insertTutor, listStaffTutors, retireTutor, updateTutor } from "../../services/db/tutors";
+import { announceCenterChange } from "../../services/center";
 import { catalogEditor, catalogViewer } from "./sessions";
 import { clock } from "../../lib/time";
 
@@ -10,11 +11,11 @@ const NOT_FOUND = "There is no tutor with that id.";
 /**
  * The tutor editor: staff and admins add, edit and retire tutors; a tutor-role
  * member may look but not change anything (docs/staff.md, "Tutors",
- * says why). Every change is D1 only and the assistant reads the catalog on
- * each message, so an edit applies to the next message in every chat.
+ * says why). Every change is written to D1 and announced to the center's Center object, which
+ * pushes the new catalog version to every chat: an edit applies to the next message in every chat.
  */
 export class StaffTutors {
-  constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
+  constructor(private readonly env: Pick<Env, "DB" | "CENTER"> & Partial<Pick<Env, "RATE_LIMITER">>) {}
 
   private viewer(sessionToken: unknown) {
     return catalogViewer(this.env, sessionToken);
@@ -48,6 +49,7 @@ export class StaffTutors {
     if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
     const id = `t-${randomHex(8)}`;
     await insertTutor(this.env.DB, { id, input: parsed.data, now: clock.now() });
+    await announceCenterChange(this.env);
     return this.detail(id, true);
   }
 
@@ -62,6 +64,7 @@ export class StaffTutors {
     const outcome = await updateTutor(this.env.DB, { id: id.data, input: parsed.data, now: clock.now() });
     if (outcome === "not_found") return fail("not_found:tutor", NOT_FOUND);
     if (outcome === "retired") return fail("conflict:tutor", "This tutor has retired; their profile can no longer be changed.");
+    await announceCenterChange(this.env);
     return this.detail(id.data, true);
   }
 
@@ -77,6 +80,7 @@ export class StaffTutors {
     if (!id.success) return fail("not_found:tutor", NOT_FOUND);
     const retired = await retireTutor(this.env.DB, { id: id.data, now: clock.now() });
     if (!retired) return fail("not_found:tutor", NOT_FOUND);
+    await announceCenterChange(this.env);
     return this.detail(id.data, true);
   }
 
