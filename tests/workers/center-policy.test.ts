@@ -211,13 +211,13 @@ describe("the center's booking policies, through the sidecar", () => {
     expect(unwrapOk(await sidecar.centerPolicy())).toMatchObject({ name: "Mission Campus Tutoring", weeklyCap: 3 });
   });
 
-  it("costs one D1 batch per turn to read, and one transaction of 9 statements to save that writes only what changed", async () => {
+  it("costs one D1 statement to read (the Center's, not a turn's), and one transaction of 9 statements to save that writes only what changed", async () => {
     await env.DB.prepare("INSERT INTO center_closed_dates (date, reason) VALUES ('2020-01-01', 'past'), ('2099-01-01', 'future')").run();
     const metered = meteredD1(env.DB);
     const policy = await readCenterPolicy(metered.db, { fromDate: "2026-01-01" });
     expect(policy.closedDates).toEqual([{ date: "2099-01-01", reason: "future" }]);
-    // The settings row by key (1), the 7 weekday rows, the one closed date ahead (a key range, the past one unread).
-    expect(metered.counts).toEqual({ statements: 3, rowsRead: COST.readRows, rowsWritten: 0 });
+    // One statement: the settings row by key (1), the 7 weekday rows, the one closed date ahead (a key range, the past one unread).
+    expect(metered.counts).toEqual({ statements: 1, rowsRead: COST.readRows, rowsWritten: 0 });
 
     metered.reset();
     await updateCenterSettings(metered.db, { settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });

@@ -44,10 +44,10 @@ export async function setTier(ownerId: string, tier: "free" | "pro" | "premium")
     .run();
 }
 
-/** A chats row, live (`deletedDaysAgo` null) or soft-deleted that many days before TEST_NOW. */
+/** A chats row, live (`deletedDaysAgo` null) or soft-deleted that many days before TEST_NOW (replacing the row a chat wrote itself). */
 export async function insertChat(id: string, ownerId: string, deletedDaysAgo: number | null) {
   const deletedAt = deletedDaysAgo === null ? null : TEST_NOW - deletedDaysAgo * 24 * 60 * 60 * 1000;
-  await env.DB.prepare("INSERT INTO chats (id, owner_id, title, created_at, updated_at, deleted, deleted_at) VALUES (?, ?, 't', ?, ?, ?, ?)")
+  await env.DB.prepare("INSERT OR REPLACE INTO chats (id, owner_id, title, created_at, updated_at, deleted, deleted_at) VALUES (?, ?, 't', ?, ?, ?, ?)")
     .bind(id, ownerId, TEST_NOW, TEST_NOW, deletedAt === null ? 0 : 1, deletedAt)
     .run();
 }

@@ -8,7 +8,7 @@ import type { BookingInfo } from "../../lib/tutoring/schemas";
 import { performEffect } from "../../services/effects";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { chatSession, newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
-import { atReview, say } from "./memory-helpers";
+import { atReview, lastReplies, say } from "./memory-helpers";
 import { messageQueue } from "../../services/objects";
 
 const sidecar = exports.default as unknown as SidecarApi;
@@ -186,15 +186,23 @@ describe("several bookings per student", () => {
 describe("the chat's D1 record and its object agree after a failure", () => {
   beforeAll(seedCatalog);
 
-  it("repairs a chat's missing D1 row on its next message", async () => {
+  it("writes a chat's D1 row with its next message when the first message's write failed", async () => {
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
-    await say(sessionId, ownerId, "hello");
-    // As if the first message's D1 write had failed.
-    await env.DB.prepare("DELETE FROM chats WHERE id = ?").bind(sessionId).run();
+    // The first message's D1 write fails (the table is away), and the chat still answers.
+    await env.DB.prepare("ALTER TABLE chats RENAME TO chats_away").run();
+    try {
+      expect(lastReplies(await say(sessionId, ownerId, "hello"))).not.toBe("");
+    } finally {
+      await env.DB.prepare("ALTER TABLE chats_away RENAME TO chats").run();
+    }
     expect(unwrapOk(await sidecar.listChats(ownerId, false))).toEqual([]);
     await say(sessionId, ownerId, "still there?");
     expect(unwrapOk(await sidecar.listChats(ownerId, false)).map((chat) => chat.id)).toEqual([sessionId]);
+    // Known now: a third message writes no row again.
+    const before = await env.DB.prepare("SELECT updated_at FROM chats WHERE id = ?").bind(sessionId).first();
+    await say(sessionId, ownerId, "and again");
+    expect(await env.DB.prepare("SELECT updated_at FROM chats WHERE id = ?").bind(sessionId).first()).toEqual(before);
   });
 
   it("reopens the chat's object on a retried restore after D1 was restored but the object was not", async () => {
