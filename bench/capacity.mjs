@@ -1,7 +1,9 @@
-// The capacity table of `npm run bench`: for each user action the end-to-end section measured, the
-// resources the whole deployment shares (the one D1 database, the "global" Durable Objects), calls per
-// action and the ceiling in actions/s at Cloudflare's documented limits; then seed 002's month at its
-// peak. The arithmetic is bench/capacity-model.ts; this file picks the actions and prints.
+// The capacity table of `npm run bench`: for every shared resource on each user action the end-to-end
+// section measured (each D1 database, each object that more than one chat reaches), calls per action
+// and the ceiling in actions/s at Cloudflare's documented limits. D1 is one database for every center;
+// the Center, MessageQueue and Analytics are one per center, so an action's ceiling per center is the
+// lowest over those alone, and D1's is stated apart. Then seed 002's month at its peak. The arithmetic
+// is bench/capacity-model.ts; this file picks the actions and prints.
 // Alone, from the last bench/results.json (its `endToEnd`): `node bench/capacity.mjs [results.json]` (writes `capacity` back).
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -14,7 +16,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const RESULTS = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, "results.json"));
 
 const loadModel = () =>
-  importTs('export { LIMITS, SHARED_OBJECTS, actionCapacity, peakCapacity } from "./bench/capacity-model.ts";', ROOT);
+  importTs('export { LIMITS, PER_CENTER_OBJECTS, actionCapacity, peakCapacity } from "./bench/capacity-model.ts";', ROOT);
 
 /** The actions of the end-to-end section, labelled as its tables label them (the mean where it measured several). */
 function actionsOf(measured) {
@@ -24,6 +26,8 @@ function actionsOf(measured) {
     ["builtin", "first message of a new chat", b.firstMessage],
     ["builtin", "(a) exchange, object awake", b.exchangeWarm],
     ["builtin", "(a) exchange, object woken", b.exchangeCold],
+    ["builtin", "(a) plain exchange, object awake", b.plainWarm],
+    ["builtin", "(a) plain exchange, object woken", b.plainCold],
     ["builtin", "(c) hand-off: note + staff claim/complete", b.handoff],
     ["builtin", `(d) idle tab, ${b.idleTab.totals.wsPings} pings`, b.idleTab],
     ["builtin", "(e) reconnect", b.reconnect],
@@ -32,7 +36,9 @@ function actionsOf(measured) {
     ["external", "(b) exchange, object awake", x.exchangeWarm],
     ["external", "(b) exchange, object woken", x.exchangeCold],
     ["external", "bot idle poll (claim-next)", x.botIdlePoll],
-  ].map(([mode, action, scenario]) => ({ mode, action, units: totalsOf(scenario) }));
+  ]
+    .filter(([, , scenario]) => scenario !== undefined)
+    .map(([mode, action, scenario]) => ({ mode, action, units: totalsOf(scenario) }));
   for (const step of b.bookingLife?.steps ?? []) list.push({ mode: "builtin", action: `booking: ${step.name}`, units: step });
   for (const step of b.staff?.steps ?? []) list.push({ mode: "staff", action: step.name, units: step });
   for (const step of b.accounts?.steps ?? []) list.push({ mode: "builtin", action: `account: ${step.name}`, units: step });
@@ -48,7 +54,7 @@ export async function summarizeCapacity(endToEnd) {
   const month = Object.fromEntries(["builtin", "external"].map((mode) => [mode, model.peakCapacity(monthlyEvents(endToEnd.measured, mode), shape)]));
   return {
     limits: model.LIMITS,
-    sharedObjects: model.SHARED_OBJECTS,
+    perCenterObjects: model.PER_CENTER_OBJECTS,
     peak: { ...shape, basis: `every student's ${SCENARIO.tabHoursPerDay} h of open tabs a day in the same window; the bot's idle poll all day` },
     actions,
     month,
@@ -57,25 +63,44 @@ export async function summarizeCapacity(endToEnd) {
 
 const per = (value) => (Number.isFinite(value) ? amount(round(value, value < 10 ? 1 : 0)) : "∞");
 
-/** The table (one row per action and shared resource), a line per action, then the month's peak. */
+const callsOf = (use) => `${amount(use.calls)} call${use.calls === 1 ? "" : "s"}`;
+
+/** The table (one row per action and shared resource), a row per action with its two ceilings, the plain exchange's target, then the month's peak. */
 export function printCapacity(capacity) {
   const { limits } = capacity;
   console.log(
-    `\nCapacity: shared resources per action (D1 ${amount(limits.d1QueriesPerSecond)} statements/s; one Durable Object ` +
-      `${limits.objectCallsPerSecond} calls/s, ${limits.objectWritingCallsPerSecond} when they write; per-chat, per-owner and per-booking objects are not shared):\n`,
+    `\nCapacity: every shared resource per action: D1, one database for every center (${amount(limits.d1QueriesPerSecond)} statements/s), and each ` +
+      `center's own ${capacity.perCenterObjects.join(", ")} (one Durable Object: ${limits.objectCallsPerSecond} calls/s, ${limits.objectWritingCallsPerSecond} when they write). ` +
+      "Per-chat, per-owner, per-booking, per-slot and per-key objects are not shared:\n",
   );
   const rows = [];
   const binds = (use, first) => (first && use.resource === first.resource ? "◀" : "");
   for (const a of capacity.actions) {
     const label = `${a.mode}: ${a.action}`;
-    if (a.uses.length === 0) rows.push([label, "nothing shared", "-", "-", "∞", ""]);
-    for (const use of a.uses) rows.push([label, use.resource, amount(use.calls), use.writes ? "yes" : "no", per(use.ceilingPerSecond), binds(use, a.bindsFirst)]);
+    if (a.uses.length === 0) rows.push([label, "no shared resource", "-", "-", "-", "∞", ""]);
+    for (const use of a.uses) rows.push([label, use.resource, use.sharedBy, amount(use.calls), use.writes ? "yes" : "no", per(use.ceilingPerSecond), binds(use, a.bindsFirst)]);
   }
-  console.log(grid(["action", "resource", "calls/action", "writes?", "ceiling actions/s", "binds first"], rows));
+  console.log(grid(["action", "resource", "shared by", "calls/action", "writes?", "ceiling actions/s", "binds first"], rows));
   console.log("calls = D1 statements (each of a batch) or calls on the object (RPC, fetch, alarm); ceiling = the limit ÷ calls, the action alone.\n");
-  for (const a of capacity.actions) {
-    const b = a.bindsFirst;
-    console.log(`  ${a.mode}, ${a.action}: ${b ? `${b.resource} binds first at ${per(b.ceilingPerSecond)}/s (${amount(b.calls)} call${b.calls === 1 ? "" : "s"})` : "nothing shared"}`);
+
+  const summary = capacity.actions.map((a) => [
+    `${a.mode}: ${a.action}`,
+    a.d1 ? amount(a.d1.calls) : "0",
+    a.d1 ? per(a.d1.ceilingPerSecond) : "∞",
+    a.perCenter ? `${per(a.ceilingPerCenter)} (${a.perCenter.resource.split(" ")[0]}, ${callsOf(a.perCenter)})` : "∞ (no per-center object)",
+    a.bindsFirst ? `${a.bindsFirst.resource} at ${per(a.bindsFirst.ceilingPerSecond)}/s` : "no shared resource",
+  ]);
+  console.log(grid(["action", "D1 stmts", "D1 ceiling/s (all centers together)", "ceiling per center/s (nothing shared with another center)", "binds first"], summary));
+
+  const plain = capacity.actions.filter((a) => a.action.startsWith("(a) plain exchange"));
+  if (plain.length) {
+    const target = 2_000;
+    console.log(`\nPlain exchange, ceiling per center (target ≥ ${amount(target)}/s on paper):`);
+    for (const a of plain) {
+      const met = a.ceilingPerCenter >= target ? "meets the target" : "BELOW the target";
+      const what = a.perCenter ? `${a.perCenter.resource}, ${callsOf(a.perCenter)}${a.perCenter.writes ? ", writing" : ", writing nothing"}` : "no shared resource";
+      console.log(`  ${a.action}: ${per(a.ceilingPerCenter)}/s (${what}; ${a.d1 ? `D1 ${callsOf(a.d1)}, ${per(a.d1.ceilingPerSecond)}/s for all centers` : "no D1 statement"}): ${met}.`);
+    }
   }
 
   const peak = capacity.peak;
@@ -83,10 +108,10 @@ export function printCapacity(capacity) {
   const monthRows = [];
   for (const [mode, m] of Object.entries(capacity.month)) {
     for (const use of m.uses) {
-      monthRows.push([`${mode}: ${use.resource}`, amount(round(use.callsPerSecond, use.callsPerSecond < 1 ? 3 : 1)), use.writes ? "yes" : "no", `${round(use.utilisation * 100, 2)}%`, per(use.maxStudents), binds(use, m.bindsFirst)]);
+      monthRows.push([`${mode}: ${use.resource}`, use.sharedBy, amount(round(use.callsPerSecond, use.callsPerSecond < 1 ? 3 : 1)), use.writes ? "yes" : "no", `${round(use.utilisation * 100, 2)}%`, per(use.maxStudents), binds(use, m.bindsFirst)]);
     }
   }
-  console.log(grid(["resource", "calls/s at peak", "writes?", "of its limit", "ceiling (students)", "binds first"], monthRows));
+  console.log(grid(["resource", "shared by", "calls/s at peak", "writes?", "of its limit", "ceiling (students)", "binds first"], monthRows));
   const exchanges = capacity.month.builtin.rates.filter((r) => r.name.startsWith("exchange") || r.name.startsWith("first message")).reduce((sum, r) => sum + r.perSecond, 0);
   console.log(`Peak: ${round(exchanges, 2)} exchanges/s; ceiling (students) = students of the same habits before the resource reaches its documented limit.`);
 }

@@ -34,6 +34,8 @@ const state = {
   /** Wall time the callers waited on those calls, by class (an upper bound of the objects' active time). */
   doCallMs: {} as Record<string, number>,
   d1: {} as Partial<Record<Origin, D1Tally>>,
+  /** D1 statements by origin and SQL ("ChatSession: select … from chats …"): which statements an action ran. */
+  d1Sql: {} as Record<string, number>,
   /** D1 calls whose rows could not be counted (exec, withSession): must stay 0 for the numbers to be complete. */
   d1Uncounted: 0,
   /** setAlarm / deleteAlarm calls (each billed as a row written) and alarm() runs (each a billed request), by class. */
@@ -154,6 +156,7 @@ export function snapshot() {
     doCalls: structuredClone(state.doCalls),
     doCallMs: { ...state.doCallMs },
     d1: structuredClone(state.d1),
+    d1Sql: { ...state.d1Sql },
     d1Uncounted: state.d1Uncounted,
     alarmWrites: { ...state.alarmWrites },
     alarmRuns: { ...state.alarmRuns },
@@ -223,7 +226,11 @@ function countingNamespace<N extends object>(namespace: N, cls: DoClass): N {
 
 // ---- D1 -------------------------------------------------------------------------------
 
-function addD1(origin: Origin, meta: { rows_read?: number; rows_written?: number } | undefined): void {
+/** The statement's text on one line, cut short: enough to tell statements apart in a breakdown. */
+const sqlKey = (origin: Origin, sql: string) => `${origin}: ${sql.replace(/\s+/g, " ").trim().slice(0, 120)}`;
+
+function addD1(origin: Origin, sql: string, meta: { rows_read?: number; rows_written?: number } | undefined): void {
+  bump(state.d1Sql, sqlKey(origin, sql));
   const tally = (state.d1[origin] ??= emptyD1());
   tally.queries++;
   tally.rowsRead += meta?.rows_read ?? 0;
@@ -248,19 +255,23 @@ class CountingStatement {
     private readonly origin: Origin,
   ) {}
 
+  get sqlText(): string {
+    return this.sql;
+  }
+
   bind(...values: unknown[]): CountingStatement {
     return new CountingStatement(this.inner.bind(...values), this.sql, this.origin);
   }
 
   async run<T = Record<string, unknown>>(): Promise<D1Result<T>> {
     const result = await this.inner.run<T>();
-    if (state.counting) addD1(this.origin, result.meta);
+    if (state.counting) addD1(this.origin, this.sql, result.meta);
     return result;
   }
 
   async all<T = Record<string, unknown>>(): Promise<D1Result<T>> {
     const result = await this.inner.all<T>();
-    if (state.counting) addD1(this.origin, result.meta);
+    if (state.counting) addD1(this.origin, this.sql, result.meta);
     return result;
   }
 
@@ -291,7 +302,11 @@ function countingD1(db: D1Database, origin: Origin): D1Database {
     batch: async (statements: (CountingStatement | D1PreparedStatement)[]) => {
       const inner = statements.map((statement) => (statement instanceof CountingStatement ? statement.inner : statement));
       const results = await db.batch(inner);
-      if (state.counting) for (const result of results) addD1(origin, result.meta);
+      const sqlOf = (i: number) => {
+        const statement = statements[i];
+        return statement instanceof CountingStatement ? statement.sqlText : "(a statement prepared outside the counting binding)";
+      };
+      if (state.counting) for (const [i, result] of results.entries()) addD1(origin, sqlOf(i), result.meta);
       return results;
     },
     exec: (query: string) => {

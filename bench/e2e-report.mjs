@@ -72,6 +72,8 @@ export function printEndToEnd(e2e) {
         row("builtin: first message of a new chat", b.firstMessage),
         row(`(a) builtin exchange, object awake (mean of ${b.exchangeWarm.steps.length})`, b.exchangeWarm),
         row(`(a) builtin exchange, object woken (mean of ${b.exchangeCold.steps.length})`, b.exchangeCold),
+        row(`(a) builtin plain exchange, awake (mean of ${b.plainWarm.steps.length})`, b.plainWarm),
+        row(`(a) builtin plain exchange, woken (mean of ${b.plainCold.steps.length})`, b.plainCold),
         row("builtin: a chat's analytics report (its alarm, once per hour with messages)", b.chatReport),
         row(`(b) external exchange, awake (mean of ${x.exchangeWarm.samples})`, x.exchangeWarm),
         row(`(b) external exchange, woken (mean of ${x.exchangeCold.samples})`, x.exchangeCold),

@@ -26,6 +26,8 @@ const SCRIPT = [
   "Spanish on Friday at 11",
   "thanks",
 ];
+/** Plain messages: no search, no booking; the assistant answers from the chat's own state and its center's snapshot. */
+const PLAIN = ["help", "thanks", "hello"];
 const HANDOFF_TEXT = "leave a message for the tutoring center: Can someone call me about calculus tutoring for next week?";
 
 // ---- latency -----------------------------------------------------------------------------
@@ -123,6 +125,10 @@ export async function builtinRun() {
   const warmExchanges = [];
   for (const [i, content] of SCRIPT.entries()) warmExchanges.push(await sendStep(`exchange ${i + 1}: ${content}`, chat, content, tab));
 
+  // (a) plain exchanges in the same chat, still awake: no D1 statement, no object past the chat (bench/e2e-plain.mjs asserts it).
+  const plainAwake = [];
+  for (const content of PLAIN) plainAwake.push(await sendStep(`plain exchange, awake: ${content}`, chat, content, tab));
+
   // (d) an idle tab: keep-alive pings, answered "pong" by the runtime without waking the object.
   const idle = await step(`${PINGS} keep-alive pings`, { wsSent: PINGS, pings: PINGS }, async () => {
     const from = tab.frames.length;
@@ -181,6 +187,14 @@ export async function builtinRun() {
   await http("/bench/analytics-wake", {});
   const chatReport = await step(`chat analytics report (alarm): ${SCRIPT.length + 1} messages`, {}, () => http("/bench/chat-report", { sessionId: cold.chat.sessionId }));
 
+  // (a) plain exchanges in a chat that already exists, each after an eviction: the woken object asks its Center once.
+  const plain = await newChat(ownerId);
+  const plainWoken = [];
+  for (const content of PLAIN) {
+    await evict(plain.chat);
+    plainWoken.push(await sendStep(`plain exchange, woken: ${content}`, plain.chat, content));
+  }
+
   // The staff console's paths, and one Analytics.record call on its own (bench/e2e-staff.mjs).
   const staffConsole = await staffRun(ownerId);
 
@@ -214,6 +228,8 @@ export async function builtinRun() {
       pageOpen: scenario("page open (cold object): page, health, state, ticket, upgrade, hello, read", open.steps),
       exchangeWarm: { ...scenario("(a) exchange, object in memory, tab open (builtin)", warmExchanges), mean: meanUnits(warmExchanges) },
       exchangeCold: { ...scenario("(a) exchange after hibernation/eviction (builtin)", coldExchanges), mean: meanUnits(coldExchanges) },
+      plainWarm: { ...scenario(`(a) plain exchange (${PLAIN.join(", ")}), object in memory, tab open (builtin)`, plainAwake), mean: meanUnits(plainAwake) },
+      plainCold: { ...scenario(`(a) plain exchange (${PLAIN.join(", ")}) after eviction (builtin)`, plainWoken), mean: meanUnits(plainWoken) },
       chatReport: scenario("a chat's analytics report from its alarm (one Analytics.recordBatch)", [chatReport]),
       handoff: scenario("(c) hand-off: the note, then staff claim + complete", handoffSteps),
       idleTab: scenario(`(d) idle tab: ${PINGS} keep-alive pings`, [idle]),

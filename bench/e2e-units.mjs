@@ -54,6 +54,9 @@ function unitsOf(delta) {
     d1QueriesInObjects: sum(d1InObjects.map((tally) => tally.queries)),
     d1RowsRead: sum(d1.map((tally) => tally.rowsRead)),
     d1RowsWritten: sum(d1.map((tally) => tally.rowsWritten)),
+    // Which code ran the statements (the entrypoint or an object's class), and which statements, by SQL text.
+    d1ByOrigin: Object.fromEntries(Object.entries(delta.d1 ?? {}).filter(([, tally]) => tally.queries > 0).map(([origin, tally]) => [origin, tally.queries])),
+    d1Sql: Object.fromEntries(Object.entries(delta.d1Sql ?? {}).filter(([, n]) => n > 0)),
     doActiveMs: sumOf(delta.doCallMs),
     sidecarCalls: sumOf(delta.sidecarRpc) + (delta.sidecarFetch ?? 0),
     d1Uncounted: delta.d1Uncounted ?? 0,
@@ -74,7 +77,9 @@ export const UNIT_KEYS = [
 
 function addUnits(into, units) {
   for (const key of UNIT_KEYS) into[key] = (into[key] ?? 0) + (units[key] ?? 0);
-  for (const [name, n] of Object.entries(units.calls ?? {})) (into.calls ??= {})[name] = (into.calls[name] ?? 0) + n;
+  for (const table of ["calls", "d1ByOrigin", "d1Sql"]) {
+    for (const [name, n] of Object.entries(units[table] ?? {})) (into[table] ??= {})[name] = (into[table][name] ?? 0) + n;
+  }
   for (const [cls, tally] of Object.entries(units.byClass ?? {})) {
     const sum = ((into.byClass ??= {})[cls] ??= { calls: 0, rowsRead: 0, rowsWritten: 0 });
     for (const key of Object.keys(sum)) sum[key] += tally[key] ?? 0;
@@ -86,7 +91,9 @@ export function meanUnits(list) {
   const total = list.reduce((acc, units) => addUnits(acc, units), {});
   const mean = {};
   for (const key of UNIT_KEYS) mean[key] = Number(((total[key] ?? 0) / list.length).toFixed(3));
-  mean.calls = Object.fromEntries(Object.entries(total.calls ?? {}).map(([name, n]) => [name, Number((n / list.length).toFixed(3))]));
+  for (const table of ["calls", "d1ByOrigin", "d1Sql"]) {
+    mean[table] = Object.fromEntries(Object.entries(total[table] ?? {}).map(([name, n]) => [name, Number((n / list.length).toFixed(3))]));
+  }
   mean.byClass = Object.fromEntries(
     Object.entries(total.byClass ?? {}).map(([cls, tally]) => [cls, Object.fromEntries(Object.entries(tally).map(([key, n]) => [key, Number((n / list.length).toFixed(3))]))]),
   );

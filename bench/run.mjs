@@ -3,8 +3,9 @@
 //    the same conversations, then times each queue operation on both and counts
 //    the SQLite rows it read and wrote;
 // 2. e2e: the real sidecar under a counting entry, one user action at a time,
-//    what seed 002's month costs (bench/e2e.mjs), and the capacity of the resources
-//    the whole deployment shares (bench/capacity.mjs);
+//    what seed 002's month costs (bench/e2e.mjs), the capacity of the shared resources
+//    (D1, every center's; each center's own objects: bench/capacity.mjs), and the plain
+//    exchange's rule, which fails the run when broken (bench/e2e-plain.mjs);
 // 3. bundles: a production build, then the JavaScript each page ships, from the
 //    build's own manifests (bench/bundle-size.mjs).
 // See bench/README.md.
@@ -17,6 +18,7 @@ import { start, stop, waitForHttp } from "../scripts/lib/processes.mjs";
 import { measureBundles, printBundles } from "./bundle-size.mjs";
 import { printCapacity, summarizeCapacity } from "./capacity.mjs";
 import { runEndToEnd } from "./e2e.mjs";
+import { plainExchangeProblems, printPlainExchange } from "./e2e-plain.mjs";
 import { printEndToEnd, summarizeEndToEnd } from "./e2e-report.mjs";
 import { stopEndToEndWorker } from "./e2e-stack.mjs";
 import { ratio, summarize, table } from "./report.mjs";
@@ -311,6 +313,13 @@ async function main() {
       // From this run's counts: the shared resources per action and their ceilings (bench/capacity.mjs).
       output.capacity = await summarizeCapacity(output.endToEnd);
       printCapacity(output.capacity);
+      // The plain exchange's rule (bench/e2e-plain.mjs): the numbers stay in results.json, the run fails.
+      const plain = output.endToEnd.measured.builtin.scenarios;
+      await printPlainExchange(plain);
+      const problems = await plainExchangeProblems(plain);
+      output.endToEnd.plainExchangeProblems = problems;
+      if (problems.length) reportFailure("e2e", new Error(`the plain exchange broke its rule:\n  ${problems.join("\n  ")}`));
+      else console.log("Plain exchange: within its rule in every sample.");
     } catch (error) {
       delete output.endToEnd;
       delete output.capacity;

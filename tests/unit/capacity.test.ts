@@ -1,11 +1,21 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { D1_RESOURCE, LIMITS, SHARED_OBJECTS, actionCapacity, peakCapacity, type MonthEvent } from "../../bench/capacity-model";
+import {
+  D1_RESOURCE,
+  LIMITS,
+  OBJECT_SCOPE,
+  PER_CENTER_OBJECTS,
+  actionCapacity,
+  peakCapacity,
+  perCenterResource,
+  plainExchangeProblems,
+  type MonthEvent,
+} from "../../bench/capacity-model";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
-/** An exchange as the bench counts it: D1 statements, the chat's own object, and one shared Analytics call. */
+/** An exchange as the bench counts it: D1 statements, the chat's own object, and one call on its center's Analytics. */
 const exchange = {
   d1Queries: 8,
   d1RowsWritten: 0,
@@ -19,8 +29,8 @@ describe("the capacity of one action", () => {
   it("divides each shared resource's documented limit by the action's calls on it, and names the lowest", () => {
     const capacity = actionCapacity("exchange", exchange);
     expect(capacity.uses).toEqual([
-      { resource: D1_RESOURCE, calls: 8, writes: false, limitPerSecond: 1_000, ceilingPerSecond: 125 },
-      { resource: 'Analytics "global"', calls: 1, writes: true, limitPerSecond: 200, ceilingPerSecond: 200 },
+      { resource: D1_RESOURCE, sharedBy: "all centers", calls: 8, writes: false, limitPerSecond: 1_000, ceilingPerSecond: 125 },
+      { resource: perCenterResource("Analytics"), sharedBy: "one center", calls: 1, writes: true, limitPerSecond: 200, ceilingPerSecond: 200 },
     ]);
     expect(capacity.bindsFirst?.resource).toBe(D1_RESOURCE);
   });
@@ -40,7 +50,7 @@ describe("the capacity of one action", () => {
 
   it("assumes writes when the counts carry calls but no per-class rows (a results.json from before them)", () => {
     const old = actionCapacity("exchange", { d1Queries: 0, d1RowsWritten: 0, calls: { "ChatSession.exchange": 1, "Analytics.record": 1 } });
-    expect(old.uses).toEqual([{ resource: 'Analytics "global"', calls: 1, writes: true, limitPerSecond: 200, ceilingPerSecond: 200 }]);
+    expect(old.uses).toEqual([{ resource: perCenterResource("Analytics"), sharedBy: "one center", calls: 1, writes: true, limitPerSecond: 200, ceilingPerSecond: 200 }]);
   });
 });
 
@@ -55,7 +65,7 @@ describe("a month at its peak", () => {
     expect(d1?.callsPerSecond).toBeCloseTo(26.667, 3);
     expect(d1?.utilisation).toBeCloseTo(0.026667, 6);
     expect(d1?.maxStudents).toBeCloseTo(37_500, 6);
-    const analytics = peak.uses.find((use) => use.resource === 'Analytics "global"');
+    const analytics = peak.uses.find((use) => use.resource === perCenterResource("Analytics"));
     expect(analytics?.maxStudents).toBeCloseTo(60_000, 6);
     expect(peak.bindsFirst?.resource).toBe(D1_RESOURCE);
   });
@@ -76,13 +86,69 @@ describe("a month at its peak", () => {
   });
 });
 
-describe("the shared objects", () => {
-  it("are exactly the classes services/objects.ts names once for the whole deployment", () => {
-    const objects = readFileSync(path.join(ROOT, "services/objects.ts"), "utf8");
-    const wrangler = readFileSync(path.join(ROOT, "workers/wrangler.toml"), "utf8");
-    const classOf = new Map([...wrangler.matchAll(/name = "([A-Z_]+)"\s*\nclass_name = "(\w+)"/g)].map(([, binding, cls]) => [binding, cls]));
-    const global = [...objects.matchAll(/env\.([A-Z_]+)\.idFromName\(GLOBAL\)/g)].map(([, binding]) => classOf.get(binding ?? ""));
-    expect(global.length).toBeGreaterThan(0);
-    expect([...global].sort()).toEqual([...SHARED_OBJECTS].sort());
+describe("a plain exchange (no search)", () => {
+  const chat = { calls: 1, rowsRead: 12, rowsWritten: 3 };
+
+  it("awake, with no D1 statement and no call past its own chat, uses no shared resource: no ceiling", () => {
+    const awake = actionCapacity("plain, awake", { d1Queries: 0, d1RowsWritten: 0, byClass: { ChatSession: chat, RateLimiter: { calls: 1, rowsRead: 1, rowsWritten: 1 } } });
+    expect(awake).toMatchObject({ uses: [], bindsFirst: null, d1: null, perCenter: null, ceilingPerCenter: Number.POSITIVE_INFINITY });
+  });
+
+  it("woken, with one Center call that writes nothing, is limited per center by the Center at its simple-request limit", () => {
+    const woken = actionCapacity("plain, woken", { d1Queries: 0, d1RowsWritten: 0, byClass: { ChatSession: chat, Center: { calls: 1, rowsRead: 2, rowsWritten: 0 } } });
+    expect(woken.uses).toEqual([{ resource: perCenterResource("Center"), sharedBy: "one center", calls: 1, writes: false, limitPerSecond: 500, ceilingPerSecond: 500 }]);
+    expect(woken.ceilingPerCenter).toBe(500);
+    expect(woken.d1).toBeNull();
+  });
+
+  it("keeps D1, shared by every center, apart from the ceiling per center", () => {
+    const mixed = actionCapacity("woken, one statement", { d1Queries: 4, d1RowsWritten: 0, byClass: { ChatSession: chat, Center: { calls: 1, rowsRead: 2, rowsWritten: 0 } } });
+    expect(mixed.d1).toMatchObject({ sharedBy: "all centers", ceilingPerSecond: 250 });
+    expect(mixed.perCenter).toMatchObject({ resource: perCenterResource("Center"), ceilingPerSecond: 500 });
+    expect(mixed.ceilingPerCenter).toBe(500);
+    expect(mixed.bindsFirst?.resource).toBe(D1_RESOURCE);
+  });
+});
+
+describe("the plain exchange's rule (the bench fails the run when it breaks)", () => {
+  const chat = { calls: 1, rowsRead: 12, rowsWritten: 3 };
+
+  it("holds for 0 statements awake and 1 woken, calling only the chat, the owner's objects and the Center", () => {
+    expect(plainExchangeProblems("awake", [{ name: "help", d1Queries: 0, byClass: { ChatSession: chat, RateLimiter: chat, StudentMemory: chat } }])).toEqual([]);
+    expect(plainExchangeProblems("woken", [{ name: "thanks", d1Queries: 1, byClass: { ChatSession: chat, Center: { calls: 1, rowsRead: 1, rowsWritten: 0 } } }])).toEqual([]);
+  });
+
+  it("breaks on a D1 statement awake, naming the statements, and on a second one woken", () => {
+    const awake = plainExchangeProblems("awake", [{ name: "help", d1Queries: 1, d1Sql: { "ChatSession: select memory_version from owners": 1 }, byClass: { ChatSession: chat } }]);
+    expect(awake).toEqual(["help: 1 D1 statements (awake: at most 0): ChatSession: select memory_version from owners"]);
+    expect(plainExchangeProblems("woken", [{ name: "thanks", d1Queries: 2, byClass: { ChatSession: chat } }])).toHaveLength(1);
+  });
+
+  it("breaks on a call to any other object: a center's queue or counts, a booking's, an unknown class", () => {
+    const problems = plainExchangeProblems("woken", [
+      { name: "hello", d1Queries: 0, byClass: { ChatSession: chat, MessageQueue: chat, Analytics: chat, SessionManager: chat, Mystery: chat } },
+    ]);
+    expect(problems.map((problem) => problem.split(" ")[2])).toEqual(["MessageQueue", "Analytics", "SessionManager", "Mystery"]);
+  });
+
+  it("breaks when nothing was measured", () => {
+    expect(plainExchangeProblems("awake", [])).toHaveLength(1);
+  });
+});
+
+describe("the objects' scopes", () => {
+  const objects = readFileSync(path.join(ROOT, "services/objects.ts"), "utf8");
+  const wrangler = readFileSync(path.join(ROOT, "workers/wrangler.toml"), "utf8");
+  const classOf = new Map([...wrangler.matchAll(/name = "([A-Z_]+)"\s*\nclass_name = "(\w+)"/g)].map(([, binding, cls]) => [binding, cls]));
+
+  it("name every Durable Object class the sidecar binds", () => {
+    expect(classOf.size).toBeGreaterThan(0);
+    expect(Object.keys(OBJECT_SCOPE).sort()).toEqual([...new Set(classOf.values())].sort());
+  });
+
+  it("make per center exactly the classes services/objects.ts names with centerObjectName", () => {
+    const perCenter = [...objects.matchAll(/env\.([A-Z_]+)\.idFromName\(centerObjectName\(/g)].map(([, binding]) => classOf.get(binding ?? ""));
+    expect(perCenter.length).toBeGreaterThan(0);
+    expect([...perCenter].sort()).toEqual([...PER_CENTER_OBJECTS].sort());
   });
 });
