@@ -58,8 +58,8 @@ export class ChatSession extends DurableObject<Env> {
   private readonly admission = new ChatAdmission(this.env, this.env.DB, () => ({ messagesPerChat: this.messageLimit, patchesPerChat: LIMITS.patchesPerChat, votesPerChat: LIMITS.votesPerChat }));
   /** The owner's memory, as this chat last read or learned it (kept in the session row once it exists). */
   private readonly memory = new ChatMemory(this.env, (copy) => this.meta !== null && (copy === null ? store.dropMemoryCopy(this.db) : this.meta.ownerId === copy.ownerId && store.writeMemoryCopy(this.db, copy)));
-  /** The center's policy and catalog version, asked once per wake and kept current by the Center's pushes. */
-  private readonly center = new ChatCenter(this.env);
+  /** The center's policy and catalog version, asked once a day, kept in the session row and current by the Center's pushes. */
+  private readonly center = new ChatCenter(this.env, (copy) => this.meta !== null && store.writeCenterCopy(this.db, copy));
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -87,6 +87,7 @@ export class ChatSession extends DurableObject<Env> {
     this.fields = store.fieldsOf(row);
     this.listing.restore(row.listed_at);
     this.memory.restore({ ownerId: row.owner_id, facts: row.memory_facts, version: row.memory_version });
+    this.center.restore({ snapshot: row.center_copy, askedAt: row.center_asked_at });
   }
 
   /** The whole state a page needs: fields plus the newest page of messages (from memory once read). */
@@ -121,13 +122,7 @@ export class ChatSession extends DurableObject<Env> {
    * and pushed to every open tab. Creates the session for `ownerId` on first
    * use. Idempotent on `message.id`: a retry returns the stored exchange.
    */
-  exchange(
-    ownerId: string,
-    sessionId: string,
-    message: { id: string; content: string },
-    now: number,
-    client: ClientContext = {},
-  ): Promise<Result<Stored>> {
+  exchange(ownerId: string, sessionId: string, message: { id: string; content: string }, now: number, client: ClientContext = {}): Promise<Result<Stored>> {
     return this.oneAtATime(() => this.runExchange(ownerId, sessionId, message, now, client));
   }
 
@@ -485,7 +480,7 @@ export class ChatSession extends DurableObject<Env> {
   }
 
   private create(ownerId: string, sessionId: string, now: number, listed: boolean): void {
-    store.insertSession(this.db, { sessionId, ownerId, now, memory: this.memory.unstored(ownerId), listedAt: listed ? now : null });
+    store.insertSession(this.db, { sessionId, ownerId, now, memory: this.memory.unstored(ownerId), listedAt: listed ? now : null, center: this.center.unstored() });
     this.meta = { sessionId, ownerId, createdAt: now, updatedAt: now, deletedAt: null };
     this.fields = EMPTY_SESSION_FIELDS;
     this.recentCache = store.RecentMessages.empty();

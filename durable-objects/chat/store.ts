@@ -2,6 +2,7 @@ import { z } from "../../lib/zod";
 import { AvailableTutors, DEFAULT_PAGE_SIZE, MessageAuthor, type ChatMessage, type ReplyVote, type SessionFields } from "../../lib/schemas";
 import { BookingInfo, SearchCriteria, TutorMatch } from "../../lib/tutoring/schemas";
 import { sql, type CountingSql } from "../sql";
+import type { CenterCopy } from "./center";
 import type { MemoryCopy } from "./memory";
 import { messageIds } from "../../lib/message-ids";
 import { addPending, batchHours, HourCounts, StoredPending, type PendingHours } from "../../lib/analytics/batch";
@@ -92,6 +93,10 @@ export const MIGRATIONS = [
    ALTER TABLE session ADD COLUMN reported_seq INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE session ADD COLUMN reported_through INTEGER NOT NULL DEFAULT 0;
    ALTER TABLE session ADD COLUMN unreported TEXT;`,
+  // The chat's copy of its center's snapshot (durable-objects/chat/center.ts) and when it was asked
+  // for, so a woken object need not ask its Center again (the Center pushes every change).
+  `ALTER TABLE session ADD COLUMN center_copy TEXT;
+   ALTER TABLE session ADD COLUMN center_asked_at INTEGER;`,
 ] as const;
 
 export type SessionRow = {
@@ -104,6 +109,8 @@ export type SessionRow = {
   listed_at: number | null;
   memory_facts: string | null;
   memory_version: number | null;
+  center_copy: string | null;
+  center_asked_at: number | null;
   reported_seq: number;
   reported_through: number;
   unreported: string | null;
@@ -141,17 +148,27 @@ export function readSession(db: CountingSql): SessionRow | undefined {
 }
 
 /** The session row, with the memory copy read before it existed (the chat's first turn) in the same row. */
-export function insertSession(db: CountingSql, input: { sessionId: string; ownerId: string; now: number; memory: MemoryCopy | null; listedAt: number | null }): void {
+export function insertSession(
+  db: CountingSql,
+  input: { sessionId: string; ownerId: string; now: number; memory: MemoryCopy | null; listedAt: number | null; center: CenterCopy | null },
+): void {
   const facts = input.memory ? JSON.stringify(input.memory.facts) : null;
   db.run(
-    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at, memory_facts, memory_version, listed_at)
-        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now}, ${facts}, ${input.memory?.version ?? null}, ${input.listedAt})`,
+    sql`INSERT INTO session (id, session_id, owner_id, created_at, updated_at, memory_facts, memory_version, listed_at, center_copy, center_asked_at)
+        VALUES (1, ${input.sessionId}, ${input.ownerId}, ${input.now}, ${input.now}, ${facts}, ${input.memory?.version ?? null}, ${input.listedAt},
+                ${input.center ? JSON.stringify(input.center.snapshot) : null}, ${input.center?.askedAt ?? null})`,
   );
 }
 
 /** A newer copy of the owner's memory (one row). */
 export function writeMemoryCopy(db: CountingSql, memory: MemoryCopy): true {
   db.run(sql`UPDATE session SET memory_facts = ${JSON.stringify(memory.facts)}, memory_version = ${memory.version} WHERE id = 1`);
+  return true;
+}
+
+/** A newer copy of the center's snapshot (one row). */
+export function writeCenterCopy(db: CountingSql, copy: CenterCopy): true {
+  db.run(sql`UPDATE session SET center_copy = ${JSON.stringify(copy.snapshot)}, center_asked_at = ${copy.askedAt} WHERE id = 1`);
   return true;
 }
 

@@ -79,35 +79,47 @@ describe("the Center object and a chat's copy of it", () => {
     expect(centerAsks()).toBe(asksBefore);
   });
 
-  it("asks the Center once when woken (0 D1 statements while the Center holds the snapshot), then not again", async () => {
+  it("answers a woken chat from the copy in its own row: 0 D1 statements and no call to the Center", async () => {
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     await say(sessionId, ownerId, "hello");
+    expect(centerAsks()).toBeGreaterThan(0);
     await evictDurableObject(chatSession(sessionId));
 
     const asksBefore = centerAsks();
     const woken = await d1Statements(() => say(sessionId, ownerId, "thanks"));
     expect(woken.statements).toEqual([]);
-    const asksAfterWake = centerAsks();
-    expect(asksAfterWake).toBeGreaterThan(asksBefore);
-
-    const awake = await d1Statements(() => say(sessionId, ownerId, "help"));
-    expect(awake.statements).toEqual([]);
-    expect(centerAsks()).toBe(asksAfterWake);
+    expect(centerAsks()).toBe(asksBefore);
   });
 
-  it("reads D1 once, in one statement, when both the chat and its Center were woken", async () => {
+  it("asks the Center once a day, and reads D1 once, in one statement, when the Center's own copy is old too", async () => {
     const sessionId = newSessionId();
     const ownerId = newOwnerId();
     await say(sessionId, ownerId, "hello");
-    await evictDurableObject(chatSession(sessionId));
-    // The Center's stored snapshot is made old: a woken Center with an old snapshot reads D1 again.
+    // The chat asked a day ago, and the Center read D1 long ago: both are woken.
+    await runInDurableObject(chatSession(sessionId), (_, state) => state.storage.sql.exec("UPDATE session SET center_asked_at = 0"));
     await runInDurableObject(centerObject(env), (_, state) => state.storage.sql.exec("UPDATE snapshot SET read_at = 0"));
+    await evictDurableObject(chatSession(sessionId));
     await evictDurableObject(centerObject(env));
 
+    const asksBefore = centerAsks();
     const { statements } = await d1Statements(() => say(sessionId, ownerId, "thanks"));
+    expect(centerAsks()).toBe(asksBefore + 1);
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/FROM center_settings WHERE id = 1/);
+    // Asked today: the next turn asks nothing.
+    await say(sessionId, ownerId, "help");
+    expect(centerAsks()).toBe(asksBefore + 1);
+  });
+
+  it("brings a staff edit to a chat that was evicted (the push wakes it and its stored copy changes)", async () => {
+    const sessionId = newSessionId();
+    const ownerId = newOwnerId();
+    expect(lastReplies(await say(sessionId, ownerId, "hello"))).toContain(DEFAULT_PERSONA.greeting);
+    await evictDurableObject(chatSession(sessionId));
+    await setPersona({ name: "Ava", greeting: "Hello, I'm Ava, the center's automated assistant.", tone: "friendly" });
+    await evictDurableObject(chatSession(sessionId));
+    expect(lastReplies(await say(sessionId, ownerId, "hello"))).toContain("I'm Ava");
   });
 
   it("brings a staff edit of the persona to an awake chat's very next turn", async () => {
