@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "./center/ids";
 import { toBase64Url } from "./base64url";
 
 /**
@@ -27,9 +28,12 @@ export function isSessionId(value: unknown): value is string {
   return typeof value === "string" && SESSION_ID_PATTERN.test(value);
 }
 
-/** `owner-{128 random bits as hex}`: one browser, bound to it by the signed owner cookie. */
-export function newOwnerId(): string {
-  return `owner-${randomHex(16)}`;
+/**
+ * `owner-{128 random bits as hex}`, with `.{center}` after it for any center but the first: one
+ * browser at one center, bound to it by the signed owner cookie (lib/center/ids.ts).
+ */
+export function newOwnerId(center: string = FIRST_CENTER): string {
+  return center === FIRST_CENTER ? `owner-${randomHex(16)}` : `owner-${randomHex(16)}.${center}`;
 }
 
 /**

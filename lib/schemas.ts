@@ -17,11 +17,12 @@ export const SessionId = z.string().regex(SESSION_ID_PATTERN, "expected session-
 export type SessionId = z.infer<typeof SessionId>;
 
 /**
- * `owner-{hex}`: who a chat belongs to. Minted with 128 bits (lib/ids.ts); 64 to 256 bits are
+ * `owner-{hex}` (the first center) or `owner-{hex}.{center}`: who a chat belongs to, and so which
+ * center (lib/center/ids.ts `centerOfOwner`). Minted with 128 bits (lib/ids.ts); 64 to 256 bits are
  * accepted so fixtures may be shorter. The one rule for the cookie, the RPC boundary and the queue.
  */
-export const OWNER_ID_PATTERN = /^owner-[0-9a-f]{16,64}$/;
-export const OwnerId = z.string().regex(OWNER_ID_PATTERN, "expected owner-{hex}");
+export const OWNER_ID_PATTERN = /^owner-[0-9a-f]{16,64}(?:\.[a-z][a-z0-9-]{1,29})?$/;
+export const OwnerId = z.string().regex(OWNER_ID_PATTERN, "expected owner-{hex} or owner-{hex}.{center}");
 
 export const MessageRole = z.enum(["user", "assistant", "system"]);
 export type MessageRole = z.infer<typeof MessageRole>;

@@ -1,11 +1,6 @@
 import type { CenterPolicy } from "./policy";
 
-/**
- * The one center this deployment serves today. Every object a center shares (its `Center`, its
- * `MessageQueue`, its `Analytics`) is picked by a center id (services/objects.ts), so a second
- * center is a second name, not a second design.
- */
-export const FIRST_CENTER = "main";
+export { FIRST_CENTER } from "./ids";
 
 /**
  * What every exchange needs to know about its center, as the center's `Center` object holds it

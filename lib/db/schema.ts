@@ -6,8 +6,29 @@ import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } fro
  * Every query that runs in production has an index chosen for it below.
  */
 
+/**
+ * The centers this deployment serves (migration 0028, docs/centers.md). The first, "main", is the
+ * data that was here before; it also answers every host no center claims.
+ */
+export const centers = sqliteTable(
+  "centers",
+  {
+    /** lower case, 2 to 30 characters (lib/center/ids.ts CenterId); part of every owner id made there */
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** the host name it is reached at, lower case, no port; null: the first center */
+    host: text("host"),
+    /** SHA-256 hex of its bot token; null: the deployment's BOT_TOKEN (the first center only) */
+    botTokenHash: text("bot_token_hash"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [uniqueIndex("centers_by_host").on(table.host), uniqueIndex("centers_by_bot_token").on(table.botTokenHash), check("centers_id_shape", sql`id GLOB '[a-z]*' AND length(id) BETWEEN 2 AND 30`)],
+);
+
 export const tutors = sqliteTable("tutors", {
   id: text("id").primaryKey(),
+  /** the center whose catalog lists the tutor (migration 0028) */
+  centerId: text("center_id").notNull().default("main"),
   name: text("name").notNull(),
   bio: text("bio").notNull(),
   /** online | in_person | both */
@@ -18,7 +39,7 @@ export const tutors = sqliteTable("tutors", {
   updatedAt: integer("updated_at"),
   /** where their copy of a booking's confirmation goes; null: the tutor is not emailed (migration 0009) */
   email: text("email"),
-});
+}, (table) => [index("tutors_by_center").on(table.centerId, table.retiredAt)]);
 
 /** One row per (tutor, subject); search by skill is an index lookup on `subject_key`. */
 export const tutorSubjects = sqliteTable(
@@ -35,15 +56,20 @@ export const tutorSubjects = sqliteTable(
 );
 
 /** The center's own names for its subjects ("MATH 151" → Calculus I), edited by staff; inserts and deletes move the catalog version (migration 0023). */
-export const subjectAliases = sqliteTable("subject_aliases", {
-  /** lower case, single-spaced, no accents: one alias names one subject */
-  aliasKey: text("alias_key").primaryKey(),
-  /** as staff typed it */
-  alias: text("alias").notNull(),
-  /** the catalog's spelling of the subject it names */
-  subject: text("subject").notNull(),
-  createdAt: integer("created_at").notNull(),
-});
+export const subjectAliases = sqliteTable(
+  "subject_aliases",
+  {
+    centerId: text("center_id").notNull(),
+    /** lower case, single-spaced, no accents: one alias names one subject in its center */
+    aliasKey: text("alias_key").notNull(),
+    /** as staff typed it */
+    alias: text("alias").notNull(),
+    /** the catalog's spelling of the subject it names */
+    subject: text("subject").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.centerId, table.aliasKey] })],
+);
 
 export const tutorAvailability = sqliteTable(
   "tutor_availability",
@@ -232,6 +258,8 @@ export const staffMembers = sqliteTable(
   "staff_members",
   {
     id: text("id").primaryKey(),
+    /** the center they work for (migration 0028); someone at two centers is two members */
+    centerId: text("center_id").notNull().default("main"),
     /** lower-cased by the code that writes it; the CHECK keeps a hand-written INSERT honest */
     email: text("email").notNull(),
     role: text("role", { enum: ["admin", "staff", "tutor"] }).notNull(),
@@ -243,7 +271,7 @@ export const staffMembers = sqliteTable(
     /** the name students see on the member's replies ("Sam · Tutoring center"); null: read from the email */
     displayName: text("display_name"),
   },
-  (table) => [uniqueIndex("staff_members_email").on(table.email), check("staff_members_email_lower", sql`email = lower(email)`)],
+  (table) => [uniqueIndex("staff_members_email").on(table.centerId, table.email), check("staff_members_email_lower", sql`email = lower(email)`)],
 );
 
 /** One row per registered passkey; sign-in looks it up by the credential id the browser presents. */
@@ -267,6 +295,8 @@ export const staffPasskeys = sqliteTable("staff_passkeys", {
 export const staffInvites = sqliteTable("staff_invites", {
   /** SHA-256 hex of the token in the link */
   tokenHash: text("token_hash").primaryKey(),
+  /** the center the invite joins (migration 0028) */
+  centerId: text("center_id").notNull().default("main"),
   email: text("email").notNull(),
   role: text("role", { enum: ["admin", "staff", "tutor"] }).notNull(),
   /** for role `tutor`: the tutor the new member will be */
@@ -314,11 +344,12 @@ export const staffChallenges = sqliteTable(
 // by the assistant with the catalog and by the booking INSERT itself, so a policy is enforced in the
 // same statement that books.
 
-/** Exactly one row (id = 1), created by the migration with defaults that change nothing. */
+/** One row per center (the first center's is id 1, made by migration 0005 with defaults that change nothing). */
 export const centerSettings = sqliteTable(
   "center_settings",
   {
     id: integer("id").primaryKey(),
+    centerId: text("center_id").notNull(),
     name: text("name").notNull(),
     /** IANA zone: what "today" and "10am" mean for students, tutors and staff */
     timeZone: text("time_zone").notNull(),
@@ -368,24 +399,34 @@ export const centerSettings = sqliteTable(
     /** the sign-in button's words; null: "Sign in with your campus account" */
     oidcLabel: text("oidc_label"),
   },
-  () => [check("center_settings_one_row", sql`id = 1`)],
+  (table) => [uniqueIndex("center_settings_by_center").on(table.centerId)],
 );
 
 /** Opening hours per weekday; a weekday without a row is closed. */
-export const centerHours = sqliteTable("center_hours", {
-  /** sunday..saturday */
-  day: text("day").primaryKey(),
-  /** HH:MM, 24-hour, center time */
-  open: text("open").notNull(),
-  close: text("close").notNull(),
-});
+export const centerHours = sqliteTable(
+  "center_hours",
+  {
+    centerId: text("center_id").notNull(),
+    /** sunday..saturday */
+    day: text("day").notNull(),
+    /** HH:MM, 24-hour, center time */
+    open: text("open").notNull(),
+    close: text("close").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.centerId, table.day] })],
+);
 
 /** Dates the center is closed (holidays): nothing is offered or booked on them. */
-export const centerClosedDates = sqliteTable("center_closed_dates", {
-  /** YYYY-MM-DD */
-  date: text("date").primaryKey(),
-  reason: text("reason").notNull().default(""),
-});
+export const centerClosedDates = sqliteTable(
+  "center_closed_dates",
+  {
+    centerId: text("center_id").notNull(),
+    /** YYYY-MM-DD */
+    date: text("date").notNull(),
+    reason: text("reason").notNull().default(""),
+  },
+  (table) => [primaryKey({ columns: [table.centerId, table.date] })],
+);
 
 // Student accounts (migration 0024, services/accounts.ts, docs/accounts.md).
 
@@ -394,12 +435,14 @@ export const accounts = sqliteTable(
   "accounts",
   {
     id: text("id").primaryKey(),
+    /** the center it was made in: one address may hold an account in several centers (migration 0028) */
+    centerId: text("center_id").notNull().default("main"),
     /** lower case; proven by a sign-in link or the campus identity provider */
     email: text("email").notNull(),
     ownerId: text("owner_id").notNull(),
     createdAt: integer("created_at").notNull(),
   },
-  (table) => [uniqueIndex("accounts_by_email").on(table.email), uniqueIndex("accounts_by_owner").on(table.ownerId)],
+  (table) => [uniqueIndex("accounts_by_email").on(table.centerId, table.email), uniqueIndex("accounts_by_owner").on(table.ownerId)],
 );
 
 /** One signed-in device: the account page lists them; signing out stamps `signed_out_at`. */
@@ -424,6 +467,8 @@ export const signInLinks = sqliteTable(
   "sign_in_links",
   {
     tokenHash: text("token_hash").primaryKey(),
+    /** the center whose account the link signs in to (migration 0028) */
+    centerId: text("center_id").notNull().default("main"),
     address: text("address").notNull(),
     /** JSON array of anonymous owner ids */
     claims: text("claims").notNull().default("[]"),
@@ -438,6 +483,8 @@ export const signInLinks = sqliteTable(
 export const addressClaims = sqliteTable(
   "address_claims",
   {
+    /** the center the booking was made in (migration 0028) */
+    centerId: text("center_id").notNull().default("main"),
     address: text("address").notNull(),
     ownerId: text("owner_id").notNull(),
     createdAt: integer("created_at").notNull(),

@@ -57,7 +57,8 @@ export const StaffTutorId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, "expec
  * `tutorId`: for role `tutor`, the tutor whose schedule and sessions they see. `displayName`: what
  * students see on their replies, if they set one (lib/staff/author.ts reads one from the email otherwise).
  */
-export const StaffMember = z.object({ id: z.string(), email: z.string(), role: StaffRole, tutorId: z.string().optional(), displayName: z.string().optional() });
+/** `centerId`: the center they work for (lib/center/ids.ts); every staff call is that center's. */
+export const StaffMember = z.object({ id: z.string(), centerId: z.string(), email: z.string(), role: StaffRole, tutorId: z.string().optional(), displayName: z.string().optional() });
 export type StaffMember = z.infer<typeof StaffMember>;
 
 /** A new session: the token goes into the staff cookie, and is never shown again. */

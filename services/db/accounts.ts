@@ -157,7 +157,7 @@ export async function openAccountSession(
   const { address, now } = input;
   const account = "(SELECT id FROM accounts WHERE email = ?1)";
   const statements = [
-    db.prepare("INSERT INTO accounts (id, email, owner_id, created_at) VALUES (?2, ?1, ?3, ?4) ON CONFLICT (email) DO NOTHING").bind(address, input.accountId, input.newOwnerId, now),
+    db.prepare("INSERT INTO accounts (id, email, owner_id, created_at) VALUES (?2, ?1, ?3, ?4) ON CONFLICT (center_id, email) DO NOTHING").bind(address, input.accountId, input.newOwnerId, now),
     db.prepare("INSERT INTO mail_recipients (address, verified) VALUES (?1, 1) ON CONFLICT (address) DO UPDATE SET verified = 1 WHERE verified = 0").bind(address),
     db
       .prepare(`INSERT INTO account_sessions (id, account_id, device, via, created_at, last_seen_at) VALUES (?2, ${account}, ?3, ?4, ?5, ?5)`)

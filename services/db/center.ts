@@ -36,9 +36,9 @@ export async function readCenterState(db: D1Database, { fromDate = "0000-00-00" 
     .prepare(
       `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours,
          assistant_name, assistant_greeting, assistant_tone, assistant_reader, catalog_version,
-         (SELECT json_group_array(json_object('day', day, 'open', open, 'close', close)) FROM center_hours) AS hours,
+         (SELECT json_group_array(json_object('day', day, 'open', open, 'close', close)) FROM center_hours WHERE center_id = 'main') AS hours,
          (SELECT json_group_array(json_object('date', date, 'reason', reason))
-            FROM (SELECT date, reason FROM center_closed_dates WHERE date >= ?1 ORDER BY date LIMIT 1000)) AS closed
+            FROM (SELECT date, reason FROM center_closed_dates WHERE center_id = 'main' AND date >= ?1 ORDER BY date LIMIT 1000)) AS closed
        FROM center_settings WHERE id = 1`,
     )
     .bind(fromDate)
@@ -112,8 +112,8 @@ export async function updateCenterSettings(
     ...settings.hours.map((hours) =>
       db
         .prepare(
-          `INSERT INTO center_hours (day, open, close) VALUES (?1, ?2, ?3)
-           ON CONFLICT (day) DO UPDATE SET open = excluded.open, close = excluded.close
+          `INSERT INTO center_hours (center_id, day, open, close) VALUES ('main', ?1, ?2, ?3)
+           ON CONFLICT (center_id, day) DO UPDATE SET open = excluded.open, close = excluded.close
            WHERE center_hours.open IS NOT excluded.open OR center_hours.close IS NOT excluded.close`,
         )
         .bind(hours.day, hours.open, hours.close),
@@ -124,7 +124,7 @@ export async function updateCenterSettings(
 /** Adds a closed date, or changes the reason of one already there. */
 export async function addClosedDate(db: D1Database, closed: ClosedDate): Promise<void> {
   await db
-    .prepare(`INSERT INTO center_closed_dates (date, reason) VALUES (?1, ?2) ON CONFLICT (date) DO UPDATE SET reason = excluded.reason`)
+    .prepare(`INSERT INTO center_closed_dates (center_id, date, reason) VALUES ('main', ?1, ?2) ON CONFLICT (center_id, date) DO UPDATE SET reason = excluded.reason`)
     .bind(closed.date, closed.reason)
     .run();
 }

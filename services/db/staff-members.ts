@@ -14,10 +14,10 @@ import type { StaffRole } from "../../lib/staff/schemas";
 /** Another enabled admin than ?1: the condition every demotion or disable of an admin must meet. */
 const ANOTHER_ACTIVE_ADMIN = "EXISTS (SELECT 1 FROM staff_members o WHERE o.role = 'admin' AND o.disabled_at IS NULL AND o.id <> ?1)";
 
-type MemberRow = { id: string; email: string; role: StaffRole; tutorId: string | null; createdAt: number; disabledAt: number | null };
+type MemberRow = { id: string; centerId: string; email: string; role: StaffRole; tutorId: string | null; createdAt: number; disabledAt: number | null };
 type PasskeyRow = StaffPasskeyEntry & { staffId: string };
 
-const MEMBER_COLUMNS = "id, email, role, tutor_id AS tutorId, created_at AS createdAt, disabled_at AS disabledAt";
+const MEMBER_COLUMNS = "id, center_id AS centerId, email, role, tutor_id AS tutorId, created_at AS createdAt, disabled_at AS disabledAt";
 const PASSKEY_COLUMNS = "staff_id AS staffId, credential_id AS credentialId, created_at AS createdAt, last_used_at AS lastUsedAt";
 
 function toEntry(member: MemberRow, passkeys: PasskeyRow[]): StaffMemberEntry {
@@ -25,6 +25,7 @@ function toEntry(member: MemberRow, passkeys: PasskeyRow[]): StaffMemberEntry {
   const used = own.map((passkey) => passkey.lastUsedAt).filter((at): at is number => at !== null);
   return {
     id: member.id,
+    centerId: member.centerId,
     email: member.email,
     role: member.role,
     ...(member.tutorId ? { tutorId: member.tutorId } : {}),

@@ -36,16 +36,17 @@ export type StaffPasskeyRow = {
   disabledAt: number | null;
 };
 
-type MemberColumns = { id: string; email: string; role: StaffRole; tutorId: string | null; displayName: string | null };
+type MemberColumns = { id: string; centerId: string; email: string; role: StaffRole; tutorId: string | null; displayName: string | null };
 const toMember = (row: MemberColumns): StaffMember => ({
   id: row.id,
+  centerId: row.centerId,
   email: row.email,
   role: row.role,
   ...(row.tutorId ? { tutorId: row.tutorId } : {}),
   ...(row.displayName ? { displayName: row.displayName } : {}),
 });
 /** The member's columns as `toMember` reads them, from `staff_members` aliased `m`. */
-const MEMBER = "m.id, m.email, m.role, m.tutor_id AS tutorId, m.display_name AS displayName";
+const MEMBER = "m.id, m.center_id AS centerId, m.email, m.role, m.tutor_id AS tutorId, m.display_name AS displayName";
 
 /**
  * Stores an invite that creates a member, and revokes any invite still open
@@ -178,9 +179,9 @@ export async function registerStaffPasskey(
   const results = await db.batch<Partial<MemberColumns>>([
     db
       .prepare(
-        `INSERT INTO staff_members (id, email, role, tutor_id, created_at) SELECT ?3, i.email, i.role, i.tutor_id, ?2 FROM staff_invites i
+        `INSERT INTO staff_members (id, center_id, email, role, tutor_id, created_at) SELECT ?3, i.center_id, i.email, i.role, i.tutor_id, ?2 FROM staff_invites i
          WHERE i.member_id IS NULL AND ${guard("i")}
-         ON CONFLICT (email) DO NOTHING`,
+         ON CONFLICT (center_id, email) DO NOTHING`,
       )
       .bind(invite, now, newStaffId),
     db
@@ -290,7 +291,7 @@ export async function setStaffDisplayName(db: D1Database, { id, displayName }: {
   const row = await db
     .prepare(
       `UPDATE staff_members SET display_name = ?2 WHERE id = ?1 AND disabled_at IS NULL
-       RETURNING id, email, role, tutor_id AS tutorId, display_name AS displayName`,
+       RETURNING id, center_id AS centerId, email, role, tutor_id AS tutorId, display_name AS displayName`,
     )
     .bind(id, displayName)
     .first<MemberColumns>();

@@ -38,7 +38,7 @@ export async function insertSubjectAlias(
   alias: SubjectAlias,
 ): Promise<{ added: true } | { added: false; existing: SubjectAlias | null }> {
   const result = await db
-    .prepare("INSERT INTO subject_aliases (alias_key, alias, subject, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (alias_key) DO NOTHING")
+    .prepare("INSERT INTO subject_aliases (center_id, alias_key, alias, subject, created_at) VALUES ('main', ?1, ?2, ?3, ?4) ON CONFLICT (center_id, alias_key) DO NOTHING")
     .bind(alias.aliasKey, alias.alias, alias.subject, alias.createdAt)
     .run();
   if (result.meta.changes > 0) return { added: true };

@@ -212,7 +212,7 @@ describe("the center's booking policies, through the sidecar", () => {
   });
 
   it("costs one D1 statement to read (the Center's, not a turn's), and one transaction of 9 statements to save that writes only what changed", async () => {
-    await env.DB.prepare("INSERT INTO center_closed_dates (date, reason) VALUES ('2020-01-01', 'past'), ('2099-01-01', 'future')").run();
+    await env.DB.prepare("INSERT INTO center_closed_dates (center_id, date, reason) VALUES ('main', '2020-01-01', 'past'), ('main', '2099-01-01', 'future')").run();
     const metered = meteredD1(env.DB);
     const policy = await readCenterPolicy(metered.db, { fromDate: "2026-01-01" });
     expect(policy.closedDates).toEqual([{ date: "2099-01-01", reason: "future" }]);

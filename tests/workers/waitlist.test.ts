@@ -267,7 +267,7 @@ describe("the waitlist", () => {
     const grace = others[0]!;
     await grace.say(QUICK.joinWaitlist);
     await env.DB.prepare("UPDATE bookings SET status = 'cancelled' WHERE id = ?").bind(holder.bookingId).run();
-    await env.DB.prepare("INSERT INTO center_closed_dates (date, reason) VALUES (?, 'Staff training')").bind(slot.date).run();
+    await env.DB.prepare("INSERT INTO center_closed_dates (center_id, date, reason) VALUES ('main', ?, 'Staff training')").bind(slot.date).run();
     try {
       expect(await line.slotFreed(null, Date.now())).toEqual({ offeredTo: null });
       expect((await line.entries()).map((entry) => entry.state)).toEqual(["waiting"]);
