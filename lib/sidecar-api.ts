@@ -149,7 +149,7 @@ export interface SidecarApi {
 
   // Student accounts (services/accounts.ts): a signed-in device acts as the account's owner id.
   /** Mails a sign-in link; one answer whether or not the address has an account (limited per address and network). */
-  requestSignInLink(input: unknown, client?: ClientIp): Promise<Result<{ message: string }>>;
+  requestSignInLink(input: unknown, deviceOwnerId: string, client?: ClientIp): Promise<Result<{ message: string }>>;
   /** What a sign-in link would do, before its button spends it (410 for used, expired or unknown). */
   signInLinkInfo(token: string): Promise<Result<SignInLinkInfo>>;
   /** Spends the link and signs the device in, moving what `deviceOwnerId` held into the account. */

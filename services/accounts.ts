@@ -3,6 +3,7 @@ import { signInMessage, signInUrl } from "../lib/accounts/sign-in-mail";
 import { formatDate, localNow } from "../lib/calendar";
 import { fail, ok, type Result } from "../lib/errors";
 import { DAY_MS } from "../lib/schemas";
+import { centerOfOwner } from "../lib/center/ids";
 import { newOwnerId, newSecretToken, randomHex, sha256Hex } from "../lib/ids";
 import { mailerFromEnv } from "../lib/mail/mailer";
 import { recipientAddress, type MailWithheld } from "../lib/mail/recipients";
@@ -53,8 +54,8 @@ const LINK_SPENT = "This sign-in link has been used, has expired, or is not one 
  * is the same whether or not the address has an account, was stopped, or is over today's cap; only
  * a provider failure or no mail at all is said (they say nothing about the address).
  */
-export async function requestSignInLink(env: AccountEnv, { email, now }: { email: string; now: number }): Promise<Result<{ message: string }>> {
-  const sent = await mailLink(env, { address: recipientAddress(email), now, purpose: "sign-in" });
+export async function requestSignInLink(env: AccountEnv, { center, email, now }: { center: string; email: string; now: number }): Promise<Result<{ message: string }>> {
+  const sent = await mailLink(env, { center, address: recipientAddress(email), now, purpose: "sign-in" });
   // Sent or withheld (a stopped address, today's cap): the answer does not say which.
   return sent.ok ? ok({ message: LINK_SENT }) : sent;
 }
@@ -65,11 +66,11 @@ export async function requestSignInLink(env: AccountEnv, { email, now }: { email
  * for CONFIRM_LINK_MS, at most one a day. Answers null when it went (now, or earlier today), else why
  * not (the address stopped our emails, or had today's most), which is what the chat says; never throws.
  */
-export async function askToConfirm(env: LinkMailEnv, { email, now }: { email: string; now: number }): Promise<MailWithheld | null> {
+export async function askToConfirm(env: LinkMailEnv, { center, email, now }: { center: string; email: string; now: number }): Promise<MailWithheld | null> {
   const address = recipientAddress(email);
   try {
-    if (await recentLink(env.DB, { address, since: now - DAY_MS })) return null;
-    const sent = await mailLink(env, { address, now, purpose: "confirm" });
+    if (await recentLink(env.DB, { center, address, since: now - DAY_MS })) return null;
+    const sent = await mailLink(env, { center, address, now, purpose: "confirm" });
     return sent.ok ? sent.value.withheld : null;
   } catch (error) {
     console.error("[accounts] no confirmation email", error);
@@ -81,12 +82,15 @@ export async function askToConfirm(env: LinkMailEnv, { email, now }: { email: st
  * Mints a link for the address (listing the anonymous owners' bookings with it) and mails it. A
  * stopped address, or one past today's cap, gets nothing, and the answer does not say so.
  */
-async function mailLink(env: LinkMailEnv, { address, now, purpose }: { address: string; now: number; purpose: "sign-in" | "confirm" }): Promise<Result<{ withheld: MailWithheld | null }>> {
+async function mailLink(
+  env: LinkMailEnv,
+  { center, address, now, purpose }: { center: string; address: string; now: number; purpose: "sign-in" | "confirm" },
+): Promise<Result<{ withheld: MailWithheld | null }>> {
   const mailer = mailerFromEnv(env);
   if (!mailer || !env.SITE_URL) return fail("unavailable:mail", "Email sign-in is not available on this site: it has no email service configured.");
   const token = newSecretToken();
-  const claims = await claimsOf(env.DB, { address });
-  await insertSignInLink(env.DB, { token, address, claims, now, expiresAt: now + (purpose === "confirm" ? CONFIRM_LINK_MS : SIGN_IN_LINK_MS) });
+  const claims = await claimsOf(env.DB, { center, address });
+  await insertSignInLink(env.DB, { center, token, address, claims, now, expiresAt: now + (purpose === "confirm" ? CONFIRM_LINK_MS : SIGN_IN_LINK_MS) });
   const withheld = await claimMailSlot(env.DB, { to: address, now });
   if (withheld) return ok({ withheld });
   const timeZone = await centerTimeZone(env.DB);
@@ -108,7 +112,7 @@ export async function signInLinkInfo(env: Pick<Env, "DB">, { token, now }: { tok
   if (!link) return fail("gone:sign_in_link", LINK_SPENT);
   const today = localNow(new Date(now), await centerTimeZone(env.DB)).date;
   // The same bookings the email listed: the upcoming ones.
-  const [account, bookings] = await Promise.all([accountByEmail(env.DB, { address: link.address }), claimedBookings(env.DB, { address: link.address, owners: claimList(link.claims), today })]);
+  const [account, bookings] = await Promise.all([accountByEmail(env.DB, { center: link.center, address: link.address }), claimedBookings(env.DB, { address: link.address, owners: claimList(link.claims), today })]);
   return ok({ email: link.address, account: account !== null, bookings: bookings.length });
 }
 
@@ -118,7 +122,8 @@ export async function redeemSignInLink(
   { token, deviceOwnerId, device, now }: { token: unknown; deviceOwnerId: string; device: string; now: number },
 ): Promise<Result<SignedIn>> {
   const parsed = SignInToken.safeParse(token);
-  const link = parsed.success ? await spendSignInLink(env.DB, { token: parsed.data, now }) : null;
+  // A link is spent only at the site of the center it was sent for: elsewhere it is not one of ours.
+  const link = parsed.success ? await spendSignInLink(env.DB, { center: centerOfOwner(deviceOwnerId), token: parsed.data, now }) : null;
   if (!link) return fail("gone:sign_in_link", LINK_SPENT);
   return signInVerified(env, { email: link.address, deviceOwnerId, claims: claimList(link.claims), device, via: "email", now });
 }
@@ -135,17 +140,20 @@ export async function signInVerified(
   input: { email: string; deviceOwnerId: string; claims?: string[]; device: string; via: "email" | "sso"; now: number },
 ): Promise<Result<SignedIn>> {
   const sessionId = `as-${randomHex(16)}`;
+  // The device's center: its account there (an address may hold one in each center).
+  const center = centerOfOwner(input.deviceOwnerId);
   const account = await openAccountSession(env.DB, {
+    center,
     address: recipientAddress(input.email),
     accountId: `acct-${randomHex(16)}`,
-    newOwnerId: newOwnerId(),
+    newOwnerId: newOwnerId(center),
     sessionId,
     device: input.device.slice(0, 80),
     via: input.via,
     mergeFrom: [input.deviceOwnerId, ...(input.claims ?? [])],
     now: input.now,
   });
-  if (account.newlyVerified) await releaseHeldMail(env, { address: account.email, now: input.now });
+  if (account.newlyVerified) await releaseHeldMail(env, { center, address: account.email, now: input.now });
   const merged = await finishMerges(env, { toOwner: account.ownerId, now: input.now });
   return ok({ sessionId, ownerId: account.ownerId, email: account.email, merged: merged.moved, pending: merged.pending > 0 });
 }
@@ -155,9 +163,9 @@ export async function signInVerified(
  * now, one `MailOutbox.release` per upcoming booking with it. A failure is logged; the booking's
  * next change or reminder checks the address again.
  */
-async function releaseHeldMail(env: AccountEnv, { address, now }: { address: string; now: number }): Promise<void> {
+async function releaseHeldMail(env: AccountEnv, { center, address, now }: { center: string; address: string; now: number }): Promise<void> {
   if (!mailerFromEnv(env)) return;
-  const bookings = await upcomingBookingsWith(env.DB, { address, today: localNow(new Date(now), await centerTimeZone(env.DB)).date });
+  const bookings = await upcomingBookingsWith(env.DB, { center, address, today: localNow(new Date(now), await centerTimeZone(env.DB)).date });
   await Promise.all(bookings.map((id) => mailOutbox(env, id).release().catch((error: unknown) => console.error("[accounts] held mail not released", id, error))));
 }
 

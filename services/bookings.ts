@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../lib/center/ids";
 import type { CenterPolicy } from "../lib/center/policy";
 import type { AnalyticsEvent } from "../lib/analytics/events";
 import type { MailQueued } from "../lib/mail/outbox";
@@ -171,7 +172,7 @@ export async function createBooking(
   // The invite is held until the student confirms the address: one email asks them to (services/accounts.ts);
   // when even that cannot go (stopped, today's most), the chat says that instead.
   const unconfirmed = studentWithheld(queued)?.reason === "unconfirmed";
-  const mail = unconfirmed ? withStudentWithheld(queued, await askToConfirm(env, { email: booking.studentEmail, now })) : queued;
+  const mail = unconfirmed ? withStudentWithheld(queued, await askToConfirm(env, { center: centerOfOwner(ownerId), email: booking.studentEmail, now })) : queued;
   await notifyStudent(env, ownerId, bookingConfirmedNotice({ bookingId: id, ...booking, language }));
   return { ok: true, bookingId: id, ...(reference ? { reference } : {}), mail };
 }

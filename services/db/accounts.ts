@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { sha256Hex } from "../../lib/ids";
 
 /**
@@ -10,6 +11,13 @@ export interface AccountRow {
   email: string;
   ownerId: string;
   createdAt: number;
+}
+
+/** A sign-in link as its page and its click find it: the center whose account it signs in to. */
+export interface SignInLinkRow {
+  center: string;
+  address: string;
+  claims: string;
 }
 
 export interface AccountSessionRow {
@@ -69,11 +77,11 @@ export async function endAllSessions(db: D1Database, { accountId, now }: { accou
 /** A new sign-in link (the token's hash, the owners whose bookings the email names): one row. */
 export async function insertSignInLink(
   db: D1Database,
-  link: { token: string; address: string; claims: string[]; now: number; expiresAt: number },
+  link: { center: string; token: string; address: string; claims: string[]; now: number; expiresAt: number },
 ): Promise<void> {
   await db
-    .prepare("INSERT INTO sign_in_links (token_hash, address, claims, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-    .bind(await sha256Hex(link.token), link.address, JSON.stringify(link.claims), link.now, link.expiresAt)
+    .prepare("INSERT INTO sign_in_links (token_hash, center_id, address, claims, created_at, expires_at) VALUES (?1, ?6, ?2, ?3, ?4, ?5)")
+    .bind(await sha256Hex(link.token), link.address, JSON.stringify(link.claims), link.now, link.expiresAt, link.center)
     .run();
 }
 
@@ -81,18 +89,24 @@ export async function insertSignInLink(
  * Spends a sign-in link: the one UPDATE that marks it used answers its address and claims only the
  * first time, and only before it expires. A second click, or an expired or unknown token, gets null.
  */
-export async function spendSignInLink(db: D1Database, { token, now }: { token: string; now: number }): Promise<{ address: string; claims: string } | null> {
+export async function spendSignInLink(db: D1Database, { center, token, now }: { center: string; token: string; now: number }): Promise<SignInLinkRow | null> {
   return db
-    .prepare("UPDATE sign_in_links SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 RETURNING address, claims")
-    .bind(await sha256Hex(token), now)
-    .first<{ address: string; claims: string }>();
+    .prepare("UPDATE sign_in_links SET used_at = ?2 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 AND center_id = ?3 RETURNING center_id AS center, address, claims")
+    .bind(await sha256Hex(token), now, center)
+    .first<SignInLinkRow>();
 }
 
-/** The confirmed bookings with the address from `today` on (index bookings_by_email): whose held emails a confirmation releases. */
-export async function upcomingBookingsWith(db: D1Database, { address, today }: { address: string; today: string }): Promise<string[]> {
+/**
+ * The center's confirmed bookings with the address from `today` on (index bookings_by_email; a
+ * booking is its tutor's center's): whose held emails a confirmation releases.
+ */
+export async function upcomingBookingsWith(db: D1Database, { center, address, today }: { center: string; address: string; today: string }): Promise<string[]> {
   const { results } = await db
-    .prepare("SELECT id FROM bookings WHERE student_email = ?1 AND status = 'confirmed' AND date >= ?2 LIMIT 50")
-    .bind(address, today)
+    .prepare(
+      `SELECT b.id FROM bookings b JOIN tutors t ON t.id = b.tutor_id
+       WHERE b.student_email = ?1 AND b.status = 'confirmed' AND b.date >= ?2 AND t.center_id = ?3 LIMIT 50`,
+    )
+    .bind(address, today, center)
     .all<{ id: string }>();
   return results.map((row) => row.id);
 }
@@ -103,26 +117,26 @@ export async function purgeSignInLinks(db: D1Database, { before }: { before: num
 }
 
 /** Whether the address was sent a link since `since` (the "confirm this is you" email goes at most once a day). */
-export async function recentLink(db: D1Database, { address, since }: { address: string; since: number }): Promise<boolean> {
-  return (await db.prepare("SELECT 1 AS found FROM sign_in_links WHERE address = ?1 AND created_at > ?2 LIMIT 1").bind(address, since).first()) !== null;
+export async function recentLink(db: D1Database, { center, address, since }: { center: string; address: string; since: number }): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS found FROM sign_in_links WHERE address = ?1 AND created_at > ?2 AND center_id = ?3 LIMIT 1").bind(address, since, center).first()) !== null;
 }
 
 /** Whether a link's token is known, unused and unexpired (the page before the click: no write). */
-export async function peekSignInLink(db: D1Database, { token, now }: { token: string; now: number }): Promise<{ address: string; claims: string } | null> {
+export async function peekSignInLink(db: D1Database, { token, now }: { token: string; now: number }): Promise<SignInLinkRow | null> {
   return db
-    .prepare("SELECT address, claims FROM sign_in_links WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2")
+    .prepare("SELECT center_id AS center, address, claims FROM sign_in_links WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2")
     .bind(await sha256Hex(token), now)
-    .first<{ address: string; claims: string }>();
+    .first<SignInLinkRow>();
 }
 
 /** Anonymous owners who booked with the address and have not been brought into an account yet. */
-export async function claimsOf(db: D1Database, { address }: { address: string }): Promise<string[]> {
+export async function claimsOf(db: D1Database, { center, address }: { center: string; address: string }): Promise<string[]> {
   const { results } = await db
     .prepare(
       `SELECT c.owner_id AS ownerId FROM address_claims c
-       WHERE c.address = ?1 AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.owner_id = c.owner_id) ORDER BY c.created_at LIMIT 20`,
+       WHERE c.address = ?1 AND c.center_id = ?2 AND NOT EXISTS (SELECT 1 FROM accounts a WHERE a.owner_id = c.owner_id) ORDER BY c.created_at LIMIT 20`,
     )
-    .bind(address)
+    .bind(address, center)
     .all<{ ownerId: string }>();
   return results.map((row) => row.ownerId);
 }
@@ -135,12 +149,12 @@ export async function claimsOf(db: D1Database, { address }: { address: string })
 export async function recordClaim(db: D1Database, { address, ownerId, now }: { address: string; ownerId: string; now: number }): Promise<void> {
   await db
     .prepare(
-      `INSERT INTO address_claims (address, owner_id, created_at)
-       SELECT ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM mail_recipients WHERE address = ?1 AND verified = 1)
+      `INSERT INTO address_claims (center_id, address, owner_id, created_at)
+       SELECT ?4, ?1, ?2, ?3 WHERE NOT EXISTS (SELECT 1 FROM mail_recipients WHERE address = ?1 AND verified = 1)
          AND NOT EXISTS (SELECT 1 FROM accounts WHERE owner_id = ?2)
        ON CONFLICT DO NOTHING`,
     )
-    .bind(address, ownerId, now)
+    .bind(address, ownerId, now, centerOfOwner(ownerId))
     .run();
 }
 
@@ -152,27 +166,31 @@ export async function recordClaim(db: D1Database, { address, ownerId, now }: { a
  */
 export async function openAccountSession(
   db: D1Database,
-  input: { address: string; accountId: string; newOwnerId: string; sessionId: string; device: string; via: "email" | "sso"; mergeFrom: string[]; now: number },
+  input: { center: string; address: string; accountId: string; newOwnerId: string; sessionId: string; device: string; via: "email" | "sso"; mergeFrom: string[]; now: number },
 ): Promise<AccountRow & { newlyVerified: boolean }> {
-  const { address, now } = input;
-  const account = "(SELECT id FROM accounts WHERE email = ?1)";
+  const { address, center, now } = input;
   const statements = [
-    db.prepare("INSERT INTO accounts (id, email, owner_id, created_at) VALUES (?2, ?1, ?3, ?4) ON CONFLICT (center_id, email) DO NOTHING").bind(address, input.accountId, input.newOwnerId, now),
+    db
+      .prepare("INSERT INTO accounts (id, center_id, email, owner_id, created_at) VALUES (?2, ?5, ?1, ?3, ?4) ON CONFLICT (center_id, email) DO NOTHING")
+      .bind(address, input.accountId, input.newOwnerId, now, center),
     db.prepare("INSERT INTO mail_recipients (address, verified) VALUES (?1, 1) ON CONFLICT (address) DO UPDATE SET verified = 1 WHERE verified = 0").bind(address),
     db
-      .prepare(`INSERT INTO account_sessions (id, account_id, device, via, created_at, last_seen_at) VALUES (?2, ${account}, ?3, ?4, ?5, ?5)`)
-      .bind(address, input.sessionId, input.device, input.via, now),
+      .prepare(
+        `INSERT INTO account_sessions (id, account_id, device, via, created_at, last_seen_at)
+         VALUES (?2, (SELECT id FROM accounts WHERE center_id = ?6 AND email = ?1), ?3, ?4, ?5, ?5)`,
+      )
+      .bind(address, input.sessionId, input.device, input.via, now, center),
     ...input.mergeFrom.map((from) =>
       db
         .prepare(
           `INSERT INTO owner_merges (from_owner, to_owner, started_at)
-           SELECT ?2, owner_id, ?3 FROM accounts WHERE email = ?1 AND owner_id <> ?2
+           SELECT ?2, owner_id, ?3 FROM accounts WHERE center_id = ?4 AND email = ?1 AND owner_id <> ?2
              AND NOT EXISTS (SELECT 1 FROM accounts WHERE owner_id = ?2)
            ON CONFLICT (from_owner) DO NOTHING`,
         )
-        .bind(address, from, now),
+        .bind(address, from, now, center),
     ),
-    db.prepare("SELECT id, email, owner_id AS ownerId, created_at AS createdAt FROM accounts WHERE email = ?1").bind(address),
+    db.prepare("SELECT id, email, owner_id AS ownerId, created_at AS createdAt FROM accounts WHERE center_id = ?2 AND email = ?1").bind(address, center),
   ];
   const results = await db.batch<AccountRow>(statements);
   return { ...results.at(-1)!.results[0]!, newlyVerified: (results[1]?.meta.changes ?? 0) > 0 };
@@ -223,8 +241,11 @@ export async function isAccountOwner(db: D1Database, { ownerId }: { ownerId: str
 }
 
 /** The account of an address (the sign-in email says whether it will sign in or make one). */
-export async function accountByEmail(db: D1Database, { address }: { address: string }): Promise<AccountRow | null> {
-  return db.prepare("SELECT id, email, owner_id AS ownerId, created_at AS createdAt FROM accounts WHERE email = ?1").bind(address).first<AccountRow>();
+export async function accountByEmail(db: D1Database, { center, address }: { center: string; address: string }): Promise<AccountRow | null> {
+  return db
+    .prepare("SELECT id, email, owner_id AS ownerId, created_at AS createdAt FROM accounts WHERE center_id = ?2 AND email = ?1")
+    .bind(address, center)
+    .first<AccountRow>();
 }
 
 /**
@@ -235,7 +256,7 @@ export async function deleteOwnerAccount(db: D1Database, { ownerId }: { ownerId:
   const account = "(SELECT id FROM accounts WHERE owner_id = ?1)";
   const results = await db.batch([
     db.prepare(`DELETE FROM account_sessions WHERE account_id = ${account}`).bind(ownerId),
-    db.prepare("DELETE FROM sign_in_links WHERE address = (SELECT email FROM accounts WHERE owner_id = ?1)").bind(ownerId),
+    db.prepare("DELETE FROM sign_in_links WHERE address = (SELECT email FROM accounts WHERE owner_id = ?1) AND center_id = ?2").bind(ownerId, centerOfOwner(ownerId)),
     db.prepare("DELETE FROM address_claims WHERE owner_id = ?1").bind(ownerId),
     db.prepare("DELETE FROM accounts WHERE owner_id = ?1").bind(ownerId),
   ]);

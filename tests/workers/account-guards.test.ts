@@ -50,7 +50,7 @@ let fake: FakeMailApi;
 /** The newest link mailed to `email`; a quarter hour passes first, so an address may ask as often as the tests need (3 per 15 minutes). */
 async function mailedToken(email: string): Promise<string> {
   vi.setSystemTime(Date.now() + 15 * 60_000);
-  unwrapOk(await sidecar.requestSignInLink({ email }));
+  unwrapOk(await sidecar.requestSignInLink({ email }, newOwnerId()));
   const mail = fake.requests.filter((request) => request.body.to.includes(email.toLowerCase()) && request.body.subject.startsWith("Your sign-in link")).at(-1);
   const url = mail && /(https?:\/\/\S+\/account\/link\?token=\S+)/.exec(mail.body.text)?.[1];
   if (!url) throw new Error(`no sign-in link mailed to ${email}`);
@@ -144,6 +144,8 @@ const GUARDED: { name: string; refused?: string; call: Call }[] = [
   { name: "reminderPreference", call: (me) => sidecar.reminderPreference(me.ownerId) },
   { name: "setReminderPreference", call: (me) => sidecar.setReminderPreference(me.ownerId, { remindersOff: true }) },
   { name: "exportMyData", call: (me) => sidecar.exportMyData(me.ownerId) },
+  // The asking device's owner names only the center whose account the link is for: the answer is the same sentence for every address.
+  { name: "requestSignInLink", call: (_me, them) => sidecar.requestSignInLink({ email: them.email }, them.signedIn.ownerId) },
   // B's owner id as the signing-in device's: a link for A's address signs in A, and the merge refuses an account's own owner.
   { name: "redeemSignInLink", call: async (_me, them) => sidecar.redeemSignInLink(await mailedToken(A.email), them.signedIn.ownerId, "x") },
   { name: "ssoFinish", refused: "not_found:route", call: (_me, them) => sidecar.ssoFinish("https://tutoring.example/api/account/sso/callback?code=x&state=y", "forged", them.signedIn.ownerId, "x") },

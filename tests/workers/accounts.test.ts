@@ -39,7 +39,7 @@ afterEach(() => {
 
 /** Asks for a link for `email` and reads its token out of the email, as the student would click it. */
 async function mailedLink(email: string): Promise<{ token: string; text: string }> {
-  unwrapOk(await sidecar.requestSignInLink({ email }));
+  unwrapOk(await sidecar.requestSignInLink({ email }, newOwnerId()));
   const mail = fake.requests.filter((request) => request.body.to.includes(email.toLowerCase()) && request.body.subject.startsWith("Your sign-in link")).at(-1);
   if (!mail) throw new Error(`no sign-in email to ${email}`);
   const url = /(https?:\/\/\S+\/account\/link\?token=\S+)/.exec(mail.body.text)?.[1];
@@ -89,7 +89,7 @@ describe("an email sign-in link", () => {
     const stopped = address("stopped");
     await env.DB.prepare("INSERT INTO mail_recipients (address, suppressed_at) VALUES (?1, 1)").bind(stopped).run();
     const before = fake.requests.length;
-    const answers = await Promise.all([known, address("unknown"), stopped].map((email) => sidecar.requestSignInLink({ email })));
+    const answers = await Promise.all([known, address("unknown"), stopped].map((email) => sidecar.requestSignInLink({ email }, newOwnerId())));
     expect(new Set(answers.map((answer) => JSON.stringify(answer))).size).toBe(1);
     expect(fake.requests.slice(before).map((request) => request.body.to[0])).not.toContain(stopped);
     expect(fake.requests.length - before).toBe(2);
@@ -97,11 +97,11 @@ describe("an email sign-in link", () => {
 
   it("is limited per address; bad bodies are 400s that mail nothing", async () => {
     const email = address("busy");
-    for (let sent = 0; sent < LIMITS.signInLinksPerEmail.limit; sent++) unwrapOk(await sidecar.requestSignInLink({ email }));
-    expect(await sidecar.requestSignInLink({ email })).toMatchObject({ ok: false, error: { code: "rate_limited:sign_in" } });
+    for (let sent = 0; sent < LIMITS.signInLinksPerEmail.limit; sent++) unwrapOk(await sidecar.requestSignInLink({ email }, newOwnerId()));
+    expect(await sidecar.requestSignInLink({ email }, newOwnerId())).toMatchObject({ ok: false, error: { code: "rate_limited:sign_in" } });
     const before = fake.requests.length;
     for (const body of [{}, { email: "not an address" }, { email: 42 }, { email: address("x"), extra: true }, null]) {
-      expect(await sidecar.requestSignInLink(body)).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
+      expect(await sidecar.requestSignInLink(body, newOwnerId())).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
     }
     expect(fake.requests.length).toBe(before);
   });

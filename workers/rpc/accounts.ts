@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { AccountSessionId, SIGNED_OUT_MESSAGE, SignInLinkRequest, SignOutRequest } from "../../lib/accounts/schemas";
 import { fail, zodIssues, type Result } from "../../lib/errors";
 import { recipientAddress } from "../../lib/mail/recipients";
@@ -11,12 +12,19 @@ import { StaffDesksRpc } from "./staff-desks";
 
 /** Student accounts (services/accounts.ts): sign-in links, sessions, the account page, the export. */
 export class AccountsRpc extends StaffDesksRpc {
-  /** Mails a sign-in link; the same answer whether or not the address has an account. Limited per address and per network. */
-  async requestSignInLink(input: unknown, client?: Caller) {
-    const parsed = SignInLinkRequest.safeParse(input);
-    if (!parsed.success) return fail("bad_request:body", "Enter the email address to send the sign-in link to.", zodIssues(parsed.error));
-    const address = recipientAddress(parsed.data.email);
-    return this.limited([["signInLinksPerEmail", address], ["signInLinksPerIp", usableIp(client)]], (now) => requestSignInLink(this.env, { email: address, now }));
+  /**
+   * Mails a sign-in link to the account of the asking device's center (its owner id names it); the
+   * same answer whether or not the address has an account. Limited per address and per network.
+   */
+  async requestSignInLink(input: unknown, deviceOwnerId: unknown, client?: Caller) {
+    return this.withOwner(deviceOwnerId, (owner) => {
+      const parsed = SignInLinkRequest.safeParse(input);
+      if (!parsed.success) return fail("bad_request:body", "Enter the email address to send the sign-in link to.", zodIssues(parsed.error));
+      const address = recipientAddress(parsed.data.email);
+      return this.limited([["signInLinksPerEmail", address], ["signInLinksPerIp", usableIp(client)]], (now) =>
+        requestSignInLink(this.env, { center: centerOfOwner(owner), email: address, now }),
+      );
+    });
   }
 
   /** What a sign-in link would do (the page before its button): nothing is written. */

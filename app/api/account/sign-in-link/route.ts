@@ -11,6 +11,6 @@ export function POST(request: Request) {
   return handle("POST account sign-in link", async () => {
     const body = await readJsonBody(request, SignInLinkRequest);
     const { owner, sidecar, client } = await openOwnerRoute(request);
-    return json(await callSidecar(() => sidecar.requestSignInLink(body, client), { idempotent: false }), { status: 202, owner });
+    return json(await callSidecar(() => sidecar.requestSignInLink(body, owner.id, client), { idempotent: false }), { status: 202, owner });
   });
 }
