@@ -150,7 +150,8 @@ export async function signInVerified(
     sessionId,
     device: input.device.slice(0, 80),
     via: input.via,
-    mergeFrom: [input.deviceOwnerId, ...(input.claims ?? [])],
+    // Only owners of this center move in (a claim is recorded per center; this guards a hand-made one too).
+    mergeFrom: [input.deviceOwnerId, ...(input.claims ?? [])].filter((owner) => centerOfOwner(owner) === center),
     now: input.now,
   });
   if (account.newlyVerified) await releaseHeldMail(env, { center, address: account.email, now: input.now });

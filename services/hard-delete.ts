@@ -1,3 +1,5 @@
+import { centerOfOwner } from "../lib/center/ids";
+import { allCenterIds } from "./db/center-list";
 import { clearPendingCleanups, deleteChatNow, deleteExpiredChats, deleteOwnerChatsNow, ownerChatIds, recordCleanupFailures } from "./db/chats";
 import { chatSession, messageQueue } from "./objects";
 
@@ -51,23 +53,31 @@ export async function hardDeleteOwnerChats(env: CleanupEnv, ownerId: string, now
     const ids = await ownerChatIds(env.DB, { ownerId, limit: OWNER_BATCH });
     if (ids.length === 0) break;
     await deleteOwnerChatsNow(env.DB, { ownerId, ids, now });
-    failed += (await cleanUpChats(env, ids.map((id) => ({ id, attempts: 0 })), now)).failed;
+    failed += (await cleanUpChats(env, ids.map((id) => ({ id, attempts: 0 })), now, [centerOfOwner(ownerId)])).failed;
     deleted += ids.length;
   }
   return { deleted, cleaned: deleted - failed, failed };
 }
 
 /** Empties the objects and the queue's copies, 100 chats at a time with settled promises. */
-async function cleanUpChats(env: CleanupEnv, chats: { id: string; attempts: number }[], now: number): Promise<{ failed: number }> {
-  const queue = messageQueue(env);
+async function cleanUpChats(
+  env: CleanupEnv,
+  chats: { id: string; attempts: number }[],
+  now: number,
+  /** The centers whose queues may hold these chats' text (a chat id does not name its center): every center's, unless known. */
+  centers?: string[],
+): Promise<{ failed: number }> {
+  if (chats.length === 0) return { failed: 0 };
+  const queues = (centers ?? (await allCenterIds(env.DB))).map((center) => messageQueue(env, center));
   let failed = 0;
   for (let start = 0; start < chats.length; start += BATCH) {
     const batch = chats.slice(start, start + BATCH);
+    const ids = batch.map(({ id }) => id);
     const [redacted, ...destroyed] = await Promise.allSettled([
-      queue.forgetSessions(batch.map(({ id }) => id)),
+      Promise.all(queues.map((queue) => queue.forgetSessions(ids))).then((answers) => answers.find((answer) => !answer.ok)),
       ...batch.map(({ id }) => chatSession(env, id).destroy()),
     ]);
-    const queueError = redacted!.status === "rejected" ? reason(redacted!.reason) : !redacted!.value.ok ? redacted!.value.error.message : null;
+    const queueError = redacted!.status === "rejected" ? reason(redacted!.reason) : (redacted!.value?.error.message ?? null);
     const failures: { id: string; attempts: number; error: string }[] = [];
     const done: string[] = [];
     batch.forEach((chat, index) => {

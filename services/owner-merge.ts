@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../lib/center/ids";
 import { fail, ok, type Result } from "../lib/errors";
 import { moveOwnerRows, ownerConfirmedBookingIds, pendingMerges } from "./db/accounts";
 import { ownerChatIds } from "./db/chats";
@@ -40,12 +41,14 @@ const NOT_MOVED = "Some of what this browser held could not be moved into your a
 
 export async function mergeOwner(env: MergeEnv, { from, to, now }: { from: string; to: string; now: number }): Promise<Result<MergeCount>> {
   if (from === to) return ok({ ...NOTHING });
+  // An account is one center's, and so is every owner merged into it: never across centers.
+  if (centerOfOwner(from) !== centerOfOwner(to)) return fail("bad_request:owner", "An owner of another center cannot be merged into this account.");
   const [chatIds, bookingIds, slots] = await Promise.all([ownerChatIds(env.DB, { ownerId: from, limit: MAX_CHATS }), ownerConfirmedBookingIds(env.DB, { ownerId: from }), ownerWaitlistSlots(env.DB, { ownerId: from })]);
   const [chats, sessions, places, facts, notes] = await Promise.allSettled([
     Promise.all(chatIds.map((id) => chatSession(env, id).handOver(from, to)))
       .then((moved) => moved.every((answer) => answer.ok))
       // Their messages waiting for staff or a bot follow, so the answer still reaches the chat.
-      .then(async (moved) => moved && (chatIds.length === 0 || (await messageQueue(env).handOverSessions(chatIds, to)).ok)),
+      .then(async (moved) => moved && (chatIds.length === 0 || (await messageQueue(env, centerOfOwner(to)).handOverSessions(chatIds, to)).ok)),
     Promise.all(bookingIds.map((id) => sessionManager(env, id).handOver(to))).then(() => true),
     Promise.all(slots.map((slot) => waitlistFor(env, slot).handOver(from, to, now))).then((moved) => moved.every((answer) => answer.ok)),
     moveMemory(env, from, to, now),
