@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../lib/center/ids";
 import { z } from "zod";
 import { insertSignInLink } from "../services/db/accounts";
 import { SIGN_IN_LINK_MS } from "../lib/accounts/schemas";
@@ -327,7 +328,7 @@ export default class BenchSidecar extends Sidecar {
         const { email } = SignInLinkBody.parse(await request.json());
         const token = newSecretToken();
         const now = clock.now();
-        await insertSignInLink(uncountedEnv().DB, { token, address: email.toLowerCase(), claims: [], now, expiresAt: now + SIGN_IN_LINK_MS });
+        await insertSignInLink(uncountedEnv().DB, { center: FIRST_CENTER, token, address: email.toLowerCase(), claims: [], now, expiresAt: now + SIGN_IN_LINK_MS });
         return Response.json({ token });
       }
       case "/bench/analytics-record": {

@@ -31,9 +31,9 @@ export const RECORD_RETRY_MS = 100;
  * runtime may cancel what is still in flight once the call has answered. From
  * a Durable Object the promise may be left to run (the object outlives the call).
  */
-export function recordAnalytics(env: AnalyticsEnv, events: readonly AnalyticsEvent[], waitUntil?: WaitUntil, now: number = clock.now()): void {
+export function recordAnalytics(env: AnalyticsEnv, center: string, events: readonly AnalyticsEvent[], waitUntil?: WaitUntil, now: number = clock.now()): void {
   if (events.length === 0) return;
-  const sent = send(env, [...events], now, randomHex(12)).catch((error: unknown) => console.warn("[analytics] events not counted", error));
+  const sent = send(env, center, [...events], now, randomHex(12)).catch((error: unknown) => console.warn("[analytics] events not counted", error));
   if (waitUntil) waitUntil(sent);
 }
 
@@ -42,10 +42,10 @@ export function recordAnalytics(env: AnalyticsEnv, events: readonly AnalyticsEve
  * call above. Answers the receipt, or null when it was not stored (logged; the chat keeps the counts
  * and tries again later with the same batch number).
  */
-export async function reportChatBatch(env: AnalyticsEnv, batch: ChatBatch): Promise<BatchReceipt | null> {
+export async function reportChatBatch(env: AnalyticsEnv, center: string, batch: ChatBatch): Promise<BatchReceipt | null> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await analyticsObject(env).recordBatch(batch);
+      const result = await analyticsObject(env, center).recordBatch(batch);
       if (result.ok) return result.value;
       console.warn("[analytics] batch refused", batch.chatId, result.error.message);
       return null;
@@ -59,11 +59,11 @@ export async function reportChatBatch(env: AnalyticsEnv, batch: ChatBatch): Prom
   }
 }
 
-async function send(env: AnalyticsEnv, events: AnalyticsEvent[], now: number, key: string): Promise<void> {
+async function send(env: AnalyticsEnv, center: string, events: AnalyticsEvent[], now: number, key: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       // A stub that threw is broken: each attempt gets a new one.
-      const result = await analyticsObject(env).record(events, now, key);
+      const result = await analyticsObject(env, center).record(events, now, key);
       if (!result.ok) console.warn("[analytics] events refused", result.error.message);
       return;
     } catch (error) {

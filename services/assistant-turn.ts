@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../lib/center/ids";
 import type { ClientContext } from "../lib/rate-limits";
 import { ok, type Result } from "../lib/errors";
 import type { ChatMessage, NewUserMessage, SendResult, SessionFields } from "../lib/schemas";
@@ -60,7 +61,7 @@ export async function acceptUserMessage(input: {
 
   if (env.BOT_MODE === "external") {
     // Idempotent on the message id, so a retry after a crash here still queues it once.
-    const queued = await messageQueue(env).enqueue({ messageId: message.id, sessionId, ownerId, content: message.content, createdAt: sent.message.createdAt });
+    const queued = await messageQueue(env, centerOfOwner(ownerId)).enqueue({ messageId: message.id, sessionId, ownerId, content: message.content, createdAt: sent.message.createdAt });
     if (!queued.ok) return queued;
   }
   if (touchList) await touchChat(env.DB, { id: sessionId, now: now.getTime() });

@@ -43,10 +43,11 @@ export type BookingEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "
 /** Where an action's counts go: a chat turn hands its own list (counted with the turn's, in one call); otherwise they are sent now. */
 export type CountInto = AnalyticsEvent[] | undefined;
 
-function count(env: BookingEnv, into: CountInto, events: AnalyticsEvent[], now: number, waitUntil?: WaitUntil): void {
+/** `ownerId`: the booking's owner, whose center counts it. */
+function count(env: BookingEnv, ownerId: string, into: CountInto, events: AnalyticsEvent[], now: number, waitUntil?: WaitUntil): void {
   if (events.length === 0) return;
   if (into) into.push(...events);
-  else recordAnalytics(env, events, waitUntil, now);
+  else recordAnalytics(env, centerOfOwner(ownerId), events, waitUntil, now);
 }
 
 /** Who cancels: the student who owns the booking, or the center (staff), with the reason the student is told. */
@@ -94,7 +95,7 @@ export async function cancelBooking(
   offerFreedSlot(env, slot, { cancelledBy: ownerId, now, waitUntil });
   // A center's cancel is not the student's change of mind: the memory keeps offering that hour "again".
   settleBooking(env, ownerId, { bookingId, outcome: "cancelled", cancelledBy: who.by }, now, waitUntil);
-  count(env, input.countInto, [{ type: "booking_cancelled" }, ...(late ? [{ type: "booking_late_cancelled" } as const] : [])], now, waitUntil);
+  count(env, ownerId, input.countInto, [{ type: "booking_cancelled" }, ...(late ? [{ type: "booking_late_cancelled" } as const] : [])], now, waitUntil);
   const mail = await queueBookingMail(env, bookingId, "cancelled");
   const reason = who.by === "center" ? who.reason : undefined;
   await notifyStudent(env, ownerId, bookingCancelledNotice({ bookingId, date: slot.date, start: slot.start, by: who.by === "center" ? "center" : "you", language, ...(reason ? { reason } : {}) }));
@@ -163,7 +164,7 @@ export async function createBooking(
     if (existing.ownerId !== ownerId || existing.sessionId !== sessionId) return { ok: false, reason: "error" };
     reference = existing.reference;
   }
-  if (booked) count(env, input.countInto, [{ type: "booking_made" }], now);
+  if (booked) count(env, ownerId, input.countInto, [{ type: "booking_made" }], now);
   // Signing in with that address later brings this booking along (services/accounts.ts).
   if (booked) await recordClaim(env.DB, { address: recipientAddress(booking.studentEmail), ownerId, now });
   if (booked && booking.fromWaitlist) await tellWaitlistBooked(env, booking, ownerId, id);
@@ -190,7 +191,7 @@ export async function moveBooking(
   const moved = await moveConfirmedBooking(env.DB, { bookingId, ownerId, to, now }, policy, language);
   if (!moved.ok) return moved;
   if (!moved.already) {
-    count(env, input.countInto, [{ type: "booking_moved" }], now, input.waitUntil);
+    count(env, ownerId, input.countInto, [{ type: "booking_moved" }], now, input.waitUntil);
     // The hour it left is free now: its waitlist offers it to the first in line (not awaited).
     offerFreedSlot(env, moved.from, { cancelledBy: ownerId, now, waitUntil: input.waitUntil });
     // The memory's weekly hour and tutor become the new ones, so the next chat offers these "again" (not awaited).

@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../lib/center/ids";
 import type { CenterPolicy } from "../lib/center/policy";
 import type { ChatMessage } from "../lib/schemas";
 import type { AnalyticsEvent } from "../lib/analytics/events";
@@ -95,7 +96,7 @@ export async function performEffect(
           transcript: JSON.stringify(context.transcript.slice(-30).map(({ role, content }) => ({ role, content }))),
           now,
         });
-        const queued = await messageQueue(context.env).enqueue({
+        const queued = await messageQueue(context.env, centerOfOwner(context.ownerId)).enqueue({
           messageId: handoffId(context.messageId),
           sessionId: context.sessionId,
           ownerId: context.ownerId,

@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { batchHours } from "../../lib/analytics/batch";
 import { hourBucket, HOUR_MS } from "../../lib/analytics/series";
 import { clock } from "../../lib/time";
@@ -61,7 +62,8 @@ export class ChatAnalyticsReport {
       if (through !== row.reported_through || kept) store.markReported(this.db, row.reported_seq, through);
       return true;
     }
-    const receipt = await reportChatBatch(this.env, { chatId, seq, through, hours: batch });
+    // The chat's center is its owner's (lib/center/ids.ts): its counts go to that center's Analytics.
+    const receipt = await reportChatBatch(this.env, centerOfOwner(row.owner_id), { chatId, seq, through, hours: batch });
     if (!receipt) return false;
     // On a repeat, `through` is what the first attempt covered: anything later stays for the next batch.
     store.markReported(this.db, seq, receipt.through);

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Analytics } from "../../durable-objects/analytics";
@@ -77,7 +78,7 @@ describe("the analytics aggregator loses nothing and counts nothing twice", () =
     const prefix = `test-${crypto.randomUUID()}:`;
     const flaky = loseAnswers(env.ANALYTICS, { method: "record", lose: 2, prefix });
     const sent: Promise<unknown>[] = [];
-    recordAnalytics({ ANALYTICS: flaky.namespace }, CHAT, (promise) => sent.push(promise), TEST_NOW);
+    recordAnalytics({ ANALYTICS: flaky.namespace }, FIRST_CENTER, CHAT, (promise) => sent.push(promise), TEST_NOW);
     await Promise.all(sent);
     expect(flaky.calls).toBe(3); // stored by the first, answered to the third
     const stub = env.ANALYTICS.get(env.ANALYTICS.idFromName(`${prefix}global`)) as DurableObjectStub<Analytics>;
@@ -88,7 +89,7 @@ describe("the analytics aggregator loses nothing and counts nothing twice", () =
     const prefix = `test-${crypto.randomUUID()}:`;
     const flaky = loseAnswers(env.ANALYTICS, { method: "record", lose: 10, prefix });
     const sent: Promise<unknown>[] = [];
-    expect(() => recordAnalytics({ ANALYTICS: flaky.namespace }, CHAT, (promise) => sent.push(promise), TEST_NOW)).not.toThrow();
+    expect(() => recordAnalytics({ ANALYTICS: flaky.namespace }, FIRST_CENTER, CHAT, (promise) => sent.push(promise), TEST_NOW)).not.toThrow();
     await Promise.all(sent);
     expect(flaky.calls).toBe(RECORD_ATTEMPTS);
     const stub = env.ANALYTICS.get(env.ANALYTICS.idFromName(`${prefix}global`)) as DurableObjectStub<Analytics>;

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ChatState } from "../../lib/schemas";
@@ -98,7 +99,7 @@ async function cancelBy(caller: Caller, booking: { holder: Student; bookingId: s
         }),
       ).toMatchObject({ ok: true, bookingId: booking.bookingId, emailedTo: booking.holder.email });
       expect(events).toEqual([{ type: "booking_cancelled" }]);
-      recordAnalytics(env, events, undefined, now);
+      recordAnalytics(env, FIRST_CENTER, events, undefined, now);
       return;
     }
     case "my bookings":

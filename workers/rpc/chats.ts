@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { type ChatState, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, ReplyVote, SessionPatch } from "../../lib/schemas";
 import { acceptUserMessage } from "../../services/assistant-turn";
@@ -72,7 +73,7 @@ export class ChatsRpc extends BotsRpc {
     return this.limited([["writesPerIp", usableIp(client)]], (now) => this.withSession(sessionId, ownerId, async (stub, owner) => {
       const rated = await stub.rateReply(owner, id.data, parsed.data, now);
       if (!rated.ok) return rated;
-      recordAnalytics(this.env, rated.value.events, this.waitUntil, now);
+      recordAnalytics(this.env, centerOfOwner(owner), rated.value.events, this.waitUntil, now);
       return ok({ messageId: rated.value.messageId, vote: rated.value.vote, kind: rated.value.kind });
     }));
   }

@@ -90,7 +90,7 @@ export class StaffInbox {
     // A hand-off is completed once (a retry is a duplicate): this is staff's first reply to it.
     if (!done.value.duplicate && isHandoff(done.value.messageId)) {
       const now = clock.now();
-      recordAnalytics(this.env, [{ type: "staff_first_reply", durationMs: Math.min(Math.max(0, now - done.value.queuedAt), MAX_REPLY_WAIT_MS) }], this.waitUntil, now);
+      recordAnalytics(this.env, session.value.member.centerId, [{ type: "staff_first_reply", durationMs: Math.min(Math.max(0, now - done.value.queuedAt), MAX_REPLY_WAIT_MS) }], this.waitUntil, now);
     }
     // Stored as the member's reply (their name and kind): the chat shows it under their name, not the assistant's.
     return deliverReply(this.env, done.value, staffAuthor(session.value.member));

@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { clock } from "../../lib/time";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { ScheduleWeekQuery, StaffAttendance, StaffCancel, StaffNote, type ScheduleWeek, type StaffCancelled } from "../../lib/staff/schedule";
@@ -121,7 +122,7 @@ export class StaffSchedule {
     const marked = await markAttendance(this.env.DB, { ...scope, now, attendance: parsed.data.attendance, startedBy: `${local.date} ${toClock(local.minutes)}` });
     if (marked) {
       // A no-show counts once, when first marked; a correction back to attended is not subtracted.
-      if (parsed.data.attendance === "no_show" && marked.previous !== "no_show") recordAnalytics(this.env, [{ type: "no_show" }], this.waitUntil, now);
+      if (parsed.data.attendance === "no_show" && marked.previous !== "no_show") recordAnalytics(this.env, centerOfOwner(marked.ownerId), [{ type: "no_show" }], this.waitUntil, now);
       settleBooking(this.env, marked.ownerId, { bookingId: parsed.data.bookingId, outcome: parsed.data.attendance }, now, this.waitUntil);
       return ok(parsed.data);
     }
