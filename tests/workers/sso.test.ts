@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { SSO_REFUSED } from "../../lib/accounts/sso";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { ssoFinish, ssoStart } from "../../services/oidc";
@@ -158,7 +159,7 @@ describe("campus single sign-on (OpenID Connect)", () => {
     // The provider's ID tokens live an hour: finished two hours on (on our clock), this one has expired.
     const later = Date.now() + 2 * 60 * 60_000;
     const before = await accountCount("sam.student@campus.test");
-    const started = unwrapOk(await ssoStart(env, { returnTo: "/", now: later }));
+    const started = unwrapOk(await ssoStart(env, { center: FIRST_CENTER, returnTo: "/", now: later }));
     const callbackUrl = await authorize(started.redirectUrl, "student");
     expect(await ssoFinish(env, { callbackUrl, flowCookie: started.flowCookie, deviceOwnerId: newOwnerId(), device: DEVICE, now: later })).toMatchObject(refused);
     expect(await accountCount("sam.student@campus.test")).toBe(before);
