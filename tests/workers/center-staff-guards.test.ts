@@ -1,7 +1,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FIRST_CENTER } from "../../lib/center/ids";
-import { MAX_LEASE_MS } from "../../lib/queue/schemas";
+import { MAX_ATTEMPTS, MAX_LEASE_MS } from "../../lib/queue/schemas";
 import type { Result } from "../../lib/errors";
 import { newBookingReference, newOwnerId, randomHex, sha256Hex } from "../../lib/ids";
 import { analyticsObject, messageQueue } from "../../services/objects";
@@ -36,6 +36,7 @@ type Side = {
   messageId: string;
   claimedId: string;
   leaseId: string;
+  deadId: string;
   note: string;
   aliasKey: string;
   issuer: string;
@@ -106,12 +107,19 @@ async function side(center: string, handoffs: number): Promise<Side> {
   await enqueue(messageId);
   await enqueue(claimedId);
   const lease = unwrapOk(await queue.claim({ messageId: claimedId, workerId: "bot:guard", leaseMs: MAX_LEASE_MS }));
+  // A dead letter: its 1 ms leases lapse MAX_ATTEMPTS times (a clock a second ahead lapses none of the long lease above).
+  const deadId = `m-${randomHex(8)}:handoff`;
+  await enqueue(deadId);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    unwrapOk(await queue.claim({ messageId: deadId, workerId: "slow-person", leaseMs: 1 }));
+    unwrapOk(await queue.expireLeases(Date.now() + 1_000));
+  }
   unwrapOk(await analyticsObject(env, center).record(Array.from({ length: handoffs }, () => ({ type: "handoff" })), COUNTED_AT, `guard-${center}`));
 
   return {
     center, name, admin: admin.session.token, adminId: admin.member.id, memberId: member.member.id, memberEmail: member.member.email,
     credentialId: victim.credentialId, inviteId, tutorId, tutorName, bookingId, pastBookingId, reference, messageId, claimedId,
-    leaseId: lease.leaseId, note, aliasKey, issuer, handoffs,
+    leaseId: lease.leaseId, deadId, note, aliasKey, issuer, handoffs,
   };
 }
 
@@ -120,11 +128,11 @@ function unknownLike(of: Side): Side {
   return {
     ...of, memberId: `staff-${randomHex(16)}`, credentialId: randomHex(16), inviteId: randomHex(32), tutorId: `t-none${randomHex(4)}`,
     bookingId: `bk-${randomHex(16)}`, pastBookingId: `bk-${randomHex(16)}`, reference: newBookingReference(), messageId: `m-${randomHex(8)}:handoff`,
-    claimedId: `m-${randomHex(8)}:handoff`, leaseId: crypto.randomUUID(), aliasKey: `none ${randomHex(4)}`,
+    claimedId: `m-${randomHex(8)}:handoff`, leaseId: crypto.randomUUID(), deadId: `m-${randomHex(8)}:handoff`, aliasKey: `none ${randomHex(4)}`,
   };
 }
 
-const ID_FIELDS = ["memberId", "credentialId", "inviteId", "tutorId", "bookingId", "pastBookingId", "reference", "messageId", "claimedId", "leaseId", "aliasKey"] as const;
+const ID_FIELDS = ["memberId", "credentialId", "inviteId", "tutorId", "bookingId", "pastBookingId", "reference", "messageId", "claimedId", "leaseId", "deadId", "aliasKey"] as const;
 /** An answer with the ids it was asked about (`fields`) written as placeholders, so two answers compare by what they say. */
 function normalized(answer: Result<unknown>, ids: Side, fields: readonly (typeof ID_FIELDS)[number][] = ID_FIELDS): string {
   let text = JSON.stringify(answer);
@@ -133,7 +141,7 @@ function normalized(answer: Result<unknown>, ids: Side, fields: readonly (typeof
 }
 
 /** What of a center an answer must never carry. */
-const marks = (of: Side) => [of.name, of.adminId, of.memberId, of.memberEmail, of.credentialId, of.inviteId, of.tutorId, of.tutorName, of.bookingId, of.pastBookingId, of.reference, of.messageId, of.claimedId, of.note, of.aliasKey, of.issuer];
+const marks = (of: Side) => [of.name, of.adminId, of.memberId, of.memberEmail, of.credentialId, of.inviteId, of.tutorId, of.tutorName, of.bookingId, of.pastBookingId, of.reference, of.messageId, of.claimedId, of.deadId, of.note, of.aliasKey, of.issuer];
 
 /** Everything of a center a refused or foreign call must leave as it was. */
 async function stateOf(center: string) {
@@ -173,7 +181,7 @@ const CASES: Case[] = [
   { name: "staffClaim", unknown: true, names: ["messageId"], call: (token, other) => sidecar.staffClaim(token, other.messageId) },
   { name: "staffReply", unknown: true, names: ["claimedId", "leaseId"], call: (token, other) => sidecar.staffReply(token, { messageId: other.claimedId, leaseId: other.leaseId, reply: "Hello from elsewhere" }) },
   { name: "staffDeadLetters", call: (token) => sidecar.staffDeadLetters(token) },
-  { name: "staffRequeue", unknown: true, names: ["messageId"], call: (token, other) => sidecar.staffRequeue(token, other.messageId) },
+  { name: "staffRequeue", unknown: true, names: ["deadId"], call: (token, other) => sidecar.staffRequeue(token, other.deadId) },
   { name: "staffScheduleWeek", call: (token) => sidecar.staffScheduleWeek(token, { from: BOOKED }) },
   { name: "staffScheduleWeek", names: ["tutorId"], call: (token, other) => sidecar.staffScheduleWeek(token, { from: BOOKED, tutorId: other.tutorId }) },
   { name: "staffScheduleWeek", unknown: true, names: ["reference"], call: (token, other) => sidecar.staffScheduleWeek(token, { reference: other.reference }) },
