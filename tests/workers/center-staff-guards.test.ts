@@ -164,7 +164,7 @@ async function stateOf(center: string) {
   const pending = unwrapOk(await queue.pending(50));
   const dead = unwrapOk(await queue.deadLetters(50));
   const counts = unwrapOk(await analyticsObject(env, center).series(RANGE, "UTC"));
-  return { rows: rows?.rows, pending: pending.messages.map((message) => `${message.messageId}:${message.status}`), leased: pending.leased, dead: JSON.stringify({ ...dead, kvStats: undefined }), counts: counts.totals };
+  return { rows: rows?.rows, pending: pending.messages.map((message) => `${message.messageId}:${message.attempts}`), leased: pending.leased, dead: JSON.stringify({ ...dead, kvStats: undefined }), counts: counts.totals };
 }
 
 type Call = (token: string, other: Side, self: Side) => Promise<Result<unknown>>;
