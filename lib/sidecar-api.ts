@@ -154,11 +154,11 @@ export interface SidecarApi {
   signInLinkInfo(token: string): Promise<Result<SignInLinkInfo>>;
   /** Spends the link and signs the device in, moving what `deviceOwnerId` held into the account. */
   redeemSignInLink(token: string, deviceOwnerId: string, device: string, client?: ClientIp): Promise<Result<SignedIn>>;
-  /** Whether campus single sign-on is on, and its button's words. */
-  ssoConfig(): Promise<Result<SsoConfig>>;
+  /** Whether campus single sign-on is on at the center (the host's; default the first), and its button's words. */
+  ssoConfig(center?: string): Promise<Result<SsoConfig>>;
   /** Starts a campus sign-in: redirect to `redirectUrl`, set `flowCookie` HttpOnly until `expiresAt` (404 when SSO is off, 502 provider down). */
-  ssoStart(returnTo: string): Promise<Result<SsoStarted>>;
-  /** The provider's redirect back (the callback's full URL) and the flow cookie: signs the device in (401 for any refusal, 502 provider down). */
+  ssoStart(returnTo: string, center?: string): Promise<Result<SsoStarted>>;
+  /** The provider's redirect back (the callback's full URL) and the flow cookie: signs the device in at its owner's center (401 for any refusal, 502 provider down). */
   ssoFinish(callbackUrl: string, flowCookie: string, deviceOwnerId: string, device: string, client?: ClientIp): Promise<Result<SsoFinished>>;
   /** The web worker's periodic check of an account cookie (401 once signed out). */
   checkAccountSession(sessionId: string): Promise<Result<{ ownerId: string; email: string }>>;

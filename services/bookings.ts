@@ -50,8 +50,8 @@ function count(env: BookingEnv, ownerId: string, into: CountInto, events: Analyt
   else recordAnalytics(env, centerOfOwner(ownerId), events, waitUntil, now);
 }
 
-/** Who cancels: the student who owns the booking, or the center (staff), with the reason the student is told. */
-export type Canceller = { by: "student"; ownerId: string } | { by: "center"; reason: string };
+/** Who cancels: the student who owns the booking, or the center (staff of `center`: another center's booking is not found), with the reason the student is told. */
+export type Canceller = { by: "student"; ownerId: string } | { by: "center"; center: string; reason: string };
 
 export type Cancelled = {
   ok: true;
@@ -120,7 +120,7 @@ async function writeCancel(db: D1Database, bookingId: string, who: Canceller, no
     if (!cancelled.ok) return cancelled;
     return { ok: true, ownerId: who.ownerId, sessionId: cancelled.sessionId, slot: cancelled.slot, late: cancelled.lateCancel ? { cutoffHours: cancelled.cutoffHours } : null, cutoffHours: cancelled.cutoffHours, language: cancelled.language };
   }
-  const outcome = await cancelByStaff(db, { bookingId, reason: who.reason, now });
+  const outcome = await cancelByStaff(db, { center: who.center, bookingId, reason: who.reason, now });
   if (!outcome.ok) return outcome;
   const { ownerId, sessionId, language, ...slot } = outcome.cancelled;
   return { ok: true, ownerId, sessionId, slot, late: null, language };

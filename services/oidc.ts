@@ -21,6 +21,7 @@ import { STAFF_SESSION_MS } from "../lib/staff/schemas";
 import { signInVerified, type AccountEnv } from "./accounts";
 import { openStaffSessionByEmail, ssoColumns } from "./db/oidc";
 import { readSignedJson, signJson } from "../lib/signed-json";
+import { CenterId, centerOfOwner } from "../lib/center/ids";
 
 /**
  * Campus single sign-on over OpenID Connect (docs/accounts-sso.md), with oauth4webapi: the
@@ -32,6 +33,10 @@ import { readSignedJson, signJson } from "../lib/signed-json";
  * Nothing is stored between the start and the callback: the state, nonce and code verifier ride in
  * a cookie the web worker sets HttpOnly, signed with a key derived from INTERNAL_KEY, for 10 minutes.
  * Every failure is one generic answer to the student and one logged reason.
+ *
+ * Each center has its own provider (its center_settings row): the start names the center (the web
+ * worker's, from the host; CenterId-checked, an unknown one has SSO off), the callback's center is
+ * the device's owner's (`centerOfOwner`), and a staff session opens only for that center's member.
  */
 
 export type OidcEnv = AccountEnv & Pick<Env, "INTERNAL_KEY" | "OIDC_CLIENT_SECRET">;
@@ -52,15 +57,15 @@ class SsoFailure extends Error {
   }
 }
 
-/** Whether the sign-in page shows the campus button, and its words. No secret, no network. */
-export async function ssoConfig(env: Pick<OidcEnv, "DB" | "OIDC_CLIENT_SECRET">): Promise<Result<SsoConfig>> {
-  const settings = await settingsOf(env);
+/** Whether the center's sign-in page shows the campus button, and its words. No secret, no network. */
+export async function ssoConfig(env: Pick<OidcEnv, "DB" | "OIDC_CLIENT_SECRET">, { center }: { center: unknown }): Promise<Result<SsoConfig>> {
+  const settings = await settingsOf(env, center);
   return ok(settings ? { enabled: true, label: settings.label } : { enabled: false });
 }
 
 /** The provider's authorization URL for a new sign-in, and the signed flow cookie that must come back with it. */
-export async function ssoStart(env: OidcEnv, { returnTo, now }: { returnTo: unknown; now: number }): Promise<Result<SsoStarted>> {
-  const settings = await settingsOf(env);
+export async function ssoStart(env: OidcEnv, { center, returnTo, now }: { center: unknown; returnTo: unknown; now: number }): Promise<Result<SsoStarted>> {
+  const settings = await settingsOf(env, center);
   if (!settings || !env.SITE_URL) return fail("not_found:route", SSO_OFF);
   return attempt("start", async () => {
     const as = await discover(settings);
@@ -98,7 +103,8 @@ export async function ssoFinish(
   env: OidcEnv,
   input: { callbackUrl: unknown; flowCookie: unknown; deviceOwnerId: string; device: string; now: number },
 ): Promise<Result<SsoFinished>> {
-  const settings = await settingsOf(env);
+  const center = centerOfOwner(input.deviceOwnerId);
+  const settings = await settingsOf(env, center);
   if (!settings || !env.SITE_URL) return fail("not_found:route", SSO_OFF);
   return attempt<SsoFinished>("finish", async () => {
     const flow = await readFlow(env.INTERNAL_KEY, input.flowCookie);
@@ -129,16 +135,19 @@ export async function ssoFinish(
     }
     const sessionToken = newSecretToken();
     const expiresAt = input.now + STAFF_SESSION_MS;
-    const opened = await openStaffSessionByEmail(env.DB, { email: identity.email, tokenHash: await sha256Hex(sessionToken), now: input.now, expiresAt });
+    const opened = await openStaffSessionByEmail(env.DB, { center, email: identity.email, tokenHash: await sha256Hex(sessionToken), now: input.now, expiresAt });
     if (!opened) throw new SsoFailure(`provider says ${identity.role}, but no enabled staff member has this address`);
     return ok({ kind: "staff", sessionToken, expiresAt, returnTo: flow.r });
   });
 }
 
-async function settingsOf(env: Pick<OidcEnv, "DB" | "OIDC_CLIENT_SECRET">): Promise<SsoSettings | null> {
+async function settingsOf(env: Pick<OidcEnv, "DB" | "OIDC_CLIENT_SECRET">, center: unknown): Promise<SsoSettings | null> {
   // Without the secret the code cannot be exchanged: the button would lead nowhere, so SSO is off.
   if (!env.OIDC_CLIENT_SECRET) return null;
-  return ssoSettings(await ssoColumns(env.DB));
+  // Not a center id: no center's provider (an unknown id finds no row: off too).
+  const id = CenterId.safeParse(center);
+  if (!id.success) return null;
+  return ssoSettings(await ssoColumns(env.DB, { center: id.data }));
 }
 
 function redirectUri(env: Pick<OidcEnv, "SITE_URL">): string {

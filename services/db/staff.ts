@@ -16,6 +16,7 @@ import type { StaffMember, StaffRole } from "../../lib/staff/schemas";
  * its member, with that member's role as it is now.
  */
 export type StaffInviteRow = {
+  centerId: string;
   email: string;
   role: StaffRole;
   expiresAt: number;
@@ -49,70 +50,72 @@ const toMember = (row: MemberColumns): StaffMember => ({
 const MEMBER = "m.id, m.center_id AS centerId, m.email, m.role, m.tutor_id AS tutorId, m.display_name AS displayName";
 
 /**
- * Stores an invite that creates a member, and revokes any invite still open
- * for the same address (so only the newest link works), in one batch. Both
- * statements carry the same guard: the address is not a member's already, and
- * a tutor it names exists and is not retired. False when refused (nothing
- * written): the caller reads why.
+ * Stores an invite of `center` that creates a member there, and revokes any
+ * invite of that center still open for the same address (so only the newest
+ * link works), in one batch. Both statements carry the same guard: the address
+ * is not a member of the center already, and a tutor it names is the center's,
+ * and not retired. False when refused (nothing written): the caller reads why.
  */
 export async function insertStaffInvite(
   db: D1Database,
-  invite: { tokenHash: string; email: string; role: StaffRole; tutorId?: string; createdBy: string | null; now: number; expiresAt: number },
+  invite: { center: string; tokenHash: string; email: string; role: StaffRole; tutorId?: string; createdBy: string | null; now: number; expiresAt: number },
 ): Promise<boolean> {
   // D1 binds exactly the parameters a statement names: each statement numbers its own.
-  const guard = (email: string, tutor: string) => `NOT EXISTS (SELECT 1 FROM staff_members m WHERE m.email = ${email})
-    AND (${tutor} IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ${tutor} AND retired_at IS NULL))`;
+  const guard = (center: string, email: string, tutor: string) => `NOT EXISTS (SELECT 1 FROM staff_members m WHERE m.center_id = ${center} AND m.email = ${email})
+    AND (${tutor} IS NULL OR EXISTS (SELECT 1 FROM tutors WHERE id = ${tutor} AND center_id = ${center} AND retired_at IS NULL))`;
   const tutorId = invite.tutorId ?? null;
   const [, inserted] = await db.batch([
     db
-      .prepare(`UPDATE staff_invites SET revoked_at = ?3 WHERE email = ?1 AND used_at IS NULL AND revoked_at IS NULL AND ${guard("?1", "?2")}`)
-      .bind(invite.email, tutorId, invite.now),
+      .prepare(`UPDATE staff_invites SET revoked_at = ?3 WHERE center_id = ?4 AND email = ?1 AND used_at IS NULL AND revoked_at IS NULL AND ${guard("?4", "?1", "?2")}`)
+      .bind(invite.email, tutorId, invite.now, invite.center),
     db
       .prepare(
-        `INSERT INTO staff_invites (token_hash, email, role, tutor_id, created_by, created_at, expires_at)
-         SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ${guard("?2", "?4")}
+        `INSERT INTO staff_invites (token_hash, center_id, email, role, tutor_id, created_by, created_at, expires_at)
+         SELECT ?1, ?8, ?2, ?3, ?4, ?5, ?6, ?7 WHERE ${guard("?8", "?2", "?4")}
          RETURNING token_hash`,
       )
-      .bind(invite.tokenHash, invite.email, invite.role, tutorId, invite.createdBy, invite.now, invite.expiresAt),
+      .bind(invite.tokenHash, invite.email, invite.role, tutorId, invite.createdBy, invite.now, invite.expiresAt, invite.center),
   ]);
   return (inserted?.results.length ?? 0) === 1;
 }
 
 /**
- * A new passkey link for an existing, enabled member: the invite carries the
- * member's id (registration adds the passkey to them, role unchanged) and
- * replaces any invite still open for their address, in one batch. False
- * when the member is unknown or disabled (nothing written).
+ * A new passkey link for an existing, enabled member of `center`: the invite
+ * carries the member's id and center (registration adds the passkey to them,
+ * role unchanged) and replaces any invite of the center still open for their
+ * address, in one batch. False when the member is unknown, another center's,
+ * or disabled (nothing written).
  */
 export async function insertStaffPasskeyLink(
   db: D1Database,
-  link: { tokenHash: string; memberId: string; createdBy: string; now: number; expiresAt: number },
+  link: { center: string; tokenHash: string; memberId: string; createdBy: string; now: number; expiresAt: number },
 ): Promise<boolean> {
   const [, inserted] = await db.batch([
     db
       .prepare(
         `UPDATE staff_invites SET revoked_at = ?2
-         WHERE email = (SELECT m.email FROM staff_members m WHERE m.id = ?1 AND m.disabled_at IS NULL) AND used_at IS NULL AND revoked_at IS NULL`,
+         WHERE center_id = ?3 AND email = (SELECT m.email FROM staff_members m WHERE m.id = ?1 AND m.center_id = ?3 AND m.disabled_at IS NULL)
+           AND used_at IS NULL AND revoked_at IS NULL`,
       )
-      .bind(link.memberId, link.now),
+      .bind(link.memberId, link.now, link.center),
     db
       .prepare(
-        `INSERT INTO staff_invites (token_hash, email, role, tutor_id, member_id, created_by, created_at, expires_at)
-         SELECT ?1, m.email, m.role, m.tutor_id, m.id, ?3, ?4, ?5 FROM staff_members m WHERE m.id = ?2 AND m.disabled_at IS NULL
+        `INSERT INTO staff_invites (token_hash, center_id, email, role, tutor_id, member_id, created_by, created_at, expires_at)
+         SELECT ?1, m.center_id, m.email, m.role, m.tutor_id, m.id, ?3, ?4, ?5 FROM staff_members m WHERE m.id = ?2 AND m.center_id = ?6 AND m.disabled_at IS NULL
          RETURNING token_hash`,
       )
-      .bind(link.tokenHash, link.memberId, link.createdBy, link.now, link.expiresAt),
+      .bind(link.tokenHash, link.memberId, link.createdBy, link.now, link.expiresAt, link.center),
   ]);
   return (inserted?.results.length ?? 0) === 1;
 }
 
-/** The invite behind a link (primary key), used or not, and its address's member (unique index): the caller says which refusal applies. */
+/** The invite behind a link (primary key), used or not, and its address's member of the invite's center (unique index): the caller says which refusal applies. */
 export async function findStaffInvite(db: D1Database, { tokenHash }: { tokenHash: string }): Promise<StaffInviteRow | null> {
   return db
     .prepare(
-      `SELECT i.email, i.role, i.expires_at AS expiresAt, i.used_at AS usedAt, i.revoked_at AS revokedAt, i.member_id AS memberId,
+      `SELECT i.center_id AS centerId, i.email, i.role, i.expires_at AS expiresAt, i.used_at AS usedAt, i.revoked_at AS revokedAt, i.member_id AS memberId,
               m.id AS holderId, m.role AS holderRole, m.disabled_at AS holderDisabledAt
-       FROM staff_invites i LEFT JOIN staff_members m ON m.email = i.email
+       FROM staff_invites i LEFT JOIN staff_members m ON m.center_id = i.center_id AND m.email = i.email
        WHERE i.token_hash = ?`,
     )
     .bind(tokenHash)
@@ -173,8 +176,8 @@ export async function registerStaffPasskey(
   // ?1 the invite, ?2 now, ?3 the new member's id (only this batch's member may hold the address).
   const guard = (i: string) => `${i}.token_hash = ?1 AND ${i}.used_at IS NULL AND ${i}.revoked_at IS NULL AND ${i}.expires_at > ?2
     AND CASE WHEN ${i}.member_id IS NULL
-      THEN NOT EXISTS (SELECT 1 FROM staff_members d WHERE d.email = ${i}.email AND d.id <> ?3)
-      ELSE EXISTS (SELECT 1 FROM staff_members d WHERE d.id = ${i}.member_id AND d.email = ${i}.email AND d.disabled_at IS NULL) END`;
+      THEN NOT EXISTS (SELECT 1 FROM staff_members d WHERE d.center_id = ${i}.center_id AND d.email = ${i}.email AND d.id <> ?3)
+      ELSE EXISTS (SELECT 1 FROM staff_members d WHERE d.id = ${i}.member_id AND d.center_id = ${i}.center_id AND d.email = ${i}.email AND d.disabled_at IS NULL) END`;
   const memberOf = "COALESCE(i.member_id, ?3)";
   const results = await db.batch<Partial<MemberColumns>>([
     db

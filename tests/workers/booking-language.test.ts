@@ -2,6 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import ICAL from "ical.js";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import type { MailOutbox, OutboxMessage } from "../../durable-objects/mail-outbox";
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
 import { MailMessage } from "../../lib/mail/mailer";
 import { ES } from "../../lib/tutoring/phrases/es";
@@ -119,7 +120,7 @@ describe("a booking made in Spanish", () => {
     wanted.tutorName = (await env.DB.prepare("SELECT name FROM tutors WHERE id = ?1").bind(booking.tutorId).first<{ name: string }>())!.name;
     unwrapOk(await waitlistFor(env, { tutorId: booking.tutorId, ...booking.slot }).join({ ...waiting, chatId: waiting.sessionId, wanted, subject: "Python", language: "es" }, Date.now()));
 
-    const cancelled = await cancelBooking(env, { bookingId: booking.bookingId, who: { by: "center", reason: "el tutor está enfermo" }, now: Date.now(), tellChat: true });
+    const cancelled = await cancelBooking(env, { bookingId: booking.bookingId, who: { by: "center", center: FIRST_CENTER, reason: "el tutor está enfermo" }, now: Date.now(), tellChat: true });
     expect(cancelled).toMatchObject({ ok: true, chatTold: true });
 
     const chat = unwrapOk(await chatSession(booking.sessionId).getState(booking.ownerId));

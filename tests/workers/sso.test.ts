@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { env } from "cloudflare:test";
 import { beforeEach, describe, expect, inject, it } from "vitest";
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { SSO_REFUSED } from "../../lib/accounts/sso";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { ssoFinish, ssoStart } from "../../services/oidc";
@@ -23,13 +24,13 @@ const sidecar = exports.default as unknown as SidecarApi;
 const REDIRECT_URI = "https://tutoring.example/api/account/sso/callback";
 const DEVICE = "Firefox on Linux";
 
-async function useProvider(issuer: string, { clientId = "tutor-chat-test" } = {}) {
+async function useProvider(issuer: string, { clientId = "tutor-chat-test", center = FIRST_CENTER } = {}) {
   await env.DB.prepare(
     `UPDATE center_settings SET oidc_issuer = ?1, oidc_client_id = ?2, oidc_allowed_domains = 'campus.test, students.campus.test',
        oidc_staff_claim = 'groups', oidc_staff_values = 'tutoring-staff', oidc_admin_values = 'tutoring-admins', oidc_label = 'Sign in with Campus ID'
-     WHERE id = 1`,
+     WHERE center_id = ?3`,
   )
-    .bind(issuer, clientId)
+    .bind(issuer, clientId, center)
     .run();
 }
 
@@ -57,8 +58,8 @@ async function authorize(redirectUrl: string, account: string, tweak?: (url: URL
 }
 
 /** A whole sign-in for `account` through the sidecar's RPC methods. */
-async function signIn(account: string, deviceOwnerId: string, tweak?: (url: URL) => void) {
-  const started = unwrapOk(await sidecar.ssoStart("/my-bookings"));
+async function signIn(account: string, deviceOwnerId: string, tweak?: (url: URL) => void, center: string = FIRST_CENTER) {
+  const started = unwrapOk(await sidecar.ssoStart("/my-bookings", center));
   const callbackUrl = await authorize(started.redirectUrl, account, tweak);
   return { started, callbackUrl, finished: await sidecar.ssoFinish(callbackUrl, started.flowCookie, deviceOwnerId, DEVICE) };
 }
@@ -158,7 +159,7 @@ describe("campus single sign-on (OpenID Connect)", () => {
     // The provider's ID tokens live an hour: finished two hours on (on our clock), this one has expired.
     const later = Date.now() + 2 * 60 * 60_000;
     const before = await accountCount("sam.student@campus.test");
-    const started = unwrapOk(await ssoStart(env, { returnTo: "/", now: later }));
+    const started = unwrapOk(await ssoStart(env, { center: FIRST_CENTER, returnTo: "/", now: later }));
     const callbackUrl = await authorize(started.redirectUrl, "student");
     expect(await ssoFinish(env, { callbackUrl, flowCookie: started.flowCookie, deviceOwnerId: newOwnerId(), device: DEVICE, now: later })).toMatchObject(refused);
     expect(await accountCount("sam.student@campus.test")).toBe(before);
@@ -205,6 +206,28 @@ describe("campus single sign-on (OpenID Connect)", () => {
     expect((await signIn("disabled", newOwnerId())).finished).toMatchObject(refused);
     const sessions = await env.DB.prepare("SELECT COUNT(*) AS n FROM staff_sessions").first<{ n: number }>();
     expect(sessions?.n).toBe(0);
+  });
+
+  it("opens a staff session only for a member of the center the device belongs to", async () => {
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO centers (id, name, host, created_at) VALUES ('sso-lab', 'SSO Lab', 'sso-lab.localhost', 1) ON CONFLICT DO NOTHING"),
+      env.DB.prepare(
+        `INSERT INTO center_settings (center_id, name, time_zone, min_lead_minutes, horizon_days, cancel_cutoff_hours, no_show_limit, no_show_window_days, updated_at)
+         SELECT 'sso-lab', 'SSO Lab', time_zone, min_lead_minutes, horizon_days, cancel_cutoff_hours, no_show_limit, no_show_window_days, 1 FROM center_settings WHERE center_id = ?`,
+      ).bind(FIRST_CENTER),
+    ]);
+    await useProvider(inject("oidcIssuer"), { center: "sso-lab" });
+    await env.DB.prepare("DELETE FROM staff_members WHERE email = 'tess.staff@campus.test'").run();
+    const memberId = `staff-${crypto.randomUUID()}`;
+    await env.DB.prepare("INSERT INTO staff_members (id, center_id, email, role, created_at) VALUES (?, 'sso-lab', 'tess.staff@campus.test', 'staff', 1)").bind(memberId).run();
+    // At the lab (its provider, a device of the lab): the lab's member.
+    const value = unwrapOk((await signIn("staff", newOwnerId("sso-lab"), undefined, "sso-lab")).finished);
+    if (value.kind !== "staff") throw new Error(`expected staff, got ${value.kind}`);
+    expect(unwrapOk(await sidecar.staffSession(value.sessionToken)).member).toMatchObject({ id: memberId, centerId: "sso-lab" });
+    // At the first center the same person is nobody's staff: refused, no session.
+    const before = await env.DB.prepare("SELECT COUNT(*) AS n FROM staff_sessions").first<{ n: number }>();
+    expect((await signIn("staff", newOwnerId())).finished).toMatchObject(refused);
+    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM staff_sessions").first<{ n: number }>()).toEqual(before);
   });
 
   it("answers 502, not 500, when the provider cannot be reached", async () => {

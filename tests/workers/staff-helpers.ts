@@ -4,6 +4,7 @@ import { newSecretToken, randomHex, sha256Hex } from "../../lib/ids";
 import type { SidecarApi } from "../../lib/sidecar-api";
 import { STAFF_INVITE_MS, type StaffRole, type StaffSignedIn } from "../../lib/staff/schemas";
 import { insertStaffInvite } from "../../services/db/staff";
+import { FIRST_CENTER } from "../../lib/center/ids";
 import type { FakeAuthenticator } from "../fakes/authenticator";
 import { unwrapOk } from "./helpers";
 
@@ -16,12 +17,16 @@ export const SITE = { origin: "https://staff.tutoring.test", rpId: "tutoring.tes
 export const newEmail = (name = "staff") => `${name}-${randomHex(4)}@Tutoring.test`;
 
 /** An invite as `npm run staff:invite` writes it: the hash in D1, the token to the caller. */
-export async function createInvite(email: string, role: StaffRole, timing: { now?: number; expiresAt?: number; tutorId?: string } = {}): Promise<string> {
+export async function createInvite(
+  email: string,
+  role: StaffRole,
+  timing: { now?: number; expiresAt?: number; tutorId?: string; center?: string } = {},
+): Promise<string> {
   const now = timing.now ?? Date.now();
   const expiresAt = timing.expiresAt ?? now + STAFF_INVITE_MS;
   const token = newSecretToken();
   const tutor = timing.tutorId === undefined ? {} : { tutorId: timing.tutorId };
-  if (!(await insertStaffInvite(env.DB, { tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, ...tutor, createdBy: null, now, expiresAt }))) {
+  if (!(await insertStaffInvite(env.DB, { center: timing.center ?? FIRST_CENTER, tokenHash: await sha256Hex(token), email: email.toLowerCase(), role, ...tutor, createdBy: null, now, expiresAt }))) {
     throw new Error(`invite refused: ${email} is a member already, or there is no tutor ${timing.tutorId}`);
   }
   return token;
@@ -34,8 +39,8 @@ export async function register(authenticator: FakeAuthenticator, inviteToken: st
 }
 
 /** A member with one passkey: invited with `role` and registered. */
-export async function enrolled(authenticator: FakeAuthenticator, role: StaffRole = "staff", tutorId?: string): Promise<StaffSignedIn> {
-  return register(authenticator, await createInvite(newEmail(role), role, tutorId === undefined ? {} : { tutorId }));
+export async function enrolled(authenticator: FakeAuthenticator, role: StaffRole = "staff", tutorId?: string, center: string = FIRST_CENTER): Promise<StaffSignedIn> {
+  return register(authenticator, await createInvite(newEmail(role), role, { center, ...(tutorId === undefined ? {} : { tutorId }) }));
 }
 
 /** sign-in options → the authenticator's assertion (as run on `origin`/`rpId`) → staffSignIn. */

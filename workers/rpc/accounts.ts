@@ -7,6 +7,7 @@ import { accountOverview, checkAccountSession, redeemSignInLink, requestSignInLi
 import { exportOwner } from "../../services/account-export";
 import { ssoConfig, ssoFinish, ssoStart } from "../../services/oidc";
 import { usableIp, type Caller } from "../../services/limits";
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { StaffDesksRpc } from "./staff-desks";
 
 
@@ -39,14 +40,14 @@ export class AccountsRpc extends StaffDesksRpc {
     );
   }
 
-  /** Whether the sign-in page offers campus single sign-on, and the button's words (services/oidc.ts). */
-  async ssoConfig() {
-    return this.guard(() => ssoConfig(this.env));
+  /** Whether the center's sign-in page offers campus single sign-on, and the button's words (services/oidc.ts). `center`: the host's (default the first). */
+  async ssoConfig(center: unknown = FIRST_CENTER) {
+    return this.guard(() => ssoConfig(this.env, { center }));
   }
 
-  /** Starts a campus sign-in: the provider URL to redirect to and the flow cookie to set (HttpOnly, 10 minutes). */
-  async ssoStart(returnTo: unknown) {
-    return this.guard(() => ssoStart(this.env, { returnTo, now: clock.now() }));
+  /** Starts a campus sign-in at the center's provider: the URL to redirect to and the flow cookie to set (HttpOnly, 10 minutes). */
+  async ssoStart(returnTo: unknown, center: unknown = FIRST_CENTER) {
+    return this.guard(() => ssoStart(this.env, { center, returnTo, now: clock.now() }));
   }
 
   /** The provider's redirect back (its full URL) with the flow cookie: a student's account session or a staff session. */

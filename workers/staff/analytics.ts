@@ -8,7 +8,7 @@ import { analyticsObject } from "../../services/objects";
 
 /**
  * The console's analytics: counts per hour or per local day from the
- * Analytics object (stored hours merged with what it has not flushed yet).
+ * member's center's Analytics object (stored hours merged with what it has not flushed yet).
  * One D1 read for the session, one for the center's time zone, one object call.
  */
 export class StaffAnalytics {
@@ -28,7 +28,8 @@ export class StaffAnalytics {
     if (!session.ok) return session;
     const parsed = AnalyticsQuery.safeParse(query);
     if (!parsed.success) return fail("bad_request:query", "Choose a valid range: from ≤ to, at most 7 days by hour or 92 by day.", zodIssues(parsed.error));
-    const timeZone = await centerTimeZone(this.env.DB);
-    return analyticsObject(this.env).series(parsed.data, timeZone);
+    const center = session.value.member.centerId;
+    const timeZone = await centerTimeZone(this.env.DB, { center });
+    return analyticsObject(this.env, center).series(parsed.data, timeZone);
   }
 }

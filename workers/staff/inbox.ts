@@ -25,7 +25,9 @@ type InboxEnv = TurnEnv & Pick<Env, "DB" | "ANALYTICS"> & Partial<Pick<Env, "RAT
  * The hand-off inbox: what students left for the center, answered by staff
  * through the same claim/complete as outside bots (leases, expiry, dead
  * letters), so a person and a bot can never answer one message twice. The
- * answer lands in the student's chat, live.
+ * answer lands in the student's chat, live. Each center has its own queue
+ * (`messageQueue(env, member.centerId)`): another center's message id is not
+ * in it, so it answers exactly like an unknown one.
  */
 export class StaffInbox {
   constructor(
@@ -47,7 +49,7 @@ export class StaffInbox {
   async list(sessionToken: unknown) {
     const session = await this.staff(sessionToken);
     if (!session.ok) return session;
-    const pending = await messageQueue(this.env).pending(50);
+    const pending = await messageQueue(this.env, session.value.member.centerId).pending(50);
     if (!pending.ok) return pending;
     const { messages, total, leased, deadNotices } = pending.value;
     return ok({ messages: messages.map((message) => ({ ...message, handoff: isHandoff(message.messageId) })), total, leased, deadNotices });
@@ -57,7 +59,7 @@ export class StaffInbox {
   async claim(sessionToken: unknown, messageId: unknown) {
     const session = await this.staff(sessionToken, true);
     if (!session.ok) return session;
-    const claimed = await messageQueue(this.env).claim({ messageId, workerId: `staff:${session.value.member.id}`, leaseMs: STAFF_LEASE_MS });
+    const claimed = await messageQueue(this.env, session.value.member.centerId).claim({ messageId, workerId: `staff:${session.value.member.id}`, leaseMs: STAFF_LEASE_MS });
     if (!claimed.ok) return claimed;
     // The student sees who: "Sam from the tutoring center is typing…", not the assistant.
     await showWorking(this.env, claimed.value, staffAuthor(session.value.member));
@@ -69,14 +71,14 @@ export class StaffInbox {
   async deadLetters(sessionToken: unknown) {
     const session = await this.staff(sessionToken);
     if (!session.ok) return session;
-    return messageQueue(this.env).deadLetters(50);
+    return messageQueue(this.env, session.value.member.centerId).deadLetters(50);
   }
 
   /** Puts a dead letter back in the inbox, its attempts reset. */
   async requeue(sessionToken: unknown, messageId: unknown) {
     const session = await this.staff(sessionToken, true);
     if (!session.ok) return session;
-    return messageQueue(this.env).requeue(messageId);
+    return messageQueue(this.env, session.value.member.centerId).requeue(messageId);
   }
 
   /** Answers a claimed message: stored once by the queue, then appended to the student's chat. */
@@ -85,7 +87,7 @@ export class StaffInbox {
     if (!session.ok) return session;
     const parsed = z.object({ messageId: z.string(), leaseId: z.string(), reply: z.string().trim().min(1).max(MAX_REPLY_CHARS) }).safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Write a reply to send.");
-    const done = await messageQueue(this.env).complete(parsed.data);
+    const done = await messageQueue(this.env, session.value.member.centerId).complete(parsed.data);
     if (!done.ok) return done;
     // A hand-off is completed once (a retry is a duplicate): this is staff's first reply to it.
     if (!done.value.duplicate && isHandoff(done.value.messageId)) {

@@ -35,7 +35,9 @@ const ROLE_LABEL = { admin: "Admin", staff: "Staff", tutor: "Tutor" } as const;
  * (LIMITS.staffAdminActionsPerMember). The rules that span members (one
  * enabled admin at least, one open invite per address, no invite for an
  * existing member's address) are decided in SQL (services/db/staff-members.ts,
- * services/db/staff.ts).
+ * services/db/staff.ts). Everything is the admin's center's
+ * (`member.centerId`): a member, passkey or invite of another center is
+ * answered exactly like an unknown id.
  */
 export class StaffAccess {
   constructor(
@@ -63,14 +65,14 @@ export class StaffAccess {
   async members(sessionToken: unknown): Promise<Result<StaffMemberList>> {
     const session = await this.admin(sessionToken);
     if (!session.ok) return session;
-    return ok({ members: await listStaffMembers(this.env.DB) });
+    return ok({ members: await listStaffMembers(this.env.DB, { center: session.value.member.centerId }) });
   }
 
   /** Invites still open (new members and new passkey links), newest first. */
   async pendingInvites(sessionToken: unknown): Promise<Result<StaffPendingInviteList>> {
     const session = await this.admin(sessionToken);
     if (!session.ok) return session;
-    return ok({ invites: await listPendingStaffInvites(this.env.DB, { now: this.now() }) });
+    return ok({ invites: await listPendingStaffInvites(this.env.DB, { center: session.value.member.centerId, now: this.now() }) });
   }
 
   /**
@@ -90,9 +92,10 @@ export class StaffAccess {
     if (tooMany) return tooMany;
     const inviteToken = newSecretToken();
     const expiresAt = now + STAFF_INVITE_MS;
-    const stored = await insertStaffInvite(this.env.DB, { tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
+    const center = session.value.member.centerId;
+    const stored = await insertStaffInvite(this.env.DB, { center, tokenHash: await sha256Hex(inviteToken), ...parsed.data, createdBy: session.value.member.id, now, expiresAt });
     if (stored) return ok({ inviteToken, expiresAt });
-    const existing = await whyInviteRefused(this.env.DB, { email: parsed.data.email });
+    const existing = await whyInviteRefused(this.env.DB, { center, email: parsed.data.email });
     if (existing) {
       return fail(
         "conflict:staff_member",
@@ -112,10 +115,11 @@ export class StaffAccess {
     const inviteToken = newSecretToken();
     const now = this.now();
     const expiresAt = now + STAFF_INVITE_MS;
-    if (await insertStaffPasskeyLink(this.env.DB, { tokenHash: await sha256Hex(inviteToken), memberId: id.data, createdBy: session.value.member.id, now, expiresAt })) {
+    const center = session.value.member.centerId;
+    if (await insertStaffPasskeyLink(this.env.DB, { center, tokenHash: await sha256Hex(inviteToken), memberId: id.data, createdBy: session.value.member.id, now, expiresAt })) {
       return ok({ inviteToken, expiresAt });
     }
-    if ((await memberState(this.env.DB, { id: id.data })) === "disabled") return fail("conflict:staff_member", "This member is disabled: enable them first.");
+    if ((await memberState(this.env.DB, { center, id: id.data })) === "disabled") return fail("conflict:staff_member", "This member is disabled: enable them first.");
     return fail("not_found:staff_member", NO_MEMBER);
   }
 
@@ -127,8 +131,9 @@ export class StaffAccess {
     const parsed = StaffRoleChange.safeParse(change);
     if (!parsed.success) return fail("bad_request:body", "Invalid role.", zodIssues(parsed.error));
     if (!id.success) return fail("not_found:staff_member", NO_MEMBER);
-    const outcome = await setStaffRole(this.env.DB, { id: id.data, role: parsed.data.role, tutorId: parsed.data.tutorId ?? null });
-    return this.after(outcome, id.data);
+    const center = session.value.member.centerId;
+    const outcome = await setStaffRole(this.env.DB, { center, id: id.data, role: parsed.data.role, tutorId: parsed.data.tutorId ?? null });
+    return this.after(outcome, center, id.data);
   }
 
   /** Disables a member: every session they hold ends at once. Refused for the last enabled admin. */
@@ -137,7 +142,8 @@ export class StaffAccess {
     if (!session.ok) return session;
     const id = StaffMemberId.safeParse(memberId);
     if (!id.success) return fail("not_found:staff_member", NO_MEMBER);
-    return this.after(await disableStaffMember(this.env.DB, { id: id.data, now: this.now() }), id.data);
+    const center = session.value.member.centerId;
+    return this.after(await disableStaffMember(this.env.DB, { center, id: id.data, now: this.now() }), center, id.data);
   }
 
   /** Enables a disabled member again: their passkeys sign in; ended sessions stay ended. */
@@ -145,8 +151,9 @@ export class StaffAccess {
     const session = await this.change(sessionToken);
     if (!session.ok) return session;
     const id = StaffMemberId.safeParse(memberId);
-    if (!id.success || !(await enableStaffMember(this.env.DB, { id: id.data }))) return fail("not_found:staff_member", NO_MEMBER);
-    return this.after("changed", id.data);
+    const center = session.value.member.centerId;
+    if (!id.success || !(await enableStaffMember(this.env.DB, { center, id: id.data }))) return fail("not_found:staff_member", NO_MEMBER);
+    return this.after("changed", center, id.data);
   }
 
   /** Removes one of a member's passkeys; the sessions it opened end. */
@@ -156,8 +163,9 @@ export class StaffAccess {
     const id = StaffMemberId.safeParse(memberId);
     const credential = CredentialId.safeParse(credentialId);
     if (!id.success || !credential.success) return fail("not_found:passkey", NO_PASSKEY);
-    if (!(await removeStaffPasskey(this.env.DB, { memberId: id.data, credentialId: credential.data, now: this.now() }))) return fail("not_found:passkey", NO_PASSKEY);
-    return this.after("changed", id.data);
+    const center = session.value.member.centerId;
+    if (!(await removeStaffPasskey(this.env.DB, { center, memberId: id.data, credentialId: credential.data, now: this.now() }))) return fail("not_found:passkey", NO_PASSKEY);
+    return this.after("changed", center, id.data);
   }
 
   /** Revokes a pending invite: its link opens nothing, also for a passkey prompt already open. */
@@ -165,16 +173,16 @@ export class StaffAccess {
     const session = await this.change(sessionToken);
     if (!session.ok) return session;
     const id = StaffInviteId.safeParse(inviteId);
-    if (!id.success || !(await revokeStaffInvite(this.env.DB, { id: id.data, now: this.now() }))) return fail("not_found:invite", NO_INVITE);
+    if (!id.success || !(await revokeStaffInvite(this.env.DB, { center: session.value.member.centerId, id: id.data, now: this.now() }))) return fail("not_found:invite", NO_INVITE);
     return ok({ revoked: id.data });
   }
 
   /** The member as the page shows them after a change, or why the change was refused. */
-  private async after(outcome: MemberChange, id: string): Promise<Result<StaffMemberEntry>> {
+  private async after(outcome: MemberChange, center: string, id: string): Promise<Result<StaffMemberEntry>> {
     if (outcome === "not_found") return fail("not_found:staff_member", NO_MEMBER);
     if (outcome === "last_admin") return fail("conflict:last_admin", LAST_ADMIN);
     if (outcome === "unknown_tutor") return fail("bad_request:body", "No tutor with that id (or the tutor is retired).", [{ path: "tutorId", message: "unknown tutor" }]);
-    const entry = await findStaffMemberEntry(this.env.DB, { id });
+    const entry = await findStaffMemberEntry(this.env.DB, { center, id });
     return entry ? ok(entry) : fail("not_found:staff_member", NO_MEMBER);
   }
 }

@@ -14,12 +14,14 @@ import {
 } from "../../lib/staff/schemas";
 import { consumeStaffChallenge, findStaffInvite, insertStaffChallenge, registerStaffPasskey, type StaffInviteRow } from "../../services/db/staff";
 import { newStaffSessionToken, parseStaffSite } from "./sessions";
+import { FIRST_CENTER } from "../../lib/center/ids";
 
 /**
  * Registering a passkey from an invite link: options for
  * `navigator.credentials.create`, then the browser's answer verified and
  * stored with the member, the first session and the spent invite in one
- * D1 batch (services/db/staff.ts `registerStaffPasskey`).
+ * D1 batch (services/db/staff.ts `registerStaffPasskey`). The member is made
+ * in the invite's center (`staff_invites.center_id`, the inviting admin's).
  */
 
 /** What we accept: EdDSA, ES256, RS256 (listed, so the library does not probe the runtime for more). */
@@ -59,10 +61,13 @@ async function openInvite(db: D1Database, inviteToken: unknown, now: number): Pr
  * The user handle the authenticator stores with the passkey: derived from the
  * email (SHA-256, first 16 bytes), so a second invite for the same person
  * replaces their passkey on a device rather than adding a look-alike, and the
- * handle carries no readable address.
+ * handle carries no readable address. Another center's member with the same
+ * address is another account: their handle names the center too (the first
+ * center's handles stay as they were made).
  */
-async function userHandle(email: string): Promise<Uint8Array<ArrayBuffer>> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`tutor-chat staff:${email}`));
+async function userHandle(center: string, email: string): Promise<Uint8Array<ArrayBuffer>> {
+  const name = center === FIRST_CENTER ? email : `${center}:${email}`;
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`tutor-chat staff:${name}`));
   return new Uint8Array(digest.slice(0, 16));
 }
 
@@ -88,7 +93,7 @@ export async function staffInviteOptions({
     rpID: where.value.rpId,
     userName: email,
     userDisplayName: email,
-    userID: await userHandle(email),
+    userID: await userHandle(invite.value.row.centerId, email),
     timeout: STAFF_CHALLENGE_MS,
     attestationType: "none",
     // "required": a passkey that checks the person (fingerprint, face, PIN), verified again in staffRegister.

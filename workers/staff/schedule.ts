@@ -16,15 +16,16 @@ import { workingWeekAt } from "../../lib/center/policy";
 
 type ScheduleEnv = Pick<Env, "DB" | "CHAT_SESSION" | "SESSION_MANAGER" | "ANALYTICS" | "STUDENT_MEMORY" | "MAIL_OUTBOX" | "MAIL_API_URL" | "MAIL_API_TOKEN" | "SITE_URL" | "WAITLIST" | "NOTIFICATIONS" | "INTERNAL_KEY" | "MAIL_FROM"> & Partial<Pick<Env, "RATE_LIMITER">>;
 
-/** Who may act, and on which tutor's sessions: null for staff and admins (all), the linked tutor for a tutor. */
-type Viewer = { session: StaffSessionInfo; tutorId: string | null };
+/** Who may act, in which center (the member's), and on which tutor's sessions: null for staff and admins (all the center's), the linked tutor for a tutor. */
+type Viewer = { session: StaffSessionInfo; center: string; tutorId: string | null };
 
 const NO_BOOKING = "No booking with that id on your schedule.";
 
 /**
  * The staff schedule: the week's bookings by day and tutor, and what staff do
- * with a session (cancel it, mark attendance, note it). Staff and admins see
- * every tutor; a tutor-role member sees and changes only their own tutor's
+ * with a session (cancel it, mark attendance, note it), in the member's center
+ * only (a booking's center is its tutor's; another center's booking is not
+ * found). Staff and admins see every tutor of the center; a tutor-role member sees and changes only their own tutor's
  * sessions (staff_members.tutor_id) and cancels nothing.
  */
 export class StaffSchedule {
@@ -42,13 +43,14 @@ export class StaffSchedule {
     const tooFast = change ? await limitStaffChange(this.env, session.value, this.now()) : null;
     if (tooFast) return tooFast;
     const { member } = session.value;
-    if (member.role !== "tutor") return ok({ session: session.value, tutorId: null });
+    const center = member.centerId;
+    if (member.role !== "tutor") return ok({ session: session.value, center, tutorId: null });
     if (!member.tutorId) return fail("forbidden:staff", "Your account is not linked to a tutor yet: ask an admin.");
-    return ok({ session: session.value, tutorId: member.tutorId });
+    return ok({ session: session.value, center, tutorId: member.tutorId });
   }
 
-  private async timeZone(): Promise<string> {
-    return (await centerTimeZone(this.env.DB)) ?? DEFAULT_TIME_ZONE;
+  private async timeZone(center: string): Promise<string> {
+    return (await centerTimeZone(this.env.DB, { center })) ?? DEFAULT_TIME_ZONE;
   }
 
   /** Monday to Sunday of the week holding `from` (default: today at the center), all tutors or one. */
@@ -57,21 +59,21 @@ export class StaffSchedule {
     if (!viewer.ok) return viewer;
     const query = ScheduleWeekQuery.safeParse(input ?? {});
     if (!query.success) return fail("bad_request:query", "Invalid week (from=YYYY-MM-DD, tutor=t-001) or booking number (K7MQ-2XPD).", zodIssues(query.error));
-    const { tutorId: scope } = viewer.value;
+    const { tutorId: scope, center } = viewer.value;
     if (scope && query.data.tutorId && query.data.tutorId !== scope) return fail("forbidden:staff", "A tutor sees only their own schedule.");
     const tutorId = scope ?? query.data.tutorId ?? null;
     const now = this.now();
     // A booking number asked for: the week of that booking (on this viewer's schedule), showing only it.
     const { reference } = query.data;
-    const found = reference ? await scheduleDateOf(this.env.DB, { reference, tutorId }) : null;
+    const found = reference ? await scheduleDateOf(this.env.DB, { center, reference, tutorId }) : null;
     if (reference && !found) return fail("not_found:booking", `No booking ${reference} on your schedule.`);
     // The week asked for needs only the zone; the default week needs the opening hours too (workingWeekAt).
     const policy = query.data.from || found ? null : await readCenterPolicy(this.env.DB);
-    const timeZone = policy?.timeZone ?? (await this.timeZone());
+    const timeZone = policy?.timeZone ?? (await this.timeZone(center));
     const today = localNow(new Date(now), timeZone).date;
     const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(found ?? query.data.from!);
     const to = addDays(from, 6);
-    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { from, to, today, tutorId, reference });
+    const { bookings, tutors } = await listScheduleWeek(this.env.DB, { center, from, to, today, tutorId, reference });
     return ok({
       from,
       to,
@@ -99,7 +101,7 @@ export class StaffSchedule {
     const parsed = StaffCancel.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Name the booking and say why it is cancelled.", zodIssues(parsed.error));
     const { bookingId, reason } = parsed.data;
-    const cancelled = await cancelBooking(this.env, { bookingId, who: { by: "center", reason }, now: this.now(), tellChat: true, waitUntil: this.waitUntil });
+    const cancelled = await cancelBooking(this.env, { bookingId, who: { by: "center", center: viewer.value.center, reason }, now: this.now(), tellChat: true, waitUntil: this.waitUntil });
     if (!cancelled.ok && cancelled.reason === "started") return fail("already_started:booking", startedCancelText(cancelled.slot, "staff"));
     if (!cancelled.ok) return fail("not_found:booking", "No confirmed booking with that id (it may be cancelled or over already).");
     // Only the student's own message counts (the tutor's copy is not theirs); a withheld one says why instead.
@@ -117,8 +119,9 @@ export class StaffSchedule {
     const parsed = StaffAttendance.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Name the booking and whether the student attended.", zodIssues(parsed.error));
     const now = this.now();
-    const local = localNow(new Date(now), await this.timeZone());
-    const scope = { bookingId: parsed.data.bookingId, tutorId: viewer.value.tutorId };
+    const { center, tutorId } = viewer.value;
+    const local = localNow(new Date(now), await this.timeZone(center));
+    const scope = { center, bookingId: parsed.data.bookingId, tutorId };
     const marked = await markAttendance(this.env.DB, { ...scope, now, attendance: parsed.data.attendance, startedBy: `${local.date} ${toClock(local.minutes)}` });
     if (marked) {
       // A no-show counts once, when first marked; a correction back to attended is not subtracted.
@@ -139,7 +142,7 @@ export class StaffSchedule {
     const parsed = StaffNote.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Name the booking; a note has at most 500 characters.", zodIssues(parsed.error));
     const { bookingId, note } = parsed.data;
-    const saved = await setTutorNote(this.env.DB, { bookingId, tutorId: viewer.value.tutorId, now: this.now(), note });
+    const saved = await setTutorNote(this.env.DB, { center: viewer.value.center, bookingId, tutorId: viewer.value.tutorId, now: this.now(), note });
     return saved ? ok({ bookingId, note: note === "" ? null : note }) : fail("not_found:booking", NO_BOOKING);
   }
 }

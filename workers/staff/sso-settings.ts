@@ -10,7 +10,8 @@ import { clock } from "../../lib/time";
  * of center_settings, and whether the deployment holds OIDC_CLIENT_SECRET (a boolean; the secret
  * itself stays a wrangler secret and is never entered or shown). Saving reaches no provider: its
  * discovery is read at the first sign-in, per issuer (services/oidc.ts), so a changed issuer is
- * never served from an old one's metadata.
+ * never served from an old one's metadata. Each center has its own provider: the admin's center's
+ * row (`member.centerId`), never another's.
  */
 export class SsoSettingsDesk {
   constructor(private readonly env: Pick<Env, "DB"> & Partial<Pick<Env, "RATE_LIMITER" | "OIDC_CLIENT_SECRET">>) {}
@@ -25,8 +26,8 @@ export class SsoSettingsDesk {
   }
 
   /** The columns as D1 holds them; on when they parse as ssoConfig() reads them and the secret is present. */
-  private async view(): Promise<SsoSettingsView> {
-    const columns: SsoColumns = (await ssoColumns(this.env.DB)) ?? { issuer: null, clientId: null, allowedDomains: "", staffClaim: null, staffValues: "", adminValues: "", label: null };
+  private async view(center: string): Promise<SsoSettingsView> {
+    const columns: SsoColumns = (await ssoColumns(this.env.DB, { center })) ?? { issuer: null, clientId: null, allowedDomains: "", staffClaim: null, staffValues: "", adminValues: "", label: null };
     const secretPresent = Boolean(this.env.OIDC_CLIENT_SECRET);
     return { ...columns, secretPresent, enabled: secretPresent && ssoSettings(columns) !== null };
   }
@@ -34,7 +35,7 @@ export class SsoSettingsDesk {
   async read(sessionToken: unknown) {
     const session = await this.admin(sessionToken);
     if (!session.ok) return session;
-    return ok(await this.view());
+    return ok(await this.view(session.value.member.centerId));
   }
 
   /** Saves every field (an empty one is cleared); bad input changes nothing and names its fields. One row written. */
@@ -43,15 +44,17 @@ export class SsoSettingsDesk {
     if (!session.ok) return session;
     const parsed = SsoSettingsInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Those campus sign-in settings are not valid.", zodIssues(parsed.error));
-    await updateSsoColumns(this.env.DB, { settings: parsed.data, staffId: session.value.member.id, now: clock.now() });
-    return ok(await this.view());
+    const center = session.value.member.centerId;
+    await updateSsoColumns(this.env.DB, { center, settings: parsed.data, staffId: session.value.member.id, now: clock.now() });
+    return ok(await this.view(center));
   }
 
   /** "Turn off": clears the issuer; the other fields stay for turning it on again. One row written. */
   async turnOff(sessionToken: unknown) {
     const session = await this.admin(sessionToken, true);
     if (!session.ok) return session;
-    await clearSsoIssuer(this.env.DB, { staffId: session.value.member.id, now: clock.now() });
-    return ok(await this.view());
+    const center = session.value.member.centerId;
+    await clearSsoIssuer(this.env.DB, { center, staffId: session.value.member.id, now: clock.now() });
+    return ok(await this.view(center));
   }
 }
