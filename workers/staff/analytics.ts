@@ -28,7 +28,7 @@ export class StaffAnalytics {
     if (!session.ok) return session;
     const parsed = AnalyticsQuery.safeParse(query);
     if (!parsed.success) return fail("bad_request:query", "Choose a valid range: from ≤ to, at most 7 days by hour or 92 by day.", zodIssues(parsed.error));
-    const timeZone = await centerTimeZone(this.env.DB);
+    const timeZone = await centerTimeZone(this.env.DB, { center: session.value.member.centerId });
     return analyticsObject(this.env).series(parsed.data, timeZone);
   }
 }
