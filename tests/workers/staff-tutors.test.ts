@@ -114,9 +114,9 @@ describe("the tutor editor", () => {
         ],
       }),
     );
-    // The tutors row and its key (2), each subject with its key and subject_key index (3 × 2), each range with its key (2 × 2),
+    // The tutors row, its key and its entry in tutors_by_center (3), each subject with its key and subject_key index (3 × 2), each range with its key (2 × 2),
     // and the catalog version the two new subjects moved by trigger (2 × 1).
-    expect(metered.counts.rowsWritten).toBe(2 + 3 * 2 + 2 * 2 + 2);
+    expect(metered.counts.rowsWritten).toBe(3 + 3 * 2 + 2 * 2 + 2);
     metered.reset();
     const moved = {
       ...ASTRONOMER,
@@ -259,10 +259,13 @@ describe("the tutor editor", () => {
   it("reads the subject list once per catalog change: one row per message while nothing changes (the cost in docs/staff.md)", async () => {
     const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
     const metered = drizzleMetered(env.DB, counts);
-    const taught = await env.DB.prepare("SELECT COUNT(*) AS n FROM tutor_subjects").first<{ n: number }>();
+    const taught = await env.DB
+      .prepare("SELECT (SELECT COUNT(*) FROM tutors WHERE center_id = 'main' AND retired_at IS NULL) AS tutors, (SELECT COUNT(*) FROM tutor_subjects s JOIN tutors t ON t.id = s.tutor_id WHERE t.center_id = 'main' AND t.retired_at IS NULL) AS subjects")
+      .first<{ tutors: number; subjects: number }>();
     expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).toContain("Python");
-    // The version row, then each subject row and its tutor's row (126 + 126 for the seed).
-    expect(counts).toEqual({ statements: 2, rowsRead: 1 + 2 * taught!.n, rowsWritten: 0 });
+    // The version row, then the center's teaching tutors (a range of tutors_by_center: each entry and its row) and each one's
+    // subject rows: 2 × 50 + 126 for the seed, where every subject row and its tutor's row were read before there were centers.
+    expect(counts).toEqual({ statements: 2, rowsRead: 1 + 2 * taught!.tutors + taught!.subjects, rowsWritten: 0 });
 
     // The next message (a new catalog object, as each turn makes one): the version only.
     Object.assign(counts, { statements: 0, rowsRead: 0 });
