@@ -1,4 +1,4 @@
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FIRST_CENTER } from "../../lib/center/ids";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
@@ -6,6 +6,7 @@ import { addDays, localNow, nextDateFor } from "../../lib/calendar";
 import type { ChatState } from "../../lib/schemas";
 import type { TutorInputDraft } from "../../lib/staff/tutor-schemas";
 import { Center } from "../../durable-objects/center";
+import { centerObject } from "../../services/objects";
 import { insertOfferedBooking } from "../../services/db/bookings";
 import { performEffect } from "../../services/effects";
 import { FakeAuthenticator } from "../fakes/authenticator";
@@ -181,5 +182,16 @@ describe("catalog and settings per center", () => {
     // And the other way round: main's staff do not see math's tutor.
     const mainAdmin = await adminOf(FIRST_CENTER);
     expect(await sidecar.staffTutor(mainAdmin, MATH_TUTOR)).toMatchObject({ ok: false, error: { code: "not_found:tutor" } });
+  });
+
+  it("keeps each Center object to the center it first served: another center's name or none is refused", async () => {
+    const chat = newSessionId();
+    expect((await centerObject(env, MATH).snapshot(chat, MATH)).policy.name).toBe("Math Lab");
+    // Called in the object (a refused RPC would surface as the object's own unhandled error here: one isolate).
+    await runInDurableObject(centerObject(env, MATH), async (center: Center) => {
+      await expect(center.snapshot(chat, FIRST_CENTER)).rejects.toThrow(/serves math/);
+      await expect(center.changed("Not A Center")).rejects.toThrow(/no valid center/);
+    });
+    expect((await centerObject(env, FIRST_CENTER).snapshot(chat, FIRST_CENTER)).policy.name).not.toBe("Math Lab");
   });
 });

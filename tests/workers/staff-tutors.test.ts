@@ -264,7 +264,7 @@ describe("the tutor editor", () => {
       .first<{ tutors: number; subjects: number }>();
     expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).toContain("Python");
     // The version row, then the center's teaching tutors (a range of tutors_by_center: each entry and its row) and each one's
-    // subject rows: 2 × 50 + 126 for the seed, where every subject row and its tutor's row were read before there were centers.
+    // subject rows, where every subject row and its tutor's row were read before there were centers.
     expect(counts).toEqual({ statements: 2, rowsRead: 1 + 2 * taught!.tutors + taught!.subjects, rowsWritten: 0 });
 
     // The next message (a new catalog object, as each turn makes one): the version only.
