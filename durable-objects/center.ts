@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { z } from "../lib/zod";
 import { SessionId } from "../lib/schemas";
+import { CenterId } from "../lib/center/ids";
 import { CenterPolicy } from "../lib/center/policy";
 import { SNAPSHOT_TTL_MS, type CenterSnapshot } from "../lib/center/snapshot";
 import { clock, useClockOf } from "../lib/time";
@@ -20,6 +21,11 @@ import { CountingSql, migrate, sql, type RowCounts } from "./sql";
  * - An hourly alarm, while anyone subscribes, forgets subscriptions older than a day (a chat asks
  *   again after a day: chat/center.ts) and reads D1 once, so an edit made outside the staff pages
  *   (a hand-run SQL statement) reaches every chat within the hour.
+ *
+ * The object learns which center it serves from its first caller (`snapshot(chatId, center)`,
+ * `changed(center)`: callers pick it by that center, services/objects.ts) and keeps the id in its
+ * own storage (1 row written, once); it reads only that center's rows, and refuses a call naming
+ * another center.
  *
  * Costs (docs/centers.md): a chat's first turn 1 call here (1 row written, its subscription); an
  * awake or woken chat's turn 0 calls; an edit 1 D1 statement, 1 row written and 1 call per chat
@@ -46,6 +52,10 @@ const MIGRATIONS = [
      chat_id TEXT PRIMARY KEY,
      at INTEGER NOT NULL        -- when the chat last asked
    ) WITHOUT ROWID;`,
+  `CREATE TABLE served (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     center_id TEXT NOT NULL    -- the center this object serves, learnt from its first caller
+   );`,
 ] as const;
 
 const StoredBody = z.object({ policy: CenterPolicy, catalogVersion: z.number().int() });
@@ -53,6 +63,8 @@ const StoredBody = z.object({ policy: CenterPolicy, catalogVersion: z.number().i
 export class Center extends DurableObject<Env> {
   private readonly db: CountingSql;
   private current: CenterSnapshot | null = null;
+  /** The center served (null until a caller names it). */
+  private center: string | null = null;
   /** One D1 read at a time: an ask and an edit arriving together share it. */
   private reading: Promise<CenterSnapshot> | null = null;
 
@@ -63,6 +75,7 @@ export class Center extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       migrate(this.db, MIGRATIONS);
       this.current = this.stored();
+      this.center = this.db.first<{ center_id: string }>(sql`SELECT center_id FROM served WHERE id = 1`)?.center_id ?? null;
     });
   }
 
@@ -70,7 +83,8 @@ export class Center extends DurableObject<Env> {
    * The snapshot, for `chatId` (recorded, so an edit reaches it). 0 D1 statements unless the stored
    * one is older than REREAD_MS or missing (then 1).
    */
-  async snapshot(chatId: unknown): Promise<CenterSnapshot> {
+  async snapshot(chatId: unknown, center: unknown): Promise<CenterSnapshot> {
+    this.serve(center);
     const chat = SessionId.safeParse(chatId);
     const now = clock.now();
     const current = this.current && now - this.current.readAt < REREAD_MS ? this.current : await this.reread(now);
@@ -79,7 +93,8 @@ export class Center extends DurableObject<Env> {
   }
 
   /** Announced after every staff edit of what a snapshot holds: read D1 once, push if anything moved. */
-  async changed(): Promise<{ version: number; told: number }> {
+  async changed(center: unknown): Promise<{ version: number; told: number }> {
+    this.serve(center);
     const before = this.current?.version ?? 0;
     const after = await this.reread(clock.now());
     return { version: after.version, told: after.version === before ? 0 : await this.push(after) };
@@ -88,9 +103,12 @@ export class Center extends DurableObject<Env> {
   async alarm(): Promise<void> {
     const now = clock.now();
     this.db.run(sql`DELETE FROM subscribers WHERE at < ${now - SUBSCRIPTION_MS}`);
-    const before = this.current?.version ?? 0;
-    const after = await this.reread(now);
-    if (after.version !== before) await this.push(after);
+    // Nobody has named the center yet (an object from before centers): the next ask names it.
+    if (this.center !== null) {
+      const before = this.current?.version ?? 0;
+      const after = await this.reread(now);
+      if (after.version !== before) await this.push(after);
+    }
     if (this.subscriberCount() > 0) await this.ctx.storage.setAlarm(now + REREAD_MS);
   }
 
@@ -101,6 +119,18 @@ export class Center extends DurableObject<Env> {
 
   rowCounts(): RowCounts {
     return this.db.counts();
+  }
+
+  /** Learns the center on first sight (stored); a call naming another center, or no valid one, is refused. */
+  private serve(center: unknown): string {
+    const parsed = CenterId.safeParse(center);
+    if (!parsed.success) throw new Error("Center: a caller named no valid center");
+    if (this.center === null) {
+      this.db.run(sql`INSERT INTO served (id, center_id) VALUES (1, ${parsed.data}) ON CONFLICT (id) DO NOTHING`);
+      this.center = parsed.data;
+    }
+    if (this.center !== parsed.data) throw new Error(`Center: this object serves ${this.center}, not ${parsed.data}`);
+    return this.center;
   }
 
   private stored(): CenterSnapshot | null {
@@ -115,7 +145,7 @@ export class Center extends DurableObject<Env> {
   private reread(now: number): Promise<CenterSnapshot> {
     this.reading ??= (async () => {
       try {
-        const state = await readCenterState(this.env.DB, { fromDate: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10) });
+        const state = await readCenterState(this.env.DB, { center: this.center!, fromDate: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10) });
         const body = JSON.stringify(state);
         const held = this.current;
         const same = held !== null && JSON.stringify({ policy: held.policy, catalogVersion: held.catalogVersion }) === body;

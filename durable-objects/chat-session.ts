@@ -16,6 +16,7 @@ import { countsOf } from "../lib/analytics/batch";
 import { rateReply } from "./chat/feedback";
 import { ChatMemory } from "./chat/memory";
 import { ChatCenter } from "./chat/center";
+import { centerOfOwner } from "../lib/center/ids";
 import type { CenterSnapshot } from "../lib/center/snapshot";
 import { ChatListing } from "./chat/listing";
 import { ChatSockets, type SocketSource } from "./chat/sockets";
@@ -154,7 +155,7 @@ export class ChatSession extends DurableObject<Env> {
         fields: this.fields,
         transcript: () => [...(isNew ? [] : this.recent().page.messages), question],
         now: new Date(now),
-        center: () => this.center.current(sessionId, now),
+        center: () => this.center.current(sessionId, centerOfOwner(ownerId), now),
         memory: () => this.memory.recall(ownerId, now),
         client,
       }),

@@ -43,6 +43,8 @@ const STATUS = {
   /** A passkey that is not (or no longer) one of that member's. */
   "not_found:passkey": 404,
   "not_found:memory": 404,
+  /** A center id no center holds (the public reads that take one). */
+  "not_found:center": 404,
   /** A notification id that is not one of the student's (the bell). */
   "not_found:notification": 404,
   "conflict:lease": 409,

@@ -47,8 +47,8 @@ export interface SidecarApi {
   patchState(sessionId: string, ownerId: string, patch: SessionPatch, client?: ClientIp): Promise<Result<ChatState>>;
   /** A one-use, short-lived ticket that opens this chat's socket (the socket itself crosses by `fetch`). */
   issueSocketTicket(sessionId: string, ownerId: string, client?: ClientIp): Promise<Result<SocketTicketResponse>>;
-  /** The tutor directory, optionally narrowed to a subject prefix. */
-  listTutors(query: string): Promise<Result<Tutor[]>>;
+  /** A center's tutor directory, optionally narrowed to a subject prefix (an unknown center: not_found). */
+  listTutors(center: string, query: string): Promise<Result<Tutor[]>>;
   /** The owner's bookings, newest first. */
   listBookings(ownerId: string): Promise<Result<BookingSummary[]>>;
   /** Cancels one of the owner's confirmed bookings (404 for anything else); `lateCancel` when inside the center's cutoff. */
@@ -194,8 +194,8 @@ export interface SidecarApi {
   staffScheduleNote(sessionToken: string, input: StaffNote): Promise<Result<{ bookingId: string; note: string | null }>>;
 
   // Center settings and policies (workers/staff/center-settings.ts). Reads: any staff member; changes: admins (403 otherwise).
-  /** The booking rules as students see them (public). */
-  centerPolicy(): Promise<Result<CenterPolicy>>;
+  /** A center's booking rules and persona as students see them (public; an unknown center: not_found). */
+  centerPolicy(center: string): Promise<Result<CenterPolicy>>;
   /** The policy, and whether this deployment has a model for the reader (`modelReaderAvailable`). */
   staffCenterSettings(sessionToken: string): Promise<Result<CenterSettingsView>>;
   /** Name, zone, policies, opening hours and the reader (CenterSettingsInput); answers the policy as saved. */

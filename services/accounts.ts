@@ -26,6 +26,8 @@ import {
   touchSession,
 } from "./db/accounts";
 import { centerTimeZone } from "./db/center-time-zone";
+// Accounts per center are the lead's: until then the sign-in mail lists bookings by the first center's calendar day.
+import { FIRST_CENTER } from "../lib/center/ids";
 import { claimMailSlot } from "./db/mail-recipients";
 import { stopLinkFor, type MailStopEnv } from "./mail-stop";
 import { finishMerges, type MergeEnv } from "./owner-merge";
@@ -93,7 +95,7 @@ async function mailLink(
   await insertSignInLink(env.DB, { center, token, address, claims, now, expiresAt: now + (purpose === "confirm" ? CONFIRM_LINK_MS : SIGN_IN_LINK_MS) });
   const withheld = await claimMailSlot(env.DB, { to: address, now });
   if (withheld) return ok({ withheld });
-  const timeZone = await centerTimeZone(env.DB);
+  const timeZone = await centerTimeZone(env.DB, { center: FIRST_CENTER });
   const listed = await claimedBookings(env.DB, { address, owners: claims, today: localNow(new Date(now), timeZone).date });
   const message = signInMessage({
     to: address,
@@ -110,7 +112,7 @@ export async function signInLinkInfo(env: Pick<Env, "DB">, { token, now }: { tok
   const parsed = SignInToken.safeParse(token);
   const link = parsed.success ? await peekSignInLink(env.DB, { token: parsed.data, now }) : null;
   if (!link) return fail("gone:sign_in_link", LINK_SPENT);
-  const today = localNow(new Date(now), await centerTimeZone(env.DB)).date;
+  const today = localNow(new Date(now), await centerTimeZone(env.DB, { center: FIRST_CENTER })).date;
   // The same bookings the email listed: the upcoming ones.
   const [account, bookings] = await Promise.all([accountByEmail(env.DB, { center: link.center, address: link.address }), claimedBookings(env.DB, { address: link.address, owners: claimList(link.claims), today })]);
   return ok({ email: link.address, account: account !== null, bookings: bookings.length });
@@ -166,7 +168,7 @@ export async function signInVerified(
  */
 async function releaseHeldMail(env: AccountEnv, { center, address, now }: { center: string; address: string; now: number }): Promise<void> {
   if (!mailerFromEnv(env)) return;
-  const bookings = await upcomingBookingsWith(env.DB, { center, address, today: localNow(new Date(now), await centerTimeZone(env.DB)).date });
+  const bookings = await upcomingBookingsWith(env.DB, { center, address, today: localNow(new Date(now), await centerTimeZone(env.DB, { center })).date });
   await Promise.all(bookings.map((id) => mailOutbox(env, id).release().catch((error: unknown) => console.error("[accounts] held mail not released", id, error))));
 }
 

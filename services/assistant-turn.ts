@@ -102,7 +102,7 @@ export async function builtinTurn(input: {
     // Switched on by an admin (the setting comes in the policy's batch) where the deployment has a model: it may
     // only fill the parse's slots, and only when the deterministic reader is unsure (lib/tutoring/model-reader.ts).
     const reader = policy.assistantReader === "model" && env.AI ? workersAiSlotReader(env.AI) : undefined;
-    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB, { version: center.catalogVersion }), policy, ...(memory ? { memory } : {}), ...(reader ? { reader } : {}) });
+    const turn = await respond({ fields, message: input.content, now, catalog: createD1Catalog(env.DB, { center: centerOfOwner(input.ownerId), version: center.catalogVersion }), policy, ...(memory ? { memory } : {}), ...(reader ? { reader } : {}) });
     let replies = turn.replies;
     let patch = turn.patch;
     if (turn.effect) {

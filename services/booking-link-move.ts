@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../lib/center/ids";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../lib/db/schema";
 import { isLateCancel, type CenterPolicy } from "../lib/center/policy";
@@ -28,9 +29,9 @@ const MAX_OPTIONS = 20;
 
 const NOT_CONFIRMED = "This booking is not confirmed any more, so it cannot be moved.";
 
-/** Closed dates from two days back: today anywhere on earth, as the chat reads them. */
-function policyAt(db: D1Database, now: number): Promise<CenterPolicy> {
-  return readCenterPolicy(db, { fromDate: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10) });
+/** The booking's center's (its owner's) policy; closed dates from two days back: today anywhere on earth, as the chat reads them. */
+function policyAt(db: D1Database, booking: BookingForMail, now: number): Promise<CenterPolicy> {
+  return readCenterPolicy(db, { center: centerOfOwner(booking.ownerId), fromDate: new Date(now - 2 * 86_400_000).toISOString().slice(0, 10) });
 }
 
 function tooLateText(cutoffHours: number): string {
@@ -44,14 +45,15 @@ function tooLateText(cutoffHours: number): string {
  */
 export async function moveOptionsFor(env: BookingEnv, booking: BookingForMail, now: number): Promise<BookingLinkMoveOptions> {
   if (booking.status !== "confirmed") return { movable: false, reason: NOT_CONFIRMED, options: [] };
-  const policy = await policyAt(env.DB, now);
+  const policy = await policyAt(env.DB, booking, now);
   // The same cutoff the move's UPDATE applies (services/db/reschedule.ts) and the chat's `tooLateToMove` answers.
   if (isLateCancel(policy, booking, new Date(now))) return { movable: false, reason: tooLateText(policy.cancelCutoffHours), options: [] };
   const tutorId = await bookingTutorId(env.DB, { bookingId: booking.id });
-  const [tutor] = tutorId ? await loadTutors(drizzle(env.DB, { schema }), [tutorId]) : [];
+  const center = centerOfOwner(booking.ownerId);
+  const [tutor] = tutorId ? await loadTutors(drizzle(env.DB, { schema }), { center, ids: [tutorId] }) : [];
   if (!tutor) return { movable: true, options: [] };
   const today = localNow(new Date(now), policy.timeZone);
-  const booked = await createD1Catalog(env.DB).bookedSlots([tutor.id], today.date);
+  const booked = await createD1Catalog(env.DB, { center }).bookedSlots([tutor.id], today.date);
   const wish = { ...(booking.subject ? { skill: booking.subject } : {}), excludeTutorIds: [], date: today.date };
   const last = addDays(today.date, DAYS_OFFERED - 1);
   const options: BookingLinkMoveOption[] = nextFreeHours(tutor, wish, { today, booked, policy: { rules: policy, now: new Date(now) } }, MAX_OPTIONS)
@@ -76,7 +78,7 @@ export async function moveByLink(
   const endMinutes = toMinutes(to.start) + (toMinutes(booking.end) - toMinutes(booking.start));
   if (endMinutes > 24 * 60) return refused({ ok: false, reason: "unavailable" });
   const end = toClock(endMinutes);
-  const policy = await policyAt(env.DB, now);
+  const policy = await policyAt(env.DB, booking, now);
   const moved = await moveBooking(env, {
     bookingId: booking.id,
     ownerId: booking.ownerId,

@@ -46,10 +46,10 @@ export class ChatCenter {
     return this.copy;
   }
 
-  /** The center as of now, for the turn of chat `chatId`. */
-  async current(chatId: string, now: number): Promise<CenterSnapshot> {
+  /** The chat's center (its owner's, `centerOfOwner`) as of now, for the turn of chat `chatId`. */
+  async current(chatId: string, center: string, now: number): Promise<CenterSnapshot> {
     if (this.copy && now - this.copy.askedAt < SNAPSHOT_TTL_MS) return this.copy.snapshot;
-    const asked = await centerObject(this.env).snapshot(chatId);
+    const asked = await centerObject(this.env, center).snapshot(chatId, center);
     // A push may have crossed the answer: the newer of the two stays.
     const snapshot = this.copy && this.copy.snapshot.version > asked.version ? this.copy.snapshot : asked;
     this.keep({ snapshot, askedAt: now });

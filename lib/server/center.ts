@@ -3,16 +3,25 @@ import type { CenterPolicy } from "../center/policy";
 import { callSidecar } from "./call-sidecar";
 import { DEFAULT_TIME_ZONE } from "../calendar";
 import { getSidecar } from "./sidecar";
+import { FIRST_CENTER } from "../center/ids";
 
 /**
- * The center's public settings for a server-rendered page, read once per request however many
+ * PLACEHOLDER for the edge helper's host → center lookup (sidecar `centerForHost`, cached per
+ * isolate): until it lands, every request is the first center's. The edge helper replaces this.
+ */
+export async function currentCenter(): Promise<string> {
+  return FIRST_CENTER;
+}
+
+/**
+ * The request's center's public settings (its host's, `currentCenter`) for a server-rendered page, read once per request however many
  * parts of the page ask (the root layout for the time zone, /tutors for the booking rules):
  * one `centerPolicy` RPC, rows read only. Null when the sidecar is out of reach.
  */
 export const loadCenterPolicy = cache(async (): Promise<CenterPolicy | null> => {
   try {
-    const sidecar = await getSidecar();
-    return await callSidecar(() => sidecar.centerPolicy());
+    const [sidecar, center] = await Promise.all([getSidecar(), currentCenter()]);
+    return await callSidecar(() => sidecar.centerPolicy(center));
   } catch {
     return null;
   }

@@ -2,14 +2,14 @@ import { bookingRulesText } from "../center/policy";
 import { callSidecar } from "./call-sidecar";
 import { searchSeedDirectory } from "../tutoring/directory";
 import type { Tutor } from "../tutoring/schemas";
-import { loadCenterPolicy } from "./center";
+import { currentCenter, loadCenterPolicy } from "./center";
 import { getSidecar } from "./sidecar";
 
-/** The tutor directory from D1 through the sidecar, or from the seed catalog when it is out of reach. */
+/** The request's center's tutor directory from D1 through the sidecar, or from the seed catalog when it is out of reach. */
 export async function loadDirectory(query: string): Promise<{ tutors: Tutor[]; live: boolean }> {
   try {
-    const sidecar = await getSidecar();
-    return { tutors: await callSidecar(() => sidecar.listTutors(query)), live: true };
+    const [sidecar, center] = await Promise.all([getSidecar(), currentCenter()]);
+    return { tutors: await callSidecar(() => sidecar.listTutors(center, query)), live: true };
   } catch {
     return { tutors: searchSeedDirectory(query), live: false };
   }

@@ -12,12 +12,15 @@ import type { BookingRefusal } from "../../lib/tutoring/effect-outcome";
  * can act on. A move passes `excludeId`: its own booking neither overlaps the new slot nor counts
  * against the weekly cap.
  *
- * The SQL reads `t` (the tutor's row) and `s` (center_settings); each caller names its own
- * placeholders (`?n`), so the fragments fit its statement's numbering.
+ * The SQL reads `t` (the tutor's row) and `s` (the tutor's center's center_settings row: callers
+ * join `s.center_id = t.center_id`); each caller names its own placeholders (`?n`), so the
+ * fragments fit its statement's numbering.
  */
 
 /** The placeholders (or SQL expressions) a statement binds for the slot asked for. */
 export interface SlotSql {
+  /** The center the booking is made at (the owner's): a tutor of another center is not offered, as an unknown one. */
+  center: string;
   tutor: string;
   date: string;
   start: string;
@@ -69,13 +72,14 @@ export function slotFree(p: SlotSql): string {
  */
 export function slotOffered(p: SlotSql): string {
   return `t.id = ${p.tutor}
+         AND t.center_id = ${p.center}
          AND t.retired_at IS NULL
          AND (t.mode = 'both' OR t.mode = ${p.mode})
          AND EXISTS (SELECT 1 FROM tutor_availability a WHERE a.tutor_id = t.id AND a.day = ${p.weekday} AND a.start <= ${p.start} AND a."end" >= ${p.end})
          AND ${p.startsAt} - ${p.now} >= s.min_lead_minutes * 60000
          AND ${p.date} <= date(${p.today}, '+' || s.horizon_days || ' days')
-         AND NOT EXISTS (SELECT 1 FROM center_closed_dates c WHERE c.date = ${p.date})
-         AND EXISTS (SELECT 1 FROM center_hours h WHERE h.day = ${p.weekday} AND h.open <= ${p.start} AND h.close >= ${p.end})
+         AND NOT EXISTS (SELECT 1 FROM center_closed_dates c WHERE c.center_id = t.center_id AND c.date = ${p.date})
+         AND EXISTS (SELECT 1 FROM center_hours h WHERE h.center_id = t.center_id AND h.day = ${p.weekday} AND h.open <= ${p.start} AND h.close >= ${p.end})
          AND (s.weekly_cap IS NULL OR (${WEEK_COUNT(p.monday, p.sunday, p.owner, p.email, p.excludeId)}) < s.weekly_cap)`;
 }
 
@@ -95,7 +99,7 @@ export async function whySlotRefused(
   const verdict = checkSlot(policy, slot, new Date(slot.now), phrasesIn(language).rule);
   if (!verdict.ok) return { ok: false, reason: "policy", rule: verdict.rule, explanation: verdict.explanation };
   const week = weekOf(slot.date);
-  const p: SlotSql = { tutor: "?4", date: "?5", start: "?6", end: "?7", weekday: "''", mode: "''", startsAt: "0", now: "0", today: "?1", monday: "?8", sunday: "?9", owner: "?2", email: "?3", ...(slot.excludeId ? { excludeId: "?10" } : {}) };
+  const p: SlotSql = { center: "''", tutor: "?4", date: "?5", start: "?6", end: "?7", weekday: "''", mode: "''", startsAt: "0", now: "0", today: "?1", monday: "?8", sunday: "?9", owner: "?2", email: "?3", ...(slot.excludeId ? { excludeId: "?10" } : {}) };
   const row = await db
     .prepare(
       `SELECT
@@ -113,20 +117,24 @@ export async function whySlotRefused(
 /**
  * Whether a freed slot can still be offered to a waitlist: by the same rule a booking of it will meet
  * (`slotOffered`, `slotFree`): the tutor still has that hour, it is free, and the center's rules allow
- * it now (lead time, horizon, closed dates, opening hours). The student's own weekly cap and mode are
- * theirs to meet when they book (and are explained then). Two reads: the center's zone, then the rule.
+ * it now (lead time, horizon, closed dates, opening hours), all of the tutor's center. The student's
+ * own weekly cap and mode are theirs to meet when they book (and are explained then). Two reads: the
+ * tutor's center's zone, then the rule.
  */
 export async function slotStillOffered(db: D1Database, { tutorId, date, start, now }: { tutorId: string; date: string; start: string; now: number }): Promise<boolean> {
-  const zone = await db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE id = 1").first<{ timeZone: string }>();
+  const zone = await db
+    .prepare("SELECT s.time_zone AS timeZone FROM tutors t JOIN center_settings s ON s.center_id = t.center_id WHERE t.id = ?")
+    .bind(tutorId)
+    .first<{ timeZone: string }>();
   if (!zone) return false;
   const end = toClock(toMinutes(start) + SESSION_MINUTES);
   const week = weekOf(date);
   const p: SlotSql = {
-    tutor: "?1", date: "?2", start: "?3", end: "?4", weekday: "?5", mode: "t.mode", startsAt: "?6", now: "?7",
+    center: "t.center_id", tutor: "?1", date: "?2", start: "?3", end: "?4", weekday: "?5", mode: "t.mode", startsAt: "?6", now: "?7",
     today: "?8", monday: "?9", sunday: "?10", owner: "''", email: "''",
   };
   const row = await db
-    .prepare(`SELECT EXISTS (SELECT 1 FROM tutors t JOIN center_settings s ON s.id = 1 WHERE ${slotOffered(p)} AND ${slotFree(p)}) AS offered`)
+    .prepare(`SELECT EXISTS (SELECT 1 FROM tutors t JOIN center_settings s ON s.center_id = t.center_id WHERE ${slotOffered(p)} AND ${slotFree(p)}) AS offered`)
     .bind(tutorId, date, start, end, weekdayOf(date), zonedToEpoch(date, start, zone.timeZone), now, localNow(new Date(now), zone.timeZone).date, week.monday, week.sunday)
     .first<{ offered: number }>();
   return row?.offered === 1;

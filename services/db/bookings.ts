@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { and, desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
@@ -37,7 +38,8 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
  * cannot race: the start is at least min_lead_minutes away, the date at most
  * horizon_days ahead and not closed, the slot inside the weekday's opening
  * hours, and the student under the weekly cap for the session's week.
- * Whatever the client sent, only what the center offers gets booked, and no
+ * The tutor must be of the owner's center (`centerOfOwner`): another center's tutor is refused
+ * exactly as an unknown one. Whatever the client sent, only what the center offers gets booked, and no
  * one script empties the calendar. The subject stored is the tutor's own
  * (`tutor_subjects.subject` of the subject asked for, else empty): the student's
  * search never reaches an email as typed. The new booking's reference (`mint`, drawn again when
@@ -46,7 +48,7 @@ export type OfferedBooking = Extract<AssistantEffect, { type: "create_booking" }
 /** The INSERT's placeholders for the slot (services/db/bookable.ts). */
 const OFFERED: SlotSql = {
   tutor: "?4", date: "?5", start: "?6", end: "?7", weekday: "?13", mode: "?10", startsAt: "?16", now: "?12",
-  today: "?14", monday: "?17", sunday: "?18", owner: "?3", email: "?9",
+  today: "?14", monday: "?17", sunday: "?18", owner: "?3", email: "?9", center: "?23",
 };
 
 export async function insertOfferedBooking(db: D1Database, booking: OfferedBooking, mint = newBookingReference): Promise<string | null> {
@@ -61,7 +63,7 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
               COALESCE((SELECT ts.subject FROM tutor_subjects ts WHERE ts.tutor_id = t.id AND ts.subject_key IN (?19, ?20) ORDER BY ts.subject_key = ?19 DESC LIMIT 1), ''),
               'confirmed', ?12, ?12,
               COALESCE((SELECT p.reminders_off FROM profiles p WHERE p.owner_id = ?3), 0), ?21, ?22
-       FROM tutors t JOIN center_settings s ON s.id = 1
+       FROM tutors t JOIN center_settings s ON s.center_id = t.center_id
        WHERE ${slotOffered(OFFERED)}
          AND ${slotFree(OFFERED)}
          AND (${UPCOMING_COUNT("?14", "?3", "?9")}) < ?15
@@ -72,7 +74,7 @@ export async function insertOfferedBooking(db: D1Database, booking: OfferedBooki
       booking.id, booking.sessionId, booking.ownerId, booking.tutorId, booking.date, booking.start, booking.end,
       booking.studentName, booking.studentEmail, booking.mode, booking.intake, booking.now, weekdayOf(booking.date),
       localNow(new Date(booking.now), booking.timeZone).date, LIMITS.activeBookings.limit,
-      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1), reference, booking.language ?? "en",
+      startsAt(booking, booking), week.monday, week.sunday, subject[0], subject.at(-1), reference, booking.language ?? "en", centerOfOwner(booking.ownerId),
     )
     .first<{ reference: string }>(), referenceTaken, mint);
   return row?.reference ?? null;
@@ -124,10 +126,10 @@ export async function cancelConfirmedBooking(db: D1Database, { bookingId, ownerI
   const found = await db
     .prepare(
       `SELECT b.tutor_id AS tutorId, b.date, b.start, b.language, s.time_zone AS timeZone, s.cancel_cutoff_hours AS cutoffHours
-       FROM bookings b JOIN center_settings s ON s.id = 1
+       FROM bookings b JOIN center_settings s ON s.center_id = ?3
        WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
     )
-    .bind(bookingId, ownerId)
+    .bind(bookingId, ownerId, centerOfOwner(ownerId))
     .first<{ tutorId: string; date: string; start: string; language: Language; timeZone: string; cutoffHours: number }>();
   if (!found) return { ok: false, reason: "not_found" };
   if (hasStarted({ timeZone: found.timeZone }, found, new Date(now))) return { ok: false, reason: "started", slot: { date: found.date, start: found.start } };

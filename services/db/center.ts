@@ -3,8 +3,8 @@ import { CenterPolicy, type CenterSettingsInput, type ClosedDate } from "../../l
 import { parseReminderHours } from "../../lib/mail/reminders";
 
 /**
- * D1 queries about the center's settings and booking policies (docs/bookings.md, "The
- * center's rules"): the one center_settings row, the weekday rows of center_hours and the dates in
+ * D1 queries about a center's settings and booking policies (docs/bookings.md, "The
+ * center's rules"), each for the center named: its center_settings row, the weekday rows of center_hours and the dates in
  * center_closed_dates. Edits are rare; reads happen on every turn that searches or books.
  */
 
@@ -25,25 +25,32 @@ interface SettingsRow {
 }
 
 /**
- * The whole policy in ONE statement (the Center object's read, and every other reader's): the
- * settings row by its primary key, with the opening hours (at most 7 rows) and the closed dates from
+ * The whole policy of one center in ONE statement (the Center object's read, and every other
+ * reader's): the center's settings row by its unique center_id, with the opening hours (at most 7 rows) and the closed dates from
  * `fromDate` on (a range on their primary key; past holidays are never read) folded in as JSON
  * arrays, and the catalog version the tutor lists are cached at (services/db/catalog.ts). Parsed on
  * the way out, as everything read from storage is.
  */
-export async function readCenterState(db: D1Database, { fromDate = "0000-00-00" }: { fromDate?: string } = {}): Promise<{ policy: CenterPolicy; catalogVersion: number }> {
+export async function readCenterState(db: D1Database, options: { center: string; fromDate?: string }): Promise<{ policy: CenterPolicy; catalogVersion: number }> {
+  const state = await findCenterState(db, options);
+  if (!state) throw new Error(`center_settings has no row for center ${options.center}: apply the D1 migrations, or create the center`);
+  return state;
+}
+
+/** The same one statement; null when no center has that id (the public reads answer not found). */
+export async function findCenterState(db: D1Database, { center, fromDate = "0000-00-00" }: { center: string; fromDate?: string }): Promise<{ policy: CenterPolicy; catalogVersion: number } | null> {
   const row = await db
     .prepare(
       `SELECT name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, reminder_hours,
          assistant_name, assistant_greeting, assistant_tone, assistant_reader, catalog_version,
-         (SELECT json_group_array(json_object('day', day, 'open', open, 'close', close)) FROM center_hours WHERE center_id = 'main') AS hours,
+         (SELECT json_group_array(json_object('day', day, 'open', open, 'close', close)) FROM center_hours WHERE center_id = ?2) AS hours,
          (SELECT json_group_array(json_object('date', date, 'reason', reason))
-            FROM (SELECT date, reason FROM center_closed_dates WHERE center_id = 'main' AND date >= ?1 ORDER BY date LIMIT 1000)) AS closed
-       FROM center_settings WHERE id = 1`,
+            FROM (SELECT date, reason FROM center_closed_dates WHERE center_id = ?2 AND date >= ?1 ORDER BY date LIMIT 1000)) AS closed
+       FROM center_settings WHERE center_id = ?2`,
     )
-    .bind(fromDate)
+    .bind(fromDate, center)
     .first<SettingsRow & { catalog_version: number; hours: string; closed: string }>();
-  if (!row) throw new Error("center_settings has no row 1: apply the D1 migrations");
+  if (!row) return null;
   const policy = CenterPolicy.parse({
     name: row.name,
     timeZone: row.time_zone,
@@ -69,7 +76,7 @@ function jsonColumn(text: string): unknown {
 }
 
 /** The center's policy as D1 holds it now (one statement): staff pages, the manage link, the schedule. */
-export async function readCenterPolicy(db: D1Database, options: { fromDate?: string } = {}): Promise<CenterPolicy> {
+export async function readCenterPolicy(db: D1Database, options: { center: string; fromDate?: string }): Promise<CenterPolicy> {
   return (await readCenterState(db, options)).policy;
 }
 
@@ -88,7 +95,7 @@ function personaOf(row: SettingsRow): AssistantPersona {
  */
 export async function updateCenterSettings(
   db: D1Database,
-  { settings, staffId, now }: { settings: CenterSettingsInput; staffId: string; now: number },
+  { center, settings, staffId, now }: { center: string; settings: CenterSettingsInput; staffId: string; now: number },
 ): Promise<void> {
   await db.batch([
     db
@@ -98,39 +105,44 @@ export async function updateCenterSettings(
            reminder_hours = COALESCE(?11, reminder_hours),
            assistant_name = COALESCE(?12, assistant_name), assistant_greeting = COALESCE(?13, assistant_greeting),
            assistant_tone = COALESCE(?14, assistant_tone), assistant_reader = COALESCE(?15, assistant_reader)
-         WHERE id = 1`,
+         WHERE center_id = ?16`,
       )
       .bind(
         settings.name, settings.timeZone, settings.minLeadMinutes, settings.horizonDays, settings.weeklyCap,
         settings.cancelCutoffHours, settings.noShowLimit, settings.noShowWindowDays, now, staffId,
         settings.reminderHours ? settings.reminderHours.join(",") : null,
         settings.persona?.name ?? null, settings.persona?.greeting ?? null, settings.persona?.tone ?? null,
-        settings.assistantReader ?? null,
+        settings.assistantReader ?? null, center,
       ),
     // Only what changed is written: a weekday no longer open goes, a new or moved one is upserted, the rest stay.
-    db.prepare(`DELETE FROM center_hours WHERE day NOT IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(settings.hours.map((hours) => hours.day))),
+    db.prepare(`DELETE FROM center_hours WHERE center_id = ?1 AND day NOT IN (SELECT value FROM json_each(?2))`).bind(center, JSON.stringify(settings.hours.map((hours) => hours.day))),
     ...settings.hours.map((hours) =>
       db
         .prepare(
-          `INSERT INTO center_hours (center_id, day, open, close) VALUES ('main', ?1, ?2, ?3)
+          `INSERT INTO center_hours (center_id, day, open, close) VALUES (?4, ?1, ?2, ?3)
            ON CONFLICT (center_id, day) DO UPDATE SET open = excluded.open, close = excluded.close
            WHERE center_hours.open IS NOT excluded.open OR center_hours.close IS NOT excluded.close`,
         )
-        .bind(hours.day, hours.open, hours.close),
+        .bind(hours.day, hours.open, hours.close, center),
     ),
   ]);
 }
 
 /** Adds a closed date, or changes the reason of one already there. */
-export async function addClosedDate(db: D1Database, closed: ClosedDate): Promise<void> {
+export async function addClosedDate(db: D1Database, { center, closed }: { center: string; closed: ClosedDate }): Promise<void> {
   await db
-    .prepare(`INSERT INTO center_closed_dates (center_id, date, reason) VALUES ('main', ?1, ?2) ON CONFLICT (center_id, date) DO UPDATE SET reason = excluded.reason`)
-    .bind(closed.date, closed.reason)
+    .prepare(`INSERT INTO center_closed_dates (center_id, date, reason) VALUES (?3, ?1, ?2) ON CONFLICT (center_id, date) DO UPDATE SET reason = excluded.reason`)
+    .bind(closed.date, closed.reason, center)
     .run();
 }
 
 /** True when the date was closed and now is not. */
-export async function removeClosedDate(db: D1Database, { date }: { date: string }): Promise<boolean> {
-  const result = await db.prepare(`DELETE FROM center_closed_dates WHERE date = ?1`).bind(date).run();
+export async function removeClosedDate(db: D1Database, { center, date }: { center: string; date: string }): Promise<boolean> {
+  const result = await db.prepare(`DELETE FROM center_closed_dates WHERE center_id = ?2 AND date = ?1`).bind(date, center).run();
   return result.meta.changes > 0;
+}
+
+/** Whether a center of that id exists (its settings row, by the unique center_id): one row read at most. */
+export async function centerExists(db: D1Database, { center }: { center: string }): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS found FROM center_settings WHERE center_id = ?").bind(center).first()) !== null;
 }

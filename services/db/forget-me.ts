@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { fail, type Result } from "../../lib/errors";
 import { sha256Hex } from "../../lib/ids";
 
@@ -49,7 +50,7 @@ export interface OwnedBooking {
 export async function ownerBookings(db: D1Database, { ownerId }: { ownerId: string }): Promise<{ bookings: OwnedBooking[]; timeZone: string | null }> {
   const [bookings, zone] = await db.batch<Record<string, unknown>>([
     db.prepare(`SELECT id, date, start, "end", status FROM bookings WHERE owner_id = ?1 ORDER BY created_at`).bind(ownerId),
-    db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE id = 1"),
+    db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE center_id = ?1").bind(centerOfOwner(ownerId)),
   ]);
   return { bookings: (bookings?.results ?? []) as unknown as OwnedBooking[], timeZone: (zone?.results[0]?.timeZone as string | undefined) ?? null };
 }

@@ -31,7 +31,7 @@ export async function bookingForMail(db: D1Database, { bookingId }: { bookingId:
               COALESCE(s.name, 'The tutoring center') AS centerName, COALESCE(s.time_zone, 'America/Los_Angeles') AS timeZone,
               COALESCE(s.reminder_hours, '24,1') AS reminderHours, COALESCE(p.change_emails_off, 0) AS changeEmailsOff,
               COALESCE(p.reminder_hours_off, '') AS reminderHoursOff
-       FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.id = 1 LEFT JOIN profiles p ON p.owner_id = b.owner_id
+       FROM bookings b JOIN tutors t ON t.id = b.tutor_id LEFT JOIN center_settings s ON s.center_id = t.center_id LEFT JOIN profiles p ON p.owner_id = b.owner_id
             LEFT JOIN tutor_subjects ts ON ts.tutor_id = b.tutor_id AND ts.subject = b.subject
        WHERE b.id = ?1`,
     )

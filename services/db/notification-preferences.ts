@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import type { NotificationPreferences, NotificationPreferencesInput } from "../../lib/notifications/schemas";
 import { parseReminderHours } from "../../lib/mail/reminders";
 
@@ -7,15 +8,15 @@ import { parseReminderHours } from "../../lib/mail/reminders";
  * booking in its one statement (services/db/mail.ts `bookingForMail`).
  */
 
-/** The student's choices against the center's reminder times: one statement (the settings row, the profile by key). */
+/** The student's choices against their center's reminder times: one statement (the settings row, the profile by key). */
 export async function readNotificationPreferences(db: D1Database, { ownerId }: { ownerId: string }): Promise<NotificationPreferences> {
   const row = await db
     .prepare(
       `SELECT s.reminder_hours AS hours, COALESCE(p.reminders_off, 0) AS remindersOff, COALESCE(p.change_emails_off, 0) AS changeEmailsOff,
               COALESCE(p.reminder_hours_off, '') AS hoursOff
-       FROM center_settings s LEFT JOIN profiles p ON p.owner_id = ?1 WHERE s.id = 1`,
+       FROM center_settings s LEFT JOIN profiles p ON p.owner_id = ?1 WHERE s.center_id = ?2`,
     )
-    .bind(ownerId)
+    .bind(ownerId, centerOfOwner(ownerId))
     .first<{ hours: string; remindersOff: number; changeEmailsOff: number; hoursOff: string }>();
   const off = new Set(parseReminderHours(row?.hoursOff));
   return {

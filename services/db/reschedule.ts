@@ -1,3 +1,4 @@
+import { centerOfOwner } from "../../lib/center/ids";
 import { isLateCancel, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
 import { slotFree, slotOffered, whySlotRefused, type SlotSql } from "./bookable";
 import { localNow, weekdayOf } from "../../lib/calendar";
@@ -33,10 +34,10 @@ async function findMovable(db: D1Database, { bookingId, ownerId }: { bookingId: 
     .prepare(
       `SELECT b.session_id AS sessionId, b.tutor_id AS tutorId, b.date, b.start, b."end" AS "end", b.student_email AS studentEmail, b.mode, b.language,
               s.cancel_cutoff_hours AS cutoffHours
-       FROM bookings b JOIN center_settings s ON s.id = 1
+       FROM bookings b JOIN center_settings s ON s.center_id = ?3
        WHERE b.id = ?1 AND b.owner_id = ?2 AND b.status = 'confirmed'`,
     )
-    .bind(bookingId, ownerId)
+    .bind(bookingId, ownerId, centerOfOwner(ownerId))
     .first<Found>();
 }
 
@@ -58,7 +59,7 @@ const sameSlot = (a: BookingSlot, b: BookingSlot) => a.tutorId === b.tutorId && 
 /** The UPDATE's placeholders for the new slot (services/db/bookable.ts); the booking itself is left out of overlap and cap. */
 const MOVED_TO: SlotSql = {
   tutor: "?3", date: "?4", start: "?5", end: "?6", weekday: "?13", mode: "?12", startsAt: "?14", now: "?7",
-  today: "?15", monday: "?16", sunday: "?17", owner: "?2", email: "?18", excludeId: "?1",
+  today: "?15", monday: "?16", sunday: "?17", owner: "?2", email: "?18", excludeId: "?1", center: "?19",
 };
 
 export async function moveConfirmedBooking(
@@ -82,15 +83,15 @@ export async function moveConfirmedBooking(
       `UPDATE bookings SET tutor_id = ?3, date = ?4, start = ?5, "end" = ?6, updated_at = ?7
        WHERE id = ?1 AND owner_id = ?2 AND status = 'confirmed'
          AND tutor_id = ?8 AND date = ?9 AND start = ?10
-         AND ?11 - ?7 >= (SELECT cancel_cutoff_hours FROM center_settings WHERE id = 1) * 3600000
-         AND EXISTS (SELECT 1 FROM tutors t JOIN center_settings s ON s.id = 1 WHERE ${slotOffered(MOVED_TO)})
+         AND ?11 - ?7 >= (SELECT cancel_cutoff_hours FROM center_settings WHERE center_id = ?19) * 3600000
+         AND EXISTS (SELECT 1 FROM tutors t JOIN center_settings s ON s.center_id = t.center_id WHERE ${slotOffered(MOVED_TO)})
          AND ${slotFree(MOVED_TO)}
        RETURNING id`,
     )
     .bind(
       bookingId, ownerId, to.tutorId, to.date, to.start, to.end, now,
       from.tutorId, from.date, from.start, startsAt(policy, from), found.mode, weekdayOf(to.date),
-      startsAt(policy, to), localNow(new Date(now), policy.timeZone).date, week.monday, week.sunday, found.studentEmail,
+      startsAt(policy, to), localNow(new Date(now), policy.timeZone).date, week.monday, week.sunday, found.studentEmail, centerOfOwner(ownerId),
     )
     .first<{ id: string }>();
   if (moved) return { ok: true, sessionId: found.sessionId, from, already: false, language: found.language };

@@ -19,18 +19,18 @@ type SubjectRow = { tutorId: string; subject: string };
 type HoursRow = { tutorId: string; day: string; start: string; end: string };
 
 const TUTOR_COLUMNS = "id, name, bio, mode, retired_at AS retiredAt, updated_at AS updatedAt, email";
-/** The guard on every statement of an edit: the tutor exists and has not retired (checked inside the transaction). */
-const LIVE = "EXISTS (SELECT 1 FROM tutors WHERE id = ?1 AND retired_at IS NULL)";
+/** The guard on every statement of an edit: the tutor exists, is the center's (`center`, a placeholder) and has not retired (checked inside the transaction). */
+const live = (center: string) => `EXISTS (SELECT 1 FROM tutors WHERE id = ?1 AND center_id = ${center} AND retired_at IS NULL)`;
 /** A weekly range as one comparable string, for "the ranges not in the new list". */
 const RANGE_KEY = `day || ' ' || start || ' ' || "end"`;
 
 /** Adds a tutor (profile, subjects, hours) in one batch. */
-export async function insertTutor(db: D1Database, { id, input, now }: { id: string; input: TutorInput; now: number }): Promise<void> {
+export async function insertTutor(db: D1Database, { center, id, input, now }: { center: string; id: string; input: TutorInput; now: number }): Promise<void> {
   await db.batch([
     db
-      .prepare("INSERT INTO tutors (id, name, bio, mode, updated_at, email) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-      .bind(id, input.name, input.bio, input.mode, now, input.email || null),
-    ...replaceSubjectsAndHours(db, id, input),
+      .prepare("INSERT INTO tutors (id, name, bio, mode, updated_at, email, center_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+      .bind(id, input.name, input.bio, input.mode, now, input.email || null, center),
+    ...replaceSubjectsAndHours(db, center, id, input),
   ]);
 }
 
@@ -40,20 +40,20 @@ export async function insertTutor(db: D1Database, { id, input, now }: { id: stri
  */
 export async function updateTutor(
   db: D1Database,
-  { id, input, now }: { id: string; input: TutorInput; now: number },
+  { center, id, input, now }: { center: string; id: string; input: TutorInput; now: number },
 ): Promise<"updated" | "not_found" | "retired"> {
   const [updated] = await db.batch([
     db
       // email: absent (?6 NULL) keeps the stored one, "" clears it.
       .prepare(
         `UPDATE tutors SET name = ?2, bio = ?3, mode = ?4, updated_at = ?5, email = CASE WHEN ?6 IS NULL THEN email ELSE NULLIF(?6, '') END
-         WHERE id = ?1 AND retired_at IS NULL RETURNING id`,
+         WHERE id = ?1 AND center_id = ?7 AND retired_at IS NULL RETURNING id`,
       )
-      .bind(id, input.name, input.bio, input.mode, now, input.email ?? null),
-    ...replaceSubjectsAndHours(db, id, input),
+      .bind(id, input.name, input.bio, input.mode, now, input.email ?? null, center),
+    ...replaceSubjectsAndHours(db, center, id, input),
   ]);
   if (updated && updated.results.length > 0) return "updated";
-  return (await tutorRetiredAt(db, { id })) === undefined ? "not_found" : "retired";
+  return (await tutorRetiredAt(db, { center, id })) === undefined ? "not_found" : "retired";
 }
 
 /**
@@ -61,27 +61,27 @@ export async function updateTutor(
  * hold, insert what is new (a subject whose key stays but whose spelling
  * changed is rewritten; a range with the same start but another end is moved).
  */
-function replaceSubjectsAndHours(db: D1Database, id: string, input: TutorInput): D1PreparedStatement[] {
+function replaceSubjectsAndHours(db: D1Database, center: string, id: string, input: TutorInput): D1PreparedStatement[] {
   const keys = input.subjects.map(subjectKey);
   const ranges = input.hours.map((hours) => `${hours.day} ${hours.start} ${hours.end}`);
   return [
-    db.prepare(`DELETE FROM tutor_subjects WHERE tutor_id = ?1 AND subject_key NOT IN (SELECT value FROM json_each(?2)) AND ${LIVE}`).bind(id, JSON.stringify(keys)),
+    db.prepare(`DELETE FROM tutor_subjects WHERE tutor_id = ?1 AND subject_key NOT IN (SELECT value FROM json_each(?2)) AND ${live("?3")}`).bind(id, JSON.stringify(keys), center),
     ...input.subjects.map((subject, index) =>
       db
         .prepare(
-          `INSERT INTO tutor_subjects (tutor_id, subject, subject_key) SELECT ?1, ?2, ?3 WHERE ${LIVE}
+          `INSERT INTO tutor_subjects (tutor_id, subject, subject_key) SELECT ?1, ?2, ?3 WHERE ${live("?4")}
            ON CONFLICT (tutor_id, subject_key) DO UPDATE SET subject = excluded.subject WHERE subject <> excluded.subject`,
         )
-        .bind(id, subject, keys[index]!),
+        .bind(id, subject, keys[index]!, center),
     ),
-    db.prepare(`DELETE FROM tutor_availability WHERE tutor_id = ?1 AND ${RANGE_KEY} NOT IN (SELECT value FROM json_each(?2)) AND ${LIVE}`).bind(id, JSON.stringify(ranges)),
+    db.prepare(`DELETE FROM tutor_availability WHERE tutor_id = ?1 AND ${RANGE_KEY} NOT IN (SELECT value FROM json_each(?2)) AND ${live("?3")}`).bind(id, JSON.stringify(ranges), center),
     ...input.hours.map((hours) =>
       db
         .prepare(
-          `INSERT INTO tutor_availability (tutor_id, day, start, "end") SELECT ?1, ?2, ?3, ?4 WHERE ${LIVE}
+          `INSERT INTO tutor_availability (tutor_id, day, start, "end") SELECT ?1, ?2, ?3, ?4 WHERE ${live("?5")}
            ON CONFLICT (tutor_id, day, start) DO UPDATE SET "end" = excluded."end" WHERE "end" <> excluded."end"`,
         )
-        .bind(id, hours.day, hours.start, hours.end),
+        .bind(id, hours.day, hours.start, hours.end, center),
     ),
   ];
 }
@@ -90,36 +90,36 @@ function replaceSubjectsAndHours(db: D1Database, id: string, input: TutorInput):
  * Retires a tutor (one conditional UPDATE; the row stays, bookings reference
  * it). Retiring a retired tutor changes nothing and answers when they retired.
  */
-export async function retireTutor(db: D1Database, { id, now }: { id: string; now: number }): Promise<{ retiredAt: number } | null> {
+export async function retireTutor(db: D1Database, { center, id, now }: { center: string; id: string; now: number }): Promise<{ retiredAt: number } | null> {
   const retired = await db
-    .prepare("UPDATE tutors SET retired_at = ?2, updated_at = ?2 WHERE id = ?1 AND retired_at IS NULL RETURNING retired_at AS retiredAt")
-    .bind(id, now)
+    .prepare("UPDATE tutors SET retired_at = ?2, updated_at = ?2 WHERE id = ?1 AND center_id = ?3 AND retired_at IS NULL RETURNING retired_at AS retiredAt")
+    .bind(id, now, center)
     .first<{ retiredAt: number }>();
   if (retired) return retired;
-  const already = await tutorRetiredAt(db, { id });
+  const already = await tutorRetiredAt(db, { center, id });
   return already === undefined || already === null ? null : { retiredAt: already };
 }
 
-/** When a tutor retired: null while they teach, undefined for an unknown id (primary key). */
-async function tutorRetiredAt(db: D1Database, { id }: { id: string }): Promise<number | null | undefined> {
-  const row = await db.prepare("SELECT retired_at AS retiredAt FROM tutors WHERE id = ?").bind(id).first<{ retiredAt: number | null }>();
+/** When a tutor retired: null while they teach, undefined for an unknown id or another center's (primary key). */
+async function tutorRetiredAt(db: D1Database, { center, id }: { center: string; id: string }): Promise<number | null | undefined> {
+  const row = await db.prepare("SELECT retired_at AS retiredAt FROM tutors WHERE id = ?1 AND center_id = ?2").bind(id, center).first<{ retiredAt: number | null }>();
   return row ? row.retiredAt : undefined;
 }
 
 /** Every tutor, retired ones included (flagged), for the staff list: three reads in one round trip. */
-export async function listStaffTutors(db: D1Database): Promise<StaffTutor[]> {
+export async function listStaffTutors(db: D1Database, { center }: { center: string }): Promise<StaffTutor[]> {
   const [tutors, subjects, hours] = await db.batch([
-    db.prepare(`SELECT ${TUTOR_COLUMNS} FROM tutors ORDER BY name, id LIMIT 500`),
-    db.prepare("SELECT tutor_id AS tutorId, subject FROM tutor_subjects"),
-    db.prepare(`SELECT tutor_id AS tutorId, day, start, "end" FROM tutor_availability`),
+    db.prepare(`SELECT ${TUTOR_COLUMNS} FROM tutors WHERE center_id = ? ORDER BY name, id LIMIT 500`).bind(center),
+    db.prepare("SELECT s.tutor_id AS tutorId, s.subject FROM tutor_subjects s JOIN tutors t ON t.id = s.tutor_id WHERE t.center_id = ?").bind(center),
+    db.prepare(`SELECT a.tutor_id AS tutorId, a.day, a.start, a."end" FROM tutor_availability a JOIN tutors t ON t.id = a.tutor_id WHERE t.center_id = ?`).bind(center),
   ]);
   return assemble(tutors!.results as TutorRow[], subjects!.results as SubjectRow[], hours!.results as HoursRow[]);
 }
 
-/** One tutor, retired or not, or null (primary key and the two tables' tutor_id prefixes). */
-export async function findStaffTutor(db: D1Database, { id }: { id: string }): Promise<StaffTutor | null> {
+/** One tutor of the center, retired or not, or null (primary key and the two tables' tutor_id prefixes; another center's rows are dropped with their tutor). */
+export async function findStaffTutor(db: D1Database, { center, id }: { center: string; id: string }): Promise<StaffTutor | null> {
   const [tutors, subjects, hours] = await db.batch([
-    db.prepare(`SELECT ${TUTOR_COLUMNS} FROM tutors WHERE id = ?`).bind(id),
+    db.prepare(`SELECT ${TUTOR_COLUMNS} FROM tutors WHERE id = ?1 AND center_id = ?2`).bind(id, center),
     db.prepare("SELECT tutor_id AS tutorId, subject FROM tutor_subjects WHERE tutor_id = ?").bind(id),
     db.prepare(`SELECT tutor_id AS tutorId, day, start, "end" FROM tutor_availability WHERE tutor_id = ?`).bind(id),
   ]);
@@ -144,20 +144,22 @@ function assemble(tutors: TutorRow[], subjects: SubjectRow[], hours: HoursRow[])
 }
 
 /**
- * A tutor's confirmed sessions from today on (today in the center's time zone,
- * center_settings.time_zone), soonest first: after a retirement, the students
+ * A tutor's confirmed sessions from today on (today in the tutor's center's time zone,
+ * center_settings.time_zone), soonest first; none for another center's tutor: after a retirement, the students
  * to rebook. The partial index bookings_one_per_slot (tutor_id, date, start)
  * WHERE confirmed serves it.
  */
-export async function futureBookingsOf(db: D1Database, { tutorId, now }: { tutorId: string; now: number }): Promise<RebookingEntry[]> {
-  const zone = await db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE id = 1").first<{ timeZone: string }>();
+export async function futureBookingsOf(db: D1Database, { center, tutorId, now }: { center: string; tutorId: string; now: number }): Promise<RebookingEntry[]> {
+  const zone = await db.prepare("SELECT time_zone AS timeZone FROM center_settings WHERE center_id = ?").bind(center).first<{ timeZone: string }>();
   const today = localNow(new Date(now), zone?.timeZone ?? DEFAULT_TIME_ZONE).date;
   const { results } = await db
     .prepare(
       `SELECT id AS bookingId, student_name AS studentName, student_email AS studentEmail, date, start, "end", mode
-       FROM bookings WHERE tutor_id = ?1 AND status = 'confirmed' AND date >= ?2 ORDER BY date, start LIMIT 500`,
+       FROM bookings WHERE tutor_id = ?1 AND status = 'confirmed' AND date >= ?2
+         AND EXISTS (SELECT 1 FROM tutors t WHERE t.id = ?1 AND t.center_id = ?3)
+       ORDER BY date, start LIMIT 500`,
     )
-    .bind(tutorId, today)
+    .bind(tutorId, today, center)
     .all<RebookingEntry>();
   return results;
 }

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CENTER_POLICY, startsAt, weekOf, type CenterPolicy } from "../../lib/center/policy";
@@ -208,30 +209,30 @@ describe("the center's booking policies, through the sidecar", () => {
     const row = await settingsRow();
     expect(row).toMatchObject({ name: "Mission Campus Tutoring", weekly_cap: 3, updated_by: admin.member.id });
     expect(row?.updated_at).toBeGreaterThan(0);
-    expect(unwrapOk(await sidecar.centerPolicy())).toMatchObject({ name: "Mission Campus Tutoring", weeklyCap: 3 });
+    expect(unwrapOk(await sidecar.centerPolicy(FIRST_CENTER))).toMatchObject({ name: "Mission Campus Tutoring", weeklyCap: 3 });
   });
 
   it("costs one D1 statement to read (the Center's, not a turn's), and one transaction of 9 statements to save that writes only what changed", async () => {
     await env.DB.prepare("INSERT INTO center_closed_dates (center_id, date, reason) VALUES ('main', '2020-01-01', 'past'), ('main', '2099-01-01', 'future')").run();
     const metered = meteredD1(env.DB);
-    const policy = await readCenterPolicy(metered.db, { fromDate: "2026-01-01" });
+    const policy = await readCenterPolicy(metered.db, { center: FIRST_CENTER, fromDate: "2026-01-01" });
     expect(policy.closedDates).toEqual([{ date: "2099-01-01", reason: "future" }]);
     // One statement: the settings row by key (1), the 7 weekday rows, the one closed date ahead (a key range, the past one unread).
     expect(metered.counts).toEqual({ statements: 1, rowsRead: COST.readRows, rowsWritten: 0 });
 
     metered.reset();
-    await updateCenterSettings(metered.db, { settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
+    await updateCenterSettings(metered.db, { center: FIRST_CENTER, settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
     // Saved unchanged: the settings row only (who and when); the seven weekdays are left as they are.
     expect(metered.counts).toMatchObject({ statements: 9, rowsWritten: COST.saveUnchangedWritten });
 
     // One weekday moved and one closed: those two rows change, the other five write nothing.
     metered.reset();
     const hours = DEFAULT_SETTINGS.hours.filter((day) => day.day !== "sunday").map((day) => (day.day === "monday" ? { ...day, open: "09:00" } : day));
-    await updateCenterSettings(metered.db, { settings: { ...DEFAULT_SETTINGS, hours }, staffId: admin.member.id, now: Date.now() });
-    const stored = await readCenterPolicy(env.DB, { fromDate: "2026-01-01" });
+    await updateCenterSettings(metered.db, { center: FIRST_CENTER, settings: { ...DEFAULT_SETTINGS, hours }, staffId: admin.member.id, now: Date.now() });
+    const stored = await readCenterPolicy(env.DB, { center: FIRST_CENTER, fromDate: "2026-01-01" });
     expect(stored.hours.map((day) => day.day)).not.toContain("sunday");
     expect(stored.hours.find((day) => day.day === "monday")).toMatchObject({ open: "09:00" });
     expect(metered.counts.rowsWritten).toBeLessThanOrEqual(COST.saveUnchangedWritten + 2 * 2);
-    await updateCenterSettings(env.DB, { settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
+    await updateCenterSettings(env.DB, { center: FIRST_CENTER, settings: DEFAULT_SETTINGS, staffId: admin.member.id, now: Date.now() });
   });
 });

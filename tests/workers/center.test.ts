@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PERSONA, type AssistantPersona } from "../../lib/center/persona";
@@ -43,9 +44,9 @@ async function d1Statements<T>(work: () => Promise<T>): Promise<{ result: T; sta
 /** Asks that reached the Center (`snapshot` calls), counted on its class: the objects run in this isolate. */
 const asks = { n: 0 };
 const realSnapshot = Center.prototype.snapshot;
-Center.prototype.snapshot = function (this: Center, chatId: unknown) {
+Center.prototype.snapshot = function (this: Center, chatId: unknown, center: unknown) {
   asks.n++;
-  return realSnapshot.call(this, chatId);
+  return realSnapshot.call(this, chatId, center);
 };
 const centerAsks = () => asks.n;
 
@@ -106,7 +107,7 @@ describe("the Center object and a chat's copy of it", () => {
     const { statements } = await d1Statements(() => say(sessionId, ownerId, "thanks"));
     expect(centerAsks()).toBe(asksBefore + 1);
     expect(statements).toHaveLength(1);
-    expect(statements[0]).toMatch(/FROM center_settings WHERE id = 1/);
+    expect(statements[0]).toMatch(/FROM center_settings WHERE center_id = \?2/);
     // Asked today: the next turn asks nothing.
     await say(sessionId, ownerId, "help");
     expect(centerAsks()).toBe(asksBefore + 1);
@@ -151,7 +152,7 @@ describe("the Center object and a chat's copy of it", () => {
     const chats = [newSessionId(), newSessionId()];
     for (const id of chats) await say(id, newOwnerId(), "hello");
     expect(await centerSubscribers()).toBeGreaterThanOrEqual(2);
-    const { told } = await centerObject(env).changed();
+    const { told } = await centerObject(env).changed(FIRST_CENTER);
     // Nothing moved in D1: nobody is told.
     expect(told).toBe(0);
     const edited = await setPersona({ ...DEFAULT_PERSONA, name: "Sam" });

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
@@ -36,7 +37,7 @@ const INSTANTS: [string, string, string][] = [
 
 beforeAll(async () => {
   await seedCatalog();
-  policy = await readCenterPolicy(env.DB);
+  policy = await readCenterPolicy(env.DB, { center: FIRST_CENTER });
 });
 
 beforeEach(() => {

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PERSONA, type AssistantPersona } from "../../lib/center/persona";
@@ -77,7 +78,7 @@ describe("the assistant's persona, configured on /staff/settings", () => {
     // A first message that asks for something still opens with the greeting.
     const asked = await say(newSessionId(), newOwnerId(), "Python on Monday at 10");
     expect(replies(asked)[0]).toBe("Hello, I'm Ava, the center's automated assistant.");
-    expect(unwrapOk(await sidecar.centerPolicy()).persona).toEqual(AVA);
+    expect(unwrapOk(await sidecar.centerPolicy(FIRST_CENTER)).persona).toEqual(AVA);
   });
 
   it("changes the wording with the tone: the question after the greeting and the reply to a message it did not understand", async () => {
@@ -104,7 +105,7 @@ describe("the assistant's persona, configured on /staff/settings", () => {
     // The persona's columns come in the settings row the center's one statement already reads (with the zone and
     // the rules): no statement of its own, and a configured persona costs the same statements as the defaults.
     expect(after.personaReads).toHaveLength(1);
-    expect(after.personaReads[0]).toMatch(/time_zone, min_lead_minutes[\s\S]*assistant_name, assistant_greeting, assistant_tone, assistant_reader[\s\S]*FROM center_settings WHERE id = 1/);
+    expect(after.personaReads[0]).toMatch(/time_zone, min_lead_minutes[\s\S]*assistant_name, assistant_greeting, assistant_tone, assistant_reader[\s\S]*FROM center_settings WHERE center_id = \?2/);
     expect(after.statements).toBe(before.statements);
   });
 
@@ -129,7 +130,7 @@ describe("the assistant's persona, configured on /staff/settings", () => {
     const extra = await sidecar.staffUpdateCenterSettings(admin.session.token, { ...SETTINGS, persona: { ...AVA, emoji: "🙂" } });
     expect(extra).toMatchObject({ ok: false, error: { code: "bad_request:body" } });
     expect(await personaColumns()).toEqual(stored);
-    expect(unwrapOk(await sidecar.centerPolicy()).name).toBe(DEFAULT_CENTER_POLICY.name);
+    expect(unwrapOk(await sidecar.centerPolicy(FIRST_CENTER)).name).toBe(DEFAULT_CENTER_POLICY.name);
   });
 
   it("refuses a staff member who is not an admin, and leaves the persona as stored when a save omits it", async () => {

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import ICAL from "ical.js";
@@ -34,7 +35,7 @@ let policy: CenterPolicy;
 beforeAll(async () => {
   await seedCatalog();
   await env.DB.prepare("UPDATE center_settings SET time_zone = ?1 WHERE id = 1").bind(TIME_ZONE).run();
-  policy = await readCenterPolicy(env.DB);
+  policy = await readCenterPolicy(env.DB, { center: FIRST_CENTER });
   // Confirmed by its owner, so bookings' emails go (lib/mail/recipients.ts).
   await verifiedAddresses("ada@example.com");
 });

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NewStaffInvite } from "../../lib/staff/schemas";
@@ -107,7 +108,7 @@ describe("the staff schedule", () => {
     const week = unwrapOk(await sidecar.staffScheduleWeek(token, {}));
     expect(week.today).toBe(today());
     // The rule at fixed instants (a Sunday evening included) is tests/unit/center-policy.test.ts; here, the desk applies it to its clock.
-    const working = workingWeekAt(await readCenterPolicy(env.DB), clock.date());
+    const working = workingWeekAt(await readCenterPolicy(env.DB, { center: FIRST_CENTER }), clock.date());
     expect({ from: week.from, to: week.to }).toEqual({ from: working.monday, to: working.sunday });
     expect(localNow(new Date(`${week.from}T12:00:00Z`), "UTC").weekday).toBe("monday");
   });

@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_CENTER_POLICY } from "../../lib/center/policy";
@@ -73,7 +74,7 @@ describe("the tutor editor", () => {
     const state = await ask("I need help with Astronomy on Monday at 10");
     expect(state.pendingMatch?.tutor.id).toBe(created.tutor.id);
     expect(state.pendingMatch?.slot).toMatchObject({ day: "monday", start: "10:00", end: "11:00" });
-    expect(unwrapOk(await sidecar.listTutors("astro")).map((tutor) => tutor.id)).toEqual([created.tutor.id]);
+    expect(unwrapOk(await sidecar.listTutors(FIRST_CENTER, "astro")).map((tutor) => tutor.id)).toEqual([created.tutor.id]);
   });
 
   it("edits a tutor's hours: the assistant offers the new hours and never the old", async () => {
@@ -113,9 +114,9 @@ describe("the tutor editor", () => {
         ],
       }),
     );
-    // The tutors row and its key (2), each subject with its key and subject_key index (3 × 2), each range with its key (2 × 2),
+    // The tutors row, its key and its entry in tutors_by_center (3), each subject with its key and subject_key index (3 × 2), each range with its key (2 × 2),
     // and the catalog version the two new subjects moved by trigger (2 × 1).
-    expect(metered.counts.rowsWritten).toBe(2 + 3 * 2 + 2 * 2 + 2);
+    expect(metered.counts.rowsWritten).toBe(3 + 3 * 2 + 2 * 2 + 2);
     metered.reset();
     const moved = {
       ...ASTRONOMER,
@@ -149,10 +150,10 @@ describe("the tutor editor", () => {
     expect(retired.toRebook).toEqual([expect.objectContaining({ studentName: "Annie Cannon", date, start: "09:00", end: "10:00" })]);
 
     expect((await ask(`Origami on ${weekdayOf(date)} at 10`)).pendingMatch).toBeNull();
-    expect(unwrapOk(await sidecar.listTutors("origami"))).toEqual([]);
-    expect(unwrapOk(await sidecar.listTutors("")).map((entry) => entry.id)).not.toContain(tutor.id);
-    expect(await createD1Catalog(env.DB).findBySkill("Origami")).toEqual([]);
-    expect(await createD1Catalog(env.DB).subjects()).not.toContain("Origami");
+    expect(unwrapOk(await sidecar.listTutors(FIRST_CENTER, "origami"))).toEqual([]);
+    expect(unwrapOk(await sidecar.listTutors(FIRST_CENTER, "")).map((entry) => entry.id)).not.toContain(tutor.id);
+    expect(await createD1Catalog(env.DB, { center: FIRST_CENTER }).findBySkill("Origami")).toEqual([]);
+    expect(await createD1Catalog(env.DB, { center: FIRST_CENTER }).subjects()).not.toContain("Origami");
     expect(await bookDirectly(tutor.id, date, "10:00", "11:00")).toBe(false);
 
     // Never silently dropped: the booking is still confirmed, and the list is there on every later visit.
@@ -258,37 +259,40 @@ describe("the tutor editor", () => {
   it("reads the subject list once per catalog change: one row per message while nothing changes (the cost in docs/staff.md)", async () => {
     const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
     const metered = drizzleMetered(env.DB, counts);
-    const taught = await env.DB.prepare("SELECT COUNT(*) AS n FROM tutor_subjects").first<{ n: number }>();
-    expect(await createD1Catalog(metered).subjects()).toContain("Python");
-    // The version row, then each subject row and its tutor's row (126 + 126 for the seed).
-    expect(counts).toEqual({ statements: 2, rowsRead: 1 + 2 * taught!.n, rowsWritten: 0 });
+    const taught = await env.DB
+      .prepare("SELECT (SELECT COUNT(*) FROM tutors WHERE center_id = 'main' AND retired_at IS NULL) AS tutors, (SELECT COUNT(*) FROM tutor_subjects s JOIN tutors t ON t.id = s.tutor_id WHERE t.center_id = 'main' AND t.retired_at IS NULL) AS subjects")
+      .first<{ tutors: number; subjects: number }>();
+    expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).toContain("Python");
+    // The version row, then the center's teaching tutors (a range of tutors_by_center: each entry and its row) and each one's
+    // subject rows, where every subject row and its tutor's row were read before there were centers.
+    expect(counts).toEqual({ statements: 2, rowsRead: 1 + 2 * taught!.tutors + taught!.subjects, rowsWritten: 0 });
 
     // The next message (a new catalog object, as each turn makes one): the version only.
     Object.assign(counts, { statements: 0, rowsRead: 0 });
-    expect(await createD1Catalog(metered).subjects()).toContain("Python");
+    expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).toContain("Python");
     expect(counts).toEqual({ statements: 1, rowsRead: 1, rowsWritten: 0 });
 
     // A staff edit anywhere (here, straight SQL) moves the version by trigger: the list is read again and has it.
     await env.DB.prepare("INSERT INTO tutor_subjects (tutor_id, subject, subject_key) VALUES ('t-001', 'Origami Basics', 'origami basics')").run();
-    expect(await createD1Catalog(metered).subjects()).toContain("Origami Basics");
+    expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).toContain("Origami Basics");
     await env.DB.prepare("DELETE FROM tutor_subjects WHERE subject_key = 'origami basics'").run();
-    expect(await createD1Catalog(metered).subjects()).not.toContain("Origami Basics");
+    expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).not.toContain("Origami Basics");
   });
 
   it("reads the tutors' names with the subjects' version: no extra row per message, and a rename is seen at once", async () => {
     const counts = { statements: 0, rowsRead: 0, rowsWritten: 0 };
     const metered = drizzleMetered(env.DB, counts);
-    const first = createD1Catalog(metered);
+    const first = createD1Catalog(metered, { center: FIRST_CENTER });
     await first.subjects();
     expect(await first.tutorNames?.()).toContain("Maya Chen");
     // The next message: one version row for both lists.
     Object.assign(counts, { statements: 0, rowsRead: 0 });
-    const next = createD1Catalog(metered);
+    const next = createD1Catalog(metered, { center: FIRST_CENTER });
     await next.subjects();
     await next.tutorNames?.();
     expect(counts).toEqual({ statements: 1, rowsRead: 1, rowsWritten: 0 });
     await env.DB.prepare("UPDATE tutors SET name = 'Maya Chen-Li' WHERE id = 't-001'").run();
-    expect(await createD1Catalog(metered).tutorNames?.()).toContain("Maya Chen-Li");
+    expect(await createD1Catalog(metered, { center: FIRST_CENTER }).tutorNames?.()).toContain("Maya Chen-Li");
     await env.DB.prepare("UPDATE tutors SET name = 'Maya Chen' WHERE id = 't-001'").run();
   });
 });

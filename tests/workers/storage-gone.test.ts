@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { createExecutionContext, env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import Sidecar from "../../workers/sidecar";
@@ -15,7 +16,7 @@ describe("a sidecar whose storage is gone", () => {
     for (const answer of [
       await sidecar.listChats(ownerId, false),
       await sidecar.listBookings(ownerId),
-      await sidecar.listTutors("python"),
+      await sidecar.listTutors(FIRST_CENTER, "python"),
       await sidecar.cancelBooking(ownerId, "bk-0123456789abcdef0123456789abcdef"),
       await sidecar.deleteChat(newSessionId(), ownerId),
     ]) {

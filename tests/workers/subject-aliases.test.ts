@@ -1,3 +1,4 @@
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ChatState } from "../../lib/schemas";
@@ -81,7 +82,7 @@ describe("subject aliases in the tutor editor", () => {
     unwrapOk(await new StaffSubjectAliases({ DB: metered.db, CENTER: env.CENTER }).add(token, { alias: "PHYS 2A", subject: "Physics" }));
     // The alias row, its primary-key index entry, and the catalog version by trigger.
     expect(metered.counts.rowsWritten).toBe(3);
-    const catalog = () => createD1Catalog(metered.db);
+    const catalog = () => createD1Catalog(metered.db, { center: FIRST_CENTER });
     await catalog().subjectAliases?.();
     const before = { ...metered.counts };
     expect(await catalog().subjectAliases?.()).toMatchObject({ "phys 2a": "Physics" });

@@ -1,8 +1,9 @@
-import { centerOfOwner } from "../../lib/center/ids";
 import { fail, ok, zodIssues, type Result } from "../../lib/errors";
 import { type ChatState, DirectoryQuery, MessageIdParam, MessagePageQuery, NewUserMessage, ReplyVote, SessionPatch } from "../../lib/schemas";
 import { acceptUserMessage } from "../../services/assistant-turn";
 import { searchDirectory, teachesSubject } from "../../services/db/catalog";
+import { centerExists } from "../../services/db/center";
+import { CenterId, centerOfOwner } from "../../lib/center/ids";
 import { listChats } from "../../services/db/chats";
 import { trashChat, untrashChat } from "../../services/chat-trash";
 import { publicCenterPolicy } from "../staff/center-settings";
@@ -56,7 +57,7 @@ export class ChatsRpc extends BotsRpc {
       this.withSession(sessionId, ownerId, async (stub, owner): Promise<Result<ChatState>> => {
         // A search's subject may name a booking's emails: only a subject some tutor teaches (D1, which the object's patch cannot await).
         const skill = parsed.data.searchCriteria?.skill;
-        if (skill !== undefined && !(await teachesSubject(this.env.DB, { skill }))) {
+        if (skill !== undefined && !(await teachesSubject(this.env.DB, { center: centerOfOwner(owner), skill }))) {
           return fail("bad_request:body", "Unknown subject.", [{ path: "searchCriteria.skill", message: "Not a subject any tutor teaches: the assistant sets it from the catalog." }]);
         }
         return stub.patch(owner, parsed.data, now);
@@ -92,14 +93,20 @@ export class ChatsRpc extends BotsRpc {
   }
 
 
-  async listTutors(query: string) {
+  /** The center's teaching tutors (public), optionally narrowed to a subject prefix; an unknown center is not found. */
+  async listTutors(center: string, query: string) {
     const parsed = DirectoryQuery.safeParse({ q: query });
     if (!parsed.success) return fail("bad_request:query", "Invalid search.", zodIssues(parsed.error));
-    return this.guard(async () => ok(await searchDirectory(this.env.DB, parsed.data.q)));
+    const id = CenterId.safeParse(center);
+    return this.guard(async () =>
+      id.success && (await centerExists(this.env.DB, { center: id.data }))
+        ? ok(await searchDirectory(this.env.DB, { center: id.data, query: parsed.data.q }))
+        : fail("not_found:center", "There is no such center."),
+    );
   }
 
-  /** The booking rules students decide by (no session: they are public). */
-  async centerPolicy() {
-    return this.guard(() => publicCenterPolicy(this.env));
+  /** The center's booking rules and persona, which students decide by and the chat page greets with (no session: they are public). */
+  async centerPolicy(center: string) {
+    return this.guard(() => publicCenterPolicy(this.env, center));
   }
 }

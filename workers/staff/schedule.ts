@@ -68,7 +68,7 @@ export class StaffSchedule {
     const found = reference ? await scheduleDateOf(this.env.DB, { center, reference, tutorId }) : null;
     if (reference && !found) return fail("not_found:booking", `No booking ${reference} on your schedule.`);
     // The week asked for needs only the zone; the default week needs the opening hours too (workingWeekAt).
-    const policy = query.data.from || found ? null : await readCenterPolicy(this.env.DB);
+    const policy = query.data.from || found ? null : await readCenterPolicy(this.env.DB, { center });
     const timeZone = policy?.timeZone ?? (await this.timeZone(center));
     const today = localNow(new Date(now), timeZone).date;
     const from = policy ? workingWeekAt(policy, new Date(now)).monday : mondayOf(found ?? query.data.from!);

@@ -29,7 +29,8 @@ export class StaffSubjectAliases {
   async list(sessionToken: unknown): Promise<Result<SubjectAliasList>> {
     const session = await this.viewer(sessionToken);
     if (!session.ok) return session;
-    const [aliases, subjects] = await Promise.all([listSubjectAliases(this.env.DB), createD1Catalog(this.env.DB).subjects()]);
+    const center = session.value.member.centerId;
+    const [aliases, subjects] = await Promise.all([listSubjectAliases(this.env.DB, { center }), createD1Catalog(this.env.DB, { center }).subjects()]);
     return ok({ aliases, subjects, canEdit: session.value.canEdit });
   }
 
@@ -40,21 +41,22 @@ export class StaffSubjectAliases {
     const parsed = SubjectAliasInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Check the alias.", zodIssues(parsed.error));
     const { alias } = parsed.data;
-    const subject = await taughtSubject(this.env.DB, { subject: parsed.data.subject });
+    const center = session.value.member.centerId;
+    const subject = await taughtSubject(this.env.DB, { center, subject: parsed.data.subject });
     if (!subject) return fail("bad_request:body", "Check the alias.", [{ path: "subject", message: "not a subject any tutor teaches" }]);
     const aliasKey = centerAliasKey(alias);
-    const itself = await taughtSubject(this.env.DB, { subject: aliasKey });
+    const itself = await taughtSubject(this.env.DB, { center, subject: aliasKey });
     if (itself) return fail("bad_request:body", "Check the alias.", [{ path: "alias", message: `${itself} is already a subject's name` }]);
-    if ((await countSubjectAliases(this.env.DB)) >= MAX_SUBJECT_ALIASES) {
+    if ((await countSubjectAliases(this.env.DB, { center })) >= MAX_SUBJECT_ALIASES) {
       return fail("bad_request:body", "Check the alias.", [{ path: "alias", message: `at most ${MAX_SUBJECT_ALIASES} aliases; remove one first` }]);
     }
     const row: SubjectAlias = { aliasKey, alias, subject, createdAt: clock.now() };
-    const inserted = await insertSubjectAlias(this.env.DB, row);
+    const inserted = await insertSubjectAlias(this.env.DB, { center, alias: row });
     if (!inserted.added) {
       const holder = inserted.existing?.subject ?? "another subject";
       return fail("conflict:subject_alias", `“${alias}” already names ${holder}.`);
     }
-    await announceCenterChange(this.env);
+    await announceCenterChange(this.env, center);
     return ok(row);
   }
 
@@ -64,8 +66,9 @@ export class StaffSubjectAliases {
     if (!session.ok) return session;
     const key = SubjectAliasKey.safeParse(aliasKey);
     if (!key.success) return fail("not_found:subject_alias", NOT_FOUND);
-    if (!(await deleteSubjectAlias(this.env.DB, { aliasKey: key.data }))) return fail("not_found:subject_alias", NOT_FOUND);
-    await announceCenterChange(this.env);
+    const center = session.value.member.centerId;
+    if (!(await deleteSubjectAlias(this.env.DB, { center, aliasKey: key.data }))) return fail("not_found:subject_alias", NOT_FOUND);
+    await announceCenterChange(this.env, center);
     return ok({ removed: true });
   }
 }

@@ -29,7 +29,7 @@ export class StaffTutors {
   async list(sessionToken: unknown): Promise<Result<StaffTutorList>> {
     const session = await this.viewer(sessionToken);
     if (!session.ok) return session;
-    return ok({ tutors: await listStaffTutors(this.env.DB), canEdit: session.value.canEdit });
+    return ok({ tutors: await listStaffTutors(this.env.DB, { center: session.value.member.centerId }), canEdit: session.value.canEdit });
   }
 
   /** One tutor; a retired tutor's future sessions come with it for staff to rebook (students' names: not for tutors). */
@@ -38,7 +38,7 @@ export class StaffTutors {
     if (!session.ok) return session;
     const id = TutorId.safeParse(tutorId);
     if (!id.success) return fail("not_found:tutor", NOT_FOUND);
-    return this.detail(id.data, session.value.canEdit);
+    return this.detail(session.value.member.centerId, id.data, session.value.canEdit);
   }
 
   /** A new tutor with a fresh `t-` id, matched by the assistant from the next message on. */
@@ -48,9 +48,10 @@ export class StaffTutors {
     const parsed = TutorInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
     const id = `t-${randomHex(8)}`;
-    await insertTutor(this.env.DB, { id, input: parsed.data, now: clock.now() });
-    await announceCenterChange(this.env);
-    return this.detail(id, true);
+    const center = session.value.member.centerId;
+    await insertTutor(this.env.DB, { center, id, input: parsed.data, now: clock.now() });
+    await announceCenterChange(this.env, center);
+    return this.detail(center, id, true);
   }
 
   /** Replaces a live tutor's profile, subjects and hours at once; a retired tutor cannot be edited (409). */
@@ -61,11 +62,12 @@ export class StaffTutors {
     if (!id.success) return fail("not_found:tutor", NOT_FOUND);
     const parsed = TutorInput.safeParse(input);
     if (!parsed.success) return fail("bad_request:body", "Check the tutor's details.", zodIssues(parsed.error));
-    const outcome = await updateTutor(this.env.DB, { id: id.data, input: parsed.data, now: clock.now() });
+    const center = session.value.member.centerId;
+    const outcome = await updateTutor(this.env.DB, { center, id: id.data, input: parsed.data, now: clock.now() });
     if (outcome === "not_found") return fail("not_found:tutor", NOT_FOUND);
     if (outcome === "retired") return fail("conflict:tutor", "This tutor has retired; their profile can no longer be changed.");
-    await announceCenterChange(this.env);
-    return this.detail(id.data, true);
+    await announceCenterChange(this.env, center);
+    return this.detail(center, id.data, true);
   }
 
   /**
@@ -78,16 +80,18 @@ export class StaffTutors {
     if (!session.ok) return session;
     const id = TutorId.safeParse(tutorId);
     if (!id.success) return fail("not_found:tutor", NOT_FOUND);
-    const retired = await retireTutor(this.env.DB, { id: id.data, now: clock.now() });
+    const center = session.value.member.centerId;
+    const retired = await retireTutor(this.env.DB, { center, id: id.data, now: clock.now() });
     if (!retired) return fail("not_found:tutor", NOT_FOUND);
-    await announceCenterChange(this.env);
-    return this.detail(id.data, true);
+    await announceCenterChange(this.env, center);
+    return this.detail(center, id.data, true);
   }
 
-  private async detail(id: string, canEdit: boolean): Promise<Result<StaffTutorDetail>> {
-    const tutor = await findStaffTutor(this.env.DB, { id });
+  /** The member's center's tutor; another center's is not found, as an unknown id. */
+  private async detail(center: string, id: string, canEdit: boolean): Promise<Result<StaffTutorDetail>> {
+    const tutor = await findStaffTutor(this.env.DB, { center, id });
     if (!tutor) return fail("not_found:tutor", NOT_FOUND);
-    const toRebook = canEdit && tutor.retiredAt !== null ? await futureBookingsOf(this.env.DB, { tutorId: id, now: clock.now() }) : [];
+    const toRebook = canEdit && tutor.retiredAt !== null ? await futureBookingsOf(this.env.DB, { center, tutorId: id, now: clock.now() }) : [];
     return ok({ tutor, toRebook, canEdit });
   }
 }
