@@ -1,6 +1,7 @@
 import { env } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { FIRST_CENTER } from "../../lib/center/ids";
 import { NewCenter, centerCreateSql } from "../../lib/center/create";
 import { newOwnerId, newSecretToken, sha256Hex } from "../../lib/ids";
@@ -9,6 +10,7 @@ import { NOTIFICATIONS_SOCKET_PATH, socketPath } from "../../lib/socket-protocol
 import { DEFAULT_PRIORITY } from "../../lib/queue/schemas";
 import { messageQueue } from "../../services/objects";
 import { BotQueueApi } from "../../workers/bot-queue";
+import { successorOwnerId } from "../../services/forget-me";
 import { newSessionId, unwrapOk } from "./helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
@@ -22,6 +24,10 @@ async function makeCenter(id: string, host: string): Promise<string> {
   await env.DB.batch(sql.split(/;\n/).map((statement) => env.DB.prepare(statement)));
   return token;
 }
+
+const Pending = z.object({ messages: z.array(z.object({ messageId: z.string() })) });
+const Entries = z.object({ entries: z.array(z.object({ messageId: z.string().optional() })) });
+const Leased = z.object({ leaseId: z.string() });
 
 let mathToken = "";
 beforeAll(async () => {
@@ -67,23 +73,23 @@ describe("a bot token is one center's", () => {
       { token: env.BOT_TOKEN, own: atMain, other: atMath },
     ];
     for (const { token, own, other } of pairs) {
-      const pending = unwrapOk(await sidecar.queuePending(token, 1000)) as { messages: Array<{ messageId: string }> };
+      const pending = Pending.parse(unwrapOk(await sidecar.queuePending(token, 1000)));
       expect(pending.messages.map((m) => m.messageId)).toContain(own.messageId);
       expect(pending.messages.map((m) => m.messageId)).not.toContain(other.messageId);
 
       expect(await sidecar.queueClaim(token, { messageId: other.messageId, workerId: "intruder" })).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^not_found:/) } });
       expect(await sidecar.queueComplete(token, { messageId: other.messageId, leaseId: crypto.randomUUID(), reply: "mine now" })).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^not_found:/) } });
       expect(await sidecar.queueSetPriority(token, { messageId: other.messageId, priority: 9 })).toMatchObject({ ok: false, error: { code: expect.stringMatching(/^not_found:/) } });
-      const context = unwrapOk(await sidecar.queueConversation(token, { sessionId: other.sessionId, limit: 100 })) as { entries: unknown[] };
+      const context = Entries.parse(unwrapOk(await sidecar.queueConversation(token, { sessionId: other.sessionId, limit: 100 })));
       expect(context.entries).toEqual([]);
-      const feed = unwrapOk(await sidecar.queueFeed(token, { after: 0, limit: 1000 })) as { entries: Array<{ messageId?: string }> };
+      const feed = Entries.parse(unwrapOk(await sidecar.queueFeed(token, { after: 0, limit: 1000 })));
       expect(feed.entries.map((entry) => entry.messageId)).not.toContain(other.messageId);
     }
     // Each center's message is still waiting, unclaimed, in its own queue; its own token claims it.
     for (const { token, own, center } of [{ token: mathToken, own: atMath, center: "math" }, { token: env.BOT_TOKEN, own: atMain, center: FIRST_CENTER }]) {
       const waiting = unwrapOk(await messageQueue(env, center).pending(1000)).messages.find((m) => m.messageId === own.messageId);
       expect(waiting).toMatchObject({ priority: DEFAULT_PRIORITY, attempts: 0 });
-      const lease = unwrapOk(await bots.claim(token, { messageId: own.messageId, workerId: "own-bot" })) as { leaseId: string };
+      const lease = Leased.parse(unwrapOk(await bots.claim(token, { messageId: own.messageId, workerId: "own-bot" })));
       expect(lease.leaseId).toEqual(expect.any(String));
     }
   });
@@ -124,5 +130,12 @@ describe("a socket ticket opens only at its owner's center's host", () => {
     expect(opened.status).toBe(101);
     opened.webSocket?.accept();
     opened.webSocket?.close(1000, "done");
+  });
+});
+
+describe("a forgotten owner's successor", () => {
+  it("is of the same center, so the browser stays that center's", async () => {
+    expect(await successorOwnerId(env.INTERNAL_KEY, newOwnerId("math"))).toMatch(/^owner-[0-9a-f]{32}\.math$/);
+    expect(await successorOwnerId(env.INTERNAL_KEY, newOwnerId(FIRST_CENTER))).toMatch(/^owner-[0-9a-f]{32}$/);
   });
 });
