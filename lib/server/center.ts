@@ -1,31 +1,12 @@
 import { cache } from "react";
 import { headers } from "next/headers";
 import type { CenterPolicy } from "../center/policy";
-import { hostCache, hostOf } from "../center/host-cache";
-import type { SidecarApi } from "../sidecar-api";
+import { centerOfHost, hostOf, type CenterInfo } from "./request-center";
 import { callSidecar } from "./call-sidecar";
 import { DEFAULT_TIME_ZONE } from "../calendar";
 import { getSidecar } from "./sidecar";
 
-/** A center as a request knows it: its id (part of every owner id made there) and its name. */
-export interface CenterInfo {
-  id: string;
-  name: string;
-}
-
-/** Which center a request is for (docs/centers.md, "Routing by host"), cached 60 s per host and isolate. */
-const cachedCenter = hostCache<CenterInfo>();
-
-export function centerOfHost(host: string, sidecar: SidecarApi, now = Date.now()): Promise<CenterInfo> {
-  return cachedCenter(host, now, (key) => callSidecar(() => sidecar.centerForHost(key), { idempotent: true }));
-}
-
-export { hostOf };
-
-/** A route handler's center, from its request. */
-export function centerOfRequest(request: Request, sidecar: SidecarApi): Promise<CenterInfo> {
-  return centerOfHost(hostOf(request.headers, request.url), sidecar);
-}
+export { centerOfHost, centerOfRequest, hostOf, type CenterInfo } from "./request-center";
 
 /** The center of the request being rendered (a page, a layout, a server action), id and name. */
 export const currentCenterInfo = cache(async (): Promise<CenterInfo> => {

@@ -4,7 +4,7 @@ import { ACCOUNT_COOKIE, accountCookieHeader, CLEARED_ACCOUNT_COOKIE, needsReche
 import { centerOwnerCookie, identifyOwner, readCookie, type Owner } from "./owner-cookie";
 import { centerOfOwner } from "../center/ids";
 import type { SidecarApi } from "../sidecar-api";
-import { centerOfRequest } from "./center";
+import { centerOfRequest } from "./request-center";
 
 /**
  * Who a request acts as. A device signed in to a student account acts as the account's owner id

@@ -11,6 +11,9 @@ import { DEFAULT_PRIORITY } from "../../lib/queue/schemas";
 import { messageQueue } from "../../services/objects";
 import { BotQueueApi } from "../../workers/bot-queue";
 import { successorOwnerId } from "../../services/forget-me";
+import { ACCOUNT_COOKIE, signAccountCookie } from "../../lib/server/account-cookie";
+import { OWNER_COOKIE, signOwnerId } from "../../lib/server/owner-cookie";
+import { identifyVisitor, knownVisitor } from "../../lib/server/visitor";
 import { newSessionId, unwrapOk } from "./helpers";
 
 const sidecar = exports.default as unknown as SidecarApi;
@@ -137,5 +140,34 @@ describe("a forgotten owner's successor", () => {
   it("is of the same center, so the browser stays that center's", async () => {
     expect(await successorOwnerId(env.INTERNAL_KEY, newOwnerId("math"))).toMatch(/^owner-[0-9a-f]{32}\.math$/);
     expect(await successorOwnerId(env.INTERNAL_KEY, newOwnerId(FIRST_CENTER))).toMatch(/^owner-[0-9a-f]{32}$/);
+  });
+});
+
+describe("the visitor at a center's host (the web worker's lib/server/visitor.ts, against the real sidecar)", () => {
+  const SECRET = "visitor-test-secret";
+  const session = `as-${"1".repeat(32)}`;
+
+  async function withCookies(host: string, cookies: Record<string, string>) {
+    const cookie = Object.entries(cookies).map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("; ");
+    return new Request(`http://${host}/api/chats`, { headers: { cookie } });
+  }
+
+  it("reads another center's account as signed out (a fresh owner of this center), and its own as signed in", async () => {
+    const mainAccountOwner = newOwnerId(FIRST_CENTER);
+    const account = await signAccountCookie(SECRET, { sessionId: session, ownerId: mainAccountOwner, email: "student@school.edu", checkedAt: Date.now() });
+
+    const atMath = await identifyVisitor(await withCookies("math.localhost:8841", { [ACCOUNT_COOKIE]: account }), SECRET, sidecar);
+    expect(atMath.account).toBeUndefined();
+    expect(atMath.id).toMatch(/^owner-[0-9a-f]{32}\.math$/);
+    expect(atMath.setCookies.join()).not.toMatch(/tutor_account=;/); // left alone for its own host
+
+    const atMain = await identifyVisitor(await withCookies("localhost:8841", { [ACCOUNT_COOKIE]: account }), SECRET, sidecar);
+    expect(atMain).toMatchObject({ id: mainAccountOwner, account: { sessionId: session, email: "student@school.edu" } });
+  });
+
+  it("knows no visitor at math from a first-center owner cookie, and mints nothing", async () => {
+    const owner = await signOwnerId(newOwnerId(FIRST_CENTER), SECRET);
+    expect(await knownVisitor(await withCookies("math.localhost", { [OWNER_COOKIE]: owner }), SECRET, sidecar)).toBeNull();
+    expect(await knownVisitor(await withCookies("localhost", { [OWNER_COOKIE]: owner }), SECRET, sidecar)).toMatchObject({ id: owner.slice(0, owner.lastIndexOf(".")) });
   });
 });
