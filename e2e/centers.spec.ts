@@ -97,4 +97,38 @@ test.describe("centers by host", () => {
     await page.goto(`${MATH}/`);
     expect(chatIds((await call(page, "/api/chats")).json)).toContain(sessionId);
   });
+
+  test("a math socket ticket opens its chat's socket at math.localhost, and nothing at localhost", async ({ page }) => {
+    await page.goto(`${MATH}/`);
+    await expect.poll(() => ownerCookie(page, MATH)).toMatch(/\.math\./);
+    const sessionId = createSessionId();
+    expect((await call(page, `/api/chat/session/${sessionId}/messages`, { content: "Live at the math lab" })).status).toBe(201);
+    const tickets = [];
+    for (let i = 0; i < 2; i++) {
+      const answer = await call(page, `/api/chat/session/${sessionId}/socket-ticket`, {});
+      expect(answer.status).toBe(200);
+      tickets.push((answer.json as { ticket: string }).ticket);
+    }
+    const path = (ticket: string) => `/api/chat/session/${sessionId}/socket?ticket=${encodeURIComponent(ticket)}`;
+    expect(await openSocket(page, path(tickets[0]!))).toBe("open");
+
+    await page.goto(`${MAIN}/`);
+    expect(await openSocket(page, path(tickets[1]!))).toBe("refused");
+  });
 });
+
+/** Opens a WebSocket from the page to its own host: "open", or "refused" when it closes without opening. */
+function openSocket(page: Page, path: string): Promise<"open" | "refused"> {
+  return page.evaluate(
+    (path) =>
+      new Promise<"open" | "refused">((resolve) => {
+        const socket = new WebSocket(new URL(path, location.href.replace(/^http/, "ws")));
+        socket.addEventListener("open", () => {
+          socket.close();
+          resolve("open");
+        });
+        socket.addEventListener("close", () => resolve("refused"));
+      }),
+    path,
+  );
+}
