@@ -40,6 +40,8 @@ export type QueueResult = Result<Record<string, unknown> & { kvStats: KvStats }>
 export interface SidecarApi {
   /** Cheap liveness probe. */
   ping(): Promise<"pong">;
+  /** The center a request's host name names (case and port ignored); the first center for any host no center claims. */
+  centerForHost(host: unknown): Promise<Result<{ id: string; name: string }>>;
   getState(sessionId: string, ownerId: string): Promise<Result<ChatState>>;
   listMessages(sessionId: string, ownerId: string, query: MessagePageQuery): Promise<Result<MessagePage>>;
   /** Stores the user's message (creating the session on first use) and runs the assistant's turn. */

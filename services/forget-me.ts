@@ -1,6 +1,7 @@
 import { hasStarted } from "../lib/center/policy";
 import { fail, ok, type Result } from "../lib/errors";
 import { newOwnerId } from "../lib/ids";
+import { centerOfOwner, FIRST_CENTER } from "../lib/center/ids";
 import { mailConfigured } from "../lib/mail/mailer";
 import type { ForgetMeResult } from "../lib/memory/page-schemas";
 import { DEFAULT_TIME_ZONE } from "../lib/calendar";
@@ -45,7 +46,10 @@ const encoder = new TextEncoder();
 export async function successorOwnerId(internalKey: string, ownerId: string): Promise<string> {
   const key = await crypto.subtle.importKey("raw", encoder.encode(internalKey), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(`tutor-chat forgotten owner successor v1:${ownerId}`)));
-  return `owner-${[...mac.slice(0, 16)].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  const center = centerOfOwner(ownerId);
+  const id = `owner-${[...mac.slice(0, 16)].map((byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+  // Of the forgotten owner's center, like every owner the browser holds there.
+  return center === FIRST_CENTER ? id : `${id}.${center}`;
 }
 
 const NOT_ALL_GONE = "Some of your data could not be deleted just now. Nothing was lost: please press Forget me again in a moment.";
@@ -54,7 +58,7 @@ export async function forgetOwner(env: ForgetEnv, ownerId: string, now: number):
   const { forgottenAt, repeated } = await recordForgotten(env.DB, { ownerId, now });
   // A signed-in student's account goes with its owner id: no device acts for it from here on.
   await deleteOwnerAccount(env.DB, { ownerId });
-  const successor = now - forgottenAt <= RETRY_WINDOW_MS ? await successorOwnerId(env.INTERNAL_KEY, ownerId) : newOwnerId();
+  const successor = now - forgottenAt <= RETRY_WINDOW_MS ? await successorOwnerId(env.INTERNAL_KEY, ownerId) : newOwnerId(centerOfOwner(ownerId));
   const chats = await hardDeleteOwnerChats(env, ownerId, now);
 
   // Independent of one another, so side by side: the memory; the bookings' emails; the waitlists.

@@ -8,82 +8,94 @@ import { secretMatches } from "../services/secrets";
 import { clock } from "../lib/time";
 import { chatSession, messageQueue } from "../services/objects";
 import { messageIds } from "../lib/message-ids";
+import { FIRST_CENTER } from "../lib/center/ids";
+import { sha256Hex } from "../lib/ids";
+import { centerForBotToken } from "../services/db/centers";
 
 /**
  * The queue as outside bots see it (`/api/queue/*`, `/api/conversation`,
- * `/api/comments`): BOT_TOKEN checked in constant time, then one call to the
- * MessageQueue object, which limits the token's calls, validates the input
+ * `/api/comments`): the token names its center (BOT_TOKEN, checked in constant time, the first
+ * center's; any other center's by its hash, one indexed D1 read), then one call to THAT center's
+ * MessageQueue object, so a token of one center never sees another's messages. The object which limits the token's calls, validates the input
  * (once, there) and answers with the exact rows it read and wrote. A completed
  * reply is appended to its chat once.
  */
 export class BotQueueApi {
   constructor(private readonly env: TurnEnv & Pick<Env, "BOT_TOKEN">) {}
 
-  private get queue() {
-    return messageQueue(this.env);
-  }
-
   /** The token first, so a caller without one learns nothing, not even from validation. */
-  private async authorized(token: string, work: () => Promise<QueueResult> | QueueResult): Promise<QueueResult> {
-    if (!(await secretMatches(token, this.env.BOT_TOKEN))) {
-      return fail("unauthorized:bot", "A valid bot token is required (Authorization: Bearer BOT_TOKEN).");
-    }
-    return work();
+  private async authorized(token: string, work: (queue: ReturnType<typeof messageQueue>, bot: BotCaller) => Promise<QueueResult> | QueueResult): Promise<QueueResult> {
+    const center = await botTokenCenter(this.env, token);
+    if (!center) return fail("unauthorized:bot", "A valid bot token is required (Authorization: Bearer BOT_TOKEN).");
+    return work(messageQueue(this.env, center), botCaller(center));
   }
 
   pending(token: string, limit: unknown) {
-    return this.authorized(token, () => this.queue.pending(limit ?? undefined, BOT));
+    return this.authorized(token, (queue, bot) => queue.pending(limit ?? undefined, bot));
   }
 
   claim(token: string, input: unknown) {
-    return this.authorized(token, async () => {
-      const claimed = await this.queue.claim(input, BOT);
+    return this.authorized(token, async (queue, bot) => {
+      const claimed = await queue.claim(input, bot);
       if (claimed.ok) await showWorking(this.env, claimed.value);
       return claimed;
     });
   }
 
   claimNext(token: string, input: unknown) {
-    return this.authorized(token, async () => {
-      const claimed = await this.queue.claimNext(input, BOT);
+    return this.authorized(token, async (queue, bot) => {
+      const claimed = await queue.claimNext(input, bot);
       if (claimed.ok && claimed.value.lease) await showWorking(this.env, claimed.value.lease);
       return claimed;
     });
   }
 
   complete(token: string, input: unknown) {
-    return this.authorized(token, async () => {
-      const done = await this.queue.complete(input, BOT);
+    return this.authorized(token, async (queue, bot) => {
+      const done = await queue.complete(input, bot);
       return done.ok ? deliverReply(this.env, done.value) : done;
     });
   }
 
   setPriority(token: string, input: unknown) {
-    return this.authorized(token, () => this.queue.setPriority(input, BOT));
+    return this.authorized(token, (queue, bot) => queue.setPriority(input, bot));
   }
 
   conversation(token: string, query: unknown) {
-    return this.authorized(token, () => this.queue.conversation(query, BOT));
+    return this.authorized(token, (queue, bot) => queue.conversation(query, bot));
   }
 
   feed(token: string, query: unknown) {
-    return this.authorized(token, () => this.queue.feed(query, BOT));
+    return this.authorized(token, (queue, bot) => queue.feed(query, bot));
   }
 
   deadLetters(token: string, limit: unknown) {
-    return this.authorized(token, () => this.queue.deadLetters(limit ?? undefined, BOT));
+    return this.authorized(token, (queue, bot) => queue.deadLetters(limit ?? undefined, bot));
   }
 
   requeue(token: string, messageId: unknown) {
-    return this.authorized(token, () => this.queue.requeue(messageId, BOT));
+    return this.authorized(token, (queue, bot) => queue.requeue(messageId, bot));
   }
 }
 
 /**
- * The caller the queue limits (LIMITS.botCallsPerToken). There is one bot token, BOT_TOKEN,
- * so its name is its key; a second token would get its own name here.
+ * The center a bot token belongs to, or null for no token of ours: the deployment's BOT_TOKEN is
+ * the first center's (compared in constant time, no read); any other is looked up by its SHA-256
+ * (`centers.bot_token_hash`, one read on its unique index), so no stored value is a working token.
  */
-const BOT: BotCaller = { bot: "BOT_TOKEN" };
+export async function botTokenCenter(env: Pick<Env, "BOT_TOKEN" | "DB">, token: string): Promise<string | null> {
+  if (await secretMatches(token, env.BOT_TOKEN)) return FIRST_CENTER;
+  if (!token || token.length > 512) return null;
+  return centerForBotToken(env.DB, { tokenHash: await sha256Hex(token) });
+}
+
+/**
+ * The caller the queue limits (LIMITS.botCallsPerToken): one token per center, so the center
+ * names it. The first center's keeps the name it had when there was one token.
+ */
+function botCaller(center: string): BotCaller {
+  return { bot: center === FIRST_CENTER ? "BOT_TOKEN" : `center:${center}` };
+}
 
 /**
  * The student sees that their message was read and an answer is being

@@ -9,8 +9,8 @@ export const NOTIFICATIONS_TICKET_SUBJECT = "notifications";
  * exactly like a chat's socket. Only a ticket minted for notifications passes (a chat ticket is signed
  * with another derived key); the owner's own Notifications object then spends its nonce.
  */
-export async function openNotificationSocket(request: Request, env: Pick<Env, "NOTIFICATIONS" | "INTERNAL_KEY">): Promise<Response> {
-  return openSocketDoor(request, env.INTERNAL_KEY, {
+export async function openNotificationSocket(request: Request, env: Pick<Env, "NOTIFICATIONS" | "INTERNAL_KEY" | "DB">): Promise<Response> {
+  return openSocketDoor(request, env, {
     purpose: "notifications",
     fits: (claims) => claims.sessionId === NOTIFICATIONS_TICKET_SUBJECT,
     refused: "The socket ticket is missing, expired or not for notifications. Ask for a new one.",

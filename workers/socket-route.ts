@@ -8,9 +8,9 @@ import { openSocketDoor } from "./socket-door";
  * worker's custom entry (production) or next dev's rewrite (development). The chat's object then
  * checks that the ticket's owner owns the chat and accepts the socket.
  */
-export async function openSocket(request: Request, env: Pick<Env, "CHAT_SESSION" | "INTERNAL_KEY">, rawId: string): Promise<Response> {
+export async function openSocket(request: Request, env: Pick<Env, "CHAT_SESSION" | "INTERNAL_KEY" | "DB">, rawId: string): Promise<Response> {
   const sessionId = SessionId.safeParse(safeDecode(rawId));
-  return openSocketDoor(request, env.INTERNAL_KEY, {
+  return openSocketDoor(request, env, {
     purpose: "chat",
     refuseFirst: () => (sessionId.success ? null : new AppError("not_found:session", "No chat session with that id belongs to you.").toResponse()),
     fits: (claims) => sessionId.success && claims.sessionId === sessionId.data,

@@ -1,9 +1,23 @@
 import { cache } from "react";
+import { headers } from "next/headers";
 import type { CenterPolicy } from "../center/policy";
+import { centerOfHost, hostOf, type CenterInfo } from "./request-center";
 import { callSidecar } from "./call-sidecar";
 import { DEFAULT_TIME_ZONE } from "../calendar";
 import { getSidecar } from "./sidecar";
 import { FIRST_CENTER } from "../center/ids";
+
+export { centerOfHost, centerOfRequest, hostOf, type CenterInfo } from "./request-center";
+
+/** The center of the request being rendered (a page, a layout, a server action), id and name. */
+export const currentCenterInfo = cache(async (): Promise<CenterInfo> => {
+  return centerOfHost(hostOf(await headers()), await getSidecar());
+});
+
+/** The id of the center of the request being rendered. */
+export async function currentCenter(): Promise<string> {
+  return (await currentCenterInfo()).id;
+}
 
 /**
  * PLACEHOLDER for the edge helper's host → center lookup (sidecar `centerForHost`, cached per

@@ -6,6 +6,7 @@
 
 import { fromBase64Url, toBase64Url } from "../base64url";
 import { newOwnerId } from "../ids";
+import { centerOfOwner } from "../center/ids";
 import { OWNER_ID_PATTERN } from "../schemas";
 
 export const OWNER_COOKIE = "tutor_owner";
@@ -56,11 +57,21 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
-/** The request's owner, or a new one with the cookie that binds it to this browser. */
-export async function identifyOwner(request: Request, secret: string): Promise<Owner> {
-  const existing = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), secret);
+/**
+ * The request's owner at `center`, or a new one of that center with the cookie that binds it to
+ * this browser. A cookie whose owner was made at another center is as good as none here (cookies
+ * are per host, so only a copied one gets here): the browser is a fresh owner of this center.
+ */
+export async function identifyOwner(request: Request, secret: string, center: string): Promise<Owner> {
+  const existing = await centerOwnerCookie(request, secret, center);
   if (existing) return { id: existing, setCookies: [] };
-  return ownerWithCookie(request, newOwnerId(), secret);
+  return ownerWithCookie(request, newOwnerId(center), secret);
+}
+
+/** The owner id the request's cookie holds, if its signature holds and it was made at `center`. */
+export async function centerOwnerCookie(request: Request, secret: string, center: string): Promise<string | null> {
+  const id = await verifyOwnerCookie(readCookie(request.headers.get("cookie"), OWNER_COOKIE), secret);
+  return id && centerOfOwner(id) === center ? id : null;
 }
 
 /** `id` as this browser's owner from now on ("Forget me" hands the browser a new one): the signed cookie to set. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { OWNER_COOKIE, identifyOwner, readCookie, signOwnerId, verifyOwnerCookie } from "../../lib/server/owner-cookie";
 import { searchSeedDirectory } from "../../lib/tutoring/directory";
 import { directoryPrefix } from "../../lib/tutoring/subject-key";
+import { FIRST_CENTER } from "../../lib/center/ids";
 
 const SECRET = "unit-test-secret";
 
@@ -18,12 +19,12 @@ describe("a malformed owner cookie is an absent one", () => {
 
   it("mints a fresh owner for a browser whose cookie is broken", async () => {
     for (const cookie of [`${OWNER_COOKIE}=x.A`, `${OWNER_COOKIE}=%E0%A4%A`]) {
-      const owner = await identifyOwner(new Request("http://site/", { headers: { cookie } }), SECRET);
+      const owner = await identifyOwner(new Request("http://site/", { headers: { cookie } }), SECRET, FIRST_CENTER);
       expect(owner.id).toMatch(/^owner-[0-9a-f]{32}$/);
       expect(owner.setCookies[0]).toMatch(new RegExp(`^${OWNER_COOKIE}=owner-`));
     }
     const signed = await signOwnerId(`owner-${"a".repeat(32)}`, SECRET);
-    const kept = await identifyOwner(new Request("http://site/", { headers: { cookie: `${OWNER_COOKIE}=${encodeURIComponent(signed)}` } }), SECRET);
+    const kept = await identifyOwner(new Request("http://site/", { headers: { cookie: `${OWNER_COOKIE}=${encodeURIComponent(signed)}` } }), SECRET, FIRST_CENTER);
     expect(kept).toEqual({ id: `owner-${"a".repeat(32)}`, setCookies: [] });
   });
 });

@@ -15,7 +15,7 @@ const NO_CHAT = "No chat session with that id belongs to you.";
  * take their limits first (`limited`), and nothing leaves as a stack trace (`guard`).
  *
  * The sidecar's methods are grouped by capability, one class per file in this folder, each extending
- * the one before (Workers RPC serves the methods of the whole chain): bots → chats → bookings →
+ * the one before (Workers RPC serves the methods of the whole chain): centers → bots → chats → bookings →
  * memory → notifications → staff access → staff desks → accounts → `Sidecar` (workers/sidecar.ts). The order
  * only composes them; no group calls another's methods.
  */

@@ -1,9 +1,9 @@
 import { BotQueueApi } from "../bot-queue";
-import { SidecarBase } from "./base";
+import { CentersRpc } from "./centers";
 
-/** The bot queue API (`/api/queue/*`): every call authorized with BOT_TOKEN (workers/bot-queue.ts). */
-export class BotsRpc extends SidecarBase {
-  /** The bot queue API (`/api/queue/*`), every call authorized with BOT_TOKEN. */
+/** The bot queue API (`/api/queue/*`): every call authorized with a center's bot token (workers/bot-queue.ts). */
+export class BotsRpc extends CentersRpc {
+  /** The bot queue API (`/api/queue/*`), every call on the queue of its token's center. */
   protected get bots() {
     return new BotQueueApi(this.env);
   }
