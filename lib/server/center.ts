@@ -5,7 +5,6 @@ import { centerOfHost, hostOf, type CenterInfo } from "./request-center";
 import { callSidecar } from "./call-sidecar";
 import { DEFAULT_TIME_ZONE } from "../calendar";
 import { getSidecar } from "./sidecar";
-import { FIRST_CENTER } from "../center/ids";
 
 export { centerOfHost, centerOfRequest, hostOf, type CenterInfo } from "./request-center";
 
@@ -17,14 +16,6 @@ export const currentCenterInfo = cache(async (): Promise<CenterInfo> => {
 /** The id of the center of the request being rendered. */
 export async function currentCenter(): Promise<string> {
   return (await currentCenterInfo()).id;
-}
-
-/**
- * PLACEHOLDER for the edge helper's host → center lookup (sidecar `centerForHost`, cached per
- * isolate): until it lands, every request is the first center's. The edge helper replaces this.
- */
-export async function currentCenter(): Promise<string> {
-  return FIRST_CENTER;
 }
 
 /**
