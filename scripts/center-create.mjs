@@ -1,4 +1,4 @@
-// `npm run center:create -- --id math --name "Math Lab" --host math.localhost --admin-email admin@math.edu [--remote] [--base-url http://math.localhost:3000]`
+// `npm run center:create -- --id math --name "Math Lab" --host math.localhost --admin-email admin@math.edu [--remote] [--base-url <the staff site, SITE_ORIGIN>]`
 // Adds a center to this deployment (docs/centers.md): its row with the host it answers at, its settings
 // (the first center's booking rules, the neutral persona, its name), the default opening hours, and a
 // one-time admin invite. Prints the invite link and the center's bot token ONCE: D1 keeps only their
@@ -32,7 +32,9 @@ if (!parsed.success) {
   process.exit(1);
 }
 const center = parsed.data;
-const base = values["base-url"] ?? (values.remote ? `https://${center.host}` : `http://${center.host}:3000`);
+// The invite opens on the staff site, the deployment's SITE_ORIGIN, where passkeys are bound (lib/server/staff.ts):
+// staff of every center sign in there, and their member row's center decides what they see.
+const base = values["base-url"] ?? "http://localhost:3000";
 if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol)) {
   console.error("  base-url: not an http(s) URL");
   process.exit(1);
