@@ -9,6 +9,8 @@ import { studentMemory } from "../../services/objects";
 import SidecarEntrypoint from "../../workers/sidecar";
 import { createFakeMailApi, type FakeMailApi } from "../fakes/mail-api";
 import { newOwnerId, newSessionId, seedCatalog, unwrapOk } from "./helpers";
+import { centerWithMainsCatalog } from "./center-helpers";
+import { FIRST_CENTER } from "../../lib/center/ids";
 import { bookPython, say } from "./memory-helpers";
 import { sidecar } from "./staff-helpers";
 
@@ -42,29 +44,33 @@ interface Student {
 
 const A = {} as Student;
 const B = {} as Student;
+/** A student of another center ("math", with a copy of main's catalog): everything of theirs is math's. */
+const M = {} as Student;
+const MATH = "math";
 /** A second device of A's account, signed out before the tests; and a spare account for the calls that end an account. */
 const spent = {} as { signedOut: SignedIn; forgotten: SignedIn; everywhere: SignedIn };
 
 let fake: FakeMailApi;
 
 /** The newest link mailed to `email`; a quarter hour passes first, so an address may ask as often as the tests need (3 per 15 minutes). */
-async function mailedToken(email: string): Promise<string> {
+async function mailedToken(email: string, center: string = FIRST_CENTER): Promise<string> {
   vi.setSystemTime(Date.now() + 15 * 60_000);
-  unwrapOk(await sidecar.requestSignInLink({ email }, newOwnerId()));
+  unwrapOk(await sidecar.requestSignInLink({ email }, newOwnerId(center)));
   const mail = fake.requests.filter((request) => request.body.to.includes(email.toLowerCase()) && request.body.subject.startsWith("Your sign-in link")).at(-1);
   const url = mail && /(https?:\/\/\S+\/account\/link\?token=\S+)/.exec(mail.body.text)?.[1];
   if (!url) throw new Error(`no sign-in link mailed to ${email}`);
   return new URL(url).searchParams.get("token")!;
 }
 
-async function signIn(email: string): Promise<SignedIn> {
-  return unwrapOk(await sidecar.redeemSignInLink(await mailedToken(email), newOwnerId(), "Firefox on Linux"));
+/** Signed in from a device of `center` (its owner id names it): the address's account there. */
+async function signIn(email: string, center: string = FIRST_CENTER): Promise<SignedIn> {
+  return unwrapOk(await sidecar.redeemSignInLink(await mailedToken(email, center), newOwnerId(center), "Firefox on Linux"));
 }
 
 /** A signed-in student holding a chat with a booking, a chat in the trash, a remembered name and the booking's bell note. */
-async function student(into: Student, letter: string) {
+async function student(into: Student, letter: string, center: string = FIRST_CENTER) {
   into.email = `${letter.toLowerCase()}-${unique()}@example.edu`;
-  into.signedIn = await signIn(into.email);
+  into.signedIn = await signIn(into.email, center);
   const owner = into.signedIn.ownerId;
   into.name = `${letter}${letters()} Noether`;
   const { sessionId, booking } = await bookPython(owner, into.name, into.email);
@@ -191,6 +197,8 @@ beforeAll(async () => {
   await seedCatalog();
   await student(A, "A");
   await student(B, "B");
+  await centerWithMainsCatalog(MATH);
+  await student(M, "M", MATH);
   spent.signedOut = await signIn(A.email);
   unwrapOk(await sidecar.signOutAccount(spent.signedOut.sessionId, {}));
   spent.forgotten = await signIn(`forgotten-${unique()}@example.edu`);
@@ -233,6 +241,29 @@ describe("A's credentials get nothing of B's, and change nothing of B's", () => 
     const before = await stateOf(B);
     expect(unwrapOk(await sidecar.signOutAccount(spent.everywhere.sessionId, { everywhere: true })).signedOut).toBe(1);
     expect(await stateOf(B)).toEqual(before);
+  });
+});
+
+describe("A's credentials get nothing of M's, a student of another center, and change nothing of M's", () => {
+  it.each(GUARDED)("$name", async ({ name, call, refused }) => {
+    const before = await stateOf(M);
+    const answers = [await call(A.signedIn, M)].flat();
+    for (const answer of answers) {
+      // A link for A's address spent from a device of another center is not one of that center's links.
+      const expected = name === "redeemSignInLink" ? "gone:sign_in_link" : refused;
+      if (expected) expect(answer).toMatchObject({ ok: false, error: { code: expected } });
+      else expect(answer.ok, JSON.stringify(answer)).toBe(true);
+      const text = JSON.stringify(answer);
+      for (const secret of secretsOf(M)) expect(text, `the answer holds M's ${secret}`).not.toContain(secret);
+    }
+    expect(await stateOf(M)).toEqual(before);
+  });
+
+  it("M's own are math's: its owner, booking and tutor", async () => {
+    expect(M.signedIn.ownerId.endsWith(`.${MATH}`)).toBe(true);
+    const [booking] = unwrapOk(await sidecar.listBookings(M.signedIn.ownerId));
+    expect(booking?.id).toBe(M.bookingId);
+    expect(booking?.tutorId.startsWith("m")).toBe(true);
   });
 });
 

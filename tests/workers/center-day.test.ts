@@ -1,4 +1,3 @@
-import { env } from "cloudflare:test";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { emptyCounts, type Counter, type Counts } from "../../lib/analytics/events";
 import { DEFAULT_TIME_ZONE, zonedToEpoch } from "../../lib/calendar";
@@ -8,6 +7,7 @@ import { QUICK } from "../../lib/tutoring/commands";
 import { FakeAuthenticator } from "../fakes/authenticator";
 import { createFakeMailApi } from "../fakes/mail-api";
 import { flushChatAnalytics, newOwnerId, newSessionId, seedCatalog, unwrapOk, verifiedAddresses } from "./helpers";
+import { centerWithMainsCatalog } from "./center-helpers";
 import { enrolled, sidecar } from "./staff-helpers";
 
 /**
@@ -21,22 +21,6 @@ const DAY = "2031-01-08"; // a Wednesday
 const MATH = "math";
 
 type Student = { name: string; email: string; ownerId: string; sessionId: string };
-
-/** A second center with main's rules and hours and a copy of main's catalog (its own tutor ids). */
-async function makeMathCenter() {
-  await env.DB.batch([
-    env.DB.prepare("INSERT INTO centers (id, name, host, created_at) VALUES (?1, 'Math Lab', 'math.localhost', 0)").bind(MATH),
-    env.DB.prepare(
-      `INSERT INTO center_settings (id, center_id, name, time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, updated_at)
-       SELECT (SELECT MAX(id) + 1 FROM center_settings), ?1, 'Math Lab', time_zone, min_lead_minutes, horizon_days, weekly_cap, cancel_cutoff_hours, no_show_limit, no_show_window_days, 0
-       FROM center_settings WHERE center_id = 'main'`,
-    ).bind(MATH),
-    env.DB.prepare("INSERT INTO center_hours (center_id, day, open, close) SELECT ?1, day, open, close FROM center_hours WHERE center_id = 'main'").bind(MATH),
-    env.DB.prepare("INSERT INTO tutors (id, name, bio, mode, center_id) SELECT 'm' || id, name, bio, mode, ?1 FROM tutors WHERE center_id = 'main'").bind(MATH),
-    env.DB.prepare("INSERT INTO tutor_subjects (tutor_id, subject, subject_key) SELECT 'm' || s.tutor_id, s.subject, s.subject_key FROM tutor_subjects s JOIN tutors t ON t.id = s.tutor_id WHERE t.center_id = 'main'"),
-    env.DB.prepare(`INSERT INTO tutor_availability (tutor_id, day, start, "end") SELECT 'm' || a.tutor_id, a.day, a.start, a."end" FROM tutor_availability a JOIN tutors t ON t.id = a.tutor_id WHERE t.center_id = 'main'`),
-  ]);
-}
 
 /** One center's day, counted as it happens. */
 class CenterDay {
@@ -107,7 +91,7 @@ class CenterDay {
 
 beforeAll(async () => {
   await seedCatalog();
-  await makeMathCenter();
+  await centerWithMainsCatalog(MATH);
 });
 
 beforeEach(() => {
