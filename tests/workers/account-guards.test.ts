@@ -214,17 +214,21 @@ it("lists every method that takes an owner id or a session (a new one must be ad
   expect(ownerOrSessionMethods()).toEqual(GUARDED.map((entry) => entry.name).sort());
 });
 
+/** `call` (with another's ids) is answered `refused` (or ok), holds none of `them`'s secrets, and changes nothing of theirs. */
+async function expectNothingOf(them: Student, call: () => Promise<Answer | Answer[]>, refused: string | undefined) {
+  const before = await stateOf(them);
+  for (const answer of [await call()].flat()) {
+    if (refused) expect(answer).toMatchObject({ ok: false, error: { code: refused } });
+    else expect(answer.ok, JSON.stringify(answer)).toBe(true);
+    const text = JSON.stringify(answer);
+    for (const secret of secretsOf(them)) expect(text, `the answer holds ${secret}`).not.toContain(secret);
+  }
+  expect(await stateOf(them)).toEqual(before);
+}
+
 describe("A's credentials get nothing of B's, and change nothing of B's", () => {
   it.each(GUARDED)("$name", async ({ call, refused }) => {
-    const before = await stateOf(B);
-    const answers = [await call(A.signedIn, B)].flat();
-    for (const answer of answers) {
-      if (refused) expect(answer).toMatchObject({ ok: false, error: { code: refused } });
-      else expect(answer.ok, JSON.stringify(answer)).toBe(true);
-      const text = JSON.stringify(answer);
-      for (const secret of secretsOf(B)) expect(text, `the answer holds B's ${secret}`).not.toContain(secret);
-    }
-    expect(await stateOf(B)).toEqual(before);
+    await expectNothingOf(B, () => call(A.signedIn, B), refused);
   });
 
   it("A still sees A's own (the matrix aimed at the right ids)", async () => {
@@ -246,17 +250,8 @@ describe("A's credentials get nothing of B's, and change nothing of B's", () => 
 
 describe("A's credentials get nothing of M's, a student of another center, and change nothing of M's", () => {
   it.each(GUARDED)("$name", async ({ name, call, refused }) => {
-    const before = await stateOf(M);
-    const answers = [await call(A.signedIn, M)].flat();
-    for (const answer of answers) {
-      // A link for A's address spent from a device of another center is not one of that center's links.
-      const expected = name === "redeemSignInLink" ? "gone:sign_in_link" : refused;
-      if (expected) expect(answer).toMatchObject({ ok: false, error: { code: expected } });
-      else expect(answer.ok, JSON.stringify(answer)).toBe(true);
-      const text = JSON.stringify(answer);
-      for (const secret of secretsOf(M)) expect(text, `the answer holds M's ${secret}`).not.toContain(secret);
-    }
-    expect(await stateOf(M)).toEqual(before);
+    // A link for A's address spent from a device of another center is not one of that center's links.
+    await expectNothingOf(M, () => call(A.signedIn, M), name === "redeemSignInLink" ? "gone:sign_in_link" : refused);
   });
 
   it("M's own are math's: its owner, booking and tutor", async () => {
