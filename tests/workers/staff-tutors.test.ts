@@ -264,8 +264,12 @@ describe("the tutor editor", () => {
       .first<{ tutors: number; subjects: number }>();
     expect(await createD1Catalog(metered, { center: FIRST_CENTER }).subjects()).toContain("Python");
     // The version row, then the center's teaching tutors (a range of tutors_by_center: each entry and its row) and each one's
-    // subject rows, where every subject row and its tutor's row were read before there were centers.
-    expect(counts).toEqual({ statements: 2, rowsRead: 1 + 2 * taught!.tutors + taught!.subjects, rowsWritten: 0 });
+    // subject rows, where every subject row and its tutor's row were read before there were centers. SQLite may read one
+    // index entry past the range to find its end (whether one follows depends on the rows other tests left): at most 1 more.
+    const listed = 1 + 2 * taught!.tutors + taught!.subjects;
+    expect({ statements: counts.statements, rowsWritten: counts.rowsWritten }).toEqual({ statements: 2, rowsWritten: 0 });
+    expect(counts.rowsRead).toBeGreaterThanOrEqual(listed);
+    expect(counts.rowsRead).toBeLessThanOrEqual(listed + 1);
 
     // The next message (a new catalog object, as each turn makes one): the version only.
     Object.assign(counts, { statements: 0, rowsRead: 0 });
