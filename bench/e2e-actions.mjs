@@ -118,7 +118,7 @@ export async function pageOpen(chat) {
   steps.push(await step("hello (after = lastSeq)", { wsSent: 1 }, () => tab.hello(lastSeq)));
   steps.push(await step("read receipt", { wsSent: 1 }, () => tab.read()));
   // Every page's header: the assistant's persona (the chat page) and the bell (its count, then its own socket).
-  steps.push(await step("GET /api/assistant/persona → centerPolicy (one D1 batch)", { web: 1 }, () => call("centerPolicy")));
+  steps.push(await step("GET /api/assistant/persona → centerPolicy (one D1 statement)", { web: 1 }, () => call("centerPolicy", "main")));
   steps.push(await step("GET /api/notifications/count → notificationCount", { web: 1 }, () => call("notificationCount", chat.ownerId)));
   let bell;
   steps.push(await step("POST notifications socket-ticket, GET /api/notifications/socket (upgrade), hello", { web: 2, wsSent: 1 }, async () => (bell = await openBell(chat.ownerId))));

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, lt } from "drizzle-orm";
+import { and, asc, eq, gte, inArray, isNull, lt, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import * as schema from "../../lib/db/schema";
 import { Tutor, Weekday } from "../../lib/tutoring/schemas";
@@ -59,7 +59,7 @@ export function createD1Catalog(db: D1Database, { center, version: knownVersion 
         .select({ tutorId: schema.tutorSubjects.tutorId, subjectKey: schema.tutorSubjects.subjectKey })
         .from(schema.tutorSubjects)
         .innerJoin(schema.tutors, eq(schema.tutors.id, schema.tutorSubjects.tutorId))
-        .where(and(inArray(schema.tutorSubjects.subjectKey, keys), isNull(schema.tutors.retiredAt), ofCenter));
+        .where(and(inArray(schema.tutorSubjects.subjectKey, keys), isNull(schema.tutors.retiredAt), byKeyOfCenter(center)));
       const key = keys.find((candidate) => rows.some((row) => row.subjectKey === candidate));
       return loadTutors(orm, { center, ids: rows.filter((row) => row.subjectKey === key).map((row) => row.tutorId) });
     },
@@ -138,13 +138,22 @@ export async function teachesSubject(db: D1Database, { center, skill }: { center
 }
 
 /** These tutors' profiles, those of another center and retired ones left out (the catalog's and the directory's one reader). */
+/**
+ * "The tutor is this center's", for a query that finds tutors by key (a subject key, their ids): the
+ * unary `+` keeps SQLite on those keys' indexes instead of walking the whole center's range of
+ * tutors_by_center (every tutor of the center, read to keep a few).
+ */
+function byKeyOfCenter(center: string) {
+  return sql`+${schema.tutors.centerId} = ${center}`;
+}
+
 export async function loadTutors(orm: Orm, { center, ids }: { center: string; ids: string[] }): Promise<Tutor[]> {
   if (ids.length === 0) return [];
   const [tutorRows, subjectRows, slotRows] = await Promise.all([
     orm
       .select()
       .from(schema.tutors)
-      .where(and(inArray(schema.tutors.id, ids), isNull(schema.tutors.retiredAt), eq(schema.tutors.centerId, center))),
+      .where(and(inArray(schema.tutors.id, ids), isNull(schema.tutors.retiredAt), byKeyOfCenter(center))),
     orm.select().from(schema.tutorSubjects).where(inArray(schema.tutorSubjects.tutorId, ids)),
     orm.select().from(schema.tutorAvailability).where(inArray(schema.tutorAvailability.tutorId, ids)),
   ]);
