@@ -4,7 +4,7 @@
 //
 //   --students N          (50)   --messages M (20)
 //   --centers N           (1) the first center and N-1 made with center:create (math, lang, writing, …);
-//                         students are spread round-robin, each at its center's host (x-forwarded-host)
+//                         students are spread round-robin, each at its center's host (<id>.localhost)
 //   --fault KIND          restart (default): the sidecar is stopped and started again at ~40% of sends;
 //                         crash: the same, but killed (SIGKILL) with exchanges in flight;
 //                         bot-crash: BOT_MODE=external, reference bots answer, one bot claims and never completes;
@@ -22,7 +22,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { checkStudent, printSummary, summarize } from "./lib/load-report.mjs";
-import { centerHeaders, centersFor, checkCenterAnalytics, printCenters } from "./lib/load-centers.mjs";
+import { centerBaseUrl, centersFor, resolveLocalhostSubdomains, checkCenterAnalytics, printCenters } from "./lib/load-centers.mjs";
 import { Stack } from "./lib/load-stack.mjs";
 import { Observations, Student, scriptFor } from "./lib/load-student.mjs";
 
@@ -115,6 +115,7 @@ function crashOutcome(fault, storedBySession) {
 
 async function main() {
   const centers = centersFor(options.centers);
+  resolveLocalhostSubdomains();
   console.log(`Load test: ${options.students} students × ${options.messages} messages at ${centers.length} center(s), fault ${options.fault}, BOT_MODE=${options.botMode}, budget ${options.budgetMs} ms.`);
   const stack = new Stack({ webPort: options.webPort, sidecarPort: options.sidecarPort, botMode: options.botMode, bots: options.bots });
   let ok = false;
@@ -150,9 +151,8 @@ async function main() {
       (_, index) =>
         new Student({
           index,
-          baseUrl: stack.baseUrl,
+          baseUrl: centerBaseUrl(centers[index % centers.length].id, stack),
           center: centers[index % centers.length].id,
-          extraHeaders: centerHeaders(centers[index % centers.length].id, options.webPort),
           script: scriptFor(index, options.messages),
           budgetMs: options.budgetMs,
           thinkMs: options.thinkMs,

@@ -1,6 +1,8 @@
 // `npm run load -- --centers N`: the centers the students are spread over, and the check that each
 // center's analytics hold exactly what its own students did (docs/centers.md): nothing lost, nothing
 // counted at another center.
+import { lookup as dnsLookup } from "node:dns";
+import { Agent, setGlobalDispatcher } from "undici";
 import { grid } from "../../bench/report.mjs";
 
 const FIRST_CENTER = "main";
@@ -23,9 +25,25 @@ export function centersFor(count) {
   return [{ id: FIRST_CENTER, name: "the first center" }, ...MORE_CENTERS.slice(0, count - 1).map(([id, name]) => ({ id, name }))];
 }
 
-/** What a student of `center` sends on every request to be at that center: the first center is the base URL's own host. */
-export function centerHeaders(center, webPort) {
-  return center === FIRST_CENTER ? {} : { "x-forwarded-host": `${center}.localhost:${webPort}` };
+/**
+ * Where a student of `center` opens the site: the first center at the stack's base URL, another at
+ * `http://<id>.localhost:<port>`, its own host, as a browser would. (A client's `x-forwarded-host` does
+ * not get through: OpenNext's edge converter overwrites it with the Host header.)
+ */
+export function centerBaseUrl(center, stack) {
+  return center === FIRST_CENTER ? stack.baseUrl : `http://${center}.localhost:${stack.webPort}`;
+}
+
+/**
+ * Node's fetch cannot resolve `*.localhost` (browsers map it to loopback): every fetch of this process
+ * goes through an agent that does, so the Host header and Origin are the center's own.
+ */
+export function resolveLocalhostSubdomains() {
+  const lookup = (hostname, options, callback) => {
+    if (!hostname.endsWith(".localhost")) return dnsLookup(hostname, options, callback);
+    return options?.all ? callback(null, [{ address: "127.0.0.1", family: 4 }]) : callback(null, "127.0.0.1", 4);
+  };
+  setGlobalDispatcher(new Agent({ connect: { lookup } }));
 }
 
 /** The center an owner id was made at (lib/center/ids.ts `centerOfOwner`): what follows its last `.`, or the first center. */

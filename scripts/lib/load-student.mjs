@@ -93,15 +93,9 @@ export class Student {
   /** One entry per message the student meant to send. */
   sends = [];
 
-  /**
-   * `center` is the center the student studies at and `extraHeaders` what names it on every request:
-   * Node's fetch neither resolves `*.localhost` nor sends a Host header of its own, so a student of a
-   * non-first center sends `x-forwarded-host: <id>.localhost:<port>`, which the web worker reads first
-   * (lib/center/host-cache.ts `hostOf`). Origin stays the base URL: the same-origin check compares it
-   * with the Host header (lib/server/http.ts), which is the base URL's.
-   */
-  constructor({ index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted, center = "main", extraHeaders = {} }) {
-    Object.assign(this, { index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted, center, extraHeaders });
+  /** `center` is the center the student studies at; `baseUrl` its host (`http://<id>.localhost:<port>` for another than the first). */
+  constructor({ index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted, center = "main" }) {
+    Object.assign(this, { index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted, center });
   }
 
   /** The owner id in the student's owner cookie (`tutor_owner={id}.{signature}`, lib/server/owner-cookie.ts), or null. */
@@ -114,7 +108,6 @@ export class Student {
 
   headers(json) {
     return {
-      ...this.extraHeaders,
       ...(this.cookie ? { cookie: this.cookie } : {}),
       // A browser's same-origin POST carries Origin; the routes refuse only a foreign one.
       ...(json ? { "content-type": "application/json", origin: this.baseUrl } : {}),
