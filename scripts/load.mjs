@@ -3,6 +3,8 @@
 // back from storage and checked: nothing lost, nothing duplicated, everything answered.
 //
 //   --students N          (50)   --messages M (20)
+//   --centers N           (1) the first center and N-1 made with center:create (math, lang, writing, …);
+//                         students are spread round-robin, each at its center's host (<id>.localhost)
 //   --fault KIND          restart (default): the sidecar is stopped and started again at ~40% of sends;
 //                         crash: the same, but killed (SIGKILL) with exchanges in flight;
 //                         bot-crash: BOT_MODE=external, reference bots answer, one bot claims and never completes;
@@ -13,11 +15,14 @@
 //   --think-ms MIN-MAX    (1500-4000) pause after an answer   --fault-at F (0.4)   --keep-state
 //
 // Prints a table, writes bench/results/load-<fault>.json, exits 1 if any send was lost,
-// duplicated, unanswered or never accepted. See README.md, "Load test".
+// duplicated, unanswered or never accepted, if an owner cookie is of another center than its
+// student's, or if a center's analytics (chat_started, message) differ from what its own
+// students stored. See README.md, "Load test".
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { checkStudent, printSummary, summarize } from "./lib/load-report.mjs";
+import { centerBaseUrl, centersFor, resolveLocalhostSubdomains, checkCenterAnalytics, printCenters } from "./lib/load-centers.mjs";
 import { Stack } from "./lib/load-stack.mjs";
 import { Observations, Student, scriptFor } from "./lib/load-student.mjs";
 
@@ -29,6 +34,7 @@ const { values: flags } = parseArgs({
   options: {
     students: { type: "string", default: "50" },
     messages: { type: "string", default: "20" },
+    centers: { type: "string", default: "1" },
     fault: { type: "string", default: "restart" },
     "budget-ms": { type: "string", default: "120000" },
     "no-build": { type: "boolean", default: false },
@@ -44,9 +50,12 @@ const { values: flags } = parseArgs({
   },
 });
 if (!FAULTS.includes(flags.fault)) throw new Error(`--fault must be one of ${FAULTS.join(", ")}`);
+// The reference bots hold the deployment's BOT_TOKEN, the first center's: another center's queue needs its own bots.
+if (flags.fault === "bot-crash" && flags.centers !== "1") throw new Error("--fault bot-crash runs at one center (the bots answer the first center's queue)");
 const options = {
   students: Number(flags.students),
   messages: Number(flags.messages),
+  centers: Number(flags.centers),
   fault: flags.fault,
   botMode: flags.fault === "bot-crash" ? "external" : "builtin",
   budgetMs: Number(flags["budget-ms"]),
@@ -105,7 +114,9 @@ function crashOutcome(fault, storedBySession) {
 }
 
 async function main() {
-  console.log(`Load test: ${options.students} students × ${options.messages} messages, fault ${options.fault}, BOT_MODE=${options.botMode}, budget ${options.budgetMs} ms.`);
+  const centers = centersFor(options.centers);
+  resolveLocalhostSubdomains();
+  console.log(`Load test: ${options.students} students × ${options.messages} messages at ${centers.length} center(s), fault ${options.fault}, BOT_MODE=${options.botMode}, budget ${options.budgetMs} ms.`);
   const stack = new Stack({ webPort: options.webPort, sidecarPort: options.sidecarPort, botMode: options.botMode, bots: options.bots });
   let ok = false;
   // Registered before anything starts, so Ctrl-C during the build or the startup stops what did start.
@@ -118,6 +129,10 @@ async function main() {
   process.once("SIGTERM", shutdown);
   try {
     await stack.start({ build: flags["no-build"] ? "never" : "auto" });
+    for (const center of centers.slice(1)) {
+      stack.createCenter(center);
+      console.log(`Center ${center.id} created (host ${center.id}.localhost).`);
+    }
     const observations = new Observations();
     const fault = { kind: options.fault };
     const total = options.students * options.messages;
@@ -136,7 +151,8 @@ async function main() {
       (_, index) =>
         new Student({
           index,
-          baseUrl: stack.baseUrl,
+          baseUrl: centerBaseUrl(centers[index % centers.length].id, stack),
+          center: centers[index % centers.length].id,
           script: scriptFor(index, options.messages),
           budgetMs: options.budgetMs,
           thinkMs: options.thinkMs,
@@ -172,16 +188,21 @@ async function main() {
     const checks = students.map((student) => checkStudent(student, storedBySession.get(student.sessionId), { external: options.botMode === "external" }));
     const result = summarize({ options, students, checks, startedAt, finishedAt, fault, observations });
     result.studentsStoppedEarly = crashed.length;
+    console.log("Reading each center's analytics through the staff API...");
+    result.centers = await checkCenterAnalytics(stack, centers, students, storedBySession);
+    const centerMismatches = result.centers.filter((row) => !row.match).length;
+    if (centerMismatches) result.problems.push(...result.centers.filter((row) => !row.match).map((row) => ({ analytics: row })));
 
     const file = path.join(ROOT, "bench/results", `load-${options.fault}.json`);
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     printSummary(result);
+    printCenters(result.centers);
     if (fault.error) console.log(`The fault itself failed: ${fault.error}`);
     if (fault.note) console.log(`Note: ${fault.note}`);
     console.log(`Written to ${path.relative(ROOT, file)}.`);
     const { lost, duplicated, unanswered, neverAccepted, unexpected } = result.totals;
-    ok = lost + duplicated + unanswered + neverAccepted + unexpected === 0 && crashed.length === 0 && !fault.error;
+    ok = lost + duplicated + unanswered + neverAccepted + unexpected + result.totals.wrongCenter + centerMismatches === 0 && crashed.length === 0 && !fault.error;
     if (!ok) console.log(`FAILED: see "problems" in ${path.relative(ROOT, file)}; state kept in ${stack.persistTo}, logs in .wrangler/load-logs/.`);
   } finally {
     await stack.stopAll({ keepState: !ok || flags["keep-state"] });

@@ -1,6 +1,7 @@
 // What `npm run load` concludes: the students' sends checked against what storage holds, the
 // client-side numbers (throughput, latency, errors, outage), one table and one JSON record.
 import { grid, percentile } from "../../bench/report.mjs";
+import { centerOfOwner } from "./load-centers.mjs";
 
 const seconds = (ms) => (ms === null || ms === undefined ? null : Number((ms / 1000).toFixed(1)));
 
@@ -11,6 +12,8 @@ const seconds = (ms) => (ms === null || ms === undefined ? null : Number((ms / 1
  * - unexpected: a stored user message whose id the student never sent;
  * - unanswered: a stored user message with no assistant message after it (before the next user message);
  * - repliedTwice (external mode): a user message with more than one bot reply;
+ * - wrongCenter: the owner cookie's owner was made at another center than the student's
+ *   (lib/server/owner-cookie.ts: `owner-{hex}` is the first center's, `owner-{hex}.{center}` another's);
  * - replayed: a send stored by an attempt the client saw fail, whose retry got the stored copy
  *   (the server's clock stamped it before the last attempt began): idempotency at work.
  */
@@ -43,8 +46,12 @@ export function checkStudent(student, stored, { external }) {
   const storedAt = new Map(users.map((message) => [message.id, message.createdAt]));
   const replayed = student.sends.filter((send) => send.accepted && send.attempts > 1 && storedAt.get(send.id) < send.lastAttemptAt).length;
   const neverAccepted = student.sends.filter((send) => !send.accepted).map((send) => ({ id: send.id, status: send.finalStatus ?? "budget", storedAnyway: byId.has(send.id) }));
+  const owner = student.ownerId;
+  const wrongCenter = owner !== null && centerOfOwner(owner) !== student.center ? owner : null;
   return {
     sessionId: student.sessionId,
+    center: student.center,
+    wrongCenter,
     stored: stored.length,
     lost,
     duplicated: duplicatedIds.reduce((n, d) => n + d.copies - 1, 0) + duplicatedContent.reduce((n, d) => n + d.stored - d.sent, 0),
@@ -101,6 +108,7 @@ export function summarize({ options, students, checks, startedAt, finishedAt, fa
     neverAccepted: sum((c) => c.neverAccepted.length),
     repliedTwice: sum((c) => c.repliedTwice.length),
     replayed: sum((c) => c.replayed),
+    wrongCenter: checks.filter((c) => c.wrongCenter).length,
   };
   return {
     date: new Date().toISOString(),
@@ -125,7 +133,7 @@ export function summarize({ options, students, checks, startedAt, finishedAt, fa
     retries: sends.reduce((n, send) => n + send.attempts - 1, 0),
     fault: { ...fault, client: fault.at ? clientOutage(observations.events, fault.at) : null },
     totals,
-    problems: checks.filter((c) => c.lost.length || c.duplicated || c.unexpected.length || c.unanswered.length || c.neverAccepted.length || c.repliedTwice.length),
+    problems: checks.filter((c) => c.wrongCenter || c.lost.length || c.duplicated || c.unexpected.length || c.unanswered.length || c.neverAccepted.length || c.repliedTwice.length),
   };
 }
 
@@ -158,6 +166,7 @@ export function printSummary(result) {
         ["accepted", `${result.accepted} of ${result.sends}`],
         ["lost / duplicated / unanswered / never accepted", `${totals.lost} / ${totals.duplicated} / ${totals.unanswered} / ${totals.neverAccepted}`],
         ["unexpected stored ids / replied twice", `${totals.unexpected} / ${totals.repliedTwice}`],
+        ["centers / owner cookie of another center", `${result.options.centers} / ${totals.wrongCenter}`],
       ],
     )}`,
   );

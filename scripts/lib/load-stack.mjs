@@ -3,6 +3,7 @@
 // persistence folder, so it never binds to (or is bound by) a dev, test or bench stack on the
 // same machine; it stops only the processes it started.
 import { execFileSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
@@ -56,6 +57,8 @@ export class Stack {
   constructor({ webPort, sidecarPort, botMode, bots }) {
     Object.assign(this, { webPort, sidecarPort, botMode, bots });
     this.baseUrl = `http://127.0.0.1:${webPort}`;
+    /** The web worker's SITE_ORIGIN (processes.mjs webPreviewArgs): the staff site. */
+    this.siteOrigin = `http://localhost:${webPort}`;
     this.env = {
       PATH: `${BIN}${path.delimiter}${process.env.PATH}`,
       WRANGLER_REGISTRY_PATH: REGISTRY,
@@ -105,7 +108,8 @@ export class Stack {
   }
 
   async startSidecar() {
-    const args = [...sidecarArgs(this.sidecarPort, this.persistTo, undefined, this.baseUrl), "--var", `BOT_MODE:${this.botMode}`];
+    // Each chat reports its analytics counts right after its messages (not after the hour), so the run can check them.
+    const args = [...sidecarArgs(this.sidecarPort, this.persistTo, undefined, this.baseUrl), "--var", `BOT_MODE:${this.botMode}`, "--var", "ANALYTICS_REPORT_AFTER_MS:0"];
     this.sidecar = this.spawn("sidecar", path.join(BIN, "wrangler"), args);
     await waitForHttp(`http://127.0.0.1:${this.sidecarPort}/health`, { accept: (response) => response.ok });
   }
@@ -154,6 +158,52 @@ export class Stack {
       signal: AbortSignal.timeout(15_000),
     });
     return { status: response.status, body: await response.json().catch(() => null) };
+  }
+
+  /** `node scripts/center-create.mjs` against this stack's D1: a center reached at `<id>.localhost`. */
+  createCenter({ id, name }) {
+    execFileSync(process.execPath, ["scripts/center-create.mjs", "--id", id, "--name", name, "--host", `${id}.localhost`, "--admin-email", `admin@${id}.test`, "--base-url", this.siteOrigin], {
+      cwd: ROOT,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, ...this.env, PERSIST_TO: this.persistTo },
+    });
+  }
+
+  /** One statement on this stack's local D1 (the sidecar's binding); answers its rows. */
+  d1(command) {
+    const out = execFileSync(path.join(BIN, "wrangler"), ["d1", "execute", "DB", "--local", "--persist-to", this.persistTo, "-c", "workers/wrangler.toml", "--json", "--command", command], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "inherit"],
+      encoding: "utf8",
+      env: { ...process.env, ...this.env },
+    });
+    return JSON.parse(out)[0]?.results ?? [];
+  }
+
+  /**
+   * A staff member of `center` and a live session, written straight to D1 as sign-in leaves them
+   * (services/db/staff.ts: the token's SHA-256 is stored). Answers the token for the `tutor_staff` cookie.
+   */
+  staffSession(center) {
+    const token = randomBytes(32).toString("base64url");
+    const staffId = `staff-load-${center}-${randomBytes(4).toString("hex")}`;
+    const now = Date.now();
+    this.d1(
+      `INSERT INTO staff_members (id, center_id, email, role, created_at) VALUES ('${staffId}', '${center}', '${staffId}@load.test', 'staff', ${now});
+INSERT INTO staff_sessions (token_hash, staff_id, created_at, expires_at) VALUES ('${createHash("sha256").update(token).digest("hex")}', '${staffId}', ${now}, ${now + 3_600_000});`,
+    );
+    return token;
+  }
+
+  /** The staff console's analytics totals (GET /api/staff/analytics) as the member of `token` sees them: yesterday to tomorrow by day. */
+  async staffAnalyticsTotals(token) {
+    const day = (offset) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const response = await fetch(`${this.baseUrl}/api/staff/analytics?from=${day(-1)}&to=${day(1)}&granularity=day`, {
+      headers: { cookie: `tutor_staff=${token}` },
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!response.ok) throw new Error(`GET /api/staff/analytics answered ${response.status}: ${await response.text()}`);
+    return (await response.json()).totals;
   }
 
   /** Stops every process this run started (never anything else), and drops the state unless asked to keep it. */

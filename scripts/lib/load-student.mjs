@@ -93,8 +93,17 @@ export class Student {
   /** One entry per message the student meant to send. */
   sends = [];
 
-  constructor({ index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted }) {
-    Object.assign(this, { index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted });
+  /** `center` is the center the student studies at; `baseUrl` its host (`http://<id>.localhost:<port>` for another than the first). */
+  constructor({ index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted, center = "main" }) {
+    Object.assign(this, { index, baseUrl, script, budgetMs, thinkMs, external, answerTimeoutMs, observations, onSendStarted, center });
+  }
+
+  /** The owner id in the student's owner cookie (`tutor_owner={id}.{signature}`, lib/server/owner-cookie.ts), or null. */
+  get ownerId() {
+    const match = this.cookie?.match(/^tutor_owner=(.*)$/);
+    if (!match) return null;
+    const value = decodeURIComponent(match[1]);
+    return value.slice(0, value.lastIndexOf("."));
   }
 
   headers(json) {
