@@ -1,5 +1,5 @@
 import type { LimiterRule } from "../lib/rate-limits";
-import { FIRST_CENTER } from "../lib/center/snapshot";
+import { FIRST_CENTER } from "../lib/center/ids";
 import { waitlistName, type WaitlistSlotKey } from "../lib/tutoring/waitlist";
 
 /**

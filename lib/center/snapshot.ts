@@ -1,7 +1,5 @@
 import type { CenterPolicy } from "./policy";
 
-export { FIRST_CENTER } from "./ids";
-
 /**
  * What every exchange needs to know about its center, as the center's `Center` object holds it
  * (durable-objects/center.ts): the policy (settings, hours, closed dates, persona, the reader) and
